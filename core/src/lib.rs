@@ -1,0 +1,5 @@
+//! Koban's wallet core: everything the Kotlin and Swift apps share, in plain Rust.
+//!
+//! The crate has no FFI types; `bindings/` wraps it for UniFFI.
+
+pub mod money;

@@ -1,0 +1,1 @@
+//! ISO 4217 currencies and amounts in integer minor units.
