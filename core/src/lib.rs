@@ -2,4 +2,5 @@
 //!
 //! The crate has no FFI types; `bindings/` wraps it for UniFFI.
 
+pub mod emv;
 pub mod money;
