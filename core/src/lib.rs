@@ -2,5 +2,7 @@
 //!
 //! The crate has no FFI types; `bindings/` wraps it for UniFFI.
 
+pub mod cpm;
 pub mod emv;
 pub mod money;
+pub mod scheme;
