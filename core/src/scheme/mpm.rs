@@ -135,6 +135,12 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
             city: kids.get(2).map(str::to_owned),
         }
     });
+    // EMVCo makes 52, 59 and 60 mandatory; PromptPay transfers and others leave them out.
+    for (tag, code, what) in [(52, "missing_mcc", "merchant category code"), (59, "missing_merchant_name", "merchant name"), (60, "missing_merchant_city", "merchant city")] {
+        if view.value(tag).is_none() {
+            d.warnings.push(Warning::new(code, format!("no {what} (tag {tag}), which EMVCo makes mandatory")));
+        }
+    }
     let postal = view.value(61);
     if name.is_some() || city.is_some() || mcc.is_some() || alternate.is_some() || postal.is_some() {
         d.merchant = Some(Merchant {
