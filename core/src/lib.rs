@@ -2,5 +2,6 @@
 //!
 //! The crate has no FFI types; `bindings/` wraps it for UniFFI.
 
+pub mod emv;
 pub mod money;
 pub mod crypto;
