@@ -15,6 +15,7 @@ use axum::routing::{get, post, put, MethodRouter};
 use crate::state::AppState;
 
 pub use common::{month_start, wallet_limits, Limits};
+pub use feed::OPENAPI_JSON;
 
 /// One route: method, path (axum syntax), handler.
 pub struct Route {
