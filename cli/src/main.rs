@@ -1,12 +1,27 @@
 //! `koban`: the developer CLI.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod detect;
+mod json;
 
 /// Koban developer CLI.
 #[derive(Parser)]
 #[command(name = "koban", version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _ = Cli::parse();
+#[derive(Subcommand)]
+enum Command {
+    /// Tell what a scanned payment string is and parse it.
+    Detect(detect::Args),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Detect(args) => detect::run(args),
+    }
 }

@@ -45,7 +45,9 @@ impl<'a> MpmView<'a> {
         let mut objects = Vec::with_capacity(24);
         for object in TlvIter::new(payload, 0) {
             let object = object?;
-            if is_template_tag(object.tag) {
+            // Unreserved tags 80-99 are templates by the spec, but real codes put raw values
+            // there (DuitNow's hash in 82, TrueMoney's UTF-16 message in 81): read those lazily.
+            if is_template_tag(object.tag) && object.tag < 80 {
                 for child in object.children() {
                     child?;
                 }

@@ -45,7 +45,7 @@ fn structure(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>)
         if o.value.is_empty() {
             errors.push(Rejection::EmptyValue { tag: o.tag_str() });
         }
-        if crate::emv::is_template_tag(o.tag) {
+        if crate::emv::is_template_tag(o.tag) && is_tlv(o) {
             for c in o.children().map_while(Result::ok) {
                 if c.value.is_empty() {
                     errors.push(Rejection::EmptyValue { tag: format!("{:02}/{:02}", o.tag, c.tag) });
@@ -76,6 +76,11 @@ fn structure(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>)
             CrcStatus::Missing
         }
     };
+}
+
+/// True when a template's value parses as TLV to its end (raw unreserved values do not).
+fn is_tlv(o: &DataObject<'_>) -> bool {
+    o.children().all(|c| c.is_ok())
 }
 
 /// Initiation, currency, amount, tip, country, merchant and references.
@@ -274,7 +279,7 @@ fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, no
                     fields,
                 });
             }
-            26..=51 | 80..=99 => {
+            26..=51 | 80..=99 if is_tlv(o) => {
                 let Some(rule) = TEMPLATE_RULES.iter().find(|r| matches(r, o, country, mcc)) else {
                     continue;
                 };
@@ -287,7 +292,7 @@ fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, no
                     P2p::AtTag(t) => o.tag == t,
                     P2p::SubIn(sub, values) => o.sub(sub).is_some_and(|v| values.contains(&v)),
                 };
-                let route = Route {
+                let mut route = Route {
                     scheme: rule.scheme,
                     role,
                     p2p,
@@ -296,12 +301,12 @@ fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, no
                     identifier,
                     fields,
                 };
+                scheme_checks(rule.check, view, o, d, &mut route, errors, now_ms);
                 for (scheme, cond) in rule.implies {
                     if cond_holds(cond, o) {
                         implied.push(Route { scheme: *scheme, ..route.clone() });
                     }
                 }
-                scheme_checks(rule.check, view, o, d, errors, now_ms);
                 d.routes.push(route);
             }
             _ => {}
@@ -321,22 +326,23 @@ fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, no
     d.routes.sort_by_key(|r| r.role != RouteRole::Payable);
 }
 
-fn scheme_checks(check: Check, view: &MpmView<'_>, o: &DataObject<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, now_ms: i64) {
+fn scheme_checks(check: Check, view: &MpmView<'_>, o: &DataObject<'_>, d: &mut Detection, route: &mut Route, errors: &mut Vec<Rejection>, now_ms: i64) {
     match check {
         Check::None => {}
         Check::Khqr => {
             // Tag 99: 00 creation and 01 expiration, 13-digit Unix milliseconds.
             let stamps = view.get(99);
-            let mut read = |sub: u8, field: &'static str| -> Option<i64> {
+            let mut read = |sub: u8, field: &'static str, name: &'static str| -> Option<i64> {
                 let v = stamps?.sub(sub)?;
+                route.fields.push(RouteField { name, value: v.to_owned() });
                 if v.len() != 13 || !v.bytes().all(|b| b.is_ascii_digit()) {
                     errors.push(Rejection::InvalidTimestamp { field, value: v.to_owned(), expected: "13 digits of Unix milliseconds" });
                     return None;
                 }
                 v.parse().ok()
             };
-            let _created = read(0, "99/00 creation");
-            let expires = read(1, "99/01 expiration");
+            let _created = read(0, "99/00 creation", "creation_timestamp_ms");
+            let expires = read(1, "99/01 expiration", "expiration_timestamp_ms");
             if d.initiation == Some(Initiation::Dynamic) {
                 if d.amount.is_none() {
                     errors.push(Rejection::MissingField("amount (dynamic KHQR)"));

@@ -5,7 +5,8 @@ use super::{simple_route, DetectError, Detection, Format, Presentment, RouteRole
 
 pub(crate) fn detect(payload: &str, _now_ms: i64) -> Option<Result<Detection, DetectError>> {
     let len = payload.len();
-    if !(16..=24).contains(&len) || !payload.bytes().all(|b| b.is_ascii_digit()) {
+    // "00" opens every EMV payload (format indicator) and no payment-code issuer uses it.
+    if !(16..=24).contains(&len) || payload.starts_with("00") || !payload.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let prefix = (payload.as_bytes()[0] - b'0') * 10 + (payload.as_bytes()[1] - b'0');
