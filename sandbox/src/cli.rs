@@ -77,9 +77,32 @@ pub fn run_sandbox(args: &SandboxArgs) -> ExitCode {
         };
         println!("{}", sandbox.url());
         eprintln!("koban sandbox: serving on {} with database {}", sandbox.url(), sandbox.db_path().display());
+        // Returning (rather than dying on the signal) drops the host, which removes a temporary database.
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
+            _ = shutdown_signal() => ExitCode::SUCCESS,
             _ = sandbox.wait() => ExitCode::FAILURE,
         }
     })
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

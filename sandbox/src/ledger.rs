@@ -197,3 +197,76 @@ pub fn check_invariants(conn: &Connection) -> Result<InvariantReport, Vec<String
         Err(e) => Err(vec![format!("storage error during check: {e}")]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ledger() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(&dir.path().join("t.sqlite3")).unwrap();
+        let tx = conn.transaction().unwrap();
+        create_account(&tx, "src", "bank_reserve", "JPY", true, "source").unwrap();
+        create_account(&tx, "w1", "wallet", "JPY", false, "wallet").unwrap();
+        create_account(&tx, "thb", "fx", "THB", true, "fx").unwrap();
+        tx.commit().unwrap();
+        (dir, conn)
+    }
+
+    fn journal(conn: &mut Connection, id: &str, idem: Option<&str>, legs: &[Leg]) -> Result<(), ApiError> {
+        let tx = conn.transaction().unwrap();
+        let meta = json!({});
+        post(&tx, &JournalHeader { id, kind: "test", wallet_id: None, idempotency: idem, meta: &meta, now: 0 }, legs)?;
+        tx.commit().unwrap();
+        Ok(())
+    }
+
+    #[test]
+    fn post_refuses_unbalanced_journals_and_overdrafts() {
+        let (_d, mut conn) = ledger();
+        journal(&mut conn, "j1", None, &[Leg::new("src", -500), Leg::new("w1", 500)]).unwrap();
+        assert!(matches!(journal(&mut conn, "j2", None, &[Leg::new("src", -5), Leg::new("w1", 4)]), Err(ApiError::Internal(_))));
+        // Balanced in count but across two currencies: each currency must balance on its own.
+        assert!(matches!(journal(&mut conn, "j3", None, &[Leg::new("src", -5), Leg::new("thb", 5)]), Err(ApiError::Internal(_))));
+        assert!(matches!(journal(&mut conn, "j4", None, &[Leg::new("w1", -501), Leg::new("src", 501)]), Err(ApiError::InsufficientFunds("wallet"))));
+        assert_eq!(balance(&conn, "w1").unwrap(), 500);
+        let report = check_invariants(&conn).unwrap();
+        assert_eq!((report.journals, report.entries), (1, 2));
+        assert_eq!(report.totals.get("JPY"), Some(&0));
+    }
+
+    #[test]
+    fn the_invariant_check_catches_each_kind_of_corruption() {
+        let (_d, mut conn) = ledger();
+        journal(&mut conn, "j1", Some("w:k"), &[Leg::new("src", -500), Leg::new("w1", 500)]).unwrap();
+        conn.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 'w1'", []).unwrap();
+        let v = check_invariants(&conn).unwrap_err();
+        assert!(v.iter().any(|m| m.starts_with("balance differs")), "{v:?}");
+        assert!(v.iter().any(|m| m.starts_with("money created or lost: JPY totals 1")), "{v:?}");
+        conn.execute("UPDATE accounts SET balance = balance - 1 WHERE id = 'w1'", []).unwrap();
+        check_invariants(&conn).unwrap();
+
+        // The same idempotency key applied twice.
+        journal(&mut conn, "j2", Some("w:k"), &[Leg::new("src", -1), Leg::new("w1", 1)]).unwrap();
+        let v = check_invariants(&conn).unwrap_err();
+        assert!(v.iter().any(|m| m.starts_with("idempotency key applied more than once")), "{v:?}");
+        conn.execute("DELETE FROM entries WHERE journal_id = 'j2'", []).unwrap();
+        conn.execute("DELETE FROM journals WHERE id = 'j2'", []).unwrap();
+        conn.execute("UPDATE accounts SET balance = CASE id WHEN 'w1' THEN 500 ELSE -500 END WHERE id IN ('w1', 'src')", []).unwrap();
+        check_invariants(&conn).unwrap();
+
+        // A one-legged journal written behind the ledger's back.
+        conn.execute("INSERT INTO journals (id, kind, meta, created_at) VALUES ('j3', 'x', '{}', 0)", []).unwrap();
+        conn.execute("INSERT INTO entries (journal_id, account_id, amount, currency, balance_after) VALUES ('j3', 'w1', 7, 'JPY', 507)", []).unwrap();
+        conn.execute("UPDATE accounts SET balance = 507 WHERE id = 'w1'", []).unwrap();
+        let v = check_invariants(&conn).unwrap_err();
+        assert!(v.iter().any(|m| m.starts_with("unbalanced journal")), "{v:?}");
+        assert!(v.iter().any(|m| m.starts_with("journal with fewer than two entries")), "{v:?}");
+
+        // A customer account driven negative.
+        conn.execute("UPDATE accounts SET balance = -1 WHERE id = 'w1'", []).unwrap();
+        let v = check_invariants(&conn).unwrap_err();
+        assert!(v.iter().any(|m| m.starts_with("negative customer balance")), "{v:?}");
+    }
+}

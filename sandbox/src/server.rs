@@ -128,8 +128,8 @@ impl Sandbox {
     }
 
     /// Serves until the task ends (for the binary).
-    pub async fn wait(self) {
-        let _ = (&mut { self }.task).await;
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
     }
 }
 
