@@ -18,10 +18,13 @@ struct Cli {
 enum Command {
     /// Tell what a scanned payment string is and parse it.
     Detect(detect::Args),
+    /// Run the wallet host sandbox on loopback and print its URL.
+    Sandbox(koban_sandbox::cli::SandboxArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Detect(args) => detect::run(args),
+        Command::Sandbox(args) => koban_sandbox::cli::run_sandbox(&args),
     }
 }

@@ -3,6 +3,7 @@
 //! The crate has no FFI types; `bindings/` wraps it for UniFFI.
 
 pub mod cpm;
+pub mod crypto;
 pub mod emv;
 pub mod money;
 pub mod scheme;
