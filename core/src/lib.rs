@@ -4,6 +4,7 @@
 
 pub mod cpm;
 pub mod crypto;
+pub mod store;
 pub mod emv;
 pub mod money;
 pub mod scheme;
