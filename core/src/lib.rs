@@ -7,4 +7,5 @@ pub mod crypto;
 pub mod store;
 pub mod emv;
 pub mod money;
+pub mod net;
 pub mod scheme;
