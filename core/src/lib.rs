@@ -5,6 +5,7 @@
 pub mod cpm;
 pub mod crypto;
 pub mod store;
+pub mod wallet;
 pub mod emv;
 pub mod money;
 pub mod net;

@@ -119,6 +119,11 @@ impl Store {
         Ok(out)
     }
 
+    /// The sealer, for reads of sealed rows.
+    pub fn sealer(&self) -> &Sealer {
+        &self.sealer
+    }
+
     /// Reads a sealed secret by name.
     pub fn secret(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
         get_secret(&self.conn, &self.sealer, name)
@@ -312,7 +317,8 @@ impl IntentState {
 }
 
 /// A mutating request in the outbox: recorded before it is sent, resolved exactly once.
-#[derive(Debug, Clone, PartialEq)]
+/// Its body is sealed at rest: it can hold account and document numbers.
+#[derive(Clone, PartialEq)]
 pub struct Intent {
     /// The Idempotency-Key it is sent with.
     pub key: String,
@@ -332,12 +338,29 @@ pub struct Intent {
     pub created_at: i64,
 }
 
-/// Records a new pending intent.
-pub fn insert_intent(tx: &Transaction<'_>, i: &Intent) -> Result<(), StoreError> {
+impl fmt::Debug for Intent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Intent")
+            .field("key", &self.key)
+            .field("kind", &self.kind)
+            .field("path", &self.path)
+            .field("body", &"<redacted>")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+fn intent_secret_name(key: &str) -> String {
+    format!("intent:{key}")
+}
+
+/// Records a new pending intent, its body sealed.
+pub fn insert_intent(tx: &Transaction<'_>, sealer: &Sealer, i: &Intent) -> Result<(), StoreError> {
+    let body = sealer.seal(&intent_secret_name(&i.key), &i.body)?;
     tx.execute(
         "INSERT INTO intents (key, seq, kind, path, body, context, state, outcome, created_at, updated_at)
          VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intents), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        params![i.key, i.kind, i.path, i.body, i.context.to_string(), i.state.as_str(), i.outcome.as_ref().map(Value::to_string), i.created_at],
+        params![i.key, i.kind, i.path, body, i.context.to_string(), i.state.as_str(), i.outcome.as_ref().map(Value::to_string), i.created_at],
     )?;
     Ok(())
 }
@@ -360,8 +383,9 @@ fn intent_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, S
 
 type IntentRow = (String, String, String, Vec<u8>, String, String, Option<String>, i64);
 
-fn intent_from(row: IntentRow) -> Result<Intent, StoreError> {
+fn intent_from(sealer: &Sealer, row: IntentRow) -> Result<Intent, StoreError> {
     let (key, kind, path, body, context, state, outcome, created_at) = row;
+    let body = sealer.open(&intent_secret_name(&key), &body).ok_or_else(|| StoreError::BadSecret(intent_secret_name(&key)))?.to_vec();
     let json = |s: &str| serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("intent {key}: {e}")));
     Ok(Intent {
         context: json(&context)?,
@@ -378,16 +402,16 @@ fn intent_from(row: IntentRow) -> Result<Intent, StoreError> {
 const INTENT_COLUMNS: &str = "key, kind, path, body, context, state, outcome, created_at";
 
 /// Pending intents, oldest first.
-pub fn pending_intents(conn: &Connection) -> Result<Vec<Intent>, StoreError> {
+pub fn pending_intents(conn: &Connection, sealer: &Sealer) -> Result<Vec<Intent>, StoreError> {
     let mut stmt = conn.prepare(&format!("SELECT {INTENT_COLUMNS} FROM intents WHERE state = 'pending' ORDER BY seq"))?;
     let rows: Vec<IntentRow> = stmt.query_map([], intent_from_row)?.collect::<Result<_, _>>()?;
-    rows.into_iter().map(intent_from).collect()
+    rows.into_iter().map(|r| intent_from(sealer, r)).collect()
 }
 
 /// One intent by key.
-pub fn intent(conn: &Connection, key: &str) -> Result<Option<Intent>, StoreError> {
+pub fn intent(conn: &Connection, sealer: &Sealer, key: &str) -> Result<Option<Intent>, StoreError> {
     let row = conn.query_row(&format!("SELECT {INTENT_COLUMNS} FROM intents WHERE key = ?1"), [key], intent_from_row).optional()?;
-    row.map(intent_from).transpose()
+    row.map(|r| intent_from(sealer, r)).transpose()
 }
 
 /// Money in or out of the wallet.
@@ -506,6 +530,15 @@ pub fn history_page(conn: &Connection, limit: u32, after: Option<HistoryCursor>)
     Ok((items, if more { last } else { None }))
 }
 
+/// One transaction by host id.
+pub fn transaction(conn: &Connection, id: &str) -> Result<Option<TransactionRecord>, StoreError> {
+    let pos: Option<(i64, i64)> = conn.query_row("SELECT created_at, seq FROM transactions WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let Some((created_at, seq)) = pos else { return Ok(None) };
+    // The page that starts just after this row's position begins with it.
+    let (items, _) = history_page(conn, 1, Some(HistoryCursor { created_at, seq: seq + 1 }))?;
+    Ok(items.into_iter().next().filter(|t| t.id == id))
+}
+
 /// Caches a quote as shown to the user.
 pub fn put_quote(tx: &Transaction<'_>, id: &str, purpose: &str, body: &Value, expires_at: i64) -> Result<(), StoreError> {
     tx.execute(
@@ -523,10 +556,13 @@ pub fn quote(conn: &Connection, id: &str) -> Result<Option<Value>, StoreError> {
     body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Corrupt(format!("quote {id}: {e}")))).transpose()
 }
 
-/// Caches the host's balance.
+/// Caches the host's balance as of host time `now`.
 pub fn put_balance(tx: &Transaction<'_>, balance: Money, now: i64) -> Result<(), StoreError> {
     tx.execute(
-        "INSERT OR REPLACE INTO balances (currency, minor, updated_at) VALUES (?1, ?2, ?3)",
+        // An answer replayed late must not overwrite a newer balance.
+        "INSERT INTO balances (currency, minor, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (currency) DO UPDATE SET minor = excluded.minor, updated_at = excluded.updated_at
+         WHERE excluded.updated_at >= balances.updated_at",
         params![balance.currency().alpha(), balance.minor(), now],
     )?;
     Ok(())

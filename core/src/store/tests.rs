@@ -38,7 +38,7 @@ fn opens_a_database_written_by_schema_version_1() {
         .unwrap();
         conn.execute(
             "INSERT INTO intents (key, seq, kind, path, body, context, state, outcome, created_at, updated_at)
-             VALUES ('k1', 1, 'topup', '/v1/topups', X'7B7D', '{}', 'pending', NULL, 1700000000, 1700000000)",
+             VALUES ('k1', 1, 'topup', '/v1/topups', X'00', '{}', 'done', NULL, 1700000000, 1700000000)",
             [],
         )
         .unwrap();
@@ -48,7 +48,8 @@ fn opens_a_database_written_by_schema_version_1() {
     assert_eq!(v, SCHEMA_VERSION);
     let (page, next) = history_page(store.conn(), 10, None).unwrap();
     assert_eq!((page.len(), page[0].id.as_str(), page[0].amount, next), (1, "tx_old", jpy(5000), None));
-    assert_eq!(pending_intents(store.conn()).unwrap()[0].key, "k1");
+    let state: String = store.conn().query_row("SELECT state FROM intents WHERE key = 'k1'", [], |r| r.get(0)).unwrap();
+    assert_eq!(state, "done");
     store.write(|tx, _| put_sync_value(tx, "events", 7)).unwrap();
     assert_eq!(sync_value(store.conn(), "events").unwrap(), Some(7));
     let plan: String = store
@@ -129,14 +130,17 @@ fn intents_move_from_pending_once() {
         outcome: None,
         created_at: 1,
     };
-    store.write(|tx, _| insert_intent(tx, &intent)).unwrap();
-    assert_eq!(pending_intents(store.conn()).unwrap(), vec![intent.clone()]);
+    store.write(|tx, s| insert_intent(tx, s, &intent)).unwrap();
+    assert_eq!(pending_intents(store.conn(), store.sealer()).unwrap(), vec![intent.clone()]);
+    let raw: Vec<u8> = store.conn().query_row("SELECT body FROM intents", [], |r| r.get(0)).unwrap();
+    assert!(!raw.windows(5).any(|w| w == b"\"a\":1"), "intent bodies are sealed at rest");
+    assert!(!format!("{intent:?}").contains("a\\\":1"));
     store.write(|tx, _| finish_intent(tx, "k", IntentState::Done, &json!({"id": "tx"}), 2)).unwrap();
-    assert!(pending_intents(store.conn()).unwrap().is_empty());
+    assert!(pending_intents(store.conn(), store.sealer()).unwrap().is_empty());
     assert!(store.write(|tx, _| finish_intent(tx, "k", IntentState::Refused, &json!({}), 3)).is_err());
     assert_eq!(intent_state(&store, "k"), IntentState::Done);
 }
 
 fn intent_state(store: &Store, key: &str) -> IntentState {
-    intent(store.conn(), key).unwrap().unwrap().state
+    intent(store.conn(), store.sealer(), key).unwrap().unwrap().state
 }
