@@ -40,7 +40,8 @@ done
 expected_version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$KOBAN_ROOT/Cargo.toml" | head -n1)"
 log="$KOBAN_BUILD/kotlin-test.log"
 set +e
-java -Djna.library.path="$FFI_LIB_DIR" -Dkoban.expectedVersion="$expected_version" \
+# A fixed, small heap: the leak test reads the process RSS, which heap growth would blur.
+java -Xms128m -Xmx128m -Djna.library.path="$FFI_LIB_DIR" -Dkoban.expectedVersion="$expected_version" \
     -cp "$CLASSES:$CLASSPATH_DEPS" org.junit.runner.JUnitCore "${test_classes[@]}" >"$log" 2>&1
 rc=$?
 set -e
@@ -49,6 +50,7 @@ if [ "$rc" -eq 0 ] && ran="$(sed -n 's/^OK (\([0-9]*\) tests\?)$/\1/p' "$log")" 
     echo "kotlin: $ran passed, 0 failed"
 else
     cat "$log" >&2
+    echo >&2
     run="$(sed -n 's/^Tests run: \([0-9]*\), *Failures: \([0-9]*\)$/\1 \2/p' "$log")"
     if [ -n "$run" ]; then
         set -- $run

@@ -33,6 +33,12 @@ pub async fn test_hook_async_add(a: u32, b: u32, delay_ms: u64) -> Result<u32, K
     a.checked_add(b).ok_or_else(|| KobanError::InvalidInput { reason: format!("{a} + {b} overflows u32") })
 }
 
+/// Test hook: returns `data` unchanged, so the suites can look for per-call leaks with a payload.
+#[uniffi::export]
+pub fn test_hook_echo(data: Vec<u8>) -> Vec<u8> {
+    data
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
