@@ -10,6 +10,8 @@ install_kotlinc() {
     local home="$KOBAN_CACHE/kotlin-$KOTLIN_VERSION"
     [ -f "$home/.installed" ] && { echo "$home"; return; }
     command -v npm >/dev/null || apt_install npm
+    # Leftovers of an interrupted download.
+    rm -rf "$KOBAN_CACHE"/kotlin-download.*
     local tmp
     tmp="$(mktemp -d "$KOBAN_CACHE/kotlin-download.XXXXXX")"
     # npm verifies the tarball's integrity against the registry's metadata.

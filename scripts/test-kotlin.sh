@@ -53,8 +53,8 @@ else
     echo >&2
     run="$(sed -n 's/^Tests run: \([0-9]*\), *Failures: \([0-9]*\)$/\1 \2/p' "$log")"
     if [ -n "$run" ]; then
-        set -- $run
-        echo "kotlin: $(($1 - $2)) passed, $2 failed"
+        read -r total failed <<<"$run"
+        echo "kotlin: $((total - failed)) passed, $failed failed"
     else
         echo "kotlin: the JUnit run did not complete (exit $rc)" >&2
     fi
