@@ -435,14 +435,31 @@ async fn consumer_codes_charge_once_and_bad_codes_are_refused() {
     body["cryptogram"] = json!(hex::encode(&c5.cryptogram[..3]));
     charge(&host, body).await.refused(422, "bad_cryptogram");
 
-    let unknown = Code { token: "4900000000000000".into(), ..make_code(&keys, 4, t) };
+    // Numeric form: no timestamp and no unpredictable number on the wire.
+    let mut numeric = make_code(&keys, 4, t - 10);
+    numeric.un = [0; 4];
+    let luk = {
+        use base64::Engine as _;
+        LimitedUseKey::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(keys["keys"][4]["key"].as_str().unwrap()).unwrap()).unwrap()
+    };
+    numeric.cryptogram = compute_cryptogram(&luk, &numeric.token, numeric.counter, numeric.timestamp as u64, [0; 4]).unwrap();
+    let numeric_body = |c: &Code| json!({ "amount": amt(100, "JPY"), "token": c.token, "counter": c.counter, "cryptogram": hex::encode(&c.cryptogram[..5]) });
+    let mut stale = Code { timestamp: t - 200, ..make_code(&keys, 4, t) };
+    stale.cryptogram = compute_cryptogram(&luk, &stale.token, stale.counter, stale.timestamp as u64, [0; 4]).unwrap();
+    charge(&host, numeric_body(&stale)).await.refused(422, "bad_cryptogram");
+    charge(&host, numeric_body(&numeric)).await.ok();
+    charge(&host, numeric_body(&numeric)).await.refused(409, "code_used");
+
+    let more = host.post(&aiko, "/v1/cpm/keys", json!({ "count": 2 })).await.ok();
+    let unknown = Code { token: "4900000000000000".into(), ..make_code(&more, 0, t) };
     charge(&host, charge_body(&unknown, 100)).await.refused(404, "unknown_token");
-    host.merchant_post("m_th_somtam", "/v1/terminal/charges", charge_body(&make_code(&keys, 4, t), 100), &key()).await.refused(422, "currency_mismatch");
-    charge(&host, charge_body(&make_code(&keys, 4, t), 100_000)).await.refused(402, "insufficient_funds");
-    assert_eq!(host.balance(&aiko).await, 10_000 - 1_200 - 100 - 100);
+    let never = Code { counter: 999, ..make_code(&more, 0, t) };
+    charge(&host, charge_body(&never, 100)).await.refused(404, "unknown_token");
+    host.merchant_post("m_th_somtam", "/v1/terminal/charges", charge_body(&make_code(&more, 0, t), 100), &key()).await.refused(422, "currency_mismatch");
+    charge(&host, charge_body(&make_code(&more, 0, t), 100_000)).await.refused(402, "insufficient_funds");
+    assert_eq!(host.balance(&aiko).await, 10_000 - 1_200 - 100 - 100 - 100);
 
     // Counters continue across batches.
-    let more = host.post(&aiko, "/v1/cpm/keys", json!({ "count": 2 })).await.ok();
     assert_eq!(more["token"], keys["token"]);
     assert_eq!(more["keys"][0]["counter"], 6);
     host.post(&aiko, "/v1/cpm/keys", json!({ "count": 0 })).await.refused(400, "bad_request");

@@ -230,14 +230,36 @@ pub struct QuoteRow {
 
 /// Loads a quote and refuses one of another wallet, another purpose, expired or used.
 pub fn take_quote(tx: &Transaction<'_>, quote_id: &str, wallet_id: &str, purpose: &str, now: i64) -> Result<QuoteRow, ApiError> {
-    let row: Option<(String, String, i64, i64, String, i64, i64, Option<String>, String)> = tx
+    struct Stored {
+        owner: String,
+        purpose: String,
+        expires_at: i64,
+        used: Option<String>,
+        quote: QuoteRow,
+    }
+    let stored = tx
         .query_row(
             "SELECT wallet_id, purpose, send_amount, receive_amount, receive_currency, fee, expires_at, used_by_journal, body FROM quotes WHERE id = ?1",
             [quote_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+            |r| {
+                Ok(Stored {
+                    owner: r.get(0)?,
+                    purpose: r.get(1)?,
+                    expires_at: r.get(6)?,
+                    used: r.get(7)?,
+                    quote: QuoteRow {
+                        send: r.get(2)?,
+                        receive: r.get(3)?,
+                        receive_currency: r.get(4)?,
+                        fee: r.get(5)?,
+                        body: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or(Value::Null),
+                    },
+                })
+            },
         )
-        .optional()?;
-    let (owner, q_purpose, send, receive, receive_currency, fee, expires_at, used, body) = row.ok_or(ApiError::NotFound("quote"))?;
+        .optional()?
+        .ok_or(ApiError::NotFound("quote"))?;
+    let Stored { owner, purpose: q_purpose, expires_at, used, quote } = stored;
     super::common::own(&owner, wallet_id)?;
     if q_purpose != purpose {
         return Err(ApiError::QuoteMismatch(format!("quote is for {q_purpose}, not {purpose}")));
@@ -248,7 +270,7 @@ pub fn take_quote(tx: &Transaction<'_>, quote_id: &str, wallet_id: &str, purpose
     if now > expires_at {
         return Err(ApiError::QuoteExpired);
     }
-    Ok(QuoteRow { send, receive, receive_currency, fee, body: serde_json::from_str(&body)? })
+    Ok(quote)
 }
 
 /// Marks a quote executed by `journal_id`.
