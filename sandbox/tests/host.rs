@@ -35,6 +35,15 @@ async fn enrolment_must_be_signed_by_the_enrolled_key() {
     let imposter = koban_core::crypto::DeviceKey::generate().unwrap();
     let body = json!({ "public_key": real.public_key_b64(), "country": "JP", "handle": "mallory", "display_name": "m" });
     host.send_at(&imposter, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(401, "bad_signature");
+
+    // A retried enrolment (same key) is the same wallet; a new key for the same device is refused.
+    let k = key();
+    let first = host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&k), now()).await;
+    assert_eq!(first.status, 201);
+    let again = host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&k), now()).await;
+    assert!(again.replayed);
+    assert_eq!(again.body, first.body);
+    host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(409, "already_enrolled");
 }
 
 #[tokio::test]
@@ -219,7 +228,12 @@ async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
     let qid = q["id"].as_str().unwrap();
 
     host.post(&aiko, "/v1/payments", pay(Some(qid), 12_100)).await.refused(422, "quote_mismatch");
-    let paid = host.post(&aiko, "/v1/payments", pay(Some(qid), 12_000)).await.ok();
+    let k = key();
+    let paid = host.post_key(&aiko, "/v1/payments", pay(Some(qid), 12_000), &k).await.ok();
+    // A retry of the same request is the original answer, not "quote used".
+    let retry = host.post_key(&aiko, "/v1/payments", pay(Some(qid), 12_000), &k).await;
+    assert!(retry.replayed);
+    assert_eq!(retry.body, paid);
     assert_eq!(paid["debited"], amt(580, "JPY"));
     assert_eq!(paid["amount"], amt(12_000, "THB"));
     assert_eq!(host.balance(&aiko).await, 20_000 - 580);
@@ -270,8 +284,11 @@ async fn p2p_by_handle_and_receive_code_reaches_the_recipient() {
     let ben = host.enrol("ben", "JP").await;
     host.fund(&aiko, 1_000_000, 200_000).await;
 
-    let sent = host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "@ben" }, "amount": amt(3_000, "JPY"), "message": "ramen" })).await.ok();
+    let k = key();
+    let body = json!({ "to": { "handle": "@ben" }, "amount": amt(3_000, "JPY"), "message": "ramen" });
+    let sent = host.post_key(&aiko, "/v1/transfers", body.clone(), &k).await.ok();
     assert_eq!(sent["to"]["handle"], "ben");
+    assert_eq!(host.post_key(&aiko, "/v1/transfers", body, &k).await.body, sent);
     let code = host.get(&ben, &format!("/v1/wallets/{}/receive-code", ben.wallet_id)).await.ok();
     let payload = code["payload"].as_str().unwrap();
     host.post(&aiko, "/v1/transfers", json!({ "to": { "receive_code": payload }, "amount": amt(2_000, "JPY") })).await.ok();
