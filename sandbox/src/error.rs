@@ -67,6 +67,9 @@ pub enum ApiError {
     /// The amount differs from the code's amount, or is missing.
     #[error("amount mismatch: {0}")]
     AmountMismatch(String),
+    /// The code asks the payer for a reference the request does not carry.
+    #[error("the code asks the payer for {0}")]
+    ReferenceRequired(String),
     /// The client's route is not one the payload supports.
     #[error("route mismatch: {0}")]
     RouteMismatch(String),
@@ -137,6 +140,7 @@ impl ApiError {
             QuoteRequired => "quote_required",
             AmountMismatch(_) => "amount_mismatch",
             RouteMismatch(_) => "route_mismatch",
+            ReferenceRequired(_) => "reference_required",
             InvalidPayload(_) => "invalid_payload",
             UnknownMerchant => "unknown_merchant",
             CodeAlreadyPaid => "code_already_paid",
@@ -169,7 +173,7 @@ impl ApiError {
             IdempotencyKeyMissing => StatusCode::BAD_REQUEST,
             InsufficientFunds(_) => StatusCode::PAYMENT_REQUIRED,
             QuoteExpired | CodeExpired => StatusCode::GONE,
-            LimitExceeded(_) | QuoteMismatch(_) | QuoteRequired | AmountMismatch(_) | RouteMismatch(_)
+            LimitExceeded(_) | QuoteMismatch(_) | QuoteRequired | AmountMismatch(_) | RouteMismatch(_) | ReferenceRequired(_)
             | CurrencyMismatch(_) | UnsupportedCorridor(_) | BadCryptogram => StatusCode::UNPROCESSABLE_ENTITY,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -209,6 +209,38 @@ async fn a_dynamic_code_is_paid_once_for_its_own_amount() {
 }
 
 #[tokio::test]
+async fn tips_convenience_fees_and_payer_typed_references_follow_the_code() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    host.fund(&aiko, 100_000, 50_000).await;
+    let make = |body: Value| {
+        let host = &host;
+        async move { host.merchant_post("m_jp_ramen", "/v1/merchants/m_jp_ramen/dynamic-codes", body, &key()).await }
+    };
+
+    let prompt = make(json!({ "amount": amt(1_000, "JPY"), "bill_number": "***", "tip": { "kind": "prompt" } })).await.ok();
+    let payload = prompt["payload"].as_str().unwrap();
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "tip": amt(150, "JPY") })).await.refused(422, "reference_required");
+    let paid = host
+        .post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "tip": amt(150, "JPY"), "references": { "bill_number": "TABLE-7" } }))
+        .await
+        .ok();
+    assert_eq!((paid["amount"].clone(), paid["tip"].clone(), paid["total"].clone()), (amt(1_000, "JPY"), amt(150, "JPY"), amt(1_150, "JPY")));
+
+    let fixed = make(json!({ "amount": amt(2_000, "JPY"), "tip": { "kind": "fixed", "fee": amt(110, "JPY") } })).await.ok();
+    let paid = host.post(&aiko, "/v1/payments", json!({ "payload": fixed["payload"], "route": "jpqr" })).await.ok();
+    assert_eq!(paid["total"], amt(2_110, "JPY"));
+
+    // 3.5 % of ¥999 = ¥34.965, rounded down to ¥34.
+    let pct = make(json!({ "amount": amt(999, "JPY"), "tip": { "kind": "percentage", "hundredths": 350 } })).await.ok();
+    host.post(&aiko, "/v1/payments", json!({ "payload": pct["payload"], "route": "jpqr", "tip": amt(1, "JPY") })).await.refused(422, "amount_mismatch");
+    let paid = host.post(&aiko, "/v1/payments", json!({ "payload": pct["payload"], "route": "jpqr" })).await.ok();
+    assert_eq!(paid["total"], amt(1_033, "JPY"));
+    assert_eq!(host.balance(&aiko).await, 50_000 - 1_150 - 2_110 - 1_033);
+    make(json!({ "amount": amt(999, "JPY"), "tip": { "kind": "percentage", "hundredths": 0 } })).await.refused(400, "bad_request");
+}
+
+#[tokio::test]
 async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
     let host = start().await;
     let aiko = host.enrol("aiko", "JP").await;
