@@ -508,6 +508,18 @@ async fn consumer_codes_charge_once_and_bad_codes_are_refused() {
     charge(&host, charge_body(&make_code(&more, 0, t), 100_000)).await.refused(402, "insufficient_funds");
     assert_eq!(host.balance(&aiko).await, 10_000 - 1_200 - 100 - 100 - 100);
 
+    // An offline till scanned a live code ten minutes ago and charges it now it is online.
+    let offline = make_code(&more, 1, t - 600);
+    let mut body = charge_body(&offline, 100);
+    charge(&host, body.clone()).await.refused(410, "code_expired");
+    body["scanned_at"] = json!(t - 590);
+    charge(&host, body.clone()).await.ok();
+    body["scanned_at"] = json!(t - 589);
+    charge(&host, body).await.refused(409, "code_used");
+    let mut late = charge_body(&make_code(&more, 0, t - 600), 100);
+    late["scanned_at"] = json!(t - 500);
+    charge(&host, late).await.refused(410, "code_expired");
+
     // Counters continue across batches.
     assert_eq!(more["token"], keys["token"]);
     assert_eq!(more["keys"][0]["counter"], 6);

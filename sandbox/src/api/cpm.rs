@@ -24,6 +24,8 @@ use crate::state::AppState;
 pub const MAX_BATCH: u32 = 50;
 /// Tolerated clock difference for a code created "in the future" by a phone's fast clock.
 pub const FUTURE_SKEW_SECS: i64 = 30;
+/// How long after scanning an offline till may still submit a charge.
+pub const OFFLINE_CAPTURE_SECS: i64 = 24 * 60 * 60;
 /// Prefix of the sandbox's payment tokens (a test BIN range, never a real card number).
 pub const TOKEN_PREFIX: &str = "49";
 
@@ -102,6 +104,8 @@ struct ChargeBody {
     /// Absent in the numeric form, which uses four zero bytes.
     unpredictable_number: Option<String>,
     cryptogram: String,
+    /// When an offline till scanned the code (unix seconds); expiry is judged at that moment.
+    scanned_at: Option<i64>,
 }
 
 /// `POST /v1/terminal/charges`: a merchant terminal charges a scanned consumer code.
@@ -109,6 +113,10 @@ struct ChargeBody {
 /// A QR code carries its creation time; a compact numeric code has no room for one, so the
 /// host tries each second of the code's lifetime. That multiplies a forger's odds by about
 /// 90, which the single-use counter and the 4-byte minimum truncation keep negligible.
+///
+/// A till that was offline sends `scanned_at`; the code must have been live then, and the
+/// charge must arrive within [`OFFLINE_CAPTURE_SECS`]. The single-use counter still stops a
+/// second charge of the same code.
 pub async fn charge(State(state): State<AppState>, mr: MerchantRequest) -> Response {
     let body: ChargeBody = match mr.req.json() {
         Ok(b) => b,
@@ -140,7 +148,11 @@ pub async fn charge(State(state): State<AppState>, mr: MerchantRequest) -> Respo
             Some(Some(_)) => return Err(ApiError::CodeUsed),
             Some(None) => {}
         }
-        let live = |t: i64| ctx.now - t <= CODE_LIFETIME_SECS as i64 && t - ctx.now <= FUTURE_SKEW_SECS;
+        let at = body.scanned_at.unwrap_or(ctx.now);
+        if at - ctx.now > FUTURE_SKEW_SECS || ctx.now - at > OFFLINE_CAPTURE_SECS {
+            return Err(ApiError::CodeExpired);
+        }
+        let live = |t: i64| at - t <= CODE_LIFETIME_SECS as i64 && t - at <= FUTURE_SKEW_SECS;
         let master = IssuerMasterKey::from_slice(&master).map_err(|e| ApiError::Internal(e.to_string()))?;
         let luk = crypto::derive_limited_use_key(&master, &body.token, body.counter).map_err(|e| ApiError::Internal(e.to_string()))?;
         let verifies = |t: i64| t >= 0 && crypto::verify_cryptogram(&luk, &body.token, body.counter, t as u64, un, &presented).is_ok();
@@ -149,7 +161,7 @@ pub async fn charge(State(state): State<AppState>, mr: MerchantRequest) -> Respo
             Some(t) if !verifies(t) => return Err(ApiError::BadCryptogram),
             Some(_) => {}
             None => {
-                if !(ctx.now - CODE_LIFETIME_SECS as i64..=ctx.now + FUTURE_SKEW_SECS).any(verifies) {
+                if !(at - CODE_LIFETIME_SECS as i64..=at + FUTURE_SKEW_SECS).any(verifies) {
                     return Err(ApiError::BadCryptogram);
                 }
             }
