@@ -56,7 +56,7 @@ pub fn summary(d: &Detection) -> String {
     let _ = writeln!(out, "{} ({})", d.format.as_str(), d.presentment.as_str());
     for r in &d.routes {
         let role = if r.role == RouteRole::Payable { "pay via" } else { "label" };
-        let tag = r.tag.as_deref().map(|t| format!(" [tag {t}]")).unwrap_or_default();
+        let tag = r.tag.map(|t| format!(" [tag {t:02}]")).unwrap_or_default();
         let _ = writeln!(out, "  {role:8} {}{tag}  {}", r.scheme.name(), r.identifier.as_deref().unwrap_or(""));
     }
     if let Some(m) = &d.merchant {

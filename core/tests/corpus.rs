@@ -171,7 +171,7 @@ fn check(record: &Value, d: &Detection, problems: &mut Vec<String>) {
             let tag = a["tag"].as_str().unwrap();
             let fields_empty = a["fields"].as_object().is_some_and(|f| f.is_empty());
             let placeholder = fields_empty && a["guid"].as_str().is_some_and(|g| g.eq_ignore_ascii_case("br.gov.bcb.pix"));
-            match d.routes.iter().find(|r| r.tag.as_deref() == Some(tag)) {
+            match d.routes.iter().find(|r| r.tag.map(|t| format!("{t:02}")).as_deref() == Some(tag)) {
                 None if placeholder => {}
                 None => bad(format!("no route for account tag {tag}")),
                 Some(r) => {

@@ -10,7 +10,7 @@ mod view;
 
 pub use code::{Account, AlternateLanguage, EncodeError, Field, Initiation, MerchantCode, Template, Tip};
 pub use crc::{crc16, crc16_hex};
-pub use tlv::{DataObject, TlvError, TlvErrorKind, TlvIter};
+pub use tlv::{Children, DataObject, TlvError, TlvErrorKind, TlvIter};
 pub use view::{CrcCheck, MpmError, MpmView};
 
 /// True for root tags whose value is itself TLV (account templates, additional data, language, unreserved).

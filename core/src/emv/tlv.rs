@@ -24,9 +24,55 @@ impl<'a> DataObject<'a> {
         self.children().map_while(Result::ok).find(|o| o.tag == sub).map(|o| o.value)
     }
 
+    /// The nested data objects, read once into a stack array (no allocation).
+    pub fn parse_children(&self) -> Children<'a> {
+        let mut out = Children { items: [DataObject { tag: 0, value: "", offset: 0 }; MAX_CHILDREN], len: 0, complete: true };
+        for child in self.children() {
+            match child {
+                Ok(c) if out.len < MAX_CHILDREN => {
+                    out.items[out.len] = c;
+                    out.len += 1;
+                }
+                _ => {
+                    out.complete = false;
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// The tag as the two digits the payload carries.
     pub fn tag_str(&self) -> String {
         format!("{:02}", self.tag)
+    }
+}
+
+/// A 99-character value holds at most 19 objects of five characters or more.
+const MAX_CHILDREN: usize = 20;
+
+/// The children of a template, parsed once.
+#[derive(Debug, Clone, Copy)]
+pub struct Children<'a> {
+    items: [DataObject<'a>; MAX_CHILDREN],
+    len: usize,
+    complete: bool,
+}
+
+impl<'a> Children<'a> {
+    /// The value of the first child with `tag`.
+    pub fn get(&self, tag: u8) -> Option<&'a str> {
+        self.items[..self.len].iter().find(|o| o.tag == tag).map(|o| o.value)
+    }
+
+    /// The children in order.
+    pub fn iter(&self) -> impl Iterator<Item = &DataObject<'a>> {
+        self.items[..self.len].iter()
+    }
+
+    /// True when the whole value parsed as TLV (raw unreserved values do not).
+    pub fn is_complete(&self) -> bool {
+        self.complete
     }
 }
 

@@ -128,14 +128,22 @@ pub struct Route {
     pub role: RouteRole,
     /// True when the route pays a person rather than a merchant.
     pub p2p: bool,
-    /// The EMV tag it came from ("26", "02"…), where there is one.
-    pub tag: Option<String>,
+    /// The EMV tag it came from (26, 2…), where there is one; JSON writes it as two digits.
+    #[serde(serialize_with = "two_digits")]
+    pub tag: Option<u8>,
     /// The template's globally unique identifier, where there is one.
     pub guid: Option<String>,
     /// The main account, proxy or merchant identifier.
     pub identifier: Option<String>,
     /// Every other field the scheme defines.
     pub fields: Vec<RouteField>,
+}
+
+fn two_digits<S: serde::Serializer>(tag: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+    match tag {
+        Some(t) => s.collect_str(&format_args!("{t:02}")),
+        None => s.serialize_none(),
+    }
 }
 
 impl Route {

@@ -1,8 +1,11 @@
 //! Merchant-presented EMV codes: from a validated TLV view to a [`Detection`], via the registry.
+//!
+//! Hot path: each template's children are parsed once into a stack array and every rule
+//! is matched against that; the only allocations are the owned strings of the result.
 
 use super::registry::{Check, Cond, Extract, Layout, Matcher, P2p, TemplateRule, CODE_LABELS, DOMESTIC_CURRENCY, PRIMITIVE_RULES, TEMPLATE_RULES};
 use super::{CrcStatus, DetectError, Detection, Format, Merchant, Presentment, Reference, ReferenceKind, Rejection, Route, RouteField, RouteRole, Warning};
-use crate::emv::{AlternateLanguage, CrcCheck, DataObject, Initiation, MpmError, MpmView, Tip};
+use crate::emv::{AlternateLanguage, Children, CrcCheck, Initiation, MpmError, MpmView, Tip};
 use crate::money::{AmountError, Currency, Money};
 
 /// Detects an EMV merchant-presented payload; `now_ms` decides expiry.
@@ -26,7 +29,11 @@ pub(crate) fn detect(payload: &str, now_ms: i64) -> Result<Detection, DetectErro
     }
 }
 
-/// Format indicator, empty values, duplicates, identifier lengths and the CRC.
+fn tag_path(tag: u8) -> String {
+    format!("{tag:02}")
+}
+
+/// Format indicator, empty root values, duplicates and the CRC.
 fn structure(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>) {
     match view.value(0) {
         Some("01") => {}
@@ -40,25 +47,10 @@ fn structure(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>)
     let mut seen = [false; 100];
     for o in view.objects() {
         if std::mem::replace(&mut seen[usize::from(o.tag)], true) {
-            errors.push(Rejection::DuplicateTag { tag: o.tag_str() });
+            errors.push(Rejection::DuplicateTag { tag: tag_path(o.tag) });
         }
         if o.value.is_empty() {
-            errors.push(Rejection::EmptyValue { tag: o.tag_str() });
-        }
-        if crate::emv::is_template_tag(o.tag) && is_tlv(o) {
-            for c in o.children().map_while(Result::ok) {
-                if c.value.is_empty() {
-                    errors.push(Rejection::EmptyValue { tag: format!("{:02}/{:02}", o.tag, c.tag) });
-                }
-            }
-            if matches!(o.tag, 26..=51 | 80..=99) {
-                if let Some(guid) = o.sub(0) {
-                    let len = guid.chars().count();
-                    if len > 32 {
-                        errors.push(Rejection::GuidTooLong { tag: o.tag_str(), len });
-                    }
-                }
-            }
+            errors.push(Rejection::EmptyValue { tag: tag_path(o.tag) });
         }
     }
     d.crc = match view.crc() {
@@ -78,19 +70,13 @@ fn structure(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>)
     };
 }
 
-/// True when a template's value parses as TLV to its end (raw unreserved values do not).
-fn is_tlv(o: &DataObject<'_>) -> bool {
-    o.children().all(|c| c.is_ok())
-}
-
 /// Initiation, currency, amount, tip, country, merchant and references.
 fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>) {
-    match view.value(1) {
-        None => {}
-        Some(v) => match Initiation::from_code(v) {
+    if let Some(v) = view.value(1) {
+        match Initiation::from_code(v) {
             Some(i) => d.initiation = Some(i),
             None => errors.push(Rejection::InvalidPointOfInitiation(v.to_owned())),
-        },
+        }
     }
     d.country = view.value(58).map(str::to_owned);
     if d.country.is_none() {
@@ -103,9 +89,9 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
             None => d.warnings.push(Warning::new("unknown_currency", format!("currency {code:?} is not an ISO 4217 code Koban knows"))),
         },
     }
-    if let (Some(country), Some(currency)) = (&d.country, d.currency) {
+    if let (Some(country), Some(currency)) = (view.value(58), d.currency) {
         for (c, expected, scheme) in DOMESTIC_CURRENCY {
-            if country == c && currency.alpha() != *expected {
+            if country == *c && currency.alpha() != *expected {
                 errors.push(Rejection::CurrencyMismatch { scheme, expected, found: currency.alpha().to_owned() });
             }
         }
@@ -120,9 +106,7 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
                     }
                     d.amount = Some(parsed.money);
                 }
-                Err(AmountError::Zero) => {
-                    d.warnings.push(Warning::new("zero_amount", "amount is zero; the payer enters the amount"));
-                }
+                Err(AmountError::Zero) => d.warnings.push(Warning::new("zero_amount", "amount is zero; the payer enters the amount")),
                 Err(e) => errors.push(Rejection::InvalidAmount { value: text.to_owned(), reason: e.to_string() }),
             },
         }
@@ -135,32 +119,42 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
         }
     }
     let name = view.value(59);
-    if let Some(n) = name {
-        if n.chars().count() > 25 {
-            d.warnings.push(Warning::new("merchant_name_too_long", format!("merchant name is {} characters (EMVCo allows 25)", n.chars().count())));
-        }
+    if let Some(n) = name.map(|n| n.chars().count()).filter(|n| *n > 25) {
+        d.warnings.push(Warning::new("merchant_name_too_long", format!("merchant name is {n} characters (EMVCo allows 25)")));
     }
-    if let Some(c) = view.value(60) {
-        if c.chars().count() > 15 {
-            d.warnings.push(Warning::new("merchant_city_too_long", format!("merchant city is {} characters (EMVCo allows 15)", c.chars().count())));
-        }
+    let city = view.value(60);
+    if let Some(n) = city.map(|c| c.chars().count()).filter(|n| *n > 15) {
+        d.warnings.push(Warning::new("merchant_city_too_long", format!("merchant city is {n} characters (EMVCo allows 15)")));
     }
-    let alternate = view.get(64).map(|o| AlternateLanguage {
-        language: o.sub(0).unwrap_or_default().to_owned(),
-        name: o.sub(1).unwrap_or_default().to_owned(),
-        city: o.sub(2).map(str::to_owned),
+    let alternate = view.get(64).map(|o| {
+        let kids = o.parse_children();
+        empty_children(64, &kids, errors);
+        AlternateLanguage {
+            language: kids.get(0).unwrap_or_default().to_owned(),
+            name: kids.get(1).unwrap_or_default().to_owned(),
+            city: kids.get(2).map(str::to_owned),
+        }
     });
-    if name.is_some() || view.value(60).is_some() || mcc.is_some() || alternate.is_some() || view.value(61).is_some() {
+    // EMVCo makes 52, 59 and 60 mandatory; PromptPay transfers and others leave them out.
+    for (tag, code, what) in [(52, "missing_mcc", "merchant category code"), (59, "missing_merchant_name", "merchant name"), (60, "missing_merchant_city", "merchant city")] {
+        if view.value(tag).is_none() {
+            d.warnings.push(Warning::new(code, format!("no {what} (tag {tag}), which EMVCo makes mandatory")));
+        }
+    }
+    let postal = view.value(61);
+    if name.is_some() || city.is_some() || mcc.is_some() || alternate.is_some() || postal.is_some() {
         d.merchant = Some(Merchant {
             name: name.map(str::to_owned),
-            city: view.value(60).map(str::to_owned),
-            postal_code: view.value(61).map(str::to_owned),
+            city: city.map(str::to_owned),
+            postal_code: postal.map(str::to_owned),
             mcc: mcc.map(str::to_owned),
             alternate,
         });
     }
     if let Some(add) = view.get(62) {
-        for c in add.children().map_while(Result::ok) {
+        let kids = add.parse_children();
+        empty_children(62, &kids, errors);
+        for c in kids.iter() {
             let kind = match c.tag {
                 1 => ReferenceKind::BillNumber,
                 2 => ReferenceKind::MobileNumber,
@@ -179,15 +173,17 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
     }
 }
 
+fn empty_children(tag: u8, kids: &Children<'_>, errors: &mut Vec<Rejection>) {
+    for c in kids.iter().filter(|c| c.value.is_empty()) {
+        errors.push(Rejection::EmptyValue { tag: format!("{tag:02}/{:02}", c.tag) });
+    }
+}
+
 fn tip(view: &MpmView<'_>, currency: Option<Currency>, warnings: &mut Vec<Warning>) -> Option<Tip> {
     let indicator = view.value(55)?;
     let tip = match indicator {
         "01" => Some(Tip::Prompt),
-        "02" => view
-            .value(56)
-            .zip(currency)
-            .and_then(|(v, c)| Money::parse_decimal(v, c).ok())
-            .map(|p| Tip::Fixed { fee: p.money }),
+        "02" => view.value(56).zip(currency).and_then(|(v, c)| Money::parse_decimal(v, c).ok()).map(|p| Tip::Fixed { fee: p.money }),
         "03" => view.value(57).and_then(Tip::parse_percentage).map(|hundredths| Tip::Percentage { hundredths }),
         _ => None,
     };
@@ -197,35 +193,41 @@ fn tip(view: &MpmView<'_>, currency: Option<Currency>, warnings: &mut Vec<Warnin
     tip
 }
 
-fn matches(rule: &TemplateRule, o: &DataObject<'_>, country: Option<&str>, mcc: Option<&str>) -> bool {
-    if o.tag < rule.tags.0 || o.tag > rule.tags.1 {
+/// What a rule is matched against: one template, read once.
+struct Template<'k, 'a> {
+    tag: u8,
+    kids: &'k Children<'a>,
+    guid: Option<&'a str>,
+}
+
+fn matches(rule: &TemplateRule, t: &Template<'_, '_>, country: Option<&str>, mcc: Option<&str>) -> bool {
+    if t.tag < rule.tags.0 || t.tag > rule.tags.1 {
         return false;
     }
     if rule.country.is_some_and(|c| country != Some(c)) || rule.mcc.is_some_and(|m| mcc != Some(m)) {
         return false;
     }
-    if !rule.requires_any.is_empty() && !rule.requires_any.iter().any(|s| o.sub(*s).is_some()) {
+    if !rule.requires_any.is_empty() && !rule.requires_any.iter().any(|s| t.kids.get(*s).is_some()) {
         return false;
     }
-    let guid = o.sub(0);
     match rule.matcher {
-        Matcher::Guid(g) => guid.is_some_and(|v| v.eq_ignore_ascii_case(g)),
-        Matcher::GuidPrefix(p) => guid.is_some_and(|v| v.len() >= p.len() && v.is_char_boundary(p.len()) && v[..p.len()].eq_ignore_ascii_case(p)),
-        Matcher::AccountWithAt => guid.is_some_and(|v| v.contains('@')),
-        Matcher::Digits(n) => guid.is_some_and(|v| v.len() == n && v.bytes().all(|b| b.is_ascii_digit())),
-        Matcher::SubPrefix(sub, prefix) => o.sub(sub).is_some_and(|v| v.starts_with(prefix)),
+        Matcher::Guid(g) => t.guid.is_some_and(|v| v.eq_ignore_ascii_case(g)),
+        Matcher::GuidPrefix(p) => t.guid.is_some_and(|v| v.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p))),
+        Matcher::AccountWithAt => t.guid.is_some_and(|v| v.contains('@')),
+        Matcher::Digits(n) => t.guid.is_some_and(|v| v.len() == n && v.bytes().all(|b| b.is_ascii_digit())),
+        Matcher::SubPrefix(sub, prefix) => t.kids.get(sub).is_some_and(|v| v.starts_with(prefix)),
         Matcher::Any => true,
     }
 }
 
-fn extract(rule: &TemplateRule, o: &DataObject<'_>) -> Vec<RouteField> {
+fn extract(rule: &TemplateRule, t: &Template<'_, '_>) -> Vec<RouteField> {
     let mut fields = Vec::with_capacity(rule.fields.len());
     for f in rule.fields {
         let (value, name) = match *f {
-            Extract::Sub(sub, name) => (o.sub(sub), name),
+            Extract::Sub(sub, name) => (t.kids.get(sub), name),
             Extract::Nested(sub, inner, name) => {
-                let nested = o.children().map_while(Result::ok).find(|c| c.tag == sub);
-                (nested.and_then(|n| n.sub(inner)), name)
+                let nested = t.kids.iter().find(|c| c.tag == sub);
+                (nested.and_then(|n| n.parse_children().get(inner)), name)
             }
         };
         if let Some(v) = value {
@@ -235,82 +237,75 @@ fn extract(rule: &TemplateRule, o: &DataObject<'_>) -> Vec<RouteField> {
     fields
 }
 
-fn cond_holds(cond: &Cond, o: &DataObject<'_>) -> bool {
+fn cond_holds(cond: &Cond, kids: &Children<'_>) -> bool {
     match *cond {
         Cond::Always => true,
-        Cond::SubPrefix(sub, p) => o.sub(sub).is_some_and(|v| v.starts_with(p)),
-        Cond::SubEquals(sub, v) => o.sub(sub) == Some(v),
+        Cond::SubPrefix(sub, p) => kids.get(sub).is_some_and(|v| v.starts_with(p)),
+        Cond::SubEquals(sub, v) => kids.get(sub) == Some(v),
     }
+}
+
+fn primitive_route(tag: u8, value: &str, country: Option<&str>) -> Option<Route> {
+    let rule = PRIMITIVE_RULES.iter().find(|r| (r.tags.0..=r.tags.1).contains(&tag) && r.country.is_none_or(|c| country == Some(c)))?;
+    let mut fields = Vec::with_capacity(4);
+    match rule.layout {
+        Layout::Whole(name) => fields.push(RouteField { name, value: value.to_owned() }),
+        Layout::Split(whole, parts) => {
+            fields.push(RouteField { name: whole, value: value.to_owned() });
+            if value.is_ascii() && value.len() == parts.iter().map(|p| p.0).sum::<usize>() {
+                let mut at = 0;
+                for (len, name) in parts {
+                    fields.push(RouteField { name, value: value[at..at + len].to_owned() });
+                    at += len;
+                }
+            }
+        }
+    }
+    Some(Route { scheme: rule.scheme, role: rule.role, p2p: false, tag: Some(tag), guid: None, identifier: Some(value.to_owned()), fields })
 }
 
 /// Every account object through the registry, in payload order; implied and code-level labels last.
 fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, now_ms: i64) {
-    // Read from the view, not `d`, so `d` stays free to fill in.
     let country = view.value(58);
     let mcc = view.value(52);
     let mut implied: Vec<Route> = Vec::new();
+    d.routes.reserve(view.objects().iter().filter(|o| matches!(o.tag, 2..=51)).count() + 1);
     for o in view.objects() {
-        match o.tag {
-            2..=25 => {
-                let Some(rule) = PRIMITIVE_RULES.iter().find(|r| (r.tags.0..=r.tags.1).contains(&o.tag) && r.country.is_none_or(|c| country == Some(c))) else {
-                    continue;
-                };
-                let fields = match rule.layout {
-                    Layout::Whole(name) => vec![RouteField { name, value: o.value.to_owned() }],
-                    Layout::Split(whole, parts) => {
-                        let mut fields = vec![RouteField { name: whole, value: o.value.to_owned() }];
-                        if o.value.is_ascii() && o.value.len() == parts.iter().map(|p| p.0).sum::<usize>() {
-                            let mut at = 0;
-                            for (len, name) in parts {
-                                fields.push(RouteField { name, value: o.value[at..at + len].to_owned() });
-                                at += len;
-                            }
-                        }
-                        fields
-                    }
-                };
-                d.routes.push(Route {
-                    scheme: rule.scheme,
-                    role: rule.role,
-                    p2p: false,
-                    tag: Some(o.tag_str()),
-                    guid: None,
-                    identifier: Some(o.value.to_owned()),
-                    fields,
-                });
-            }
-            26..=51 | 80..=99 if is_tlv(o) => {
-                let Some(rule) = TEMPLATE_RULES.iter().find(|r| matches(r, o, country, mcc)) else {
-                    continue;
-                };
-                let Some(role) = rule.role else { continue };
-                let fields = extract(rule, o);
-                let identifier = rule.identifier.iter().find_map(|id| fields.iter().find(|f| f.name == *id)).map(|f| f.value.clone());
-                let p2p = match rule.p2p {
-                    P2p::Never => false,
-                    P2p::Always => true,
-                    P2p::AtTag(t) => o.tag == t,
-                    P2p::SubIn(sub, values) => o.sub(sub).is_some_and(|v| values.contains(&v)),
-                };
-                let mut route = Route {
-                    scheme: rule.scheme,
-                    role,
-                    p2p,
-                    tag: Some(o.tag_str()),
-                    guid: o.sub(0).map(str::to_owned),
-                    identifier,
-                    fields,
-                };
-                scheme_checks(rule.check, view, o, d, &mut route, errors, now_ms);
-                for (scheme, cond) in rule.implies {
-                    if cond_holds(cond, o) {
-                        implied.push(Route { scheme: *scheme, ..route.clone() });
-                    }
-                }
-                d.routes.push(route);
-            }
-            _ => {}
+        if (2..=25).contains(&o.tag) {
+            d.routes.extend(primitive_route(o.tag, o.value, country));
+            continue;
         }
+        if !matches!(o.tag, 26..=51 | 80..=99) {
+            continue;
+        }
+        let kids = o.parse_children();
+        // Raw values in the unreserved range (DuitNow's 82, TrueMoney's 81) are not templates.
+        if !kids.is_complete() {
+            continue;
+        }
+        empty_children(o.tag, &kids, errors);
+        let t = Template { tag: o.tag, kids: &kids, guid: kids.get(0) };
+        if let Some(len) = t.guid.map(|g| g.chars().count()).filter(|len| *len > 32) {
+            errors.push(Rejection::GuidTooLong { tag: tag_path(o.tag), len });
+        }
+        let Some(rule) = TEMPLATE_RULES.iter().find(|r| matches(r, &t, country, mcc)) else { continue };
+        let Some(role) = rule.role else { continue };
+        let fields = extract(rule, &t);
+        let identifier = rule.identifier.iter().find_map(|id| fields.iter().find(|f| f.name == *id)).map(|f| f.value.clone());
+        let p2p = match rule.p2p {
+            P2p::Never => false,
+            P2p::Always => true,
+            P2p::AtTag(tag) => o.tag == tag,
+            P2p::SubIn(sub, values) => kids.get(sub).is_some_and(|v| values.contains(&v)),
+        };
+        let mut route = Route { scheme: rule.scheme, role, p2p, tag: Some(o.tag), guid: t.guid.map(str::to_owned), identifier, fields };
+        scheme_checks(rule.check, view, &kids, d, &mut route, errors, now_ms);
+        for (scheme, cond) in rule.implies {
+            if cond_holds(cond, &kids) {
+                implied.push(Route { scheme: *scheme, ..route.clone() });
+            }
+        }
+        d.routes.push(route);
     }
     for r in implied {
         if !d.routes.iter().any(|x| x.scheme == r.scheme) {
@@ -318,7 +313,10 @@ fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, no
         }
     }
     for label in CODE_LABELS {
-        if country == Some(label.country) && !d.routes.iter().any(|r| r.scheme == label.scheme) && d.routes.iter().any(|r| label.any_of.contains(&r.scheme)) {
+        let applies = country == Some(label.country)
+            && !d.routes.iter().any(|r| r.scheme == label.scheme)
+            && d.routes.iter().any(|r| label.any_of.contains(&r.scheme));
+        if applies {
             d.routes.push(Route { scheme: label.scheme, role: RouteRole::Label, p2p: false, tag: None, guid: None, identifier: None, fields: Vec::new() });
         }
     }
@@ -326,14 +324,14 @@ fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, no
     d.routes.sort_by_key(|r| r.role != RouteRole::Payable);
 }
 
-fn scheme_checks(check: Check, view: &MpmView<'_>, o: &DataObject<'_>, d: &mut Detection, route: &mut Route, errors: &mut Vec<Rejection>, now_ms: i64) {
+fn scheme_checks(check: Check, view: &MpmView<'_>, kids: &Children<'_>, d: &mut Detection, route: &mut Route, errors: &mut Vec<Rejection>, now_ms: i64) {
     match check {
         Check::None => {}
         Check::Khqr => {
             // Tag 99: 00 creation and 01 expiration, 13-digit Unix milliseconds.
-            let stamps = view.get(99);
+            let stamps = view.get(99).map(|o| o.parse_children());
             let mut read = |sub: u8, field: &'static str, name: &'static str| -> Option<i64> {
-                let v = stamps?.sub(sub)?;
+                let v = stamps.as_ref()?.get(sub)?;
                 route.fields.push(RouteField { name, value: v.to_owned() });
                 if v.len() != 13 || !v.bytes().all(|b| b.is_ascii_digit()) {
                     errors.push(Rejection::InvalidTimestamp { field, value: v.to_owned(), expected: "13 digits of Unix milliseconds" });
@@ -347,7 +345,7 @@ fn scheme_checks(check: Check, view: &MpmView<'_>, o: &DataObject<'_>, d: &mut D
                 if d.amount.is_none() {
                     errors.push(Rejection::MissingField("amount (dynamic KHQR)"));
                 }
-                if stamps.and_then(|s| s.sub(1)).is_none() {
+                if stamps.as_ref().and_then(|s| s.get(1)).is_none() {
                     errors.push(Rejection::MissingExpiration { scheme: "KHQR" });
                 }
             }
@@ -359,7 +357,7 @@ fn scheme_checks(check: Check, view: &MpmView<'_>, o: &DataObject<'_>, d: &mut D
             }
         }
         Check::PayNowExpiry => {
-            let Some(v) = o.sub(4) else { return };
+            let Some(v) = kids.get(4) else { return };
             match paynow_expiry_ms(v) {
                 Some(at) => {
                     d.expires_at_ms = Some(at);

@@ -44,6 +44,8 @@ fn a_promptpay_transfer_is_person_to_person_and_warns_nothing_missing_is_fatal()
     assert_eq!(d.presentment, Presentment::P2p);
     assert!(d.merchant.is_none());
     assert_eq!(d.currency, Some(cur("THB")));
+    let codes: Vec<_> = d.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["missing_mcc", "missing_merchant_name", "missing_merchant_city"]);
 }
 
 #[test]
