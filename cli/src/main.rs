@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod detect;
 mod json;
+mod terminal;
 
 /// Koban developer CLI.
 #[derive(Parser)]
@@ -20,11 +21,14 @@ enum Command {
     Detect(detect::Args),
     /// Run the wallet host sandbox on loopback and print its URL.
     Sandbox(koban_sandbox::cli::SandboxArgs),
+    /// Play a merchant till: charge a shopper's consumer-presented code.
+    Terminal(terminal::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Detect(args) => detect::run(args),
         Command::Sandbox(args) => koban_sandbox::cli::run_sandbox(&args),
+        Command::Terminal(args) => terminal::run(args),
     }
 }

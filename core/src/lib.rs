@@ -4,9 +4,9 @@
 
 pub mod cpm;
 pub mod crypto;
-pub mod store;
-pub mod wallet;
 pub mod emv;
 pub mod money;
 pub mod net;
 pub mod scheme;
+pub mod store;
+pub mod wallet;

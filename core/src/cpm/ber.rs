@@ -38,6 +38,19 @@ pub struct BerError {
     pub reason: &'static str,
 }
 
+/// Appends one object: tag bytes as written in the number (`0x9F26` → 9F 26), definite length.
+pub fn encode(tag: u32, value: &[u8], out: &mut Vec<u8>) {
+    let tag_bytes = tag.to_be_bytes();
+    let skip = tag_bytes.iter().take_while(|b| **b == 0).count().min(3);
+    out.extend_from_slice(&tag_bytes[skip..]);
+    match value.len() {
+        n @ 0..=0x7F => out.push(n as u8),
+        n @ 0x80..=0xFF => out.extend_from_slice(&[0x81, n as u8]),
+        n => out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]),
+    }
+    out.extend_from_slice(value);
+}
+
 /// Reads every object of one level of `bytes` (whose first byte sits at `base`).
 pub fn parse(bytes: &[u8], base: usize) -> Result<Vec<BerObject<'_>>, BerError> {
     let mut out = Vec::new();
@@ -96,6 +109,16 @@ mod tests {
         assert_eq!((objs[0].tag, objs[0].value), (0x9F26, &[0xAB, 0xCD][..]));
         assert_eq!((objs[1].tag, objs[1].value.len(), objs[1].offset), (0x63, 0x80, 5));
         assert!(objs[1].is_constructed() && !objs[0].is_constructed());
+    }
+
+    #[test]
+    fn encoding_reads_back() {
+        let mut out = Vec::new();
+        encode(0x9F26, &[1, 2], &mut out);
+        encode(0x63, &[0u8; 200], &mut out);
+        let objs = parse(&out, 0).unwrap();
+        assert_eq!(&out[..5], &[0x9F, 0x26, 0x02, 1, 2]);
+        assert_eq!((objs[1].tag, objs[1].value.len()), (0x63, 200));
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub enum CpmError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// The QR symbol could not be made (payload too long).
+    #[error("cannot render the QR code: {0}")]
+    Render(String),
     /// A primitive object appears in both the chosen application and the common data (§5.1.10).
     #[error("tag {0:X} appears in both the application and the common data template")]
     Duplicate(u32),

@@ -27,7 +27,7 @@ type Detector = fn(&str, i64) -> Option<Result<Detection, DetectError>>;
 static DETECTORS: &[(&str, Detector)] = &[
     ("emv-cpm", cpm::detect),
     ("thai-slip-verify", thai::slip_verify),
-    // 16-24 digits only: far shorter than any EMV code, which also always carries a letter (58).
+    // 16-36 digits only: no EMV code is all digits (58 always carries letters).
     ("numeric-paycode", numeric::detect),
     ("emv-mpm", |p, now| looks_like_emv(p).then(|| mpm::detect(p, now))),
     ("uri", uri::detect),

@@ -1,4 +1,4 @@
-//! Numeric shopper payment codes (Alipay, WeChat Pay, UnionPay), as a till's scanner reads them.
+//! Numeric shopper payment codes (Alipay, WeChat Pay, UnionPay, Koban), as a till's scanner reads them.
 
 use super::registry::NUMERIC_RULES;
 use super::{simple_route, DetectError, Detection, Format, Presentment, RouteRole, Warning};
@@ -6,7 +6,7 @@ use super::{simple_route, DetectError, Detection, Format, Presentment, RouteRole
 pub(crate) fn detect(payload: &str, _now_ms: i64) -> Option<Result<Detection, DetectError>> {
     let len = payload.len();
     // "00" opens every EMV payload (format indicator) and no payment-code issuer uses it.
-    if !(16..=24).contains(&len) || payload.starts_with("00") || !payload.bytes().all(|b| b.is_ascii_digit()) {
+    if !(16..=36).contains(&len) || payload.starts_with("00") || !payload.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let prefix = (payload.as_bytes()[0] - b'0') * 10 + (payload.as_bytes()[1] - b'0');

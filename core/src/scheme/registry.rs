@@ -501,6 +501,7 @@ pub(crate) static NUMERIC_RULES: &[NumericRule] = &[
     NumericRule { scheme: WECHATPAY, prefix: (10, 15), len: (18, 18) },
     NumericRule { scheme: ALIPAY, prefix: (25, 30), len: (16, 24) },
     NumericRule { scheme: UNIONPAY, prefix: (62, 62), len: (19, 19) },
+    NumericRule { scheme: KOBAN_CPM, prefix: (88, 88), len: (36, 36) },
 ];
 
 #[cfg(test)]
