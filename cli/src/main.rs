@@ -3,9 +3,11 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod demo;
 mod detect;
 mod json;
 mod terminal;
+mod wallet;
 
 /// Koban developer CLI.
 #[derive(Parser)]
@@ -23,6 +25,10 @@ enum Command {
     Sandbox(koban_sandbox::cli::SandboxArgs),
     /// Play a merchant till: charge a shopper's consumer-presented code.
     Terminal(terminal::Args),
+    /// Use a wallet by hand against a host: enrol, link a bank, top up, pay, send, remit…
+    Wallet(wallet::Args),
+    /// Walk through Aiko's week with a sandbox host running in-process on loopback.
+    Demo(demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +36,7 @@ fn main() -> ExitCode {
         Command::Detect(args) => detect::run(args),
         Command::Sandbox(args) => koban_sandbox::cli::run_sandbox(&args),
         Command::Terminal(args) => terminal::run(args),
+        Command::Wallet(args) => wallet::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
