@@ -319,3 +319,31 @@ async fn dropping_the_future_mid_flight_pays_once() {
     assert_eq!(host_history(&aiko, &host).await.iter().filter(|i| i["kind"] == "payment").count(), 1);
     assert_eq!(aiko.balance().await.unwrap().available, jpy(9_200));
 }
+
+fn assert_send_sync<T: Send + Sync>(_: &T) {}
+fn assert_send<T: Send>(_: T) {}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outcomes_are_readable_by_key_and_futures_are_send() {
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    assert_send_sync(&aiko);
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 100_000, 5_000).await;
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let q = aiko.quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(500)), ..Default::default() }).await.unwrap();
+    // The apps run these on a multi-threaded runtime (UniFFI's tokio executor).
+    assert_send(aiko.confirm_payment(&q));
+    assert_send(aiko.sync(0));
+    assert_send(aiko.resolve_pending());
+    let paid = aiko.confirm_payment(&q).await.unwrap();
+    let key = paid.intent_key.clone().unwrap();
+    let (client, device) = host_view(&aiko, &host);
+    let stored = client.request_outcome(&device, &key).await.unwrap().expect("the host kept the outcome");
+    assert_eq!(stored.unwrap()["id"].as_str(), Some(paid.id.as_str()));
+    assert!(client.request_outcome(&device, "i-never-sent").await.unwrap().is_none());
+    // A refusal is kept under its key too.
+    let err = aiko.top_up("bl_nope", jpy(1)).await.unwrap_err();
+    assert_eq!(refused(err), Refusal::NotFound);
+}
