@@ -377,7 +377,7 @@ pub fn finish_intent(tx: &Transaction<'_>, key: &str, state: IntentState, outcom
     Ok(())
 }
 
-fn intent_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, Vec<u8>, String, String, Option<String>, i64)> {
+fn intent_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IntentRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
 }
 
