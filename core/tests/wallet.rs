@@ -347,3 +347,13 @@ async fn outcomes_are_readable_by_key_and_futures_are_send() {
     let err = aiko.top_up("bl_nope", jpy(1)).await.unwrap_err();
     assert_eq!(refused(err), Refusal::NotFound);
 }
+
+#[test]
+fn account_numbers_never_reach_debug_output() {
+    let b = BankAccount { bank_id: "bank_sakura".into(), account_number: "1234567".into(), holder_name: "T".into(), sandbox_opening_balance: None };
+    assert!(!format!("{b:?}").contains("1234567") && format!("{b:?}").contains("****4567"));
+    let r = payout();
+    assert!(!format!("{r:?}").contains("09171234567"), "{r:?}");
+    let id = koban_core::wallet::Identity { legal_name: "A".into(), date_of_birth: "1994-04-01".into(), document_number: "MN1234567".into() };
+    assert_eq!(format!("{id:?}"), "Identity(<redacted>)");
+}

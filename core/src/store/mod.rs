@@ -556,13 +556,23 @@ pub fn quote(conn: &Connection, id: &str) -> Result<Option<Value>, StoreError> {
     body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Corrupt(format!("quote {id}: {e}")))).transpose()
 }
 
-/// Caches the host's balance as of host time `now`.
-pub fn put_balance(tx: &Transaction<'_>, balance: Money, now: i64) -> Result<(), StoreError> {
+/// Caches a balance the host reported in an answer stamped with host time `as_of`; an
+/// answer replayed late does not overwrite a newer one.
+pub fn put_balance(tx: &Transaction<'_>, balance: Money, as_of: i64) -> Result<(), StoreError> {
     tx.execute(
-        // An answer replayed late must not overwrite a newer balance.
         "INSERT INTO balances (currency, minor, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (currency) DO UPDATE SET minor = excluded.minor, updated_at = excluded.updated_at
          WHERE excluded.updated_at >= balances.updated_at",
+        params![balance.currency().alpha(), balance.minor(), as_of],
+    )?;
+    Ok(())
+}
+
+/// Caches a balance just read from the host: the newest there is, whatever the clocks say.
+pub fn put_current_balance(tx: &Transaction<'_>, balance: Money, now: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO balances (currency, minor, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (currency) DO UPDATE SET minor = excluded.minor, updated_at = MAX(balances.updated_at, excluded.updated_at)",
         params![balance.currency().alpha(), balance.minor(), now],
     )?;
     Ok(())

@@ -144,3 +144,17 @@ fn intents_move_from_pending_once() {
 fn intent_state(store: &Store, key: &str) -> IntentState {
     intent(store.conn(), store.sealer(), key).unwrap().unwrap().state
 }
+
+#[test]
+fn a_late_replayed_balance_does_not_overwrite_a_newer_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = FileKeyStore::open(dir.path().join("kek")).unwrap();
+    let mut store = Store::open(dir.path().join("w.sqlite3"), &ks).unwrap();
+    let jpy_cur = Currency::from_alpha("JPY").unwrap();
+    store.write(|tx, _| put_balance(tx, jpy(500), 200)).unwrap();
+    store.write(|tx, _| put_balance(tx, jpy(900), 100)).unwrap();
+    assert_eq!(balance(store.conn(), jpy_cur).unwrap(), Some((jpy(500), 200)));
+    // A fresh read from the host wins even if the phone's clock is behind the host's.
+    store.write(|tx, _| put_current_balance(tx, jpy(700), 150)).unwrap();
+    assert_eq!(balance(store.conn(), jpy_cur).unwrap(), Some((jpy(700), 200)));
+}

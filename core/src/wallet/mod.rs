@@ -215,7 +215,7 @@ impl Wallet {
         let b = Balance::from_json(&v)?;
         let now = now_secs();
         lock(&self.store).write(|tx, _| {
-            store::put_balance(tx, b.available, now)?;
+            store::put_current_balance(tx, b.available, now)?;
             if b.tier != w.tier {
                 store::put_wallet(tx, &WalletRecord { tier: b.tier.clone(), ..w.clone() })?;
             }

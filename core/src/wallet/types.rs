@@ -166,7 +166,7 @@ pub enum SendTo {
 }
 
 /// How a remittance is paid out.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum RemitDestination {
     /// A Koban wallet in the destination country.
     Handle(String),
@@ -179,6 +179,18 @@ pub enum RemitDestination {
         /// Account number (masked by the host in every answer).
         account: String,
     },
+}
+
+impl std::fmt::Debug for RemitDestination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RemitDestination::Handle(h) => f.debug_tuple("Handle").field(h).finish(),
+            RemitDestination::Payout { method, provider, account } => {
+                let last4 = account.get(account.len().saturating_sub(4)..).unwrap_or("");
+                f.debug_struct("Payout").field("method", method).field("provider", provider).field("account", &format!("****{last4}")).finish()
+            }
+        }
+    }
 }
 
 /// Who receives a remittance.
