@@ -3,3 +3,4 @@
 //! The crate has no FFI types; `bindings/` wraps it for UniFFI.
 
 pub mod money;
+pub mod scan;
