@@ -356,14 +356,19 @@ mod tests {
     #[test]
     fn plane_copies_region_and_maps_back() {
         let buf: Vec<u8> = (0..=255u8).cycle().take(64 * 64).collect();
-        let f = Frame::new(&buf, 60, 64, 64).unwrap().with_roi(Rect { x: 2, y: 3, width: 50, height: 40 }).unwrap();
+        let f = Frame::new(&buf, 60, 64, 64).unwrap().with_roi(Rect { x: 2, y: 3, width: 50, height: 44 }).unwrap();
         let p = f.to_plane(1);
-        assert_eq!((p.width(), p.height()), (50, 40));
+        assert_eq!((p.width(), p.height()), (50, 44));
         assert_eq!(p.pixels()[0], buf[3 * 64 + 2]);
         assert_eq!(p.map.apply(Point { x: 1.0, y: 1.0 }), Point { x: 3.0, y: 4.0 });
         let half = f.to_plane(2);
-        assert_eq!((half.width(), half.height()), (25, 20));
+        assert_eq!((half.width(), half.height()), (25, 22));
         assert_eq!(half.map.apply(Point { x: 1.0, y: 1.0 }), Point { x: 4.0, y: 5.0 });
+        let b = |x: usize, y: usize| buf[(3 + y) * 64 + 2 + x] as u16;
+        assert_eq!(half.pixels()[0] as u16, (b(0, 0) + b(1, 0) + b(0, 1) + b(1, 1)) / 4);
+        // Too small to halve into a decodable plane: copied as is.
+        let tiny = f.with_roi(Rect { x: 0, y: 0, width: 40, height: 40 }).unwrap().to_plane(2);
+        assert_eq!((tiny.width(), tiny.height()), (40, 40));
     }
 
     #[test]

@@ -154,15 +154,15 @@ mod tests {
 
     #[test]
     fn thresholds_split_dark_from_light() {
-        // Dark square on a light ground with a left-to-right light gradient.
+        // A module-sized dark square on a light ground with a left-to-right light gradient.
         let p = plane(64, 64, |x, y| {
             let base = 120 + x as u8;
-            if (20..40).contains(&x) && (20..40).contains(&y) { base - 60 } else { base }
+            if (28..34).contains(&x) && (28..34).contains(&y) { base - 60 } else { base }
         });
         for t in [Transform::LocalMean, Transform::Otsu] {
             let b = t.apply(&p).unwrap();
-            assert_eq!(b.pixels()[30 * 64 + 30], 0, "{t:?} centre of square");
-            assert_eq!(b.pixels()[5 * 64 + 5], 255, "{t:?} background");
+            assert_eq!(b.pixels()[31 * 64 + 31], 0, "{t:?} centre of square");
+            assert_eq!(b.pixels()[5 * 64 + 60], 255, "{t:?} background");
         }
         assert_eq!(Transform::Invert.apply(&p).unwrap().pixels()[0], 255 - 120);
     }
