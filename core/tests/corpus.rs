@@ -14,7 +14,7 @@ const UPRIGHT_MIN: [(&str, usize); 6] =
     [("qrcode-1", 8), ("qrcode-2", 55), ("qrcode-3", 18), ("qrcode-4", 17), ("qrcode-5", 16), ("qrcode-6", 15)];
 /// All four rotations together.
 #[cfg(all(feature = "rxing", feature = "rqrr"))]
-const ALL_ROTATIONS_MIN: usize = 510;
+const ALL_ROTATIONS_MIN: usize = 517;
 
 #[cfg(all(feature = "rxing", feature = "rqrr"))]
 #[test]

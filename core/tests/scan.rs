@@ -10,6 +10,7 @@ use support::synth;
 /// A clean code, `scale` px per module, pasted at (`x`, `y`) into a grey `w`×`h` frame with `stride`.
 fn frame_with_code(text: &str, scale: usize, w: usize, h: usize, stride: usize, x: usize, y: usize) -> Vec<u8> {
     let (side, code) = synth::clean(text, 6, scale);
+    assert!(x + side <= w.min(stride) && y + side <= h, "code does not fit the frame");
     let mut buf = vec![200u8; stride * h];
     for r in 0..side {
         buf[(y + r) * stride + x..][..side].copy_from_slice(&code[r * side..][..side]);
