@@ -1,11 +1,13 @@
 //! `koban`: the developer CLI.
 
-mod scan;
-
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+mod detect;
+mod json;
+mod scan;
+mod terminal;
 
 /// Koban developer CLI.
 #[derive(Parser)]
@@ -17,9 +19,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Decode the QR codes in still images (PNG, JPEG, WebP).
+    /// Tell what a scanned payment string is and parse it.
+    Detect(detect::Args),
+    /// Run the wallet host sandbox on loopback and print its URL.
+    Sandbox(koban_sandbox::cli::SandboxArgs),
+    /// Play a merchant till: charge a shopper's consumer-presented code.
+    Terminal(terminal::Args),
+    /// Decode the QR codes in still images (PNG, JPEG, WebP) and tell what each one is.
     Scan {
-        /// Print a JSON array of objects with `file` and `text` (or `error`).
+        /// Print a JSON array: per code `file`, `text` and the `koban detect --json` keys; per failed file `file` and `error`.
         #[arg(long)]
         json: bool,
         /// Image files.
@@ -30,6 +38,9 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Detect(args) => detect::run(args),
+        Command::Sandbox(args) => koban_sandbox::cli::run_sandbox(&args),
+        Command::Terminal(args) => terminal::run(args),
         Command::Scan { json, images } => scan::run(&images, json),
     }
 }

@@ -4,7 +4,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use koban_core::scan::{scan, Frame};
-use serde_json::{json, Value};
+use koban_core::scheme::detect;
+use serde_json::{json, Map, Value};
 
 /// One line of the report: a decoded text or why a file gave none.
 #[derive(Debug, PartialEq)]
@@ -37,11 +38,25 @@ pub fn scan_file(path: &Path) -> Vec<Outcome> {
 }
 
 /// The `--json` rendering: one object per code (or per failed file).
+///
+/// A code's object is `koban detect --json`'s output for its text (the same function renders
+/// both, so the keys cannot drift apart) with `file` and `text` added. A file without a code
+/// gets `error` in the shape detection errors use: `{"kind", "message"}`.
 pub fn to_json(results: &[(String, Vec<Outcome>)]) -> Value {
     let items = results.iter().flat_map(|(file, outcomes)| {
         outcomes.iter().map(move |o| match o {
-            Outcome::Text(t) => json!({ "file": file, "text": t }),
-            Outcome::Error(e) => json!({ "file": file, "error": e }),
+            Outcome::Text(t) => {
+                let detected = match detect(t) {
+                    Ok(d) => crate::json::detection(&d),
+                    Err(e) => crate::json::error(&e),
+                };
+                let mut obj = Map::new();
+                obj.insert("file".into(), json!(file));
+                obj.insert("text".into(), json!(t));
+                obj.extend(detected.as_object().cloned().unwrap_or_default());
+                Value::Object(obj)
+            }
+            Outcome::Error(e) => json!({ "file": file, "error": { "kind": "scan", "message": e } }),
         })
     });
     Value::Array(items.collect())
@@ -59,9 +74,18 @@ pub fn run(images: &[std::path::PathBuf], as_json: bool) -> ExitCode {
         for (file, outcomes) in &results {
             for o in outcomes {
                 match o {
-                    Outcome::Text(t) if many => println!("{file}: {t}"),
-                    Outcome::Text(t) => println!("{t}"),
-                    Outcome::Error(e) => eprintln!("koban: {file}: {e}"),
+                    Outcome::Text(t) => {
+                        if many {
+                            println!("{file}: {t}");
+                        } else {
+                            println!("{t}");
+                        }
+                        match detect(t) {
+                            Ok(d) => print!("{}", crate::detect::summary(&d)),
+                            Err(e) => println!("  not a payment code we know: {e} ({})", e.kind()),
+                        }
+                    }
+                    Outcome::Error(e) => eprintln!("koban scan: {file}: {e}"),
                 }
             }
         }
@@ -133,14 +157,19 @@ mod tests {
     }
 
     #[test]
-    fn json_has_file_and_text_or_error() {
+    fn json_has_file_text_and_the_detect_keys_or_error() {
+        // A PromptPay-style EMV code (CRC valid) and a file without a code.
+        let emv = "00020101021129370016A000000677010111011300668123456785802TH530376454041.006304E0EC";
         let v = to_json(&[
-            ("a.png".into(), vec![Outcome::Text("x".into())]),
+            ("a.png".into(), vec![Outcome::Text(emv.into())]),
             ("b.png".into(), vec![Outcome::Error("no QR code found".into())]),
         ]);
-        assert_eq!(
-            v,
-            json!([{ "file": "a.png", "text": "x" }, { "file": "b.png", "error": "no QR code found" }])
-        );
+        let mut expected = json!({ "file": "a.png", "text": emv });
+        let detected = crate::json::detection(&detect(emv).unwrap());
+        expected.as_object_mut().unwrap().extend(detected.as_object().unwrap().clone());
+        assert_eq!(v[0], expected);
+        assert_eq!(v[0]["format"], detected["format"]);
+        assert!(v[0].get("schemes").is_some() && v[0].get("currency").is_some());
+        assert_eq!(v[1], json!({ "file": "b.png", "error": { "kind": "scan", "message": "no QR code found" } }));
     }
 }

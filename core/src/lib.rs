@@ -2,5 +2,9 @@
 //!
 //! The crate has no FFI types; `bindings/` wraps it for UniFFI.
 
+pub mod cpm;
+pub mod crypto;
+pub mod emv;
 pub mod money;
 pub mod scan;
+pub mod scheme;

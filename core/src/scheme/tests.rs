@@ -1,0 +1,142 @@
+//! Unit tests of detection on payloads we build ourselves (the corpus suite is in core/tests).
+
+use super::registry::*;
+use super::*;
+use crate::emv::{Account, Initiation, MerchantCode, Template};
+use crate::money::{Currency, Money};
+
+fn cur(a: &str) -> Currency {
+    Currency::from_alpha(a).unwrap()
+}
+
+#[test]
+fn empty_and_unknown_payloads() {
+    assert_eq!(detect("  \n").unwrap_err(), DetectError::Empty);
+    let d = detect("hello world").unwrap();
+    assert_eq!((d.format, d.presentment), (Format::Unknown, Presentment::Unknown));
+    assert!(d.routes.is_empty());
+}
+
+#[test]
+fn a_multi_network_thai_code_lists_every_route_payable_first() {
+    let mut code = MerchantCode::new("TH", cur("THB"));
+    code.accounts = vec![
+        Account::Primitive { tag: 2, value: "4787720005263409".into() },
+        Account::Template(Template::with_guid(29, "A000000677010111", [(1, "0066812223333".to_string())])),
+        Account::Template(Template::with_guid(30, "A000000677010112", [(1, "010753600031501".to_string()), (2, "REF1".to_string())])),
+        Account::Template(Template::with_guid(31, "UNKNOWN.NETWORK", [(1, "x".to_string())])),
+    ];
+    code.merchant_category = Some("5812".into());
+    code.merchant_name = Some("SOM TUM".into());
+    code.merchant_city = Some("BANGKOK".into());
+    let d = detect(&code.encode().unwrap()).unwrap();
+    let ids: Vec<_> = d.schemes().iter().map(|s| s.as_str()).collect();
+    assert_eq!(ids, ["visa", "promptpay", "promptpay-billpay", "emvco-generic"]);
+    assert_eq!(d.route(PROMPTPAY).unwrap().field("mobile"), Some("0066812223333"));
+    assert_eq!(d.route(PROMPTPAY_BILLPAY).unwrap().identifier.as_deref(), Some("010753600031501"));
+    assert_eq!(d.presentment, Presentment::Merchant);
+    assert_eq!(d.crc, CrcStatus::Valid);
+}
+
+#[test]
+fn a_promptpay_transfer_is_person_to_person_and_warns_nothing_missing_is_fatal() {
+    let d = detect("00020101021129370016A0000006770101110113006681222333353037645802TH63041DCF").unwrap();
+    assert_eq!(d.presentment, Presentment::P2p);
+    assert!(d.merchant.is_none());
+    assert_eq!(d.currency, Some(cur("THB")));
+    let codes: Vec<_> = d.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["missing_mcc", "missing_merchant_name", "missing_merchant_city"]);
+}
+
+#[test]
+fn ask_the_payer_references_and_tips() {
+    let mut code = MerchantCode::new("SG", cur("SGD"));
+    code.accounts = vec![Account::Template(Template::with_guid(26, "SG.PAYNOW", [(1, "2".into()), (2, "201403121W".into()), (3, "1".into())]))];
+    code.additional_data = vec![crate::emv::Field::new(1, "***"), crate::emv::Field::new(7, "T1")];
+    code.tip = Some(crate::emv::Tip::Percentage { hundredths: 70 });
+    let d = detect(&code.encode().unwrap()).unwrap();
+    assert_eq!(d.reference(ReferenceKind::BillNumber), Some(&Reference { kind: ReferenceKind::BillNumber, value: None }));
+    assert_eq!(d.reference(ReferenceKind::TerminalLabel).unwrap().value.as_deref(), Some("T1"));
+    assert_eq!(d.tip, Some(crate::emv::Tip::Percentage { hundredths: 70 }));
+    assert_eq!(d.route(PAYNOW).unwrap().identifier.as_deref(), Some("201403121W"));
+}
+
+#[test]
+fn expiring_codes_are_refused_after_their_time() {
+    let mut code = MerchantCode::new("SG", cur("SGD"));
+    code.initiation = Some(Initiation::Dynamic);
+    code.amount = Some(Money::from_minor(500, cur("SGD")));
+    code.accounts = vec![Account::Template(Template::with_guid(26, "SG.PAYNOW", [(1, "0".into()), (2, "+6591234567".into()), (4, "20250101".into())]))];
+    let payload = code.encode().unwrap();
+    let before = detect_at(&payload, 1_700_000_000_000).unwrap();
+    assert!(before.expires_at_ms.is_some());
+    let err = detect_at(&payload, 1_800_000_000_000).unwrap_err();
+    assert_eq!(err.kind(), "expired");
+    assert_eq!(err.partial().unwrap().amount, Some(Money::from_minor(500, cur("SGD"))));
+}
+
+#[test]
+fn structural_errors_have_kinds_and_never_a_partial() {
+    let err = detect("000201010211265999あ").unwrap_err();
+    assert_eq!(err.kind(), "malformed_tlv");
+    assert!(err.partial().is_none());
+    assert!(err.to_string().contains("offset 12"), "{err}");
+    assert_eq!(detect("0102115802TH").unwrap_err().kind(), "missing_payload_format_indicator");
+}
+
+#[test]
+fn amounts_follow_the_currency_exponent() {
+    let base = "00020101021229370016A00000067701011101130066812223333530376454";
+    let with = |amount: &str| {
+        let body = format!("{base}{:02}{amount}5802TH6304", amount.len());
+        let crc = crate::emv::crc16_hex(body.as_bytes());
+        detect(&format!("{body}{crc}"))
+    };
+    assert_eq!(with("98.73").unwrap().amount.unwrap().minor(), 9873);
+    assert_eq!(with("98.").unwrap().amount.unwrap().minor(), 9800);
+    assert_eq!(with("98,73").unwrap_err().kind(), "invalid_amount");
+    assert_eq!(with("1e3").unwrap_err().kind(), "invalid_amount");
+    assert_eq!(with("1.005").unwrap_err().kind(), "invalid_amount");
+    let zero = with("0.00").unwrap();
+    assert!(zero.amount.is_none());
+    assert!(zero.warnings.iter().any(|w| w.code == "zero_amount"));
+}
+
+#[test]
+fn uri_schemes_compare_case_insensitively() {
+    let d = detect("HTTPS://QR.ALIPAY.COM/FKX15240TMKBTPVUNBW32E0").unwrap();
+    assert_eq!((d.format, d.schemes()), (Format::Alipay, vec![ALIPAY]));
+    let d = detect("UPI://pay?pa=shop@okaxis&pn=Shop&am=12.50&mc=5411").unwrap();
+    assert_eq!(d.amount, Some(Money::from_minor(1250, cur("INR"))));
+    assert_eq!(d.presentment, Presentment::Merchant);
+    assert_eq!(detect("upi://pay?pn=NoPayee").unwrap_err().kind(), "malformed");
+    assert_eq!(detect("upi://pay?pa=a@b&am=1,5").unwrap_err().kind(), "invalid_amount");
+}
+
+#[test]
+fn deep_links_unwrap_to_the_code_inside() {
+    let d = detect("alipays://platformapi/startapp?appId=10000007&qrcode=https%3A%2F%2Fqr.alipay.com%2FFKX00710CQCHIHK4B9CA31").unwrap();
+    assert_eq!(d.routes[0].identifier.as_deref(), Some("FKX00710CQCHIHK4B9CA31"));
+    let d = detect("paypay://payment?link_key=https%3A%2F%2Fqr.paypay.ne.jp%2F28180104abc").unwrap();
+    assert_eq!((d.format, d.routes[0].identifier.as_deref()), (Format::Paypay, Some("28180104abc")));
+    let d = detect("weixin://wxpay/bizpayurl?pr=AbCdEfG").unwrap();
+    assert_eq!((d.format, d.routes[0].identifier.as_deref()), (Format::Wechat, Some("AbCdEfG")));
+}
+
+#[test]
+fn numeric_codes_are_consumer_presented() {
+    let d = detect("6212345678901234567").unwrap();
+    assert_eq!((d.format, d.presentment, d.schemes()), (Format::NumericPaycode, Presentment::Consumer, vec![UNIONPAY]));
+    let d = detect("9912345678901234").unwrap();
+    assert!(d.routes.is_empty() && d.warnings[0].code == "unknown_issuer");
+}
+
+#[test]
+fn consumer_codes_never_expose_the_account() {
+    let d = detect("hQVDUFYwMWEfTwigAAAAZQOSAlcTMViZAHkkKUPUkSEhAAAFEgAADw==").unwrap();
+    assert_eq!(d.presentment, Presentment::Consumer);
+    assert_eq!(d.schemes(), vec![JPQR_CPM, MERPAY]);
+    let shown = format!("{d:?}");
+    assert!(!shown.contains("3158990079242943"), "{shown}");
+    assert_eq!(detect("hQVDUFYwMW==").unwrap_err().kind(), "malformed");
+}

@@ -1,0 +1,133 @@
+//! Property tests: the encoder round-trips, and no input makes a parser panic.
+
+use koban_core::emv::{Account, AlternateLanguage, CrcCheck, Field, Initiation, MerchantCode, MpmView, Template, Tip};
+use koban_core::money::{Currency, Money};
+use koban_core::scheme::{detect_at, DetectError};
+use proptest::prelude::*;
+
+/// Text as merchants write it: Latin, Thai, Japanese, Khmer, digits that look like TLV.
+fn text(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(prop_oneof![
+        proptest::char::range('A', 'Z'),
+        proptest::char::range('0', '9'),
+        Just(' '),
+        proptest::char::range('ก', 'ฮ'),
+        proptest::char::range('あ', 'ん'),
+        proptest::char::range('ក', 'អ'),
+        Just('*'),
+    ], 1..=max)
+    .prop_map(|c| c.into_iter().collect())
+}
+
+fn currency() -> impl Strategy<Value = Currency> {
+    let all: Vec<Currency> = Currency::all().collect();
+    proptest::sample::select(all)
+}
+
+fn fields(first_tag: u8, n: usize) -> impl Strategy<Value = Vec<Field>> {
+    proptest::collection::vec((1u8..=20, text(12)), 0..=n).prop_map(move |v| {
+        v.into_iter().enumerate().map(|(i, (step, value))| Field::new((first_tag as usize + i * 20 + step as usize).min(99) as u8, value)).collect()
+    })
+}
+
+fn template(tag: u8) -> impl Strategy<Value = Template> {
+    (prop_oneof![Just("jp.or.paymentsjapan".to_string()), Just("A000000677010111".to_string()), Just("SG.PAYNOW".to_string()), Just("ID.CO.QRIS.WWW".to_string()), "[A-Za-z0-9.]{1,32}"], fields(0, 3))
+        .prop_map(move |(guid, mut f)| {
+            f.retain(|x| x.tag != 0);
+            f.dedup_by_key(|x| x.tag);
+            let mut fields = vec![Field::new(0, guid)];
+            fields.extend(f);
+            Template { tag, fields }
+        })
+}
+
+prop_compose! {
+    fn merchant_code()(
+        currency in currency(),
+        minor in proptest::option::of(1i64..=999_999_999),
+        initiation in proptest::option::of(prop_oneof![Just(Initiation::Static), Just(Initiation::Dynamic)]),
+        country in "[A-Z]{2}",
+        tags in proptest::sample::subsequence((26u8..=51).collect::<Vec<_>>(), 0..=3),
+        primitive in proptest::option::of((2u8..=25, "[0-9]{8,19}")),
+        templates in proptest::collection::vec(template(26), 3),
+        mcc in proptest::option::of("[0-9]{4}"),
+        name in proptest::option::of(text(25)),
+        city in proptest::option::of(text(15)),
+        postal in proptest::option::of("[0-9]{3,10}"),
+        tip in proptest::option::of(prop_oneof![Just(0u32), 1u32..=9999]),
+        additional in fields(1, 4),
+        alternate in proptest::option::of((prop_oneof![Just("JA"), Just("TH"), Just("ZH"), Just("KM")], text(20), proptest::option::of(text(10)))),
+        unreserved in proptest::option::of(template(80)),
+    ) -> MerchantCode {
+        let mut code = MerchantCode::new(&country, currency);
+        code.initiation = initiation;
+        if let Some((tag, value)) = primitive {
+            code.accounts.push(Account::Primitive { tag, value });
+        }
+        for (tag, mut t) in tags.into_iter().zip(templates) {
+            t.tag = tag;
+            code.accounts.push(Account::Template(t));
+        }
+        code.merchant_category = mcc;
+        code.amount = minor.map(|m| Money::from_minor(m, currency));
+        code.tip = tip.map(|h| if h == 0 { Tip::Prompt } else { Tip::Percentage { hundredths: h } });
+        code.merchant_name = name;
+        code.merchant_city = city;
+        code.postal_code = postal;
+        code.additional_data = additional.into_iter().filter(|f| f.tag <= 99).collect();
+        code.alternate_language = alternate.map(|(language, name, city)| AlternateLanguage { language: language.into(), name, city });
+        code.unreserved = unreserved.into_iter().collect();
+        code
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn encode_then_parse_round_trips(code in merchant_code()) {
+        let payload = match code.encode() {
+            Ok(p) => p,
+            // A template whose fields add up past 99 characters cannot be encoded: that is refused, not truncated.
+            Err(koban_core::emv::EncodeError::Length { len, .. }) => { prop_assert!(len > 99); return Ok(()); }
+            Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+        };
+        let view = MpmView::parse(&payload).map_err(|e| TestCaseError::fail(format!("{e}: {payload}")))?;
+        prop_assert_eq!(view.crc(), &CrcCheck::Valid);
+        let read = MerchantCode::from_view(&view);
+        prop_assert_eq!(read.as_ref(), Some(&code));
+        // Detection reads the same amount, currency and merchant (or refuses on a scheme rule, keeping them).
+        let d = match detect_at(&payload, 0) {
+            Ok(d) => d,
+            Err(DetectError::Rejected { detection, .. }) => *detection,
+            Err(e) => return Err(TestCaseError::fail(format!("{e}: {payload}"))),
+        };
+        prop_assert_eq!(d.amount, code.amount);
+        prop_assert_eq!(d.currency, Some(code.currency));
+        prop_assert_eq!(d.merchant.and_then(|m| m.name), code.merchant_name.clone());
+    }
+
+    #[test]
+    fn detection_never_panics_on_arbitrary_text(s in "\\PC{0,200}") {
+        let _ = detect_at(&s, 0);
+    }
+
+    #[test]
+    fn detection_never_panics_on_damaged_codes(code in merchant_code(), cut in 0usize..400, at in 0usize..400, c in proptest::char::any()) {
+        if let Ok(payload) = code.encode() {
+            let chars: Vec<char> = payload.chars().collect();
+            let truncated: String = chars.iter().take(cut % (chars.len() + 1)).collect();
+            let _ = detect_at(&truncated, 0);
+            let mut flipped = chars.clone();
+            let i = at % flipped.len();
+            flipped[i] = c;
+            let flipped: String = flipped.into_iter().collect();
+            match detect_at(&flipped, 0) {
+                // A damaged code is never accepted as a payment: the CRC catches the change, or the
+                // text stops being EMV at all (then it is `unknown`, which nobody pays).
+                Ok(d) => prop_assert!(flipped == payload || chars[i].eq_ignore_ascii_case(&c) || !d.is_payable(), "{payload} -> {flipped}"),
+                Err(_) => {}
+            }
+        }
+    }
+}

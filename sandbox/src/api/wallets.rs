@@ -1,0 +1,331 @@
+//! Enrolment, wallet, KYC, banks and top-up.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rusqlite::{params, OptionalExtension};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::common::{amount, emit, load_wallet, own, wallet_json, AmountIn};
+use crate::auth::{self, RawRequest, Signed};
+use crate::error::ApiError;
+use crate::idem::{self, Mutation};
+use crate::ledger::{self, JournalHeader, Leg};
+use crate::state::AppState;
+
+/// Home countries a wallet may be enrolled in, with their currency.
+pub const HOME_COUNTRIES: &[(&str, &str)] = &[
+    ("JP", "JPY"),
+    ("TH", "THB"),
+    ("SG", "SGD"),
+    ("ID", "IDR"),
+    ("MY", "MYR"),
+    ("PH", "PHP"),
+    ("KH", "KHR"),
+    ("VN", "VND"),
+    ("IN", "INR"),
+];
+
+/// Opening balance of a newly linked sandbox bank account when none is asked for.
+pub const DEFAULT_BANK_OPENING_BALANCE_JPY: i64 = 1_000_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnrolBody {
+    public_key: String,
+    country: String,
+    handle: String,
+    display_name: String,
+}
+
+fn valid_handle(h: &str) -> bool {
+    (3..=24).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+}
+
+/// `POST /v1/devices`: enrols a device key and creates its wallet. The request is signed by
+/// the key being enrolled, which proves possession.
+pub async fn enrol(State(state): State<AppState>, req: RawRequest) -> Response {
+    match enrol_inner(state, req).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiError> {
+    let body: EnrolBody = req.json()?;
+    let public_key = auth::decode_public_key(&body.public_key)?;
+    let sig = auth::signature_headers(&req.parts.headers)?;
+    let now = state.clock.now();
+    auth::verify(&req, &sig, &public_key, now)?;
+    let device_id = sig.device_id.clone();
+    {
+        let (d, n) = (device_id.clone(), sig.nonce.clone());
+        state.with_db(move |conn| auth::consume_nonce(conn, &d, &n, now)).await?;
+    }
+    let m = Mutation { scope: device_id.clone(), key: req.idempotency_key()?, request_hash: req.request_hash() };
+    let wallet_id = state.new_id("w");
+    Ok(idem::run(&state, m, move |tx, ctx| {
+        let handle = body.handle.trim_start_matches('@').to_ascii_lowercase();
+        if !valid_handle(&handle) {
+            return Err(ApiError::BadRequest("handle must be 3-24 of a-z, 0-9, '_' and '.'".into()));
+        }
+        let display_name = body.display_name.trim();
+        if display_name.is_empty() || display_name.chars().count() > 60 {
+            return Err(ApiError::BadRequest("display_name must be 1-60 characters".into()));
+        }
+        let currency = HOME_COUNTRIES
+            .iter()
+            .find(|(c, _)| *c == body.country)
+            .map(|(_, cur)| *cur)
+            .ok_or_else(|| ApiError::BadRequest(format!("unsupported home country {}", body.country)))?;
+        let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM devices WHERE id = ?1)", [&device_id], |r| r.get(0))?;
+        if exists {
+            return Err(ApiError::AlreadyEnrolled);
+        }
+        let taken: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM wallets WHERE handle = ?1)", [&handle], |r| r.get(0))?;
+        if taken {
+            return Err(ApiError::HandleTaken);
+        }
+        let account = format!("wallet:{wallet_id}");
+        ledger::create_account(tx, &account, "wallet", currency, false, &format!("Wallet @{handle}"))?;
+        tx.execute(
+            "INSERT INTO wallets (id, handle, display_name, country, currency, tier, account_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'unverified', ?6, ?7)",
+            params![wallet_id, handle, display_name, body.country, currency, account, ctx.now],
+        )?;
+        tx.execute(
+            "INSERT INTO devices (id, wallet_id, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![device_id, wallet_id, public_key, ctx.now],
+        )?;
+        let w = load_wallet(tx, &wallet_id)?;
+        Ok((StatusCode::CREATED, json!({ "device_id": device_id, "wallet": wallet_json(tx, &w, ctx.now)? })))
+    })
+    .await)
+}
+
+/// `GET /v1/wallets/{wallet_id}`: balance, tier and limits.
+pub async fn wallet(State(state): State<AppState>, Path(wallet_id): Path<String>, s: Signed) -> Result<Json<Value>, ApiError> {
+    own(&wallet_id, &s.wallet_id)?;
+    let now = state.clock.now();
+    state.with_db(move |conn| Ok(Json(wallet_json(conn, &load_wallet(conn, &wallet_id)?, now)?))).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KycBody {
+    legal_name: String,
+    date_of_birth: String,
+    document_number: String,
+}
+
+fn valid_date(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&d[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&d[8..10].parse::<u8>().unwrap_or(0))
+}
+
+/// `POST /v1/wallets/{wallet_id}/kyc`: the sandbox verifies any well-formed identity at once.
+pub async fn kyc(State(state): State<AppState>, Path(wallet_id): Path<String>, s: Signed) -> Response {
+    if let Err(e) = own(&wallet_id, &s.wallet_id) {
+        return e.into_response();
+    }
+    let body: KycBody = match s.req.json() {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let m = match mutation(&s) {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    idem::run(&state, m, move |tx, ctx| {
+        let name = body.legal_name.trim();
+        if name.is_empty() || name.chars().count() > 100 || !valid_date(&body.date_of_birth) || body.document_number.trim().len() < 5 {
+            return Err(ApiError::BadRequest("legal_name, date_of_birth (YYYY-MM-DD) and document_number are required".into()));
+        }
+        tx.execute("UPDATE wallets SET tier = 'verified', legal_name = ?2 WHERE id = ?1", params![wallet_id, name])?;
+        let w = load_wallet(tx, &wallet_id)?;
+        let body = wallet_json(tx, &w, ctx.now)?;
+        emit(tx, &wallet_id, "kyc_verified", &json!({ "tier": "verified" }), ctx.now)?;
+        Ok((StatusCode::OK, body))
+    })
+    .await
+}
+
+/// The idempotency scope, key and hash of a signed request.
+pub(super) fn mutation(s: &Signed) -> Result<Mutation, ApiError> {
+    Ok(Mutation { scope: s.wallet_id.clone(), key: s.req.idempotency_key()?, request_hash: s.req.request_hash() })
+}
+
+/// `GET /v1/wallets/{wallet_id}/receive-code`: an EMV person-to-person code for this wallet.
+pub async fn receive_code(State(state): State<AppState>, Path(wallet_id): Path<String>, s: Signed) -> Result<Json<Value>, ApiError> {
+    own(&wallet_id, &s.wallet_id)?;
+    state
+        .with_db(move |conn| {
+            let w = load_wallet(conn, &wallet_id)?;
+            let payload = crate::codes::receive_code(&w.handle, &w.display_name, &w.country, &w.currency)?;
+            Ok(Json(json!({ "payload": payload, "handle": w.handle })))
+        })
+        .await
+}
+
+/// `GET /v1/banks`: the simulated banks.
+pub async fn banks(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    state
+        .with_db(|conn| {
+            let mut stmt = conn.prepare("SELECT id, name, country, currency FROM banks ORDER BY id")?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(json!({ "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
+                               "country": r.get::<_, String>(2)?, "currency": r.get::<_, String>(3)? }))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Json(json!({ "banks": rows })))
+        })
+        .await
+}
+
+fn link_json(conn: &rusqlite::Connection, link_id: &str) -> Result<Value, ApiError> {
+    let (bank_id, bank_name, last4, holder, account, currency): (String, String, String, String, String, String) = conn
+        .query_row(
+            "SELECT l.bank_id, b.name, l.account_last4, l.holder_name, l.account_id, b.currency
+             FROM bank_links l JOIN banks b ON b.id = l.bank_id WHERE l.id = ?1",
+            [link_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?
+        .ok_or(ApiError::NotFound("bank link"))?;
+    Ok(json!({
+        "id": link_id, "bank_id": bank_id, "bank_name": bank_name,
+        "account_last4": last4, "holder_name": holder,
+        "balance": amount(ledger::balance(conn, &account)?, &currency),
+    }))
+}
+
+/// `GET /v1/bank-links`: this wallet's linked bank accounts with their bank balances.
+pub async fn bank_links(State(state): State<AppState>, s: Signed) -> Result<Json<Value>, ApiError> {
+    state
+        .with_db(move |conn| {
+            let ids: Vec<String> = conn
+                .prepare("SELECT id FROM bank_links WHERE wallet_id = ?1 ORDER BY created_at, id")?
+                .query_map([&s.wallet_id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let links = ids.iter().map(|id| link_json(conn, id)).collect::<Result<Vec<_>, _>>()?;
+            Ok(Json(json!({ "bank_links": links })))
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkBody {
+    bank_id: String,
+    account_number: String,
+    holder_name: String,
+    /// Sandbox only: what the simulated bank account starts with, in JPY.
+    sandbox_opening_balance: Option<i64>,
+}
+
+/// `POST /v1/bank-links`: links an account at a simulated bank (which opens it with a balance).
+pub async fn link_bank(State(state): State<AppState>, s: Signed) -> Response {
+    let body: LinkBody = match s.req.json() {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let m = match mutation(&s) {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    let (link_id, journal_id) = (state.new_id("bl"), state.new_id("j"));
+    let wallet_id = s.wallet_id.clone();
+    idem::run(&state, m, move |tx, ctx| {
+        if body.account_number.len() != 7 || !body.account_number.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::BadRequest("account_number must be 7 digits".into()));
+        }
+        if body.holder_name.trim().is_empty() {
+            return Err(ApiError::BadRequest("holder_name is required".into()));
+        }
+        let opening = body.sandbox_opening_balance.unwrap_or(DEFAULT_BANK_OPENING_BALANCE_JPY);
+        if !(0..=super::common::MAX_AMOUNT_MINOR).contains(&opening) {
+            return Err(ApiError::BadRequest("sandbox_opening_balance out of range".into()));
+        }
+        let w = load_wallet(tx, &wallet_id)?;
+        let (bank_currency, reserve): (String, String) = tx
+            .query_row("SELECT currency, reserve_account FROM banks WHERE id = ?1", [&body.bank_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or(ApiError::NotFound("bank"))?;
+        if bank_currency != w.currency {
+            return Err(ApiError::CurrencyMismatch(format!("bank holds {bank_currency}, wallet is {}", w.currency)));
+        }
+        let account = format!("bank:{link_id}");
+        let last4 = &body.account_number[3..];
+        ledger::create_account(tx, &account, "bank_customer", &bank_currency, false, &format!("{} ****{last4}", body.bank_id))?;
+        tx.execute(
+            "INSERT INTO bank_links (id, wallet_id, bank_id, account_last4, holder_name, account_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![link_id, wallet_id, body.bank_id, last4, body.holder_name.trim(), account, ctx.now],
+        )?;
+        if opening > 0 {
+            let meta = json!({ "bank_link_id": link_id, "description": "Sandbox bank account opening balance" });
+            let header = JournalHeader { id: &journal_id, kind: "bank_funding", wallet_id: None, idempotency: None, meta: &meta, now: ctx.now };
+            ledger::post(tx, &header, &[Leg::new(reserve, -opening), Leg::new(account, opening)])?;
+        }
+        Ok((StatusCode::CREATED, link_json(tx, &link_id)?))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopUpBody {
+    bank_link_id: String,
+    amount: AmountIn,
+}
+
+/// `POST /v1/topups`: moves money from a linked bank account into the wallet.
+pub async fn top_up(State(state): State<AppState>, s: Signed) -> Response {
+    let body: TopUpBody = match s.req.json() {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let m = match mutation(&s) {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    let journal_id = state.new_id("tx");
+    let wallet_id = s.wallet_id.clone();
+    idem::run(&state, m, move |tx, ctx| {
+        body.amount.validate()?;
+        let w = load_wallet(tx, &wallet_id)?;
+        let (owner, bank_account, bank_name): (String, String, String) = tx
+            .query_row(
+                "SELECT l.wallet_id, l.account_id, b.name FROM bank_links l JOIN banks b ON b.id = l.bank_id WHERE l.id = ?1",
+                [&body.bank_link_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or(ApiError::NotFound("bank link"))?;
+        own(&owner, &wallet_id)?;
+        if body.amount.currency != w.currency {
+            return Err(ApiError::CurrencyMismatch(format!("top-up in {}, wallet is {}", body.amount.currency, w.currency)));
+        }
+        let x = body.amount.minor;
+        let meta = json!({ "bank_link_id": body.bank_link_id, "bank_name": bank_name, "description": format!("Top-up from {bank_name}") });
+        let header = JournalHeader { id: &journal_id, kind: "topup", wallet_id: Some(&wallet_id), idempotency: Some(&ctx.idempotency), meta: &meta, now: ctx.now };
+        ledger::post(tx, &header, &[Leg::new(bank_account, -x), Leg::new(w.account_id.clone(), x)])?;
+        let balance = ledger::balance(tx, &w.account_id)?;
+        let out = json!({
+            "id": journal_id, "kind": "topup", "status": "completed",
+            "amount": amount(x, &w.currency), "balance": amount(balance, &w.currency),
+            "bank_link_id": body.bank_link_id, "created_at": ctx.now,
+        });
+        emit(tx, &wallet_id, "topup_completed", &out, ctx.now)?;
+        Ok((StatusCode::CREATED, out))
+    })
+    .await
+}

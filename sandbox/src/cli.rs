@@ -1,0 +1,108 @@
+//! Command-line arguments shared by `koban-sandbox` and `koban sandbox`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::{Config, FaultConfig, Sandbox};
+
+/// Runs the Koban wallet host sandbox on loopback.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub addr: SocketAddr,
+    /// Database file to keep; default is a temporary file deleted on exit.
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Inject faults, e.g. `latency_ms=20,error=50,error_after_commit=20,drop=50` (rates in ‰).
+    #[arg(long)]
+    pub faults: Option<String>,
+    /// Seed for the fault dice.
+    #[arg(long, default_value_t = 1)]
+    pub fault_seed: u64,
+    /// Enable /admin endpoints (fault switch, clock, invariant check).
+    #[arg(long)]
+    pub admin: bool,
+}
+
+/// Top-level arguments of the `koban-sandbox` binary.
+#[derive(Debug, clap::Parser)]
+#[command(name = "koban-sandbox", version, about = "Koban wallet host sandbox")]
+pub struct Args {
+    /// Sandbox options.
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+impl SandboxArgs {
+    /// The server configuration these arguments describe.
+    pub fn config(&self) -> Result<Config, String> {
+        let faults = match &self.faults {
+            Some(spec) => FaultConfig::parse(spec)?,
+            None => FaultConfig::default(),
+        };
+        Ok(Config { addr: self.addr, db_path: self.db.clone(), faults, fault_seed: self.fault_seed, admin: self.admin })
+    }
+}
+
+/// Starts the host, prints its URL and serves until interrupted.
+pub fn run(args: Args) -> ExitCode {
+    run_sandbox(&args.sandbox)
+}
+
+/// Starts the host from sandbox arguments (also used by `koban sandbox`).
+pub fn run_sandbox(args: &SandboxArgs) -> ExitCode {
+    let config = match args.config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("koban sandbox: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("koban sandbox: cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let sandbox = match Sandbox::start(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("koban sandbox: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!("{}", sandbox.url());
+        eprintln!("koban sandbox: serving on {} with database {}", sandbox.url(), sandbox.db_path().display());
+        // Returning (rather than dying on the signal) drops the host, which removes a temporary database.
+        tokio::select! {
+            _ = shutdown_signal() => ExitCode::SUCCESS,
+            _ = sandbox.wait() => ExitCode::FAILURE,
+        }
+    })
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

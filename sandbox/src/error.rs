@@ -1,0 +1,207 @@
+//! Typed API errors and their JSON bodies with a stable `kind`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// Everything the host can refuse, each with a stable machine-readable kind.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request body or parameters are malformed.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The signature headers are missing or the signature does not verify.
+    #[error("request signature invalid: {0}")]
+    BadSignature(String),
+    /// The signed timestamp is too far from the host's clock.
+    #[error("request signature is stale: {0}")]
+    StaleSignature(String),
+    /// This nonce was already used by this device.
+    #[error("nonce already used: the request is a replay")]
+    ReplayedNonce,
+    /// The device id is not enrolled.
+    #[error("device is not enrolled")]
+    UnknownDevice,
+    /// A device with this key is already enrolled.
+    #[error("device is already enrolled")]
+    AlreadyEnrolled,
+    /// The merchant terminal key is missing or wrong.
+    #[error("merchant terminal key invalid")]
+    BadMerchantKey,
+    /// The request touches another wallet's data.
+    #[error("this resource belongs to another wallet")]
+    Forbidden,
+    /// No such resource.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A mutating request came without an Idempotency-Key.
+    #[error("the Idempotency-Key header is required on mutating requests")]
+    IdempotencyKeyMissing,
+    /// An Idempotency-Key was reused with a different request.
+    #[error("Idempotency-Key was already used for a different request")]
+    IdempotencyKeyReused,
+    /// Not enough money in the source account.
+    #[error("insufficient funds in {0}")]
+    InsufficientFunds(&'static str),
+    /// A KYC limit would be exceeded.
+    #[error("limit exceeded: {0}")]
+    LimitExceeded(String),
+    /// The wallet's KYC tier does not allow this operation.
+    #[error("identity verification required: {0}")]
+    KycRequired(String),
+    /// The handle is taken.
+    #[error("handle is already taken")]
+    HandleTaken,
+    /// The FX quote has expired.
+    #[error("quote has expired")]
+    QuoteExpired,
+    /// The FX quote was already executed.
+    #[error("quote was already used")]
+    QuoteUsed,
+    /// The FX quote does not fit this request.
+    #[error("quote does not match the request: {0}")]
+    QuoteMismatch(String),
+    /// A cross-border operation needs a quote.
+    #[error("a quote is required for a cross-border payment")]
+    QuoteRequired,
+    /// The amount differs from the code's amount, or is missing.
+    #[error("amount mismatch: {0}")]
+    AmountMismatch(String),
+    /// The client's route is not one the payload supports.
+    #[error("route mismatch: {0}")]
+    RouteMismatch(String),
+    /// The payload is not a payment code the host can read.
+    #[error("payload not accepted: {0}")]
+    InvalidPayload(String),
+    /// The payload does not belong to any merchant known to the host.
+    #[error("unknown merchant")]
+    UnknownMerchant,
+    /// A dynamic code was already paid.
+    #[error("this dynamic code was already paid")]
+    CodeAlreadyPaid,
+    /// Currencies do not line up.
+    #[error("currency mismatch: {0}")]
+    CurrencyMismatch(String),
+    /// No remittance corridor or FX rate for this pair.
+    #[error("unsupported corridor: {0}")]
+    UnsupportedCorridor(String),
+    /// The recipient cannot be found.
+    #[error("unknown recipient")]
+    UnknownRecipient,
+    /// A consumer-presented code is past its lifetime.
+    #[error("consumer code has expired")]
+    CodeExpired,
+    /// A consumer-presented code's counter was already charged.
+    #[error("consumer code was already used")]
+    CodeUsed,
+    /// A consumer-presented code's cryptogram does not verify.
+    #[error("consumer code cryptogram does not verify")]
+    BadCryptogram,
+    /// The token or counter was never provisioned.
+    #[error("unknown consumer code token or counter")]
+    UnknownToken,
+    /// Admin endpoints are disabled unless the host was started with them.
+    #[error("admin endpoints are disabled; start the sandbox with --admin")]
+    AdminDisabled,
+    /// A fault injected on purpose by the fault switch.
+    #[error("injected fault")]
+    InjectedFault,
+    /// A bug or storage failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The stable kind string carried in the JSON body.
+    pub fn kind(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            BadRequest(_) => "bad_request",
+            BadSignature(_) => "bad_signature",
+            StaleSignature(_) => "stale_signature",
+            ReplayedNonce => "replayed_nonce",
+            UnknownDevice => "unknown_device",
+            AlreadyEnrolled => "already_enrolled",
+            BadMerchantKey => "bad_merchant_key",
+            Forbidden => "forbidden",
+            NotFound(_) => "not_found",
+            IdempotencyKeyMissing => "idempotency_key_missing",
+            IdempotencyKeyReused => "idempotency_key_reused",
+            InsufficientFunds(_) => "insufficient_funds",
+            LimitExceeded(_) => "limit_exceeded",
+            KycRequired(_) => "kyc_required",
+            HandleTaken => "handle_taken",
+            QuoteExpired => "quote_expired",
+            QuoteUsed => "quote_used",
+            QuoteMismatch(_) => "quote_mismatch",
+            QuoteRequired => "quote_required",
+            AmountMismatch(_) => "amount_mismatch",
+            RouteMismatch(_) => "route_mismatch",
+            InvalidPayload(_) => "invalid_payload",
+            UnknownMerchant => "unknown_merchant",
+            CodeAlreadyPaid => "code_already_paid",
+            CurrencyMismatch(_) => "currency_mismatch",
+            UnsupportedCorridor(_) => "unsupported_corridor",
+            UnknownRecipient => "unknown_recipient",
+            CodeExpired => "code_expired",
+            CodeUsed => "code_used",
+            BadCryptogram => "bad_cryptogram",
+            UnknownToken => "unknown_token",
+            AdminDisabled => "admin_disabled",
+            InjectedFault => "injected_fault",
+            Internal(_) => "internal",
+        }
+    }
+
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        use ApiError::*;
+        match self {
+            BadRequest(_) | InvalidPayload(_) => StatusCode::BAD_REQUEST,
+            BadSignature(_) | StaleSignature(_) | ReplayedNonce | UnknownDevice | BadMerchantKey => {
+                StatusCode::UNAUTHORIZED
+            }
+            Forbidden | KycRequired(_) | AdminDisabled => StatusCode::FORBIDDEN,
+            NotFound(_) | UnknownRecipient | UnknownMerchant | UnknownToken => StatusCode::NOT_FOUND,
+            AlreadyEnrolled | HandleTaken | IdempotencyKeyReused | QuoteUsed | CodeAlreadyPaid | CodeUsed => {
+                StatusCode::CONFLICT
+            }
+            IdempotencyKeyMissing => StatusCode::BAD_REQUEST,
+            InsufficientFunds(_) => StatusCode::PAYMENT_REQUIRED,
+            QuoteExpired | CodeExpired => StatusCode::GONE,
+            LimitExceeded(_) | QuoteMismatch(_) | QuoteRequired | AmountMismatch(_) | RouteMismatch(_)
+            | CurrencyMismatch(_) | UnsupportedCorridor(_) | BadCryptogram => StatusCode::UNPROCESSABLE_ENTITY,
+            InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
+            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Whether the outcome is final and may be stored under an idempotency key; internal
+    /// errors are not, so a retry gets another chance.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, ApiError::Internal(_) | ApiError::InjectedFault)
+    }
+
+    /// The JSON error body.
+    pub fn body(&self) -> serde_json::Value {
+        json!({ "error": { "kind": self.kind(), "message": self.to_string() } })
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        ApiError::Internal(format!("storage: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        ApiError::BadRequest(format!("invalid JSON: {e}"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status(), axum::Json(self.body())).into_response()
+    }
+}

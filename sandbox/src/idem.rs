@@ -1,0 +1,113 @@
+//! Idempotent mutations: the stored outcome and the ledger effect commit in one transaction.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Header set on a response that replays a stored outcome.
+pub const HEADER_REPLAYED: &str = "idempotent-replayed";
+
+/// What a mutation's closure gets besides the transaction.
+pub struct Ctx {
+    /// Host time for this request.
+    pub now: i64,
+    /// `scope:key`, recorded on journals so the invariant check can prove single application.
+    pub idempotency: String,
+}
+
+/// A request to run once per `(scope, key)`.
+pub struct Mutation {
+    /// Whose keys these are: a wallet id or a merchant id.
+    pub scope: String,
+    /// The Idempotency-Key.
+    pub key: String,
+    /// Hash of method, path and body.
+    pub request_hash: String,
+}
+
+enum Outcome {
+    Fresh(StatusCode, String),
+    Replayed(StatusCode, String),
+}
+
+/// Runs `f` exactly once for this key: a repeat with the same request returns the stored
+/// outcome (successes and final refusals alike); a repeat with another request is refused.
+pub async fn run<F>(state: &AppState, m: Mutation, f: F) -> Response
+where
+    F: FnOnce(&rusqlite::Transaction<'_>, &Ctx) -> Result<(StatusCode, serde_json::Value), ApiError> + Send + 'static,
+{
+    let now = state.clock.now();
+    let result = state
+        .with_db(move |conn| {
+            let ctx = Ctx { now, idempotency: format!("{}:{}", m.scope, m.key) };
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let stored: Option<(String, u16, String)> = tx
+                .query_row(
+                    "SELECT request_hash, status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
+                    params![m.scope, m.key],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            if let Some((hash, status, body)) = stored {
+                if hash != m.request_hash {
+                    return Err(ApiError::IdempotencyKeyReused);
+                }
+                let status = StatusCode::from_u16(status).map_err(|e| ApiError::Internal(e.to_string()))?;
+                return Ok(Outcome::Replayed(status, body));
+            }
+            let (status, body) = match f(&tx, &ctx) {
+                Ok((status, body)) => (status, body.to_string()),
+                Err(e) if e.is_final() => {
+                    // Undo whatever the closure wrote, then remember the refusal itself.
+                    drop(tx);
+                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    store(&tx, &m, e.status(), &e.body().to_string(), now)?;
+                    tx.commit()?;
+                    return Ok(Outcome::Fresh(e.status(), e.body().to_string()));
+                }
+                Err(e) => return Err(e),
+            };
+            store(&tx, &m, status, &body, now)?;
+            tx.commit()?;
+            Ok(Outcome::Fresh(status, body))
+        })
+        .await;
+    match result {
+        Ok(Outcome::Fresh(status, body)) => {
+            state.notify_events();
+            json_response(status, body, false)
+        }
+        Ok(Outcome::Replayed(status, body)) => json_response(status, body, true),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn store(tx: &rusqlite::Transaction<'_>, m: &Mutation, status: StatusCode, body: &str, now: i64) -> Result<(), ApiError> {
+    tx.execute(
+        "INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![m.scope, m.key, m.request_hash, status.as_u16(), body, now],
+    )?;
+    Ok(())
+}
+
+fn json_response(status: StatusCode, body: String, replayed: bool) -> Response {
+    let mut resp = (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response();
+    if replayed {
+        resp.headers_mut().insert(HEADER_REPLAYED, axum::http::HeaderValue::from_static("true"));
+    }
+    resp
+}
+
+/// The stored outcome for a key, if the host has seen it (clients resolve unknown outcomes).
+pub fn lookup(conn: &rusqlite::Connection, scope: &str, key: &str) -> Result<Option<(u16, String)>, ApiError> {
+    Ok(conn
+        .query_row(
+            "SELECT status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
+            params![scope, key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}

@@ -1,0 +1,169 @@
+//! Seed data: system accounts, three Japanese banks, and demo merchants in nine countries
+//! whose static codes are made with the core's EMV encoder in each scheme's real format.
+
+use koban_core::emv::{Account, AlternateLanguage, Initiation, MerchantCode, Template};
+use koban_core::money::Money;
+use rusqlite::{params, Transaction};
+
+use crate::error::ApiError;
+use crate::fx;
+use crate::ledger::create_account;
+
+/// A seeded bank.
+pub struct BankSeed {
+    /// Bank id.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+}
+
+/// The simulated Japanese banks wallets can link.
+pub const BANKS: &[BankSeed] = &[
+    BankSeed { id: "bank_sakura", name: "Sakura Sandbox Bank" },
+    BankSeed { id: "bank_fuji", name: "Fuji Sandbox Bank" },
+    BankSeed { id: "bank_hikari", name: "Hikari Sandbox Bank" },
+];
+
+/// A seeded merchant.
+#[derive(Debug, Clone, Copy)]
+pub struct MerchantSeed {
+    /// Merchant id.
+    pub id: &'static str,
+    /// Name as printed in tag 59 (at most 25 characters).
+    pub name: &'static str,
+    /// City, tag 60.
+    pub city: &'static str,
+    /// ISO 3166-1 alpha-2.
+    pub country: &'static str,
+    /// ISO 4217 alpha.
+    pub currency: &'static str,
+    /// Scheme id as the core's detector names it.
+    pub scheme: &'static str,
+    /// ISO 18245 merchant category.
+    pub mcc: &'static str,
+}
+
+/// The demo merchants.
+pub const MERCHANTS: &[MerchantSeed] = &[
+    MerchantSeed { id: "m_jp_ramen", name: "KOBAN RAMEN", city: "TOKYO", country: "JP", currency: "JPY", scheme: "jpqr", mcc: "5812" },
+    MerchantSeed { id: "m_jp_mart", name: "KOBAN MART SHIBUYA", city: "TOKYO", country: "JP", currency: "JPY", scheme: "jpqr", mcc: "5411" },
+    MerchantSeed { id: "m_th_somtam", name: "SOM TAM STALL", city: "BANGKOK", country: "TH", currency: "THB", scheme: "promptpay", mcc: "5812" },
+    MerchantSeed { id: "m_sg_hawker", name: "TIONG BAHRU CHICKEN RICE", city: "SINGAPORE", country: "SG", currency: "SGD", scheme: "paynow", mcc: "5812" },
+    MerchantSeed { id: "m_id_warung", name: "WARUNG SARI", city: "JAKARTA", country: "ID", currency: "IDR", scheme: "qris", mcc: "5812" },
+    MerchantSeed { id: "m_my_kopitiam", name: "KOPITIAM ALI", city: "KUALA LUMPUR", country: "MY", currency: "MYR", scheme: "duitnow", mcc: "5812" },
+    MerchantSeed { id: "m_ph_bakery", name: "MANILA BAKERY", city: "MANILA", country: "PH", currency: "PHP", scheme: "qrph", mcc: "5462" },
+    MerchantSeed { id: "m_kh_noodles", name: "PHNOM PENH NOODLES", city: "PHNOM PENH", country: "KH", currency: "KHR", scheme: "khqr", mcc: "5812" },
+    MerchantSeed { id: "m_vn_pho", name: "PHO HANOI", city: "HA NOI", country: "VN", currency: "VND", scheme: "vietqr", mcc: "5812" },
+    MerchantSeed { id: "m_in_chai", name: "CHAI POINT", city: "NEW DELHI", country: "IN", currency: "INR", scheme: "upi", mcc: "5814" },
+];
+
+/// Remittance corridors from Japan: destination country, currency, fee in JPY, delivery estimate.
+pub const CORRIDORS: &[(&str, &str, i64, i64)] = &[
+    ("PH", "PHP", 500, 15 * 60),
+    ("TH", "THB", 600, 30 * 60),
+    ("VN", "VND", 600, 60 * 60),
+    ("IN", "INR", 700, 2 * 60 * 60),
+];
+
+/// The sandbox terminal key of a merchant; published by `GET /v1/merchants` because this
+/// is a sandbox, where a real host would issue it out of band.
+pub fn terminal_key(merchant_id: &str) -> String {
+    format!("sandbox-terminal-{merchant_id}")
+}
+
+fn t(tag: u8, guid: &str, fields: &[(u8, &str)]) -> Account {
+    Account::Template(Template::with_guid(tag, guid, fields.iter().map(|(t, v)| (*t, (*v).to_owned()))))
+}
+
+/// The scheme-specific merchant account templates (tags 26-51) for a merchant.
+fn accounts(m: &MerchantSeed) -> Vec<Account> {
+    match m.scheme {
+        // JPQR: Payments Japan's unified code, merchant id in 26/01.
+        "jpqr" => vec![t(26, "jp.or.paymentsjapan", &[(1, if m.id == "m_jp_ramen" { "0000012345678" } else { "0000087654321" }), (2, "0001"), (3, "01")])],
+        // PromptPay: Thai QR standard AID, biller/tax id in 29/02.
+        "promptpay" => vec![t(29, "A000000677010111", &[(2, "0105561012345")])],
+        // PayNow via SGQR: UEN proxy (type 2), not editable.
+        "paynow" => vec![t(26, "SG.PAYNOW", &[(1, "2"), (2, "201403121W"), (3, "0")]), t(51, "SG.SGQR", &[(1, "191023A2B3C4D5"), (2, "01.0001")])],
+        // QRIS: acquirer template plus the national QRIS template with the NMID.
+        "qris" => vec![t(26, "ID.CO.BANKSANDBOX.WWW", &[(1, "936000140000012345"), (2, "000012345"), (3, "UMI")]), t(51, "ID.CO.QRIS.WWW", &[(2, "ID1020012345678"), (3, "UMI")])],
+        // DuitNow: PayNet AID, acquirer and merchant ids.
+        "duitnow" => vec![t(26, "A0000006150001", &[(1, "890053"), (2, "012345678901234"), (3, "0003")])],
+        // QR Ph person-to-merchant: acquirer BIC and merchant id.
+        "qrph" => vec![t(28, "ph.ppmi.p2m", &[(1, "KOBNPHM1XXX"), (3, "000000123456"), (5, "01")])],
+        // KHQR: the Bakong account id sits in sub-tag 00 of template 30 (merchant).
+        "khqr" => vec![t(30, "noodles@kbsb", &[(1, "PPNOODLES01"), (2, "Koban Sandbox Bank")])],
+        // VietQR (NAPAS): BIN and account in a nested template, service code QRIBFTTA.
+        "vietqr" => vec![t(38, "A000000727", &[(1, "0006970436011712345678"), (2, "QRIBFTTA")])],
+        // UPI inside Bharat QR: RuPay primitive plus the UPI template with the VPA.
+        "upi" => vec![Account::Primitive { tag: 6, value: "6522301234567890".into() }, t(26, "A000000524", &[(1, "chaipoint@kobanbank"), (2, "CHAIPOINTDL01")])],
+        other => unreachable!("seed merchant with unknown scheme {other}"),
+    }
+}
+
+/// The EMV code for a merchant: static without amount, dynamic with amount and reference.
+pub fn merchant_code(m: &MerchantSeed, dynamic: Option<(Money, &str)>) -> Result<String, ApiError> {
+    let currency = fx::currency(m.currency)?;
+    let mut code = MerchantCode::new(m.country, currency);
+    code.accounts = accounts(m);
+    code.merchant_category = Some(m.mcc.to_owned());
+    code.merchant_name = Some(m.name.to_owned());
+    code.merchant_city = Some(m.city.to_owned());
+    if m.country == "JP" {
+        code.alternate_language = Some(AlternateLanguage { language: "JA".into(), name: "こばん".into(), city: Some("東京".into()) });
+    }
+    if let Some((amount, reference)) = dynamic {
+        code.initiation = Some(Initiation::Dynamic);
+        code.amount = Some(amount);
+        code.additional_data = vec![koban_core::emv::Field::new(1, reference), koban_core::emv::Field::new(5, reference)];
+    } else {
+        code.initiation = Some(Initiation::Static);
+    }
+    code.encode().map_err(|e| ApiError::Internal(format!("encoding {}: {e}", m.id)))
+}
+
+/// Looks up a seeded merchant.
+pub fn merchant(id: &str) -> Option<&'static MerchantSeed> {
+    MERCHANTS.iter().find(|m| m.id == id)
+}
+
+/// System account ids.
+pub fn fee_account(currency: &str) -> String {
+    format!("fee:{currency}")
+}
+
+/// FX position account for a currency.
+pub fn fx_account(currency: &str) -> String {
+    format!("fx:{currency}")
+}
+
+/// Partner-network payout account for a currency.
+pub fn partner_account(currency: &str) -> String {
+    format!("partner:{currency}")
+}
+
+/// Writes all seed rows; run once on a fresh database.
+pub fn seed(tx: &Transaction<'_>) -> Result<(), ApiError> {
+    for c in fx::currencies() {
+        create_account(tx, &fee_account(c), "fee", c, false, &format!("Fee income {c}"))?;
+        create_account(tx, &fx_account(c), "fx", c, true, &format!("FX position {c}"))?;
+        create_account(tx, &partner_account(c), "partner", c, true, &format!("Partner network payouts {c}"))?;
+    }
+    for b in BANKS {
+        let reserve = format!("bank_reserve:{}", b.id);
+        create_account(tx, &reserve, "bank_reserve", "JPY", true, &format!("{} reserve", b.name))?;
+        tx.execute(
+            "INSERT INTO banks (id, name, country, currency, reserve_account) VALUES (?1, ?2, 'JP', 'JPY', ?3)",
+            params![b.id, b.name, reserve],
+        )?;
+    }
+    for m in MERCHANTS {
+        let account = format!("merchant:{}", m.id);
+        create_account(tx, &account, "merchant", m.currency, false, m.name)?;
+        tx.execute(
+            "INSERT INTO merchants (id, name, city, country, currency, scheme, account_id, terminal_key, static_payload)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![m.id, m.name, m.city, m.country, m.currency, m.scheme, account, terminal_key(m.id), merchant_code(m, None)?],
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! Starting the host: database, seed, router, and the accept loop that can drop connections
+//! after commit when the fault switch says so.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tower::ServiceExt as _;
+
+use crate::faults::{DropConnection, FaultConfig, FaultSwitch};
+use crate::ledger::{self, InvariantReport};
+use crate::state::AppState;
+use crate::{api, db, seed};
+
+/// How to start the host.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free one.
+    pub addr: SocketAddr,
+    /// Database file; `None` uses a fresh temporary file removed when the host stops.
+    pub db_path: Option<PathBuf>,
+    /// Faults active from the start.
+    pub faults: FaultConfig,
+    /// Seed of the fault dice, for reproducible runs.
+    pub fault_seed: u64,
+    /// Whether /admin endpoints (faults, clock, invariants) answer.
+    pub admin: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { addr: SocketAddr::from(([127, 0, 0, 1], 0)), db_path: None, faults: FaultConfig::default(), fault_seed: 1, admin: false }
+    }
+}
+
+/// Why the host could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened, migrated or seeded.
+    #[error("database: {0}")]
+    Database(String),
+    /// The listening socket could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// Address asked for.
+        addr: SocketAddr,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The temporary database directory could not be made.
+    #[error("temporary directory: {0}")]
+    Temp(std::io::Error),
+}
+
+/// The connection was dropped on purpose by the fault switch.
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped after commit by the fault switch")]
+struct Dropped;
+
+/// A running host. Dropping it stops the server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    db_path: PathBuf,
+    state: AppState,
+    task: JoinHandle<()>,
+    // Held so the temporary database lives as long as the host.
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl Sandbox {
+    /// Opens the database (seeding it on first use), binds and starts serving.
+    pub async fn start(config: Config) -> Result<Sandbox, StartError> {
+        let (db_path, temp) = match config.db_path {
+            Some(p) => (p, None),
+            None => {
+                let dir = tempfile::Builder::new().prefix("koban-sandbox-").tempdir().map_err(StartError::Temp)?;
+                (dir.path().join("host.sqlite3"), Some(dir))
+            }
+        };
+        let mut conn = db::open(&db_path).map_err(|e| StartError::Database(e.to_string()))?;
+        if !db::is_seeded(&conn).map_err(|e| StartError::Database(e.to_string()))? {
+            let tx = conn.transaction().map_err(|e| StartError::Database(e.to_string()))?;
+            seed::seed(&tx).map_err(|e| StartError::Database(e.to_string()))?;
+            tx.commit().map_err(|e| StartError::Database(e.to_string()))?;
+        }
+        let state = AppState::new(conn, FaultSwitch::new(config.faults, config.fault_seed), config.admin);
+        let listener = TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let task = tokio::spawn(serve(listener, router(state.clone())));
+        tokio::spawn(prune_nonces(state.clone()));
+        Ok(Sandbox { addr, db_path, state, task, _temp: temp })
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:49152`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> &std::path::Path {
+        &self.db_path
+    }
+
+    /// Runs the ledger invariant check on a separate read connection.
+    pub fn check_invariants(&self) -> Result<InvariantReport, Vec<String>> {
+        let conn = rusqlite::Connection::open(&self.db_path).map_err(|e| vec![e.to_string()])?;
+        ledger::check_invariants(&conn)
+    }
+
+    /// Replaces the fault configuration.
+    pub fn set_faults(&self, faults: FaultConfig) {
+        self.state.faults.set(faults);
+    }
+
+    /// Moves the host clock forward.
+    pub fn advance_clock(&self, secs: i64) {
+        self.state.clock.advance(secs);
+    }
+
+    /// Serves until the task ends (for the binary).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The router: every route of [`api::routes`] plus the fault middleware.
+pub fn router(state: AppState) -> Router {
+    let mut router: Router<AppState> = Router::new();
+    for route in api::routes() {
+        router = router.route(route.path, route.handler);
+    }
+    router
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::faults::inject))
+        .with_state(state)
+}
+
+async fn serve(listener: TcpListener, router: Router) {
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(s) => s,
+            // Out of file descriptors or a reset during accept: keep serving the others.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                let router = router.clone();
+                async move {
+                    let resp = router.oneshot(req.map(Body::new)).await.unwrap_or_else(|e| match e {});
+                    if resp.extensions().get::<DropConnection>().is_some() {
+                        // Returning an error makes hyper close the connection without answering:
+                        // the effect is committed, the client never hears of it.
+                        return Err(Dropped);
+                    }
+                    Ok(resp)
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
+async fn prune_nonces(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let cutoff = state.clock.now() - 2 * koban_core::crypto::request::MAX_CLOCK_SKEW_SECS as i64;
+        // Nonces older than twice the skew window can no longer pass the freshness check.
+        let _ = state.with_db(move |conn| Ok(conn.execute("DELETE FROM nonces WHERE seen_at < ?1", [cutoff])?)).await;
+    }
+}

@@ -1,0 +1,601 @@
+//! Integration tests: a real sandbox on loopback, real HTTP, real SQLite. Every test ends
+//! with the ledger invariant check (see `common::Host`'s Drop).
+
+mod common;
+
+use common::{amt, key, now, start, start_with, Host};
+use koban_core::crypto::{compute_cryptogram, hex, LimitedUseKey};
+use koban_sandbox::{Config, FaultConfig};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+// ---------- devices and auth ----------
+
+#[tokio::test]
+async fn enrolment_creates_an_unverified_wallet_and_handles_are_unique() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let w = host.get(&aiko, &format!("/v1/wallets/{}", aiko.wallet_id)).await.ok();
+    assert_eq!(w["currency"], "JPY");
+    assert_eq!(w["tier"], "unverified");
+    assert_eq!(w["balance"], amt(0, "JPY"));
+    assert_eq!(w["limits"]["can_remit"], false);
+
+    let other = koban_core::crypto::DeviceKey::generate().unwrap();
+    let body = json!({ "public_key": other.public_key_b64(), "country": "JP", "handle": "aiko", "display_name": "x" });
+    host.send_at(&other, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(409, "handle_taken");
+    let body = json!({ "public_key": other.public_key_b64(), "country": "XX", "handle": "bob", "display_name": "x" });
+    host.send_at(&other, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(400, "bad_request");
+}
+
+#[tokio::test]
+async fn enrolment_must_be_signed_by_the_enrolled_key() {
+    let host = start().await;
+    let real = koban_core::crypto::DeviceKey::generate().unwrap();
+    let imposter = koban_core::crypto::DeviceKey::generate().unwrap();
+    let body = json!({ "public_key": real.public_key_b64(), "country": "JP", "handle": "mallory", "display_name": "m" });
+    host.send_at(&imposter, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(401, "bad_signature");
+}
+
+#[tokio::test]
+async fn bad_stale_replayed_and_unknown_signatures_are_refused() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let path = format!("/v1/wallets/{}", aiko.wallet_id);
+
+    host.send_at(&aiko.key, Method::GET, &path, None, None, now() - 301).await.refused(401, "stale_signature");
+    host.send_at(&aiko.key, Method::GET, &path, None, None, now() + 301).await.refused(401, "stale_signature");
+
+    // Tampered body: signed one thing, sent another.
+    let signed = aiko.key.sign_request("POST", "/v1/topups", b"{}", now()).unwrap();
+    let mut req = host.http.post(format!("{}/v1/topups", host.url)).header("idempotency-key", key()).body(r#"{"x":1}"#);
+    for (n, v) in signed.pairs() {
+        req = req.header(n, v);
+    }
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["kind"], "bad_signature");
+
+    // Replay: the same signed request twice.
+    let signed = aiko.key.sign_request("GET", &path, b"", now()).unwrap();
+    let send = || {
+        let mut req = host.http.get(format!("{}{path}", host.url));
+        for (n, v) in signed.pairs() {
+            req = req.header(n, v);
+        }
+        req.send()
+    };
+    assert_eq!(send().await.unwrap().status(), 200);
+    let replay = send().await.unwrap();
+    assert_eq!(replay.status(), 401);
+    assert_eq!(replay.json::<Value>().await.unwrap()["error"]["kind"], "replayed_nonce");
+
+    // Unsigned and unknown devices.
+    let r = host.http.get(format!("{}{path}", host.url)).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let stranger = koban_core::crypto::DeviceKey::generate().unwrap();
+    host.send_at(&stranger, Method::GET, &path, None, None, now()).await.refused(401, "unknown_device");
+}
+
+#[tokio::test]
+async fn another_wallets_data_is_refused() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let ben = host.enrol("ben", "JP").await;
+    let link = host.fund(&aiko, 100_000, 10_000).await;
+
+    host.get(&ben, &format!("/v1/wallets/{}", aiko.wallet_id)).await.refused(403, "forbidden");
+    host.get(&ben, &format!("/v1/wallets/{}/receive-code", aiko.wallet_id)).await.refused(403, "forbidden");
+    host.post(&ben, &format!("/v1/wallets/{}/kyc", aiko.wallet_id), json!({})).await.refused(403, "forbidden");
+    host.post(&ben, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1000, "JPY") })).await.refused(403, "forbidden");
+    let history = host.get(&aiko, "/v1/history").await.ok();
+    let tx = history["items"][0]["transaction_id"].as_str().unwrap();
+    host.get(&ben, &format!("/v1/transactions/{tx}")).await.refused(403, "forbidden");
+    let q = host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(10_000, "THB") })).await.ok();
+    host.get(&ben, &format!("/v1/quotes/{}", q["id"].as_str().unwrap())).await.refused(403, "forbidden");
+    let payload = host.merchant_payload("m_th_somtam").await;
+    host.post(&ben, "/v1/payments", json!({ "payload": payload, "route": "promptpay", "amount": amt(10_000, "THB"), "quote_id": q["id"] }))
+        .await
+        .refused(403, "forbidden");
+    assert!(host.get(&ben, "/v1/bank-links").await.ok()["bank_links"].as_array().unwrap().is_empty());
+    assert_eq!(host.balance(&aiko).await, 10_000);
+}
+
+// ---------- banks, top-up, idempotency ----------
+
+#[tokio::test]
+async fn top_up_moves_bank_money_once_and_fails_cleanly_without_funds() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let banks: Value = host.http.get(format!("{}/v1/banks", host.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(banks["banks"].as_array().unwrap().len(), 3);
+    let link = host.fund(&aiko, 50_000, 0).await;
+
+    let k = key();
+    let body = json!({ "bank_link_id": link, "amount": amt(30_000, "JPY") });
+    let first = host.post_key(&aiko, "/v1/topups", body.clone(), &k).await;
+    assert_eq!(first.status, 201);
+    assert!(!first.replayed);
+    let again = host.post_key(&aiko, "/v1/topups", body, &k).await;
+    assert!(again.replayed);
+    assert_eq!(again.body, first.body);
+    assert_eq!(host.balance(&aiko).await, 30_000);
+
+    host.post_key(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1, "JPY") }), &k).await.refused(409, "idempotency_key_reused");
+    let missing = host.send_at(&aiko.key, Method::POST, "/v1/topups", Some(&json!({ "bank_link_id": link, "amount": amt(1, "JPY") })), None, now()).await;
+    missing.refused(400, "idempotency_key_missing");
+
+    let k2 = key();
+    let short = json!({ "bank_link_id": link, "amount": amt(20_001, "JPY") });
+    host.post_key(&aiko, "/v1/topups", short.clone(), &k2).await.refused(402, "insufficient_funds");
+    // The refusal is the outcome of that key too.
+    let repeat = host.post_key(&aiko, "/v1/topups", short, &k2).await;
+    repeat.refused(402, "insufficient_funds");
+    assert!(repeat.replayed);
+    assert_eq!(host.balance(&aiko).await, 30_000);
+    let links = host.get(&aiko, "/v1/bank-links").await.ok();
+    assert_eq!(links["bank_links"][0]["balance"], amt(20_000, "JPY"));
+    assert_eq!(links["bank_links"][0]["account_last4"], "4567");
+
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(0, "JPY") })).await.refused(400, "bad_request");
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(100, "THB") })).await.refused(422, "currency_mismatch");
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": "bl_nope", "amount": amt(100, "JPY") })).await.refused(404, "not_found");
+
+    let outcome = host.get(&aiko, &format!("/v1/requests/{k}")).await.ok();
+    assert_eq!(outcome["status"], 201);
+    assert_eq!(outcome["body"], first.body);
+    host.get(&aiko, "/v1/requests/never-sent").await.refused(404, "not_found");
+}
+
+// ---------- merchant payments ----------
+
+#[tokio::test]
+async fn paying_a_domestic_static_code_checks_route_and_amount() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    host.fund(&aiko, 100_000, 5_000).await;
+    let payload = host.merchant_payload("m_jp_ramen").await;
+
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr" })).await.refused(422, "amount_mismatch");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "promptpay", "amount": amt(980, "JPY") })).await.refused(422, "route_mismatch");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "no-such", "amount": amt(980, "JPY") })).await.refused(422, "route_mismatch");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(9_999, "JPY") })).await.refused(402, "insufficient_funds");
+    let mut damaged = payload.clone();
+    damaged.replace_range(20..21, "9");
+    host.post(&aiko, "/v1/payments", json!({ "payload": damaged, "route": "jpqr", "amount": amt(980, "JPY") })).await.refused(400, "invalid_payload");
+
+    let paid = host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(980, "JPY") })).await.ok();
+    assert_eq!(paid["merchant"]["id"], "m_jp_ramen");
+    assert_eq!(paid["debited"], amt(980, "JPY"));
+    assert_eq!(paid["balance"], amt(4_020, "JPY"));
+    assert_eq!(host.account_balance("merchant:m_jp_ramen"), 980);
+}
+
+#[tokio::test]
+async fn a_dynamic_code_is_paid_once_for_its_own_amount() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    host.fund(&aiko, 100_000, 10_000).await;
+    let code = host.merchant_post("m_jp_mart", "/v1/merchants/m_jp_mart/dynamic-codes", json!({ "amount": amt(1_200, "JPY"), "reference": "INV-1" }), &key()).await.ok();
+    let payload = code["payload"].as_str().unwrap();
+    let detected = koban_core::scheme::detect(payload).unwrap();
+    assert_eq!(detected.amount.map(|m| m.minor()), Some(1_200));
+
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(1_000, "JPY") })).await.refused(422, "amount_mismatch");
+    let paid = host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr" })).await.ok();
+    assert_eq!(paid["total"], amt(1_200, "JPY"));
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr" })).await.refused(409, "code_already_paid");
+
+    // Merchant auth: wrong key, and another merchant's path.
+    let r = host.http.post(format!("{}/v1/merchants/m_jp_mart/dynamic-codes", host.url)).header("x-koban-merchant-key", "nope").header("idempotency-key", key()).json(&json!({ "amount": amt(1, "JPY") })).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    host.merchant_post("m_jp_ramen", "/v1/merchants/m_jp_mart/dynamic-codes", json!({ "amount": amt(1, "JPY") }), &key()).await.refused(403, "forbidden");
+    host.merchant_post("m_jp_mart", "/v1/merchants/m_jp_mart/dynamic-codes", json!({ "amount": amt(1, "THB") }), &key()).await.refused(422, "currency_mismatch");
+    // A well-formed code the host never issued.
+    let mut foreign = koban_core::emv::MerchantCode::new("JP", koban_core::money::Currency::from_alpha("JPY").unwrap());
+    foreign.accounts.push(koban_core::emv::Account::Template(koban_core::emv::Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000099999999".to_string())])));
+    foreign.merchant_name = Some("ELSEWHERE".into());
+    foreign.merchant_city = Some("OSAKA".into());
+    host.post(&aiko, "/v1/payments", json!({ "payload": foreign.encode().unwrap(), "route": "jpqr", "amount": amt(1, "JPY") })).await.refused(404, "unknown_merchant");
+}
+
+#[tokio::test]
+async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    host.fund(&aiko, 100_000, 20_000).await;
+    let payload = host.merchant_payload("m_th_somtam").await;
+    let pay = |quote: Option<&str>, thb: i64| json!({ "payload": payload, "route": "promptpay", "amount": amt(thb, "THB"), "quote_id": quote });
+
+    host.post(&aiko, "/v1/payments", pay(None, 12_000)).await.refused(422, "quote_required");
+    let q = host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(12_000, "THB") })).await.ok();
+    // THB 120.00 at 0.23 less 1.5 % = 0.22655 per yen: ¥529.68..., rounded up to ¥530; fee ¥50.
+    assert_eq!(q["send"], amt(530, "JPY"));
+    assert_eq!(q["fee"], amt(50, "JPY"));
+    assert_eq!(q["total"], amt(580, "JPY"));
+    assert_eq!(q["rate"], "0.2265500000");
+    assert_eq!(q["mid_rate"], "0.2300000000");
+    assert_eq!(q["expires_at"].as_i64().unwrap() - q["created_at"].as_i64().unwrap(), 60);
+    let qid = q["id"].as_str().unwrap();
+
+    host.post(&aiko, "/v1/payments", pay(Some(qid), 12_100)).await.refused(422, "quote_mismatch");
+    let paid = host.post(&aiko, "/v1/payments", pay(Some(qid), 12_000)).await.ok();
+    assert_eq!(paid["debited"], amt(580, "JPY"));
+    assert_eq!(paid["amount"], amt(12_000, "THB"));
+    assert_eq!(host.balance(&aiko).await, 20_000 - 580);
+    assert_eq!(host.account_balance("merchant:m_th_somtam"), 12_000);
+    assert_eq!(host.account_balance("fee:JPY"), 50);
+    host.post(&aiko, "/v1/payments", pay(Some(qid), 12_000)).await.refused(409, "quote_used");
+
+    let q2 = host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "THB") })).await.ok();
+    host.sandbox.advance_clock(61);
+    host.post(&aiko, "/v1/payments", pay(q2["id"].as_str(), 5_000)).await.refused(410, "quote_expired");
+    assert_eq!(host.balance(&aiko).await, 20_000 - 580);
+
+    host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "JPY") })).await.refused(400, "bad_request");
+    host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "XXX") })).await.refused(422, "unsupported_corridor");
+}
+
+#[tokio::test]
+async fn every_seeded_merchant_country_can_be_paid() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    host.fund(&aiko, 10_000_000, 1_000_000).await;
+    let merchants: Value = host.http.get(format!("{}/v1/merchants", host.url)).send().await.unwrap().json().await.unwrap();
+    let mut countries = Vec::new();
+    for m in merchants["merchants"].as_array().unwrap() {
+        let (cur, payload, scheme) = (m["currency"].as_str().unwrap(), m["static_payload"].as_str().unwrap(), m["scheme"].as_str().unwrap());
+        let exponent = koban_core::money::Currency::from_alpha(cur).unwrap().exponent();
+        let minor = 100 * 10i64.pow(u32::from(exponent));
+        let quote = if cur == "JPY" {
+            Value::Null
+        } else {
+            host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(minor, cur) })).await.ok()["id"].clone()
+        };
+        let paid = host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": scheme, "amount": amt(minor, cur), "quote_id": quote })).await.ok();
+        assert_eq!(paid["amount"], amt(minor, cur));
+        countries.push(m["country"].as_str().unwrap().to_owned());
+    }
+    countries.sort();
+    countries.dedup();
+    assert_eq!(countries, ["ID", "IN", "JP", "KH", "MY", "PH", "SG", "TH", "VN"]);
+}
+
+// ---------- P2P and remittance ----------
+
+#[tokio::test]
+async fn p2p_by_handle_and_receive_code_reaches_the_recipient() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let ben = host.enrol("ben", "JP").await;
+    host.fund(&aiko, 1_000_000, 200_000).await;
+
+    let sent = host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "@ben" }, "amount": amt(3_000, "JPY"), "message": "ramen" })).await.ok();
+    assert_eq!(sent["to"]["handle"], "ben");
+    let code = host.get(&ben, &format!("/v1/wallets/{}/receive-code", ben.wallet_id)).await.ok();
+    let payload = code["payload"].as_str().unwrap();
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "receive_code": payload }, "amount": amt(2_000, "JPY") })).await.ok();
+    assert_eq!(host.balance(&ben).await, 5_000);
+
+    let events = host.get(&ben, "/v1/events?after=0").await.ok();
+    let incoming: Vec<&Value> = events["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "transfer_received").collect();
+    assert_eq!(incoming.len(), 2);
+    assert_eq!(incoming[0]["data"]["from"]["handle"], "aiko");
+    let history = host.get(&ben, "/v1/history").await.ok();
+    assert_eq!(history["items"][0]["direction"], "in");
+    assert_eq!(history["items"][0]["amount"], amt(2_000, "JPY"));
+
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "nobody" }, "amount": amt(1, "JPY") })).await.refused(404, "unknown_recipient");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "aiko" }, "amount": amt(1, "JPY") })).await.refused(400, "bad_request");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "receive_code": "000201garbage" }, "amount": amt(1, "JPY") })).await.refused(400, "invalid_payload");
+    // Unverified: ¥100,000 per transfer and per month.
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "ben" }, "amount": amt(100_001, "JPY") })).await.refused(422, "limit_exceeded");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "ben" }, "amount": amt(95_001, "JPY") })).await.refused(422, "limit_exceeded");
+    host.post(&ben, "/v1/transfers", json!({ "to": { "handle": "aiko" }, "amount": amt(5_001, "JPY") })).await.refused(402, "insufficient_funds");
+    let ploy = host.enrol("ploy", "TH").await;
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": ploy.handle }, "amount": amt(1, "JPY") })).await.refused(422, "currency_mismatch");
+}
+
+#[tokio::test]
+async fn remittance_needs_kyc_respects_caps_and_reaches_a_wallet_abroad() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let maria = host.enrol("maria", "PH").await;
+    host.fund(&aiko, 10_000_000, 4_000_000).await;
+    let quote = |yen: i64| json!({ "purpose": "remittance", "destination_country": "PH", "send": amt(yen, "JPY") });
+    let to_maria = |q: &Value| json!({ "quote_id": q["id"], "recipient": { "name": "Maria Santos", "handle": "maria", "relationship": "friend" }, "purpose": "family_support" });
+
+    let q = host.post(&aiko, "/v1/quotes", quote(30_000)).await.ok();
+    host.post(&aiko, "/v1/remittances", to_maria(&q)).await.refused(403, "kyc_required");
+    host.verify(&aiko).await;
+    // ¥30,000 at 0.385 less 1 % = 0.38115 PHP per yen = PHP 11,434.50.
+    assert_eq!(q["receive"], amt(1_143_450, "PHP"));
+    assert_eq!(q["fee"], amt(500, "JPY"));
+    let sent = host.post(&aiko, "/v1/remittances", to_maria(&q)).await.ok();
+    assert_eq!(sent["status"], "credited");
+    assert_eq!(sent["sender"]["name"], "Aiko Tanaka");
+    assert!(sent["estimated_delivery_at"].as_i64().unwrap() > sent["created_at"].as_i64().unwrap());
+    assert_eq!(host.balance(&maria).await, 1_143_450);
+    let ev = host.get(&maria, "/v1/events").await.ok();
+    assert_eq!(ev["events"][0]["kind"], "transfer_received");
+    assert_eq!(ev["events"][0]["data"]["amount"], amt(1_143_450, "PHP"));
+
+    // Partner payout to a bank account in Viet Nam; the account number is masked in the answer.
+    let qv = host.post(&aiko, "/v1/quotes", json!({ "purpose": "remittance", "destination_country": "VN", "send": amt(50_000, "JPY") })).await.ok();
+    let paid = host
+        .post(&aiko, "/v1/remittances", json!({ "quote_id": qv["id"], "recipient": { "name": "Nguyen Van An", "payout": { "method": "bank_account", "provider": "Vietcombank", "account": "0123456789" } }, "purpose": "education" }))
+        .await
+        .ok();
+    assert_eq!(paid["status"], "paid_out_to_partner");
+    assert_eq!(paid["recipient"]["payout"]["account"], "****6789");
+    assert_eq!(host.account_balance("partner:VND"), qv["receive"]["minor"].as_i64().unwrap());
+
+    // Per-transfer cap ¥1,000,000; monthly cap ¥3,000,000 including fees.
+    let big = host.post(&aiko, "/v1/quotes", quote(1_000_001)).await.ok();
+    host.post(&aiko, "/v1/remittances", to_maria(&big)).await.refused(422, "limit_exceeded");
+    for _ in 0..2 {
+        let q = host.post(&aiko, "/v1/quotes", quote(1_000_000)).await.ok();
+        host.post(&aiko, "/v1/remittances", to_maria(&q)).await.ok();
+    }
+    let over = host.post(&aiko, "/v1/quotes", quote(1_000_000)).await.ok();
+    host.post(&aiko, "/v1/remittances", to_maria(&over)).await.refused(422, "limit_exceeded");
+    let used = host.get(&aiko, &format!("/v1/wallets/{}", aiko.wallet_id)).await.ok()["limits"]["used_this_month"]["minor"].as_i64().unwrap();
+    assert_eq!(used, 30_500 + 50_600 + 2 * 1_000_500);
+
+    host.post(&aiko, "/v1/quotes", json!({ "purpose": "remittance", "destination_country": "US", "send": amt(1_000, "JPY") })).await.refused(422, "unsupported_corridor");
+    let q = host.post(&aiko, "/v1/quotes", quote(1_000)).await.ok();
+    host.post(&aiko, "/v1/remittances", json!({ "quote_id": q["id"], "recipient": { "name": "M", "handle": "maria" }, "purpose": "gambling" })).await.refused(400, "bad_request");
+    host.sandbox.advance_clock(61);
+    host.post(&aiko, "/v1/remittances", to_maria(&q)).await.refused(410, "quote_expired");
+}
+
+// ---------- consumer-presented codes ----------
+
+struct Code {
+    token: String,
+    counter: u16,
+    timestamp: i64,
+    un: [u8; 4],
+    cryptogram: [u8; 8],
+}
+
+fn make_code(provisioned: &Value, index: usize, timestamp: i64) -> Code {
+    use base64::Engine as _;
+    let token = provisioned["token"].as_str().unwrap().to_owned();
+    let entry = &provisioned["keys"][index];
+    let counter = entry["counter"].as_u64().unwrap() as u16;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(entry["key"].as_str().unwrap()).unwrap();
+    let luk = LimitedUseKey::from_slice(&bytes).unwrap();
+    let un = [9, 8, 7, index as u8];
+    let cryptogram = compute_cryptogram(&luk, &token, counter, timestamp as u64, un).unwrap();
+    Code { token, counter, timestamp, un, cryptogram }
+}
+
+fn charge_body(c: &Code, yen: i64) -> Value {
+    json!({ "amount": amt(yen, "JPY"), "token": c.token, "counter": c.counter, "timestamp": c.timestamp,
+            "unpredictable_number": hex::encode(&c.un), "cryptogram": hex::encode(&c.cryptogram) })
+}
+
+async fn charge(host: &Host, body: Value) -> common::Resp {
+    host.merchant_post("m_jp_mart", "/v1/terminal/charges", body, &key()).await
+}
+
+#[tokio::test]
+async fn consumer_codes_charge_once_and_bad_codes_are_refused() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let ben = host.enrol("ben", "JP").await;
+    host.fund(&aiko, 100_000, 10_000).await;
+    let keys = host.post(&aiko, "/v1/cpm/keys", json!({ "count": 5 })).await.ok();
+    assert_eq!(keys["keys"].as_array().unwrap().len(), 5);
+    let t = now() as i64;
+
+    let fresh = make_code(&keys, 0, t);
+    let ok = charge(&host, charge_body(&fresh, 1_200)).await.ok();
+    assert_eq!(ok["status"], "captured");
+    assert_eq!(host.balance(&aiko).await, 8_800);
+    charge(&host, charge_body(&fresh, 1_200)).await.refused(409, "code_used");
+
+    let mut flipped = make_code(&keys, 1, t);
+    flipped.cryptogram[3] ^= 0x10;
+    charge(&host, charge_body(&flipped, 100)).await.refused(422, "bad_cryptogram");
+    // Same key and counter, honest cryptogram: the flipped attempt did not burn it.
+    charge(&host, charge_body(&make_code(&keys, 1, t), 100)).await.ok();
+
+    let old = make_code(&keys, 2, t - 61);
+    charge(&host, charge_body(&old, 100)).await.refused(410, "code_expired");
+    let future = make_code(&keys, 2, t + 120);
+    charge(&host, charge_body(&future, 100)).await.refused(410, "code_expired");
+
+    // Counter replay: an earlier counter, re-signed with its own (already used) key.
+    let replay = make_code(&keys, 0, t + 1);
+    charge(&host, charge_body(&replay, 100)).await.refused(409, "code_used");
+
+    // Another device: Ben's key, Aiko's token and next counter.
+    let ben_keys = host.post(&ben, "/v1/cpm/keys", json!({ "count": 1 })).await.ok();
+    let mut forged = make_code(&ben_keys, 0, t);
+    let target = make_code(&keys, 3, t);
+    forged.token = target.token.clone();
+    forged.counter = target.counter;
+    let luk = LimitedUseKey::from_slice(&{
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(ben_keys["keys"][0]["key"].as_str().unwrap()).unwrap()
+    })
+    .unwrap();
+    forged.cryptogram = compute_cryptogram(&luk, &forged.token, forged.counter, t as u64, forged.un).unwrap();
+    charge(&host, charge_body(&forged, 100)).await.refused(422, "bad_cryptogram");
+
+    // A truncated cryptogram (numeric barcode form) of 4 bytes verifies; 3 does not.
+    let c4 = make_code(&keys, 3, t);
+    let mut body = charge_body(&c4, 100);
+    body["cryptogram"] = json!(hex::encode(&c4.cryptogram[..4]));
+    charge(&host, body).await.ok();
+    let c5 = make_code(&keys, 4, t);
+    let mut body = charge_body(&c5, 100);
+    body["cryptogram"] = json!(hex::encode(&c5.cryptogram[..3]));
+    charge(&host, body).await.refused(422, "bad_cryptogram");
+
+    let unknown = Code { token: "4900000000000000".into(), ..make_code(&keys, 4, t) };
+    charge(&host, charge_body(&unknown, 100)).await.refused(404, "unknown_token");
+    host.merchant_post("m_th_somtam", "/v1/terminal/charges", charge_body(&make_code(&keys, 4, t), 100), &key()).await.refused(422, "currency_mismatch");
+    charge(&host, charge_body(&make_code(&keys, 4, t), 100_000)).await.refused(402, "insufficient_funds");
+    assert_eq!(host.balance(&aiko).await, 10_000 - 1_200 - 100 - 100);
+
+    // Counters continue across batches.
+    let more = host.post(&aiko, "/v1/cpm/keys", json!({ "count": 2 })).await.ok();
+    assert_eq!(more["token"], keys["token"]);
+    assert_eq!(more["keys"][0]["counter"], 6);
+    host.post(&aiko, "/v1/cpm/keys", json!({ "count": 0 })).await.refused(400, "bad_request");
+}
+
+// ---------- history, events ----------
+
+#[tokio::test]
+async fn history_pages_with_a_cursor_newest_first() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let link = host.fund(&aiko, 100_000, 0).await;
+    for i in 1..=7 {
+        host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(i * 100, "JPY") })).await.ok();
+    }
+    let mut seen = Vec::new();
+    let mut path = "/v1/history?limit=3".to_owned();
+    loop {
+        let page = host.get(&aiko, &path).await.ok();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 3);
+        seen.extend(items.iter().map(|i| i["amount"]["minor"].as_i64().unwrap()));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/v1/history?limit=3&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [700, 600, 500, 400, 300, 200, 100]);
+    host.get(&aiko, "/v1/history?cursor=zzz").await.refused(400, "bad_request");
+}
+
+#[tokio::test]
+async fn a_long_poll_wakes_when_money_arrives() {
+    let host = std::sync::Arc::new(start().await);
+    let aiko = host.enrol("aiko", "JP").await;
+    let ben = std::sync::Arc::new(host.enrol("ben", "JP").await);
+    host.fund(&aiko, 100_000, 10_000).await;
+    let last = host.get(&ben, "/v1/events").await.ok()["last_seq"].as_i64().unwrap();
+    let waiter = {
+        let (host, ben) = (host.clone(), ben.clone());
+        tokio::spawn(async move { host.get(&ben, &format!("/v1/events?after={last}&wait=20")).await.ok() })
+    };
+    tokio::task::yield_now().await;
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "ben" }, "amount": amt(700, "JPY") })).await.ok();
+    let got = waiter.await.unwrap();
+    assert_eq!(got["events"][0]["kind"], "transfer_received");
+    assert_eq!(got["events"][0]["data"]["amount"], amt(700, "JPY"));
+}
+
+// ---------- faults ----------
+
+#[tokio::test]
+async fn a_connection_dropped_after_commit_is_resolved_by_retrying_the_key() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let link = host.fund(&aiko, 100_000, 0).await;
+    host.sandbox.set_faults(FaultConfig { drop_after_commit_permille: 1000, ..FaultConfig::default() });
+    let k = key();
+    let body = json!({ "bank_link_id": link, "amount": amt(2_500, "JPY") });
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let signed = aiko.key.sign_request("POST", "/v1/topups", &bytes, now()).unwrap();
+    let mut req = host.http.post(format!("{}/v1/topups", host.url)).header("idempotency-key", &k).header("content-type", "application/json").body(bytes);
+    for (n, v) in signed.pairs() {
+        req = req.header(n, v);
+    }
+    assert!(req.send().await.is_err(), "the connection must drop without an answer");
+
+    host.sandbox.set_faults(FaultConfig { error_after_commit_permille: 1000, ..FaultConfig::default() });
+    let r = host.post_key(&aiko, "/v1/topups", body.clone(), &k).await;
+    r.refused(500, "injected_fault");
+
+    host.sandbox.set_faults(FaultConfig::default());
+    let retry = host.post_key(&aiko, "/v1/topups", body, &k).await;
+    assert!(retry.replayed);
+    assert_eq!(retry.status, 201);
+    assert_eq!(host.balance(&aiko).await, 2_500);
+
+    host.sandbox.set_faults(FaultConfig { error_permille: 1000, ..FaultConfig::default() });
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1, "JPY") })).await.refused(503, "injected_fault");
+    host.sandbox.set_faults(FaultConfig::default());
+    assert_eq!(host.balance(&aiko).await, 2_500);
+}
+
+#[tokio::test]
+async fn admin_endpoints_answer_only_when_enabled() {
+    let host = start_with(Config::default()).await;
+    let r = host.http.put(format!("{}/admin/faults", host.url)).json(&json!({ "error_permille": 1000 })).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = host.http.post(format!("{}/admin/clock", host.url)).json(&json!({ "advance_secs": 100 })).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+
+    let admin = start().await;
+    let r = admin.http.put(format!("{}/admin/faults", admin.url)).json(&json!({ "latency_ms": 1 })).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let inv: Value = admin.http.get(format!("{}/admin/invariants", admin.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(inv["ok"], true);
+}
+
+// ---------- persistence and OpenAPI ----------
+
+#[tokio::test]
+async fn a_database_file_persists_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("host.sqlite3");
+    let config = Config { db_path: Some(db.clone()), admin: true, ..Config::default() };
+    let (key_doc, wallet_id) = {
+        let host = start_with(config.clone()).await;
+        let aiko = host.enrol("aiko", "JP").await;
+        host.fund(&aiko, 100_000, 4_321).await;
+        (aiko.key.pkcs8().to_vec(), aiko.wallet_id.clone())
+    };
+    let host = start_with(config).await;
+    let aiko = common::Device { key: koban_core::crypto::DeviceKey::from_pkcs8(&key_doc).unwrap(), wallet_id, handle: "aiko".into() };
+    assert_eq!(host.balance(&aiko).await, 4_321);
+    let merchants: Value = host.http.get(format!("{}/v1/merchants", host.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(merchants["merchants"].as_array().unwrap().len(), 10, "seeded once, not twice");
+}
+
+#[tokio::test]
+async fn openapi_document_is_valid_and_matches_the_routes() {
+    let doc: openapiv3::OpenAPI = serde_json::from_str(koban_sandbox::api::OPENAPI_JSON).expect("OpenAPI 3 document parses");
+    assert!(doc.openapi.starts_with("3."));
+    let mut documented = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let item = item.as_item().expect("no $ref path items");
+        for (method, op) in item.iter() {
+            assert!(!op.responses.responses.is_empty() || op.responses.default.is_some(), "{method} {path} documents no response");
+            documented.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let mut served: Vec<String> = koban_sandbox::api::routes().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    documented.sort();
+    served.sort();
+    assert_eq!(documented, served);
+
+    // Every $ref points at a component that exists.
+    let raw: Value = serde_json::from_str(koban_sandbox::api::OPENAPI_JSON).unwrap();
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, v)| if k == "$ref" { out.push(v.as_str().unwrap().to_owned()) } else { refs(v, out) }),
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&raw, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        let pointer = r.strip_prefix('#').expect("local refs only");
+        assert!(raw.pointer(pointer).is_some(), "dangling {r}");
+    }
+
+    let host = start().await;
+    let served_doc: Value = host.http.get(format!("{}/openapi.json", host.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(served_doc["openapi"], doc.openapi);
+}
