@@ -33,11 +33,14 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
 
-/// Whether the bytes contain a Shift_JIS lead byte followed by a valid trail byte.
+/// Whether the bytes look like Japanese: a double-byte character (lead byte then trail byte),
+/// or a run of three half-width katakana (single bytes 0xA1–0xDF), the test ZXing uses too;
+/// Latin-1 text almost never has three such letters in a row.
 fn looks_shift_jis(bytes: &[u8]) -> bool {
-    bytes.windows(2).any(|w| {
+    let double = bytes.windows(2).any(|w| {
         matches!(w[0], 0x81..=0x9f | 0xe0..=0xef) && matches!(w[1], 0x40..=0x7e | 0x80..=0xfc)
-    })
+    });
+    double || bytes.windows(3).any(|w| w.iter().all(|b| (0xa1..=0xdf).contains(b)))
 }
 
 #[cfg(test)]
@@ -53,6 +56,14 @@ mod tests {
     fn shift_jis_without_eci() {
         let (bytes, _, _) = SHIFT_JIS.encode("日本語のテキスト");
         assert_eq!(decode_text(&bytes, None), "日本語のテキスト");
+    }
+
+    #[test]
+    fn half_width_katakana_is_shift_jis() {
+        let (bytes, _, _) = SHIFT_JIS.encode("ﾃﾞｻﾞｲﾝQR");
+        assert_eq!(decode_text(&bytes, None), "ﾃﾞｻﾞｲﾝQR");
+        // Two Latin-1 letters from that range with ASCII around them stay Latin-1.
+        assert_eq!(decode_text(&[b'c', 0xe0, b'v', 0xe9], None), "càvé");
     }
 
     #[test]
