@@ -105,6 +105,19 @@ fn corpus_section() {
             sum(totals[k]) as f64 / sum(totals[0]) as f64
         );
     }
+    // What the second engine buys: the same cascade with the rqrr steps left out.
+    let rxing_only: Vec<usize> = (0..steps.len()).filter(|&k| steps[k].engine.name() != "rqrr").collect();
+    let without_rqrr = |q: usize| {
+        results[q].iter().filter(|(_, t)| cascade(&rxing_only.iter().map(|&k| t[k]).collect::<Vec<_>>()).0).count()
+    };
+    let up = without_rqrr(0);
+    let all: usize = (0..4).map(without_rqrr).sum();
+    println!(
+        "cascade without rqrr steps: upright {up:>3}/{n} ({:.2}x rqrr)  all rotations {all:>3}/{} ({:.2}x rqrr)",
+        up as f64 / totals[0][0] as f64,
+        4 * n,
+        all as f64 / sum(totals[0]) as f64
+    );
     let mut base_ms: Vec<f64> = results.iter().flatten().map(|(b, _)| b.ms).collect();
     let mut casc_ms: Vec<f64> = results.iter().flatten().map(|(_, t)| cascade(t).1).collect();
     let mut first_ms: Vec<f64> = results.iter().flatten().map(|(_, t)| t[0].ms).collect();
