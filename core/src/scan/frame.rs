@@ -205,7 +205,7 @@ impl<'a> Frame<'a> {
     }
 
     /// Maps a point in stored-frame pixels to display coordinates.
-    pub(crate) fn to_display(&self, p: Point) -> Point {
+    pub(crate) fn to_display(self, p: Point) -> Point {
         let (w, h) = (self.width as f32, self.height as f32);
         match self.rotation {
             Rotation::Deg0 => p,
