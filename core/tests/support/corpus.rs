@@ -13,9 +13,12 @@ pub struct Sample {
     pub luma: Vec<u8>,
 }
 
-/// The corpus directory, relative to the workspace root.
+/// The corpus directory: `$KOBAN_SHARED/corpus/qr-zxing-cpp`, by default `../shared` beside the repo.
 pub fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/qr-zxing-cpp")
+    let shared = std::env::var_os("KOBAN_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    shared.join("corpus/qr-zxing-cpp")
 }
 
 /// Loads categories 1–6 (7 is structured append, excluded); `Err` says why it is unavailable.
