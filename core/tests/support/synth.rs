@@ -59,8 +59,11 @@ pub struct Scene {
     pub height: usize,
     /// Pixels per module; `None` for a frame without a code.
     pub module_px: Option<f32>,
-    /// In-plane tilt in degrees.
+    /// Out-of-plane tilt in degrees: the code leans back about its horizontal axis, seen in
+    /// perspective by a camera 1.5 frame heights away (the phone held at an angle).
     pub tilt_deg: f32,
+    /// In-plane rotation in degrees (the phone turned).
+    pub roll_deg: f32,
     /// Gaussian blur sigma in pixels.
     pub blur: f32,
     /// Noise standard deviation in grey levels.
@@ -81,6 +84,7 @@ impl Scene {
             height,
             module_px: with_code.then_some(module),
             tilt_deg,
+            roll_deg: 10.0,
             blur: 1.2,
             noise: 6.0,
             range: (45, 205),
@@ -104,13 +108,25 @@ pub fn render(scene: &Scene, text: &str, version: i16) -> Vec<u8> {
         .collect();
     let code = scene.module_px.map(|m| (m, modules(text, version)));
     let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
-    let (sin, cos) = scene.tilt_deg.to_radians().sin_cos();
+    let (sin, cos) = scene.roll_deg.to_radians().sin_cos();
+    let (tsin, tcos) = scene.tilt_deg.to_radians().sin_cos();
+    // Camera distance = focal length, in pixels: the code's centre keeps `module_px` per module.
+    let dist = 1.5 * h as f32;
     let shade = |x: f32, y: f32| -> f32 {
         if let Some((m, (n, dark))) = &code {
-            // Inverse-rotate into code coordinates, in modules from the symbol's centre.
+            // Into code coordinates, in modules from the symbol's top-left corner.
             let (dx, dy) = (x - cx, y - cy);
-            let u = (dx * cos + dy * sin) / m + *n as f32 / 2.0;
-            let v = (-dx * sin + dy * cos) / m + *n as f32 / 2.0;
+            // Undo the roll, then the perspective of a plane tilted by `tilt` about the x axis:
+            // a plane point (X, Y) projects to (f·X/Z, f·Y·cos/Z) with Z = f + Y·sin and f = dist.
+            let (rx, ry) = (dx * cos + dy * sin, -dx * sin + dy * cos);
+            let denom = dist * tcos - ry * tsin;
+            if denom <= 0.0 {
+                return 0.5;
+            }
+            let py = ry * dist / denom;
+            let px = rx * (dist + py * tsin) / dist;
+            let u = px / m + *n as f32 / 2.0;
+            let v = py / m + *n as f32 / 2.0;
             let quiet = 4.0;
             if u >= -quiet && v >= -quiet && u < *n as f32 + quiet && v < *n as f32 + quiet {
                 let light = !(u >= 0.0 && v >= 0.0 && (u as usize) < *n && (v as usize) < *n && dark[v as usize * n + u as usize]);
