@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite of the project: the README's test command, and what CI runs.
-# Installs whatever it needs first (idempotent, cached under ~/.cache/koban).
+# Installs whatever it needs first (idempotent, cached under ~/.cache/koban): kotlinc, JNA
+# and JUnit for the Kotlin tests, a Debian trixie root with Swift for the Swift tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,18 @@ if [ ! -d ../shared/corpus ]; then
   echo "*** ../shared/corpus is absent: corpus-based tests will SKIP (loudly) ***" >&2
 fi
 
-start=$(date +%s)
-cargo test --workspace --locked
-echo "rust suites: $(( $(date +%s) - start ))s"
+timings=()
+part() {
+  local name=$1; shift
+  local start; start=$(date +%s)
+  "$@"
+  timings+=("$name: $(( $(date +%s) - start ))s")
+}
+
+part "rust" cargo test --workspace --locked
+part "rust ffi test hooks" cargo test --locked -p koban-ffi --features test-hooks
+part "kotlin" ./scripts/test-kotlin.sh
+part "swift" ./scripts/test-swift.sh
+
+echo "wall time per part:"
+printf '  %s\n' "${timings[@]}"

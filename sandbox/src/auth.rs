@@ -150,21 +150,27 @@ impl FromRequest<AppState> for Signed {
         let sig = signature_headers(&req.parts.headers)?;
         let device_id = sig.device_id.clone();
         let now = state.clock.now();
-        let (public_key, wallet_id) = {
-            let device_id = device_id.clone();
-            state
-                .with_db(move |conn| {
-                    conn.query_row(
-                        "SELECT public_key, wallet_id FROM devices WHERE id = ?1",
-                        [&device_id],
-                        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)),
-                    )
-                    .optional()?
-                    .ok_or(ApiError::UnknownDevice)
-                })
-                .await?
+        let cached = state.devices.read().unwrap_or_else(|p| p.into_inner()).get(&device_id).cloned();
+        let device = match cached {
+            Some(d) => d,
+            None => {
+                let id = device_id.clone();
+                let row = state
+                    .with_db(move |conn| {
+                        conn.query_row("SELECT public_key, wallet_id FROM devices WHERE id = ?1", [&id], |r| {
+                            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+                        })
+                        .optional()?
+                        .ok_or(ApiError::UnknownDevice)
+                    })
+                    .await?;
+                let row = std::sync::Arc::new(row);
+                state.devices.write().unwrap_or_else(|p| p.into_inner()).insert(device_id.clone(), row.clone());
+                row
+            }
         };
-        verify(&req, &sig, &public_key, now)?;
+        let (public_key, wallet_id) = (&device.0, device.1.clone());
+        verify(&req, &sig, public_key, now)?;
         let nonce = sig.nonce.clone();
         let dev = device_id.clone();
         state.with_db(move |conn| consume_nonce(conn, &dev, &nonce, now)).await?;

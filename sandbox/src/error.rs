@@ -67,6 +67,9 @@ pub enum ApiError {
     /// The amount differs from the code's amount, or is missing.
     #[error("amount mismatch: {0}")]
     AmountMismatch(String),
+    /// The code asks the payer for a reference the request does not carry.
+    #[error("the code asks the payer for {0}")]
+    ReferenceRequired(String),
     /// The client's route is not one the payload supports.
     #[error("route mismatch: {0}")]
     RouteMismatch(String),
@@ -137,6 +140,7 @@ impl ApiError {
             QuoteRequired => "quote_required",
             AmountMismatch(_) => "amount_mismatch",
             RouteMismatch(_) => "route_mismatch",
+            ReferenceRequired(_) => "reference_required",
             InvalidPayload(_) => "invalid_payload",
             UnknownMerchant => "unknown_merchant",
             CodeAlreadyPaid => "code_already_paid",
@@ -169,7 +173,7 @@ impl ApiError {
             IdempotencyKeyMissing => StatusCode::BAD_REQUEST,
             InsufficientFunds(_) => StatusCode::PAYMENT_REQUIRED,
             QuoteExpired | CodeExpired => StatusCode::GONE,
-            LimitExceeded(_) | QuoteMismatch(_) | QuoteRequired | AmountMismatch(_) | RouteMismatch(_)
+            LimitExceeded(_) | QuoteMismatch(_) | QuoteRequired | AmountMismatch(_) | RouteMismatch(_) | ReferenceRequired(_)
             | CurrencyMismatch(_) | UnsupportedCorridor(_) | BadCryptogram => StatusCode::UNPROCESSABLE_ENTITY,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -203,5 +207,66 @@ impl From<serde_json::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status(), axum::Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One value of every variant; the match below stops compiling when a variant is added
+    /// without being listed here.
+    fn every_variant() -> Vec<ApiError> {
+        use ApiError::*;
+        let all = vec![
+            BadRequest(String::new()), BadSignature(String::new()), StaleSignature(String::new()), ReplayedNonce,
+            UnknownDevice, AlreadyEnrolled, BadMerchantKey, Forbidden, NotFound("x"), IdempotencyKeyMissing,
+            IdempotencyKeyReused, InsufficientFunds("wallet"), LimitExceeded(String::new()), KycRequired(String::new()),
+            HandleTaken, QuoteExpired, QuoteUsed, QuoteMismatch(String::new()), QuoteRequired, AmountMismatch(String::new()),
+            RouteMismatch(String::new()), ReferenceRequired(String::new()), InvalidPayload(String::new()), UnknownMerchant,
+            CodeAlreadyPaid, CurrencyMismatch(String::new()), UnsupportedCorridor(String::new()), UnknownRecipient,
+            CodeExpired, CodeUsed, BadCryptogram, UnknownToken, AdminDisabled, InjectedFault, Internal(String::new()),
+        ];
+        for e in &all {
+            match e {
+                BadRequest(_) | BadSignature(_) | StaleSignature(_) | ReplayedNonce | UnknownDevice | AlreadyEnrolled
+                | BadMerchantKey | Forbidden | NotFound(_) | IdempotencyKeyMissing | IdempotencyKeyReused
+                | InsufficientFunds(_) | LimitExceeded(_) | KycRequired(_) | HandleTaken | QuoteExpired | QuoteUsed
+                | QuoteMismatch(_) | QuoteRequired | AmountMismatch(_) | RouteMismatch(_) | ReferenceRequired(_)
+                | InvalidPayload(_) | UnknownMerchant | CodeAlreadyPaid | CurrencyMismatch(_) | UnsupportedCorridor(_)
+                | UnknownRecipient | CodeExpired | CodeUsed | BadCryptogram | UnknownToken | AdminDisabled
+                | InjectedFault | Internal(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn kinds_are_unique_and_documented_in_the_openapi_document() {
+        let doc: serde_json::Value = serde_json::from_str(crate::api::OPENAPI_JSON).unwrap();
+        let documented: Vec<&str> = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["kind"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        let mut kinds: Vec<&str> = every_variant().iter().map(ApiError::kind).collect();
+        let n = kinds.len();
+        kinds.sort_unstable();
+        kinds.dedup();
+        assert_eq!(kinds.len(), n, "two variants share a kind");
+        let mut documented_sorted = documented.clone();
+        documented_sorted.sort_unstable();
+        assert_eq!(kinds, documented_sorted);
+    }
+
+    #[test]
+    fn bodies_carry_kind_and_message_and_refusals_are_final() {
+        let e = ApiError::InsufficientFunds("bank account");
+        assert_eq!(e.status(), StatusCode::PAYMENT_REQUIRED);
+        assert_eq!(e.body(), json!({ "error": { "kind": "insufficient_funds", "message": "insufficient funds in bank account" } }));
+        assert!(e.is_final());
+        assert!(!ApiError::Internal("disk".into()).is_final());
+        assert!(!ApiError::InjectedFault.is_final());
     }
 }

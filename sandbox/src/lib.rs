@@ -6,6 +6,8 @@
 //! charges, history, events, idempotency and injectable faults. At real scale a provider runs
 //! its own host over its own ledger database; this one is for laptops and CI.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod auth;
 pub mod cli;

@@ -1,7 +1,7 @@
 //! Seed data: system accounts, three Japanese banks, and demo merchants in nine countries
 //! whose static codes are made with the core's EMV encoder in each scheme's real format.
 
-use koban_core::emv::{Account, AlternateLanguage, Initiation, MerchantCode, Template};
+use koban_core::emv::{Account, AlternateLanguage, Field, Initiation, MerchantCode, Template, Tip};
 use koban_core::money::Money;
 use rusqlite::{params, Transaction};
 
@@ -100,8 +100,21 @@ fn accounts(m: &MerchantSeed) -> Vec<Account> {
     }
 }
 
-/// The EMV code for a merchant: static without amount, dynamic with amount and reference.
-pub fn merchant_code(m: &MerchantSeed, dynamic: Option<(Money, &str)>) -> Result<String, ApiError> {
+/// What makes a merchant's code dynamic.
+#[derive(Debug, Clone)]
+pub struct DynamicParts {
+    /// The amount to pay.
+    pub amount: Money,
+    /// Reference label (tag 62/05).
+    pub reference: String,
+    /// Bill number (62/01); `***` asks the payer to type it.
+    pub bill_number: Option<String>,
+    /// Tip or convenience-fee rule (tags 55-57).
+    pub tip: Option<Tip>,
+}
+
+/// The EMV code for a merchant: static without amount, dynamic with amount and references.
+pub fn merchant_code(m: &MerchantSeed, dynamic: Option<&DynamicParts>) -> Result<String, ApiError> {
     let currency = fx::currency(m.currency)?;
     let mut code = MerchantCode::new(m.country, currency);
     code.accounts = accounts(m);
@@ -111,10 +124,16 @@ pub fn merchant_code(m: &MerchantSeed, dynamic: Option<(Money, &str)>) -> Result
     if m.country == "JP" {
         code.alternate_language = Some(AlternateLanguage { language: "JA".into(), name: "こばん".into(), city: Some("東京".into()) });
     }
-    if let Some((amount, reference)) = dynamic {
+    if let Some(d) = dynamic {
         code.initiation = Some(Initiation::Dynamic);
-        code.amount = Some(amount);
-        code.additional_data = vec![koban_core::emv::Field::new(1, reference), koban_core::emv::Field::new(5, reference)];
+        code.amount = Some(d.amount);
+        code.tip = d.tip;
+        code.additional_data = d
+            .bill_number
+            .iter()
+            .map(|b| Field::new(1, b.clone()))
+            .chain([Field::new(5, d.reference.clone())])
+            .collect();
     } else {
         code.initiation = Some(Initiation::Static);
     }

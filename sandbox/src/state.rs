@@ -1,7 +1,8 @@
 //! Shared server state: the single writer connection, the clock, faults and the event signal.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ring::rand::{SecureRandom, SystemRandom};
@@ -44,6 +45,9 @@ pub struct AppState {
     pub admin: bool,
     /// Bumped after every commit that wrote events, waking long-polls.
     pub events: Arc<watch::Sender<u64>>,
+    /// Enrolled devices' public keys and wallets; devices never change once enrolled, so a
+    /// cache saves a database round trip on every signed request.
+    pub devices: Arc<RwLock<HashMap<String, Arc<(Vec<u8>, String)>>>>,
     counter: Arc<AtomicU64>,
 }
 
@@ -56,6 +60,7 @@ impl AppState {
             faults: Arc::new(faults),
             admin,
             events: Arc::new(watch::channel(0).0),
+            devices: Arc::default(),
             counter: Arc::new(AtomicU64::new(0)),
         }
     }

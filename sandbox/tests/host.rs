@@ -35,6 +35,15 @@ async fn enrolment_must_be_signed_by_the_enrolled_key() {
     let imposter = koban_core::crypto::DeviceKey::generate().unwrap();
     let body = json!({ "public_key": real.public_key_b64(), "country": "JP", "handle": "mallory", "display_name": "m" });
     host.send_at(&imposter, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(401, "bad_signature");
+
+    // A retried enrolment (same key) is the same wallet; a new key for the same device is refused.
+    let k = key();
+    let first = host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&k), now()).await;
+    assert_eq!(first.status, 201);
+    let again = host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&k), now()).await;
+    assert!(again.replayed);
+    assert_eq!(again.body, first.body);
+    host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(409, "already_enrolled");
 }
 
 #[tokio::test]
@@ -200,6 +209,38 @@ async fn a_dynamic_code_is_paid_once_for_its_own_amount() {
 }
 
 #[tokio::test]
+async fn tips_convenience_fees_and_payer_typed_references_follow_the_code() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    host.fund(&aiko, 100_000, 50_000).await;
+    let make = |body: Value| {
+        let host = &host;
+        async move { host.merchant_post("m_jp_ramen", "/v1/merchants/m_jp_ramen/dynamic-codes", body, &key()).await }
+    };
+
+    let prompt = make(json!({ "amount": amt(1_000, "JPY"), "bill_number": "***", "tip": { "kind": "prompt" } })).await.ok();
+    let payload = prompt["payload"].as_str().unwrap();
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "tip": amt(150, "JPY") })).await.refused(422, "reference_required");
+    let paid = host
+        .post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "tip": amt(150, "JPY"), "references": { "bill_number": "TABLE-7" } }))
+        .await
+        .ok();
+    assert_eq!((paid["amount"].clone(), paid["tip"].clone(), paid["total"].clone()), (amt(1_000, "JPY"), amt(150, "JPY"), amt(1_150, "JPY")));
+
+    let fixed = make(json!({ "amount": amt(2_000, "JPY"), "tip": { "kind": "fixed", "fee": amt(110, "JPY") } })).await.ok();
+    let paid = host.post(&aiko, "/v1/payments", json!({ "payload": fixed["payload"], "route": "jpqr" })).await.ok();
+    assert_eq!(paid["total"], amt(2_110, "JPY"));
+
+    // 3.5 % of ¥999 = ¥34.965, rounded down to ¥34.
+    let pct = make(json!({ "amount": amt(999, "JPY"), "tip": { "kind": "percentage", "hundredths": 350 } })).await.ok();
+    host.post(&aiko, "/v1/payments", json!({ "payload": pct["payload"], "route": "jpqr", "tip": amt(1, "JPY") })).await.refused(422, "amount_mismatch");
+    let paid = host.post(&aiko, "/v1/payments", json!({ "payload": pct["payload"], "route": "jpqr" })).await.ok();
+    assert_eq!(paid["total"], amt(1_033, "JPY"));
+    assert_eq!(host.balance(&aiko).await, 50_000 - 1_150 - 2_110 - 1_033);
+    make(json!({ "amount": amt(999, "JPY"), "tip": { "kind": "percentage", "hundredths": 0 } })).await.refused(400, "bad_request");
+}
+
+#[tokio::test]
 async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
     let host = start().await;
     let aiko = host.enrol("aiko", "JP").await;
@@ -219,7 +260,12 @@ async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
     let qid = q["id"].as_str().unwrap();
 
     host.post(&aiko, "/v1/payments", pay(Some(qid), 12_100)).await.refused(422, "quote_mismatch");
-    let paid = host.post(&aiko, "/v1/payments", pay(Some(qid), 12_000)).await.ok();
+    let k = key();
+    let paid = host.post_key(&aiko, "/v1/payments", pay(Some(qid), 12_000), &k).await.ok();
+    // A retry of the same request is the original answer, not "quote used".
+    let retry = host.post_key(&aiko, "/v1/payments", pay(Some(qid), 12_000), &k).await;
+    assert!(retry.replayed);
+    assert_eq!(retry.body, paid);
     assert_eq!(paid["debited"], amt(580, "JPY"));
     assert_eq!(paid["amount"], amt(12_000, "THB"));
     assert_eq!(host.balance(&aiko).await, 20_000 - 580);
@@ -270,8 +316,11 @@ async fn p2p_by_handle_and_receive_code_reaches_the_recipient() {
     let ben = host.enrol("ben", "JP").await;
     host.fund(&aiko, 1_000_000, 200_000).await;
 
-    let sent = host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "@ben" }, "amount": amt(3_000, "JPY"), "message": "ramen" })).await.ok();
+    let k = key();
+    let body = json!({ "to": { "handle": "@ben" }, "amount": amt(3_000, "JPY"), "message": "ramen" });
+    let sent = host.post_key(&aiko, "/v1/transfers", body.clone(), &k).await.ok();
     assert_eq!(sent["to"]["handle"], "ben");
+    assert_eq!(host.post_key(&aiko, "/v1/transfers", body, &k).await.body, sent);
     let code = host.get(&ben, &format!("/v1/wallets/{}/receive-code", ben.wallet_id)).await.ok();
     let payload = code["payload"].as_str().unwrap();
     host.post(&aiko, "/v1/transfers", json!({ "to": { "receive_code": payload }, "amount": amt(2_000, "JPY") })).await.ok();
@@ -435,14 +484,43 @@ async fn consumer_codes_charge_once_and_bad_codes_are_refused() {
     body["cryptogram"] = json!(hex::encode(&c5.cryptogram[..3]));
     charge(&host, body).await.refused(422, "bad_cryptogram");
 
-    let unknown = Code { token: "4900000000000000".into(), ..make_code(&keys, 4, t) };
+    // Numeric form: no timestamp and no unpredictable number on the wire.
+    let mut numeric = make_code(&keys, 4, t - 10);
+    numeric.un = [0; 4];
+    let luk = {
+        use base64::Engine as _;
+        LimitedUseKey::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(keys["keys"][4]["key"].as_str().unwrap()).unwrap()).unwrap()
+    };
+    numeric.cryptogram = compute_cryptogram(&luk, &numeric.token, numeric.counter, numeric.timestamp as u64, [0; 4]).unwrap();
+    let numeric_body = |c: &Code| json!({ "amount": amt(100, "JPY"), "token": c.token, "counter": c.counter, "cryptogram": hex::encode(&c.cryptogram[..5]) });
+    let mut stale = Code { timestamp: t - 200, ..make_code(&keys, 4, t) };
+    stale.cryptogram = compute_cryptogram(&luk, &stale.token, stale.counter, stale.timestamp as u64, [0; 4]).unwrap();
+    charge(&host, numeric_body(&stale)).await.refused(422, "bad_cryptogram");
+    charge(&host, numeric_body(&numeric)).await.ok();
+    charge(&host, numeric_body(&numeric)).await.refused(409, "code_used");
+
+    let more = host.post(&aiko, "/v1/cpm/keys", json!({ "count": 2 })).await.ok();
+    let unknown = Code { token: "4900000000000000".into(), ..make_code(&more, 0, t) };
     charge(&host, charge_body(&unknown, 100)).await.refused(404, "unknown_token");
-    host.merchant_post("m_th_somtam", "/v1/terminal/charges", charge_body(&make_code(&keys, 4, t), 100), &key()).await.refused(422, "currency_mismatch");
-    charge(&host, charge_body(&make_code(&keys, 4, t), 100_000)).await.refused(402, "insufficient_funds");
-    assert_eq!(host.balance(&aiko).await, 10_000 - 1_200 - 100 - 100);
+    let never = Code { counter: 999, ..make_code(&more, 0, t) };
+    charge(&host, charge_body(&never, 100)).await.refused(404, "unknown_token");
+    host.merchant_post("m_th_somtam", "/v1/terminal/charges", charge_body(&make_code(&more, 0, t), 100), &key()).await.refused(422, "currency_mismatch");
+    charge(&host, charge_body(&make_code(&more, 0, t), 100_000)).await.refused(402, "insufficient_funds");
+    assert_eq!(host.balance(&aiko).await, 10_000 - 1_200 - 100 - 100 - 100);
+
+    // An offline till scanned a live code ten minutes ago and charges it now it is online.
+    let offline = make_code(&more, 1, t - 600);
+    let mut body = charge_body(&offline, 100);
+    charge(&host, body.clone()).await.refused(410, "code_expired");
+    body["scanned_at"] = json!(t - 590);
+    charge(&host, body.clone()).await.ok();
+    body["scanned_at"] = json!(t - 589);
+    charge(&host, body).await.refused(409, "code_used");
+    let mut late = charge_body(&make_code(&more, 0, t - 600), 100);
+    late["scanned_at"] = json!(t - 500);
+    charge(&host, late).await.refused(410, "code_expired");
 
     // Counters continue across batches.
-    let more = host.post(&aiko, "/v1/cpm/keys", json!({ "count": 2 })).await.ok();
     assert_eq!(more["token"], keys["token"]);
     assert_eq!(more["keys"][0]["counter"], 6);
     host.post(&aiko, "/v1/cpm/keys", json!({ "count": 0 })).await.refused(400, "bad_request");

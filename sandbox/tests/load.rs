@@ -210,7 +210,7 @@ async fn two_hundred_wallets_for_thirty_seconds_with_faults() {
     host.sandbox.set_faults(FaultConfig::default());
 
     // Checks: every balance the clients can account for matches the host's, exactly.
-    let book = book.lock().unwrap();
+    let book = std::mem::take(&mut *book.lock().unwrap());
     for d in devices.iter() {
         let expected = book.wallet_delta.get(&d.wallet_id).copied().unwrap_or(0);
         assert_eq!(host.balance(d).await, expected, "wallet {}", d.handle);

@@ -54,6 +54,22 @@ pub async fn merchants(State(state): State<AppState>) -> Result<Json<Value>, Api
 struct DynamicBody {
     amount: AmountIn,
     reference: Option<String>,
+    /// `***` asks the payer to type the bill number.
+    bill_number: Option<String>,
+    tip: Option<TipIn>,
+}
+
+/// A tip or convenience-fee rule on the wire.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum TipIn {
+    Prompt,
+    Fixed { fee: AmountIn },
+    Percentage { hundredths: u32 },
+}
+
+fn valid_reference(r: &str) -> bool {
+    r == "***" || (!r.is_empty() && r.len() <= 25 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
 /// `POST /v1/merchants/{merchant_id}/dynamic-codes`: a one-payment code with an amount.
@@ -78,11 +94,27 @@ pub async fn dynamic_code(State(state): State<AppState>, Path(merchant_id): Path
             return Err(ApiError::CurrencyMismatch(format!("merchant takes {}", seed.currency)));
         }
         let reference = body.reference.unwrap_or_else(|| code_id[3..15].to_ascii_uppercase());
-        if reference.is_empty() || reference.len() > 25 || !reference.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(ApiError::BadRequest("reference must be 1-25 letters, digits or '-'".into()));
+        if !valid_reference(&reference) || !body.bill_number.as_deref().is_none_or(valid_reference) {
+            return Err(ApiError::BadRequest("references must be 1-25 letters, digits or '-', or *** to ask the payer".into()));
         }
-        let money = Money::from_minor(body.amount.minor, fx::currency(seed.currency)?);
-        let payload = seed::merchant_code(seed, Some((money, &reference)))?;
+        let currency = fx::currency(seed.currency)?;
+        let tip = match body.tip {
+            None => None,
+            Some(TipIn::Prompt) => Some(Tip::Prompt),
+            Some(TipIn::Fixed { fee }) => {
+                fee.validate()?;
+                if fee.currency != seed.currency {
+                    return Err(ApiError::CurrencyMismatch(format!("merchant takes {}", seed.currency)));
+                }
+                Some(Tip::Fixed { fee: Money::from_minor(fee.minor, currency) })
+            }
+            Some(TipIn::Percentage { hundredths }) => Some(Tip::Percentage { hundredths }),
+        };
+        let parts = seed::DynamicParts { amount: Money::from_minor(body.amount.minor, currency), reference: reference.clone(), bill_number: body.bill_number, tip };
+        let payload = seed::merchant_code(seed, Some(&parts)).map_err(|e| match e {
+            ApiError::Internal(m) => ApiError::BadRequest(m),
+            other => other,
+        })?;
         tx.execute(
             "INSERT INTO dynamic_codes (id, merchant_id, payload, amount, currency, reference, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![code_id, merchant_id, payload, body.amount.minor, seed.currency, reference, ctx.now],
@@ -230,14 +262,36 @@ pub struct QuoteRow {
 
 /// Loads a quote and refuses one of another wallet, another purpose, expired or used.
 pub fn take_quote(tx: &Transaction<'_>, quote_id: &str, wallet_id: &str, purpose: &str, now: i64) -> Result<QuoteRow, ApiError> {
-    let row: Option<(String, String, i64, i64, String, i64, i64, Option<String>, String)> = tx
+    struct Stored {
+        owner: String,
+        purpose: String,
+        expires_at: i64,
+        used: Option<String>,
+        quote: QuoteRow,
+    }
+    let stored = tx
         .query_row(
             "SELECT wallet_id, purpose, send_amount, receive_amount, receive_currency, fee, expires_at, used_by_journal, body FROM quotes WHERE id = ?1",
             [quote_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+            |r| {
+                Ok(Stored {
+                    owner: r.get(0)?,
+                    purpose: r.get(1)?,
+                    expires_at: r.get(6)?,
+                    used: r.get(7)?,
+                    quote: QuoteRow {
+                        send: r.get(2)?,
+                        receive: r.get(3)?,
+                        receive_currency: r.get(4)?,
+                        fee: r.get(5)?,
+                        body: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or(Value::Null),
+                    },
+                })
+            },
         )
-        .optional()?;
-    let (owner, q_purpose, send, receive, receive_currency, fee, expires_at, used, body) = row.ok_or(ApiError::NotFound("quote"))?;
+        .optional()?
+        .ok_or(ApiError::NotFound("quote"))?;
+    let Stored { owner, purpose: q_purpose, expires_at, used, quote } = stored;
     super::common::own(&owner, wallet_id)?;
     if q_purpose != purpose {
         return Err(ApiError::QuoteMismatch(format!("quote is for {q_purpose}, not {purpose}")));
@@ -248,7 +302,7 @@ pub fn take_quote(tx: &Transaction<'_>, quote_id: &str, wallet_id: &str, purpose
     if now > expires_at {
         return Err(ApiError::QuoteExpired);
     }
-    Ok(QuoteRow { send, receive, receive_currency, fee, body: serde_json::from_str(&body)? })
+    Ok(quote)
 }
 
 /// Marks a quote executed by `journal_id`.
@@ -265,6 +319,8 @@ struct PayBody {
     amount: Option<AmountIn>,
     tip: Option<AmountIn>,
     quote_id: Option<String>,
+    /// Values the payer typed for references the code leaves open (`***`), by kind.
+    references: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// `POST /v1/payments`: pays a scanned merchant code after re-detecting it.
@@ -308,6 +364,13 @@ fn pay_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: PayB
     };
     let merchant = seed::merchant(&merchant_id).ok_or(ApiError::UnknownMerchant)?;
     let currency = merchant.currency;
+    let typed = body.references.clone().unwrap_or_default();
+    for open in detection.references.iter().filter(|r| r.value.is_none()) {
+        let kind = serde_json::to_value(open.kind)?.as_str().unwrap_or_default().to_owned();
+        if typed.get(&kind).is_none_or(|v| v.trim().is_empty() || v.chars().count() > 25) {
+            return Err(ApiError::ReferenceRequired(kind));
+        }
+    }
     if detection.currency.map(|c| c.alpha()) != Some(currency) {
         return Err(ApiError::CurrencyMismatch("code currency differs from the merchant's".into()));
     }
@@ -345,7 +408,7 @@ fn pay_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: PayB
     let mut meta = json!({
         "merchant": { "id": merchant_id, "name": merchant.name, "country": merchant.country },
         "route": body.route, "amount": amount(base, currency), "tip": amount(extra, currency), "total": amount(total, currency),
-        "description": format!("Payment to {}", merchant.name),
+        "references": typed, "description": format!("Payment to {}", merchant.name),
     });
     let (debit, fee) = if currency == w.currency {
         if body.quote_id.is_some() {

@@ -1,0 +1,29 @@
+//! `koban-ffi`: the UniFFI layer over `koban-core`, and nothing else.
+//!
+//! Each module mirrors the core module of the same name; types cross the boundary
+//! as mirror records/enums with `From` conversions, errors as [`KobanError`].
+
+uniffi::setup_scaffolding!();
+
+mod error;
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
+
+pub use error::KobanError;
+
+/// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.
+#[uniffi::export]
+pub fn koban_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_is_the_crate_version() {
+        assert_eq!(koban_version(), env!("CARGO_PKG_VERSION"));
+        assert!(!koban_version().is_empty());
+    }
+}

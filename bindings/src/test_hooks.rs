@@ -1,0 +1,57 @@
+//! Exports that exist only so the Kotlin and Swift suites can exercise the FFI
+//! machinery itself: panics, error lifting and the async runtime.
+//!
+//! Compiled only with the `test-hooks` feature, which the test scripts enable and
+//! shipped libraries never do, so none of this is API.
+
+use std::time::Duration;
+
+use crate::KobanError;
+
+/// Test hook: panics with `message`, to show a Rust panic reaching the app as an exception.
+///
+/// Fallible on purpose: Swift calls infallible exports with `try!`, so only a
+/// throwing export can surface a panic there instead of trapping.
+#[uniffi::export]
+pub fn test_hook_panic(message: String) -> Result<(), KobanError> {
+    panic!("{message}")
+}
+
+/// Test hook: fails with [`KobanError::InvalidInput`] carrying `reason`.
+#[uniffi::export]
+pub fn test_hook_invalid_input(reason: String) -> Result<(), KobanError> {
+    Err(KobanError::InvalidInput { reason })
+}
+
+/// Test hook: sums `a` and `b` after sleeping `delay_ms` on the tokio runtime.
+///
+/// Uses the same `async_runtime = "tokio"` attribute the wallet's network calls use,
+/// so the suites prove tokio timers work under Kotlin coroutines and Swift async.
+#[uniffi::export(async_runtime = "tokio")]
+pub async fn test_hook_async_add(a: u32, b: u32, delay_ms: u64) -> Result<u32, KobanError> {
+    tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+    a.checked_add(b).ok_or_else(|| KobanError::InvalidInput { reason: format!("{a} + {b} overflows u32") })
+}
+
+/// Test hook: returns `data` unchanged, so the suites can look for per-call leaks with a payload.
+#[uniffi::export]
+pub fn test_hook_echo(data: Vec<u8>) -> Vec<u8> {
+    data
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_input_hook_returns_its_reason() {
+        let e = test_hook_invalid_input("bad amount".into()).unwrap_err();
+        assert_eq!(e.to_string(), "invalid input: bad amount");
+    }
+
+    #[test]
+    fn panic_hook_panics_with_its_message() {
+        let e = std::panic::catch_unwind(|| test_hook_panic("boom".into())).unwrap_err();
+        assert_eq!(e.downcast_ref::<String>().map(String::as_str), Some("boom"));
+    }
+}

@@ -1,0 +1,73 @@
+# Builds koban-ffi for the test suites and generates its bindings. Source it after common.sh.
+#
+# Outputs (all under build/, never committed):
+#   build/lib/libkoban_ffi.so        the library, built with the `test-hooks` feature
+#   build/bindings/kotlin-jvm/       Kotlin for the JVM tests (android_cleaner off)
+#   build/bindings/kotlin-android/   Kotlin exactly as uniffi.toml says, for the Android module
+#   build/bindings/swift/            Koban.swift, KobanFFI.h, KobanFFI.modulemap
+
+KOBAN_BUILD="$KOBAN_ROOT/build"
+FFI_LIB_DIR="$KOBAN_BUILD/lib"
+BINDINGS_DIR="$KOBAN_BUILD/bindings"
+
+# cargo's target dir, honouring CARGO_TARGET_DIR so a shared one works too.
+cargo_target_dir() {
+    if [ -n "${CARGO_TARGET_DIR:-}" ]; then
+        case "$CARGO_TARGET_DIR" in /*) echo "$CARGO_TARGET_DIR" ;; *) echo "$KOBAN_ROOT/$CARGO_TARGET_DIR" ;; esac
+    else
+        echo "$KOBAN_ROOT/target"
+    fi
+}
+
+build_ffi_and_bindings() {
+    local target lib
+    target="$(cargo_target_dir)"
+    cd "$KOBAN_ROOT"
+    # Two invocations on purpose: building them together would unify uniffi's `cli`
+    # features into the library.
+    quietly "building koban-ffi" cargo build --release --locked -p koban-ffi --features test-hooks
+    quietly "building uniffi-bindgen" cargo build --release --locked -p uniffi-bindgen
+    lib="$target/release/libkoban_ffi.so"
+    [ -f "$lib" ] || die "cargo did not produce $lib"
+
+    mkdir -p "$FFI_LIB_DIR"
+    # Copy only when changed, so the Kotlin/Swift steps can tell nothing moved.
+    cmp -s "$lib" "$FFI_LIB_DIR/libkoban_ffi.so" || cp "$lib" "$FFI_LIB_DIR/libkoban_ffi.so"
+
+    local stamp="$BINDINGS_DIR/.inputs"
+    local inputs
+    inputs="$(sha256sum "$FFI_LIB_DIR/libkoban_ffi.so" "$KOBAN_ROOT/uniffi.toml" "$target/release/uniffi-bindgen")"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ]; then
+        return 0
+    fi
+    rm -rf "$BINDINGS_DIR"
+    mkdir -p "$BINDINGS_DIR"
+    local bindgen=("$target/release/uniffi-bindgen" generate --no-format --library "$FFI_LIB_DIR/libkoban_ffi.so")
+
+    quietly "generating Kotlin (Android) bindings" \
+        "${bindgen[@]}" --config "$KOBAN_ROOT/uniffi.toml" --language kotlin --out-dir "$BINDINGS_DIR/kotlin-android"
+    quietly "generating Swift bindings" \
+        "${bindgen[@]}" --config "$KOBAN_ROOT/uniffi.toml" --language swift --out-dir "$BINDINGS_DIR/swift"
+
+    # The JVM has no android.system.SystemCleaner: same settings, JVM cleaner.
+    grep -q '^android_cleaner = true$' "$KOBAN_ROOT/uniffi.toml" || die "uniffi.toml no longer sets android_cleaner = true"
+    sed 's/^android_cleaner = true$/android_cleaner = false/' "$KOBAN_ROOT/uniffi.toml" >"$KOBAN_BUILD/uniffi-jvm.toml"
+    quietly "generating Kotlin (JVM) bindings" \
+        "${bindgen[@]}" --config "$KOBAN_BUILD/uniffi-jvm.toml" --language kotlin --out-dir "$BINDINGS_DIR/kotlin-jvm"
+
+    check_generated_bindings
+    echo "$inputs" >"$stamp"
+}
+
+# Fails if uniffi.toml was not applied: a config in the wrong format is ignored
+# with only a warning, and the bindings then come out under `uniffi.koban_ffi`.
+check_generated_bindings() {
+    local kt
+    for kt in "$BINDINGS_DIR"/kotlin-android/io/koban/koban_ffi.kt "$BINDINGS_DIR"/kotlin-jvm/io/koban/koban_ffi.kt; do
+        [ -f "$kt" ] || die "no Kotlin bindings at $kt: package_name io.koban not applied"
+        grep -q '^package io\.koban$' "$kt" || die "$kt is not in package io.koban"
+        ! grep -q 'uniffiCheckApiChecksums' "$kt" || die "$kt checks API checksums: omit_checksums not applied"
+    done
+    [ -f "$BINDINGS_DIR/swift/Koban.swift" ] || die "no Koban.swift: Swift module_name not applied"
+    [ -f "$BINDINGS_DIR/swift/KobanFFI.h" ] || die "no KobanFFI.h: Swift ffi_module_filename not applied"
+}
