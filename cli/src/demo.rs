@@ -59,18 +59,18 @@ fn draw_code(payload: &str, path: &Path) -> Result<(), String> {
     img.save(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Scans a code image. SWAP POINT — the single call site for the real scanner: when
-/// `koban_core::scan` lands on main, decode `png` with it here and detect its result.
-/// Until then the image is checked to be a readable PNG and the payload it was drawn
-/// from goes to detection directly.
-fn scan_image(png: &Path, drawn_from: &str) -> Result<(String, Detection), String> {
-    let img = image::open(png).map_err(|e| format!("{}: {e}", png.display()))?;
-    if img.width() < 21 || img.height() < 21 {
-        return Err("image too small to hold a QR code".into());
-    }
-    let payload = drawn_from.to_owned();
-    let d = koban_core::scheme::detect(&payload).map_err(|e| e.to_string())?;
-    Ok((payload, d))
+/// Scans a code image with the real scanner (`koban_core::scan`, through `koban scan`'s
+/// file reader) and detects the first code's text.
+fn scan_image(png: &Path) -> Result<(String, Detection), String> {
+    let text = crate::scan::scan_file(png)
+        .into_iter()
+        .find_map(|o| match o {
+            crate::scan::Outcome::Text(t) => Some(Ok(t)),
+            crate::scan::Outcome::Error(e) => Some(Err(e)),
+        })
+        .ok_or("no QR code found")??;
+    let d = koban_core::scheme::detect(&text).map_err(|e| e.to_string())?;
+    Ok((text, d))
 }
 
 async fn merchant_payload(host: &str, id: &str) -> Result<String, String> {
@@ -128,7 +128,10 @@ async fn story(args: Args) -> Result<(), String> {
     let png = dir.join("koban-ramen-jpqr.png");
     let sticker = merchant_payload(&host, "m_jp_ramen").await?;
     draw_code(&sticker, &png)?;
-    let (payload, d) = scan_image(&png, &sticker)?;
+    let (payload, d) = scan_image(&png)?;
+    if payload != sticker {
+        return Err("the scanner read something other than the shop's code".into());
+    }
     let routes: Vec<&str> = d.payable_routes().map(|r| r.scheme.as_str()).collect();
     say(format!("scanned {}: {} code, routes [{}]", png.file_name().and_then(|n| n.to_str()).unwrap_or("image"), d.format.as_str(), routes.join(", ")));
     let q = aiko.quote_payment(&PaymentRequest { payload, amount: Some(jpy(1_200)), ..Default::default() }).await.map_err(e)?;

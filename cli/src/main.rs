@@ -1,11 +1,13 @@
 //! `koban`: the developer CLI.
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod demo;
 mod detect;
 mod json;
+mod scan;
 mod terminal;
 mod wallet;
 
@@ -29,6 +31,15 @@ enum Command {
     Wallet(wallet::Args),
     /// Walk through Aiko's week with a sandbox host running in-process on loopback.
     Demo(demo::Args),
+    /// Decode the QR codes in still images (PNG, JPEG, WebP) and tell what each one is.
+    Scan {
+        /// Print a JSON array: per code `file`, `text` and the `koban detect --json` keys; per failed file `file` and `error`.
+        #[arg(long)]
+        json: bool,
+        /// Image files.
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -38,5 +49,6 @@ fn main() -> ExitCode {
         Command::Terminal(args) => terminal::run(args),
         Command::Wallet(args) => wallet::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Scan { json, images } => scan::run(&images, json),
     }
 }

@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod emv;
 pub mod money;
 pub mod net;
+pub mod scan;
 pub mod scheme;
 pub mod store;
 pub mod wallet;
