@@ -163,6 +163,10 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
 
     // Unverified limits and tier.
     assert_eq!(refused(aiko.send(&SendTo::Handle("ben".into()), jpy(120_000), None).await.unwrap_err()), Refusal::LimitExceeded);
+    aiko.send(&SendTo::Handle("ben".into()), jpy(60_000), None).await.unwrap();
+    let err = aiko.send(&SendTo::Handle("ben".into()), jpy(50_000), None).await.unwrap_err();
+    assert!(err.to_string().contains("monthly limit"), "{err}");
+    assert_eq!(refused(err), Refusal::LimitExceeded);
     let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(10_000))).await.unwrap();
     assert_eq!(refused(aiko.remit(&rq, &payout(), "gift", None).await.unwrap_err()), Refusal::KycRequired);
     assert_eq!(refused(aiko.quote_remittance("SG", QuoteAmount::Send(jpy(10_000))).await.unwrap_err()), Refusal::UnsupportedCorridor);
@@ -225,7 +229,7 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
     // Refusals are final: recorded as such, nothing pending, no history entry for them.
     assert_eq!(aiko.pending_count().unwrap(), 0);
     let after = local_history(&aiko);
-    assert_eq!(after.len(), before + 3, "only the dynamic code, the THB payment and the remittance went through");
+    assert_eq!(after.len(), before + 4, "only the transfer, the dynamic code, the THB payment and the remittance went through");
     let remote = host_history(&aiko, &host).await;
     assert_eq!(remote.len(), after.len());
     let err = aiko.top_up(&link, jpy(60_000)).await.unwrap_err();
@@ -356,4 +360,28 @@ fn account_numbers_never_reach_debug_output() {
     assert!(!format!("{r:?}").contains("09171234567"), "{r:?}");
     let id = koban_core::wallet::Identity { legal_name: "A".into(), date_of_birth: "1994-04-01".into(), document_number: "MN1234567".into() };
     assert_eq!(format!("{id:?}"), "Identity(<redacted>)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_does_not_know_the_device_leaves_the_intent_pending() {
+    let host = start().await;
+    let stranger = start().await;
+    let home = Home::new();
+    let link = {
+        let aiko = home.open(&host).await;
+        enrol(&aiko, "aiko", "JP").await;
+        fund(&aiko, 100_000, 0).await
+    };
+    // Pointed at another host, the device is unknown: reads are refused as unauthorized, and
+    // a top-up's refusal says nothing about whether an earlier send applied, so it waits.
+    let lost = home.open(&stranger).await;
+    assert_eq!(refused(lost.balance().await.unwrap_err()), Refusal::Unauthorized);
+    assert_eq!(refused(lost.top_up(&link, jpy(4_000)).await.unwrap_err()), Refusal::Unauthorized);
+    assert_eq!(lost.pending_count().unwrap(), 1);
+    drop(lost);
+    // Back at its own host, the confirmed top-up completes, once.
+    let aiko = home.open(&host).await;
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+    assert_eq!(aiko.balance().await.unwrap().available, jpy(4_000));
+    assert_eq!(local_history(&aiko).len(), 1);
 }

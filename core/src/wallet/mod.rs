@@ -69,6 +69,7 @@ pub struct Wallet {
     store: Mutex<Store>,
     client: Client,
     max_attempts: u32,
+    timeout: Duration,
     device: Mutex<Option<Arc<DeviceKey>>>,
     // Held from resolving pending intents to reconciling the new one, so nothing new is sent
     // while an older outcome is unknown. A tokio mutex: it is held across awaits.
@@ -118,6 +119,7 @@ impl Wallet {
             store: Mutex::new(store),
             client: Client::new(&config.host_url, transport),
             max_attempts: config.max_attempts.max(1),
+            timeout: config.timeout,
             device: Mutex::new(device),
             outbox: tokio::sync::Mutex::new(()),
             #[cfg(any(test, feature = "failpoints"))]
@@ -641,13 +643,14 @@ impl Wallet {
         self.transaction(&text(&v, "id")?)
     }
 
-    /// Brings in transfers others sent since the last sync (long-polling up to `wait_secs`),
-    /// then refreshes the balance.
+    /// Brings in transfers others sent since the last sync (long-polling up to `wait_secs`,
+    /// capped below the request timeout), then refreshes the balance.
     pub async fn sync(&self, wait_secs: u64) -> Result<SyncReport, WalletError> {
         self.enrolled()?;
         let mut after = store::sync_value(lock(&self.store).conn(), EVENTS_CURSOR)?.unwrap_or(0);
         let mut received = Vec::new();
-        let mut wait = wait_secs;
+        // A long poll must end before the request timeout, or it would read as a failure.
+        let mut wait = wait_secs.min(self.timeout.as_secs().saturating_sub(2));
         loop {
             let v = self.get(&format!("/v1/events?after={after}&wait={wait}")).await?;
             let events = v["events"].as_array().cloned().unwrap_or_default();
