@@ -62,13 +62,11 @@ fn draw_code(payload: &str, path: &Path) -> Result<(), String> {
 /// Scans a code image with the real scanner (`koban_core::scan`, through `koban scan`'s
 /// file reader) and detects the first code's text.
 fn scan_image(png: &Path) -> Result<(String, Detection), String> {
-    let text = crate::scan::scan_file(png)
-        .into_iter()
-        .find_map(|o| match o {
-            crate::scan::Outcome::Text(t) => Some(Ok(t)),
-            crate::scan::Outcome::Error(e) => Some(Err(e)),
-        })
-        .ok_or("no QR code found")??;
+    use crate::scan::Outcome;
+    let outcomes = crate::scan::scan_file(png);
+    let text = outcomes.iter().find_map(|o| if let Outcome::Text(t) = o { Some(t.clone()) } else { None }).ok_or_else(|| {
+        outcomes.iter().find_map(|o| if let Outcome::Error(e) = o { Some(e.clone()) } else { None }).unwrap_or_else(|| "no QR code found".into())
+    })?;
     let d = koban_core::scheme::detect(&text).map_err(|e| e.to_string())?;
     Ok((text, d))
 }
