@@ -153,7 +153,7 @@ pub struct PaymentQuote {
     /// References the payer filled in.
     pub references: Vec<(ReferenceKind, String)>,
     /// Whether the code prompts for a tip (so the tip is sent as the payer's choice).
-    pub(crate) tip_prompted: bool,
+    pub tip_prompted: bool,
 }
 
 /// Whom to send money to at home.
