@@ -618,8 +618,9 @@ pub fn put_code_key(tx: &Transaction<'_>, sealer: &Sealer, token: &str, counter:
 /// Takes the next single-use key: deletes it and records its counter as used, in `tx`.
 pub fn take_code_key(tx: &Transaction<'_>, sealer: &Sealer, now: i64) -> Result<Option<(String, u16, Zeroizing<Vec<u8>>)>, StoreError> {
     let row: Option<(String, u16, Vec<u8>)> = tx
-        .query_row("SELECT token, counter, sealed_key FROM cpm_keys ORDER BY provisioned_at, token, counter LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row("SELECT token, counter, sealed_key FROM cpm_keys ORDER BY token, counter LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
+    // Primary-key order: an index seek, whatever the number of keys left.
     let Some((token, counter, sealed)) = row else { return Ok(None) };
     let name = code_key_name(&token, counter);
     let key = sealer.open(&name, &sealed).ok_or(StoreError::BadSecret(name))?;
