@@ -164,6 +164,15 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         wait: u64,
     },
+    /// Show a code to pay at a till (works offline while single-use keys last).
+    Code {
+        /// Write the QR code to this PNG file instead of drawing it in the terminal.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// Also print the 36-digit form for 1-D barcode tills.
+        #[arg(long)]
+        numeric: bool,
+    },
 }
 
 /// Opens the wallet kept in `home`.
@@ -334,6 +343,37 @@ async fn run_async(args: Args) -> Result<(), String> {
                 println!("balance {}", b.format());
             }
         }
+        Command::Code { png, numeric } => {
+            // Top up the key supply while online; offline, codes keep coming until the keys run out.
+            if let Err(e) = w.replenish_codes().await {
+                eprintln!("offline ({e}); using the keys on this device");
+            }
+            let code = if numeric { w.consumer_code_numeric() } else { w.consumer_code() }.map_err(err)?;
+            match png {
+                Some(path) => {
+                    write_png(&code.matrix, &path)?;
+                    println!("wrote {}", path.display());
+                }
+                None => print!("{}", code.matrix.to_terminal()),
+            }
+            println!("{}", code.qr_text);
+            if let Some(digits) = &code.numeric {
+                println!("numeric {digits}");
+            }
+            println!("valid until {} (refresh at {}); {} codes left on this device", code.expires_at, code.refresh_at, code.codes_left);
+        }
     }
     Ok(())
+}
+
+/// Draws the module matrix at 8 px per module with a 4-module quiet zone.
+fn write_png(m: &koban_core::cpm::QrMatrix, path: &Path) -> Result<(), String> {
+    const SCALE: u32 = 8;
+    const QUIET: u32 = 4;
+    let side = (m.size + 2 * QUIET) * SCALE;
+    let img = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = ((x / SCALE).wrapping_sub(QUIET), (y / SCALE).wrapping_sub(QUIET));
+        image::Luma([if m.is_dark(mx, my) { 0 } else { 255 }])
+    });
+    img.save(path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

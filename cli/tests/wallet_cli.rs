@@ -71,5 +71,18 @@ fn wallet_subcommands_against_a_host() {
     assert!(ok && text.contains("balance ¥18,500"), "{text}");
     let (ok, text) = run(&["balance"]);
     assert!(ok && text.contains("balance ¥18,500 (verified)"), "{text}");
+    // A code to show at the till: drawn as PNG, its text charged by `koban terminal charge`.
+    let png = home.path().join("code.png");
+    let (ok, text) = run(&["code", "--png", png.to_str().unwrap()]);
+    assert!(ok && text.contains("codes left on this device"), "{text}");
+    let qr_text = text.lines().find(|l| l.starts_with("hQVDUFYwMW")).expect("the code's text is printed").to_owned();
+    let drawn = image::open(&png).unwrap().to_luma8();
+    assert!(drawn.width() > 200 && drawn.get_pixel(0, 0).0 == [255], "quiet zone is light");
+    let charge = koban(&["terminal", "charge", "--host", &url, "--merchant-key", "sandbox-terminal-m_jp_mart", "--amount", "500", "--currency", "JPY", &qr_text]);
+    assert!(charge.status.success(), "{}", String::from_utf8_lossy(&charge.stderr));
+    let (ok, text) = run(&["code", "--numeric"]);
+    assert!(ok && text.lines().any(|l| l.starts_with("numeric 88") && l.len() == "numeric ".len() + 36), "{text}");
+    let (ok, text) = run(&["balance"]);
+    assert!(ok && text.contains("balance ¥18,000"), "{text}");
     drop(sandbox);
 }

@@ -21,6 +21,7 @@ pub use seal::{FileKeyStore, KeyStore, KeyStoreError, Sealer, KEY_LEN};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_history_index_sync.sql"),
+    include_str!("migrations/0003_consumer_codes.sql"),
 ];
 
 /// The schema version this build writes.
@@ -599,3 +600,36 @@ pub fn put_sync_value(tx: &Transaction<'_>, name: &str, value: i64) -> Result<()
 
 #[cfg(test)]
 mod tests;
+
+fn code_key_name(token: &str, counter: u16) -> String {
+    format!("cpm_key:{token}:{counter}")
+}
+
+/// Stores a provisioned single-use key, sealed; a counter already used or stored is ignored.
+pub fn put_code_key(tx: &Transaction<'_>, sealer: &Sealer, token: &str, counter: u16, key: &[u8], now: i64) -> Result<bool, StoreError> {
+    let used: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM cpm_used WHERE token = ?1 AND counter = ?2)", params![token, counter], |r| r.get(0))?;
+    if used {
+        return Ok(false);
+    }
+    let sealed = sealer.seal(&code_key_name(token, counter), key)?;
+    Ok(tx.execute("INSERT OR IGNORE INTO cpm_keys (token, counter, sealed_key, provisioned_at) VALUES (?1, ?2, ?3, ?4)", params![token, counter, sealed, now])? == 1)
+}
+
+/// Takes the next single-use key: deletes it and records its counter as used, in `tx`.
+pub fn take_code_key(tx: &Transaction<'_>, sealer: &Sealer, now: i64) -> Result<Option<(String, u16, Zeroizing<Vec<u8>>)>, StoreError> {
+    let row: Option<(String, u16, Vec<u8>)> = tx
+        .query_row("SELECT token, counter, sealed_key FROM cpm_keys ORDER BY token, counter LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    // Primary-key order: an index seek, whatever the number of keys left.
+    let Some((token, counter, sealed)) = row else { return Ok(None) };
+    let name = code_key_name(&token, counter);
+    let key = sealer.open(&name, &sealed).ok_or(StoreError::BadSecret(name))?;
+    tx.execute("DELETE FROM cpm_keys WHERE token = ?1 AND counter = ?2", params![token, counter])?;
+    tx.execute("INSERT INTO cpm_used (token, counter, used_at) VALUES (?1, ?2, ?3)", params![token, counter, now])?;
+    Ok(Some((token, counter, key)))
+}
+
+/// How many single-use keys are left.
+pub fn code_keys_left(conn: &Connection) -> Result<u32, StoreError> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM cpm_keys", [], |r| r.get(0))?)
+}

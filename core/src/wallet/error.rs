@@ -150,6 +150,12 @@ pub enum WalletError {
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     /// The host answered something this client cannot read.
+    /// Every single-use key has been used; the app must go online to get more.
+    #[error("no consumer codes left on this device; connect to get more")]
+    NoCodesLeft,
+    /// A consumer code could not be made.
+    #[error("cannot make the consumer code: {0}")]
+    Code(#[from] crate::cpm::CpmError),
     #[error("unexpected answer from the host: {0}")]
     Protocol(String),
     /// A test crash point fired.

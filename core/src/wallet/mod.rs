@@ -8,6 +8,7 @@
 //! before anything new is sent. Dropping a call's future at any point leaves either nothing
 //! or a committed pending intent behind, never half a write.
 
+pub mod codes;
 mod error;
 mod types;
 
@@ -26,6 +27,7 @@ use crate::store::{self, Direction, HistoryCursor, Intent, IntentState, KeyStore
 
 #[cfg(any(test, feature = "failpoints"))]
 pub use error::FailPoint;
+pub use codes::ConsumerCode;
 pub use error::{Refusal, WalletError};
 pub use store::WalletRecord as WalletProfile;
 pub use types::{
@@ -353,8 +355,10 @@ impl Wallet {
     fn reconcile(&self, intent: &Intent, v: &Value) -> Result<(), WalletError> {
         let now = now_secs();
         let profile = self.profile()?;
-        lock(&self.store).write(|tx, _| {
-            store::finish_intent(tx, &intent.key, IntentState::Done, v, now)?;
+        lock(&self.store).write(|tx, sealer| {
+            // Provisioned keys are sealed into their own table; the stored outcome keeps none.
+            let stored = if intent.kind == codes::PROVISION_KIND { codes::without_keys(v) } else { v.clone() };
+            store::finish_intent(tx, &intent.key, IntentState::Done, &stored, now)?;
             let created_at = v["created_at"].as_i64().unwrap_or(now);
             let record = |kind: &str, direction, amount, counterparty: Option<String>, description: String| TransactionRecord {
                 id: v["id"].as_str().unwrap_or(&intent.key).to_owned(),
@@ -433,6 +437,7 @@ impl Wallet {
                     let description = format!("Remittance to {name}: {} arrives", money(&v["receive"])?.format());
                     store::insert_transaction(tx, &record("remittance", Direction::Out, money(&v["total"])?, Some(name), description))?;
                 }
+                codes::PROVISION_KIND => codes::store_keys(tx, sealer, v, now)?,
                 other => return Err(WalletError::Protocol(format!("unknown intent kind {other}"))),
             }
             if v["balance"].is_object() {
