@@ -32,6 +32,283 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for KobanError {
     }
 }
 
+/// Why a wallet call failed; one variant per case an app handles differently.
+///
+/// Flat like [`KobanError`]: the payload is the message to show (the Rust `Display`). The
+/// host's refusals each have their own variant, named after the host's stable error kind
+/// (`InsufficientFunds` is `insufficient_funds`), so apps branch on the type;
+/// [`WalletError::kind`] spells it in snake_case for logs.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
+pub enum WalletError {
+    /// `insufficient_funds`: not enough money in the wallet or the linked bank account.
+    #[error("{0}")]
+    InsufficientFunds(String),
+    /// `limit_exceeded`: a per-transfer or monthly limit would be exceeded.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// `kyc_required`: the wallet must verify its holder's identity first.
+    #[error("{0}")]
+    KycRequired(String),
+    /// `quote_expired`: the FX quote expired; quote again.
+    #[error("{0}")]
+    QuoteExpired(String),
+    /// `quote_used`: the FX quote was already used.
+    #[error("{0}")]
+    QuoteUsed(String),
+    /// `quote_mismatch`: the FX quote does not fit the request.
+    #[error("{0}")]
+    QuoteMismatch(String),
+    /// `quote_required`: a cross-border payment needs a quote.
+    #[error("{0}")]
+    QuoteRequired(String),
+    /// `amount_mismatch`: the amount differs from the code's, or is missing.
+    #[error("{0}")]
+    AmountMismatch(String),
+    /// `route_mismatch`: the chosen route is not one the code supports.
+    #[error("{0}")]
+    RouteMismatch(String),
+    /// `invalid_payload`: the host cannot pay this code.
+    #[error("{0}")]
+    InvalidPayload(String),
+    /// `unknown_merchant`: the code belongs to no merchant the host knows.
+    #[error("{0}")]
+    UnknownMerchant(String),
+    /// `code_already_paid`: this dynamic code was already paid.
+    #[error("{0}")]
+    CodeAlreadyPaid(String),
+    /// `currency_mismatch`: the currencies do not line up.
+    #[error("{0}")]
+    CurrencyMismatch(String),
+    /// `unsupported_corridor`: no corridor or FX rate for this pair.
+    #[error("{0}")]
+    UnsupportedCorridor(String),
+    /// `unknown_recipient`: nobody has that handle or receive code.
+    #[error("{0}")]
+    UnknownRecipient(String),
+    /// `handle_taken`: someone else has this handle; pick another.
+    #[error("{0}")]
+    HandleTaken(String),
+    /// `already_enrolled`: this device already has a wallet.
+    #[error("{0}")]
+    AlreadyEnrolled(String),
+    /// `bad_request`: the host found the request malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// `not_found`: the thing asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// `forbidden`: the thing asked for belongs to another wallet.
+    #[error("{0}")]
+    Forbidden(String),
+    /// `unauthorized`: the host did not accept this device's signature (unknown device, clock, replay).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// `refused`: a refusal this version does not know; the message names the host's kind.
+    #[error("{0}")]
+    Refused(String),
+    /// `outcome_unknown`: the request may or may not have been applied; it is resolved before anything else is sent.
+    #[error("{0}")]
+    OutcomeUnknown(String),
+    /// `unavailable`: the host could not be reached; nothing moved.
+    #[error("{0}")]
+    Unavailable(String),
+    /// `not_enrolled`: enrol this device first.
+    #[error("{0}")]
+    NotEnrolled(String),
+    /// `invalid_input`: the app passed something unusable; the message says what.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// `missing_reference`: the code asks the payer for a reference that was not given.
+    #[error("{0}")]
+    MissingReference(String),
+    /// `not_payable`: the scanned code is not one this wallet can pay.
+    #[error("{0}")]
+    NotPayable(String),
+    /// `unreadable_code`: the scanned code could not be read.
+    #[error("{0}")]
+    UnreadableCode(String),
+    /// `no_codes_left`: every consumer-code key is used; go online and replenish.
+    #[error("{0}")]
+    NoCodesLeft(String),
+    /// `key_store`: the app's key store failed, or holds a different key than the one that wrapped this wallet's.
+    #[error("{0}")]
+    KeyStore(String),
+    /// `storage`: the local database failed.
+    #[error("{0}")]
+    Storage(String),
+    /// `internal`: a bug in Koban or an answer it cannot read, reported instead of crashing.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl WalletError {
+    /// The stable snake_case kind of this error (the host's kind for refusals).
+    pub fn kind(&self) -> &'static str {
+        use WalletError as E;
+        match self {
+            E::InsufficientFunds(_) => "insufficient_funds",
+            E::LimitExceeded(_) => "limit_exceeded",
+            E::KycRequired(_) => "kyc_required",
+            E::QuoteExpired(_) => "quote_expired",
+            E::QuoteUsed(_) => "quote_used",
+            E::QuoteMismatch(_) => "quote_mismatch",
+            E::QuoteRequired(_) => "quote_required",
+            E::AmountMismatch(_) => "amount_mismatch",
+            E::RouteMismatch(_) => "route_mismatch",
+            E::InvalidPayload(_) => "invalid_payload",
+            E::UnknownMerchant(_) => "unknown_merchant",
+            E::CodeAlreadyPaid(_) => "code_already_paid",
+            E::CurrencyMismatch(_) => "currency_mismatch",
+            E::UnsupportedCorridor(_) => "unsupported_corridor",
+            E::UnknownRecipient(_) => "unknown_recipient",
+            E::HandleTaken(_) => "handle_taken",
+            E::AlreadyEnrolled(_) => "already_enrolled",
+            E::BadRequest(_) => "bad_request",
+            E::NotFound(_) => "not_found",
+            E::Forbidden(_) => "forbidden",
+            E::Unauthorized(_) => "unauthorized",
+            E::Refused(_) => "refused",
+            E::OutcomeUnknown(_) => "outcome_unknown",
+            E::Unavailable(_) => "unavailable",
+            E::NotEnrolled(_) => "not_enrolled",
+            E::InvalidInput(_) => "invalid_input",
+            E::MissingReference(_) => "missing_reference",
+            E::NotPayable(_) => "not_payable",
+            E::UnreadableCode(_) => "unreadable_code",
+            E::NoCodesLeft(_) => "no_codes_left",
+            E::KeyStore(_) => "key_store",
+            E::Storage(_) => "storage",
+            E::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<koban_core::wallet::WalletError> for WalletError {
+    fn from(e: koban_core::wallet::WalletError) -> Self {
+        use koban_core::store::StoreError;
+        use koban_core::wallet::{Refusal as R, WalletError as C};
+        use WalletError as E;
+        match e {
+            C::Refused { refusal, message } => {
+                // The host's words can quote what was sent (a handle, a payee, an account):
+                // quoted values and handles are blanked before an app can show them.
+                let m = strip_personal(&message);
+                match refusal {
+                    R::InsufficientFunds => E::InsufficientFunds(m),
+                    R::LimitExceeded => E::LimitExceeded(m),
+                    R::KycRequired => E::KycRequired(m),
+                    R::QuoteExpired => E::QuoteExpired(m),
+                    R::QuoteUsed => E::QuoteUsed(m),
+                    R::QuoteMismatch => E::QuoteMismatch(m),
+                    R::QuoteRequired => E::QuoteRequired(m),
+                    R::AmountMismatch => E::AmountMismatch(m),
+                    R::RouteMismatch => E::RouteMismatch(m),
+                    R::InvalidPayload => E::InvalidPayload(m),
+                    R::UnknownMerchant => E::UnknownMerchant(m),
+                    R::CodeAlreadyPaid => E::CodeAlreadyPaid(m),
+                    R::CurrencyMismatch => E::CurrencyMismatch(m),
+                    R::UnsupportedCorridor => E::UnsupportedCorridor(m),
+                    R::UnknownRecipient => E::UnknownRecipient(m),
+                    R::HandleTaken => E::HandleTaken(m),
+                    R::AlreadyEnrolled => E::AlreadyEnrolled(m),
+                    R::BadRequest => E::BadRequest(m),
+                    R::NotFound => E::NotFound(m),
+                    R::Forbidden => E::Forbidden(m),
+                    R::Unauthorized => E::Unauthorized(m),
+                    R::Other(kind) => E::Refused(format!("refused by the host ({kind}): {m}")),
+                }
+            }
+            // The intent's idempotency key means nothing to a user; the reason is transport text.
+            C::OutcomeUnknown { reason, .. } => {
+                E::OutcomeUnknown(format!("the outcome is not known yet ({reason}); it will be settled before anything else is sent"))
+            }
+            e @ C::Unavailable(_) => E::Unavailable(e.to_string()),
+            e @ C::NotEnrolled => E::NotEnrolled(e.to_string()),
+            e @ C::AlreadyEnrolled => E::AlreadyEnrolled(e.to_string()),
+            e @ C::InvalidInput(_) => E::InvalidInput(e.to_string()),
+            e @ C::MissingReference(_) => E::MissingReference(e.to_string()),
+            e @ C::NotPayable(_) => E::NotPayable(e.to_string()),
+            // Detection messages may quote payload text (a payee address).
+            e @ C::Detect(_) => E::UnreadableCode(strip_personal(&e.to_string())),
+            e @ C::NoCodesLeft => E::NoCodesLeft(e.to_string()),
+            e @ C::Store(StoreError::KeyStore(_) | StoreError::BadSecret(_)) => E::KeyStore(e.to_string()),
+            e @ C::Store(_) => E::Storage(e.to_string()),
+            // Crypto, consumer-code and protocol failures, and test crash points (only with the
+            // core's `failpoints` feature, hence no exhaustive match): nothing an app can fix.
+            e => E::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for WalletError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        WalletError::Internal(format!("platform callback failed: {}", e.reason))
+    }
+}
+
+/// Blanks what a message may quote about a person: `"…"`-quoted values and `@handles`.
+fn strip_personal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        match c {
+            '"' => {
+                out.push('…');
+                // Skip to the closing quote, stepping over escaped characters.
+                while let Some(q) = chars.next() {
+                    match q {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => {
+                            out.push('"');
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            '@' if chars.peek().is_some_and(|n| n.is_alphanumeric() || *n == '_') => {
+                out.push('…');
+                while chars.peek().is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '.' | '-')) {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// An error a platform service (key store, logger, HTTP transport, listener) reports to Koban.
+///
+/// Not flat, unlike [`KobanError`], because Kotlin and Swift implementations throw it back
+/// into Rust (`throw PlatformException.Failed("keystore locked")`).
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum PlatformError {
+    /// The service failed; `reason` is for logs and error messages.
+    #[error("{reason}")]
+    Failed { reason: String },
+    /// (Key store) the wrapped key does not unwrap with this key store's key.
+    #[error("wrapped key does not unwrap")]
+    BadWrappedKey,
+    /// (HTTP) no answer in time.
+    #[error("timed out")]
+    Timeout,
+    /// (HTTP) the connection failed or was dropped.
+    #[error("connection: {reason}")]
+    Connection { reason: String },
+}
+
+/// A Kotlin/Swift implementation threw something other than a [`PlatformError`].
+impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        PlatformError::Failed { reason: e.reason }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +325,41 @@ mod tests {
     fn unexpected_callback_errors_become_platform_errors() {
         let e: KobanError = uniffi::UnexpectedUniFFICallbackError::new("KeyStoreException: locked").into();
         assert_eq!(e.to_string(), "platform service failed: KeyStoreException: locked");
+    }
+
+    #[test]
+    fn refusals_keep_their_kind_and_a_readable_message() {
+        use koban_core::wallet::{Refusal, WalletError as C};
+        let e: WalletError = C::Refused { refusal: Refusal::InsufficientFunds, message: "insufficient funds in wallet".into() }.into();
+        assert!(matches!(e, WalletError::InsufficientFunds(_)));
+        assert_eq!((e.kind(), e.to_string().as_str()), ("insufficient_funds", "insufficient funds in wallet"));
+        let e: WalletError = C::Refused { refusal: Refusal::Other("reference_required".into()), message: "the code asks the payer for bill_number".into() }.into();
+        assert_eq!((e.kind(), e.to_string().as_str()), ("refused", "refused by the host (reference_required): the code asks the payer for bill_number"));
+        let e: WalletError = C::NotEnrolled.into();
+        assert_eq!((e.kind(), e.to_string().as_str()), ("not_enrolled", "this device is not enrolled yet"));
+    }
+
+    #[test]
+    fn personal_data_is_left_out_of_wallet_messages() {
+        use koban_core::wallet::{Refusal, WalletError as C};
+        let e: WalletError = C::Refused { refusal: Refusal::BadRequest, message: r#"account "1234567" of @maria.s is closed"#.into() }.into();
+        assert_eq!(e.to_string(), "account \"…\" of @… is closed");
+        let e: WalletError = C::OutcomeUnknown { intent: "i-secretkey".into(), reason: "host answered 503".into() }.into();
+        assert!(!e.to_string().contains("i-secretkey"), "{e}");
+        assert_eq!(e.kind(), "outcome_unknown");
+        let detect = koban_core::scheme::detect("upi://pay?pa=alice.sharma&pn=Alice").unwrap_err();
+        let e: WalletError = C::Detect(detect).into();
+        assert!(matches!(e, WalletError::UnreadableCode(_)));
+        assert!(!e.to_string().contains("alice.sharma"), "{e}");
+        assert_eq!(strip_personal("mail me@ no"), "mail me@ no");
+    }
+
+    #[test]
+    fn key_store_failures_are_their_own_kind() {
+        use koban_core::store::{KeyStoreError, StoreError};
+        let e: WalletError = koban_core::wallet::WalletError::Store(StoreError::KeyStore(KeyStoreError::BadWrappedKey)).into();
+        assert_eq!((e.kind(), e.to_string().as_str()), ("key_store", "wrapped key does not unwrap"));
+        let e: PlatformError = uniffi::UnexpectedUniFFICallbackError::new("SecurityException").into();
+        assert_eq!(e.to_string(), "SecurityException");
     }
 }

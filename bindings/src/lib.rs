@@ -5,11 +5,24 @@
 
 uniffi::setup_scaffolding!();
 
+mod cpm;
 mod error;
+mod money;
+mod platform;
+mod scheme;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
+mod wallet;
 
 pub use error::KobanError;
+pub use error::{PlatformError, WalletError};
+pub use platform::{file_key_store, HttpHeader, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel, Logger};
+pub use wallet::{
+    Balance, Bank, BankAccount, BankLink, CachedBalance, ConsumerCode, Direction, Enrolment, FxQuote, HistoryPage, Identity, Listening, PaymentQuote,
+    PaymentReference, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient, SendTo, SyncReport, Wallet, WalletConfig,
+    WalletListener, WalletProfile, WalletTransaction,
+};
+pub use {cpm::QrMatrix, money::Money, scheme::ReferenceKind};
 
 /// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.
 #[uniffi::export]

@@ -1,0 +1,878 @@
+//! The wallet: enrolment, banks, top-up, merchant payments, P2P, remittances, history,
+//! consumer codes and incoming-money events, over `koban_core::wallet::Wallet`.
+//!
+//! Anything that touches the network is `async` on tokio; local reads and code generation
+//! are synchronous. Every money-moving call is exactly-once (ADR 0005): cancelling a
+//! coroutine or Task mid-call leaves at most a pending intent that the next call settles.
+//! Keys and tokens stay in Rust; only the codes made from them cross.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use koban_core::money::{Currency, Money as CoreMoney};
+use koban_core::{scheme, store, wallet as core};
+use tokio::sync::{watch, Notify};
+
+use crate::cpm::QrMatrix;
+use crate::error::WalletError;
+use crate::money::Money;
+use crate::platform::{HttpTransport, KeyStore, KeyStoreAdapter, Log, LogLevel, Logger, TransportAdapter};
+use crate::scheme::ReferenceKind;
+
+fn core_money(m: &Money) -> Result<CoreMoney, WalletError> {
+    let currency = Currency::from_alpha(&m.currency).ok_or_else(|| WalletError::InvalidInput(format!("invalid input: unknown currency {:?}", m.currency)))?;
+    Ok(CoreMoney::from_minor(m.minor, currency))
+}
+
+fn core_reference_kind(k: ReferenceKind) -> scheme::ReferenceKind {
+    use scheme::ReferenceKind as K;
+    match k {
+        ReferenceKind::BillNumber => K::BillNumber,
+        ReferenceKind::MobileNumber => K::MobileNumber,
+        ReferenceKind::StoreLabel => K::StoreLabel,
+        ReferenceKind::LoyaltyNumber => K::LoyaltyNumber,
+        ReferenceKind::ReferenceLabel => K::ReferenceLabel,
+        ReferenceKind::CustomerLabel => K::CustomerLabel,
+        ReferenceKind::TerminalLabel => K::TerminalLabel,
+        ReferenceKind::Purpose => K::Purpose,
+        ReferenceKind::ConsumerDataRequest => K::ConsumerDataRequest,
+        ReferenceKind::Note => K::Note,
+    }
+}
+
+/// How the wallet reaches its host.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WalletConfig {
+    /// Base URL of the host, e.g. `https://wallet.example` or `http://127.0.0.1:8080`.
+    pub host_url: String,
+    /// Limit on one request, connect to last byte, in milliseconds.
+    #[uniffi(default = 15000)]
+    pub timeout_ms: u64,
+    /// Sends of one request before its outcome is reported unknown.
+    #[uniffi(default = 3)]
+    pub max_attempts: u32,
+}
+
+/// The enrolled wallet as this device knows it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WalletProfile {
+    /// The host's wallet id.
+    pub wallet_id: String,
+    /// The holder's handle (without `@`).
+    pub handle: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Home country (JP, TH, …).
+    pub country: String,
+    /// Home currency's alpha code.
+    pub currency: String,
+    /// KYC tier (`unverified`, `verified`).
+    pub tier: String,
+    /// When this device enrolled, Unix seconds.
+    pub enrolled_at: i64,
+}
+
+impl From<core::WalletProfile> for WalletProfile {
+    fn from(w: core::WalletProfile) -> Self {
+        WalletProfile {
+            wallet_id: w.wallet_id,
+            handle: w.handle,
+            display_name: w.display_name,
+            country: w.country,
+            currency: w.currency.alpha().to_owned(),
+            tier: w.tier,
+            enrolled_at: w.enrolled_at,
+        }
+    }
+}
+
+/// What the host reports about the wallet: balance, tier and limits.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Balance {
+    /// Money available to spend.
+    pub available: Money,
+    /// KYC tier (`unverified`, `verified`).
+    pub tier: String,
+    /// Largest single transfer.
+    pub per_transfer_limit: Money,
+    /// Monthly cap on outgoing transfers.
+    pub monthly_limit: Money,
+    /// Used of the monthly cap.
+    pub used_this_month: Money,
+    /// Whether remittances abroad are allowed.
+    pub can_remit: bool,
+}
+
+impl From<core::Balance> for Balance {
+    fn from(b: core::Balance) -> Self {
+        Balance {
+            available: b.available.into(),
+            tier: b.tier,
+            per_transfer_limit: b.per_transfer_limit.into(),
+            monthly_limit: b.monthly_limit.into(),
+            used_this_month: b.used_this_month.into(),
+            can_remit: b.can_remit,
+        }
+    }
+}
+
+/// The last balance the host reported, for showing offline.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CachedBalance {
+    /// The balance.
+    pub available: Money,
+    /// Host time of that balance, Unix seconds.
+    pub as_of: i64,
+}
+
+/// A bank the host can link.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Bank {
+    /// Bank id, for [`BankAccount::bank_id`].
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Currency of its accounts.
+    pub currency: String,
+}
+
+impl From<core::Bank> for Bank {
+    fn from(b: core::Bank) -> Self {
+        Bank { id: b.id, name: b.name, currency: b.currency }
+    }
+}
+
+/// A linked bank account; only its last four digits are kept.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BankLink {
+    /// Link id, for [`Wallet::top_up`].
+    pub id: String,
+    /// Bank id.
+    pub bank_id: String,
+    /// Bank name.
+    pub bank_name: String,
+    /// Last four digits of the account number.
+    pub last4: String,
+    /// Holder name as the bank has it.
+    pub holder_name: String,
+    /// When it was linked, Unix seconds.
+    pub created_at: i64,
+}
+
+impl From<store::BankLink> for BankLink {
+    fn from(b: store::BankLink) -> Self {
+        BankLink { id: b.id, bank_id: b.bank_id, bank_name: b.bank_name, last4: b.last4, holder_name: b.holder_name, created_at: b.created_at }
+    }
+}
+
+/// Someone this wallet has sent money to.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Recipient {
+    /// Their handle (without `@`).
+    pub handle: String,
+    /// Their display name.
+    pub display_name: String,
+    /// Their country.
+    pub country: String,
+    /// Last time money went to them, Unix seconds.
+    pub last_used_at: i64,
+}
+
+impl From<store::Recipient> for Recipient {
+    fn from(r: store::Recipient) -> Self {
+        Recipient { handle: r.handle, display_name: r.display_name, country: r.country, last_used_at: r.last_used_at }
+    }
+}
+
+/// Which way money moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Direction {
+    /// Money came in.
+    In,
+    /// Money went out.
+    Out,
+}
+
+/// One item of history.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WalletTransaction {
+    /// The host's transaction id.
+    pub id: String,
+    /// `topup`, `payment`, `p2p`, `remittance`, …
+    pub kind: String,
+    /// In or out.
+    pub direction: Direction,
+    /// The amount, always positive; in the home currency for payments abroad.
+    pub amount: Money,
+    /// Merchant name, `@handle`, recipient or bank link.
+    pub counterparty: Option<String>,
+    /// A line to show ("Payment to KOBAN RAMEN (¥1,200)").
+    pub description: String,
+    /// Host time, Unix seconds.
+    pub created_at: i64,
+    /// The host's answer and what the user was shown, as JSON, for receipts (account numbers masked).
+    pub details_json: String,
+}
+
+impl From<store::TransactionRecord> for WalletTransaction {
+    fn from(t: store::TransactionRecord) -> Self {
+        WalletTransaction {
+            id: t.id,
+            kind: t.kind,
+            direction: match t.direction {
+                store::Direction::In => Direction::In,
+                store::Direction::Out => Direction::Out,
+            },
+            amount: t.amount.into(),
+            counterparty: t.counterparty,
+            description: t.description,
+            created_at: t.created_at,
+            details_json: t.details.to_string(),
+        }
+    }
+}
+
+/// One page of history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HistoryPage {
+    /// The items, newest first.
+    pub items: Vec<WalletTransaction>,
+    /// Pass to [`Wallet::history`] for the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// What a sync brought in.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncReport {
+    /// Transfers received since the last sync.
+    pub received: Vec<WalletTransaction>,
+    /// Balance after the sync, if the host could be asked.
+    pub balance: Option<Money>,
+}
+
+/// Enrolment details.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Enrolment {
+    /// Home country (JP, TH, …).
+    pub country: String,
+    /// Handle to claim.
+    pub handle: String,
+    /// Name shown to others.
+    pub display_name: String,
+}
+
+/// Identity details for KYC.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Identity {
+    /// Legal name.
+    pub legal_name: String,
+    /// Date of birth, YYYY-MM-DD.
+    pub date_of_birth: String,
+    /// Identity document number.
+    pub document_number: String,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Identity(<redacted>)")
+    }
+}
+
+/// A bank account to link.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BankAccount {
+    /// Bank id from [`Wallet::banks`].
+    pub bank_id: String,
+    /// Account number; only the last four digits are kept on the device.
+    pub account_number: String,
+    /// Holder name as the bank has it.
+    pub holder_name: String,
+    /// Sandbox only: what the simulated account opens with.
+    #[uniffi(default = None)]
+    pub sandbox_opening_balance: Option<Money>,
+}
+
+impl std::fmt::Debug for BankAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BankAccount").field("bank_id", &self.bank_id).finish_non_exhaustive()
+    }
+}
+
+/// A reference value the payer typed, for a code that asks for it (`***`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaymentReference {
+    /// Which reference.
+    pub kind: ReferenceKind,
+    /// Its value.
+    pub value: String,
+}
+
+/// What the app supplies to pay a scanned merchant code.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaymentRequest {
+    /// The scanned payload, as scanned.
+    pub payload: String,
+    /// Scheme id of the route to pay (from detection); `None` takes the code's first payable route.
+    #[uniffi(default = None)]
+    pub route: Option<String>,
+    /// The amount the payer typed, for codes without one.
+    #[uniffi(default = None)]
+    pub amount: Option<Money>,
+    /// The tip the payer chose, for codes that prompt for one.
+    #[uniffi(default = None)]
+    pub tip: Option<Money>,
+    /// Values for the references the code asks the payer for.
+    #[uniffi(default = [])]
+    pub references: Vec<PaymentReference>,
+}
+
+impl TryFrom<&PaymentRequest> for core::PaymentRequest {
+    type Error = WalletError;
+    fn try_from(r: &PaymentRequest) -> Result<Self, WalletError> {
+        Ok(core::PaymentRequest {
+            payload: r.payload.clone(),
+            route: r.route.clone(),
+            amount: r.amount.as_ref().map(core_money).transpose()?,
+            tip: r.tip.as_ref().map(core_money).transpose()?,
+            references: r.references.iter().map(|x| (core_reference_kind(x.kind), x.value.clone())).collect(),
+        })
+    }
+}
+
+/// An FX quote: what leaves the wallet (home currency) and what arrives, at which rate, until when.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FxQuote {
+    /// Quote id.
+    pub id: String,
+    /// `merchant_payment` or `remittance`.
+    pub purpose: String,
+    /// Converted amount, home currency.
+    pub send: Money,
+    /// Amount delivered, foreign currency.
+    pub receive: Money,
+    /// Fee, home currency.
+    pub fee: Money,
+    /// Debited from the wallet: send plus fee.
+    pub total: Money,
+    /// Customer rate, foreign units per home unit, as a decimal string.
+    pub rate: String,
+    /// Mid-market rate, for showing the margin.
+    pub mid_rate: String,
+    /// Margin over mid-market, basis points.
+    pub margin_bps: i64,
+    /// Destination country of a remittance.
+    pub destination_country: Option<String>,
+    /// Delivery estimate of a remittance, seconds.
+    pub delivery_estimate_secs: Option<i64>,
+    /// Host time after which the quote cannot be used, Unix seconds.
+    pub expires_at: i64,
+}
+
+impl From<core::FxQuote> for FxQuote {
+    fn from(q: core::FxQuote) -> Self {
+        FxQuote {
+            id: q.id,
+            purpose: q.purpose,
+            send: q.send.into(),
+            receive: q.receive.into(),
+            fee: q.fee.into(),
+            total: q.total.into(),
+            rate: q.rate,
+            mid_rate: q.mid_rate,
+            margin_bps: q.margin_bps,
+            destination_country: q.destination_country,
+            delivery_estimate_secs: q.delivery_estimate_secs,
+            expires_at: q.expires_at,
+        }
+    }
+}
+
+impl TryFrom<&FxQuote> for core::FxQuote {
+    type Error = WalletError;
+    fn try_from(q: &FxQuote) -> Result<Self, WalletError> {
+        Ok(core::FxQuote {
+            id: q.id.clone(),
+            purpose: q.purpose.clone(),
+            send: core_money(&q.send)?,
+            receive: core_money(&q.receive)?,
+            fee: core_money(&q.fee)?,
+            total: core_money(&q.total)?,
+            rate: q.rate.clone(),
+            mid_rate: q.mid_rate.clone(),
+            margin_bps: q.margin_bps,
+            destination_country: q.destination_country.clone(),
+            delivery_estimate_secs: q.delivery_estimate_secs,
+            expires_at: q.expires_at,
+        })
+    }
+}
+
+/// A merchant payment ready to confirm: everything the payer must see first.
+///
+/// Pass it back unchanged to [`Wallet::confirm_payment`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaymentQuote {
+    /// The payload to pay.
+    pub payload: String,
+    /// Route (scheme id).
+    pub route: String,
+    /// Merchant name from the code.
+    pub merchant_name: Option<String>,
+    /// Merchant country from the code.
+    pub merchant_country: Option<String>,
+    /// The amount, merchant currency.
+    pub amount: Money,
+    /// Tip or convenience fee, merchant currency.
+    pub tip: Money,
+    /// Amount plus tip, merchant currency.
+    pub total: Money,
+    /// For a foreign merchant: the FX quote.
+    pub fx: Option<FxQuote>,
+    /// What leaves the wallet, home currency (FX fee included).
+    pub debit: Money,
+    /// Fee, home currency.
+    pub fee: Money,
+    /// References sent with the payment.
+    pub references: Vec<PaymentReference>,
+    /// Whether the code prompts for a tip (so the tip is sent as the payer's choice).
+    pub tip_prompted: bool,
+}
+
+impl From<core::PaymentQuote> for PaymentQuote {
+    fn from(q: core::PaymentQuote) -> Self {
+        PaymentQuote {
+            payload: q.payload,
+            route: q.route,
+            merchant_name: q.merchant_name,
+            merchant_country: q.merchant_country,
+            amount: q.amount.into(),
+            tip: q.tip.into(),
+            total: q.total.into(),
+            fx: q.fx.map(Into::into),
+            debit: q.debit.into(),
+            fee: q.fee.into(),
+            references: q.references.into_iter().map(|(kind, value)| PaymentReference { kind: kind.into(), value }).collect(),
+            tip_prompted: q.tip_prompted,
+        }
+    }
+}
+
+impl TryFrom<&PaymentQuote> for core::PaymentQuote {
+    type Error = WalletError;
+    fn try_from(q: &PaymentQuote) -> Result<Self, WalletError> {
+        Ok(core::PaymentQuote {
+            payload: q.payload.clone(),
+            route: q.route.clone(),
+            merchant_name: q.merchant_name.clone(),
+            merchant_country: q.merchant_country.clone(),
+            amount: core_money(&q.amount)?,
+            tip: core_money(&q.tip)?,
+            total: core_money(&q.total)?,
+            fx: q.fx.as_ref().map(core::FxQuote::try_from).transpose()?,
+            debit: core_money(&q.debit)?,
+            fee: core_money(&q.fee)?,
+            references: q.references.iter().map(|x| (core_reference_kind(x.kind), x.value.clone())).collect(),
+            tip_prompted: q.tip_prompted,
+        })
+    }
+}
+
+/// Whom to send money to at home.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SendTo {
+    /// A wallet handle, with or without `@`.
+    Handle { handle: String },
+    /// A scanned receive code (see [`Wallet::receive_code`]).
+    ReceiveCode { payload: String },
+}
+
+impl From<&SendTo> for core::SendTo {
+    fn from(s: &SendTo) -> Self {
+        match s {
+            SendTo::Handle { handle } => core::SendTo::Handle(handle.clone()),
+            SendTo::ReceiveCode { payload } => core::SendTo::ReceiveCode(payload.clone()),
+        }
+    }
+}
+
+/// Which side of a remittance quote is fixed.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum QuoteAmount {
+    /// The amount to send, home currency.
+    Send { amount: Money },
+    /// The amount to arrive, destination currency.
+    Receive { amount: Money },
+}
+
+/// How a remittance is paid out.
+#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum RemitDestination {
+    /// A Koban wallet in the destination country.
+    Handle { handle: String },
+    /// An account at a partner: method `bank_account`, `mobile_wallet` or `cash_pickup`.
+    Payout { method: String, provider: String, account: String },
+}
+
+impl std::fmt::Debug for RemitDestination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        core::RemitDestination::from(self).fmt(f)
+    }
+}
+
+impl From<&RemitDestination> for core::RemitDestination {
+    fn from(d: &RemitDestination) -> Self {
+        match d {
+            RemitDestination::Handle { handle } => core::RemitDestination::Handle(handle.clone()),
+            RemitDestination::Payout { method, provider, account } => {
+                core::RemitDestination::Payout { method: method.clone(), provider: provider.clone(), account: account.clone() }
+            }
+        }
+    }
+}
+
+/// Who receives a remittance.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RemitRecipient {
+    /// Full name.
+    pub name: String,
+    /// Where the money goes.
+    pub destination: RemitDestination,
+    /// Relationship to the sender, if asked.
+    #[uniffi(default = None)]
+    pub relationship: Option<String>,
+}
+
+/// A consumer-presented code to show at the till: made offline from a single-use key.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConsumerCode {
+    /// The QR text (EMVCo consumer-presented payload, base64).
+    pub qr_text: String,
+    /// The same code as digits for 1-D barcode tills, when asked for.
+    pub numeric: Option<String>,
+    /// The QR module matrix to draw.
+    pub matrix: QrMatrix,
+    /// When the till stops accepting it, Unix seconds.
+    pub expires_at: u64,
+    /// When to replace it with a fresh code, Unix seconds.
+    pub refresh_at: u64,
+    /// Single-use keys left on the device after this one.
+    pub codes_left: u32,
+}
+
+impl From<core::ConsumerCode> for ConsumerCode {
+    fn from(c: core::ConsumerCode) -> Self {
+        ConsumerCode { qr_text: c.qr_text, numeric: c.numeric, matrix: c.matrix.into(), expires_at: c.expires_at, refresh_at: c.refresh_at, codes_left: c.codes_left }
+    }
+}
+
+/// Receives money that arrives while [`Wallet::listen`] runs.
+#[uniffi::export(with_foreign)]
+pub trait WalletListener: Send + Sync {
+    /// A transfer arrived (already in history). Called on a Koban thread: hand it to the UI thread.
+    fn on_incoming(&self, transaction: WalletTransaction) -> Result<(), crate::error::PlatformError>;
+}
+
+/// A running [`Wallet::listen`] loop.
+#[derive(uniffi::Object)]
+pub struct Listening {
+    cancelled: AtomicBool,
+    wake: Notify,
+    running: Arc<AtomicBool>,
+}
+
+#[uniffi::export]
+impl Listening {
+    /// Stops the loop (an in-flight long poll is abandoned; nothing is lost, the next sync picks it up).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    /// Whether the loop still runs: false after [`Listening::cancel`] or once the wallet is gone.
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::SeqCst)
+    }
+}
+
+/// A wallet on this device, over its local database and its host.
+#[derive(uniffi::Object)]
+pub struct Wallet {
+    core: Arc<core::Wallet>,
+    log: Log,
+    // Where listen loops run: the runtime the wallet was opened on (uniffi's tokio runtime).
+    runtime: tokio::runtime::Handle,
+    // Dropped with the wallet, which ends every listen loop (they watch for the close).
+    _closed: watch::Sender<()>,
+    closed: watch::Receiver<()>,
+}
+
+impl std::fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wallet").finish_non_exhaustive()
+    }
+}
+
+/// Back-off of the listen loop after a failed sync: 1 s doubling to this.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+impl Wallet {
+    /// Logs how an operation ended: its name and, on failure, the error's kind (no message:
+    /// messages can carry host text).
+    fn done<T>(&self, op: &str, r: Result<T, core::WalletError>) -> Result<T, WalletError> {
+        r.map_err(WalletError::from).inspect(|_| self.log.line(LogLevel::Debug, || format!("{op}: ok"))).inspect_err(|e| {
+            let level = if matches!(e, WalletError::Internal(_) | WalletError::Storage(_)) { LogLevel::Error } else { LogLevel::Warn };
+            self.log.line(level, || format!("{op}: failed ({})", e.kind()));
+        })
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Wallet {
+    /// Opens (creating) the wallet database at `db_path`, its data key wrapped by `key_store`,
+    /// and settles any payment left pending by a crash; an unreachable host only postpones that.
+    #[uniffi::constructor(default(transport = None, logger = None))]
+    pub async fn open(
+        db_path: String,
+        key_store: Arc<dyn KeyStore>,
+        config: WalletConfig,
+        transport: Option<Arc<dyn HttpTransport>>,
+        logger: Option<Arc<dyn Logger>>,
+    ) -> Result<Arc<Wallet>, WalletError> {
+        let log = Log(logger);
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| WalletError::Internal("no tokio runtime to open the wallet on".into()))?;
+        let timeout = Duration::from_millis(config.timeout_ms.max(1));
+        let mut c = core::WalletConfig::new(config.host_url);
+        c.timeout = timeout;
+        c.max_attempts = config.max_attempts;
+        c.transport = transport.map(|inner| Arc::new(TransportAdapter { inner, timeout }) as Arc<dyn koban_core::net::HttpTransport>);
+        let opened = core::Wallet::open(&db_path, &KeyStoreAdapter(key_store), c).await;
+        let core = opened.map_err(WalletError::from).inspect_err(|e| log.line(LogLevel::Error, || format!("open: failed ({})", e.kind())))?;
+        let (closed_tx, closed) = watch::channel(());
+        let wallet = Wallet { core: Arc::new(core), log, runtime, _closed: closed_tx, closed };
+        let pending = wallet.core.pending_count().unwrap_or(0);
+        wallet.log.line(LogLevel::Info, || format!("open: ok, {pending} pending"));
+        Ok(Arc::new(wallet))
+    }
+
+    /// Enrols this device: creates its key (kept sealed on the device) and a wallet at the host.
+    pub async fn enrol(&self, enrolment: Enrolment) -> Result<WalletProfile, WalletError> {
+        let e = core::Enrolment { country: enrolment.country, handle: enrolment.handle, display_name: enrolment.display_name };
+        self.done("enrol", self.core.enrol(&e).await).map(Into::into)
+    }
+
+    /// Verifies the holder's identity (raises limits, allows remittances); returns the new limits.
+    pub async fn verify_identity(&self, identity: Identity) -> Result<Balance, WalletError> {
+        let id = core::Identity { legal_name: identity.legal_name, date_of_birth: identity.date_of_birth, document_number: identity.document_number };
+        self.done("verify_identity", self.core.verify_identity(&id).await).map(Into::into)
+    }
+
+    /// The host's balance, tier and limits (also cached for [`Wallet::cached_balance`]).
+    pub async fn balance(&self) -> Result<Balance, WalletError> {
+        self.done("balance", self.core.balance().await).map(Into::into)
+    }
+
+    /// The banks the host can link.
+    pub async fn banks(&self) -> Result<Vec<Bank>, WalletError> {
+        self.done("banks", self.core.banks().await).map(|v| v.into_iter().map(Into::into).collect())
+    }
+
+    /// Links a bank account; only its last four digits stay on the device.
+    pub async fn link_bank(&self, account: BankAccount) -> Result<BankLink, WalletError> {
+        let a = core::BankAccount {
+            bank_id: account.bank_id,
+            account_number: account.account_number,
+            holder_name: account.holder_name,
+            sandbox_opening_balance: account.sandbox_opening_balance.as_ref().map(core_money).transpose()?,
+        };
+        self.done("link_bank", self.core.link_bank(&a).await).map(Into::into)
+    }
+
+    /// Moves `amount` from a linked bank account into the wallet.
+    pub async fn top_up(&self, bank_link_id: String, amount: Money) -> Result<WalletTransaction, WalletError> {
+        let amount = core_money(&amount)?;
+        self.done("top_up", self.core.top_up(&bank_link_id, amount).await).map(Into::into)
+    }
+
+    /// Reads a scanned merchant code and prices it (with an FX quote abroad), to show before paying.
+    pub async fn quote_payment(&self, request: PaymentRequest) -> Result<PaymentQuote, WalletError> {
+        let r = core::PaymentRequest::try_from(&request)?;
+        self.done("quote_payment", self.core.quote_payment(&r).await).map(Into::into)
+    }
+
+    /// Pays a quote from [`Wallet::quote_payment`], exactly once.
+    pub async fn confirm_payment(&self, quote: PaymentQuote) -> Result<WalletTransaction, WalletError> {
+        let q = core::PaymentQuote::try_from(&quote)?;
+        self.done("confirm_payment", self.core.confirm_payment(&q).await).map(Into::into)
+    }
+
+    /// Sends money to another wallet at home, exactly once.
+    #[uniffi::method(default(message = None))]
+    pub async fn send(&self, to: SendTo, amount: Money, message: Option<String>) -> Result<WalletTransaction, WalletError> {
+        let amount = core_money(&amount)?;
+        self.done("send", self.core.send(&(&to).into(), amount, message.as_deref()).await).map(Into::into)
+    }
+
+    /// Quotes a remittance to `destination_country`: rate, fee, total and arrival estimate.
+    pub async fn quote_remittance(&self, destination_country: String, amount: QuoteAmount) -> Result<FxQuote, WalletError> {
+        let amount = match &amount {
+            QuoteAmount::Send { amount } => core::QuoteAmount::Send(core_money(amount)?),
+            QuoteAmount::Receive { amount } => core::QuoteAmount::Receive(core_money(amount)?),
+        };
+        self.done("quote_remittance", self.core.quote_remittance(&destination_country, amount).await).map(Into::into)
+    }
+
+    /// Sends a remittance quoted by [`Wallet::quote_remittance`], exactly once.
+    #[uniffi::method(default(message = None))]
+    pub async fn remit(&self, quote: FxQuote, recipient: RemitRecipient, purpose: String, message: Option<String>) -> Result<WalletTransaction, WalletError> {
+        let q = core::FxQuote::try_from(&quote)?;
+        let r = core::RemitRecipient { name: recipient.name, destination: (&recipient.destination).into(), relationship: recipient.relationship };
+        self.done("remit", self.core.remit(&q, &r, &purpose, message.as_deref()).await).map(Into::into)
+    }
+
+    /// This wallet's receive code: an EMV person-to-person code a friend scans to pay.
+    pub async fn receive_code(&self) -> Result<String, WalletError> {
+        self.done("receive_code", self.core.receive_code().await)
+    }
+
+    /// Brings in what others sent since the last sync, long-polling up to `wait_secs`.
+    pub async fn sync(&self, wait_secs: u64) -> Result<SyncReport, WalletError> {
+        let r = self.done("sync", self.core.sync(wait_secs).await)?;
+        Ok(SyncReport { received: r.received.into_iter().map(Into::into).collect(), balance: r.balance.map(Into::into) })
+    }
+
+    /// Settles every payment whose outcome is still unknown, with the host.
+    pub async fn resolve_pending(&self) -> Result<(), WalletError> {
+        self.done("resolve_pending", self.core.resolve_pending().await)
+    }
+
+    /// Tops up the consumer-code keys when few are left (online); returns how many are left.
+    pub async fn replenish_codes(&self) -> Result<u32, WalletError> {
+        self.done("replenish_codes", self.core.replenish_codes().await)
+    }
+}
+
+#[uniffi::export]
+impl Wallet {
+    /// The enrolled wallet, or `None` before [`Wallet::enrol`] (local).
+    pub fn profile(&self) -> Result<Option<WalletProfile>, WalletError> {
+        Ok(self.core.profile()?.map(Into::into))
+    }
+
+    /// The last balance the host reported, and when (local, for offline screens).
+    pub fn cached_balance(&self) -> Result<Option<CachedBalance>, WalletError> {
+        Ok(self.core.cached_balance()?.map(|(m, as_of)| CachedBalance { available: m.into(), as_of }))
+    }
+
+    /// Linked bank accounts (local).
+    pub fn bank_links(&self) -> Result<Vec<BankLink>, WalletError> {
+        Ok(self.core.bank_links()?.into_iter().map(Into::into).collect())
+    }
+
+    /// People this wallet has sent to, most recent first (local).
+    pub fn recipients(&self) -> Result<Vec<Recipient>, WalletError> {
+        Ok(self.core.recipients()?.into_iter().map(Into::into).collect())
+    }
+
+    /// A page of at most `limit` history items, newest first, after `cursor` (local).
+    #[uniffi::method(default(cursor = None))]
+    pub fn history(&self, limit: u32, cursor: Option<String>) -> Result<HistoryPage, WalletError> {
+        let p = self.core.history(limit, cursor.as_deref())?;
+        Ok(HistoryPage { items: p.items.into_iter().map(Into::into).collect(), next_cursor: p.next_cursor })
+    }
+
+    /// How many money-moving requests still have an unknown outcome (local).
+    pub fn pending_count(&self) -> Result<u32, WalletError> {
+        Ok(u32::try_from(self.core.pending_count()?).unwrap_or(u32::MAX))
+    }
+
+    /// Consumer codes that can still be made offline.
+    pub fn codes_left(&self) -> Result<u32, WalletError> {
+        Ok(self.core.codes_left()?)
+    }
+
+    /// The next consumer code as a QR code (offline; uses up one single-use key).
+    pub fn consumer_code(&self) -> Result<ConsumerCode, WalletError> {
+        self.done("consumer_code", self.core.consumer_code()).map(Into::into)
+    }
+
+    /// The next consumer code as a QR code and 36 digits for barcode tills (offline; uses up one key).
+    pub fn consumer_code_numeric(&self) -> Result<ConsumerCode, WalletError> {
+        self.done("consumer_code_numeric", self.core.consumer_code_numeric()).map(Into::into)
+    }
+
+    /// Calls `listener` for each transfer that arrives, long-polling the host `wait_secs` at a time,
+    /// until [`Listening::cancel`] or until this wallet is gone; retries with back-off when offline.
+    pub fn listen(&self, listener: Arc<dyn WalletListener>, wait_secs: u64) -> Arc<Listening> {
+        let handle = Arc::new(Listening { cancelled: AtomicBool::new(false), wake: Notify::new(), running: Arc::new(AtomicBool::new(true)) });
+        // Weak: the loop must not keep the wallet (and its database) alive.
+        let wallet = Arc::downgrade(&self.core);
+        let control = Arc::downgrade(&handle);
+        let running = handle.running.clone();
+        let mut closed = self.closed.clone();
+        let log = self.log.clone();
+        self.runtime.spawn(async move {
+            listen_loop(wallet, control, &mut closed, listener, wait_secs, &log).await;
+            running.store(false, Ordering::SeqCst);
+            log.line(LogLevel::Info, || "listen: stopped".to_owned());
+        });
+        handle
+    }
+}
+
+async fn listen_loop(
+    wallet: Weak<core::Wallet>,
+    control: Weak<Listening>,
+    closed: &mut watch::Receiver<()>,
+    listener: Arc<dyn WalletListener>,
+    wait_secs: u64,
+    log: &Log,
+) {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        // A dropped handle cannot be cancelled any more, but keeps listening as long as the wallet lives.
+        let stop = async {
+            match control.upgrade() {
+                Some(c) if c.cancelled.load(Ordering::SeqCst) => (),
+                Some(c) => c.wake.notified().await,
+                None => std::future::pending().await,
+            }
+        };
+        let Some(core) = wallet.upgrade() else { return };
+        let outcome = tokio::select! {
+            r = core.sync(wait_secs) => r,
+            () = stop => return,
+            // The wallet's sender is dropped with the wallet.
+            _ = closed.changed() => return,
+        };
+        // No Rust lock (nor the wallet itself) is held while the app's listener runs.
+        drop(core);
+        match outcome {
+            Ok(report) => {
+                backoff = Duration::from_secs(1);
+                for t in report.received {
+                    if let Err(e) = listener.on_incoming(t.into()) {
+                        log.line(LogLevel::Warn, || format!("listen: the listener failed: {e}"));
+                    }
+                }
+            }
+            Err(e) => {
+                let e = WalletError::from(e);
+                log.line(LogLevel::Warn, || format!("listen: sync failed ({}), retrying in {}s", e.kind(), backoff.as_secs()));
+                let stop = async {
+                    match control.upgrade() {
+                        Some(c) if c.cancelled.load(Ordering::SeqCst) => (),
+                        Some(c) => c.wake.notified().await,
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    () = tokio::time::sleep(backoff) => {}
+                    () = stop => return,
+                    _ = closed.changed() => return,
+                }
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! The exported wallet API driven as Kotlin or Swift would drive it: objects built through
+//! their constructors, async methods awaited on a tokio runtime, and the foreign traits
+//! (key store, logger, HTTP transport, listener) implemented here, against the real sandbox
+//! host on loopback.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use koban_ffi::{
+    file_key_store, BankAccount, Direction, Enrolment, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel, Logger, Money, PaymentRequest,
+    PlatformError, SendTo, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
+};
+use koban_sandbox::{Config, Sandbox};
+
+fn jpy(minor: i64) -> Money {
+    Money { minor, currency: "JPY".into() }
+}
+
+/// A key store as an app would write one: here an XOR "wrap" with a device secret, and a
+/// switch that makes it throw like a locked Android Keystore.
+struct AppKeyStore {
+    secret: u8,
+    locked: Mutex<bool>,
+    calls: Mutex<u32>,
+}
+
+impl AppKeyStore {
+    fn new(secret: u8) -> Arc<AppKeyStore> {
+        Arc::new(AppKeyStore { secret, locked: Mutex::new(false), calls: Mutex::new(0) })
+    }
+    fn check(&self) -> Result<(), PlatformError> {
+        *self.calls.lock().unwrap() += 1;
+        if *self.locked.lock().unwrap() {
+            return Err(PlatformError::Failed { reason: "KeyStoreException: the device is locked".into() });
+        }
+        Ok(())
+    }
+}
+
+impl KeyStore for AppKeyStore {
+    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.check()?;
+        let mut out = vec![self.secret];
+        out.extend(data_key.iter().map(|b| b ^ self.secret));
+        Ok(out)
+    }
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.check()?;
+        match wrapped.split_first() {
+            Some((tag, rest)) if *tag == self.secret => Ok(rest.iter().map(|b| b ^ self.secret).collect()),
+            _ => Err(PlatformError::BadWrappedKey),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Lines(Mutex<Vec<(LogLevel, String)>>);
+
+impl Logger for Lines {
+    fn log(&self, level: LogLevel, message: String) -> Result<(), PlatformError> {
+        self.0.lock().unwrap().push((level, message));
+        Ok(())
+    }
+}
+
+/// An app HTTP stack: forwards with its own reqwest client and counts requests, or fails like a dead network.
+struct AppTransport {
+    client: reqwest::Client,
+    sent: Mutex<u32>,
+    offline: bool,
+}
+
+#[async_trait::async_trait]
+impl HttpTransport for AppTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, PlatformError> {
+        *self.sent.lock().unwrap() += 1;
+        if self.offline {
+            return Err(PlatformError::Connection { reason: "network is unreachable".into() });
+        }
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap();
+        let mut b = self.client.request(method, &request.url);
+        for h in &request.headers {
+            b = b.header(&h.name, &h.value);
+        }
+        let r = b.body(request.body).send().await.map_err(|e| PlatformError::Connection { reason: e.to_string() })?;
+        let status = r.status().as_u16();
+        let headers = r.headers().iter().map(|(k, v)| koban_ffi::HttpHeader { name: k.to_string(), value: v.to_str().unwrap_or("").into() }).collect();
+        Ok(HttpResponse { status, headers, body: r.bytes().await.unwrap().to_vec() })
+    }
+}
+
+/// Hands each incoming transfer to the test over a channel.
+struct Inbox(tokio::sync::mpsc::UnboundedSender<WalletTransaction>);
+
+impl WalletListener for Inbox {
+    fn on_incoming(&self, transaction: WalletTransaction) -> Result<(), PlatformError> {
+        self.0.send(transaction).map_err(|_| PlatformError::Failed { reason: "inbox closed".into() })
+    }
+}
+
+struct Host {
+    sandbox: Sandbox,
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Host {
+    async fn start() -> Host {
+        let sandbox = Sandbox::start(Config { admin: true, ..Config::default() }).await.expect("sandbox starts");
+        let url = sandbox.url();
+        Host { sandbox, url, dir: tempfile::tempdir().unwrap() }
+    }
+    fn config(&self) -> WalletConfig {
+        WalletConfig { host_url: self.url.clone(), timeout_ms: 10_000, max_attempts: 3 }
+    }
+    fn db(&self, name: &str) -> String {
+        self.dir.path().join(format!("{name}.sqlite3")).to_string_lossy().into_owned()
+    }
+    async fn merchant_payload(&self, id: &str) -> String {
+        let r: serde_json::Value = reqwest::get(format!("{}/v1/merchants", self.url)).await.unwrap().json().await.unwrap();
+        r["merchants"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap()["static_payload"].as_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let report = self.sandbox.check_invariants();
+            assert!(report.is_ok(), "ledger invariants violated: {report:?}");
+        }
+    }
+}
+
+async fn enrolled(host: &Host, name: &str, key_store: Arc<dyn KeyStore>, logger: Option<Arc<dyn Logger>>) -> Arc<Wallet> {
+    let w = Wallet::open(host.db(name), key_store, host.config(), None, logger).await.expect("opens");
+    w.enrol(Enrolment { country: "JP".into(), handle: name.into(), display_name: name.into() }).await.expect("enrols");
+    w
+}
+
+async fn fund(w: &Wallet, amount: i64) -> String {
+    let link = w
+        .link_bank(BankAccount {
+            bank_id: "bank_sakura".into(),
+            account_number: "7654321".into(),
+            holder_name: "TANAKA AIKO".into(),
+            sandbox_opening_balance: Some(jpy(500_000)),
+        })
+        .await
+        .expect("links a bank");
+    w.top_up(link.id.clone(), jpy(amount)).await.expect("tops up");
+    link.id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_through_the_exported_api() {
+    let host = Host::start().await;
+    let keys = AppKeyStore::new(0x5a);
+    let lines = Arc::new(Lines::default());
+    let aiko = Wallet::open(host.db("aiko"), keys.clone(), host.config(), None, Some(lines.clone())).await.expect("opens");
+    assert!(*keys.calls.lock().unwrap() >= 1, "the app's key store wrapped the data key");
+    assert_eq!(aiko.profile().unwrap(), None);
+    let e = aiko.balance().await.unwrap_err();
+    assert!(matches!(e, WalletError::NotEnrolled(_)), "{e:?}");
+    assert_eq!(e.to_string(), "this device is not enrolled yet");
+
+    let profile = aiko.enrol(Enrolment { country: "JP".into(), handle: "aiko".into(), display_name: "Aiko".into() }).await.unwrap();
+    assert_eq!((profile.handle.as_str(), profile.currency.as_str()), ("aiko", "JPY"));
+    assert_eq!(aiko.profile().unwrap(), Some(profile));
+    assert!(aiko.banks().await.unwrap().iter().any(|b| b.id == "bank_sakura"));
+
+    // Bank and top-up.
+    let link = fund(&aiko, 100_000).await;
+    let links = aiko.bank_links().unwrap();
+    assert_eq!((links.len(), links[0].id.as_str(), links[0].last4.as_str()), (1, link.as_str(), "4321"));
+    let b = aiko.balance().await.unwrap();
+    assert_eq!((b.available.clone(), b.tier.as_str(), b.can_remit), (jpy(100_000), "unverified", false));
+    assert_eq!(aiko.cached_balance().unwrap().unwrap().available, jpy(100_000));
+
+    // A merchant code, the amount typed by the payer; the quote round-trips into the payment.
+    let ramen = host.merchant_payload("m_jp_ramen").await;
+    let quote = aiko.quote_payment(PaymentRequest { payload: ramen, route: None, amount: Some(jpy(1_200)), tip: None, references: vec![] }).await.unwrap();
+    assert_eq!((quote.route.as_str(), quote.fx.is_none(), quote.debit.clone(), quote.merchant_name.as_deref()), ("jpqr", true, jpy(1_200), Some("KOBAN RAMEN")));
+    let paid = aiko.confirm_payment(quote).await.unwrap();
+    assert_eq!((paid.kind.as_str(), paid.direction, paid.amount.clone()), ("payment", Direction::Out, jpy(1_200)));
+
+    // A friend, listening for money.
+    let ben = enrolled(&host, "ben", file_key_store(host.dir.path().join("ben.key").to_string_lossy().into_owned()).unwrap(), None).await;
+    let (tx, mut inbox) = tokio::sync::mpsc::unbounded_channel();
+    let listening = ben.listen(Arc::new(Inbox(tx)), 5);
+    let sent = aiko.send(SendTo::Handle { handle: "@ben".into() }, jpy(5_000), Some("ramen".into())).await.unwrap();
+    assert_eq!((sent.kind.as_str(), sent.counterparty.as_deref()), ("p2p", Some("@ben")));
+    let got = tokio::time::timeout(Duration::from_secs(20), inbox.recv()).await.expect("the listener hears of the transfer").unwrap();
+    assert_eq!((got.id.as_str(), got.direction, got.amount.clone(), got.counterparty.as_deref()), (sent.id.as_str(), Direction::In, jpy(5_000), Some("@aiko")));
+    let code = ben.receive_code().await.unwrap();
+    aiko.send(SendTo::ReceiveCode { payload: code }, jpy(700), None).await.unwrap();
+    let got = tokio::time::timeout(Duration::from_secs(20), inbox.recv()).await.expect("a second transfer arrives").unwrap();
+    assert_eq!(got.amount, jpy(700));
+    listening.cancel();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while listening.is_running() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("a cancelled loop stops");
+    assert_eq!(aiko.recipients().unwrap()[0].handle, "ben");
+
+    // History pages, newest first: top-up, payment, two transfers.
+    let first = aiko.history(3, None).unwrap();
+    let second = aiko.history(3, first.next_cursor.clone()).unwrap();
+    let kinds: Vec<&str> = first.items.iter().chain(&second.items).map(|t| t.kind.as_str()).collect();
+    assert_eq!(kinds, ["p2p", "p2p", "payment", "topup"]);
+    assert_eq!(second.next_cursor, None);
+    assert!(!first.items.iter().chain(&second.items).any(|t| t.details_json.contains("7654321")), "no account number in history");
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+
+    // Errors arrive typed, with a message fit to show.
+    let e = aiko.send(SendTo::Handle { handle: "ben".into() }, jpy(10_000_000), None).await.unwrap_err();
+    assert_eq!(e.kind(), "limit_exceeded", "{e:?}");
+    let e = aiko.top_up(link.clone(), jpy(10_000_000)).await.unwrap_err();
+    assert!(matches!(&e, WalletError::InsufficientFunds(m) if m == "insufficient funds in bank account"), "{e:?}");
+    let e = aiko.send(SendTo::Handle { handle: "ben".into() }, jpy(94_000), None).await.unwrap_err();
+    assert!(matches!(&e, WalletError::InsufficientFunds(m) if m == "insufficient funds in wallet"), "{e:?}");
+    let e = aiko.send(SendTo::Handle { handle: "nobody-here".into() }, jpy(1), None).await.unwrap_err();
+    assert!(matches!(e, WalletError::UnknownRecipient(_)), "{e:?}");
+    assert!(!e.to_string().contains("nobody-here"), "{e}");
+    let e = aiko.quote_payment(PaymentRequest { payload: "hello".into(), route: None, amount: None, tip: None, references: vec![] }).await.unwrap_err();
+    assert!(matches!(e, WalletError::UnreadableCode(_) | WalletError::NotPayable(_)), "{e:?}");
+    let e = aiko.top_up(link, Money { minor: 5, currency: "XXQ".into() }).await.unwrap_err();
+    assert!(matches!(e, WalletError::InvalidInput(_)), "{e:?}");
+    let e = aiko
+        .enrol(Enrolment { country: "JP".into(), handle: "aiko2".into(), display_name: "x".into() })
+        .await
+        .unwrap_err();
+    assert!(matches!(e, WalletError::AlreadyEnrolled(_)), "{e:?}");
+    let late = Wallet::open(host.db("carol"), AppKeyStore::new(7), host.config(), None, None).await.unwrap();
+    let e = late.enrol(Enrolment { country: "JP".into(), handle: "ben".into(), display_name: "Not Ben".into() }).await.unwrap_err();
+    assert!(matches!(e, WalletError::HandleTaken(_)), "{e:?}");
+
+    // The logger heard the operations by name and error kind, and nothing personal.
+    let log = lines.0.lock().unwrap().clone();
+    assert!(log.iter().any(|(l, m)| *l == LogLevel::Debug && m == "confirm_payment: ok"), "{log:?}");
+    assert!(log.iter().any(|(l, m)| *l == LogLevel::Warn && m == "send: failed (insufficient_funds)"), "{log:?}");
+    assert!(!log.iter().any(|(_, m)| m.contains("7654321") || m.contains("ben") || m.contains("1200")), "{log:?}");
+
+    // Reopening needs the same key store; a key store that throws is a typed error, not a crash.
+    drop(aiko);
+    let again = Wallet::open(host.db("aiko"), keys.clone(), host.config(), None, None).await.unwrap();
+    assert_eq!(again.history(10, None).unwrap().items.len(), 4);
+    drop(again);
+    let e = Wallet::open(host.db("aiko"), AppKeyStore::new(0x11), host.config(), None, None).await.unwrap_err();
+    assert!(matches!(&e, WalletError::KeyStore(m) if m == "wrapped key does not unwrap"), "{e:?}");
+    *keys.locked.lock().unwrap() = true;
+    let e = Wallet::open(host.db("aiko"), keys, host.config(), None, None).await.unwrap_err();
+    assert!(matches!(&e, WalletError::KeyStore(m) if m.contains("the device is locked")), "{e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consumer_codes_come_from_keys_kept_in_rust() {
+    let host = Host::start().await;
+    let w = enrolled(&host, "dai", AppKeyStore::new(3), None).await;
+    assert_eq!(w.codes_left().unwrap(), 0);
+    assert!(matches!(w.consumer_code(), Err(WalletError::NoCodesLeft(_))));
+    let left = w.replenish_codes().await.unwrap();
+    assert!(left >= 5, "{left}");
+    let code = w.consumer_code().unwrap();
+    assert!(code.qr_text.starts_with("hQVDUFYwMW"), "{}", code.qr_text);
+    assert_eq!(code.numeric, None);
+    assert_eq!(code.matrix.modules.len(), (code.matrix.size * code.matrix.size) as usize);
+    assert!(code.refresh_at < code.expires_at);
+    assert_eq!(code.codes_left, left - 1);
+    let numeric = w.consumer_code_numeric().unwrap();
+    assert_eq!(numeric.numeric.as_deref().map(str::len), Some(36));
+    assert_ne!(numeric.qr_text, code.qr_text, "every code uses a fresh key");
+    assert_eq!(w.codes_left().unwrap(), left - 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_apps_http_stack_carries_every_request() {
+    let host = Host::start().await;
+    let transport = Arc::new(AppTransport { client: reqwest::Client::new(), sent: Mutex::new(0), offline: false });
+    let w = Wallet::open(host.db("eri"), AppKeyStore::new(9), host.config(), Some(transport.clone()), None).await.unwrap();
+    w.enrol(Enrolment { country: "JP".into(), handle: "eri".into(), display_name: "Eri".into() }).await.unwrap();
+    fund(&w, 3_000).await;
+    assert_eq!(w.balance().await.unwrap().available, jpy(3_000));
+    assert_eq!(*transport.sent.lock().unwrap(), 4, "enrol, link, top-up and balance all went through the app's transport");
+
+    // Offline: a read fails as unavailable, a payment stays pending and is settled later.
+    drop(w);
+    let offline = Arc::new(AppTransport { client: reqwest::Client::new(), sent: Mutex::new(0), offline: true });
+    let keys = AppKeyStore::new(9);
+    let w = Wallet::open(host.db("eri"), keys.clone(), host.config(), Some(offline.clone()), None).await.unwrap();
+    let e = w.balance().await.unwrap_err();
+    assert!(matches!(&e, WalletError::Unavailable(m) if m.contains("network is unreachable")), "{e:?}");
+    let ben = enrolled(&host, "ben", AppKeyStore::new(1), None).await;
+    let e = w.send(SendTo::Handle { handle: "ben".into() }, jpy(1_000), None).await.unwrap_err();
+    assert!(matches!(e, WalletError::OutcomeUnknown(_)), "{e:?}");
+    assert_eq!(w.pending_count().unwrap(), 1);
+    drop(w);
+    let w = Wallet::open(host.db("eri"), keys, host.config(), None, None).await.unwrap();
+    assert_eq!(w.pending_count().unwrap(), 0, "reopening online settles the pending transfer");
+    assert_eq!(w.balance().await.unwrap().available, jpy(2_000));
+    assert_eq!(ben.sync(0).await.unwrap().received.len(), 1, "sent exactly once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listen_loop_ends_with_its_wallet() {
+    let host = Host::start().await;
+    let w = enrolled(&host, "fumi", AppKeyStore::new(4), None).await;
+    let (tx, _inbox) = tokio::sync::mpsc::unbounded_channel();
+    let listening = w.listen(Arc::new(Inbox(tx)), 8);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(listening.is_running());
+    drop(w);
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while listening.is_running() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the loop stops once the wallet is gone, without waiting out its long poll");
+}
