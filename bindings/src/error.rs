@@ -241,12 +241,6 @@ impl From<koban_core::wallet::WalletError> for WalletError {
     }
 }
 
-impl From<uniffi::UnexpectedUniFFICallbackError> for WalletError {
-    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        WalletError::Internal(format!("platform callback failed: {}", e.reason))
-    }
-}
-
 /// Blanks what a message may quote about a person: `"…"`-quoted values and `@handles`.
 fn strip_personal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

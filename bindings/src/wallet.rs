@@ -820,6 +820,16 @@ impl Wallet {
     }
 }
 
+/// Completes when the loop is cancelled; never if its handle is gone (a dropped handle cannot
+/// cancel, and the loop then runs as long as the wallet lives).
+async fn cancelled(control: &Weak<Listening>) {
+    match control.upgrade() {
+        Some(c) if c.cancelled.load(Ordering::SeqCst) => (),
+        Some(c) => c.wake.notified().await,
+        None => std::future::pending().await,
+    }
+}
+
 async fn listen_loop(
     wallet: Weak<core::Wallet>,
     control: Weak<Listening>,
@@ -830,18 +840,10 @@ async fn listen_loop(
 ) {
     let mut backoff = Duration::from_secs(1);
     loop {
-        // A dropped handle cannot be cancelled any more, but keeps listening as long as the wallet lives.
-        let stop = async {
-            match control.upgrade() {
-                Some(c) if c.cancelled.load(Ordering::SeqCst) => (),
-                Some(c) => c.wake.notified().await,
-                None => std::future::pending().await,
-            }
-        };
         let Some(core) = wallet.upgrade() else { return };
         let outcome = tokio::select! {
             r = core.sync(wait_secs) => r,
-            () = stop => return,
+            () = cancelled(&control) => return,
             // The wallet's sender is dropped with the wallet.
             _ = closed.changed() => return,
         };
@@ -859,16 +861,9 @@ async fn listen_loop(
             Err(e) => {
                 let e = WalletError::from(e);
                 log.line(LogLevel::Warn, || format!("listen: sync failed ({}), retrying in {}s", e.kind(), backoff.as_secs()));
-                let stop = async {
-                    match control.upgrade() {
-                        Some(c) if c.cancelled.load(Ordering::SeqCst) => (),
-                        Some(c) => c.wake.notified().await,
-                        None => std::future::pending().await,
-                    }
-                };
                 tokio::select! {
                     () = tokio::time::sleep(backoff) => {}
-                    () = stop => return,
+                    () = cancelled(&control) => return,
                     _ = closed.changed() => return,
                 }
                 backoff = (backoff * 2).min(MAX_BACKOFF);
