@@ -136,9 +136,13 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
         }
     });
     // EMVCo makes 52, 59 and 60 mandatory; PromptPay transfers and others leave them out.
-    for (tag, code, what) in [(52, "missing_mcc", "merchant category code"), (59, "missing_merchant_name", "merchant name"), (60, "missing_merchant_city", "merchant city")] {
+    for (tag, code, message) in [
+        (52, "missing_mcc", "no merchant category code (tag 52), which EMVCo makes mandatory"),
+        (59, "missing_merchant_name", "no merchant name (tag 59), which EMVCo makes mandatory"),
+        (60, "missing_merchant_city", "no merchant city (tag 60), which EMVCo makes mandatory"),
+    ] {
         if view.value(tag).is_none() {
-            d.warnings.push(Warning::new(code, format!("no {what} (tag {tag}), which EMVCo makes mandatory")));
+            d.warnings.push(Warning::new(code, message));
         }
     }
     let postal = view.value(61);
