@@ -172,6 +172,63 @@ impl From<DetectError> for DetectionError {
     }
 }
 
+impl DetectionError {
+    /// Every kind, in variant order, as the core spells it.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub(crate) const KINDS: [&'static str; 20] = [
+        "empty",
+        "malformed_tlv",
+        "missing_payload_format_indicator",
+        "malformed",
+        "crc_mismatch",
+        "missing_crc",
+        "crc_not_last",
+        "empty_value",
+        "guid_too_long",
+        "duplicate_tag",
+        "invalid_point_of_initiation",
+        "unsupported_format_indicator",
+        "invalid_amount",
+        "currency_mismatch",
+        "expired",
+        "missing_expiration",
+        "invalid_timestamp",
+        "missing_field",
+        "bad_checksum",
+        "mixed_case",
+    ];
+
+    /// The variant for `kind` (one of [`DetectionError::KINDS`]) carrying `message`.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub(crate) fn of_kind(kind: &str, message: String) -> Option<DetectionError> {
+        use DetectionError as E;
+        let make: fn(String) -> DetectionError = match kind {
+            "empty" => E::Empty,
+            "malformed_tlv" => E::MalformedTlv,
+            "missing_payload_format_indicator" => E::MissingPayloadFormatIndicator,
+            "malformed" => E::Malformed,
+            "crc_mismatch" => E::CrcMismatch,
+            "missing_crc" => E::MissingCrc,
+            "crc_not_last" => E::CrcNotLast,
+            "empty_value" => E::EmptyValue,
+            "guid_too_long" => E::GuidTooLong,
+            "duplicate_tag" => E::DuplicateTag,
+            "invalid_point_of_initiation" => E::InvalidPointOfInitiation,
+            "unsupported_format_indicator" => E::UnsupportedFormatIndicator,
+            "invalid_amount" => E::InvalidAmount,
+            "currency_mismatch" => E::CurrencyMismatch,
+            "expired" => E::Expired,
+            "missing_expiration" => E::MissingExpiration,
+            "invalid_timestamp" => E::InvalidTimestamp,
+            "missing_field" => E::MissingField,
+            "bad_checksum" => E::BadChecksum,
+            "mixed_case" => E::MixedCase,
+            _ => return None,
+        };
+        Some(make(message))
+    }
+}
+
 /// The core's message, minus values a payload carries about a person.
 ///
 /// Only `Malformed` quotes payload text (a UPI payee address, a Bitcoin parameter), so its
@@ -252,6 +309,16 @@ mod tests {
             assert_eq!(variant_kind(&ours), core.kind(), "{payload}");
             assert_eq!(ours.to_string(), core.to_string(), "{payload}");
         }
+    }
+
+    #[test]
+    fn every_kind_has_its_variant() {
+        for kind in DetectionError::KINDS {
+            let e = DetectionError::of_kind(kind, "m".into()).unwrap();
+            assert_eq!(variant_kind(&e), kind);
+            assert_eq!(e.to_string(), "m");
+        }
+        assert!(DetectionError::of_kind("nope", String::new()).is_none());
     }
 
     #[test]

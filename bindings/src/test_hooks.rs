@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::KobanError;
+use crate::{DetectionError, KobanError};
 
 /// Test hook: panics with `message`, to show a Rust panic reaching the app as an exception.
 ///
@@ -21,6 +21,21 @@ pub fn test_hook_panic(message: String) -> Result<(), KobanError> {
 #[uniffi::export]
 pub fn test_hook_invalid_input(reason: String) -> Result<(), KobanError> {
     Err(KobanError::InvalidInput { reason })
+}
+
+/// Test hook: every detection error kind, so the suites can check their `kind` mappings.
+#[uniffi::export]
+pub fn test_hook_detection_error_kinds() -> Vec<String> {
+    DetectionError::KINDS.iter().map(|k| (*k).to_owned()).collect()
+}
+
+/// Test hook: fails with the [`DetectionError`] variant of `kind`, whose message is `message`.
+#[uniffi::export]
+pub fn test_hook_detection_error(kind: String, message: String) -> Result<(), DetectionError> {
+    match DetectionError::of_kind(&kind, message) {
+        Some(e) => Err(e),
+        None => panic!("unknown detection error kind {kind:?}"),
+    }
 }
 
 /// Test hook: sums `a` and `b` after sleeping `delay_ms` on the tokio runtime.
