@@ -22,4 +22,5 @@ part "rust ffi test hooks" cargo test --locked -p koban-ffi --features test-hook
 part "kotlin" ./scripts/test-kotlin.sh
 part "swift" ./scripts/test-swift.sh
 
-printf 'wall time per part: %s\n' "$(IFS=', '; echo "${timings[*]}")"
+echo "wall time per part:"
+printf '  %s\n' "${timings[@]}"

@@ -1,10 +1,12 @@
 //! `koban`: the developer CLI.
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod detect;
 mod json;
+mod scan;
 mod terminal;
 
 /// Koban developer CLI.
@@ -23,6 +25,15 @@ enum Command {
     Sandbox(koban_sandbox::cli::SandboxArgs),
     /// Play a merchant till: charge a shopper's consumer-presented code.
     Terminal(terminal::Args),
+    /// Decode the QR codes in still images (PNG, JPEG, WebP) and tell what each one is.
+    Scan {
+        /// Print a JSON array: per code `file`, `text` and the `koban detect --json` keys; per failed file `file` and `error`.
+        #[arg(long)]
+        json: bool,
+        /// Image files.
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -30,5 +41,6 @@ fn main() -> ExitCode {
         Command::Detect(args) => detect::run(args),
         Command::Sandbox(args) => koban_sandbox::cli::run_sandbox(&args),
         Command::Terminal(args) => terminal::run(args),
+        Command::Scan { json, images } => scan::run(&images, json),
     }
 }

@@ -6,4 +6,5 @@ pub mod cpm;
 pub mod crypto;
 pub mod emv;
 pub mod money;
+pub mod scan;
 pub mod scheme;

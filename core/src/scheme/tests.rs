@@ -140,3 +140,12 @@ fn consumer_codes_never_expose_the_account() {
     assert!(!shown.contains("3158990079242943"), "{shown}");
     assert_eq!(detect("hQVDUFYwMW==").unwrap_err().kind(), "malformed");
 }
+
+#[test]
+fn a_bill_barcode_with_a_zero_amount_has_no_amount() {
+    // Found by the `detect` fuzz target: amounts are never zero or negative.
+    let d = detect("|099400016550100\r10\r1\r0").unwrap();
+    assert_eq!((d.format, d.amount), (Format::NotAPayment, None));
+    let d = detect("|099400016550100\r10\r1\r364922").unwrap();
+    assert_eq!(d.amount, Some(Money::from_minor(364922, cur("THB"))));
+}

@@ -30,7 +30,8 @@ pub(crate) fn bot_barcode(payload: &str, _now_ms: i64) -> Option<Result<Detectio
     let thb = Currency::from_alpha("THB").expect("THB is in the table");
     d.currency = Some(thb);
     d.country = Some("TH".into());
-    if let Some(satang) = parts.get(3).filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse::<i64>().ok()) {
+    // A zero (or unreadable) amount is no amount: the bill says nothing about what is owed.
+    if let Some(satang) = parts.get(3).filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse::<i64>().ok()).filter(|s| *s > 0) {
         d.amount = Some(Money::from_minor(satang, thb));
     }
     let fields = [field("biller_id", Some(biller)), field("ref1", parts.get(1).copied()), field("ref2", parts.get(2).copied())].into_iter().flatten().collect();
