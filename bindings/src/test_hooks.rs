@@ -38,6 +38,26 @@ pub fn test_hook_detection_error(kind: String, message: String) -> Result<(), De
     }
 }
 
+/// A picture as a packed luma plane (one byte per pixel, row by row).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TestHookLuma {
+    /// Pixels per row.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// `width * height` bytes.
+    pub luma: Vec<u8>,
+}
+
+/// Test hook: decodes the picture at `path` (PNG, JPEG, WebP) to luma, as a camera would deliver it.
+///
+/// The JVM and Swift on Linux cannot decode the corpus's WebP files themselves.
+#[uniffi::export]
+pub fn test_hook_decode_image(path: String) -> Result<TestHookLuma, KobanError> {
+    let img = image::open(&path).map_err(|e| KobanError::InvalidInput { reason: format!("{path}: {e}") })?.to_luma8();
+    Ok(TestHookLuma { width: img.width(), height: img.height(), luma: img.into_raw() })
+}
+
 /// Test hook: sums `a` and `b` after sleeping `delay_ms` on the tokio runtime.
 ///
 /// Uses the same `async_runtime = "tokio"` attribute the wallet's network calls use,
@@ -62,6 +82,12 @@ mod tests {
     fn invalid_input_hook_returns_its_reason() {
         let e = test_hook_invalid_input("bad amount".into()).unwrap_err();
         assert_eq!(e.to_string(), "invalid input: bad amount");
+    }
+
+    #[test]
+    fn decoding_a_missing_picture_says_which() {
+        let e = test_hook_decode_image("/nonexistent/x.webp".into()).unwrap_err();
+        assert!(e.to_string().starts_with("invalid input: /nonexistent/x.webp: "), "{e}");
     }
 
     #[test]
