@@ -4,10 +4,12 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod demo;
 mod detect;
 mod json;
 mod scan;
 mod terminal;
+mod wallet;
 
 /// Koban developer CLI.
 #[derive(Parser)]
@@ -25,6 +27,10 @@ enum Command {
     Sandbox(koban_sandbox::cli::SandboxArgs),
     /// Play a merchant till: charge a shopper's consumer-presented code.
     Terminal(terminal::Args),
+    /// Use a wallet by hand against a host: enrol, link a bank, top up, pay, send, remit…
+    Wallet(wallet::Args),
+    /// Walk through Aiko's week with a sandbox host running in-process on loopback.
+    Demo(demo::Args),
     /// Decode the QR codes in still images (PNG, JPEG, WebP) and tell what each one is.
     Scan {
         /// Print a JSON array: per code `file`, `text` and the `koban detect --json` keys; per failed file `file` and `error`.
@@ -41,6 +47,8 @@ fn main() -> ExitCode {
         Command::Detect(args) => detect::run(args),
         Command::Sandbox(args) => koban_sandbox::cli::run_sandbox(&args),
         Command::Terminal(args) => terminal::run(args),
+        Command::Wallet(args) => wallet::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::Scan { json, images } => scan::run(&images, json),
     }
 }

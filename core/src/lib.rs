@@ -6,5 +6,8 @@ pub mod cpm;
 pub mod crypto;
 pub mod emv;
 pub mod money;
+pub mod net;
 pub mod scan;
 pub mod scheme;
+pub mod store;
+pub mod wallet;

@@ -1,0 +1,192 @@
+//! `koban demo`: a sandbox host in-process on loopback, and Aiko's week with her wallet.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use koban_core::money::{Currency, Money};
+use koban_core::scheme::Detection;
+use koban_core::store::Direction;
+use koban_core::wallet::{BankAccount, Enrolment, Identity, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet};
+use koban_sandbox::{Config, Sandbox};
+
+use crate::wallet::{line, open, payment_lines, remit_lines};
+
+/// Arguments of `koban demo`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Keep the wallets and code images here (default: a temporary directory).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+/// Runs the demo; non-zero exit if any step fails.
+pub fn run(args: Args) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("koban demo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(story(args)) {
+        Ok(()) => {
+            println!("\nDemo complete: every step succeeded.");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("\nkoban demo: step failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn jpy(minor: i64) -> Money {
+    Money::from_minor(minor, Currency::from_alpha("JPY").expect("JPY is in the table"))
+}
+
+fn step(n: u32, title: &str) {
+    println!("\n{n}. {title}");
+}
+
+fn say(s: impl AsRef<str>) {
+    println!("   {}", s.as_ref());
+}
+
+/// Draws a payment code as a PNG, the way a shop prints it on its counter sticker.
+fn draw_code(payload: &str, path: &Path) -> Result<(), String> {
+    let code = qrcode::QrCode::new(payload.as_bytes()).map_err(|e| format!("QR encode: {e}"))?;
+    let img = code.render::<image::Luma<u8>>().min_dimensions(300, 300).build();
+    img.save(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Scans a code image with the real scanner (`koban_core::scan`, through `koban scan`'s
+/// file reader) and detects the first code's text.
+fn scan_image(png: &Path) -> Result<(String, Detection), String> {
+    use crate::scan::Outcome;
+    let outcomes = crate::scan::scan_file(png);
+    let text = outcomes.iter().find_map(|o| if let Outcome::Text(t) = o { Some(t.clone()) } else { None }).ok_or_else(|| {
+        outcomes.iter().find_map(|o| if let Outcome::Error(e) = o { Some(e.clone()) } else { None }).unwrap_or_else(|| "no QR code found".into())
+    })?;
+    let d = koban_core::scheme::detect(&text).map_err(|e| e.to_string())?;
+    Ok((text, d))
+}
+
+async fn merchant_payload(host: &str, id: &str) -> Result<String, String> {
+    let v: serde_json::Value = reqwest::get(format!("{host}/v1/merchants")).await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+    v["merchants"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["id"] == id))
+        .and_then(|m| m["static_payload"].as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("the host has no merchant {id}"))
+}
+
+async fn person(dir: &Path, host: &str, handle: &str, name: &str, country: &str) -> Result<Wallet, String> {
+    let w = open(&dir.join(handle), host).await?;
+    w.enrol(&Enrolment { country: country.into(), handle: handle.into(), display_name: name.into() }).await.map_err(|e| e.to_string())?;
+    Ok(w)
+}
+
+async fn story(args: Args) -> Result<(), String> {
+    let temp;
+    let dir = match args.dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+            d
+        }
+        None => {
+            temp = tempfile::tempdir().map_err(|e| e.to_string())?;
+            temp.path().to_path_buf()
+        }
+    };
+    let sandbox = Sandbox::start(Config::default()).await.map_err(|e| e.to_string())?;
+    let host = sandbox.url();
+    println!("Koban demo — a sandbox wallet host is running in-process at {host}");
+    let e = |e: koban_core::wallet::WalletError| e.to_string();
+
+    step(1, "Aiko in Tokyo installs Koban and links her bank");
+    let aiko = person(&dir, &host, "aiko", "Aiko Tanaka", "JP").await?;
+    let p = aiko.profile().map_err(e)?.ok_or("enrolment not stored")?;
+    say(format!("enrolled @{} in {} ({}); device key sealed on the phone", p.handle, p.country, p.currency.alpha()));
+    let b = aiko
+        .verify_identity(&Identity { legal_name: "Aiko Tanaka".into(), date_of_birth: "1994-04-01".into(), document_number: "MN1234567".into() })
+        .await
+        .map_err(e)?;
+    say(format!("identity verified: tier {}, can send abroad: {}", b.tier, b.can_remit));
+    let link = aiko
+        .link_bank(&BankAccount { bank_id: "bank_sakura".into(), account_number: "1234567".into(), holder_name: "TANAKA AIKO".into(), sandbox_opening_balance: Some(jpy(300_000)) })
+        .await
+        .map_err(e)?;
+    say(format!("linked {} ****{}", link.bank_name, link.last4));
+    let t = aiko.top_up(&link.id, jpy(50_000)).await.map_err(e)?;
+    say(format!("top-up: {}", line(&t)));
+    say(format!("balance {}", aiko.balance().await.map_err(e)?.available.format()));
+
+    step(2, "Lunch in Shibuya: she scans the JPQR code on the ramen shop's counter");
+    let png = dir.join("koban-ramen-jpqr.png");
+    let sticker = merchant_payload(&host, "m_jp_ramen").await?;
+    draw_code(&sticker, &png)?;
+    let (payload, d) = scan_image(&png)?;
+    if payload != sticker {
+        return Err("the scanner read something other than the shop's code".into());
+    }
+    let routes: Vec<&str> = d.payable_routes().map(|r| r.scheme.as_str()).collect();
+    say(format!("scanned {}: {} code, routes [{}]", png.file_name().and_then(|n| n.to_str()).unwrap_or("image"), d.format.as_str(), routes.join(", ")));
+    let q = aiko.quote_payment(&PaymentRequest { payload, amount: Some(jpy(1_200)), ..Default::default() }).await.map_err(e)?;
+    payment_lines(&q).iter().for_each(say);
+    say(format!("paid: {}", line(&aiko.confirm_payment(&q).await.map_err(e)?)));
+
+    step(3, "Bangkok: a PromptPay som tam stall asks ฿120.00 — the yen amount and fee come first");
+    let stall = merchant_payload(&host, "m_th_somtam").await?;
+    let thb = Currency::from_alpha("THB").ok_or("THB")?;
+    let q = aiko.quote_payment(&PaymentRequest { payload: stall, amount: Some(Money::from_minor(12_000, thb)), ..Default::default() }).await.map_err(e)?;
+    payment_lines(&q).iter().for_each(say);
+    say("Aiko taps Pay");
+    say(format!("paid: {}", line(&aiko.confirm_payment(&q).await.map_err(e)?)));
+
+    step(4, "Sending ¥30,000 to her friend Maria in Manila");
+    let maria = person(&dir, &host, "maria", "Maria Santos", "PH").await?;
+    let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(30_000))).await.map_err(e)?;
+    remit_lines(&rq).iter().for_each(say);
+    let to = RemitRecipient { name: "Maria Santos".into(), destination: RemitDestination::Handle("maria".into()), relationship: Some("friend".into()) };
+    say(format!("sent: {}", line(&aiko.remit(&rq, &to, "gift", Some("Maligayang kaarawan!")).await.map_err(e)?)));
+    let got = maria.sync(0).await.map_err(e)?;
+    let arrived = got.received.first().ok_or("Maria's wallet did not receive the remittance")?;
+    say(format!("in Manila, Maria's wallet shows {}", line(arrived)));
+
+    step(5, "Her friend Ben pays her back for concert tickets");
+    let ben = person(&dir, &host, "ben", "Ben Sato", "JP").await?;
+    let bl = ben
+        .link_bank(&BankAccount { bank_id: "bank_fuji".into(), account_number: "7654321".into(), holder_name: "SATO BEN".into(), sandbox_opening_balance: Some(jpy(100_000)) })
+        .await
+        .map_err(e)?;
+    ben.top_up(&bl.id, jpy(10_000)).await.map_err(e)?;
+    let aiko_code = aiko.receive_code().await.map_err(e)?;
+    say("Ben scans Aiko's receive code and sends ¥2,000");
+    ben.send(&SendTo::ReceiveCode(aiko_code), jpy(2_000), Some("concert tickets")).await.map_err(e)?;
+    let got = aiko.sync(1).await.map_err(e)?;
+    let received = got.received.first().ok_or("Aiko did not receive Ben's transfer")?;
+    say(format!("received: {}", line(received)));
+
+    step(6, "Aiko's history");
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = aiko.history(20, cursor.as_deref()).map_err(e)?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    all.iter().for_each(|t| say(line(t)));
+    let net: i64 = all.iter().map(|t| if t.direction == Direction::In { t.amount.minor() } else { -t.amount.minor() }).sum();
+    let balance = aiko.balance().await.map_err(e)?.available;
+    say(format!("balance {} — equals the sum of her history: {}", balance.format(), jpy(net).format()));
+    if balance.minor() != net {
+        return Err(format!("the host's balance {} differs from the history's {}", balance.format(), jpy(net).format()));
+    }
+    let invariants = sandbox.check_invariants().map_err(|v| format!("ledger invariants violated: {v:?}"))?;
+    say(format!("the host's double-entry ledger balances ({} journals checked)", invariants.journals));
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! `koban demo` and `koban wallet` as a user runs them.
+
+use std::process::{Command, Output};
+
+fn koban(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_koban")).args(args).output().expect("koban runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn demo_walks_the_whole_story_and_exits_zero() {
+    let out = koban(&["demo"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "demo failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    for line in [
+        "enrolled @aiko in JP (JPY)",
+        "linked Sakura Sandbox Bank ****4567",
+        "top-up: topup       +     ¥50,000",
+        "scanned koban-ramen-jpqr.png: emv-mpm code, routes [jpqr]",
+        "paid: payment     -      ¥1,200  Payment to KOBAN RAMEN",
+        "SOM TAM STALL (TH) via promptpay: ฿120.00",
+        "in your currency: ¥",
+        "fee ¥500, total ¥30,500",
+        "arrival: about 15 min",
+        "in Manila, Maria's wallet shows remittance  +",
+        "received: p2p         +      ¥2,000  Received from @ben",
+        "equals the sum of her history",
+        "Demo complete: every step succeeded.",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+    // The yen price of the Bangkok payment is shown before it is paid.
+    assert!(text.find("in your currency").unwrap() < text.find("Payment to SOM TAM STALL").unwrap());
+}
+
+#[test]
+fn wallet_subcommands_against_a_host() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = rt.block_on(koban_sandbox::Sandbox::start(koban_sandbox::Config::default())).unwrap();
+    let url = sandbox.url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["wallet", "--home", h, "--host", &url];
+        all.extend_from_slice(args);
+        let out = koban(&all);
+        (out.status.success(), stdout(&out) + &String::from_utf8_lossy(&out.stderr))
+    };
+    let (ok, text) = run(&["balance"]);
+    assert!(!ok && text.contains("not enrolled"), "{text}");
+    assert!(run(&["enrol", "--handle", "aiko", "--name", "Aiko Tanaka"]).1.contains("enrolled @aiko (JP, JPY)"));
+    assert!(run(&["link-bank", "--account", "1234567", "--holder", "TANAKA AIKO", "--opening", "100000"]).1.contains("****4567"));
+    assert!(run(&["top-up", "--amount", "20000"]).1.contains("+     ¥20,000"));
+    let (ok, text) = run(&["top-up", "--amount", "90000"]);
+    assert!(!ok && text.contains("insufficient funds"), "{text}");
+    let code = run(&["receive-code"]).1;
+    assert!(code.starts_with("000201"), "{code}");
+    let (ok, text) = run(&["quote", "--country", "PH", "--amount", "30000"]);
+    assert!(ok && text.contains("fee ¥500, total ¥30,500"), "{text}");
+    let (ok, text) = run(&["remit", "--country", "PH", "--amount", "1000", "--name", "Maria", "--account", "001234567890", "--provider", "BDO", "--yes"]);
+    assert!(!ok && text.contains("verify your identity"), "{text}");
+    assert!(run(&["kyc", "--legal-name", "Aiko Tanaka", "--date-of-birth", "1994-04-01", "--document", "MN1234567"]).1.contains("can remit: true"));
+    let (ok, text) = run(&["remit", "--country", "PH", "--amount", "1000", "--name", "Maria", "--account", "001234567890", "--provider", "BDO", "--yes"]);
+    assert!(ok && text.contains("remittance  -      ¥1,500"), "{text}");
+    let (ok, text) = run(&["history", "--limit", "1"]);
+    assert!(ok && text.contains("remittance") && text.contains("more: --cursor"), "{text}");
+    let (ok, text) = run(&["sync"]);
+    assert!(ok && text.contains("balance ¥18,500"), "{text}");
+    let (ok, text) = run(&["balance"]);
+    assert!(ok && text.contains("balance ¥18,500 (verified)"), "{text}");
+    // A code to show at the till: drawn as PNG, its text charged by `koban terminal charge`.
+    let png = home.path().join("code.png");
+    let (ok, text) = run(&["code", "--png", png.to_str().unwrap()]);
+    assert!(ok && text.contains("codes left on this device"), "{text}");
+    let qr_text = text.lines().find(|l| l.starts_with("hQVDUFYwMW")).expect("the code's text is printed").to_owned();
+    let drawn = image::open(&png).unwrap().to_luma8();
+    assert!(drawn.width() > 200 && drawn.get_pixel(0, 0).0 == [255], "quiet zone is light");
+    let charge = koban(&["terminal", "charge", "--host", &url, "--merchant-key", "sandbox-terminal-m_jp_mart", "--amount", "500", "--currency", "JPY", &qr_text]);
+    assert!(charge.status.success(), "{}", String::from_utf8_lossy(&charge.stderr));
+    let (ok, text) = run(&["code", "--numeric"]);
+    assert!(ok && text.lines().any(|l| l.starts_with("numeric 88") && l.len() == "numeric ".len() + 36), "{text}");
+    let (ok, text) = run(&["balance"]);
+    assert!(ok && text.contains("balance ¥18,000"), "{text}");
+    drop(sandbox);
+}

@@ -1,0 +1,119 @@
+//! Consumer-presented codes on the device: single-use keys provisioned while online, one
+//! code per key, usable offline until the keys run out.
+//!
+//! A code is made in one store transaction that takes the next key and records its counter
+//! as used; the transaction commits before the code is returned, so an app killed right
+//! after showing a code can never show the same counter again. The key is unsealed into a
+//! zeroizing buffer and dropped as soon as the cryptogram is computed.
+
+use super::{lock, now_secs, Wallet, WalletError};
+use crate::cpm::{QrMatrix, TokenCode};
+use crate::crypto::{LimitedUseKey, CODE_LIFETIME_SECS};
+use crate::store::{self, Sealer, StoreError};
+use base64::Engine as _;
+use ring::rand::{SecureRandom, SystemRandom};
+use rusqlite::Transaction;
+use serde_json::{json, Value};
+
+/// The intent kind of a key-provisioning request.
+pub(super) const PROVISION_KIND: &str = "cpm_keys";
+/// Keys asked for per batch.
+pub const BATCH: u32 = 20;
+/// Below this many keys left, [`Wallet::replenish_codes`] asks for a new batch.
+pub const REPLENISH_BELOW: u32 = 5;
+/// Seconds before expiry at which the app should show a fresh code.
+pub const REFRESH_MARGIN_SECS: u64 = 10;
+
+/// A code to show at the till.
+#[derive(Debug, Clone)]
+pub struct ConsumerCode {
+    /// The QR text (EMVCo CPM, base64).
+    pub qr_text: String,
+    /// The same code for 1-D barcode tills, when made in numeric form.
+    pub numeric: Option<String>,
+    /// The QR module matrix to draw.
+    pub matrix: QrMatrix,
+    /// When the till stops accepting it, Unix seconds.
+    pub expires_at: u64,
+    /// When the app should replace it with a fresh one, Unix seconds.
+    pub refresh_at: u64,
+    /// Single-use keys left on the device after this one.
+    pub codes_left: u32,
+}
+
+/// The host's provisioning answer without the keys, for the intent log.
+pub(super) fn without_keys(v: &Value) -> Value {
+    let mut stored = v.clone();
+    if let Some(keys) = stored.get_mut("keys").and_then(Value::as_array_mut) {
+        for k in keys {
+            if let Some(o) = k.as_object_mut() {
+                o.remove("key");
+            }
+        }
+    }
+    stored
+}
+
+/// Seals every key of a provisioning answer into the store.
+pub(super) fn store_keys(tx: &Transaction<'_>, sealer: &Sealer, v: &Value, now: i64) -> Result<(), WalletError> {
+    let token = v["token"].as_str().ok_or_else(|| WalletError::Protocol("provisioning answer without token".into()))?;
+    for k in v["keys"].as_array().into_iter().flatten() {
+        let counter = k["counter"].as_u64().and_then(|c| u16::try_from(c).ok()).ok_or_else(|| WalletError::Protocol("key counter".into()))?;
+        let bytes = zeroize::Zeroizing::new(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(k["key"].as_str().unwrap_or_default()).map_err(|_| WalletError::Protocol("key encoding".into()))?,
+        );
+        LimitedUseKey::from_slice(&bytes)?;
+        store::put_code_key(tx, sealer, token, counter, &bytes, now)?;
+    }
+    Ok(())
+}
+
+impl Wallet {
+    /// Single-use keys left on this device.
+    pub fn codes_left(&self) -> Result<u32, WalletError> {
+        Ok(store::code_keys_left(lock(&self.store).conn())?)
+    }
+
+    /// Asks the host for a batch of keys when fewer than [`REPLENISH_BELOW`] are left (online only).
+    pub async fn replenish_codes(&self) -> Result<u32, WalletError> {
+        if self.codes_left()? < REPLENISH_BELOW {
+            self.submit(PROVISION_KIND, "/v1/cpm/keys", &json!({ "count": BATCH }), json!({})).await?;
+        }
+        self.codes_left()
+    }
+
+    /// Makes the next QR code from the next single-use key; works offline.
+    pub fn consumer_code(&self) -> Result<ConsumerCode, WalletError> {
+        let mut un = [0u8; 4];
+        SystemRandom::new().fill(&mut un).map_err(|_| WalletError::Crypto(crate::crypto::CryptoError::Rng))?;
+        self.make_code(un, false)
+    }
+
+    /// Makes the next code in both forms: numeric codes carry no unpredictable number.
+    pub fn consumer_code_numeric(&self) -> Result<ConsumerCode, WalletError> {
+        self.make_code([0; 4], true)
+    }
+
+    fn make_code(&self, un: [u8; 4], numeric: bool) -> Result<ConsumerCode, WalletError> {
+        let now = now_secs();
+        let (code, left) = {
+            let mut s = lock(&self.store);
+            let code = s.write(|tx, sealer| {
+                let (token, counter, key) = store::take_code_key(tx, sealer, now)?.ok_or(WalletError::NoCodesLeft)?;
+                let key = LimitedUseKey::from_slice(&key)?;
+                // `key` (and the unsealed bytes) are zeroized when this closure returns.
+                Ok::<_, WalletError>(TokenCode::generate(&key, &token, counter, now as u64, un)?)
+            })?;
+            (code, store::code_keys_left(s.conn()).map_err(StoreError::from)?)
+        };
+        let qr_text = code.to_qr_text();
+        Ok(ConsumerCode {
+            matrix: QrMatrix::encode(&qr_text)?,
+            numeric: if numeric { Some(code.to_numeric()?) } else { None },
+            qr_text,
+            expires_at: code.expires_at(),
+            refresh_at: code.expires_at() - REFRESH_MARGIN_SECS.min(CODE_LIFETIME_SECS),
+            codes_left: left,
+        })
+    }
+}

@@ -1,0 +1,280 @@
+//! The records the wallet hands to the apps, and reading them from the host's JSON.
+
+use serde_json::{json, Value};
+
+use super::error::WalletError;
+use crate::money::{Currency, Money};
+use crate::scheme::ReferenceKind;
+use crate::store::TransactionRecord;
+
+pub(crate) fn money(v: &Value) -> Result<Money, WalletError> {
+    let minor = v["minor"].as_i64().ok_or_else(|| WalletError::Protocol(format!("amount without minor units: {v}")))?;
+    let alpha = v["currency"].as_str().ok_or_else(|| WalletError::Protocol(format!("amount without currency: {v}")))?;
+    let cur = Currency::from_alpha(alpha).ok_or_else(|| WalletError::Protocol(format!("unknown currency {alpha}")))?;
+    Ok(Money::from_minor(minor, cur))
+}
+
+pub(crate) fn money_json(m: Money) -> Value {
+    json!({ "minor": m.minor(), "currency": m.currency().alpha() })
+}
+
+pub(crate) fn text(v: &Value, field: &str) -> Result<String, WalletError> {
+    v[field].as_str().map(str::to_owned).ok_or_else(|| WalletError::Protocol(format!("missing {field}")))
+}
+
+/// What the host reports about the wallet: balance, tier and limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Balance {
+    /// Money available to spend.
+    pub available: Money,
+    /// KYC tier (`unverified`, `verified`).
+    pub tier: String,
+    /// Largest single transfer.
+    pub per_transfer_limit: Money,
+    /// Monthly cap on outgoing transfers.
+    pub monthly_limit: Money,
+    /// Used of the monthly cap.
+    pub used_this_month: Money,
+    /// Whether remittances abroad are allowed.
+    pub can_remit: bool,
+}
+
+impl Balance {
+    pub(crate) fn from_json(v: &Value) -> Result<Balance, WalletError> {
+        Ok(Balance {
+            available: money(&v["balance"])?,
+            tier: text(v, "tier")?,
+            per_transfer_limit: money(&v["limits"]["per_transfer"])?,
+            monthly_limit: money(&v["limits"]["monthly"])?,
+            used_this_month: money(&v["limits"]["used_this_month"])?,
+            can_remit: v["limits"]["can_remit"].as_bool().unwrap_or(false),
+        })
+    }
+}
+
+/// A bank the host can link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bank {
+    /// Bank id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Currency of its accounts.
+    pub currency: String,
+}
+
+/// An FX quote: what leaves the wallet (amount, fee, total, in the home currency) and what
+/// arrives, at which rate, until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FxQuote {
+    /// Quote id.
+    pub id: String,
+    /// `merchant_payment` or `remittance`.
+    pub purpose: String,
+    /// Converted amount, home currency.
+    pub send: Money,
+    /// Amount delivered, foreign currency.
+    pub receive: Money,
+    /// Fee, home currency.
+    pub fee: Money,
+    /// Debited from the wallet: send plus fee.
+    pub total: Money,
+    /// Customer rate, foreign units per home unit, as a decimal string.
+    pub rate: String,
+    /// Mid-market rate, for showing the margin.
+    pub mid_rate: String,
+    /// Margin over mid-market, basis points.
+    pub margin_bps: i64,
+    /// Destination country of a remittance.
+    pub destination_country: Option<String>,
+    /// Delivery estimate of a remittance, seconds.
+    pub delivery_estimate_secs: Option<i64>,
+    /// Host time after which the quote cannot be used, unix seconds.
+    pub expires_at: i64,
+}
+
+impl FxQuote {
+    pub(crate) fn from_json(v: &Value) -> Result<FxQuote, WalletError> {
+        Ok(FxQuote {
+            id: text(v, "id")?,
+            purpose: text(v, "purpose")?,
+            send: money(&v["send"])?,
+            receive: money(&v["receive"])?,
+            fee: money(&v["fee"])?,
+            total: money(&v["total"])?,
+            rate: text(v, "rate")?,
+            mid_rate: text(v, "mid_rate")?,
+            margin_bps: v["margin_bps"].as_i64().unwrap_or(0),
+            destination_country: v["destination_country"].as_str().map(str::to_owned),
+            delivery_estimate_secs: v["delivery_estimate_secs"].as_i64(),
+            expires_at: v["expires_at"].as_i64().ok_or_else(|| WalletError::Protocol("quote without expiry".into()))?,
+        })
+    }
+}
+
+/// What the app supplies to pay a scanned merchant code.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PaymentRequest {
+    /// The scanned payload, as scanned.
+    pub payload: String,
+    /// Scheme id of the route to pay (`None`: the code's first payable route).
+    pub route: Option<String>,
+    /// The amount the payer typed, for codes without one.
+    pub amount: Option<Money>,
+    /// The tip the payer chose, for codes that prompt for one.
+    pub tip: Option<Money>,
+    /// Values for the references the code asks the payer for (`***`).
+    pub references: Vec<(ReferenceKind, String)>,
+}
+
+/// A payment ready to confirm: everything the payer must see first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentQuote {
+    /// The payload to pay.
+    pub payload: String,
+    /// Route (scheme id).
+    pub route: String,
+    /// Merchant name from the code.
+    pub merchant_name: Option<String>,
+    /// Merchant country from the code.
+    pub merchant_country: Option<String>,
+    /// The amount, merchant currency.
+    pub amount: Money,
+    /// Tip or convenience fee, merchant currency.
+    pub tip: Money,
+    /// Amount plus tip, merchant currency.
+    pub total: Money,
+    /// For a foreign merchant: the FX quote.
+    pub fx: Option<FxQuote>,
+    /// What leaves the wallet, home currency (FX fee included).
+    pub debit: Money,
+    /// Fee, home currency.
+    pub fee: Money,
+    /// References the payer filled in.
+    pub references: Vec<(ReferenceKind, String)>,
+    /// Whether the code prompts for a tip (so the tip is sent as the payer's choice).
+    pub tip_prompted: bool,
+}
+
+/// Whom to send money to at home.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendTo {
+    /// A wallet handle, with or without `@`.
+    Handle(String),
+    /// A scanned receive code.
+    ReceiveCode(String),
+}
+
+/// How a remittance is paid out.
+#[derive(Clone, PartialEq, Eq)]
+pub enum RemitDestination {
+    /// A Koban wallet in the destination country.
+    Handle(String),
+    /// An account at a partner: `bank_account`, `mobile_wallet` or `cash_pickup`.
+    Payout {
+        /// Payout method.
+        method: String,
+        /// Provider (bank, wallet or agent network).
+        provider: String,
+        /// Account number (masked by the host in every answer).
+        account: String,
+    },
+}
+
+impl std::fmt::Debug for RemitDestination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RemitDestination::Handle(h) => f.debug_tuple("Handle").field(h).finish(),
+            RemitDestination::Payout { method, provider, account } => {
+                let last4 = account.get(account.len().saturating_sub(4)..).unwrap_or("");
+                f.debug_struct("Payout").field("method", method).field("provider", provider).field("account", &format!("****{last4}")).finish()
+            }
+        }
+    }
+}
+
+/// Who receives a remittance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemitRecipient {
+    /// Full name.
+    pub name: String,
+    /// Where the money goes.
+    pub destination: RemitDestination,
+    /// Relationship to the sender, if asked.
+    pub relationship: Option<String>,
+}
+
+/// Which side of a remittance quote is fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteAmount {
+    /// The amount to send, home currency.
+    Send(Money),
+    /// The amount to arrive, destination currency.
+    Receive(Money),
+}
+
+/// One page of history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryPage {
+    /// Newest first.
+    pub items: Vec<TransactionRecord>,
+    /// Pass back to read the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// What a sync brought in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncReport {
+    /// Transfers received since the last sync.
+    pub received: Vec<TransactionRecord>,
+    /// Balance after the sync, if the host could be asked.
+    pub balance: Option<Money>,
+}
+
+/// Enrolment details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// Home country (JP, TH, …).
+    pub country: String,
+    /// Handle to claim.
+    pub handle: String,
+    /// Name shown to others.
+    pub display_name: String,
+}
+
+/// A bank account to link.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BankAccount {
+    /// Bank id from [`crate::wallet::Wallet::banks`].
+    pub bank_id: String,
+    /// Account number (7 digits at Japanese banks); only the last four are kept locally.
+    pub account_number: String,
+    /// Holder name as the bank has it.
+    pub holder_name: String,
+    /// Sandbox only: what the simulated account opens with.
+    pub sandbox_opening_balance: Option<Money>,
+}
+
+impl std::fmt::Debug for BankAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let last4 = self.account_number.get(self.account_number.len().saturating_sub(4)..).unwrap_or("");
+        f.debug_struct("BankAccount").field("bank_id", &self.bank_id).field("account_number", &format!("****{last4}")).finish_non_exhaustive()
+    }
+}
+
+/// Identity details for KYC.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// Legal name.
+    pub legal_name: String,
+    /// Date of birth, YYYY-MM-DD.
+    pub date_of_birth: String,
+    /// Identity document number.
+    pub document_number: String,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Identity(<redacted>)")
+    }
+}

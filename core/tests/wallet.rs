@@ -1,0 +1,387 @@
+//! The wallet engine against the real sandbox host on loopback: every flow and every refusal.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use koban_core::emv::{Account, Initiation, MerchantCode, Template, Tip};
+use koban_core::money::Currency;
+use koban_core::net::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, ReqwestTransport, TransportError};
+use koban_core::scheme::ReferenceKind;
+use koban_core::store::Direction;
+use koban_core::wallet::{
+    BankAccount, Enrolment, PaymentRequest, QuoteAmount, Refusal, RemitDestination, RemitRecipient, SendTo, WalletConfig, WalletError,
+};
+
+fn refused(e: WalletError) -> Refusal {
+    e.refusal().cloned().unwrap_or_else(|| panic!("expected a refusal, got {e:?}"))
+}
+
+fn payout() -> RemitRecipient {
+    RemitRecipient {
+        name: "Maria Santos".into(),
+        destination: RemitDestination::Payout { method: "mobile_wallet".into(), provider: "GCash".into(), account: "09171234567".into() },
+        relationship: Some("friend".into()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_flow_end_to_end() {
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    assert!(matches!(aiko.balance().await, Err(WalletError::NotEnrolled)));
+    enrol(&aiko, "aiko", "JP").await;
+    assert_eq!(aiko.profile().unwrap().unwrap().currency.alpha(), "JPY");
+    assert!(matches!(
+        aiko.enrol(&Enrolment { country: "JP".into(), handle: "aiko2".into(), display_name: "x".into() }).await,
+        Err(WalletError::AlreadyEnrolled)
+    ));
+    assert!(aiko.banks().await.unwrap().iter().any(|b| b.id == "bank_sakura"));
+
+    // Bank and top-up.
+    let link = fund(&aiko, 500_000, 100_000).await;
+    let links = aiko.bank_links().unwrap();
+    assert_eq!((links.len(), links[0].id.as_str(), links[0].last4.as_str()), (1, link.as_str(), "4567"));
+    let b = aiko.balance().await.unwrap();
+    assert_eq!((b.available, b.tier.as_str(), b.can_remit), (jpy(100_000), "unverified", false));
+
+    // A JPQR shop, amount typed by the payer.
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let q = aiko.quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(1_200)), ..Default::default() }).await.unwrap();
+    assert_eq!((q.route.as_str(), q.fx.is_none(), q.debit, q.merchant_name.as_deref()), ("jpqr", true, jpy(1_200), Some("KOBAN RAMEN")));
+    let paid = aiko.confirm_payment(&q).await.unwrap();
+    assert_eq!((paid.kind.as_str(), paid.direction, paid.amount), ("payment", Direction::Out, jpy(1_200)));
+
+    // A dynamic code: the amount comes from the code.
+    let dynamic = dynamic_code(&host, "m_jp_mart", 2_480, "JPY", "ORDER-1").await;
+    let q = aiko.quote_payment(&PaymentRequest { payload: dynamic, ..Default::default() }).await.unwrap();
+    assert_eq!(q.total, jpy(2_480));
+    aiko.confirm_payment(&q).await.unwrap();
+
+    // Abroad: a PromptPay stall in THB, priced in JPY before confirming.
+    let somtam = merchant_payload(&host, "m_th_somtam").await;
+    let q = aiko.quote_payment(&PaymentRequest { payload: somtam, amount: Some(cur("THB", 12_000)), ..Default::default() }).await.unwrap();
+    let fx = q.fx.clone().expect("a foreign payment has an FX quote");
+    assert_eq!((q.route.as_str(), fx.receive, fx.send.currency().alpha()), ("promptpay", cur("THB", 12_000), "JPY"));
+    assert_eq!(q.debit, fx.send.checked_add(fx.fee).unwrap());
+    assert!(fx.fee.minor() > 0 && !fx.rate.is_empty());
+    let paid = aiko.confirm_payment(&q).await.unwrap();
+    assert_eq!(paid.amount, q.debit);
+
+    // Remittance needs a verified identity.
+    common::verify(&aiko).await;
+    assert!(aiko.balance().await.unwrap().can_remit);
+    let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(30_000))).await.unwrap();
+    assert_eq!((rq.receive.currency().alpha(), rq.delivery_estimate_secs, rq.destination_country.as_deref()), ("PHP", Some(900), Some("PH")));
+    let sent = aiko.remit(&rq, &payout(), "family_support", Some("for Lola")).await.unwrap();
+    assert_eq!((sent.kind.as_str(), sent.amount), ("remittance", rq.total));
+    assert!(!sent.details.to_string().contains("09171234567"), "the payout account is masked in history");
+
+    // A remittance into a wallet abroad, quoted by the amount to arrive.
+    let mh = Home::new();
+    let maria = mh.open(&host).await;
+    enrol(&maria, "maria", "PH").await;
+    let rq = aiko.quote_remittance("PH", QuoteAmount::Receive(cur("PHP", 100_000))).await.unwrap();
+    let to_maria = RemitRecipient { name: "Maria Santos".into(), destination: RemitDestination::Handle("@maria".into()), relationship: None };
+    aiko.remit(&rq, &to_maria, "gift", None).await.unwrap();
+    let got = maria.sync(0).await.unwrap();
+    assert_eq!((got.received.len(), got.received[0].amount, got.balance), (1, cur("PHP", 100_000), Some(cur("PHP", 100_000))));
+
+    // A friend at home, by handle and by scanning the friend's receive code.
+    let bh = Home::new();
+    let ben = bh.open(&host).await;
+    enrol(&ben, "ben", "JP").await;
+    aiko.send(&SendTo::Handle("@ben".into()), jpy(5_000), Some("ramen")).await.unwrap();
+    let code = ben.receive_code().await.unwrap();
+    assert!(code.starts_with("000201"));
+    aiko.send(&SendTo::ReceiveCode(code), jpy(700), None).await.unwrap();
+    assert_eq!(aiko.recipients().unwrap()[0].handle, "ben");
+    let got = ben.sync(0).await.unwrap();
+    assert_eq!(got.received.iter().map(|t| t.amount.minor()).sum::<i64>(), 5_700);
+    assert!(ben.sync(0).await.unwrap().received.is_empty(), "a second sync brings nothing twice");
+    ben.send(&SendTo::Handle("aiko".into()), jpy(300), Some("thanks")).await.unwrap();
+    let got = aiko.sync(1).await.unwrap();
+    assert_eq!((got.received.len(), got.received[0].counterparty.as_deref()), (1, Some("@ben")));
+
+    // Local history and the host's agree, item for item, and so do the balances.
+    let local = local_history(&aiko);
+    let remote = host_history(&aiko, &host).await;
+    assert_eq!(local.len(), remote.len());
+    for (l, r) in local.iter().zip(&remote) {
+        assert_eq!(l.id, r["transaction_id"].as_str().unwrap());
+        assert_eq!(l.amount.minor(), r["amount"]["minor"].as_i64().unwrap(), "{}", l.id);
+    }
+    let net: i64 = local.iter().map(|t| if t.direction == Direction::In { t.amount.minor() } else { -t.amount.minor() }).sum();
+    assert_eq!(aiko.balance().await.unwrap().available.minor(), net);
+    assert_eq!(aiko.cached_balance().unwrap().unwrap().0.minor(), net);
+    let first = aiko.history(3, None).unwrap();
+    let second = aiko.history(3, first.next_cursor.as_deref()).unwrap();
+    assert_eq!(first.items.len() + second.items.len(), 6);
+    assert_eq!(second.items[0].id, local[3].id);
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+
+    // Reopening keeps everything and needs the same key store.
+    drop(aiko);
+    let again = home.open(&host).await;
+    assert_eq!(local_history(&again).len(), local.len());
+    let wrong = koban_core::store::FileKeyStore::open(home.dir.path().join("other.key")).unwrap();
+    assert!(koban_core::wallet::Wallet::open(home.db(), &wrong, WalletConfig::new(&host.url)).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refusal_is_typed_and_leaves_no_trace() {
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    let link = fund(&aiko, 200_000, 150_000).await;
+    let before = local_history(&aiko).len();
+
+    // The bank account has only ¥50,000 left.
+    assert_eq!(refused(aiko.top_up(&link, jpy(60_000)).await.unwrap_err()), Refusal::InsufficientFunds);
+    assert_eq!(refused(aiko.top_up("bl_nope", jpy(1)).await.unwrap_err()), Refusal::NotFound);
+    let err = aiko
+        .link_bank(&BankAccount { bank_id: "bank_sakura".into(), account_number: "12".into(), holder_name: "A".into(), sandbox_opening_balance: None })
+        .await
+        .unwrap_err();
+    assert_eq!(refused(err), Refusal::BadRequest);
+
+    // Handles and recipients.
+    let other = Home::new().open(&host).await;
+    let err = other.enrol(&Enrolment { country: "JP".into(), handle: "aiko".into(), display_name: "A".into() }).await.unwrap_err();
+    assert_eq!(refused(err), Refusal::HandleTaken);
+    assert_eq!(refused(aiko.send(&SendTo::Handle("nobody_here".into()), jpy(1), None).await.unwrap_err()), Refusal::UnknownRecipient);
+    let mh = Home::new();
+    let maria = mh.open(&host).await;
+    enrol(&maria, "maria", "PH").await;
+    assert_eq!(refused(aiko.send(&SendTo::Handle("maria".into()), jpy(100), None).await.unwrap_err()), Refusal::CurrencyMismatch);
+    let bh = Home::new();
+    let ben = bh.open(&host).await;
+    enrol(&ben, "ben", "JP").await;
+
+    // Unverified limits and tier.
+    assert_eq!(refused(aiko.send(&SendTo::Handle("ben".into()), jpy(120_000), None).await.unwrap_err()), Refusal::LimitExceeded);
+    aiko.send(&SendTo::Handle("ben".into()), jpy(60_000), None).await.unwrap();
+    let err = aiko.send(&SendTo::Handle("ben".into()), jpy(50_000), None).await.unwrap_err();
+    assert!(err.to_string().contains("monthly limit"), "{err}");
+    assert_eq!(refused(err), Refusal::LimitExceeded);
+    let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(10_000))).await.unwrap();
+    assert_eq!(refused(aiko.remit(&rq, &payout(), "gift", None).await.unwrap_err()), Refusal::KycRequired);
+    assert_eq!(refused(aiko.quote_remittance("SG", QuoteAmount::Send(jpy(10_000))).await.unwrap_err()), Refusal::UnsupportedCorridor);
+
+    // Merchant payments.
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let q = aiko.quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(900_000)), ..Default::default() }).await.unwrap();
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::InsufficientFunds);
+    let dynamic = dynamic_code(&host, "m_jp_mart", 1_000, "JPY", "ORDER-9").await;
+    let q = aiko.quote_payment(&PaymentRequest { payload: dynamic.clone(), amount: Some(jpy(999)), ..Default::default() }).await.unwrap();
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::AmountMismatch);
+    let q = aiko.quote_payment(&PaymentRequest { payload: dynamic, ..Default::default() }).await.unwrap();
+    aiko.confirm_payment(&q).await.unwrap();
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::CodeAlreadyPaid);
+
+    // FX quotes: expired, used, not matching, missing.
+    let somtam = merchant_payload(&host, "m_th_somtam").await;
+    let q = aiko.quote_payment(&PaymentRequest { payload: somtam.clone(), amount: Some(cur("THB", 5_000)), ..Default::default() }).await.unwrap();
+    host.sandbox.advance_clock(61);
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::QuoteExpired);
+    let q = aiko.quote_payment(&PaymentRequest { payload: somtam.clone(), amount: Some(cur("THB", 5_000)), ..Default::default() }).await.unwrap();
+    aiko.confirm_payment(&q).await.unwrap();
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::QuoteUsed);
+    let mut q = aiko.quote_payment(&PaymentRequest { payload: somtam.clone(), amount: Some(cur("THB", 5_000)), ..Default::default() }).await.unwrap();
+    q.amount = cur("THB", 6_000);
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::QuoteMismatch);
+    q.fx = None;
+    q.amount = cur("THB", 5_000);
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::QuoteRequired);
+
+    // A well-formed code no merchant at this host owns; and a route the code lacks.
+    let mut code = MerchantCode::new("JP", Currency::from_alpha("JPY").unwrap());
+    code.initiation = Some(Initiation::Static);
+    code.accounts = vec![Account::Template(Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000099999999".to_owned())]))];
+    code.merchant_category = Some("5812".into());
+    code.merchant_name = Some("NOT A SANDBOX SHOP".into());
+    code.merchant_city = Some("TOKYO".into());
+    let stranger = code.encode().unwrap();
+    let q = aiko.quote_payment(&PaymentRequest { payload: stranger, amount: Some(jpy(100)), ..Default::default() }).await.unwrap();
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::UnknownMerchant);
+    let mut q = aiko.quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(100)), ..Default::default() }).await.unwrap();
+    q.route = "promptpay".into();
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::RouteMismatch);
+    let mut damaged = ramen.clone();
+    damaged.replace_range(damaged.len() - 4.., "0000");
+    let r = aiko.quote_payment(&PaymentRequest { payload: damaged.clone(), amount: Some(jpy(100)), ..Default::default() }).await;
+    assert!(matches!(r, Err(WalletError::Detect(_))), "a damaged code is refused before the host sees it: {r:?}");
+    let mut q = aiko.quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(100)), ..Default::default() }).await.unwrap();
+    q.payload = damaged;
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::InvalidPayload);
+
+    // Verified: remittance over the per-transfer limit; a used remittance quote.
+    common::verify(&aiko).await;
+    let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(1_000_001))).await.unwrap();
+    assert_eq!(refused(aiko.remit(&rq, &payout(), "gift", None).await.unwrap_err()), Refusal::LimitExceeded);
+    let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(1_000))).await.unwrap();
+    aiko.remit(&rq, &payout(), "gift", None).await.unwrap();
+    assert_eq!(refused(aiko.remit(&rq, &payout(), "gift", None).await.unwrap_err()), Refusal::QuoteUsed);
+
+    // Refusals are final: recorded as such, nothing pending, no history entry for them.
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+    let after = local_history(&aiko);
+    assert_eq!(after.len(), before + 4, "only the transfer, the dynamic code, the THB payment and the remittance went through");
+    let remote = host_history(&aiko, &host).await;
+    assert_eq!(remote.len(), after.len());
+    let err = aiko.top_up(&link, jpy(60_000)).await.unwrap_err();
+    assert_eq!(err.to_string(), "insufficient funds in bank account");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tips_fees_and_payer_prompts_are_inputs() {
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    let base = |tip: Option<Tip>, bill: &str| {
+        let mut code = MerchantCode::new("JP", Currency::from_alpha("JPY").unwrap());
+        code.initiation = Some(Initiation::Static);
+        code.accounts = vec![Account::Template(Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000012345678".to_owned())]))];
+        code.merchant_category = Some("5812".into());
+        code.merchant_name = Some("TIP SHOP".into());
+        code.merchant_city = Some("TOKYO".into());
+        code.tip = tip;
+        code.additional_data = vec![koban_core::emv::Field::new(1, bill)];
+        code.encode().unwrap()
+    };
+    let req = |payload: String, tip: Option<i64>| PaymentRequest { payload, amount: Some(jpy(1_000)), tip: tip.map(jpy), ..Default::default() };
+    let q = aiko.quote_payment(&req(base(Some(Tip::Prompt), "B1"), Some(150))).await.unwrap();
+    assert_eq!((q.tip, q.total), (jpy(150), jpy(1_150)));
+    let q = aiko.quote_payment(&req(base(Some(Tip::Fixed { fee: jpy(30) }), "B1"), None)).await.unwrap();
+    assert_eq!(q.total, jpy(1_030));
+    let q = aiko.quote_payment(&req(base(Some(Tip::Percentage { hundredths: 250 }), "B1"), None)).await.unwrap();
+    assert_eq!(q.total, jpy(1_025));
+    assert!(matches!(aiko.quote_payment(&req(base(None, "B1"), Some(10))).await, Err(WalletError::InvalidInput(_))));
+    // `***`: the payer must type the bill number.
+    let prompt = base(None, "***");
+    assert!(matches!(aiko.quote_payment(&req(prompt.clone(), None)).await, Err(WalletError::MissingReference(_))));
+    let mut r = req(prompt, None);
+    r.references = vec![(ReferenceKind::BillNumber, "INV-42".into())];
+    let q = aiko.quote_payment(&r).await.unwrap();
+    assert_eq!(q.references, vec![(ReferenceKind::BillNumber, "INV-42".into())]);
+    assert!(matches!(aiko.quote_payment(&PaymentRequest { payload: base(None, "B1"), ..Default::default() }).await, Err(WalletError::InvalidInput(_))));
+}
+
+/// A transport that sends payment requests for real, then never answers: the caller's
+/// future is stuck exactly "after send, before response" and gets dropped there.
+struct Blackhole {
+    inner: ReqwestTransport,
+    sent: Arc<tokio::sync::Notify>,
+}
+
+impl HttpTransport for Blackhole {
+    fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let swallow = req.url.ends_with("/v1/payments");
+            let resp = self.inner.send(req).await;
+            if swallow {
+                self.sent.notify_one();
+                std::future::pending::<()>().await;
+            }
+            resp
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_future_mid_flight_pays_once() {
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 100_000, 10_000).await;
+    drop(aiko);
+
+    let sent = Arc::new(tokio::sync::Notify::new());
+    let mut config = WalletConfig::new(&host.url);
+    config.transport = Some(Arc::new(Blackhole { inner: ReqwestTransport::new(std::time::Duration::from_secs(10)).unwrap(), sent: sent.clone() }));
+    let stuck = home.open_with(config).await;
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let q = stuck.quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(800)), ..Default::default() }).await.unwrap();
+    tokio::select! {
+        _ = stuck.confirm_payment(&q) => panic!("the black hole never answers"),
+        _ = sent.notified() => {}
+    }
+    // Like a cancelled coroutine: the future is gone, the intent is committed.
+    assert_eq!(stuck.pending_count().unwrap(), 1);
+    assert!(local_history(&stuck).iter().all(|t| t.kind != "payment"));
+    drop(stuck);
+
+    let aiko = home.open(&host).await;
+    assert_eq!(aiko.pending_count().unwrap(), 0, "reopening resolved it");
+    let payments: Vec<_> = local_history(&aiko).into_iter().filter(|t| t.kind == "payment").collect();
+    assert_eq!(payments.len(), 1);
+    assert_eq!(host_history(&aiko, &host).await.iter().filter(|i| i["kind"] == "payment").count(), 1);
+    assert_eq!(aiko.balance().await.unwrap().available, jpy(9_200));
+}
+
+fn assert_send_sync<T: Send + Sync>(_: &T) {}
+fn assert_send<T: Send>(_: T) {}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outcomes_are_readable_by_key_and_futures_are_send() {
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    assert_send_sync(&aiko);
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 100_000, 5_000).await;
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let q = aiko.quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(500)), ..Default::default() }).await.unwrap();
+    // The apps run these on a multi-threaded runtime (UniFFI's tokio executor).
+    assert_send(aiko.confirm_payment(&q));
+    assert_send(aiko.sync(0));
+    assert_send(aiko.resolve_pending());
+    let paid = aiko.confirm_payment(&q).await.unwrap();
+    let key = paid.intent_key.clone().unwrap();
+    let (client, device) = host_view(&aiko, &host);
+    let stored = client.request_outcome(&device, &key).await.unwrap().expect("the host kept the outcome");
+    assert_eq!(stored.unwrap()["id"].as_str(), Some(paid.id.as_str()));
+    assert!(client.request_outcome(&device, "i-never-sent").await.unwrap().is_none());
+    // A refusal is kept under its key too.
+    let err = aiko.top_up("bl_nope", jpy(1)).await.unwrap_err();
+    assert_eq!(refused(err), Refusal::NotFound);
+}
+
+#[test]
+fn account_numbers_never_reach_debug_output() {
+    let b = BankAccount { bank_id: "bank_sakura".into(), account_number: "1234567".into(), holder_name: "T".into(), sandbox_opening_balance: None };
+    assert!(!format!("{b:?}").contains("1234567") && format!("{b:?}").contains("****4567"));
+    let r = payout();
+    assert!(!format!("{r:?}").contains("09171234567"), "{r:?}");
+    let id = koban_core::wallet::Identity { legal_name: "A".into(), date_of_birth: "1994-04-01".into(), document_number: "MN1234567".into() };
+    assert_eq!(format!("{id:?}"), "Identity(<redacted>)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_does_not_know_the_device_leaves_the_intent_pending() {
+    let host = start().await;
+    let stranger = start().await;
+    let home = Home::new();
+    let link = {
+        let aiko = home.open(&host).await;
+        enrol(&aiko, "aiko", "JP").await;
+        fund(&aiko, 100_000, 0).await
+    };
+    // Pointed at another host, the device is unknown: reads are refused as unauthorized, and
+    // a top-up's refusal says nothing about whether an earlier send applied, so it waits.
+    let lost = home.open(&stranger).await;
+    assert_eq!(refused(lost.balance().await.unwrap_err()), Refusal::Unauthorized);
+    assert_eq!(refused(lost.top_up(&link, jpy(4_000)).await.unwrap_err()), Refusal::Unauthorized);
+    assert_eq!(lost.pending_count().unwrap(), 1);
+    drop(lost);
+    // Back at its own host, the confirmed top-up completes, once.
+    let aiko = home.open(&host).await;
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+    assert_eq!(aiko.balance().await.unwrap().available, jpy(4_000));
+    assert_eq!(local_history(&aiko).len(), 1);
+}
