@@ -5,11 +5,19 @@
 
 uniffi::setup_scaffolding!();
 
+mod cpm;
 mod error;
+mod money;
+mod scan;
+mod scheme;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 
-pub use error::KobanError;
+pub use cpm::{qr_matrix, QrMatrix, TokenCode};
+pub use error::{DetectionError, KobanError};
+pub use money::{currencies, currency_lookup, money_format, money_parse_decimal, money_to_decimal, Currency, Money};
+pub use scan::{scan_image, ScannedCode, Scanner};
+pub use scheme::{detect, detect_at, payload_format_id, Detection};
 
 /// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.
 #[uniffi::export]
