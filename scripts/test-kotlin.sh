@@ -14,18 +14,22 @@ CLASSPATH_DEPS="$JAVA_SHARE/jna.jar:$JAVA_SHARE/junit4.jar:$JAVA_SHARE/hamcrest-
 CLASSPATH_DEPS+=":$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar"
 
 TEST_SRC="$KOBAN_ROOT/android/koban/src/test/kotlin"
+# Hand-written Kotlin shipped beside the generated bindings (the Android module's main sources).
+MAIN_SRC="$KOBAN_ROOT/android/koban/src/main/kotlin"
 GENERATED="$BINDINGS_DIR/kotlin-jvm/io/koban/koban_ffi.kt"
 CLASSES="$KOBAN_BUILD/kotlin-test-classes"
 mapfile -t test_files < <(find "$TEST_SRC" -name '*.kt' | sort)
 [ "${#test_files[@]}" -gt 0 ] || die "no Kotlin tests under $TEST_SRC"
+main_files=()
+[ -d "$MAIN_SRC" ] && mapfile -t main_files < <(find "$MAIN_SRC" -name '*.kt' | sort)
 
 # kotlinc costs ~15 s of JVM start-up and compilation: skip it when neither the
 # tests nor the generated bindings changed.
-stamp="$(sha256sum "$GENERATED" "${test_files[@]}" | sha256sum)"
+stamp="$(sha256sum "$GENERATED" "${main_files[@]}" "${test_files[@]}" | sha256sum)"
 if [ ! -f "$CLASSES/.inputs" ] || [ "$(cat "$CLASSES/.inputs")" != "$stamp" ]; then
     rm -rf "$CLASSES"
     quietly "kotlinc" "$KOTLIN_HOME/bin/kotlinc-jvm" -nowarn -jvm-target 17 \
-        -cp "$CLASSPATH_DEPS" -d "$CLASSES" "$GENERATED" "${test_files[@]}"
+        -cp "$CLASSPATH_DEPS" -d "$CLASSES" "$GENERATED" "${main_files[@]}" "${test_files[@]}"
     echo "$stamp" >"$CLASSES/.inputs"
 fi
 
@@ -41,7 +45,7 @@ expected_version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$KOBAN_ROOT/Cargo.toml
 log="$KOBAN_BUILD/kotlin-test.log"
 set +e
 # A fixed, small heap: the leak test reads the process RSS, which heap growth would blur.
-java -Xms128m -Xmx128m -Djna.library.path="$FFI_LIB_DIR" -Dkoban.expectedVersion="$expected_version" \
+java -Xms128m -Xmx128m -Djna.library.path="$FFI_LIB_DIR" -Dkoban.root="$KOBAN_ROOT" -Dkoban.expectedVersion="$expected_version" \
     -cp "$CLASSES:$CLASSPATH_DEPS" org.junit.runner.JUnitCore "${test_classes[@]}" >"$log" 2>&1
 rc=$?
 set -e

@@ -1,6 +1,16 @@
-//! Koban consumer-presented codes: the QR module matrix for drawing one.
+//! Koban consumer-presented codes: making one from provisioned material, its QR text and
+//! 36-digit form, reading one at a till, and the QR module matrix for drawing it.
+//!
+//! Synchronous by design. Key bytes cross the boundary here only because the wallet API
+//! does not exist yet; once it does, the wallet generates codes and limited-use keys never
+//! leave Rust.
 
-use koban_core::cpm as core;
+use std::sync::Arc;
+
+use koban_core::{cpm as core, crypto};
+use zeroize::Zeroizing;
+
+use crate::KobanError;
 
 /// A square QR module matrix without the quiet zone, so apps draw the code crisply at any size.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -14,5 +24,119 @@ pub struct QrMatrix {
 impl From<core::QrMatrix> for QrMatrix {
     fn from(m: core::QrMatrix) -> Self {
         QrMatrix { size: m.size, modules: m.modules }
+    }
+}
+
+/// The QR matrix of any `text` (byte mode, error correction M).
+#[uniffi::export]
+pub fn qr_matrix(text: String) -> Result<QrMatrix, KobanError> {
+    Ok(core::QrMatrix::encode(&text)?.into())
+}
+
+/// One Koban consumer-presented code: a payment token and a one-time cryptogram, never the account.
+#[derive(uniffi::Object)]
+pub struct TokenCode(core::TokenCode);
+
+fn unpredictable_number(bytes: &[u8]) -> Result<crypto::UnpredictableNumber, KobanError> {
+    bytes.try_into().map_err(|_| KobanError::InvalidInput { reason: format!("the unpredictable number must be 4 bytes, got {}", bytes.len()) })
+}
+
+#[uniffi::export]
+impl TokenCode {
+    /// Makes a code under a 32-byte limited-use key for `counter`, created at `timestamp` (Unix seconds).
+    ///
+    /// The key is taken as bytes only until the wallet API exists; the wallet will keep
+    /// keys inside Rust. Pass a zero `unpredictable_number` for codes shown as digits.
+    #[uniffi::constructor]
+    pub fn generate(limited_use_key: Vec<u8>, token: String, counter: u16, timestamp: u64, unpredictable_number: Vec<u8>) -> Result<Arc<TokenCode>, KobanError> {
+        // Wiped when dropped, like the core's own key type.
+        let key_bytes = Zeroizing::new(limited_use_key);
+        let key = crypto::LimitedUseKey::from_slice(&key_bytes)?;
+        let un = self::unpredictable_number(&unpredictable_number)?;
+        Ok(Arc::new(TokenCode(core::TokenCode::generate(&key, &token, counter, timestamp, un)?)))
+    }
+
+    /// Reads a Koban QR payload, as a merchant terminal does.
+    #[uniffi::constructor]
+    pub fn from_qr_text(text: String) -> Result<Arc<TokenCode>, KobanError> {
+        Ok(Arc::new(TokenCode(core::TokenCode::from_qr_text(&text)?)))
+    }
+
+    /// Reads a 36-digit code; `now` (Unix seconds) restores the creation time from its last three time digits.
+    #[uniffi::constructor]
+    pub fn from_numeric(digits: String, now: u64) -> Result<Arc<TokenCode>, KobanError> {
+        Ok(Arc::new(TokenCode(core::TokenCode::from_numeric(&digits, now)?)))
+    }
+
+    /// The 16-digit payment token (not the account number).
+    pub fn token(&self) -> String {
+        self.0.token.clone()
+    }
+
+    /// The limited-use key's counter (EMV application transaction counter).
+    pub fn counter(&self) -> u16 {
+        self.0.counter
+    }
+
+    /// Creation time, Unix seconds.
+    pub fn timestamp(&self) -> u64 {
+        self.0.timestamp
+    }
+
+    /// When the code stops being accepted, Unix seconds.
+    pub fn expires_at(&self) -> u64 {
+        self.0.expires_at()
+    }
+
+    /// The 4-byte unpredictable number (zeros for codes read from digits).
+    pub fn unpredictable_number(&self) -> Vec<u8> {
+        self.0.unpredictable_number.to_vec()
+    }
+
+    /// The cryptogram: 8 bytes, or its first 4 when read from a numeric code.
+    pub fn cryptogram(&self) -> Vec<u8> {
+        self.0.cryptogram.clone()
+    }
+
+    /// The QR text (base64 of the EMV consumer-presented payload, starting `hQVDUFYwMW`).
+    pub fn qr_text(&self) -> Result<String, KobanError> {
+        Ok(self.0.to_qr_text())
+    }
+
+    /// The 36-digit form for 1-D barcode tills; only for codes made with a zero unpredictable number.
+    pub fn numeric(&self) -> Result<String, KobanError> {
+        Ok(self.0.to_numeric()?)
+    }
+
+    /// The QR module matrix of [`TokenCode::qr_text`].
+    pub fn qr_matrix(&self) -> Result<QrMatrix, KobanError> {
+        Ok(core::QrMatrix::encode(&self.0.to_qr_text())?.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_codes_read_back_at_the_till() {
+        let code = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 42, 1_795_500_000, vec![0; 4]).unwrap();
+        let read = TokenCode::from_qr_text(code.qr_text().unwrap()).unwrap();
+        assert_eq!((read.token(), read.counter(), read.timestamp(), read.cryptogram()), (code.token(), 42, 1_795_500_000, code.cryptogram()));
+        let digits = code.numeric().unwrap();
+        let read = TokenCode::from_numeric(digits, 1_795_500_030).unwrap();
+        assert_eq!(read.cryptogram(), code.cryptogram()[..4]);
+        let m = code.qr_matrix().unwrap();
+        assert_eq!(m.modules.len(), (m.size * m.size) as usize);
+    }
+
+    #[test]
+    fn bad_material_is_refused_with_a_reason() {
+        let short_key = TokenCode::generate(vec![7; 31], "4912345678901234".into(), 1, 0, vec![0; 4]).err().unwrap();
+        assert_eq!(short_key.to_string(), "invalid input: malformed key");
+        let un = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 1, 0, vec![0; 3]).err().unwrap();
+        assert_eq!(un.to_string(), "invalid input: the unpredictable number must be 4 bytes, got 3");
+        let token = TokenCode::generate(vec![7; 32], "4912".into(), 1, 0, vec![0; 4]).err().unwrap();
+        assert_eq!(token.to_string(), "invalid consumer code: tag 5A is malformed: the token must be 16 digits");
     }
 }

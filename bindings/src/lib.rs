@@ -9,20 +9,23 @@ mod cpm;
 mod error;
 mod money;
 mod platform;
+mod scan;
 mod scheme;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 mod wallet;
 
-pub use error::KobanError;
-pub use error::{PlatformError, WalletError};
+pub use cpm::{qr_matrix, QrMatrix, TokenCode};
+pub use error::{DetectionError, KobanError, PlatformError, WalletError};
+pub use money::{currencies, currency_lookup, money_format, money_parse_decimal, money_to_decimal, Currency, Money};
 pub use platform::{file_key_store, HttpHeader, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel, Logger};
+pub use scan::{scan_image, ScannedCode, Scanner};
+pub use scheme::{detect, detect_at, payload_format_id, Detection, ReferenceKind};
 pub use wallet::{
     Balance, Bank, BankAccount, BankLink, CachedBalance, ConsumerCode, Direction, Enrolment, FxQuote, HistoryPage, Identity, Listening, PaymentQuote,
     PaymentReference, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient, SendTo, SyncReport, Wallet, WalletConfig,
     WalletListener, WalletProfile, WalletTransaction,
 };
-pub use {cpm::QrMatrix, money::Money, scheme::ReferenceKind};
 
 /// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.
 #[uniffi::export]

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::KobanError;
+use crate::{DetectionError, KobanError};
 
 /// Test hook: panics with `message`, to show a Rust panic reaching the app as an exception.
 ///
@@ -21,6 +21,41 @@ pub fn test_hook_panic(message: String) -> Result<(), KobanError> {
 #[uniffi::export]
 pub fn test_hook_invalid_input(reason: String) -> Result<(), KobanError> {
     Err(KobanError::InvalidInput { reason })
+}
+
+/// Test hook: every detection error kind, so the suites can check their `kind` mappings.
+#[uniffi::export]
+pub fn test_hook_detection_error_kinds() -> Vec<String> {
+    DetectionError::KINDS.iter().map(|k| (*k).to_owned()).collect()
+}
+
+/// Test hook: fails with the [`DetectionError`] variant of `kind`, whose message is `message`.
+#[uniffi::export]
+pub fn test_hook_detection_error(kind: String, message: String) -> Result<(), DetectionError> {
+    match DetectionError::of_kind(&kind, message) {
+        Some(e) => Err(e),
+        None => panic!("unknown detection error kind {kind:?}"),
+    }
+}
+
+/// A picture as a packed luma plane (one byte per pixel, row by row).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TestHookLuma {
+    /// Pixels per row.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// `width * height` bytes.
+    pub luma: Vec<u8>,
+}
+
+/// Test hook: decodes the picture at `path` (PNG, JPEG, WebP) to luma, as a camera would deliver it.
+///
+/// The JVM and Swift on Linux cannot decode the corpus's WebP files themselves.
+#[uniffi::export]
+pub fn test_hook_decode_image(path: String) -> Result<TestHookLuma, KobanError> {
+    let img = image::open(&path).map_err(|e| KobanError::InvalidInput { reason: format!("{path}: {e}") })?.to_luma8();
+    Ok(TestHookLuma { width: img.width(), height: img.height(), luma: img.into_raw() })
 }
 
 /// Test hook: sums `a` and `b` after sleeping `delay_ms` on the tokio runtime.
@@ -47,6 +82,12 @@ mod tests {
     fn invalid_input_hook_returns_its_reason() {
         let e = test_hook_invalid_input("bad amount".into()).unwrap_err();
         assert_eq!(e.to_string(), "invalid input: bad amount");
+    }
+
+    #[test]
+    fn decoding_a_missing_picture_says_which() {
+        let e = test_hook_decode_image("/nonexistent/x.webp".into()).unwrap_err();
+        assert!(e.to_string().starts_with("invalid input: /nonexistent/x.webp: "), "{e}");
     }
 
     #[test]

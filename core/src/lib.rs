@@ -2,6 +2,7 @@
 //!
 //! The crate has no FFI types; `bindings/` wraps it for UniFFI.
 
+pub mod calendar;
 pub mod cpm;
 pub mod crypto;
 pub mod emv;

@@ -36,6 +36,11 @@ swift_root_enter() {
     swift_root_mount "$SWIFT_ROOT/proc" -t proc proc
     swift_root_mount "$SWIFT_ROOT/dev" --bind /dev
     swift_root_mount "$SWIFT_ROOT/work/koban" --bind "$KOBAN_ROOT"
+    # The shared corpus, read where it lies (../shared beside the repository), read-only.
+    if [ -d "$KOBAN_ROOT/../shared/corpus" ]; then
+        mkdir -p "$SWIFT_ROOT/work/shared/corpus"
+        swift_root_mount "$SWIFT_ROOT/work/shared/corpus" --bind -o ro "$KOBAN_ROOT/../shared/corpus"
+    fi
 }
 
 # in_swift_root SCRIPT: run a bash script inside the root, from /work/koban, with the

@@ -76,17 +76,7 @@ fn check_token(token: &str) -> Result<(), CpmError> {
 
 /// `YYMMDD` (UTC) of a Unix time, in BCD.
 fn yymmdd(unix_secs: u64) -> [u8; 3] {
-    let days = (unix_secs / 86_400) as i64;
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = crate::calendar::civil_from_days((unix_secs / 86_400) as i64);
     let b = |v: i64| ((v / 10 % 10) as u8) << 4 | (v % 10) as u8;
     [b(y % 100), b(m), b(d)]
 }

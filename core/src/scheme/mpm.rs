@@ -136,9 +136,13 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
         }
     });
     // EMVCo makes 52, 59 and 60 mandatory; PromptPay transfers and others leave them out.
-    for (tag, code, what) in [(52, "missing_mcc", "merchant category code"), (59, "missing_merchant_name", "merchant name"), (60, "missing_merchant_city", "merchant city")] {
+    for (tag, code, message) in [
+        (52, "missing_mcc", "no merchant category code (tag 52), which EMVCo makes mandatory"),
+        (59, "missing_merchant_name", "no merchant name (tag 59), which EMVCo makes mandatory"),
+        (60, "missing_merchant_city", "no merchant city (tag 60), which EMVCo makes mandatory"),
+    ] {
         if view.value(tag).is_none() {
-            d.warnings.push(Warning::new(code, format!("no {what} (tag {tag}), which EMVCo makes mandatory")));
+            d.warnings.push(Warning::new(code, message));
         }
     }
     let postal = view.value(61);
@@ -382,18 +386,8 @@ fn paynow_expiry_ms(v: &str) -> Option<i64> {
     if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || s > 59 {
         return None;
     }
-    let days = days_from_civil(y, m, day);
+    let days = crate::calendar::days_from_civil(y, m, day);
     Some(((days * 86_400 + h * 3600 + min * 60 + s) - 8 * 3600) * 1000)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -407,6 +401,5 @@ mod tests {
         assert_eq!(paynow_expiry_ms("20240101000000"), Some(1_704_038_400_000));
         assert_eq!(paynow_expiry_ms("20241301"), None);
         assert_eq!(paynow_expiry_ms("2024-01-01"), None);
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
     }
 }

@@ -7,6 +7,10 @@ use crate::money::{Currency, Money};
 
 /// `00` holding a template whose 00 is the Slip Verify API id "000001"; country in 51, CRC in 91.
 pub(crate) fn slip_verify(payload: &str, _now_ms: i64) -> Option<Result<Detection, DetectError>> {
+    // Cheap test first: every payment code opens "000201" or "000202"; a slip opens "00" with a longer template.
+    if !payload.starts_with("00") || payload.get(2..4).is_some_and(|len| len == "02") {
+        return None;
+    }
     let first = TlvIter::new(payload, 0).next()?.ok()?;
     if first.tag != 0 || first.value.len() <= 2 || first.sub(0) != Some("000001") {
         return None;

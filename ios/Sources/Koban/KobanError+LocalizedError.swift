@@ -6,7 +6,8 @@ extension KobanError: LocalizedError {
     /// The readable message Koban produced for this error (its Rust `Display` text).
     public var message: String {
         switch self {
-        case .InvalidInput(let message), .Platform(let message), .Internal(let message):
+        case .InvalidInput(let message), .InvalidAmount(let message), .InvalidConsumerCode(let message),
+             .Platform(let message), .Internal(let message):
             return message
         }
     }

@@ -120,15 +120,8 @@ pub fn wallet_limits(tier: &str, currency: &str) -> Result<Limits, ApiError> {
 
 /// Start of the UTC calendar month containing `unix` seconds.
 pub fn month_start(unix: i64) -> i64 {
-    // Civil-from-days (Howard Hinnant), then back to the first of the month.
     let days = unix.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
+    let (_, _, day) = koban_core::calendar::civil_from_days(days);
     (days - (day - 1)) * 86_400
 }
 
