@@ -2,12 +2,15 @@
 # Runs the Kotlin tests (android/koban/src/test/kotlin) on the JVM against a freshly
 # built koban-ffi: installs kotlinc/JNA/JUnit on first use, builds the library,
 # generates the bindings, compiles with kotlinc (skipped when nothing changed) and
-# runs JUnit with JNA pointed at build/lib.
+# runs JUnit with JNA pointed at build/lib and the sandbox host on loopback
+# (its URL in the system property koban.sandboxUrl).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$KOBAN_ROOT/scripts/lib/bindings.sh"
+source "$KOBAN_ROOT/scripts/lib/sandbox.sh"
 
 eval "$("$KOBAN_ROOT/scripts/install-kotlin.sh")"
 build_ffi_and_bindings
+start_sandbox
 
 JAVA_SHARE=/usr/share/java
 CLASSPATH_DEPS="$JAVA_SHARE/jna.jar:$JAVA_SHARE/junit4.jar:$JAVA_SHARE/hamcrest-core.jar"
@@ -46,9 +49,11 @@ log="$KOBAN_BUILD/kotlin-test.log"
 set +e
 # A fixed, small heap: the leak test reads the process RSS, which heap growth would blur.
 java -Xms128m -Xmx128m -Djna.library.path="$FFI_LIB_DIR" -Dkoban.root="$KOBAN_ROOT" -Dkoban.expectedVersion="$expected_version" \
+    -Dkoban.sandboxUrl="$KOBAN_SANDBOX_URL" \
     -cp "$CLASSES:$CLASSPATH_DEPS" org.junit.runner.JUnitCore "${test_classes[@]}" >"$log" 2>&1
 rc=$?
 set -e
+stop_sandbox
 
 if [ "$rc" -eq 0 ] && ran="$(sed -n 's/^OK (\([0-9]*\) tests\?)$/\1/p' "$log")" && [ -n "$ran" ]; then
     echo "kotlin: $ran passed, 0 failed"

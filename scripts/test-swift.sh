@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the Swift package's tests (ios/) with `swift test` against a freshly built
 # koban-ffi: installs the Swift root on first use, builds the library, generates the
-# bindings, copies them into the package and runs swift test inside the root.
+# bindings, copies them into the package and runs swift test inside the root, with the
+# sandbox host on loopback (the root shares the network; URL in KOBAN_SANDBOX_URL).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$KOBAN_ROOT/scripts/lib/bindings.sh"
 source "$KOBAN_ROOT/scripts/lib/swift-root.sh"
+source "$KOBAN_ROOT/scripts/lib/sandbox.sh"
 
 eval "$("$KOBAN_ROOT/scripts/install-swift.sh")"
 build_ffi_and_bindings
@@ -18,12 +20,16 @@ KOBAN_EXPECTED_VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$KOBAN_ROOT/Carg
 export KOBAN_EXPECTED_VERSION
 
 swift_root_enter
+# After entering the root: its EXIT trap is replaced, so stop the host and unmount together.
+start_sandbox
+trap 'stop_sandbox_quietly; swift_root_unmount' EXIT
 log="$KOBAN_BUILD/swift-test.log"
 set +e
 # The scratch path keeps SwiftPM's build under build/ (git-ignored, survives runs).
 in_swift_root "cd ios && swift build --build-tests --scratch-path /work/koban/build/swift && swift test --skip-build --scratch-path /work/koban/build/swift" >"$log" 2>&1
 rc=$?
 set -e
+stop_sandbox
 
 summary="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -n1)"
 if [ "$rc" -eq 0 ] && [ -n "$summary" ]; then

@@ -420,6 +420,89 @@ impl WalletError {
     }
 }
 
+impl WalletError {
+    /// Every kind, in variant order, as [`WalletError::kind`] spells it.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub(crate) const KINDS: [&'static str; 33] = [
+        "insufficient_funds",
+        "limit_exceeded",
+        "kyc_required",
+        "quote_expired",
+        "quote_used",
+        "quote_mismatch",
+        "quote_required",
+        "amount_mismatch",
+        "route_mismatch",
+        "invalid_payload",
+        "unknown_merchant",
+        "code_already_paid",
+        "currency_mismatch",
+        "unsupported_corridor",
+        "unknown_recipient",
+        "handle_taken",
+        "already_enrolled",
+        "bad_request",
+        "not_found",
+        "forbidden",
+        "unauthorized",
+        "refused",
+        "outcome_unknown",
+        "unavailable",
+        "not_enrolled",
+        "invalid_input",
+        "missing_reference",
+        "not_payable",
+        "unreadable_code",
+        "no_codes_left",
+        "key_store",
+        "storage",
+        "internal",
+    ];
+
+    /// The variant for `kind` (one of [`WalletError::KINDS`]) carrying `message`.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub(crate) fn of_kind(kind: &str, message: String) -> Option<WalletError> {
+        use WalletError as E;
+        let make: fn(String) -> WalletError = match kind {
+            "insufficient_funds" => E::InsufficientFunds,
+            "limit_exceeded" => E::LimitExceeded,
+            "kyc_required" => E::KycRequired,
+            "quote_expired" => E::QuoteExpired,
+            "quote_used" => E::QuoteUsed,
+            "quote_mismatch" => E::QuoteMismatch,
+            "quote_required" => E::QuoteRequired,
+            "amount_mismatch" => E::AmountMismatch,
+            "route_mismatch" => E::RouteMismatch,
+            "invalid_payload" => E::InvalidPayload,
+            "unknown_merchant" => E::UnknownMerchant,
+            "code_already_paid" => E::CodeAlreadyPaid,
+            "currency_mismatch" => E::CurrencyMismatch,
+            "unsupported_corridor" => E::UnsupportedCorridor,
+            "unknown_recipient" => E::UnknownRecipient,
+            "handle_taken" => E::HandleTaken,
+            "already_enrolled" => E::AlreadyEnrolled,
+            "bad_request" => E::BadRequest,
+            "not_found" => E::NotFound,
+            "forbidden" => E::Forbidden,
+            "unauthorized" => E::Unauthorized,
+            "refused" => E::Refused,
+            "outcome_unknown" => E::OutcomeUnknown,
+            "unavailable" => E::Unavailable,
+            "not_enrolled" => E::NotEnrolled,
+            "invalid_input" => E::InvalidInput,
+            "missing_reference" => E::MissingReference,
+            "not_payable" => E::NotPayable,
+            "unreadable_code" => E::UnreadableCode,
+            "no_codes_left" => E::NoCodesLeft,
+            "key_store" => E::KeyStore,
+            "storage" => E::Storage,
+            "internal" => E::Internal,
+            _ => return None,
+        };
+        Some(make(message))
+    }
+}
+
 impl From<koban_core::wallet::WalletError> for WalletError {
     fn from(e: koban_core::wallet::WalletError) -> Self {
         use koban_core::store::StoreError;
@@ -631,6 +714,15 @@ mod tests {
         assert!(matches!(e, WalletError::UnreadableCode(_)));
         assert!(!e.to_string().contains("alice.sharma"), "{e}");
         assert_eq!(strip_personal("mail me@ no"), "mail me@ no");
+    }
+
+    #[test]
+    fn every_wallet_kind_has_its_variant() {
+        for kind in WalletError::KINDS {
+            let e = WalletError::of_kind(kind, "m".into()).unwrap();
+            assert_eq!((e.kind(), e.to_string().as_str()), (kind, "m"));
+        }
+        assert!(WalletError::of_kind("nope", String::new()).is_none());
     }
 
     #[test]

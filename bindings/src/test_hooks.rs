@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::{DetectionError, KobanError};
+use crate::{DetectionError, KobanError, WalletError};
 
 /// Test hook: panics with `message`, to show a Rust panic reaching the app as an exception.
 ///
@@ -35,6 +35,21 @@ pub fn test_hook_detection_error(kind: String, message: String) -> Result<(), De
     match DetectionError::of_kind(&kind, message) {
         Some(e) => Err(e),
         None => panic!("unknown detection error kind {kind:?}"),
+    }
+}
+
+/// Test hook: every wallet error kind, so the suites can check their `kind` mappings.
+#[uniffi::export]
+pub fn test_hook_wallet_error_kinds() -> Vec<String> {
+    WalletError::KINDS.iter().map(|k| (*k).to_owned()).collect()
+}
+
+/// Test hook: fails with the [`WalletError`] variant of `kind`, whose message is `message`.
+#[uniffi::export]
+pub fn test_hook_wallet_error(kind: String, message: String) -> Result<(), WalletError> {
+    match WalletError::of_kind(&kind, message) {
+        Some(e) => Err(e),
+        None => panic!("unknown wallet error kind {kind:?}"),
     }
 }
 

@@ -51,5 +51,6 @@ in_swift_root() {
         PATH=/usr/libexec/swift/bin:/usr/local/bin:/usr/bin:/bin \
         LD_LIBRARY_PATH=/usr/libexec/swift/lib/swift/linux:/usr/libexec/swift/lib/swift/host:/work/koban/build/lib \
         KOBAN_EXPECTED_VERSION="${KOBAN_EXPECTED_VERSION:-}" \
+        KOBAN_SANDBOX_URL="${KOBAN_SANDBOX_URL:-}" \
         /bin/bash -euo pipefail -c "cd /work/koban && $1"
 }
