@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the Kotlin tests (android/koban/src/test/kotlin) on the JVM against a freshly
-# built koban-ffi: installs kotlinc/JNA/JUnit on first use, builds the library,
-# generates the bindings, compiles with kotlinc (skipped when nothing changed) and
-# runs JUnit with JNA pointed at build/lib and the sandbox host on loopback
-# (its URL in the system property koban.sandboxUrl).
+# Runs the Kotlin tests on the JVM against a freshly built koban-ffi: the binding tests
+# (android/koban/src/test) and the app's view-model tests (android/app/src/test) over the
+# app's plain-Kotlin sources. Installs kotlinc/JNA/JUnit on first use, builds the library,
+# generates the bindings, compiles with kotlinc (skipped when nothing changed) and runs
+# JUnit with JNA pointed at build/lib and the sandbox host on loopback (its URL in the
+# system property koban.sandboxUrl).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$KOBAN_ROOT/scripts/lib/bindings.sh"
 source "$KOBAN_ROOT/scripts/lib/sandbox.sh"
@@ -16,33 +17,55 @@ JAVA_SHARE=/usr/share/java
 CLASSPATH_DEPS="$JAVA_SHARE/jna.jar:$JAVA_SHARE/junit4.jar:$JAVA_SHARE/hamcrest-core.jar"
 CLASSPATH_DEPS+=":$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar"
 
-TEST_SRC="$KOBAN_ROOT/android/koban/src/test/kotlin"
+KOBAN_TEST_SRC="$KOBAN_ROOT/android/koban/src/test/kotlin"
 # Hand-written Kotlin shipped beside the generated bindings (the Android module's main sources).
 MAIN_SRC="$KOBAN_ROOT/android/koban/src/main/kotlin"
+# Test support shared by the binding and app tests (Gradle: the koban module's test fixtures).
+FIXTURES_SRC="$KOBAN_ROOT/android/koban/src/testFixtures/kotlin"
+# The app's sources that need no Android SDK (view models, key wrapping); the rest of
+# android/app needs the SDK and is built by Gradle only.
+APP_SRC="$KOBAN_ROOT/android/app/src/main/kotlin/io/koban/app"
+APP_PLAIN_DIRS=("$APP_SRC/model" "$APP_SRC/security")
+APP_TEST_SRC="$KOBAN_ROOT/android/app/src/test/kotlin"
 GENERATED="$BINDINGS_DIR/kotlin-jvm/io/koban/koban_ffi.kt"
 CLASSES="$KOBAN_BUILD/kotlin-test-classes"
-mapfile -t test_files < <(find "$TEST_SRC" -name '*.kt' | sort)
-[ "${#test_files[@]}" -gt 0 ] || die "no Kotlin tests under $TEST_SRC"
-main_files=()
-[ -d "$MAIN_SRC" ] && mapfile -t main_files < <(find "$MAIN_SRC" -name '*.kt' | sort)
 
-# kotlinc costs ~15 s of JVM start-up and compilation: skip it when neither the
-# tests nor the generated bindings changed.
-stamp="$(sha256sum "$GENERATED" "${main_files[@]}" "${test_files[@]}" | sha256sum)"
+kt_files() { local d; for d in "$@"; do [ -d "$d" ] && find "$d" -name '*.kt'; done | sort; }
+mapfile -t koban_tests < <(kt_files "$KOBAN_TEST_SRC")
+mapfile -t app_tests < <(kt_files "$APP_TEST_SRC")
+[ "${#koban_tests[@]}" -gt 0 ] || die "no Kotlin tests under $KOBAN_TEST_SRC"
+mapfile -t sources < <(kt_files "$MAIN_SRC" "$FIXTURES_SRC" "${APP_PLAIN_DIRS[@]}")
+app_plain=()
+mapfile -t app_plain < <(kt_files "${APP_PLAIN_DIRS[@]}")
+# The plain directories must stay plain: an Android import there would compile in Gradle
+# only, and the view models would go untested here.
+if [ "${#app_plain[@]}" -gt 0 ] && grep -lE '^import (android|androidx)\.' "${app_plain[@]}" >&2; then
+    die "the files above import Android classes but lie in the app's plain-Kotlin directories"
+fi
+
+# kotlinc costs ~15 s of JVM start-up and compilation: skip it when no input changed (the
+# stamp hashes every input file by name and content, so an added or removed file counts).
+all_files=("$GENERATED" "${sources[@]}" "${koban_tests[@]}" "${app_tests[@]}")
+stamp="$(sha256sum "${all_files[@]}" | sha256sum)"
 if [ ! -f "$CLASSES/.inputs" ] || [ "$(cat "$CLASSES/.inputs")" != "$stamp" ]; then
     rm -rf "$CLASSES"
     quietly "kotlinc" "$KOTLIN_HOME/bin/kotlinc-jvm" -nowarn -jvm-target 17 \
-        -cp "$CLASSPATH_DEPS" -d "$CLASSES" "$GENERATED" "${main_files[@]}" "${test_files[@]}"
+        -cp "$CLASSPATH_DEPS" -d "$CLASSES" "${all_files[@]}"
     echo "$stamp" >"$CLASSES/.inputs"
 fi
 
 # Test classes: every *Test.kt, named by its package and file name.
 test_classes=()
-for f in "${test_files[@]}"; do
-    case "$f" in *Test.kt) ;; *) continue ;; esac
-    rel="${f#"$TEST_SRC"/}"
-    test_classes+=("$(echo "${rel%.kt}" | tr / .)")
-done
+add_test_classes() {
+    local root="$1" f rel; shift
+    for f in "$@"; do
+        case "$f" in *Test.kt) ;; *) continue ;; esac
+        rel="${f#"$root"/}"
+        test_classes+=("$(echo "${rel%.kt}" | tr / .)")
+    done
+}
+add_test_classes "$KOBAN_TEST_SRC" "${koban_tests[@]}"
+[ "${#app_tests[@]}" -eq 0 ] || add_test_classes "$APP_TEST_SRC" "${app_tests[@]}"
 
 expected_version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$KOBAN_ROOT/Cargo.toml" | head -n1)"
 log="$KOBAN_BUILD/kotlin-test.log"

@@ -1,5 +1,7 @@
 package io.koban
 
+import io.koban.testing.asObject
+import io.koban.testing.asList
 import java.util.Base64
 import org.junit.Assert.assertArrayEquals
 import org.junit.Assert.assertEquals

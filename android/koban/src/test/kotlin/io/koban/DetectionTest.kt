@@ -1,5 +1,8 @@
 package io.koban
 
+import io.koban.testing.Json
+import io.koban.testing.asObject
+import io.koban.testing.asList
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertThrows

@@ -1,5 +1,6 @@
 package io.koban
 
+import io.koban.testing.LumaFrames
 import java.io.File
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertThrows
@@ -9,31 +10,17 @@ import org.junit.Test
 
 /** Scanning through the bindings: a generated code, a corpus picture's luma, and bad frames. */
 class ScanTest {
-    /** Draws `matrix` as a luma frame: `scale` px per module, a 4-module quiet zone, `pad` bytes of row padding. */
-    private fun render(m: QrMatrix, scale: Int, pad: Int): Triple<ByteArray, Int, Int> {
-        val n = m.size.toInt()
-        val side = (n + 8) * scale
-        val stride = side + pad
-        val luma = ByteArray(stride * side) { 255.toByte() }
-        for (y in 0 until side) for (x in 0 until side) {
-            val mx = x / scale - 4
-            val my = y / scale - 4
-            if (mx in 0 until n && my in 0 until n && m.modules[my * n + mx]) luma[y * stride + x] = 0
-        }
-        return Triple(luma, side, stride)
-    }
-
     @Test
     fun aDrawnConsumerCodeScansBackAndDetects() {
         val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1u, 1_795_500_000uL, ByteArray(4)).use { it.qrText() }
-        val (luma, side, stride) = render(qrMatrix(text), 4, 12)
-        val codes = scanImage(luma, side.toUInt(), side.toUInt(), stride.toUInt())
+        val f = LumaFrames.render(qrMatrix(text), 4, 12)
+        val codes = scanImage(f.luma, f.width.toUInt(), f.height.toUInt(), f.stride.toUInt())
         assertEquals(listOf(text), codes.map { it.text })
         assertEquals(4, codes[0].corners.size)
         assertEquals(listOf("koban-cpm"), detect(codes[0].text).schemes)
         Scanner().use { scanner ->
             // The fast pass reads a clean, upright code in the first frame.
-            val frame = scanner.scanFrame(luma, side.toUInt(), side.toUInt(), stride.toUInt(), FrameRotation.DEG0)
+            val frame = scanner.scanFrame(f.luma, f.width.toUInt(), f.height.toUInt(), f.stride.toUInt(), FrameRotation.DEG0)
             assertEquals(listOf(text), frame.map { it.text })
         }
     }
