@@ -2,11 +2,32 @@
 // Swift 5 language mode: the generated bindings are not yet clean under Swift 6's
 // strict concurrency checking.
 
+import Foundation
 import PackageDescription
 
 // scripts/test-swift.sh builds libkoban_ffi.so into build/lib and copies the generated
 // Koban.swift and KobanFFI.h into Sources/ (both git-ignored).
 let rustLibDir = Context.packageDirectory + "/../build/lib"
+
+// On a Mac, scripts/build-xcframework.sh leaves the iOS static library, header and module map
+// in Frameworks/KobanFFI.xcframework (git-ignored). When it is there, Xcode links the Rust
+// core from it; everywhere else (Linux, or a Mac without it) the system library over
+// build/lib is used, exactly as on the test machines.
+let xcframework = "Frameworks/KobanFFI.xcframework"
+#if os(macOS)
+let useXCFramework = FileManager.default.fileExists(atPath: Context.packageDirectory + "/" + xcframework)
+#else
+let useXCFramework = false
+#endif
+
+let ffiTarget: Target = useXCFramework
+    ? .binaryTarget(name: "KobanFFI", path: xcframework)
+    // The C side of the bindings: the generated header and a module map that links the Rust library.
+    : .systemLibrary(name: "KobanFFI", path: "Sources/KobanFFI")
+let libraryLink: [LinkerSetting] = useXCFramework ? [] : [.unsafeFlags(["-L", rustLibDir])]
+let testLink: [LinkerSetting] = useXCFramework
+    ? []
+    : [.unsafeFlags(["-L", rustLibDir, "-Xlinker", "-rpath", "-Xlinker", rustLibDir])]
 
 let package = Package(
     name: "Koban",
@@ -15,21 +36,27 @@ let package = Package(
         .library(name: "Koban", targets: ["Koban"]),
     ],
     targets: [
-        // The C side of the bindings: the generated header and a module map that links
-        // the Rust library.
-        .systemLibrary(name: "KobanFFI", path: "Sources/KobanFFI"),
-        // The generated Swift API plus small hand-written extensions.
+        ffiTarget,
+        // The generated Swift API plus small hand-written extensions and platform services
+        // (URLSession transport, Keychain key store).
         .target(
             name: "Koban",
             dependencies: ["KobanFFI"],
             path: "Sources/Koban",
-            linkerSettings: [.unsafeFlags(["-L", rustLibDir])]
+            linkerSettings: libraryLink
+        ),
+        // Shared by both test targets: the sandbox host, app-written key store, logger and
+        // transports. Not a product.
+        .target(
+            name: "KobanTestSupport",
+            dependencies: ["Koban"],
+            path: "Tests/KobanTestSupport"
         ),
         .testTarget(
             name: "KobanTests",
-            dependencies: ["Koban"],
+            dependencies: ["Koban", "KobanTestSupport"],
             path: "Tests/KobanTests",
-            linkerSettings: [.unsafeFlags(["-L", rustLibDir, "-Xlinker", "-rpath", "-Xlinker", rustLibDir])]
+            linkerSettings: testLink
         ),
     ]
 )

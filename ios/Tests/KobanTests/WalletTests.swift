@@ -1,0 +1,302 @@
+import Foundation
+import XCTest
+import Koban
+import KobanTestSupport
+
+/// The wallet through the bindings, as an app drives it, against the sandbox host that
+/// scripts/test-swift.sh runs on loopback. Every test makes its own wallets with unique
+/// handles: one host serves the whole run.
+final class WalletTests: XCTestCase {
+    private var dir: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        dir = try TemporaryDirectory()
+    }
+
+    override func tearDown() {
+        dir = nil
+    }
+
+    /// Awaits `body` and returns the WalletError it threw, failing the test if it threw nothing else.
+    private func walletError<T>(_ body: () async throws -> T, file: StaticString = #filePath, line: UInt = #line) async -> WalletError? {
+        do {
+            let value = try await body()
+            XCTFail("expected a WalletError, got \(value)", file: file, line: line)
+        } catch let e as WalletError {
+            return e
+        } catch {
+            XCTFail("expected a WalletError, got \(error)", file: file, line: line)
+        }
+        return nil
+    }
+
+    func testOpenEnrolLinkABankAndTopUp() async throws {
+        let keys = TestKeyStore(secret: 0x5a)
+        let handle = Sandbox.handle("aiko")
+        let wallet = try await Wallet.open(dbPath: dir.db("aiko"), keyStore: keys, config: try Sandbox.config())
+        XCTAssertGreaterThanOrEqual(keys.calls, 1, "the app's key store wrapped the data key")
+        XCTAssertNil(try wallet.profile())
+        let notYet = await walletError { try await wallet.balance() }
+        XCTAssertEqual(notYet?.kind, "not_enrolled")
+        XCTAssertEqual(notYet?.message, "this device is not enrolled yet")
+
+        let profile = try await wallet.enrol(enrolment: Enrolment(country: "JP", handle: handle, displayName: "Aiko"))
+        XCTAssertEqual(profile.handle, handle)
+        XCTAssertEqual(profile.currency, "JPY")
+        XCTAssertEqual(profile.tier, "unverified")
+        XCTAssertEqual(try wallet.profile(), profile)
+        let banks = try await wallet.banks()
+        XCTAssertTrue(banks.contains { $0.id == "bank_sakura" && $0.currency == "JPY" }, "\(banks)")
+
+        let link = try await wallet.linkBank(account: BankAccount(
+            bankId: "bank_sakura", accountNumber: "1234567", holderName: "TANAKA AIKO", sandboxOpeningBalance: jpy(300_000)))
+        XCTAssertEqual(link.last4, "4567")
+        XCTAssertEqual(try wallet.bankLinks().map(\.id), [link.id])
+        let topUp = try await wallet.topUp(bankLinkId: link.id, amount: jpy(50_000))
+        XCTAssertEqual(topUp.kind, "topup")
+        XCTAssertEqual(topUp.direction, .in)
+        XCTAssertEqual(topUp.amount, jpy(50_000))
+
+        let balance = try await wallet.balance()
+        XCTAssertEqual(balance.available, jpy(50_000))
+        XCTAssertEqual(balance.tier, "unverified")
+        XCTAssertFalse(balance.canRemit)
+        XCTAssertEqual(try wallet.cachedBalance()?.available, jpy(50_000))
+        XCTAssertFalse(try wallet.history(limit: 10, cursor: nil).items.contains { $0.detailsJson.contains("1234567") },
+                       "no account number in history")
+    }
+
+    func testPayingAHomeMerchantAndAForeignOne() async throws {
+        let aiko = try await enrolledWallet("payer", in: dir)
+        try await fund(aiko.wallet, topUp: 20_000)
+
+        // At home: the amount typed by the payer, no FX, the debit is the amount.
+        let ramen = try await Sandbox.merchant("m_jp_ramen")
+        let quote = try await aiko.wallet.quotePayment(request: PaymentRequest(
+            payload: ramen.staticPayload, route: nil, amount: jpy(1_200), tip: nil, references: []))
+        XCTAssertEqual(quote.route, "jpqr")
+        XCTAssertEqual(quote.merchantName, "KOBAN RAMEN")
+        XCTAssertNil(quote.fx)
+        XCTAssertEqual(quote.debit, jpy(1_200))
+        let paid = try await aiko.wallet.confirmPayment(quote: quote)
+        XCTAssertEqual(paid.kind, "payment")
+        XCTAssertEqual(paid.direction, .out)
+        XCTAssertEqual(paid.amount, jpy(1_200))
+
+        // Abroad: ฿120.00 at a PromptPay stall; the quote shows what leaves the wallet in yen.
+        let stall = try await Sandbox.merchant("m_th_somtam")
+        XCTAssertEqual(stall.currency, "THB")
+        let thb = Money(minor: 12_000, currency: "THB")
+        let foreign = try await aiko.wallet.quotePayment(request: PaymentRequest(
+            payload: stall.staticPayload, route: nil, amount: thb, tip: nil, references: []))
+        XCTAssertEqual(foreign.merchantCountry, "TH")
+        XCTAssertEqual(foreign.amount, thb)
+        XCTAssertEqual(foreign.total, thb)
+        let fx = try XCTUnwrap(foreign.fx, "a foreign merchant comes with an FX quote")
+        XCTAssertEqual(fx.purpose, "merchant_payment")
+        XCTAssertEqual(fx.receive, thb)
+        XCTAssertEqual(fx.send.currency, "JPY")
+        XCTAssertEqual(fx.fee.currency, "JPY")
+        XCTAssertGreaterThan(fx.fee.minor, 0)
+        XCTAssertEqual(fx.total, Money(minor: fx.send.minor + fx.fee.minor, currency: "JPY"))
+        XCTAssertEqual(foreign.debit, fx.total, "the debit is in the home currency, fee included")
+        XCTAssertEqual(foreign.fee, fx.fee)
+        XCTAssertFalse(fx.rate.isEmpty)
+        XCTAssertGreaterThan(fx.marginBps, 0)
+        // About ¥530 for ฿120 at the sandbox's seeded rate: a sanity bound, not the rate itself.
+        XCTAssertTrue((300...1_000).contains(fx.send.minor), "¥\(fx.send.minor) for ฿120.00")
+
+        let abroad = try await aiko.wallet.confirmPayment(quote: foreign)
+        XCTAssertEqual(abroad.amount, foreign.debit, "history keeps the home-currency debit")
+        let left = try await aiko.wallet.balance().available
+        XCTAssertEqual(left, jpy(20_000 - 1_200 - foreign.debit.minor))
+    }
+
+    func testSendingToAWalletThatListens() async throws {
+        let aiko = try await enrolledWallet("sender", in: dir)
+        try await fund(aiko.wallet, topUp: 10_000)
+        let ben = try await enrolledWallet("listener", in: dir)
+        let inbox = Inbox()
+        let listening = ben.wallet.listen(listener: inbox, waitSecs: 5)
+        XCTAssertTrue(listening.isRunning())
+
+        let sent = try await aiko.wallet.send(to: .handle(handle: "@" + ben.handle), amount: jpy(5_000), message: "ramen")
+        XCTAssertEqual(sent.kind, "p2p")
+        XCTAssertEqual(sent.counterparty, "@" + ben.handle)
+        let first = await inbox.waitFor(1)
+        let got = try XCTUnwrap(first?.first, "the listener heard of the transfer")
+        XCTAssertEqual(got.id, sent.id)
+        XCTAssertEqual(got.direction, .in)
+        XCTAssertEqual(got.amount, jpy(5_000))
+        XCTAssertEqual(got.counterparty, "@" + aiko.handle)
+
+        // By receive code this time.
+        let code = try await ben.wallet.receiveCode()
+        _ = try await aiko.wallet.send(to: .receiveCode(payload: code), amount: jpy(700), message: nil)
+        let both = await inbox.waitFor(2)
+        XCTAssertEqual(both?.last?.amount, jpy(700))
+
+        listening.cancel()
+        let stopped = await eventually(timeout: 5) { !listening.isRunning() }
+        XCTAssertTrue(stopped, "a cancelled listen loop stops")
+        XCTAssertEqual(try aiko.wallet.recipients().first?.handle, ben.handle)
+        let bens = try await ben.wallet.balance().available
+        XCTAssertEqual(bens, jpy(5_700))
+    }
+
+    func testHistoryPagesWithCursors() async throws {
+        let w = try await enrolledWallet("pager", in: dir)
+        let link = try await fund(w.wallet, topUp: 0)
+        let amounts: [Int64] = [1_000, 2_000, 3_000, 4_000, 5_000]
+        for a in amounts { _ = try await w.wallet.topUp(bankLinkId: link, amount: jpy(a)) }
+
+        var pages: [HistoryPage] = []
+        var cursor: String?
+        repeat {
+            let page = try w.wallet.history(limit: 2, cursor: cursor)
+            pages.append(page)
+            cursor = page.nextCursor
+        } while cursor != nil && pages.count < 10
+        XCTAssertEqual(pages.map(\.items.count), [2, 2, 1])
+        XCTAssertNil(pages.last?.nextCursor)
+        let items = pages.flatMap(\.items)
+        XCTAssertEqual(items.map(\.amount.minor), amounts.reversed(), "newest first, nothing twice, nothing skipped")
+        XCTAssertEqual(Set(items.map(\.id)).count, amounts.count)
+        XCTAssertEqual(try w.wallet.history(limit: 50, cursor: nil).items.map(\.id), items.map(\.id))
+        XCTAssertEqual(try w.wallet.pendingCount(), 0)
+    }
+
+    func testConsumerCodesAfterReplenishing() async throws {
+        let w = try await enrolledWallet("shopper", in: dir)
+        XCTAssertEqual(try w.wallet.codesLeft(), 0)
+        XCTAssertThrowsError(try w.wallet.consumerCode()) { error in
+            XCTAssertEqual((error as? WalletError)?.kind, "no_codes_left")
+        }
+        let left = try await w.wallet.replenishCodes()
+        XCTAssertGreaterThanOrEqual(left, 5)
+        XCTAssertEqual(try w.wallet.codesLeft(), left)
+
+        let code = try w.wallet.consumerCode()
+        XCTAssertTrue(code.qrText.hasPrefix("hQVDUFYwMW"), code.qrText)
+        XCTAssertNil(code.numeric)
+        XCTAssertEqual(code.matrix.modules.count, Int(code.matrix.size * code.matrix.size))
+        XCTAssertLessThan(code.refreshAt, code.expiresAt)
+        let now = UInt64(Date().timeIntervalSince1970)
+        XCTAssertTrue((now...now + 120).contains(code.expiresAt), "valid for about a minute: \(code.expiresAt) at \(now)")
+        XCTAssertEqual(code.codesLeft, left - 1)
+        XCTAssertEqual(try detect(payload: code.qrText).presentment, .consumer)
+
+        let numeric = try w.wallet.consumerCodeNumeric()
+        XCTAssertEqual(numeric.numeric?.count, 36)
+        XCTAssertTrue(numeric.numeric?.allSatisfy(\.isNumber) ?? false)
+        XCTAssertNotEqual(numeric.qrText, code.qrText, "every code uses a fresh key")
+        XCTAssertEqual(numeric.codesLeft, left - 2)
+        XCTAssertEqual(try w.wallet.codesLeft(), left - 2)
+    }
+
+    func testARefusalArrivesAsInsufficientFundsWithAReadableMessage() async throws {
+        let aiko = try await enrolledWallet("short", in: dir)
+        let link = try await fund(aiko.wallet, topUp: 3_000, bank: 10_000)
+        let ben = try await enrolledWallet("payee", in: dir)
+
+        let wallet = await walletError { try await aiko.wallet.send(to: .handle(handle: ben.handle), amount: jpy(4_000), message: nil) }
+        guard case .InsufficientFunds(let message)? = wallet else {
+            return XCTFail("expected WalletError.InsufficientFunds, got \(String(describing: wallet))")
+        }
+        XCTAssertEqual(message, "insufficient funds in wallet")
+        XCTAssertEqual(wallet?.kind, "insufficient_funds")
+        XCTAssertEqual(wallet?.localizedDescription, "insufficient funds in wallet")
+
+        let bank = await walletError { try await aiko.wallet.topUp(bankLinkId: link, amount: jpy(8_000)) }
+        XCTAssertEqual(bank?.kind, "insufficient_funds")
+        XCTAssertEqual(bank?.message, "insufficient funds in bank account")
+        let unchanged = try await aiko.wallet.balance().available
+        XCTAssertEqual(unchanged, jpy(3_000), "nothing moved")
+
+        let nobody = await walletError { try await aiko.wallet.send(to: .handle(handle: "nobody_here_at_all"), amount: jpy(1), message: nil) }
+        XCTAssertEqual(nobody?.kind, "unknown_recipient")
+        XCTAssertFalse(nobody?.message.contains("nobody_here_at_all") ?? true, "handles are blanked from messages")
+    }
+
+    func testAThrowingKeyStoreArrivesAsAKeyStoreError() async throws {
+        let keys = TestKeyStore(secret: 0x21)
+        let db = dir.db("locked")
+        keys.locked = true
+        let locked = await walletError { try await Wallet.open(dbPath: db, keyStore: keys, config: try Sandbox.config()) }
+        guard case .KeyStore(let message)? = locked else {
+            return XCTFail("expected WalletError.KeyStore, got \(String(describing: locked))")
+        }
+        XCTAssertTrue(message.contains("the device is locked"), message)
+        XCTAssertEqual(locked?.kind, "key_store")
+
+        // Unlocked, it opens; another key store cannot open the same database.
+        keys.locked = false
+        var wallet: Wallet? = try await Wallet.open(dbPath: db, keyStore: keys, config: try Sandbox.config())
+        XCTAssertNotNil(wallet)
+        wallet = nil
+        let foreign = await walletError { try await Wallet.open(dbPath: db, keyStore: TestKeyStore(secret: 0x22), config: try Sandbox.config()) }
+        XCTAssertEqual(foreign?.kind, "key_store")
+        XCTAssertEqual(foreign?.message, "wrapped key does not unwrap")
+    }
+
+    func testAURLSessionTransportCarriesEveryRequest() async throws {
+        let transport = RecordingTransport()
+        let logger = RecordingLogger()
+        let w = try await enrolledWallet("urlsession", in: dir, transport: transport, logger: logger)
+        try await fund(w.wallet, topUp: 3_000)
+        let funded = try await w.wallet.balance().available
+        XCTAssertEqual(funded, jpy(3_000))
+
+        let carried = transport.exchanges
+        XCTAssertEqual(carried.map(\.method), ["POST", "POST", "POST", "GET"], "\(carried)")
+        XCTAssertEqual(carried.first?.path, "/v1/devices")
+        XCTAssertTrue(carried.allSatisfy { (200..<300).contains($0.status) }, "\(carried)")
+        // The signature headers went out unchanged on every request, through URLSession.
+        for e in carried {
+            for h in ["x-koban-timestamp", "x-koban-nonce", "x-koban-signature"] {
+                XCTAssertTrue(e.headerNames.contains(h), "\(e.method) \(e.path) went without \(h)")
+            }
+        }
+        XCTAssertTrue(carried.filter { $0.method == "POST" }.allSatisfy { $0.headerNames.contains("idempotency-key") })
+
+        // Offline: a read is unavailable, a transfer stays pending, and is settled once back online.
+        let ben = try await enrolledWallet("urlpayee", in: dir)
+        transport.offline = true
+        let offline = await walletError { try await w.wallet.balance() }
+        XCTAssertEqual(offline?.kind, "unavailable")
+        XCTAssertTrue(offline?.message.contains("appears to be offline") ?? false, offline?.message ?? "")
+        let unknown = await walletError { try await w.wallet.send(to: .handle(handle: ben.handle), amount: jpy(1_000), message: nil) }
+        XCTAssertEqual(unknown?.kind, "outcome_unknown")
+        XCTAssertEqual(try w.wallet.pendingCount(), 1)
+        XCTAssertGreaterThan(transport.refused, 0)
+        transport.offline = false
+        try await w.wallet.resolvePending()
+        XCTAssertEqual(try w.wallet.pendingCount(), 0)
+        let after = try await w.wallet.balance().available
+        XCTAssertEqual(after, jpy(2_000))
+        let received = try await ben.wallet.sync(waitSecs: 0).received
+        XCTAssertEqual(received.map(\.amount), [jpy(1_000)], "sent exactly once")
+
+        // The logger heard operations by name and error kind, and nothing personal.
+        let lines = logger.lines
+        XCTAssertTrue(lines.contains { $0.level == .debug && $0.message == "top_up: ok" }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.level == .warn && $0.message == "balance: failed (unavailable)" }, "\(lines)")
+        XCTAssertFalse(lines.contains { $0.message.contains("7654321") || $0.message.contains(ben.handle) || $0.message.contains("3000") }, "\(lines)")
+    }
+
+    func testWalletErrorKindsMatchRust() throws {
+        let kinds = testHookWalletErrorKinds()
+        XCTAssertEqual(kinds.count, Set(kinds).count, "no kind twice")
+        XCTAssertTrue(kinds.contains("insufficient_funds"))
+        XCTAssertTrue(kinds.contains("key_store"))
+        for kind in kinds {
+            let message = "message for \(kind)"
+            XCTAssertThrowsError(try testHookWalletError(kind: kind, message: message)) { error in
+                guard let e = error as? WalletError else { return XCTFail("\(kind): got \(error)") }
+                XCTAssertEqual(e.kind, kind, "Swift's WalletError.kind disagrees with Rust")
+                XCTAssertEqual(e.message, message)
+                XCTAssertEqual(e.localizedDescription, message)
+            }
+        }
+    }
+}
