@@ -34,6 +34,7 @@ let package = Package(
     platforms: [.iOS(.v15), .macOS(.v12)],
     products: [
         .library(name: "Koban", targets: ["Koban"]),
+        .library(name: "KobanAppModel", targets: ["KobanAppModel"]),
     ],
     targets: [
         ffiTarget,
@@ -44,6 +45,13 @@ let package = Package(
             dependencies: ["KobanFFI"],
             path: "Sources/Koban",
             linkerSettings: libraryLink
+        ),
+        // The app's screens as plain Swift view models: no SwiftUI, UIKit or Combine, so they
+        // build and are tested on Linux.
+        .target(
+            name: "KobanAppModel",
+            dependencies: ["Koban"],
+            path: "Sources/KobanAppModel"
         ),
         // Shared by both test targets: the sandbox host, app-written key store, logger and
         // transports. Not a product.
@@ -56,6 +64,12 @@ let package = Package(
             name: "KobanTests",
             dependencies: ["Koban", "KobanTestSupport"],
             path: "Tests/KobanTests",
+            linkerSettings: testLink
+        ),
+        .testTarget(
+            name: "KobanAppModelTests",
+            dependencies: ["KobanAppModel", "KobanTestSupport"],
+            path: "Tests/KobanAppModelTests",
             linkerSettings: testLink
         ),
     ]

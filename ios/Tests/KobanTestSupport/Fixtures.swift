@@ -220,3 +220,19 @@ public func fund(_ wallet: Wallet, topUp: Int64, bank: Int64 = 500_000) async th
     if topUp > 0 { _ = try await wallet.topUp(bankLinkId: link.id, amount: jpy(topUp)) }
     return link.id
 }
+
+/// Draws `matrix` as a camera's luma plane would hold it: `scale` pixels per module, a
+/// 4-module quiet zone, and `pad` bytes of row padding (bytesPerRow > width).
+public func renderLuma(_ matrix: QrMatrix, scale: Int, pad: Int) -> (luma: Data, side: Int, stride: Int) {
+    let n = Int(matrix.size)
+    let side = (n + 8) * scale
+    let stride = side + pad
+    var luma = [UInt8](repeating: 255, count: stride * side)
+    for y in 0..<side {
+        for x in 0..<side {
+            let (mx, my) = (x / scale - 4, y / scale - 4)
+            if mx >= 0, my >= 0, mx < n, my < n, matrix.modules[my * n + mx] { luma[y * stride + x] = 0 }
+        }
+    }
+    return (Data(luma), side, stride)
+}

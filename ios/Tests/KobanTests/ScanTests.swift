@@ -1,31 +1,17 @@
 import Foundation
 import XCTest
 import Koban
+import KobanTestSupport
 
 /// Scanning through the bindings: a generated code, a corpus picture's luma, and bad frames.
 final class ScanTests: XCTestCase {
     static let corpusPicture = "qrcode-2/#1132.webp"
     static let corpusText = "qrcode-2/#1132.txt"
 
-    /// Draws `m` as a luma frame: `scale` px per module, a 4-module quiet zone, `pad` bytes of row padding.
-    private func render(_ m: QrMatrix, scale: Int, pad: Int) -> (Data, Int, Int) {
-        let n = Int(m.size)
-        let side = (n + 8) * scale
-        let stride = side + pad
-        var luma = [UInt8](repeating: 255, count: stride * side)
-        for y in 0..<side {
-            for x in 0..<side {
-                let (mx, my) = (x / scale - 4, y / scale - 4)
-                if mx >= 0, my >= 0, mx < n, my < n, m.modules[my * n + mx] { luma[y * stride + x] = 0 }
-            }
-        }
-        return (Data(luma), side, stride)
-    }
-
     func testADrawnConsumerCodeScansBackAndDetects() throws {
         let code = try TokenCode.generate(limitedUseKey: Data(repeating: 7, count: 32), token: "4900000000000001", counter: 1, timestamp: 1_795_500_000, unpredictableNumber: Data(count: 4))
         let text = try code.qrText()
-        let (luma, side, stride) = render(try qrMatrix(text: text), scale: 4, pad: 12)
+        let (luma, side, stride) = renderLuma(try qrMatrix(text: text), scale: 4, pad: 12)
         let codes = try scanImage(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride))
         XCTAssertEqual(codes.map(\.text), [text])
         XCTAssertEqual(codes.first?.corners.count, 4)

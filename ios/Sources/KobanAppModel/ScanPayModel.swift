@@ -1,0 +1,232 @@
+import Foundation
+import Koban
+
+/// One camera frame's luma: the Y plane of the pixel buffer, rows `bytesPerRow` apart.
+public struct LumaFrame: Sendable {
+    /// The Y plane bytes (at least `bytesPerRow * (height - 1) + width`).
+    public let luma: Data
+    /// Pixels per row.
+    public let width: UInt32
+    /// Rows.
+    public let height: UInt32
+    /// Bytes from one row to the next (the pixel buffer's bytesPerRow, padding included).
+    public let bytesPerRow: UInt32
+    /// How the frame must turn to appear upright on screen.
+    public let rotation: FrameRotation
+
+    /// A frame from the camera's Y plane.
+    public init(luma: Data, width: UInt32, height: UInt32, bytesPerRow: UInt32, rotation: FrameRotation) {
+        self.luma = luma
+        self.width = width
+        self.height = height
+        self.bytesPerRow = bytesPerRow
+        self.rotation = rotation
+    }
+}
+
+/// Reads codes from camera frames with one `Scanner`, which keeps state across frames (cheap
+/// pass every frame, one expensive retry on each miss). Call it off the main thread.
+public final class FrameReader: @unchecked Sendable {
+    private let scanner = Scanner()
+
+    /// A reader with a fresh scanner.
+    public init() {}
+
+    /// The text of every code in `frame`.
+    public func read(_ frame: LumaFrame) throws -> [String] {
+        try scanner.scanFrame(luma: frame.luma, width: frame.width, height: frame.height, stride: frame.bytesPerRow, rotation: frame.rotation)
+            .map(\.text)
+    }
+}
+
+/// A merchant code without an amount: the payer types one in the merchant's currency.
+public struct AmountPrompt: Equatable, Sendable {
+    /// The scanned code.
+    public let payload: String
+    /// Merchant name on the code.
+    public let merchantName: String?
+    /// Merchant city on the code.
+    public let merchantCity: String?
+    /// Merchant country.
+    public let country: String?
+    /// The currency to type the amount in (the merchant's).
+    public let currency: String
+    /// Its symbol, for the text field.
+    public let currencySymbol: String
+}
+
+/// Everything the payer must see before paying: the merchant, the amount in its currency,
+/// and what leaves the wallet in the home currency with the fee and rate.
+public struct PaymentConfirmation: Equatable, Sendable {
+    /// The quote, passed back unchanged to pay.
+    public let quote: PaymentQuote
+    /// Merchant name.
+    public let merchantName: String
+    /// Merchant country.
+    public let merchantCountry: String?
+    /// Amount plus tip, merchant currency.
+    public let merchantAmount: Money
+    /// `฿120.00`.
+    public let merchantAmountText: String
+    /// What leaves the wallet, home currency, fee included.
+    public let debit: Money
+    /// `¥580`.
+    public let debitText: String
+    /// The fee, home currency.
+    public let fee: Money
+    /// `¥50`.
+    public let feeText: String
+    /// Whether the merchant is paid in another currency (an FX quote applies).
+    public let isForeign: Bool
+    /// `1 JPY = 0.22655 THB` for a foreign merchant.
+    public let rateText: String?
+}
+
+/// What was paid.
+public struct PaymentReceipt: Equatable, Sendable {
+    /// The payment as history has it.
+    public let transaction: WalletTransaction
+    /// What was shown and confirmed.
+    public let confirmation: PaymentConfirmation
+}
+
+/// Scan & Pay: a frame or scanned text → detection → (amount) → quote → confirmation → payment.
+public final class ScanPayModel: ViewModel {
+    /// Where the flow is.
+    public enum State: Equatable {
+        /// Waiting for a code.
+        case scanning
+        /// Reading the code or asking the host for a quote.
+        case resolving
+        /// The code has no amount: ask for one.
+        case enterAmount(AmountPrompt)
+        /// The quote is ready for the payer to confirm.
+        case confirming(PaymentConfirmation)
+        /// Paying the confirmed quote.
+        case paying(PaymentConfirmation)
+        /// Paid.
+        case paid(PaymentReceipt)
+        /// The code, the amount or the payment was refused.
+        case failed(UserMessage)
+    }
+
+    /// The current state.
+    public private(set) var state: State = .scanning { didSet { changed() } }
+    /// Why the typed amount was not accepted (the prompt stays open).
+    public private(set) var amountError: UserMessage? { didSet { changed() } }
+
+    private let wallet: Wallet
+    private let reader: FrameReader
+    private var readingFrame = false
+
+    /// Scan & Pay over `wallet`, reading frames with `reader`.
+    public init(wallet: Wallet, reader: FrameReader = FrameReader()) {
+        self.wallet = wallet
+        self.reader = reader
+    }
+
+    /// Reads `frame` off the main thread; true when it held a code and the flow moved on.
+    /// Frames that arrive while not scanning, or while one is being read, are dropped.
+    public func read(frame: LumaFrame) async throws -> Bool {
+        guard state == .scanning, !readingFrame else { return false }
+        readingFrame = true
+        defer { readingFrame = false }
+        let reader = self.reader
+        let texts = try await Task.detached { try reader.read(frame) }.value
+        guard let text = texts.first, state == .scanning else { return false }
+        await scanned(text: text)
+        return true
+    }
+
+    /// Starts paying a scanned code (from the camera, a photo or a paste).
+    public func scanned(text: String) async {
+        guard state == .scanning else { return }
+        state = .resolving
+        let detection: Detection
+        do {
+            detection = try detect(payload: text)
+        } catch {
+            state = .failed(UserMessage(error))
+            return
+        }
+        // A code with its amount, or one that is no merchant's (a shopper's code, plain text):
+        // no amount to ask for; Koban quotes the first and refuses the others with a typed error.
+        guard detection.amount == nil, detection.presentment != .consumer, !detection.routes.isEmpty,
+              let currency = detection.currency
+        else {
+            await quote(payload: text, amount: nil)
+            return
+        }
+        amountError = nil
+        state = .enterAmount(AmountPrompt(
+            payload: text, merchantName: detection.merchant?.name, merchantCity: detection.merchant?.city,
+            country: detection.country, currency: currency.alpha, currencySymbol: currency.symbol))
+    }
+
+    /// The amount the payer typed (`120.00`), in the merchant's currency.
+    public func enterAmount(_ text: String) async {
+        guard case .enterAmount(let prompt) = state else { return }
+        let amount: Money
+        do {
+            amount = try moneyParseDecimal(text: text.trimmingCharacters(in: .whitespaces), currency: prompt.currency)
+        } catch {
+            amountError = UserMessage(error)
+            return
+        }
+        amountError = nil
+        await quote(payload: prompt.payload, amount: amount)
+    }
+
+    /// Pays the quote on screen, exactly once.
+    public func confirm() async {
+        guard case .confirming(let confirmation) = state else { return }
+        state = .paying(confirmation)
+        do {
+            let t = try await wallet.confirmPayment(quote: confirmation.quote)
+            state = .paid(PaymentReceipt(transaction: t, confirmation: confirmation))
+        } catch {
+            state = .failed(UserMessage(error))
+        }
+    }
+
+    /// Back to the camera (after a payment, a refusal or a cancel).
+    public func scanAgain() {
+        amountError = nil
+        state = .scanning
+    }
+
+    private func quote(payload: String, amount: Money?) async {
+        state = .resolving
+        do {
+            let q = try await wallet.quotePayment(request: PaymentRequest(payload: payload, route: nil, amount: amount, tip: nil, references: []))
+            state = .confirming(Self.confirmation(q))
+        } catch {
+            state = .failed(UserMessage(error))
+        }
+    }
+
+    static func confirmation(_ q: PaymentQuote) -> PaymentConfirmation {
+        PaymentConfirmation(
+            quote: q,
+            merchantName: q.merchantName ?? "Merchant",
+            merchantCountry: q.merchantCountry,
+            merchantAmount: q.total,
+            merchantAmountText: MoneyText.format(q.total),
+            debit: q.debit,
+            debitText: MoneyText.format(q.debit),
+            fee: q.fee,
+            feeText: MoneyText.format(q.fee),
+            isForeign: q.fx != nil,
+            rateText: q.fx.map { "1 \($0.total.currency) = \(trimmedDecimal($0.rate)) \($0.receive.currency)" }
+        )
+    }
+
+    /// `0.2265500000` → `0.22655`: the host's rate string, without trailing zeros (no floats).
+    static func trimmedDecimal(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = Substring(s)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
+    }
+}

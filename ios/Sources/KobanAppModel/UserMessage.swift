@@ -1,0 +1,98 @@
+import Foundation
+import Koban
+
+/// An error as the user reads it: a short title the app writes, Koban's own readable
+/// sentence, and what the screen can offer next.
+public struct UserMessage: Equatable, Sendable {
+    /// What the user can do about it.
+    public enum Action: Equatable, Sendable {
+        /// Try the same thing again (the network may be back).
+        case retry
+        /// Add money to the wallet.
+        case topUp
+        /// Verify identity to raise limits.
+        case verifyIdentity
+        /// Scan the code again (for a fresh quote).
+        case scanAgain
+        /// Fix what was typed.
+        case edit
+        /// Connect to the Internet.
+        case goOnline
+    }
+
+    /// The stable kind (`insufficient_funds`, `crc_mismatch`, `invalid_amount`…), for analytics and tests.
+    public let kind: String
+    /// The headline.
+    public let title: String
+    /// Koban's message (the Rust `Display`, free of personal data).
+    public let detail: String
+    /// The offered next step, if any.
+    public let action: Action?
+
+    /// A message from its parts.
+    public init(kind: String, title: String, detail: String, action: Action?) {
+        self.kind = kind
+        self.title = title
+        self.detail = detail
+        self.action = action
+    }
+
+    /// The message for any error a Koban call threw.
+    public init(_ error: Error) {
+        switch error {
+        case let e as WalletError:
+            let (title, action) = Self.wallet(e.kind)
+            self.init(kind: e.kind, title: title, detail: e.message, action: action)
+        case let e as DetectionError:
+            self.init(kind: e.kind, title: "Can't read this code", detail: e.message, action: .scanAgain)
+        case KobanError.InvalidAmount(let message):
+            self.init(kind: "invalid_amount", title: "Check the amount", detail: message, action: .edit)
+        case KobanError.InvalidInput(let message):
+            self.init(kind: "invalid_input", title: "Check the details", detail: message, action: .edit)
+        case let e as KobanError:
+            self.init(kind: "internal", title: "Something went wrong", detail: e.message, action: .retry)
+        default:
+            self.init(kind: "internal", title: "Something went wrong", detail: error.localizedDescription, action: .retry)
+        }
+    }
+
+    // Exhaustive over the kinds apps treat differently; the rest share a generic title.
+    private static func wallet(_ kind: String) -> (String, Action?) {
+        switch kind {
+        case "insufficient_funds": return ("Not enough money", .topUp)
+        case "limit_exceeded": return ("Over your limit", .verifyIdentity)
+        case "kyc_required": return ("Verify your identity first", .verifyIdentity)
+        case "quote_expired", "quote_used", "quote_mismatch", "quote_required":
+            return ("The price has changed", .scanAgain)
+        case "amount_mismatch", "currency_mismatch", "invalid_input", "missing_reference":
+            return ("Check the details", .edit)
+        case "invalid_payload", "unknown_merchant", "route_mismatch", "not_payable", "unreadable_code":
+            return ("Can't pay this code", .scanAgain)
+        case "code_already_paid": return ("Already paid", .scanAgain)
+        case "unsupported_corridor": return ("Not available for this country", nil)
+        case "unknown_recipient": return ("No one has that handle or code", .edit)
+        case "handle_taken": return ("That handle is taken", .edit)
+        case "outcome_unknown": return ("Not confirmed yet", .retry)
+        case "unavailable": return ("You're offline", .retry)
+        case "no_codes_left": return ("No codes left", .goOnline)
+        case "not_enrolled": return ("Set up your wallet first", nil)
+        case "key_store": return ("Your wallet is locked", .retry)
+        default: return ("Something went wrong", .retry)
+        }
+    }
+}
+
+/// Display text for money, from Koban's formatter (integer minor units throughout).
+public enum MoneyText {
+    /// `¥1,200`, `฿120.00`; the bare amount and code if Koban does not know the currency.
+    public static func format(_ money: Money) -> String {
+        (try? moneyFormat(money: money)) ?? "\(money.minor) \(money.currency)"
+    }
+
+    /// `+¥5,000` for money in, `−¥1,200` for money out.
+    public static func signed(_ money: Money, direction: Direction) -> String {
+        // Amounts in history are positive; the sign comes from the direction alone.
+        let magnitude = Money(minor: money.minor == .min ? .max : abs(money.minor), currency: money.currency)
+        return (direction == .in ? "+" : "\u{2212}") + format(magnitude)
+    }
+}

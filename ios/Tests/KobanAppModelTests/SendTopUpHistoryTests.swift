@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+import Koban
+import KobanAppModel
+import KobanTestSupport
+
+/// Send, Top up and History against the sandbox.
+@MainActor
+final class SendTopUpHistoryTests: XCTestCase {
+    func testTopUpLinksABankAndMovesMoneyIn() async throws {
+        let dir = try TemporaryDirectory()
+        let w = try await enrolledWallet("topup", in: dir)
+        let model = TopUpModel(wallet: w.wallet)
+        await model.load()
+        XCTAssertEqual(model.state, .idle)
+        XCTAssertTrue(model.links.isEmpty)
+        XCTAssertTrue(model.banks.contains { $0.id == "bank_fuji" }, "\(model.banks)")
+
+        await model.link(bankId: "bank_fuji", accountNumber: "9876543", holderName: "SATO BEN", sandboxOpeningBalance: jpy(20_000))
+        XCTAssertEqual(model.state, .idle)
+        XCTAssertEqual(model.links.map(\.last4), ["6543"])
+        let link = try XCTUnwrap(model.links.first?.id)
+
+        await model.topUp(linkId: link, amount: "1.5")
+        XCTAssertEqual(model.amountError?.kind, "invalid_amount")
+        XCTAssertEqual(model.state, .idle, "nothing was sent for a bad amount")
+
+        await model.topUp(linkId: link, amount: "10,000")
+        XCTAssertNil(model.amountError)
+        guard case .done(let receipt) = model.state else { return XCTFail("expected done, got \(model.state)") }
+        XCTAssertEqual(receipt.transaction.kind, "topup")
+        XCTAssertEqual(receipt.transaction.amount, jpy(10_000))
+        XCTAssertEqual(receipt.amountText, "¥10,000")
+        XCTAssertEqual(receipt.balanceText, "¥10,000")
+
+        // The bank account has ¥10,000 left.
+        model.reset()
+        await model.topUp(linkId: link, amount: "15000")
+        XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "insufficient funds in bank account", action: .topUp)))
+    }
+
+    func testSendByHandleAndByReceiveCode() async throws {
+        let dir = try TemporaryDirectory()
+        let aiko = try await enrolledWallet("sendvm", in: dir)
+        try await fund(aiko.wallet, topUp: 8_000)
+        let ben = try await enrolledWallet("sendto", in: dir)
+        let model = SendModel(wallet: aiko.wallet)
+        model.load()
+        XCTAssertTrue(model.recipients.isEmpty)
+
+        await model.send(to: "  ", amount: "100")
+        XCTAssertEqual(model.formError?.kind, "invalid_input")
+        await model.send(to: ben.handle, amount: "abc")
+        XCTAssertEqual(model.formError?.kind, "invalid_amount")
+        XCTAssertEqual(model.state, .editing)
+
+        await model.send(to: "@" + ben.handle, amount: "5,000", message: "ramen")
+        XCTAssertNil(model.formError)
+        guard case .sent(let receipt) = model.state else { return XCTFail("expected sent, got \(model.state)") }
+        XCTAssertEqual(receipt.transaction.kind, "p2p")
+        XCTAssertEqual(receipt.transaction.counterparty, "@" + ben.handle)
+        XCTAssertEqual(receipt.amountText, "¥5,000")
+        XCTAssertEqual(model.recipients.map(\.handle), [ben.handle])
+
+        // Ben's receive code, scanned into the recipient field.
+        model.edit()
+        let code = try await ben.wallet.receiveCode()
+        await model.send(to: code, amount: "700")
+        guard case .sent(let second) = model.state else { return XCTFail("expected sent, got \(model.state)") }
+        XCTAssertEqual(second.transaction.amount, jpy(700))
+        let received = try await ben.wallet.sync(waitSecs: 0).received.map(\.amount)
+        XCTAssertEqual(Set(received), [jpy(5_000), jpy(700)])
+
+        // More than is left: a typed refusal, shown as a message.
+        model.edit()
+        await model.send(to: ben.handle, amount: "3000")
+        XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "insufficient funds in wallet", action: .topUp)))
+        model.edit()
+        await model.send(to: "nobody_at_all_here", amount: "1")
+        guard case .failed(let nobody) = model.state else { return XCTFail("expected a failure, got \(model.state)") }
+        XCTAssertEqual(nobody.kind, "unknown_recipient")
+        XCTAssertEqual(nobody.title, "No one has that handle or code")
+    }
+
+    func testHistoryPagesNewestFirstWithSignedAmounts() async throws {
+        let dir = try TemporaryDirectory()
+        let w = try await enrolledWallet("histvm", in: dir)
+        let link = try await fund(w.wallet, topUp: 0)
+        for a: Int64 in [1_000, 2_000, 3_000, 4_000] { _ = try await w.wallet.topUp(bankLinkId: link, amount: jpy(a)) }
+        let ramen = try await Sandbox.merchant("m_jp_ramen")
+        let quote = try await w.wallet.quotePayment(request: PaymentRequest(payload: ramen.staticPayload, route: nil, amount: jpy(1_200), tip: nil, references: []))
+        _ = try await w.wallet.confirmPayment(quote: quote)
+
+        let model = HistoryModel(wallet: w.wallet, pageSize: 2)
+        var changes = 0
+        let observation = model.observe { changes += 1 }
+        model.reload()
+        XCTAssertEqual(model.rows.count, 2)
+        XCTAssertTrue(model.hasMore)
+        XCTAssertGreaterThan(changes, 0)
+        XCTAssertEqual(model.rows.first?.kind, "payment")
+        XCTAssertEqual(model.rows.first?.amountText, "\u{2212}¥1,200")
+        XCTAssertEqual(model.rows.first?.direction, .out)
+        XCTAssertTrue(model.rows.first?.title.contains("KOBAN RAMEN") ?? false, model.rows.first?.title ?? "")
+        XCTAssertEqual(model.rows.last?.amountText, "+¥4,000")
+
+        model.loadMore()
+        model.loadMore()
+        XCTAssertEqual(model.rows.map(\.amount.minor), [1_200, 4_000, 3_000, 2_000, 1_000])
+        XCTAssertEqual(Set(model.rows.map(\.id)).count, 5)
+        XCTAssertFalse(model.hasMore)
+        let count = model.rows.count
+        model.loadMore()
+        XCTAssertEqual(model.rows.count, count, "nothing after the last page")
+
+        model.reload()
+        XCTAssertEqual(model.rows.count, 2, "reload starts from the newest page")
+        XCTAssertNil(model.message)
+        observation.cancel()
+    }
+}
