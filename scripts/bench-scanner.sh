@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The Scanner's call overhead (issue: Kotlin and Swift may cost at most 10% more than Rust on
+# a 1080p frame). Builds everything, writes the frames once, then runs the Rust, C-ABI, Kotlin
+# and Swift benchmarks in alternating rounds and prints one table: median and p90 per call,
+# with and without a code, and each language's ratio to Rust. Figures only, nothing asserted.
+#
+#   scripts/bench-scanner.sh            KOBAN_BENCH_ROUNDS (3), _WARMUP (40), _ITERS (200) tune it
+#
+# What each row calls, all on the same frame files (build/bench/*.luma, written by the Rust bench):
+#   rust    koban_ffi::Scanner::scan_frame, the Rust API, no FFI (bindings/benches/scanner.rs)
+#   c-abi   the exported C symbols of build/lib/libkoban_ffi.so, as the bindings call them but
+#           with no binding language: tells the library build's own cost from the bindings'
+#   kotlin  Scanner().scanFrame through the generated JVM bindings and JNA
+#   swift   Scanner().scanFrame through the generated Swift bindings (release build)
+# Kotlin, Swift and c-abi load one library: build/lib/libkoban_ffi.so, the release build with
+# `test-hooks` that the test suites use (scripts/lib/bindings.sh); the Rust bench is the same
+# crate, features and profile (cargo's `bench` profile inherits `release`), linked statically.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$KOBAN_ROOT/scripts/lib/bindings.sh"
+source "$KOBAN_ROOT/scripts/lib/swift-root.sh"
+
+ROUNDS="${KOBAN_BENCH_ROUNDS:-3}"
+WARMUP="${KOBAN_BENCH_WARMUP:-40}"
+ITERS="${KOBAN_BENCH_ITERS:-200}"
+BENCH_DIR="$KOBAN_ROOT/build/bench"
+# Inside the Swift root the project is mounted at /work/koban.
+ROOT_BENCH_DIR="/work/koban/build/bench"
+
+eval "$("$KOBAN_ROOT/scripts/install-kotlin.sh")"
+eval "$("$KOBAN_ROOT/scripts/install-swift.sh")"
+build_ffi_and_bindings
+mkdir -p "$BENCH_DIR"
+
+# Rust: the bench binary (its path from cargo's JSON messages), which also writes the frames.
+cd "$KOBAN_ROOT"
+rust_json="$(mktemp "${TMPDIR:-/tmp}/koban-bench.XXXXXX")"
+quietly "building the Rust scanner bench" \
+    sh -c 'cargo bench --locked -p koban-ffi --features test-hooks --bench scanner --no-run --message-format=json >"$1"' _ "$rust_json"
+rust_bench="$(grep -o '"executable":"[^"]*scanner-[^"]*"' "$rust_json" | tail -n1 | cut -d'"' -f4)"
+rm -f "$rust_json"
+[ -x "$rust_bench" ] || die "cargo did not report the scanner bench executable"
+# Deterministic, so rewriting is harmless; it also says loudly when the corpus is absent.
+"$rust_bench" write-frames "$BENCH_DIR" 2> >(grep -v '^note:' >&2)
+
+# C ABI: a few lines of C against the library's exported symbols.
+cabi="$KOBAN_BUILD/bench/scanner-c-abi"
+if [ ! -x "$cabi" ] || [ "$KOBAN_ROOT/bindings/benches/scanner_c_abi.c" -nt "$cabi" ]; then
+    quietly "compiling the C-ABI scanner bench" cc -O2 -o "$cabi" "$KOBAN_ROOT/bindings/benches/scanner_c_abi.c" \
+        -L"$FFI_LIB_DIR" -lkoban_ffi -Wl,-rpath,"$FFI_LIB_DIR"
+fi
+
+# Kotlin: the generated JVM bindings and the bench in one kotlinc module (the breakdown reads
+# the bindings' internal RustBuffer); its own class dir, skipped when nothing changed.
+JAVA_SHARE=/usr/share/java
+KOTLIN_CP="$JAVA_SHARE/jna.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
+KOTLIN_SRC="$KOBAN_ROOT/android/koban/src/bench/kotlin/io/koban/bench/ScannerBench.kt"
+GENERATED="$BINDINGS_DIR/kotlin-jvm/io/koban/koban_ffi.kt"
+CLASSES="$KOBAN_BUILD/kotlin-bench-classes"
+stamp="$(sha256sum "$GENERATED" "$KOTLIN_SRC" | sha256sum)"
+if [ ! -f "$CLASSES/.inputs" ] || [ "$(cat "$CLASSES/.inputs")" != "$stamp" ]; then
+    rm -rf "$CLASSES"
+    quietly "kotlinc (scanner bench)" "$KOTLIN_HOME/bin/kotlinc-jvm" -nowarn -jvm-target 17 \
+        -cp "$KOTLIN_CP" -d "$CLASSES" "$GENERATED" "$KOTLIN_SRC"
+    echo "$stamp" >"$CLASSES/.inputs"
+fi
+
+# Swift: the generated files into the Koban package (as scripts/test-swift.sh does, only when
+# changed), then the bench package in release mode with its own scratch path.
+copy_if_changed() { cmp -s "$1" "$2" || { mkdir -p "$(dirname "$2")"; cp "$1" "$2"; }; }
+copy_if_changed "$BINDINGS_DIR/swift/KobanFFI.h" "$KOBAN_ROOT/ios/Sources/KobanFFI/KobanFFI.h"
+copy_if_changed "$BINDINGS_DIR/swift/Koban.swift" "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift"
+swift_root_enter
+SWIFT_SCRATCH=/work/koban/build/swift-bench
+quietly "swift build -c release (ios/Bench)" \
+    in_swift_root "cd ios/Bench && swift build -c release --product ScannerBench --scratch-path $SWIFT_SCRATCH"
+
+results="$KOBAN_BUILD/bench/results.txt"
+: >"$results"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+# Alternating rounds, so a burst of load from elsewhere lands on every language alike.
+for ((round = 1; round <= ROUNDS; round++)); do
+    KOBAN_BENCH_WARMUP="$WARMUP" KOBAN_BENCH_ITERS="$ITERS" "$rust_bench" measure "$BENCH_DIR" 2>/dev/null >>"$results" \
+        || die "the Rust scanner bench failed (round $round)"
+    "$cabi" "$BENCH_DIR" "$WARMUP" "$ITERS" >>"$results" || die "the C-ABI scanner bench failed (round $round)"
+    java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
+        "$BENCH_DIR" "$WARMUP" "$ITERS" >>"$results" || die "the Kotlin scanner bench failed (round $round)"
+    in_swift_root "$SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" >>"$results" \
+        || die "the Swift scanner bench failed (round $round)"
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+swift_root_unmount
+trap - EXIT
+
+echo "Scanner.scanFrame, 1920x1080 luma, $ROUNDS rounds x $ITERS calls after $WARMUP warm-up calls per language and frame"
+echo "frame with a code: $(sed -n 's/^source=//p' "$BENCH_DIR/frame-1080p.meta"); without: $(sed -n 's/^source=//p' "$BENCH_DIR/frame-1080p-nocode.meta")"
+echo "library: $FFI_LIB_DIR/libkoban_ffi.so (release, test-hooks); load average before $load_before, after $load_after (nproc $(nproc))"
+# Per language and frame: the median over rounds of each round's median and p90 (robust to a
+# round disturbed by other work on the machine); ratios against Rust's.
+awk '
+    function med(list,   a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return a[int((n + 1) / 2)]
+    }
+    function field(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
+    $1 == "result" {
+        key = field("lang") SUBSEP field("frame")
+        m[key] = m[key] " " field("median_ms"); p[key] = p[key] " " field("p90_ms"); found[key] = field("found")
+        if (!(field("frame") in seen)) { seen[field("frame")] = 1; frames[++nf] = field("frame") }
+    }
+    $1 == "part" { key = field("lang") " " field("what"); pm[key] = pm[key] " " field("median_ms") }
+    END {
+        split("rust c-abi kotlin swift", langs, " ")
+        printf "%-20s %-7s %10s %10s %12s %12s %9s\n", "frame", "lang", "median ms", "p90 ms", "median/rust", "p90/rust", "found"
+        for (f = 1; f <= nf; f++) for (l = 1; l <= 4; l++) {
+            key = langs[l] SUBSEP frames[f]
+            if (!(key in m)) continue
+            rm = med(m["rust" SUBSEP frames[f]]); rp = med(p["rust" SUBSEP frames[f]])
+            printf "%-20s %-7s %10.3f %10.3f %11.1f%% %11.1f%% %9s\n", frames[f], langs[l], med(m[key]), med(p[key]), 100 * med(m[key]) / rm, 100 * med(p[key]) / rp, found[key]
+        }
+        print "parts of the FFI call (median ms, frame with a code):"
+        for (k in pm) printf "  %-32s %8.3f\n", k, med(pm[k])
+    }
+' "$results"
