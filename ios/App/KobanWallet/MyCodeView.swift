@@ -1,0 +1,73 @@
+import SwiftUI
+import UIKit
+import Koban
+import KobanAppModel
+
+/// My Code: the shopper's code for the till, refreshed by the model at `refreshAt`; the screen
+/// is at full brightness with the idle timer off while it is shown.
+struct MyCodeView: View {
+    @StateObject private var code: Observed<MyCodeModel>
+    @State private var savedBrightness: CGFloat?
+
+    init(wallet: Wallet) {
+        _code = StateObject(wrappedValue: Observed(MyCodeModel(wallet: wallet)))
+    }
+
+    var body: some View {
+        let model = code.model
+        VStack(spacing: 16) {
+            switch model.state {
+            case .idle, .preparing:
+                ProgressView()
+            case .showing(let display):
+                QRCodeView(matrix: display.matrix).padding()
+                if let digits = display.numeric {
+                    Text(digits).font(.system(.body, design: .monospaced)).textSelection(.disabled)
+                }
+                Text("\(display.codesLeft) codes left\(model.isOffline ? " · offline" : "")")
+                    .font(.caption).foregroundStyle(.secondary)
+            case .failed(let message):
+                MessageView(message: message) { model.stop(); model.start() }
+            }
+            Toggle("Barcode till", isOn: Binding(get: { model.numeric }, set: { model.showNumeric($0) }))
+                .padding(.horizontal)
+        }
+        .onAppear { model.start() }
+        .onDisappear { model.stop() }
+        .onChange(of: model.keepScreenBright) { bright in applyBrightness(bright) }
+    }
+
+    private func applyBrightness(_ bright: Bool) {
+        if bright {
+            savedBrightness = UIScreen.main.brightness
+            UIScreen.main.brightness = 1.0
+        } else if let saved = savedBrightness {
+            UIScreen.main.brightness = saved
+            savedBrightness = nil
+        }
+        UIApplication.shared.isIdleTimerDisabled = bright
+    }
+}
+
+/// A QR code drawn from Koban's module matrix, with the 4-module quiet zone tills need.
+struct QRCodeView: View {
+    let matrix: QrMatrix
+
+    var body: some View {
+        Canvas { context, size in
+            let n = Int(matrix.size)
+            let quiet = 4
+            let cell = min(size.width, size.height) / CGFloat(n + 2 * quiet)
+            var dark = Path()
+            for y in 0..<n {
+                for x in 0..<n where matrix.modules[y * n + x] {
+                    dark.addRect(CGRect(x: CGFloat(x + quiet) * cell, y: CGFloat(y + quiet) * cell, width: cell, height: cell))
+                }
+            }
+            context.fill(Path(CGRect(origin: .zero, size: size)), with: .color(.white))
+            context.fill(dark, with: .color(.black))
+        }
+        .aspectRatio(1, contentMode: .fit)
+        .accessibilityLabel("Payment code")
+    }
+}
