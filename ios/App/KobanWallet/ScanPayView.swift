@@ -52,10 +52,10 @@ struct ScanPayView: View {
             .navigationTitle("Scan & Pay")
         }
         .onAppear {
-            camera.onFrame = { [weak model, camera] frame in
+            camera.onFrame = { [weak model, weak camera] frame in
                 Task { @MainActor in
                     _ = try? await model?.read(frame: frame)
-                    camera.done()
+                    camera?.done()
                 }
             }
             try? camera.configure()
