@@ -67,15 +67,22 @@ add_test_classes() {
 add_test_classes "$KOBAN_TEST_SRC" "${koban_tests[@]}"
 [ "${#app_tests[@]}" -eq 0 ] || add_test_classes "$APP_TEST_SRC" "${app_tests[@]}"
 
+# JNA maps the library for the whole run: run from a private copy (a new inode), so a build
+# that rewrites build/lib/libkoban_ffi.so in place meanwhile cannot change code under the JVM.
+run_lib_dir="$(mktemp -d "$KOBAN_BUILD/kotlin-lib.XXXXXX")"
+cp "$FFI_LIB_DIR/libkoban_ffi.so" "$run_lib_dir/"
+
 expected_version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$KOBAN_ROOT/Cargo.toml" | head -n1)"
 log="$KOBAN_BUILD/kotlin-test.log"
 set +e
 # A fixed, small heap: the leak test reads the process RSS, which heap growth would blur.
-java -Xms128m -Xmx128m -Djna.library.path="$FFI_LIB_DIR" -Dkoban.root="$KOBAN_ROOT" -Dkoban.expectedVersion="$expected_version" \
+# A JVM crash report goes to build/, not into the working tree.
+java -Xms128m -Xmx128m -XX:ErrorFile="$KOBAN_BUILD/hs_err_pid%p.log" -Djna.library.path="$run_lib_dir" -Dkoban.root="$KOBAN_ROOT" -Dkoban.expectedVersion="$expected_version" \
     -Dkoban.sandboxUrl="$KOBAN_SANDBOX_URL" \
     -cp "$CLASSES:$CLASSPATH_DEPS" org.junit.runner.JUnitCore "${test_classes[@]}" >"$log" 2>&1
 rc=$?
 set -e
+rm -rf "$run_lib_dir"
 stop_sandbox
 
 if [ "$rc" -eq 0 ] && ran="$(sed -n 's/^OK (\([0-9]*\) tests\?)$/\1/p' "$log")" && [ -n "$ran" ]; then

@@ -46,6 +46,20 @@ object Sandbox {
     /** Whether the host's double-entry ledger balances (`GET /admin/invariants`). */
     fun invariantsHold(): Boolean = Json.parse(get("/admin/invariants")).asObject()["ok"] == true
 
+    /**
+     * Moves the host's clock `secs` forward (`POST /admin/clock`), to expire quotes without
+     * waiting. The clock is shared by every test of the run and request signatures may be
+     * 300 s off, so the suite as a whole must stay well under that.
+     */
+    fun advanceClock(secs: Long) {
+        val request = HttpRequest.newBuilder(URI.create("$url/admin/clock"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("""{"advance_secs":$secs}"""))
+            .build()
+        val response = http.send(request, HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() == 200) { "POST /admin/clock answered ${response.statusCode()}: ${response.body()}" }
+    }
+
     private fun get(path: String): String {
         val request = HttpRequest.newBuilder(URI.create(url + path)).GET().build()
         val response = http.send(request, HttpResponse.BodyHandlers.ofString())

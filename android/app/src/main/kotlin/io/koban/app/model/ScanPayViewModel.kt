@@ -1,0 +1,238 @@
+package io.koban.app.model
+
+import io.koban.DetectionException
+import io.koban.FrameRotation
+import io.koban.KobanException
+import io.koban.PaymentQuote
+import io.koban.PaymentRequest
+import io.koban.Presentment
+import io.koban.RouteRole
+import io.koban.Scanner
+import io.koban.Wallet
+import io.koban.WalletException
+import io.koban.WalletTransaction
+import io.koban.detect
+import io.koban.moneyParseDecimal
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.launch
+
+/** A quote as the confirmation screen shows it: what the shop gets and what leaves the wallet. */
+data class PaymentSummary(
+    /** The shop's name from the code. */
+    val merchant: String,
+    /** The shop's country, when the code says. */
+    val country: String?,
+    /** What the shop receives, in its currency ("฿120.00"). */
+    val amount: String,
+    /** Tip or convenience fee in the shop's currency, when there is one. */
+    val tip: String?,
+    /** What leaves the wallet, in the home currency, fee included ("¥527"). */
+    val debit: String,
+    /** The fee inside [debit], when there is one. */
+    val fee: String?,
+    /** The exchange rate applied, for a shop abroad ("1 JPY = 0.2277 THB"). */
+    val rate: String?,
+    /** When the quoted rate stops being valid, host Unix seconds, for a shop abroad. */
+    val rateExpiresAt: Long?,
+) {
+    companion object {
+        /** The summary of `q`. */
+        fun of(q: PaymentQuote): PaymentSummary = PaymentSummary(
+            merchant = q.merchantName ?: "Unnamed shop",
+            country = q.merchantCountry,
+            amount = q.amount.display(),
+            tip = q.tip.takeIf { it.minor > 0 }?.display(),
+            debit = q.debit.display(),
+            fee = q.fee.takeIf { it.minor > 0 }?.display(),
+            rate = q.fx?.rateLine(),
+            rateExpiresAt = q.fx?.expiresAt,
+        )
+    }
+}
+
+/** Where the Scan & Pay screen is. */
+sealed interface ScanPayState {
+    /** The camera is looking for a code. */
+    data object Scanning : ScanPayState
+
+    /** Reading the code or asking the host for a price. */
+    data object Working : ScanPayState
+
+    /** The code leaves the amount to the payer. */
+    data class NeedsAmount(
+        /** The shop's name, when the code has one. */
+        val merchant: String?,
+        /** The currency the amount is typed in (the shop's). */
+        val currency: String,
+        /** Why the last amount typed was refused. */
+        val error: UserError? = null,
+    ) : ScanPayState
+
+    /** Everything the payer must see before paying; [ScanPayViewModel.confirm] pays it. */
+    data class Confirm(
+        /** The quote, passed back unchanged to pay. */
+        val quote: PaymentQuote,
+        /** The quote for people. */
+        val summary: PaymentSummary,
+        /** True when the earlier rate expired and this is a fresh quote the payer has not seen yet. */
+        val requoted: Boolean = false,
+    ) : ScanPayState
+
+    /** The payment is on its way. */
+    data class Paying(val summary: PaymentSummary) : ScanPayState
+
+    /** Paid. */
+    data class Done(val transaction: WalletTransaction, val summary: PaymentSummary) : ScanPayState
+
+    /** A Koban wallet's receive code: the app opens Send with it. */
+    data class PersonCode(val payload: String) : ScanPayState
+
+    /** It did not work; [error] says why and whether [ScanPayViewModel.retry] may help. */
+    data class Failed(val error: UserError) : ScanPayState
+}
+
+/**
+ * Scan & Pay: camera frames (or scanned text) → detection → amount → quote → confirmation → payment.
+ *
+ * Frames come from the camera's analysis thread; everything else from the UI.
+ */
+class ScanPayViewModel(
+    private val wallet: Wallet,
+    private val scope: CoroutineScope,
+    private val scanner: Scanner = Scanner(),
+) : AutoCloseable {
+    private val _state = MutableStateFlow<ScanPayState>(ScanPayState.Scanning)
+
+    /** The screen's state. */
+    val state: StateFlow<ScanPayState> = _state.asStateFlow()
+
+    // What the last quote was asked with, to quote again after an expired rate or a retry.
+    @Volatile
+    private var request: PaymentRequest? = null
+    private var work: Job? = null
+
+    /**
+     * One camera frame as a luma plane (Y of YUV_420_888): `stride` bytes per row, `rotation`
+     * from the camera to the display. Returns true when it held a code.
+     */
+    fun onFrame(luma: ByteArray, width: Int, height: Int, stride: Int, rotation: FrameRotation): Boolean {
+        if (_state.value != ScanPayState.Scanning) return false
+        val codes = try {
+            scanner.scanFrame(luma, width.toUInt(), height.toUInt(), stride.toUInt(), rotation)
+        } catch (e: KobanException) {
+            _state.value = ScanPayState.Failed(userError(e))
+            return false
+        }
+        val text = codes.firstOrNull()?.text ?: return false
+        onScanned(text)
+        return true
+    }
+
+    /** A code's text, from the camera or pasted. */
+    fun onScanned(text: String) {
+        // Frames keep coming while a code is handled: only the first one wins.
+        if (!_state.compareAndSet(ScanPayState.Scanning, ScanPayState.Working)) return
+        val d = try {
+            detect(text)
+        } catch (e: DetectionException) {
+            _state.value = ScanPayState.Failed(userError(e))
+            return
+        }
+        when {
+            d.presentment == Presentment.CONSUMER ->
+                _state.value = ScanPayState.Failed(UserError("not_payable", "This is a shopper's code. Scan the shop's code.", null, false))
+            // Before the payable check: detection knows no scheme for Koban's own receive codes.
+            d.routes.any { it.guid == RECEIVE_CODE_GUID } -> _state.value = ScanPayState.PersonCode(text)
+            d.routes.none { it.role == RouteRole.PAYABLE } ->
+                _state.value = ScanPayState.Failed(UserError("not_payable", "This is not a payment code Koban can read.", null, false))
+            d.amount == null -> {
+                val currency = d.currency?.alpha ?: wallet.profile()?.currency
+                if (currency == null) {
+                    _state.value = ScanPayState.Failed(UserError("not_payable", "This code does not say its currency.", null, false))
+                } else {
+                    request = PaymentRequest(text)
+                    _state.value = ScanPayState.NeedsAmount(d.merchant?.name, currency)
+                }
+            }
+            else -> quote(PaymentRequest(text))
+        }
+    }
+
+    /** The amount the payer typed ("120.50"), in the currency [ScanPayState.NeedsAmount] asked for. */
+    fun enterAmount(text: String) {
+        val asked = _state.value as? ScanPayState.NeedsAmount ?: return
+        val base = request ?: return
+        val amount = try {
+            moneyParseDecimal(text.trim(), asked.currency)
+        } catch (e: KobanException) {
+            _state.value = asked.copy(error = userError(e))
+            return
+        }
+        quote(base.copy(amount = amount))
+    }
+
+    /** Pays the quote on screen. */
+    fun confirm() {
+        val shown = _state.value as? ScanPayState.Confirm ?: return
+        if (!_state.compareAndSet(shown, ScanPayState.Paying(shown.summary))) return
+        // Leaving the screen cancels this; the wallet then settles the payment exactly once.
+        work = scope.launch {
+            _state.value = try {
+                ScanPayState.Done(wallet.confirmPayment(shown.quote), shown.summary)
+            } catch (e: WalletException.QuoteExpired) {
+                // Never pay a new price unseen: quote again and ask again.
+                requote(requoted = true)
+                return@launch
+            } catch (e: WalletException) {
+                ScanPayState.Failed(userError(e))
+            }
+        }
+    }
+
+    /** After a failure that [UserError.canRetry]: asks for the price again, or rescans if there is nothing to price. */
+    fun retry() {
+        val failed = _state.value as? ScanPayState.Failed ?: return
+        val last = request
+        if (failed.error.canRetry && last != null) quote(last) else rescan()
+    }
+
+    /** Back to the camera (after Done, Failed, or when the payer backs out before paying). */
+    fun rescan() {
+        if (_state.value is ScanPayState.Paying) return
+        work?.cancel()
+        request = null
+        _state.value = ScanPayState.Scanning
+    }
+
+    private fun quote(r: PaymentRequest) {
+        request = r
+        _state.value = ScanPayState.Working
+        work = scope.launch { requote(requoted = false) }
+    }
+
+    private suspend fun requote(requoted: Boolean) {
+        val r = request ?: return
+        _state.value = ScanPayState.Working
+        _state.value = try {
+            val q = wallet.quotePayment(r)
+            ScanPayState.Confirm(q, PaymentSummary.of(q), requoted)
+        } catch (e: WalletException) {
+            ScanPayState.Failed(userError(e))
+        }
+    }
+
+    /** Releases the scanner. */
+    override fun close() {
+        scanner.close()
+    }
+
+    private companion object {
+        // The template GUID in a Koban wallet's receive code, as the host writes it; a
+        // person's PromptPay or PayNow number is a payable code like a shop's.
+        const val RECEIVE_CODE_GUID = "dev.koban.p2p"
+    }
+}

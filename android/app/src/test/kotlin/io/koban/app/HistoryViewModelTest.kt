@@ -1,0 +1,54 @@
+package io.koban.app
+
+import io.koban.PaymentRequest
+import io.koban.app.model.HistoryViewModel
+import io.koban.testing.Sandbox
+import io.koban.testing.TestDir
+import io.koban.testing.enrolledWallet
+import io.koban.testing.fund
+import io.koban.testing.jpy
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Test
+
+/** History against the sandbox: pages as the list scrolls, signed amounts, refresh. */
+class HistoryViewModelTest {
+    private val dir = TestDir()
+    private val vm = TestScope()
+
+    @After
+    fun tearDown() {
+        vm.close()
+        dir.close()
+    }
+
+    @Test
+    fun pagesLoadAsTheListScrollsNewestFirst() = runBlocking {
+        enrolledWallet(dir, "ryo", testKeyStore()).use { w ->
+            w.fund(10_000)
+            val ramen = Sandbox.merchantPayload("m_jp_ramen")
+            for (yen in listOf(300L, 400L, 500L, 600L)) w.confirmPayment(w.quotePayment(PaymentRequest(ramen, amount = jpy(yen))))
+
+            val history = HistoryViewModel(w, vm.scope, pageSize = 2u)
+            val first = history.state.await { it.items.isNotEmpty() && !it.loading }
+            assertEquals(listOf("−¥600", "−¥500"), first.items.map { it.amount })
+            assertEquals(true, first.hasMore)
+
+            history.loadMore().join()
+            history.loadMore().join()
+            val all = history.state.value
+            assertEquals(listOf("−¥600", "−¥500", "−¥400", "−¥300", "+¥10,000"), all.items.map { it.amount })
+            assertEquals(listOf(false, false, false, false, true), all.items.map { it.incoming })
+            assertFalse(all.hasMore)
+            assertEquals(w.history(10u).items, all.items.map { it.transaction })
+            history.loadMore().join()
+            assertEquals("nothing after the last page", 5, history.state.value.items.size)
+
+            w.confirmPayment(w.quotePayment(PaymentRequest(ramen, amount = jpy(700))))
+            history.refresh().join()
+            assertEquals(listOf("−¥700", "−¥600"), history.state.value.items.map { it.amount })
+        }
+    }
+}
