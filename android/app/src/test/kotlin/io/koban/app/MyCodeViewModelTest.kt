@@ -48,17 +48,23 @@ class MyCodeViewModelTest {
 
             // It waits exactly until the code's refresh time, by the injected clock.
             assertEquals((first.code.refreshAt.toLong() - ticker.nowSecs()) * 1000, ticker.sleeps.receive())
-            screen.showDigits(true)
             ticker.elapse()
             val second = screen.state.await { it is MyCodeState.Showing && it.code.qrText != first.code.qrText } as MyCodeState.Showing
             assertEquals(first.codesLeft - 1u, second.codesLeft)
-            assertEquals("digits once asked for", 36, second.digits?.length)
+            assertNull(second.digits)
+            ticker.sleeps.receive()
+
+            // The cashier asks for the number: a code with digits at once, without waiting for the refresh.
+            screen.showDigits(true)
+            val third = screen.state.await { it is MyCodeState.Showing && it.digits != null } as MyCodeState.Showing
+            assertEquals(36, third.digits!!.length)
+            assertEquals(second.codesLeft - 1u, third.codesLeft)
             ticker.sleeps.receive()
 
             screen.stop()
             assertEquals(MyCodeState.Idle, screen.state.value)
             screen.keepScreenBright.await { !it }
-            assertEquals("no code is made while hidden", second.codesLeft, w.codesLeft())
+            assertEquals("no code is made while hidden", third.codesLeft, w.codesLeft())
         }
     }
 

@@ -79,9 +79,15 @@ class MyCodeViewModel(
         _state.value = MyCodeState.Idle
     }
 
-    /** Shows the digits with the QR (for barcode tills) from the next code on. */
+    /** Shows the digits with the QR (for barcode tills or a cashier keying them in), or stops showing them. */
     fun showDigits(on: Boolean) {
         digitsWanted = on
+        val shown = _state.value as? MyCodeState.Showing ?: return
+        // Asked for at the till: a code in both forms now, not at the next refresh.
+        if (on && shown.digits == null && loop?.isActive == true) {
+            loop?.cancel()
+            loop = scope.launch { showCodes() }
+        }
     }
 
     private suspend fun showCodes() {

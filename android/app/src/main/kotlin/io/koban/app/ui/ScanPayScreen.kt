@@ -1,0 +1,155 @@
+package io.koban.app.ui
+
+import android.Manifest
+import android.content.pm.PackageManager
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.camera.core.CameraSelector
+import androidx.camera.core.ImageAnalysis
+import androidx.camera.core.ImageProxy
+import androidx.camera.core.Preview
+import androidx.camera.lifecycle.ProcessCameraProvider
+import androidx.camera.view.PreviewView
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.Button
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.unit.dp
+import androidx.compose.ui.viewinterop.AndroidView
+import androidx.core.content.ContextCompat
+import androidx.lifecycle.compose.LocalLifecycleOwner
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import io.koban.FrameRotation
+import io.koban.Wallet
+import io.koban.app.model.PaymentSummary
+import io.koban.app.model.ScanPayState
+import io.koban.app.model.ScanPayViewModel
+import java.util.concurrent.Executors
+
+/** Scan & Pay: the camera, then the amount, the confirmation in the home currency, and the result. */
+@Composable
+fun ScanPayScreen(wallet: Wallet, onPersonCode: (String) -> Unit) {
+    val pay = rememberModel("scan") { ScanPayViewModel(wallet, it) }
+    val state by pay.state.collectAsStateWithLifecycle()
+    Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+        when (val s = state) {
+            ScanPayState.Scanning -> Camera(pay)
+            ScanPayState.Working -> Busy()
+            is ScanPayState.NeedsAmount -> AmountForm(s, onAmount = pay::enterAmount, onCancel = pay::rescan)
+            is ScanPayState.Confirm -> {
+                if (s.requoted) Text("The rate was updated. Check the new amount.", color = MaterialTheme.colorScheme.error)
+                Summary(s.summary)
+                Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                    Button(onClick = pay::confirm) { Text("Pay ${s.summary.debit}") }
+                    OutlinedButton(onClick = pay::rescan) { Text("Cancel") }
+                }
+            }
+            is ScanPayState.Paying -> {
+                Summary(s.summary)
+                Busy()
+            }
+            is ScanPayState.Done -> {
+                Text("Paid", style = MaterialTheme.typography.headlineSmall)
+                Summary(s.summary)
+                Button(onClick = pay::rescan) { Text("Done") }
+            }
+            is ScanPayState.PersonCode -> LaunchedEffect(s) {
+                pay.rescan()
+                onPersonCode(s.payload)
+            }
+            is ScanPayState.Failed -> {
+                ErrorPanel(s.error, onRetry = pay::retry)
+                OutlinedButton(onClick = pay::rescan) { Text("Scan again") }
+            }
+        }
+    }
+}
+
+@Composable
+private fun AmountForm(s: ScanPayState.NeedsAmount, onAmount: (String) -> Unit, onCancel: () -> Unit) {
+    var amount by rememberSaveable { mutableStateOf("") }
+    Text(s.merchant ?: "Pay", style = MaterialTheme.typography.headlineSmall)
+    OutlinedTextField(amount, { amount = it }, label = { Text("Amount in ${s.currency}") })
+    s.error?.let { ErrorPanel(it) }
+    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        Button(onClick = { onAmount(amount) }) { Text("Continue") }
+        OutlinedButton(onClick = onCancel) { Text("Cancel") }
+    }
+}
+
+/** What the shop gets and, first and largest, what leaves the wallet in the home currency. */
+@Composable
+private fun Summary(s: PaymentSummary) {
+    Text(s.merchant, style = MaterialTheme.typography.titleLarge)
+    Text(s.debit, style = MaterialTheme.typography.displaySmall)
+    Text("The shop receives ${s.amount}" + (s.tip?.let { " plus $it" } ?: ""))
+    s.fee?.let { Text("Includes a fee of $it") }
+    s.rate?.let { Text("Rate $it") }
+}
+
+/** The camera preview, its luma frames handed to the view model on a background thread. */
+@Composable
+private fun Camera(pay: ScanPayViewModel) {
+    val context = LocalContext.current
+    val owner = LocalLifecycleOwner.current
+    var granted by remember {
+        mutableStateOf(ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED)
+    }
+    val ask = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted = it }
+    if (!granted) {
+        Text("Koban needs the camera to read payment codes.")
+        Button(onClick = { ask.launch(Manifest.permission.CAMERA) }) { Text("Allow camera") }
+        return
+    }
+    val preview = remember { PreviewView(context) }
+    AndroidView({ preview }, Modifier.fillMaxWidth())
+    DisposableEffect(owner) {
+        val analysis = Executors.newSingleThreadExecutor()
+        val providerFuture = ProcessCameraProvider.getInstance(context)
+        providerFuture.addListener({
+            val provider = providerFuture.get()
+            val shown = Preview.Builder().build().also { it.setSurfaceProvider(preview.surfaceProvider) }
+            val frames = ImageAnalysis.Builder()
+                .setBackpressureStrategy(ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST)
+                .build()
+                .also { it.setAnalyzer(analysis) { image -> analyze(pay, image) } }
+            provider.unbindAll()
+            provider.bindToLifecycle(owner, CameraSelector.DEFAULT_BACK_CAMERA, shown, frames)
+        }, ContextCompat.getMainExecutor(context))
+        onDispose {
+            if (providerFuture.isDone) providerFuture.get().unbindAll()
+            analysis.shutdown()
+        }
+    }
+}
+
+/** Hands the Y plane of one YUV_420_888 frame (one byte per pixel, `rowStride` per row) to the scanner. */
+private fun analyze(pay: ScanPayViewModel, image: ImageProxy) {
+    image.use {
+        val y = it.planes[0]
+        val luma = ByteArray(y.buffer.remaining()).also { bytes -> y.buffer.get(bytes) }
+        val rotation = when (it.imageInfo.rotationDegrees) {
+            90 -> FrameRotation.DEG90
+            180 -> FrameRotation.DEG180
+            270 -> FrameRotation.DEG270
+            else -> FrameRotation.DEG0
+        }
+        pay.onFrame(luma, it.width, it.height, y.rowStride, rotation)
+    }
+}
