@@ -7,6 +7,7 @@ import io.koban.app.model.ScanPayState
 import io.koban.app.model.ScanPayViewModel
 import io.koban.app.model.display
 import io.koban.qrMatrix
+import io.koban.testing.JdkHttpTransport
 import io.koban.testing.LumaFrames
 import io.koban.testing.Sandbox
 import io.koban.testing.TestDir
@@ -130,6 +131,28 @@ class ScanPayViewModelTest {
                 pay.onScanned(w.receiveCode())
                 assertNotNull("a person's code goes to Send", pay.state.awaitIs<ScanPayState.PersonCode>().payload)
                 assertEquals(jpy(1_000), w.balance().available)
+            }
+        }
+    }
+
+    @Test
+    fun aQuoteThatFailedOfflineIsRetriedOnceOnline() = runBlocking {
+        val transport = JdkHttpTransport()
+        enrolledWallet(dir, "aoi", testKeyStore(), transport = transport).use { w ->
+            w.fund(3_000)
+            ScanPayViewModel(w, vm.scope).use { pay ->
+                pay.onScanned(Sandbox.merchantPayload("m_my_kopitiam"))
+                assertEquals("MYR", pay.state.awaitIs<ScanPayState.NeedsAmount>().currency)
+                transport.offline = true
+                pay.enterAmount("5.00")
+                val offline = pay.state.awaitIs<ScanPayState.Failed>().error
+                assertEquals(listOf<Any?>("unavailable", true), listOf(offline.kind, offline.canRetry))
+
+                transport.offline = false
+                pay.retry()
+                val confirm = pay.state.awaitIs<ScanPayState.Confirm>()
+                assertEquals(Money(500, "MYR"), confirm.quote.amount)
+                assertEquals("the quote asked with the same amount", confirm.quote.amount.display(), confirm.summary.amount)
             }
         }
     }
