@@ -31,8 +31,12 @@ build_ffi_and_bindings() {
     [ -f "$lib" ] || die "cargo did not produce $lib"
 
     mkdir -p "$FFI_LIB_DIR"
-    # Copy only when changed, so the Kotlin/Swift steps can tell nothing moved.
-    cmp -s "$lib" "$FFI_LIB_DIR/libkoban_ffi.so" || cp "$lib" "$FFI_LIB_DIR/libkoban_ffi.so"
+    # Copy only when changed, so the Kotlin/Swift steps can tell nothing moved; through a
+    # rename, so a JVM or Swift process that has the old file mapped keeps its old copy.
+    if ! cmp -s "$lib" "$FFI_LIB_DIR/libkoban_ffi.so"; then
+        cp "$lib" "$FFI_LIB_DIR/.libkoban_ffi.so.tmp"
+        mv -f "$FFI_LIB_DIR/.libkoban_ffi.so.tmp" "$FFI_LIB_DIR/libkoban_ffi.so"
+    fi
 
     local stamp="$BINDINGS_DIR/.inputs"
     local inputs
