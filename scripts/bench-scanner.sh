@@ -5,6 +5,9 @@
 # with and without a code, and each language's ratio to Rust. Figures only, nothing asserted.
 #
 #   scripts/bench-scanner.sh            KOBAN_BENCH_ROUNDS (3), _WARMUP (40), _ITERS (200) tune it
+#   KOBAN_BENCH_DIAGNOSE=1 scripts/bench-scanner.sh   adds kotlin/swift rows with glibc's malloc
+#       told to keep freed memory (mmap and trim thresholds at 256 MB): the difference is what
+#       the bindings' 2 MB buffers cost in fresh pages (brk/mmap and page faults on every call)
 #
 # What each row calls, all on the same frame files (build/bench/*.luma, written by the Rust bench):
 #   rust    koban_ffi::Scanner::scan_frame, the Rust API, no FFI (bindings/benches/scanner.rs)
@@ -76,6 +79,9 @@ quietly "swift build -c release (ios/Bench)" \
 
 results="$KOBAN_BUILD/bench/results.txt"
 : >"$results"
+# Diagnostic only: glibc otherwise returns the heap's top to the kernel after each call once the
+# bindings' buffers push it over the trim threshold, and every next call faults the pages back in.
+KEEP_MEMORY="GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=268435456"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Alternating rounds, so a burst of load from elsewhere lands on every language alike.
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -86,6 +92,12 @@ for ((round = 1; round <= ROUNDS; round++)); do
         "$BENCH_DIR" "$WARMUP" "$ITERS" >>"$results" || die "the Kotlin scanner bench failed (round $round)"
     in_swift_root "$SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" >>"$results" \
         || die "the Swift scanner bench failed (round $round)"
+    if [ "${KOBAN_BENCH_DIAGNOSE:-0}" = 1 ]; then
+        env "$KEEP_MEMORY" java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
+            "$BENCH_DIR" "$WARMUP" "$ITERS" | sed 's/lang=kotlin/lang=kotlin-keep/' >>"$results"
+        in_swift_root "$KEEP_MEMORY $SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" \
+            | sed 's/lang=swift/lang=swift-keep/' >>"$results"
+    fi
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 swift_root_unmount
@@ -110,15 +122,17 @@ awk '
     }
     $1 == "part" { key = field("lang") " " field("what"); pm[key] = pm[key] " " field("median_ms") }
     END {
-        split("rust c-abi kotlin swift", langs, " ")
-        printf "%-20s %-7s %10s %10s %12s %12s %9s\n", "frame", "lang", "median ms", "p90 ms", "median/rust", "p90/rust", "found"
-        for (f = 1; f <= nf; f++) for (l = 1; l <= 4; l++) {
+        nl = split("rust c-abi kotlin swift kotlin-keep swift-keep", langs, " ")
+        printf "%-20s %-11s %10s %10s %12s %12s %9s\n", "frame", "lang", "median ms", "p90 ms", "median/rust", "p90/rust", "found"
+        for (f = 1; f <= nf; f++) for (l = 1; l <= nl; l++) {
             key = langs[l] SUBSEP frames[f]
             if (!(key in m)) continue
             rm = med(m["rust" SUBSEP frames[f]]); rp = med(p["rust" SUBSEP frames[f]])
-            printf "%-20s %-7s %10.3f %10.3f %11.1f%% %11.1f%% %9s\n", frames[f], langs[l], med(m[key]), med(p[key]), 100 * med(m[key]) / rm, 100 * med(p[key]) / rp, found[key]
+            printf "%-20s %-11s %10.3f %10.3f %11.1f%% %11.1f%% %9s\n", frames[f], langs[l], med(m[key]), med(p[key]), 100 * med(m[key]) / rm, 100 * med(p[key]) / rp, found[key]
         }
-        print "parts of the FFI call (median ms, frame with a code):"
+        print "parts (median ms, the frame with a code): rust uniffi_vec_u8_lift = UniFFI'"'"'s own Vec<u8> lift, no longer on"
+        print "the path (scan_frame takes its luma in place); kotlin lower_bytearray = the bindings'"'"' ByteArray -> RustBuffer;"
+        print "swift data_to_writer = the Swift half of the bindings'"'"' Data lowering (rustbuffer_from_bytes copies it again)"
         for (k in pm) printf "  %-32s %8.3f\n", k, med(pm[k])
     }
 ' "$results"
