@@ -3,20 +3,20 @@
 # (koban-ffi without test-hooks, `release-size` profile, 16 KB-aligned) into
 # android/koban/src/main/jniLibs/<abi>/, and the Android Kotlin bindings (uniffi.toml as it
 # is, so Android's SystemCleaner) into android/koban/build/generated/source/uniffi/. The
-# module's Gradle build reads exactly those two places.
+# module's Gradle build reads exactly those two places (android/.gitignore keeps both out of git).
 #
 #   ANDROID_NDK_HOME=/path/to/ndk scripts/build-android.sh
 #
 # Needs an Android NDK (r27 or newer; none is reachable from the development machines, so this
 # runs on a machine with the Android SDK). Installs cargo-ndk from crates.io on first use
 # (cached under ~/.cache/koban/) and the three Rust targets when rustup is there.
-# KOBAN_ANDROID_MIN_SDK (default 24) is the API level the libraries are linked for; keep it
-# equal to the module's minSdk. Quiet on success.
+# KOBAN_ANDROID_MIN_SDK (default 26, the module's minSdk; android/koban/build.gradle.kts passes
+# its own) is the API level the libraries are linked for. Quiet on success.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$KOBAN_ROOT/scripts/lib/bindings.sh"
 
 CARGO_NDK_VERSION="4.1.2"
-MIN_SDK="${KOBAN_ANDROID_MIN_SDK:-24}"
+MIN_SDK="${KOBAN_ANDROID_MIN_SDK:-26}"
 ABIS=(arm64-v8a armeabi-v7a x86_64)
 declare -A TRIPLE=([arm64-v8a]=aarch64-linux-android [armeabi-v7a]=armv7-linux-androideabi [x86_64]=x86_64-linux-android)
 JNI_LIBS="$KOBAN_ROOT/android/koban/src/main/jniLibs"
@@ -70,8 +70,6 @@ for abi in "${ABIS[@]}"; do
     cmp -s "$lib" "$dest" || cp "$lib" "$dest"
     libs+=("$dest")
 done
-# Built outputs are never committed; the ignore file is an output too.
-echo '*' >"$JNI_LIBS/.gitignore"
 
 "$KOBAN_ROOT/scripts/check-elf-alignment.sh" "${libs[@]}" \
     || die "a library above has LOAD segments aligned below 16 KB (see .cargo/config.toml)"
@@ -92,5 +90,3 @@ grep -q '^package io\.koban$' "$kt" || die "$kt is not in package io.koban"
 ! grep -q 'uniffiCheckApiChecksums' "$kt" || die "$kt checks API checksums: omit_checksums not applied"
 grep -q 'android.system.SystemCleaner' "$kt" || die "$kt does not use Android's SystemCleaner: android_cleaner not applied"
 ! grep -qi 'fun `\?testHook' "$kt" || die "$kt exports test hooks: the host library was built with test-hooks"
-mkdir -p "$KOBAN_ROOT/android/koban/build"
-[ -f "$KOBAN_ROOT/android/koban/build/.gitignore" ] || echo '*' >"$KOBAN_ROOT/android/koban/build/.gitignore"
