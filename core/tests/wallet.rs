@@ -96,6 +96,12 @@ async fn every_flow_end_to_end() {
     aiko.send(&SendTo::Handle("@ben".into()), jpy(5_000), Some("ramen")).await.unwrap();
     let code = ben.receive_code().await.unwrap();
     assert!(code.starts_with("000201"));
+    // One scan tells a friend's code from a shop's: detection names it, and paying it is refused.
+    let d = koban_core::scheme::detect(&code).unwrap();
+    let route = d.payable_routes().next().unwrap();
+    assert_eq!((route.scheme.as_str(), route.identifier.as_deref(), d.presentment.as_str()), ("koban-receive", Some("ben"), "p2p"));
+    let refused = aiko.quote_payment(&PaymentRequest { payload: code.clone(), amount: Some(jpy(700)), ..Default::default() }).await.unwrap_err();
+    assert!(matches!(&refused, WalletError::NotPayable(m) if m.contains("receive code")), "{refused:?}");
     aiko.send(&SendTo::ReceiveCode(code), jpy(700), None).await.unwrap();
     assert_eq!(aiko.recipients().unwrap()[0].handle, "ben");
     let got = ben.sync(0).await.unwrap();

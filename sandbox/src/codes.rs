@@ -7,12 +7,8 @@ use koban_core::scheme::{self, CrcStatus, Detection, Presentment};
 use crate::error::ApiError;
 use crate::fx;
 
-/// GUID of the merchant-account template that carries a Koban wallet handle in a receive code.
-///
-/// A receive code is an EMV MPM with point of initiation 11, template 26 = {00: this GUID,
-/// 01: handle}, MCC 0000 (person to person), the wallet's currency and country, and the
-/// display name in tag 59.
-pub const P2P_GUID: &str = "dev.koban.p2p";
+/// GUID of the template that carries a Koban wallet handle in a receive code (the core's constant).
+pub const P2P_GUID: &str = koban_core::scheme::registry::KOBAN_P2P_GUID;
 
 /// Builds the receive code of a wallet.
 pub fn receive_code(handle: &str, display_name: &str, country: &str, currency: &str) -> Result<String, ApiError> {

@@ -117,6 +117,7 @@ schemes! {
     MERPAY "merpay" "Merpay" Some("JP");
     QRIS_CPM "qris-cpm" "QRIS consumer-presented" Some("ID");
     KOBAN_CPM "koban-cpm" "Koban consumer-presented" None;
+    KOBAN_RECEIVE "koban-receive" "Koban receive code" None;
     THAI_SLIP_VERIFY "thai-slip-verify" "Thai transfer slip" Some("TH");
     THAI_BOT_BARCODE "thai-bot-barcode" "Bank of Thailand bill barcode" Some("TH");
 }
@@ -235,6 +236,13 @@ const fn qris_issuer(scheme: SchemeId, guid: &'static str) -> TemplateRule {
 const fn card(scheme: SchemeId, aid: &'static str) -> TemplateRule {
     TemplateRule { fields: CARD_FIELDS, identifier: &["merchant_id", "merchant_pan"], ..rule(scheme, ACCOUNT, Matcher::GuidPrefix(aid)) }
 }
+
+/// GUID of the template that carries a Koban wallet handle in a receive code.
+///
+/// A receive code is an EMV MPM with point of initiation 11, template 26 = {00: this GUID,
+/// 01: handle}, MCC 0000 (person to person), the wallet's currency and country, and the
+/// display name in tag 59; the wallet host makes them.
+pub const KOBAN_P2P_GUID: &str = "dev.koban.p2p";
 
 /// Template rules, most specific first; the first match names the template.
 pub(crate) static TEMPLATE_RULES: &[TemplateRule] = &[
@@ -408,6 +416,13 @@ pub(crate) static TEMPLATE_RULES: &[TemplateRule] = &[
     card(JCB, "A000000065"),
     card(DISCOVER, "A000000152"),
     card(UNIONPAY, "A000000333"),
+    // A Koban wallet's receive code: a handle to send to, not a merchant to pay.
+    TemplateRule {
+        p2p: P2p::Always,
+        fields: &[Sub(1, "handle")],
+        identifier: &["handle"],
+        ..rule(KOBAN_RECEIVE, ACCOUNT, Matcher::Guid(KOBAN_P2P_GUID))
+    },
     // Anything else in 26-51 is a network Koban does not know: kept, not payable here.
     TemplateRule { role: Some(Label), fields: &[], ..rule(EMVCO_GENERIC, ACCOUNT, Matcher::Any) },
 ];

@@ -522,6 +522,9 @@ impl Wallet {
                 .scheme,
             None => d.payable_routes().next().map(|r| r.scheme).ok_or_else(|| WalletError::NotPayable("no payable route".into()))?,
         };
+        if route == scheme::registry::KOBAN_RECEIVE {
+            return Err(WalletError::NotPayable("a Koban receive code: send to it instead of paying it".into()));
+        }
         let currency = d.currency.ok_or_else(|| WalletError::NotPayable("the code names no currency".into()))?;
         let amount = match (req.amount, d.amount) {
             (Some(a), _) => a,
