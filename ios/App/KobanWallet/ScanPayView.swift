@@ -9,8 +9,10 @@ struct ScanPayView: View {
     @StateObject private var scan: Observed<ScanPayModel>
     @State private var camera = CameraFrameSource()
     @State private var amount = ""
+    private let wallet: Wallet
 
     init(wallet: Wallet) {
+        self.wallet = wallet
         _scan = StateObject(wrappedValue: Observed(ScanPayModel(wallet: wallet)))
     }
 
@@ -47,6 +49,8 @@ struct ScanPayView: View {
                     }
                 case .failed(let message):
                     MessageView(message: message) { model.scanAgain() }
+                case .personCode(let code):
+                    SendView(wallet: wallet, recipient: code)
                 }
             }
             .navigationTitle("Scan & Pay")

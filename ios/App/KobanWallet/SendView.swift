@@ -9,8 +9,9 @@ struct SendView: View {
     @State private var amount = ""
     @State private var note = ""
 
-    init(wallet: Wallet) {
+    init(wallet: Wallet, recipient: String = "") {
         _send = StateObject(wrappedValue: Observed(SendModel(wallet: wallet)))
+        _recipient = State(initialValue: recipient)
     }
 
     var body: some View {

@@ -108,12 +108,17 @@ public final class ScanPayModel: ViewModel {
         case paid(PaymentReceipt)
         /// The code, the amount or the payment was refused.
         case failed(UserMessage)
+        /// A friend's receive code: paid by sending to it (the Send screen), not here.
+        case personCode(String)
     }
 
     /// The current state.
     public private(set) var state: State = .scanning { didSet { changed() } }
     /// Why the typed amount was not accepted (the prompt stays open).
     public private(set) var amountError: UserMessage? { didSet { changed() } }
+
+    /// Detection's scheme id for a Koban wallet's receive code.
+    static let receiveCodeScheme = "koban-receive"
 
     private let wallet: Wallet
     private let reader: FrameReader
@@ -147,6 +152,10 @@ public final class ScanPayModel: ViewModel {
             detection = try detect(payload: text)
         } catch {
             state = .failed(UserMessage(error))
+            return
+        }
+        if detection.routes.contains(where: { $0.schemeId == ScanPayModel.receiveCodeScheme }) {
+            state = .personCode(text)
             return
         }
         // A code with its amount, or one that is no merchant's (a shopper's code, plain text):

@@ -83,11 +83,10 @@ public final class SendModel: ViewModel {
         state = .editing
     }
 
-    /// An EMV code (a scanned receive code) goes as one; anything else is a handle.
-    static func destination(_ text: String) -> SendTo {
-        // Detection reads a Koban receive code as a merchant code of a network it does not
-        // know, so the EMV payload format indicator is the signal; Koban refuses EMV codes
-        // that are not receive codes with a typed error.
-        text.hasPrefix("000201") ? .receiveCode(payload: text) : .handle(handle: text)
+    /// A scanned Koban receive code goes as one; anything else is a handle.
+    public static func destination(_ text: String) -> SendTo {
+        let detection = try? detect(payload: text)
+        let isReceiveCode = detection?.routes.contains { $0.schemeId == ScanPayModel.receiveCodeScheme } ?? false
+        return isReceiveCode ? .receiveCode(payload: text) : .handle(handle: text)
     }
 }

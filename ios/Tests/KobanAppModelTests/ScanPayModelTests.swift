@@ -142,6 +142,26 @@ final class ScanPayModelTests: XCTestCase {
         XCTAssertEqual(balance, jpy(500))
     }
 
+    func testAFriendsReceiveCodeGoesToSendInsteadOfBeingPaid() async throws {
+        let dir = try TemporaryDirectory()
+        let w = try await enrolledWallet("payer", in: dir)
+        let friend = try await enrolledWallet("friend", in: dir)
+        let code = try await friend.wallet.receiveCode()
+        let model = ScanPayModel(wallet: w.wallet)
+
+        await model.scanned(text: code)
+        XCTAssertEqual(model.state, .personCode(code))
+        // The Send screen takes the same text as a receive code, not as a handle.
+        XCTAssertEqual(SendModel.destination(code), .receiveCode(payload: code))
+        XCTAssertEqual(SendModel.destination("@friend"), .handle(handle: "@friend"))
+        // A shop's code is still paid here.
+        model.scanAgain()
+        let ramen = try await Sandbox.merchant("m_jp_ramen")
+        await model.scanned(text: ramen.staticPayload)
+        guard case .enterAmount = model.state else { return XCTFail("expected the amount prompt, got \(model.state)") }
+        XCTAssertEqual(SendModel.destination(ramen.staticPayload), .handle(handle: ramen.staticPayload))
+    }
+
     private static func name(_ s: ScanPayModel.State) -> String {
         switch s {
         case .scanning: return "scanning"
@@ -151,6 +171,7 @@ final class ScanPayModelTests: XCTestCase {
         case .paying: return "paying"
         case .paid: return "paid"
         case .failed: return "failed"
+        case .personCode: return "personCode"
         }
     }
 }

@@ -145,8 +145,8 @@ class ScanPayViewModel(
         when {
             d.presentment == Presentment.CONSUMER ->
                 _state.value = ScanPayState.Failed(UserError("not_payable", "This is a shopper's code. Scan the shop's code.", null, false))
-            // Before the payable check: detection knows no scheme for Koban's own receive codes.
-            d.routes.any { it.guid == RECEIVE_CODE_GUID } -> _state.value = ScanPayState.PersonCode(text)
+            // A friend's receive code is payable only by sending to it.
+            d.routes.any { it.schemeId == RECEIVE_CODE_SCHEME } -> _state.value = ScanPayState.PersonCode(text)
             d.routes.none { it.role == RouteRole.PAYABLE } ->
                 _state.value = ScanPayState.Failed(UserError("not_payable", "This is not a payment code Koban can read.", null, false))
             d.amount == null -> {
@@ -231,8 +231,8 @@ class ScanPayViewModel(
     }
 
     private companion object {
-        // The template GUID in a Koban wallet's receive code, as the host writes it; a
-        // person's PromptPay or PayNow number is a payable code like a shop's.
-        const val RECEIVE_CODE_GUID = "dev.koban.p2p"
+        // Detection's scheme id for a Koban wallet's receive code; a person's PromptPay or
+        // PayNow number is a payable code like a shop's.
+        const val RECEIVE_CODE_SCHEME = "koban-receive"
     }
 }

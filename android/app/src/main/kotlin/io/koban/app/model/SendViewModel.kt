@@ -1,11 +1,13 @@
 package io.koban.app.model
 
+import io.koban.DetectionException
 import io.koban.KobanException
 import io.koban.Recipient
 import io.koban.SendTo
 import io.koban.Wallet
 import io.koban.WalletException
 import io.koban.WalletTransaction
+import io.koban.detect
 import io.koban.moneyParseDecimal
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
@@ -75,7 +77,7 @@ class SendViewModel(
             return null
         }
         val recipient = to.trim()
-        val target = if (recipient.startsWith(EMV_PAYLOAD_START)) SendTo.ReceiveCode(recipient) else SendTo.Handle(recipient.removePrefix("@"))
+        val target = if (isReceiveCode(recipient)) SendTo.ReceiveCode(recipient) else SendTo.Handle(recipient.removePrefix("@"))
         _state.update { it.copy(status = SendStatus.Sending) }
         return scope.launch {
             val status = try {
@@ -100,7 +102,11 @@ class SendViewModel(
     }
 
     private companion object {
-        // Every EMV QR payload (a receive code included) starts with its format indicator.
-        const val EMV_PAYLOAD_START = "000201"
+        /** Whether `text` is a scanned Koban receive code rather than a typed handle. */
+        fun isReceiveCode(text: String): Boolean = try {
+            detect(text).routes.any { it.schemeId == "koban-receive" }
+        } catch (e: DetectionException) {
+            false
+        }
     }
 }
