@@ -20,7 +20,7 @@ mod synth;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use koban_ffi::Scanner;
+use koban_ffi::{FrameRotation, Scanner};
 
 const WIDTH: u32 = 1920;
 const HEIGHT: u32 = 1080;
@@ -30,15 +30,8 @@ const FRAMES: [&str; 2] = ["frame-1080p", "frame-1080p-nocode"];
 /// manifest follows in order if it does not scan on every frame once placed in 1080p.
 const PREFERRED: &str = "qrcode-2/#1132.webp";
 
-/// `FrameRotation::Deg0`. The enum is exported to Kotlin and Swift but not re-exported from the
-/// crate root, so Rust outside the crate cannot name it; its type is taken from `scan_frame`'s
-/// signature and the value lifted as UniFFI lifts it from the apps (variant 1, big-endian i32).
-fn deg0<T: uniffi::Lift<koban_ffi::UniFfiTag>, R>(_: fn(&Scanner, Vec<u8>, u32, u32, u32, T) -> R) -> T {
-    T::try_read(&mut &1i32.to_be_bytes()[..]).expect("variant 1 is Deg0")
-}
-
 fn scan(scanner: &Scanner, luma: Vec<u8>, meta: &Meta) -> Vec<koban_ffi::ScannedCode> {
-    scanner.scan_frame(luma, meta.width, meta.height, meta.stride, deg0(Scanner::scan_frame)).expect("valid frame geometry")
+    scanner.scan_frame(luma, meta.width, meta.height, meta.stride, FrameRotation::Deg0).expect("valid frame geometry")
 }
 
 struct Meta {

@@ -19,7 +19,7 @@ pub use cpm::{qr_matrix, QrMatrix, TokenCode};
 pub use error::{DetectionError, KobanError, PlatformError, WalletError};
 pub use money::{currencies, currency_lookup, money_format, money_parse_decimal, money_to_decimal, Currency, Money};
 pub use platform::{file_key_store, HttpHeader, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel, Logger};
-pub use scan::{scan_image, ScannedCode, Scanner};
+pub use scan::{scan_image, FrameRotation, ScanPoint, ScannedCode, Scanner};
 pub use scheme::{detect, detect_at, payload_format_id, Detection, ReferenceKind};
 pub use wallet::{
     Balance, Bank, BankAccount, BankLink, CachedBalance, ConsumerCode, Direction, Enrolment, FxQuote, HistoryPage, Identity, Listening, PaymentQuote,
