@@ -19,6 +19,7 @@ part() {
 
 part "rust" cargo test --workspace --locked
 part "rust ffi test hooks" cargo test --locked -p koban-ffi --features test-hooks
+part "elf alignment check" ./tests/elf_alignment.sh
 part "kotlin" ./scripts/test-kotlin.sh
 part "swift" ./scripts/test-swift.sh
 

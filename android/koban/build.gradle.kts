@@ -28,7 +28,7 @@ val buildRustLibraries by tasks.registering(Exec::class) {
             environment("ANDROID_NDK_HOME", androidComponents.sdkComponents.ndkDirectory.get().asFile.path)
         }
     }
-    // Up to date while the Rust sources, the lock file and the build script are unchanged.
+    // Up to date while the Rust sources, the lock file, the build scripts and the linker flags are unchanged.
     inputs.files(
         fileTree(repoRoot.resolve("core")) { exclude("target/**") },
         fileTree(repoRoot.resolve("bindings")) { exclude("target/**", "benches/**") },
@@ -36,6 +36,9 @@ val buildRustLibraries by tasks.registering(Exec::class) {
         repoRoot.resolve("Cargo.lock"),
         repoRoot.resolve("uniffi.toml"),
         repoRoot.resolve("scripts/build-android.sh"),
+        repoRoot.resolve("scripts/check-elf-alignment.sh"),
+        // The 16 KB page-size linker flag for the Android targets lives here.
+        repoRoot.resolve(".cargo/config.toml"),
     )
     outputs.dir(generatedBindings)
     outputs.dir(nativeLibraries)
