@@ -7,7 +7,10 @@
 
 use std::sync::Arc;
 
-use koban_core::{cpm as core, crypto};
+use koban_core::cpm as core;
+#[cfg(any(test, feature = "test-hooks"))]
+use koban_core::crypto;
+#[cfg(any(test, feature = "test-hooks"))]
 use zeroize::Zeroizing;
 
 use crate::KobanError;
@@ -37,16 +40,19 @@ pub fn qr_matrix(text: String) -> Result<QrMatrix, KobanError> {
 #[derive(uniffi::Object)]
 pub struct TokenCode(core::TokenCode);
 
+#[cfg(any(test, feature = "test-hooks"))]
 fn unpredictable_number(bytes: &[u8]) -> Result<crypto::UnpredictableNumber, KobanError> {
     bytes.try_into().map_err(|_| KobanError::InvalidInput { reason: format!("the unpredictable number must be 4 bytes, got {}", bytes.len()) })
 }
 
+// Apps never hold a limited-use key: the wallet makes its codes inside Rust
+// (`Wallet.consumerCode`). Only the suites' known-answer tests make codes from key bytes.
+#[cfg(any(test, feature = "test-hooks"))]
 #[uniffi::export]
 impl TokenCode {
-    /// Makes a code under a 32-byte limited-use key for `counter`, created at `timestamp` (Unix seconds).
+    /// Test hook: makes a code under a 32-byte limited-use key for `counter`, created at `timestamp` (Unix seconds).
     ///
-    /// The key is taken as bytes only until the wallet API exists; the wallet will keep
-    /// keys inside Rust. Pass a zero `unpredictable_number` for codes shown as digits.
+    /// Pass a zero `unpredictable_number` for codes shown as digits.
     #[uniffi::constructor]
     pub fn generate(limited_use_key: Vec<u8>, token: String, counter: u16, timestamp: u64, unpredictable_number: Vec<u8>) -> Result<Arc<TokenCode>, KobanError> {
         // Wiped when dropped, like the core's own key type.
@@ -55,7 +61,10 @@ impl TokenCode {
         let un = self::unpredictable_number(&unpredictable_number)?;
         Ok(Arc::new(TokenCode(core::TokenCode::generate(&key, &token, counter, timestamp, un)?)))
     }
+}
 
+#[uniffi::export]
+impl TokenCode {
     /// Reads a Koban QR payload, as a merchant terminal does.
     #[uniffi::constructor]
     pub fn from_qr_text(text: String) -> Result<Arc<TokenCode>, KobanError> {
