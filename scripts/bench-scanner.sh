@@ -5,16 +5,23 @@
 # with and without a code, and each language's ratio to Rust. Figures only, nothing asserted.
 #
 #   scripts/bench-scanner.sh            KOBAN_BENCH_ROUNDS (3), _WARMUP (40), _ITERS (200) tune it
-#   KOBAN_BENCH_DIAGNOSE=1 scripts/bench-scanner.sh   adds kotlin/swift rows with glibc's malloc
-#       told to keep freed memory (mmap and trim thresholds at 256 MB): the difference is what
-#       the bindings' 2 MB buffers cost in fresh pages (brk/mmap and page faults on every call)
+#   KOBAN_BENCH_DIAGNOSE=1 scripts/bench-scanner.sh   adds a `+keep` row per Kotlin/Swift row with
+#       glibc's malloc told to keep freed memory (mmap and trim thresholds at 256 MB): the
+#       difference is what the bindings' 2 MB buffers cost in fresh pages (brk/mmap and page
+#       faults on every call)
 #
 # What each row calls, all on the same frame files (build/bench/*.luma, written by the Rust bench):
-#   rust    koban_ffi::Scanner::scan_frame, the Rust API, no FFI (bindings/benches/scanner.rs)
-#   c-abi   the exported C symbols of build/lib/libkoban_ffi.so, as the bindings call them but
-#           with no binding language: tells the library build's own cost from the bindings'
-#   kotlin  Scanner().scanFrame through the generated JVM bindings and JNA
-#   swift   Scanner().scanFrame through the generated Swift bindings (release build)
+#   rust              koban_ffi::Scanner::scan_frame, the Rust API, no FFI (bindings/benches/scanner.rs)
+#   c-abi             the exported C symbols of build/lib/libkoban_ffi.so, as the bindings call them
+#                     but with no binding language: tells the library build's own cost from the bindings'
+#   kotlin            Scanner.scanFrame(ByteBuffer) from a direct buffer, as CameraX hands the Y plane
+#                     over (the hand-written ScannerFrames.kt: one copy into a RustBuffer), JVM and JNA
+#   kotlin-heapbuf    the same from ByteBuffer.wrap(ByteArray): what a ByteArray overload of it would cost
+#   kotlin-bytearray  the generated Scanner.scanFrame(ByteArray)
+#   swift             Scanner.scanFrame(luma: UnsafeRawBufferPointer), as an app has a CVPixelBuffer's
+#                     plane (the hand-written Scanner+Frames.swift: one copy into a RustBuffer), release
+#   swift-data-fast   Scanner.scanFrame(lumaData: Data), the same path from Data
+#   swift-data        the generated Scanner.scanFrame(luma: Data) (two copies)
 # Kotlin, Swift and c-abi load one library: build/lib/libkoban_ffi.so, the release build with
 # `test-hooks` that the test suites use (scripts/lib/bindings.sh); the Rust bench is the same
 # crate, features and profile (cargo's `bench` profile inherits `release`), linked statically.
@@ -52,18 +59,19 @@ if [ ! -x "$cabi" ] || [ "$KOBAN_ROOT/bindings/benches/scanner_c_abi.c" -nt "$ca
         -L"$FFI_LIB_DIR" -lkoban_ffi -Wl,-rpath,"$FFI_LIB_DIR"
 fi
 
-# Kotlin: the generated JVM bindings and the bench in one kotlinc module (the breakdown reads
-# the bindings' internal RustBuffer); its own class dir, skipped when nothing changed.
+# Kotlin: the generated JVM bindings, the hand-written ScannerFrames.kt and the bench in one kotlinc
+# module (the breakdown reads their internals); its own class dir, skipped when nothing changed.
 JAVA_SHARE=/usr/share/java
 KOTLIN_CP="$JAVA_SHARE/jna.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
 KOTLIN_SRC="$KOBAN_ROOT/android/koban/src/bench/kotlin/io/koban/bench/ScannerBench.kt"
 GENERATED="$BINDINGS_DIR/kotlin-jvm/io/koban/koban_ffi.kt"
+FRAMES_SRC="$KOBAN_ROOT/android/koban/src/main/kotlin/io/koban/ScannerFrames.kt"
 CLASSES="$KOBAN_BUILD/kotlin-bench-classes"
-stamp="$(sha256sum "$GENERATED" "$KOTLIN_SRC" | sha256sum)"
+stamp="$(sha256sum "$GENERATED" "$FRAMES_SRC" "$KOTLIN_SRC" | sha256sum)"
 if [ ! -f "$CLASSES/.inputs" ] || [ "$(cat "$CLASSES/.inputs")" != "$stamp" ]; then
     rm -rf "$CLASSES"
     quietly "kotlinc (scanner bench)" "$KOTLIN_HOME/bin/kotlinc-jvm" -nowarn -jvm-target 17 \
-        -cp "$KOTLIN_CP" -d "$CLASSES" "$GENERATED" "$KOTLIN_SRC"
+        -cp "$KOTLIN_CP" -d "$CLASSES" "$GENERATED" "$FRAMES_SRC" "$KOTLIN_SRC"
     echo "$stamp" >"$CLASSES/.inputs"
 fi
 
@@ -74,6 +82,9 @@ copy_if_changed "$BINDINGS_DIR/swift/KobanFFI.h" "$KOBAN_ROOT/ios/Sources/KobanF
 copy_if_changed "$BINDINGS_DIR/swift/Koban.swift" "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift"
 swift_root_enter
 SWIFT_SCRATCH=/work/koban/build/swift-bench
+# SwiftPM keeps its build plan while the bench package itself is unchanged, so a file added to
+# the Koban package would be left out of the build: plan again every time (compiling stays incremental).
+rm -f "$KOBAN_BUILD/swift-bench/release/description.json"
 quietly "swift build -c release (ios/Bench)" \
     in_swift_root "cd ios/Bench && swift build -c release --product ScannerBench --scratch-path $SWIFT_SCRATCH"
 
@@ -94,9 +105,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
         || die "the Swift scanner bench failed (round $round)"
     if [ "${KOBAN_BENCH_DIAGNOSE:-0}" = 1 ]; then
         env "$KEEP_MEMORY" java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
-            "$BENCH_DIR" "$WARMUP" "$ITERS" | sed 's/lang=kotlin/lang=kotlin-keep/' >>"$results"
+            "$BENCH_DIR" "$WARMUP" "$ITERS" | sed 's/lang=\([^ ]*\)/lang=\1+keep/' >>"$results"
         in_swift_root "$KEEP_MEMORY $SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" \
-            | sed 's/lang=swift/lang=swift-keep/' >>"$results"
+            | sed 's/lang=\([^ ]*\)/lang=\1+keep/' >>"$results"
     fi
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -119,20 +130,22 @@ awk '
         key = field("lang") SUBSEP field("frame")
         m[key] = m[key] " " field("median_ms"); p[key] = p[key] " " field("p90_ms"); found[key] = field("found")
         if (!(field("frame") in seen)) { seen[field("frame")] = 1; frames[++nf] = field("frame") }
+        # Rows in the order the benchmarks print them: rust, c-abi, kotlin…, swift…, then the +keep rows.
+        if (!(field("lang") in seenlang)) { seenlang[field("lang")] = 1; langs[++nl] = field("lang") }
     }
     $1 == "part" { key = field("lang") " " field("what"); pm[key] = pm[key] " " field("median_ms") }
     END {
-        nl = split("rust c-abi kotlin swift kotlin-keep swift-keep", langs, " ")
-        printf "%-20s %-11s %10s %10s %12s %12s %9s\n", "frame", "lang", "median ms", "p90 ms", "median/rust", "p90/rust", "found"
+        printf "%-20s %-21s %10s %10s %12s %12s %9s\n", "frame", "lang", "median ms", "p90 ms", "median/rust", "p90/rust", "found"
         for (f = 1; f <= nf; f++) for (l = 1; l <= nl; l++) {
             key = langs[l] SUBSEP frames[f]
             if (!(key in m)) continue
             rm = med(m["rust" SUBSEP frames[f]]); rp = med(p["rust" SUBSEP frames[f]])
-            printf "%-20s %-11s %10.3f %10.3f %11.1f%% %11.1f%% %9s\n", frames[f], langs[l], med(m[key]), med(p[key]), 100 * med(m[key]) / rm, 100 * med(p[key]) / rp, found[key]
+            printf "%-20s %-21s %10.3f %10.3f %11.1f%% %11.1f%% %9s\n", frames[f], langs[l], med(m[key]), med(p[key]), 100 * med(m[key]) / rm, 100 * med(p[key]) / rp, found[key]
         }
         print "parts (median ms, the frame with a code): rust uniffi_vec_u8_lift = UniFFI'"'"'s own Vec<u8> lift, no longer on"
-        print "the path (scan_frame takes its luma in place); kotlin lower_bytearray = the bindings'"'"' ByteArray -> RustBuffer;"
-        print "swift data_to_writer = the Swift half of the bindings'"'"' Data lowering (rustbuffer_from_bytes copies it again)"
+        print "the path (scan_frame takes its luma in place); kotlin lower_bytearray = the generated ByteArray -> RustBuffer,"
+        print "lower_direct_buffer = the fast path'"'"'s direct ByteBuffer -> RustBuffer; swift data_to_writer = the Swift half of the"
+        print "generated Data lowering (rustbuffer_from_bytes copies it again), lower_raw = the fast path'"'"'s whole lowering"
         for (k in pm) printf "  %-32s %8.3f\n", k, med(pm[k])
     }
 ' "$results"

@@ -1,13 +1,18 @@
-// The Scanner's call overhead, Swift side: Scanner().scanFrame on the 1080p frames that
-// bindings/benches/scanner.rs wrote, through the generated bindings, exactly as an app calls it.
+// The Scanner's call overhead, Swift side: Scanner.scanFrame on the 1080p frames that
+// bindings/benches/scanner.rs wrote, through the Swift bindings, exactly as an app calls it.
 //
 //   ScannerBench FRAME_DIR [WARMUP] [ITERS]
 //
-// Prints `result lang=swift frame=… n=… median_ms=… p90_ms=… found=…/…` per frame, like the
-// Rust and Kotlin benchmarks; figures only, timings are never asserted.
+// Prints `result lang=… frame=… n=… median_ms=… p90_ms=… found=…/…` per path and frame, like the
+// Rust and Kotlin benchmarks; figures only, timings are never asserted. The paths:
+//   swift             scanFrame(luma: UnsafeRawBufferPointer) over memory the caller owns, as an app
+//                     has a CVPixelBuffer's plane (Scanner+Frames.swift)
+//   swift-data-fast   scanFrame(lumaData: Data), the same path from Data
+//   swift-data        the generated scanFrame(luma: Data)
 
 import Foundation
 import Koban
+import KobanFFI
 
 let frames = ["frame-1080p", "frame-1080p-nocode"]
 
@@ -56,45 +61,98 @@ let dir = args[1]
 let warmup = args.count > 2 ? Int(args[2]) ?? 40 : 40
 let iters = args.count > 3 ? Int(args[3]) ?? 200 : 200
 
-for name in frames {
-    let frame = readFrame(dir, name)
-    let scanner = Scanner()
-    var found = 0
-    var ms: [Double] = []
-    ms.reserveCapacity(iters)
-    // The same Data every call: a camera pipeline reuses its buffers too, and the copies into
-    // Rust memory that the bindings make are part of what is measured.
-    for i in 0..<(warmup + iters) {
-        let t = nowMs()
-        let codes: [ScannedCode]
-        do {
-            codes = try scanner.scanFrame(luma: frame.luma, width: frame.width, height: frame.height, stride: frame.stride, rotation: .deg0)
-        } catch {
-            fail("scanFrame failed: \(error)")
-        }
-        let elapsed = nowMs() - t
-        if i >= warmup {
-            ms.append(elapsed)
-            if codes.contains(where: { $0.text == frame.expected }) { found += 1 }
-        }
-    }
-    let (median, p90) = stats(ms)
-    print("result lang=swift frame=\(name) n=\(iters) median_ms=\(fmt(median)) p90_ms=\(fmt(p90)) found=\(found)/\(frame.expected != nil ? iters : 0)")
+/// A way to call the scanner, and its row name.
+struct Path {
+    let lang: String
+    let call: (Koban.Scanner, Frame) throws -> [ScannedCode]
 }
 
-// The breakdown: the bindings' lowering of Data is private to the Koban module; this is the
-// Swift half of it, done the same way (a [UInt8] writer with a 4-byte length, then the bytes).
+/// Calls per path before the next path's turn.
+let block = 10
+
+/// Times `warmup + iters` calls of every path on each frame, one scanner per path, and prints a
+/// `result` line per path and frame. The paths take turns in blocks of `block` calls, so load from
+/// elsewhere lands on all of them alike; a block keeps each path's own allocation pattern.
+func measure(_ paths: [Path]) {
+    for name in frames {
+        let frame = readFrame(dir, name)
+        let scanners = paths.map { _ in Koban.Scanner() }
+        var ms = [[Double]](repeating: [], count: paths.count)
+        var found = [Int](repeating: 0, count: paths.count)
+        var done = 0
+        while done < warmup + iters {
+            let n = min(block, warmup + iters - done)
+            for (p, path) in paths.enumerated() {
+                for i in done..<(done + n) {
+                    // The same frame every call: a camera pipeline reuses its buffers too, and the
+                    // copies into Rust memory that the bindings make are part of what is measured.
+                    let t = nowMs()
+                    let codes: [ScannedCode]
+                    do {
+                        codes = try path.call(scanners[p], frame)
+                    } catch {
+                        fail("\(path.lang): scanFrame failed: \(error)")
+                    }
+                    let elapsed = nowMs() - t
+                    if i >= warmup {
+                        ms[p].append(elapsed)
+                        if codes.contains(where: { $0.text == frame.expected }) { found[p] += 1 }
+                    }
+                }
+            }
+            done += n
+        }
+        for (p, path) in paths.enumerated() {
+            let (median, p90) = stats(ms[p])
+            print("result lang=\(path.lang) frame=\(name) n=\(iters) median_ms=\(fmt(median)) p90_ms=\(fmt(p90)) found=\(found[p])/\(frame.expected != nil ? iters : 0)")
+        }
+    }
+}
+
+/// Times `warmup + iters` runs of `block` and prints a `part` line.
+func part(_ what: String, _ block: () -> Void) {
+    var ms: [Double] = []
+    for i in 0..<(warmup + iters) {
+        let t = nowMs()
+        block()
+        let elapsed = nowMs() - t
+        if i >= warmup { ms.append(elapsed) }
+    }
+    let (median, p90) = stats(ms)
+    print("part lang=swift what=\(what) median_ms=\(fmt(median)) p90_ms=\(fmt(p90))")
+}
+
+measure([
+    Path(lang: "swift") { scanner, f in
+        // Memory the caller owns, like a locked CVPixelBuffer's plane (Data's storage, borrowed).
+        try f.luma.withUnsafeBytes { try scanner.scanFrame(luma: $0, width: f.width, height: f.height, stride: f.stride, rotation: .deg0) }
+    },
+    Path(lang: "swift-data-fast") { scanner, f in
+        try scanner.scanFrame(lumaData: f.luma, width: f.width, height: f.height, stride: f.stride, rotation: .deg0)
+    },
+    Path(lang: "swift-data") { scanner, f in
+        try scanner.scanFrame(luma: f.luma, width: f.width, height: f.height, stride: f.stride, rotation: .deg0)
+    },
+])
+
+// The breakdown, the frame with a code. The generated Data lowering is private to the Koban
+// module; data_to_writer is its Swift half, done the same way (a [UInt8] writer with a 4-byte
+// length, then the bytes), before rustbuffer_from_bytes copies it again. lower_raw is the fast
+// path's whole lowering (one Rust allocation, one copy), freed at once.
 let luma = readFrame(dir, frames[0]).luma
-var lower: [Double] = []
-for i in 0..<(warmup + iters) {
-    let t = nowMs()
+part("data_to_writer") {
     var writer: [UInt8] = []
     var len = Int32(luma.count).bigEndian
     withUnsafeBytes(of: &len) { writer.append(contentsOf: $0) }
     writer.append(contentsOf: luma)
-    let elapsed = nowMs() - t
     if writer.count != luma.count + 4 { fail("lowering copy has the wrong size") }
-    if i >= warmup { lower.append(elapsed) }
 }
-let (lm, lp) = stats(lower)
-print("part lang=swift what=data_to_writer median_ms=\(fmt(lm)) p90_ms=\(fmt(lp))")
+part("lower_raw") {
+    var status = RustCallStatus(code: 0, errorBuf: RustBuffer(capacity: 0, len: 0, data: nil))
+    let buf = ffi_koban_ffi_rustbuffer_alloc(UInt64(luma.count + 4), &status)
+    guard status.code == 0, let out = buf.data else { fail("rustbuffer_alloc failed") }
+    var len = Int32(luma.count).bigEndian
+    withUnsafeBytes(of: &len) { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: 4) }
+    luma.withUnsafeBytes { UnsafeMutableRawPointer(out + 4).copyMemory(from: $0.baseAddress!, byteCount: luma.count) }
+    ffi_koban_ffi_rustbuffer_free(buf, &status)
+}

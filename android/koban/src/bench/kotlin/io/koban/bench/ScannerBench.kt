@@ -1,24 +1,35 @@
-// The Scanner's call overhead, Kotlin side: Scanner().scanFrame on the 1080p frames that
-// bindings/benches/scanner.rs wrote, through the generated JVM bindings and JNA, exactly as an
-// app calls it. scripts/bench-scanner.sh compiles it with the generated bindings (same module,
-// so the breakdown below may use the bindings' internal RustBuffer) and prints the table.
+// The Scanner's call overhead, Kotlin side: Scanner.scanFrame on the 1080p frames that
+// bindings/benches/scanner.rs wrote, through the JVM bindings and JNA, exactly as an app calls it.
+// scripts/bench-scanner.sh compiles it with the generated bindings and the hand-written
+// ScannerFrames.kt (one module, so the breakdown below may use their internals) and prints the table.
 //
 //   java -Djna.library.path=build/lib -cp ... io.koban.bench.ScannerBenchKt build/bench [warmup] [iters]
 //
-// Prints `result lang=kotlin frame=… n=… median_ms=… p90_ms=… found=…/…` per frame, like the
-// Rust and Swift benchmarks; figures only, timings are never asserted.
+// Prints `result lang=… frame=… n=… median_ms=… p90_ms=… found=…/…` per path and frame, like the
+// Rust and Swift benchmarks; figures only, timings are never asserted. The paths:
+//   kotlin            scanFrame(ByteBuffer) from a direct buffer: what CameraX hands an app (ScannerFrames.kt)
+//   kotlin-heapbuf    scanFrame(ByteBuffer.wrap(ByteArray)): the same path from a heap array, i.e. what a
+//                     hand-written ByteArray overload would cost
+//   kotlin-bytearray  the generated scanFrame(ByteArray)
 package io.koban.bench
 
 import io.koban.FfiConverterByteArray
 import io.koban.FrameRotation
 import io.koban.RustBuffer
+import io.koban.ScannedCode
 import io.koban.Scanner
+import io.koban.lowerLuma
+import io.koban.scanFrame
 import java.io.File
+import java.nio.ByteBuffer
 import kotlin.system.exitProcess
 
 private val FRAMES = listOf("frame-1080p", "frame-1080p-nocode")
 
-private class Frame(val width: UInt, val height: UInt, val stride: UInt, val luma: ByteArray, val expected: String?)
+private class Frame(val width: UInt, val height: UInt, val stride: UInt, val luma: ByteArray, val expected: String?) {
+    /** The luma in a direct buffer, made once: CameraX reuses its image buffers too. */
+    val direct: ByteBuffer by lazy { ByteBuffer.allocateDirect(luma.size).put(luma).flip() }
+}
 
 private fun readFrame(dir: File, name: String): Frame {
     val meta = File(dir, "$name.meta").readLines().filter { '=' in it }.associate { it.substringBefore('=') to it.substringAfter('=') }
@@ -37,6 +48,63 @@ private fun stats(ms: DoubleArray): Pair<Double, Double> {
 
 private fun fmt(x: Double) = "%.3f".format(java.util.Locale.ROOT, x)
 
+/** A way to call the scanner, and its row name. */
+private class Path(val lang: String, val call: Scanner.(Frame) -> List<ScannedCode>)
+
+/** Calls per path before the next path's turn. */
+private const val BLOCK = 10
+
+/**
+ * Times [warmup] + [iters] calls of every path on each frame, one scanner per path, and prints a
+ * `result` line per path and frame. The paths take turns in blocks of [BLOCK] calls, so JIT
+ * compilation and load from elsewhere land on all of them alike (run one after another, the
+ * first measured came out 5% slower); a block keeps each path's own allocation pattern.
+ */
+private fun measure(paths: List<Path>, dir: File, warmup: Int, iters: Int) {
+    for (name in FRAMES) {
+        val frame = readFrame(dir, name)
+        val scanners = paths.map { Scanner() }
+        val ms = paths.map { DoubleArray(iters) }
+        val found = IntArray(paths.size)
+        var done = 0
+        while (done < warmup + iters) {
+            val n = minOf(BLOCK, warmup + iters - done)
+            for ((p, path) in paths.withIndex()) {
+                for (i in done until done + n) {
+                    // The same frame every call: a camera pipeline reuses its buffers too, and the
+                    // copies into native memory that the bindings make are part of what is measured.
+                    val t = System.nanoTime()
+                    val codes = scanners[p].(path.call)(frame)
+                    val elapsed = (System.nanoTime() - t) / 1e6
+                    if (i >= warmup) {
+                        ms[p][i - warmup] = elapsed
+                        if (codes.any { it.text == frame.expected }) found[p]++
+                    }
+                }
+            }
+            done += n
+        }
+        scanners.forEach { it.close() }
+        for ((p, path) in paths.withIndex()) {
+            val (median, p90) = stats(ms[p])
+            println("result lang=${path.lang} frame=$name n=$iters median_ms=${fmt(median)} p90_ms=${fmt(p90)} found=${found[p]}/${if (frame.expected != null) iters else 0}")
+        }
+    }
+}
+
+/** Times [warmup] + [iters] runs of [block] and prints a `part` line. */
+private fun part(what: String, warmup: Int, iters: Int, block: () -> Unit) {
+    val ms = DoubleArray(iters)
+    for (i in 0 until warmup + iters) {
+        val t = System.nanoTime()
+        block()
+        val elapsed = (System.nanoTime() - t) / 1e6
+        if (i >= warmup) ms[i - warmup] = elapsed
+    }
+    val (median, p90) = stats(ms)
+    println("part lang=kotlin what=$what median_ms=${fmt(median)} p90_ms=${fmt(p90)}")
+}
+
 fun main(args: Array<String>) {
     if (args.isEmpty()) {
         System.err.println("usage: ScannerBenchKt FRAME_DIR [WARMUP] [ITERS]")
@@ -45,37 +113,18 @@ fun main(args: Array<String>) {
     val dir = File(args[0])
     val warmup = args.getOrNull(1)?.toInt() ?: 40
     val iters = args.getOrNull(2)?.toInt() ?: 200
-    for (name in FRAMES) {
-        val frame = readFrame(dir, name)
-        Scanner().use { scanner ->
-            var found = 0
-            val ms = DoubleArray(iters)
-            // The same ByteArray every call: a camera pipeline reuses its buffers too, and the
-            // copy into native memory that the bindings make is part of what is measured.
-            for (i in 0 until warmup + iters) {
-                val t = System.nanoTime()
-                val codes = scanner.scanFrame(frame.luma, frame.width, frame.height, frame.stride, FrameRotation.DEG0)
-                val elapsed = (System.nanoTime() - t) / 1e6
-                if (i >= warmup) {
-                    ms[i - warmup] = elapsed
-                    if (codes.any { it.text == frame.expected }) found++
-                }
-            }
-            val (median, p90) = stats(ms)
-            println("result lang=kotlin frame=$name n=$iters median_ms=${fmt(median)} p90_ms=${fmt(p90)} found=$found/${if (frame.expected != null) iters else 0}")
-        }
-    }
-    // The breakdown: lowering the ByteArray alone (a zero-filled RustBuffer from Rust, then the
-    // copy through a direct ByteBuffer), freed at once.
-    val luma = readFrame(dir, FRAMES[0]).luma
-    val lower = DoubleArray(iters)
-    for (i in 0 until warmup + iters) {
-        val t = System.nanoTime()
-        val buf = FfiConverterByteArray.lower(luma)
-        val elapsed = (System.nanoTime() - t) / 1e6
-        RustBuffer.free(buf)
-        if (i >= warmup) lower[i - warmup] = elapsed
-    }
-    val (median, p90) = stats(lower)
-    println("part lang=kotlin what=lower_bytearray median_ms=${fmt(median)} p90_ms=${fmt(p90)}")
+    val paths = listOf(
+        Path("kotlin") { f -> scanFrame(f.direct, f.width, f.height, f.stride, FrameRotation.DEG0) },
+        Path("kotlin-heapbuf") { f -> scanFrame(ByteBuffer.wrap(f.luma), f.width, f.height, f.stride, FrameRotation.DEG0) },
+        Path("kotlin-bytearray") { f -> scanFrame(f.luma, f.width, f.height, f.stride, FrameRotation.DEG0) },
+    )
+    measure(paths, dir, warmup, iters)
+    // The breakdown: lowering the frame alone, freed at once. The generated ByteArray lowering
+    // (a zero-filled RustBuffer from Rust, then the copy through a direct ByteBuffer), and the
+    // fast path's from a direct buffer (the same steps, from native memory).
+    val first = readFrame(dir, FRAMES[0])
+    val luma = first.luma
+    val buffer = first.direct
+    part("lower_bytearray", warmup, iters) { RustBuffer.free(FfiConverterByteArray.lower(luma)) }
+    part("lower_direct_buffer", warmup, iters) { RustBuffer.free(lowerLuma(buffer)) }
 }
