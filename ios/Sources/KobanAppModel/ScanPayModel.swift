@@ -34,7 +34,8 @@ public final class FrameReader: @unchecked Sendable {
 
     /// The text of every code in `frame`.
     public func read(_ frame: LumaFrame) throws -> [String] {
-        try scanner.scanFrame(luma: frame.luma, width: frame.width, height: frame.height, stride: frame.bytesPerRow, rotation: frame.rotation)
+        // One copy into Rust memory instead of the generated `scanFrame(luma: Data…)`'s two.
+        try scanner.scanFrame(lumaData: frame.luma, width: frame.width, height: frame.height, stride: frame.bytesPerRow, rotation: frame.rotation)
             .map(\.text)
     }
 }

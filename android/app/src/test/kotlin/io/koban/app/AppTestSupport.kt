@@ -2,6 +2,7 @@ package io.koban.app
 
 import io.koban.app.model.Ticker
 import io.koban.app.security.CipherKeyStore
+import io.koban.testing.TestDir
 import javax.crypto.KeyGenerator
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -11,6 +12,7 @@ import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.withTimeoutOrNull
+import org.junit.After
 
 /** A fresh AES-256 key store, as the app's CipherKeyStore over a software key. */
 fun testKeyStore(): CipherKeyStore {
@@ -24,6 +26,20 @@ class TestScope : AutoCloseable {
     val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
     override fun close() = scope.cancel()
+}
+
+/** A view-model test: wallets under a temporary directory, view models in a scope cancelled after each test. */
+abstract class ViewModelTest {
+    /** Where this test's wallet databases go. */
+    protected val dir = TestDir()
+    /** The scope this test's view models run in. */
+    protected val vm = TestScope()
+
+    @After
+    fun closeScopeAndDirectory() {
+        vm.close()
+        dir.close()
+    }
 }
 
 /** Waits until the state satisfies `predicate` and returns it; fails after `timeoutMs` naming the last state. */

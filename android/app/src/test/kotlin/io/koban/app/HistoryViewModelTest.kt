@@ -3,27 +3,16 @@ package io.koban.app
 import io.koban.PaymentRequest
 import io.koban.app.model.HistoryViewModel
 import io.koban.testing.Sandbox
-import io.koban.testing.TestDir
 import io.koban.testing.enrolledWallet
 import io.koban.testing.fund
 import io.koban.testing.jpy
 import kotlinx.coroutines.runBlocking
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Test
 
 /** History against the sandbox: pages as the list scrolls, signed amounts, refresh. */
-class HistoryViewModelTest {
-    private val dir = TestDir()
-    private val vm = TestScope()
-
-    @After
-    fun tearDown() {
-        vm.close()
-        dir.close()
-    }
-
+class HistoryViewModelTest : ViewModelTest() {
     @Test
     fun pagesLoadAsTheListScrollsNewestFirst() = runBlocking {
         enrolledWallet(dir, "ryo", testKeyStore()).use { w ->

@@ -6,12 +6,10 @@ import io.koban.Wallet
 import io.koban.app.model.HomeViewModel
 import io.koban.testing.JdkHttpTransport
 import io.koban.testing.Sandbox
-import io.koban.testing.TestDir
 import io.koban.testing.enrolledWallet
 import io.koban.testing.fund
 import io.koban.testing.jpy
 import kotlinx.coroutines.runBlocking
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
@@ -19,16 +17,7 @@ import org.junit.Assert.assertTrue
 import org.junit.Test
 
 /** Home against the sandbox: the balance, offline, and money arriving while it is shown. */
-class HomeViewModelTest {
-    private val dir = TestDir()
-    private val vm = TestScope()
-
-    @After
-    fun tearDown() {
-        vm.close()
-        dir.close()
-    }
-
+class HomeViewModelTest : ViewModelTest() {
     @Test
     fun theBalanceComesFromTheHostAndStaysWhenOffline() = runBlocking {
         val transport = JdkHttpTransport()

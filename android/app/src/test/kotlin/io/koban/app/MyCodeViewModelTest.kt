@@ -6,10 +6,8 @@ import io.koban.app.model.MyCodeState
 import io.koban.app.model.MyCodeViewModel
 import io.koban.testing.JdkHttpTransport
 import io.koban.testing.Sandbox
-import io.koban.testing.TestDir
 import io.koban.testing.enrolledWallet
 import kotlinx.coroutines.runBlocking
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotEquals
@@ -18,16 +16,7 @@ import org.junit.Assert.assertTrue
 import org.junit.Test
 
 /** My Code against the sandbox: keys fetched online, a fresh code at each refresh, offline codes with digits. */
-class MyCodeViewModelTest {
-    private val dir = TestDir()
-    private val vm = TestScope()
-
-    @After
-    fun tearDown() {
-        vm.close()
-        dir.close()
-    }
-
+class MyCodeViewModelTest : ViewModelTest() {
     @Test
     fun codesRefreshAtTheirRefreshTimeAndKeepTheScreenBright() = runBlocking {
         enrolledWallet(dir, "yui", testKeyStore()).use { w ->

@@ -10,13 +10,12 @@ import io.koban.qrMatrix
 import io.koban.testing.JdkHttpTransport
 import io.koban.testing.LumaFrames
 import io.koban.testing.Sandbox
-import io.koban.testing.TestDir
 import io.koban.testing.enrolledWallet
 import io.koban.testing.fund
 import io.koban.testing.jpy
 import java.math.BigDecimal
+import java.nio.ByteBuffer
 import kotlinx.coroutines.runBlocking
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -25,26 +24,19 @@ import org.junit.Assert.assertTrue
 import org.junit.Test
 
 /** Scan & Pay against the sandbox: from camera frames to a payment, abroad, and when it goes wrong. */
-class ScanPayViewModelTest {
-    private val dir = TestDir()
-    private val vm = TestScope()
-
-    @After
-    fun tearDown() {
-        vm.close()
-        dir.close()
-    }
-
+class ScanPayViewModelTest : ViewModelTest() {
     @Test
     fun aShopStickerSeenByTheCameraIsPaidAfterConfirmation() = runBlocking {
         enrolledWallet(dir, "rin", testKeyStore()).use { w ->
             w.fund(5_000)
             ScanPayViewModel(w, vm.scope).use { pay ->
                 val sticker = LumaFrames.render(qrMatrix(Sandbox.merchantPayload("m_jp_ramen")), 3, 16)
-                val blank = ByteArray(sticker.stride * sticker.height) { 255.toByte() }
+                // Direct buffers, as CameraX hands planes over.
+                val blank = direct(ByteArray(sticker.stride * sticker.height) { 255.toByte() })
+                val frame = direct(sticker.luma)
                 assertFalse("an empty frame holds no code", pay.onFrame(blank, sticker.width, sticker.height, sticker.stride, FrameRotation.DEG0))
                 assertEquals(ScanPayState.Scanning, pay.state.value)
-                assertTrue(pay.onFrame(sticker.luma, sticker.width, sticker.height, sticker.stride, FrameRotation.DEG0))
+                assertTrue(pay.onFrame(frame, sticker.width, sticker.height, sticker.stride, FrameRotation.DEG0))
 
                 val ask = pay.state.awaitIs<ScanPayState.NeedsAmount>()
                 assertEquals("KOBAN RAMEN", ask.merchant)
@@ -56,7 +48,7 @@ class ScanPayViewModelTest {
                     assertNull("no fee at home", fee)
                     assertNull("no FX at home", rate)
                 }
-                assertFalse("frames are ignored while confirming", pay.onFrame(sticker.luma, sticker.width, sticker.height, sticker.stride, FrameRotation.DEG0))
+                assertFalse("frames are ignored while confirming", pay.onFrame(frame, sticker.width, sticker.height, sticker.stride, FrameRotation.DEG0))
                 assertEquals(confirm, pay.state.value)
 
                 pay.confirm()
@@ -183,3 +175,6 @@ class ScanPayViewModelTest {
         }
     }
 }
+
+/** `bytes` in a direct buffer, like a camera plane. */
+private fun direct(bytes: ByteArray): ByteBuffer = ByteBuffer.allocateDirect(bytes.size).put(bytes).flip()

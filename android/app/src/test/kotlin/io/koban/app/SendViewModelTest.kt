@@ -2,28 +2,17 @@ package io.koban.app
 
 import io.koban.app.model.SendStatus
 import io.koban.app.model.SendViewModel
-import io.koban.testing.TestDir
 import io.koban.testing.enrolledWallet
 import io.koban.testing.fund
 import io.koban.testing.jpy
 import kotlinx.coroutines.runBlocking
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
 import org.junit.Test
 
 /** Send against the sandbox: by handle and by receive code, and the mistakes people make. */
-class SendViewModelTest {
-    private val dir = TestDir()
-    private val vm = TestScope()
-
-    @After
-    fun tearDown() {
-        vm.close()
-        dir.close()
-    }
-
+class SendViewModelTest : ViewModelTest() {
     @Test
     fun moneyGoesByHandleOrReceiveCodeAndTheRecipientIsRemembered() = runBlocking {
         enrolledWallet(dir, "ami", testKeyStore()).use { ami ->

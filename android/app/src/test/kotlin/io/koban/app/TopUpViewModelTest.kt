@@ -2,26 +2,15 @@ package io.koban.app
 
 import io.koban.app.model.TopUpStatus
 import io.koban.app.model.TopUpViewModel
-import io.koban.testing.TestDir
 import io.koban.testing.enrolledWallet
 import io.koban.testing.jpy
 import kotlinx.coroutines.runBlocking
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
 import org.junit.Test
 
 /** Top up against the sandbox: link a bank, move money in, and a bank account that runs dry. */
-class TopUpViewModelTest {
-    private val dir = TestDir()
-    private val vm = TestScope()
-
-    @After
-    fun tearDown() {
-        vm.close()
-        dir.close()
-    }
-
+class TopUpViewModelTest : ViewModelTest() {
     @Test
     fun aLinkedBankTopsUpTheWalletUntilItRunsDry() = runBlocking {
         enrolledWallet(dir, "kana", testKeyStore()).use { w ->

@@ -13,6 +13,8 @@ import io.koban.WalletException
 import io.koban.WalletTransaction
 import io.koban.detect
 import io.koban.moneyParseDecimal
+import io.koban.scanFrame
+import java.nio.ByteBuffer
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -116,10 +118,10 @@ class ScanPayViewModel(
     private var work: Job? = null
 
     /**
-     * One camera frame as a luma plane (Y of YUV_420_888): `stride` bytes per row, `rotation`
-     * from the camera to the display. Returns true when it held a code.
+     * One camera frame as a luma plane (Y of YUV_420_888, CameraX's direct buffer as it comes):
+     * `stride` bytes per row, `rotation` from the camera to the display. Returns true when it held a code.
      */
-    fun onFrame(luma: ByteArray, width: Int, height: Int, stride: Int, rotation: FrameRotation): Boolean {
+    fun onFrame(luma: ByteBuffer, width: Int, height: Int, stride: Int, rotation: FrameRotation): Boolean {
         if (_state.value != ScanPayState.Scanning) return false
         val codes = try {
             scanner.scanFrame(luma, width.toUInt(), height.toUInt(), stride.toUInt(), rotation)

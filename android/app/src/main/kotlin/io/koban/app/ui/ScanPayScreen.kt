@@ -143,13 +143,13 @@ private fun Camera(pay: ScanPayViewModel) {
 private fun analyze(pay: ScanPayViewModel, image: ImageProxy) {
     image.use {
         val y = it.planes[0]
-        val luma = ByteArray(y.buffer.remaining()).also { bytes -> y.buffer.get(bytes) }
         val rotation = when (it.imageInfo.rotationDegrees) {
             90 -> FrameRotation.DEG90
             180 -> FrameRotation.DEG180
             270 -> FrameRotation.DEG270
             else -> FrameRotation.DEG0
         }
-        pay.onFrame(luma, it.width, it.height, y.rowStride, rotation)
+        // The plane's own buffer: Koban copies it once, straight into Rust memory.
+        pay.onFrame(y.buffer, it.width, it.height, y.rowStride, rotation)
     }
 }
