@@ -250,22 +250,27 @@ fn redact_quoted(text: &str) -> String {
         if c != '"' {
             continue;
         }
-        out.push('…');
-        // Skip to the closing quote, stepping over escaped characters.
-        while let Some(q) = chars.next() {
-            match q {
-                '\\' => {
-                    chars.next();
-                }
-                '"' => {
-                    out.push('"');
-                    break;
-                }
-                _ => {}
-            }
-        }
+        blank_quoted(&mut chars, &mut out);
     }
     out
+}
+
+/// After an opening `"`: writes `…"` for the quoted value and moves `chars` past its closing quote.
+fn blank_quoted(chars: &mut impl Iterator<Item = char>, out: &mut String) {
+    out.push('…');
+    // Skip to the closing quote, stepping over escaped characters.
+    while let Some(q) = chars.next() {
+        match q {
+            '\\' => {
+                chars.next();
+            }
+            '"' => {
+                out.push('"');
+                break;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Why a wallet call failed; one variant per case an app handles differently.
@@ -567,22 +572,7 @@ fn strip_personal(text: &str) -> String {
     while let Some(c) = chars.next() {
         out.push(c);
         match c {
-            '"' => {
-                out.push('…');
-                // Skip to the closing quote, stepping over escaped characters.
-                while let Some(q) = chars.next() {
-                    match q {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' => {
-                            out.push('"');
-                            break;
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            '"' => blank_quoted(&mut chars, &mut out),
             '@' if chars.peek().is_some_and(|n| n.is_alphanumeric() || *n == '_') => {
                 out.push('…');
                 while chars.peek().is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '.' | '-')) {

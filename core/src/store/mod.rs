@@ -615,8 +615,11 @@ pub fn put_code_key(tx: &Transaction<'_>, sealer: &Sealer, token: &str, counter:
     Ok(tx.execute("INSERT OR IGNORE INTO cpm_keys (token, counter, sealed_key, provisioned_at) VALUES (?1, ?2, ?3, ?4)", params![token, counter, sealed, now])? == 1)
 }
 
+/// A single-use consumer-code key taken from the store: token, counter and the unsealed key.
+pub type TakenCodeKey = (String, u16, Zeroizing<Vec<u8>>);
+
 /// Takes the next single-use key: deletes it and records its counter as used, in `tx`.
-pub fn take_code_key(tx: &Transaction<'_>, sealer: &Sealer, now: i64) -> Result<Option<(String, u16, Zeroizing<Vec<u8>>)>, StoreError> {
+pub fn take_code_key(tx: &Transaction<'_>, sealer: &Sealer, now: i64) -> Result<Option<TakenCodeKey>, StoreError> {
     let row: Option<(String, u16, Vec<u8>)> = tx
         .query_row("SELECT token, counter, sealed_key FROM cpm_keys ORDER BY token, counter LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;

@@ -9,7 +9,7 @@
 use super::{lock, now_secs, Wallet, WalletError};
 use crate::cpm::{QrMatrix, TokenCode};
 use crate::crypto::{LimitedUseKey, CODE_LIFETIME_SECS};
-use crate::store::{self, Sealer, StoreError};
+use crate::store::{self, Sealer};
 use base64::Engine as _;
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::Transaction;
@@ -104,7 +104,7 @@ impl Wallet {
                 // `key` (and the unsealed bytes) are zeroized when this closure returns.
                 Ok::<_, WalletError>(TokenCode::generate(&key, &token, counter, now as u64, un)?)
             })?;
-            (code, store::code_keys_left(s.conn()).map_err(StoreError::from)?)
+            (code, store::code_keys_left(s.conn())?)
         };
         let qr_text = code.to_qr_text();
         Ok(ConsumerCode {
