@@ -484,7 +484,7 @@ async fn consumer_codes_charge_once_and_bad_codes_are_refused() {
     body["cryptogram"] = json!(hex::encode(&c5.cryptogram[..3]));
     charge(&host, body).await.refused(422, "bad_cryptogram");
 
-    // Numeric form: no timestamp and no unpredictable number on the wire.
+    // Numeric form: no unpredictable number on the wire; the till restores the creation time.
     let mut numeric = make_code(&keys, 4, t - 10);
     numeric.un = [0; 4];
     let luk = {
@@ -492,10 +492,18 @@ async fn consumer_codes_charge_once_and_bad_codes_are_refused() {
         LimitedUseKey::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(keys["keys"][4]["key"].as_str().unwrap()).unwrap()).unwrap()
     };
     numeric.cryptogram = compute_cryptogram(&luk, &numeric.token, numeric.counter, numeric.timestamp as u64, [0; 4]).unwrap();
-    let numeric_body = |c: &Code| json!({ "amount": amt(100, "JPY"), "token": c.token, "counter": c.counter, "cryptogram": hex::encode(&c.cryptogram[..5]) });
+    let numeric_body = |c: &Code| json!({ "amount": amt(100, "JPY"), "token": c.token, "counter": c.counter, "timestamp": c.timestamp, "cryptogram": hex::encode(&c.cryptogram[..5]) });
     let mut stale = Code { timestamp: t - 200, ..make_code(&keys, 4, t) };
     stale.cryptogram = compute_cryptogram(&luk, &stale.token, stale.counter, stale.timestamp as u64, [0; 4]).unwrap();
-    charge(&host, numeric_body(&stale)).await.refused(422, "bad_cryptogram");
+    charge(&host, numeric_body(&stale)).await.refused(410, "code_expired");
+    // The host checks the one second the code names, never a range: a second off is refused,
+    // and so is a charge that names no time at all.
+    let mut off_by_one = numeric_body(&numeric);
+    off_by_one["timestamp"] = json!(numeric.timestamp + 1);
+    charge(&host, off_by_one).await.refused(422, "bad_cryptogram");
+    let mut no_time = numeric_body(&numeric);
+    no_time.as_object_mut().unwrap().remove("timestamp");
+    charge(&host, no_time).await.refused(400, "bad_request");
     charge(&host, numeric_body(&numeric)).await.ok();
     charge(&host, numeric_body(&numeric)).await.refused(409, "code_used");
 
