@@ -98,19 +98,22 @@ KEEP_MEMORY="GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.t
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Alternating rounds, so a burst of load from elsewhere lands on every language alike.
 for ((round = 1; round <= ROUNDS; round++)); do
-    KOBAN_BENCH_WARMUP="$WARMUP" KOBAN_BENCH_ITERS="$ITERS" "$rust_bench" measure "$BENCH_DIR" 2>/dev/null >>"$results" \
-        || die "the Rust scanner bench failed (round $round)"
-    "$cabi" "$BENCH_DIR" "$WARMUP" "$ITERS" >>"$results" || die "the C-ABI scanner bench failed (round $round)"
-    java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
-        "$BENCH_DIR" "$WARMUP" "$ITERS" >>"$results" || die "the Kotlin scanner bench failed (round $round)"
-    in_swift_root "$SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" >>"$results" \
-        || die "the Swift scanner bench failed (round $round)"
-    if [ "${KOBAN_BENCH_DIAGNOSE:-0}" = 1 ]; then
-        env "$KEEP_MEMORY" java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
-            "$BENCH_DIR" "$WARMUP" "$ITERS" | sed 's/lang=\([^ ]*\)/lang=\1+keep/' >>"$results"
-        in_swift_root "$KEEP_MEMORY $SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" \
-            | sed 's/lang=\([^ ]*\)/lang=\1+keep/' >>"$results"
-    fi
+    {
+        KOBAN_BENCH_WARMUP="$WARMUP" KOBAN_BENCH_ITERS="$ITERS" "$rust_bench" measure "$BENCH_DIR" 2>/dev/null \
+            || die "the Rust scanner bench failed (round $round)"
+        "$cabi" "$BENCH_DIR" "$WARMUP" "$ITERS" || die "the C-ABI scanner bench failed (round $round)"
+        java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
+            "$BENCH_DIR" "$WARMUP" "$ITERS" || die "the Kotlin scanner bench failed (round $round)"
+        in_swift_root "$SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" \
+            || die "the Swift scanner bench failed (round $round)"
+        if [ "${KOBAN_BENCH_DIAGNOSE:-0}" = 1 ]; then
+            env "$KEEP_MEMORY" java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
+                "$BENCH_DIR" "$WARMUP" "$ITERS" | sed 's/lang=\([^ ]*\)/lang=\1+keep/'
+            in_swift_root "$KEEP_MEMORY $SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" \
+                | sed 's/lang=\([^ ]*\)/lang=\1+keep/'
+        fi
+    } | sed "s/^result /result round=$round /" >>"$results"
+    [ "${PIPESTATUS[0]}" = 0 ] || exit 1
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 swift_root_unmount
@@ -120,7 +123,10 @@ echo "Scanner.scanFrame, 1920x1080 luma, $ROUNDS rounds x $ITERS calls after $WA
 echo "frame with a code: $(sed -n 's/^source=//p' "$BENCH_DIR/frame-1080p.meta"); without: $(sed -n 's/^source=//p' "$BENCH_DIR/frame-1080p-nocode.meta")"
 echo "library: $FFI_LIB_DIR/libkoban_ffi.so (release, test-hooks); load average before $load_before, after $load_after (nproc $(nproc))"
 # Per language and frame: the median over rounds of each round's median and p90 (robust to a
-# round disturbed by other work on the machine); ratios against Rust's.
+# round disturbed by other work on the machine), their ratios against Rust's, and the paired
+# ratio: each round's median over Rust's median in the same round, then the median of those.
+# The paired figure is the one to read on a shared machine, whose speed drifts between rounds
+# far more than within one (the rounds alternate languages, so the drift cancels in the pair).
 awk '
     function med(list,   a, n, i, j, t) {
         n = split(list, a, " ")
@@ -131,18 +137,22 @@ awk '
     $1 == "result" {
         key = field("lang") SUBSEP field("frame")
         m[key] = m[key] " " field("median_ms"); p[key] = p[key] " " field("p90_ms"); found[key] = field("found")
+        rm1[key, field("round")] = field("median_ms"); if (field("round") + 0 > nr) nr = field("round") + 0
         if (!(field("frame") in seen)) { seen[field("frame")] = 1; frames[++nf] = field("frame") }
         # Rows in the order the benchmarks print them: rust, c-abi, kotlin…, swift…, then the +keep rows.
         if (!(field("lang") in seenlang)) { seenlang[field("lang")] = 1; langs[++nl] = field("lang") }
     }
     $1 == "part" { key = field("lang") " " field("what"); pm[key] = pm[key] " " field("median_ms") }
     END {
-        printf "%-20s %-23s %10s %10s %12s %12s %9s\n", "frame", "lang", "median ms", "p90 ms", "median/rust", "p90/rust", "found"
+        printf "%-20s %-23s %10s %10s %12s %12s %12s %9s\n", "frame", "lang", "median ms", "p90 ms", "median/rust", "p90/rust", "paired", "found"
         for (f = 1; f <= nf; f++) for (l = 1; l <= nl; l++) {
             key = langs[l] SUBSEP frames[f]
             if (!(key in m)) continue
             rm = med(m["rust" SUBSEP frames[f]]); rp = med(p["rust" SUBSEP frames[f]])
-            printf "%-20s %-23s %10.3f %10.3f %11.1f%% %11.1f%% %9s\n", frames[f], langs[l], med(m[key]), med(p[key]), 100 * med(m[key]) / rm, 100 * med(p[key]) / rp, found[key]
+            pairs = ""
+            for (r = 1; r <= nr; r++)
+                if ((key, r) in rm1 && ("rust" SUBSEP frames[f], r) in rm1) pairs = pairs " " rm1[key, r] / rm1["rust" SUBSEP frames[f], r]
+            printf "%-20s %-23s %10.3f %10.3f %11.1f%% %11.1f%% %11.1f%% %9s\n", frames[f], langs[l], med(m[key]), med(p[key]), 100 * med(m[key]) / rm, 100 * med(p[key]) / rp, 100 * med(pairs), found[key]
         }
         print "parts (median ms, the frame with a code): rust uniffi_vec_u8_lift = UniFFI'"'"'s own Vec<u8> lift, no longer on"
         print "the path (scan_frame takes its luma in place); kotlin lower_bytearray = the generated ByteArray -> RustBuffer,"
