@@ -3,15 +3,19 @@ import SwiftUI
 import Koban
 import KobanAppModel
 
-/// The back camera, delivering each frame's Y plane to `onFrame` and a preview layer to show.
+/// The back camera: reads each frame's Y plane with `reader`, hands the codes found to
+/// `onCodes`, and gives a preview layer to show.
 final class CameraFrameSource: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate, @unchecked Sendable {
     let session = AVCaptureSession()
     private let queue = DispatchQueue(label: "io.koban.camera")
     private let lock = NSLock()
     private var busy = false
     private var configured = false
-    /// Called on the camera queue; call `done()` when the frame is handled, or frames stop coming.
-    var onFrame: ((LumaFrame) -> Void)?
+    /// Reads the frames, on the camera queue.
+    var reader: FrameReader?
+    /// Called on the camera queue with the texts of a frame's codes (never empty); call `done()`
+    /// when they are handled, or frames stop coming.
+    var onCodes: (([String]) -> Void)?
 
     /// Configures the back camera for biplanar YUV (the Y plane is the luma Koban scans).
     func configure() throws {
@@ -53,10 +57,14 @@ final class CameraFrameSource: NSObject, AVCaptureVideoDataOutputSampleBufferDel
         let width = CVPixelBufferGetWidthOfPlane(pixels, 0)
         let height = CVPixelBufferGetHeightOfPlane(pixels, 0)
         let bytesPerRow = CVPixelBufferGetBytesPerRowOfPlane(pixels, 0)
-        // Copied out: the pixel buffer goes back to the camera when this returns.
-        let luma = Data(bytes: base, count: bytesPerRow * height)
-        // Sensor frames are landscape; the app is portrait.
-        onFrame?(LumaFrame(luma: luma, width: UInt32(width), height: UInt32(height), bytesPerRow: UInt32(bytesPerRow), rotation: .deg90))
+        // Scanned here, while the pixel buffer is locked: the camera takes it back when this
+        // returns, and reading it in place spares a frame-sized copy into Swift memory.
+        let plane = UnsafeRawBufferPointer(start: base, count: bytesPerRow * height)
+        // Sensor frames are landscape; the app is portrait. A frame that fails to scan is dropped
+        // like one without a code: the next one comes within milliseconds.
+        let texts = (try? reader?.read(luma: plane, width: UInt32(width), height: UInt32(height), bytesPerRow: UInt32(bytesPerRow), rotation: .deg90)) ?? []
+        guard !texts.isEmpty, let onCodes else { return done() }
+        onCodes(texts)
     }
 }
 

@@ -56,9 +56,10 @@ struct ScanPayView: View {
             .navigationTitle("Scan & Pay")
         }
         .onAppear {
-            camera.onFrame = { [weak model, weak camera] frame in
+            camera.reader = model.reader
+            camera.onCodes = { [weak model, weak camera] texts in
                 Task { @MainActor in
-                    _ = try? await model?.read(frame: frame)
+                    _ = await model?.found(texts)
                     camera?.done()
                 }
             }

@@ -38,6 +38,12 @@ public final class FrameReader: @unchecked Sendable {
         try scanner.scanFrame(lumaData: frame.luma, width: frame.width, height: frame.height, stride: frame.bytesPerRow, rotation: frame.rotation)
             .map(\.text)
     }
+
+    /// The text of every code in a Y plane the caller holds, such as a locked pixel buffer's.
+    public func read(luma: UnsafeRawBufferPointer, width: UInt32, height: UInt32, bytesPerRow: UInt32, rotation: FrameRotation) throws -> [String] {
+        // Read where it lies: the one copy is into Rust memory, none into a Swift `Data`.
+        try scanner.scanFrame(luma: luma, width: width, height: height, stride: bytesPerRow, rotation: rotation).map(\.text)
+    }
 }
 
 /// A merchant code without an amount: the payer types one in the merchant's currency.
@@ -122,7 +128,8 @@ public final class ScanPayModel: ViewModel {
     static let receiveCodeScheme = "koban-receive"
 
     private let wallet: Wallet
-    private let reader: FrameReader
+    /// The reader for camera frames; the camera may call it on its own queue (see `found(_:)`).
+    public let reader: FrameReader
     private var readingFrame = false
 
     /// Scan & Pay over `wallet`, reading frames with `reader`.
@@ -139,6 +146,13 @@ public final class ScanPayModel: ViewModel {
         defer { readingFrame = false }
         let reader = self.reader
         let texts = try await Task.detached { try reader.read(frame) }.value
+        return await found(texts)
+    }
+
+    /// Takes the codes `reader` found in a frame (first one wins); true when the flow moved on.
+    /// A camera reads its frames with `reader` on its own queue while it holds the pixels, then
+    /// hands the texts here; codes that arrive while not scanning are dropped.
+    public func found(_ texts: [String]) async -> Bool {
         guard let text = texts.first, state == .scanning else { return false }
         await scanned(text: text)
         return true

@@ -66,6 +66,42 @@ final class ScanPayModelTests: XCTestCase {
         XCTAssertEqual(seen.count, 6, "a cancelled observation hears nothing")
     }
 
+    func testTheCameraReadsFramesInPlaceOnItsQueueAndHandsTheCodesOver() async throws {
+        let dir = try TemporaryDirectory()
+        let w = try await enrolledWallet("camera", in: dir)
+        let ramen = try await Sandbox.merchant("m_jp_ramen")
+        let model = ScanPayModel(wallet: w.wallet)
+        let reader = model.reader
+
+        // As the camera does it: the Y plane inside a larger buffer it owns (not a Data of its
+        // own), read off the main thread while the buffer is held.
+        let (luma, side, stride) = renderLuma(try qrMatrix(text: ramen.staticPayload), scale: 4, pad: 16)
+        let held = Data(repeating: 0x55, count: 64) + luma + Data(repeating: 0xAA, count: 64)
+        let texts = try await Task.detached {
+            try held.withUnsafeBytes { all in
+                try reader.read(luma: UnsafeRawBufferPointer(rebasing: all[64..<(64 + luma.count)]), width: UInt32(side), height: UInt32(side), bytesPerRow: UInt32(stride), rotation: .deg90)
+            }
+        }.value
+        XCTAssertEqual(texts, [ramen.staticPayload])
+        let blank = Data(repeating: 200, count: 64 * 64)
+        let none = try blank.withUnsafeBytes { try reader.read(luma: $0, width: 64, height: 64, bytesPerRow: 64, rotation: .deg0) }
+        XCTAssertEqual(none, [])
+        // Too few bytes for the geometry: Koban's typed error, not a read past the buffer.
+        XCTAssertThrowsError(try luma.withUnsafeBytes { try reader.read(luma: UnsafeRawBufferPointer(rebasing: $0[0..<100]), width: UInt32(side), height: UInt32(side), bytesPerRow: UInt32(stride), rotation: .deg0) })
+
+        let nothing = await model.found([])
+        XCTAssertFalse(nothing)
+        XCTAssertEqual(model.state, .scanning)
+        let taken = await model.found(texts)
+        XCTAssertTrue(taken)
+        guard case .enterAmount(let prompt) = model.state else { return XCTFail("expected the amount prompt, got \(model.state)") }
+        XCTAssertEqual(prompt.payload, ramen.staticPayload)
+        // The camera's next frames while the prompt is open change nothing.
+        let again = await model.found(texts)
+        XCTAssertFalse(again)
+        guard case .enterAmount = model.state else { return XCTFail("a later frame moved the flow: \(model.state)") }
+    }
+
     func testAForeignMerchantShowsTheDebitInYenWithFeeAndRate() async throws {
         let dir = try TemporaryDirectory()
         let w = try await enrolledWallet("abroad", in: dir)
