@@ -121,11 +121,10 @@ fn check(record: &Value, d: &Detection, problems: &mut Vec<String>) {
         }
     }
     match e["point_of_initiation"].as_str() {
-        Some(p @ ("static" | "dynamic")) => {
-            if d.initiation.map(|i| format!("{i:?}").to_lowercase()).as_deref() != Some(p) {
-                bad(format!("initiation {:?} != {p}", d.initiation));
-            }
+        Some(p @ ("static" | "dynamic")) if d.initiation.map(|i| format!("{i:?}").to_lowercase()).as_deref() != Some(p) => {
+            bad(format!("initiation {:?} != {p}", d.initiation));
         }
+        Some("static" | "dynamic") => {}
         _ if e["point_of_initiation"].is_null() && e.get("point_of_initiation").is_some() && d.initiation.is_some() => bad("initiation where the corpus has none".into()),
         _ => {}
     }

@@ -122,11 +122,10 @@ proptest! {
             let i = at % flipped.len();
             flipped[i] = c;
             let flipped: String = flipped.into_iter().collect();
-            match detect_at(&flipped, 0) {
-                // A damaged code is never accepted as a payment: the CRC catches the change, or the
-                // text stops being EMV at all (then it is `unknown`, which nobody pays).
-                Ok(d) => prop_assert!(flipped == payload || chars[i].eq_ignore_ascii_case(&c) || !d.is_payable(), "{payload} -> {flipped}"),
-                Err(_) => {}
+            // A damaged code is never accepted as a payment: the CRC catches the change, or the
+            // text stops being EMV at all (then it is `unknown`, which nobody pays).
+            if let Ok(d) = detect_at(&flipped, 0) {
+                prop_assert!(flipped == payload || chars[i].eq_ignore_ascii_case(&c) || !d.is_payable(), "{payload} -> {flipped}");
             }
         }
     }

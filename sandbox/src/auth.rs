@@ -13,7 +13,7 @@ use koban_core::crypto::{check_freshness, verify_request, CryptoError, RequestTo
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, EnrolledDevice};
 
 /// Largest accepted request body.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -158,7 +158,7 @@ impl FromRequest<AppState> for Signed {
                 let row = state
                     .with_db(move |conn| {
                         conn.query_row("SELECT public_key, wallet_id FROM devices WHERE id = ?1", [&id], |r| {
-                            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+                            Ok(EnrolledDevice { public_key: r.get(0)?, wallet_id: r.get(1)? })
                         })
                         .optional()?
                         .ok_or(ApiError::UnknownDevice)
@@ -169,8 +169,8 @@ impl FromRequest<AppState> for Signed {
                 row
             }
         };
-        let (public_key, wallet_id) = (&device.0, device.1.clone());
-        verify(&req, &sig, public_key, now)?;
+        let wallet_id = device.wallet_id.clone();
+        verify(&req, &sig, &device.public_key, now)?;
         let nonce = sig.nonce.clone();
         let dev = device_id.clone();
         state.with_db(move |conn| consume_nonce(conn, &dev, &nonce, now)).await?;

@@ -47,8 +47,17 @@ pub struct AppState {
     pub events: Arc<watch::Sender<u64>>,
     /// Enrolled devices' public keys and wallets; devices never change once enrolled, so a
     /// cache saves a database round trip on every signed request.
-    pub devices: Arc<RwLock<HashMap<String, Arc<(Vec<u8>, String)>>>>,
+    pub devices: Arc<RwLock<HashMap<String, Arc<EnrolledDevice>>>>,
     counter: Arc<AtomicU64>,
+}
+
+/// What a signed request needs of its device: the key that signs and the wallet it acts for.
+#[derive(Debug)]
+pub struct EnrolledDevice {
+    /// The device's request-signing public key, as enrolled.
+    pub public_key: Vec<u8>,
+    /// Its wallet.
+    pub wallet_id: String,
 }
 
 impl AppState {
