@@ -17,6 +17,17 @@ part() {
   timings+=("$name: $(( $(date +%s) - start ))s")
 }
 
+# Formatting (rustfmt.toml): the fuzz crate is its own workspace, so it is checked on its own.
+# rustfmt is a rustup component a minimal toolchain may lack: then say so, and go on.
+check_format() {
+  if cargo fmt --version >/dev/null 2>&1; then
+    cargo fmt --all --check && (cd fuzz && cargo fmt --check)
+  else
+    echo "*** rustfmt is not installed (rustup component add rustfmt): formatting NOT checked ***" >&2
+  fi
+}
+
+part "rust formatting" check_format
 part "rust" cargo test --workspace --locked
 part "rust ffi test hooks" cargo test --locked -p koban-ffi --features test-hooks
 part "elf alignment check" ./tests/elf_alignment.sh

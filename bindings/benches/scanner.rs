@@ -43,12 +43,16 @@ struct Meta {
 
 fn read_frame(dir: &Path, name: &str) -> (Meta, Vec<u8>, Option<String>) {
     let meta_path = dir.join(format!("{name}.meta"));
-    let text = std::fs::read_to_string(&meta_path).unwrap_or_else(|e| panic!("{}: {e} (run write-frames first)", meta_path.display()));
+    let text = std::fs::read_to_string(&meta_path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run write-frames first)", meta_path.display()));
     let get = |key: &str| {
-        text.lines().find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix('='))).unwrap_or_else(|| panic!("{}: no {key}", meta_path.display()))
+        text.lines()
+            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+            .unwrap_or_else(|| panic!("{}: no {key}", meta_path.display()))
     };
     let num = |key: &str| get(key).parse::<u32>().unwrap_or_else(|e| panic!("{}: {key}: {e}", meta_path.display()));
-    let meta = Meta { width: num("width"), height: num("height"), stride: num("stride"), source: get("source").to_owned() };
+    let meta =
+        Meta { width: num("width"), height: num("height"), stride: num("stride"), source: get("source").to_owned() };
     let luma = std::fs::read(dir.join(format!("{name}.luma"))).expect("frame luma");
     assert_eq!(luma.len(), (meta.stride * meta.height) as usize, "{name}.luma has the wrong size");
     let expected = std::fs::read_to_string(dir.join(format!("{name}.txt"))).ok();
@@ -78,7 +82,10 @@ fn desk() -> Vec<u8> {
 /// middle of the desk scene.
 fn place_1080p(img: &image::GrayImage) -> Vec<u8> {
     let scale = (WIDTH as f32 / img.width() as f32).min(HEIGHT as f32 / img.height() as f32);
-    let (w, h) = (((img.width() as f32 * scale) as u32).clamp(1, WIDTH), ((img.height() as f32 * scale) as u32).clamp(1, HEIGHT));
+    let (w, h) = (
+        ((img.width() as f32 * scale) as u32).clamp(1, WIDTH),
+        ((img.height() as f32 * scale) as u32).clamp(1, HEIGHT),
+    );
     let pic = image::imageops::resize(img, w, h, image::imageops::FilterType::Triangle);
     let mut frame = image::GrayImage::from_raw(WIDTH, HEIGHT, desk()).expect("desk is 1080p");
     image::imageops::overlay(&mut frame, &pic, ((WIDTH - w) / 2).into(), ((HEIGHT - h) / 2).into());
@@ -95,7 +102,9 @@ fn first_pass_reads(luma: &[u8], expected: &str) -> bool {
 }
 
 fn corpus_dir() -> PathBuf {
-    let shared = std::env::var_os("KOBAN_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let shared = std::env::var_os("KOBAN_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
     shared.join("corpus/qr-zxing-cpp")
 }
 
@@ -103,7 +112,8 @@ fn corpus_dir() -> PathBuf {
 /// every frame once placed in a 1080p frame; `Err` says why there is none.
 fn corpus_frame() -> Result<(String, String, Vec<u8>), String> {
     let dir = corpus_dir();
-    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).map_err(|e| format!("{}: {e}", dir.join("MANIFEST.tsv").display()))?;
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv"))
+        .map_err(|e| format!("{}: {e}", dir.join("MANIFEST.tsv").display()))?;
     let mut rows: Vec<(String, String)> = manifest
         .lines()
         .skip(1)
@@ -132,10 +142,14 @@ fn corpus_frame() -> Result<(String, String, Vec<u8>), String> {
 fn write_frames(dir: &Path) {
     std::fs::create_dir_all(dir).expect("create the frame directory");
     match corpus_frame() {
-        Ok((file, expected, luma)) => write_frame(dir, FRAMES[0], &luma, &format!("corpus qr-zxing-cpp/{file}"), Some(&expected)),
+        Ok((file, expected, luma)) => {
+            write_frame(dir, FRAMES[0], &luma, &format!("corpus qr-zxing-cpp/{file}"), Some(&expected))
+        }
         Err(why) => {
             eprintln!("*** FALLBACK: {why}.");
-            eprintln!("*** The code frame is a synthetic camera scene with a code drawn by the qrcode crate, not a photo.");
+            eprintln!(
+                "*** The code frame is a synthetic camera scene with a code drawn by the qrcode crate, not a photo."
+            );
             let text = synth::emv_payload();
             let luma = synth::render(&synth::Scene::camera(WIDTH as usize, HEIGHT as usize, true, 0.0, 2), &text, 6);
             assert!(first_pass_reads(&luma, &text), "the synthetic code frame does not scan");
@@ -174,7 +188,10 @@ fn measure(dir: &Path, warmup: usize, iters: usize) {
             }
         }
         let (median, p90) = stats(&mut ms);
-        println!("result lang=rust frame={name} n={iters} median_ms={median:.3} p90_ms={p90:.3} found={found}/{}", if expected.is_some() { iters } else { 0 });
+        println!(
+            "result lang=rust frame={name} n={iters} median_ms={median:.3} p90_ms={p90:.3} found={found}/{}",
+            if expected.is_some() { iters } else { 0 }
+        );
         eprintln!("{name}: {}", meta.source);
     }
     parts(dir, iters);

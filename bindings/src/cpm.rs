@@ -42,7 +42,9 @@ pub struct TokenCode(core::TokenCode);
 
 #[cfg(any(test, feature = "test-hooks"))]
 fn unpredictable_number(bytes: &[u8]) -> Result<crypto::UnpredictableNumber, KobanError> {
-    bytes.try_into().map_err(|_| KobanError::InvalidInput { reason: format!("the unpredictable number must be 4 bytes, got {}", bytes.len()) })
+    bytes.try_into().map_err(|_| KobanError::InvalidInput {
+        reason: format!("the unpredictable number must be 4 bytes, got {}", bytes.len()),
+    })
 }
 
 // Apps never hold a limited-use key: the wallet makes its codes inside Rust
@@ -54,7 +56,13 @@ impl TokenCode {
     ///
     /// Pass a zero `unpredictable_number` for codes shown as digits.
     #[uniffi::constructor]
-    pub fn generate(limited_use_key: Vec<u8>, token: String, counter: u16, timestamp: u64, unpredictable_number: Vec<u8>) -> Result<Arc<TokenCode>, KobanError> {
+    pub fn generate(
+        limited_use_key: Vec<u8>,
+        token: String,
+        counter: u16,
+        timestamp: u64,
+        unpredictable_number: Vec<u8>,
+    ) -> Result<Arc<TokenCode>, KobanError> {
         // Wiped when dropped, like the core's own key type.
         let key_bytes = Zeroizing::new(limited_use_key);
         let key = crypto::LimitedUseKey::from_slice(&key_bytes)?;
@@ -131,7 +139,10 @@ mod tests {
     fn generated_codes_read_back_at_the_till() {
         let code = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 42, 1_795_500_000, vec![0; 4]).unwrap();
         let read = TokenCode::from_qr_text(code.qr_text().unwrap()).unwrap();
-        assert_eq!((read.token(), read.counter(), read.timestamp(), read.cryptogram()), (code.token(), 42, 1_795_500_000, code.cryptogram()));
+        assert_eq!(
+            (read.token(), read.counter(), read.timestamp(), read.cryptogram()),
+            (code.token(), 42, 1_795_500_000, code.cryptogram())
+        );
         let digits = code.numeric().unwrap();
         let read = TokenCode::from_numeric(digits, 1_795_500_030).unwrap();
         assert_eq!(read.cryptogram(), code.cryptogram()[..4]);

@@ -544,9 +544,9 @@ impl From<koban_core::wallet::WalletError> for WalletError {
                 }
             }
             // The intent's idempotency key means nothing to a user; the reason is transport text.
-            C::OutcomeUnknown { reason, .. } => {
-                E::OutcomeUnknown(format!("the outcome is not known yet ({reason}); it will be settled before anything else is sent"))
-            }
+            C::OutcomeUnknown { reason, .. } => E::OutcomeUnknown(format!(
+                "the outcome is not known yet ({reason}); it will be settled before anything else is sent"
+            )),
             e @ C::Unavailable(_) => E::Unavailable(e.to_string()),
             e @ C::NotEnrolled => E::NotEnrolled(e.to_string()),
             e @ C::AlreadyEnrolled => E::AlreadyEnrolled(e.to_string()),
@@ -647,7 +647,14 @@ mod tests {
     #[test]
     fn each_variant_is_named_after_the_core_kind_and_keeps_the_message() {
         let crc_body = "00020101021129370016A0000006770101110113006681222333353037645802TH6304";
-        for payload in ["", "000201010211265999あ", "0102115802TH", "upi://pay?pn=NoPayee", &format!("{crc_body}0000"), "upi://pay?pa=a@b&am=1,5"] {
+        for payload in [
+            "",
+            "000201010211265999あ",
+            "0102115802TH",
+            "upi://pay?pn=NoPayee",
+            &format!("{crc_body}0000"),
+            "upi://pay?pa=a@b&am=1,5",
+        ] {
             let core = koban_core::scheme::detect(payload).unwrap_err();
             let ours = DetectionError::from(core.clone());
             assert_eq!(variant_kind(&ours), core.kind(), "{payload}");
@@ -682,11 +689,19 @@ mod tests {
     #[test]
     fn refusals_keep_their_kind_and_a_readable_message() {
         use koban_core::wallet::{Refusal, WalletError as C};
-        let e: WalletError = C::Refused { refusal: Refusal::InsufficientFunds, message: "insufficient funds in wallet".into() }.into();
+        let e: WalletError =
+            C::Refused { refusal: Refusal::InsufficientFunds, message: "insufficient funds in wallet".into() }.into();
         assert!(matches!(e, WalletError::InsufficientFunds(_)));
         assert_eq!((e.kind(), e.to_string().as_str()), ("insufficient_funds", "insufficient funds in wallet"));
-        let e: WalletError = C::Refused { refusal: Refusal::Other("reference_required".into()), message: "the code asks the payer for bill_number".into() }.into();
-        assert_eq!((e.kind(), e.to_string().as_str()), ("refused", "refused by the host (reference_required): the code asks the payer for bill_number"));
+        let e: WalletError = C::Refused {
+            refusal: Refusal::Other("reference_required".into()),
+            message: "the code asks the payer for bill_number".into(),
+        }
+        .into();
+        assert_eq!(
+            (e.kind(), e.to_string().as_str()),
+            ("refused", "refused by the host (reference_required): the code asks the payer for bill_number")
+        );
         let e: WalletError = C::NotEnrolled.into();
         assert_eq!((e.kind(), e.to_string().as_str()), ("not_enrolled", "this device is not enrolled yet"));
     }
@@ -694,9 +709,12 @@ mod tests {
     #[test]
     fn personal_data_is_left_out_of_wallet_messages() {
         use koban_core::wallet::{Refusal, WalletError as C};
-        let e: WalletError = C::Refused { refusal: Refusal::BadRequest, message: r#"account "1234567" of @maria.s is closed"#.into() }.into();
+        let e: WalletError =
+            C::Refused { refusal: Refusal::BadRequest, message: r#"account "1234567" of @maria.s is closed"#.into() }
+                .into();
         assert_eq!(e.to_string(), "account \"…\" of @… is closed");
-        let e: WalletError = C::OutcomeUnknown { intent: "i-secretkey".into(), reason: "host answered 503".into() }.into();
+        let e: WalletError =
+            C::OutcomeUnknown { intent: "i-secretkey".into(), reason: "host answered 503".into() }.into();
         assert!(!e.to_string().contains("i-secretkey"), "{e}");
         assert_eq!(e.kind(), "outcome_unknown");
         let detect = koban_core::scheme::detect("upi://pay?pa=alice.sharma&pn=Alice").unwrap_err();
@@ -718,7 +736,8 @@ mod tests {
     #[test]
     fn key_store_failures_are_their_own_kind() {
         use koban_core::store::{KeyStoreError, StoreError};
-        let e: WalletError = koban_core::wallet::WalletError::Store(StoreError::KeyStore(KeyStoreError::BadWrappedKey)).into();
+        let e: WalletError =
+            koban_core::wallet::WalletError::Store(StoreError::KeyStore(KeyStoreError::BadWrappedKey)).into();
         assert_eq!((e.kind(), e.to_string().as_str()), ("key_store", "wrapped key does not unwrap"));
         let e: PlatformError = uniffi::UnexpectedUniFFICallbackError::new("SecurityException").into();
         assert_eq!(e.to_string(), "SecurityException");

@@ -33,7 +33,13 @@ pub struct Currency {
 
 impl From<core::Currency> for Currency {
     fn from(c: core::Currency) -> Self {
-        Currency { alpha: c.alpha().to_owned(), numeric: c.numeric(), exponent: c.exponent(), name: c.name().to_owned(), symbol: c.symbol().to_owned() }
+        Currency {
+            alpha: c.alpha().to_owned(),
+            numeric: c.numeric(),
+            exponent: c.exponent(),
+            name: c.name().to_owned(),
+            symbol: c.symbol().to_owned(),
+        }
     }
 }
 
@@ -118,7 +124,10 @@ mod tests {
     #[test]
     fn currencies_carry_their_table_row() {
         let thb = currency_lookup("thb".into()).unwrap();
-        assert_eq!(thb, Currency { alpha: "THB".into(), numeric: 764, exponent: 2, name: "Baht".into(), symbol: "฿".into() });
+        assert_eq!(
+            thb,
+            Currency { alpha: "THB".into(), numeric: 764, exponent: 2, name: "Baht".into(), symbol: "฿".into() }
+        );
         assert_eq!(currency_lookup("392".into()).unwrap().alpha, "JPY");
         assert!(currencies().len() >= 50);
     }

@@ -30,7 +30,11 @@ pub struct ScannedCode {
 
 impl From<core::Code> for ScannedCode {
     fn from(c: core::Code) -> Self {
-        ScannedCode { text: c.text, bytes: c.bytes, corners: c.corners.iter().map(|p| ScanPoint { x: p.x, y: p.y }).collect() }
+        ScannedCode {
+            text: c.text,
+            bytes: c.bytes,
+            corners: c.corners.iter().map(|p| ScanPoint { x: p.x, y: p.y }).collect(),
+        }
     }
 }
 
@@ -85,7 +89,14 @@ impl Scanner {
 
     /// Scans one frame: `luma` is the Y plane, `stride` bytes per row (at least `width`).
     #[uniffi::method(name = "scan_frame")]
-    fn scan_frame_ffi(&self, luma: LumaBuffer, width: u32, height: u32, stride: u32, rotation: FrameRotation) -> Result<Vec<ScannedCode>, KobanError> {
+    fn scan_frame_ffi(
+        &self,
+        luma: LumaBuffer,
+        width: u32,
+        height: u32,
+        stride: u32,
+        rotation: FrameRotation,
+    ) -> Result<Vec<ScannedCode>, KobanError> {
         self.scan(luma.bytes(), width, height, stride, rotation)
     }
 }
@@ -93,11 +104,25 @@ impl Scanner {
 impl Scanner {
     /// Scans one frame: `luma` is the Y plane, `stride` bytes per row (at least `width`).
     /// The Rust face of the exported `scan_frame`.
-    pub fn scan_frame(&self, luma: Vec<u8>, width: u32, height: u32, stride: u32, rotation: FrameRotation) -> Result<Vec<ScannedCode>, KobanError> {
+    pub fn scan_frame(
+        &self,
+        luma: Vec<u8>,
+        width: u32,
+        height: u32,
+        stride: u32,
+        rotation: FrameRotation,
+    ) -> Result<Vec<ScannedCode>, KobanError> {
         self.scan(&luma, width, height, stride, rotation)
     }
 
-    fn scan(&self, luma: &[u8], width: u32, height: u32, stride: u32, rotation: FrameRotation) -> Result<Vec<ScannedCode>, KobanError> {
+    fn scan(
+        &self,
+        luma: &[u8],
+        width: u32,
+        height: u32,
+        stride: u32,
+        rotation: FrameRotation,
+    ) -> Result<Vec<ScannedCode>, KobanError> {
         let frame = core::Frame::new(luma, width, height, stride)?.with_rotation(rotation.into());
         // A panic mid-scan poisons the lock; the scanner's state is only a retry counter, so go on.
         let mut scanner = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -196,7 +221,13 @@ mod tests {
         assert_eq!(codes.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), [text]);
         assert_eq!(codes[0].corners.len(), 4);
         let scanner = Scanner::new();
-        let found = (0..4).any(|_| scanner.scan_frame(luma.clone(), side, side, stride, FrameRotation::Deg0).unwrap().iter().any(|c| c.text == text));
+        let found = (0..4).any(|_| {
+            scanner
+                .scan_frame(luma.clone(), side, side, stride, FrameRotation::Deg0)
+                .unwrap()
+                .iter()
+                .any(|c| c.text == text)
+        });
         assert!(found);
     }
 

@@ -212,7 +212,13 @@ pub struct Merchant {
 
 impl From<core::Merchant> for Merchant {
     fn from(m: core::Merchant) -> Self {
-        Merchant { name: m.name, city: m.city, postal_code: m.postal_code, mcc: m.mcc, alternate: m.alternate.map(Into::into) }
+        Merchant {
+            name: m.name,
+            city: m.city,
+            postal_code: m.postal_code,
+            mcc: m.mcc,
+            alternate: m.alternate.map(Into::into),
+        }
     }
 }
 
@@ -431,7 +437,12 @@ mod tests {
 
     #[test]
     fn format_ids_round_trip_through_the_mirror() {
-        for f in [PayloadFormat::QqWallet, PayloadFormat::NumericPaycode, PayloadFormat::NotAPayment, PayloadFormat::SwissQrBill] {
+        for f in [
+            PayloadFormat::QqWallet,
+            PayloadFormat::NumericPaycode,
+            PayloadFormat::NotAPayment,
+            PayloadFormat::SwissQrBill,
+        ] {
             assert_eq!(PayloadFormat::from(core::Format::from(f)), f);
         }
         assert_eq!(payload_format_id(PayloadFormat::QqWallet), "qqwallet");

@@ -21,7 +21,8 @@ use crate::platform::{HttpTransport, KeyStore, KeyStoreAdapter, Log, LogLevel, L
 use crate::scheme::ReferenceKind;
 
 fn core_money(m: &Money) -> Result<CoreMoney, WalletError> {
-    let currency = Currency::from_alpha(&m.currency).ok_or_else(|| WalletError::InvalidInput(format!("invalid input: unknown currency {:?}", m.currency)))?;
+    let currency = Currency::from_alpha(&m.currency)
+        .ok_or_else(|| WalletError::InvalidInput(format!("invalid input: unknown currency {:?}", m.currency)))?;
     Ok(CoreMoney::from_minor(m.minor, currency))
 }
 
@@ -162,7 +163,14 @@ pub struct BankLink {
 
 impl From<store::BankLink> for BankLink {
     fn from(b: store::BankLink) -> Self {
-        BankLink { id: b.id, bank_id: b.bank_id, bank_name: b.bank_name, last4: b.last4, holder_name: b.holder_name, created_at: b.created_at }
+        BankLink {
+            id: b.id,
+            bank_id: b.bank_id,
+            bank_name: b.bank_name,
+            last4: b.last4,
+            holder_name: b.holder_name,
+            created_at: b.created_at,
+        }
     }
 }
 
@@ -452,7 +460,11 @@ impl From<core::PaymentQuote> for PaymentQuote {
             fx: q.fx.map(Into::into),
             debit: q.debit.into(),
             fee: q.fee.into(),
-            references: q.references.into_iter().map(|(kind, value)| PaymentReference { kind: kind.into(), value }).collect(),
+            references: q
+                .references
+                .into_iter()
+                .map(|(kind, value)| PaymentReference { kind: kind.into(), value })
+                .collect(),
             tip_prompted: q.tip_prompted,
         }
     }
@@ -524,9 +536,11 @@ impl From<&RemitDestination> for core::RemitDestination {
     fn from(d: &RemitDestination) -> Self {
         match d {
             RemitDestination::Handle { handle } => core::RemitDestination::Handle(handle.clone()),
-            RemitDestination::Payout { method, provider, account } => {
-                core::RemitDestination::Payout { method: method.clone(), provider: provider.clone(), account: account.clone() }
-            }
+            RemitDestination::Payout { method, provider, account } => core::RemitDestination::Payout {
+                method: method.clone(),
+                provider: provider.clone(),
+                account: account.clone(),
+            },
         }
     }
 }
@@ -562,7 +576,14 @@ pub struct ConsumerCode {
 
 impl From<core::ConsumerCode> for ConsumerCode {
     fn from(c: core::ConsumerCode) -> Self {
-        ConsumerCode { qr_text: c.qr_text, numeric: c.numeric, matrix: c.matrix.into(), expires_at: c.expires_at, refresh_at: c.refresh_at, codes_left: c.codes_left }
+        ConsumerCode {
+            qr_text: c.qr_text,
+            numeric: c.numeric,
+            matrix: c.matrix.into(),
+            expires_at: c.expires_at,
+            refresh_at: c.refresh_at,
+            codes_left: c.codes_left,
+        }
     }
 }
 
@@ -620,10 +641,16 @@ impl Wallet {
     /// Logs how an operation ended: its name and, on failure, the error's kind (no message:
     /// messages can carry host text).
     fn done<T>(&self, op: &str, r: Result<T, core::WalletError>) -> Result<T, WalletError> {
-        r.map_err(WalletError::from).inspect(|_| self.log.line(LogLevel::Debug, || format!("{op}: ok"))).inspect_err(|e| {
-            let level = if matches!(e, WalletError::Internal(_) | WalletError::Storage(_)) { LogLevel::Error } else { LogLevel::Warn };
-            self.log.line(level, || format!("{op}: failed ({})", e.kind()));
-        })
+        r.map_err(WalletError::from).inspect(|_| self.log.line(LogLevel::Debug, || format!("{op}: ok"))).inspect_err(
+            |e| {
+                let level = if matches!(e, WalletError::Internal(_) | WalletError::Storage(_)) {
+                    LogLevel::Error
+                } else {
+                    LogLevel::Warn
+                };
+                self.log.line(level, || format!("{op}: failed ({})", e.kind()));
+            },
+        )
     }
 }
 
@@ -640,14 +667,18 @@ impl Wallet {
         logger: Option<Arc<dyn Logger>>,
     ) -> Result<Arc<Wallet>, WalletError> {
         let log = Log(logger);
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| WalletError::Internal("no tokio runtime to open the wallet on".into()))?;
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| WalletError::Internal("no tokio runtime to open the wallet on".into()))?;
         let timeout = Duration::from_millis(config.timeout_ms.max(1));
         let mut c = core::WalletConfig::new(config.host_url);
         c.timeout = timeout;
         c.max_attempts = config.max_attempts;
-        c.transport = transport.map(|inner| Arc::new(TransportAdapter { inner, timeout }) as Arc<dyn koban_core::net::HttpTransport>);
+        c.transport = transport
+            .map(|inner| Arc::new(TransportAdapter { inner, timeout }) as Arc<dyn koban_core::net::HttpTransport>);
         let opened = core::Wallet::open(&db_path, &KeyStoreAdapter(key_store), c).await;
-        let core = opened.map_err(WalletError::from).inspect_err(|e| log.line(LogLevel::Error, || format!("open: failed ({})", e.kind())))?;
+        let core = opened
+            .map_err(WalletError::from)
+            .inspect_err(|e| log.line(LogLevel::Error, || format!("open: failed ({})", e.kind())))?;
         let (closed_tx, closed) = watch::channel(());
         let wallet = Wallet { core: Arc::new(core), log, runtime, _closed: closed_tx, closed };
         let pending = wallet.core.pending_count().unwrap_or(0);
@@ -657,13 +688,21 @@ impl Wallet {
 
     /// Enrols this device: creates its key (kept sealed on the device) and a wallet at the host.
     pub async fn enrol(&self, enrolment: Enrolment) -> Result<WalletProfile, WalletError> {
-        let e = core::Enrolment { country: enrolment.country, handle: enrolment.handle, display_name: enrolment.display_name };
+        let e = core::Enrolment {
+            country: enrolment.country,
+            handle: enrolment.handle,
+            display_name: enrolment.display_name,
+        };
         self.done("enrol", self.core.enrol(&e).await).map(Into::into)
     }
 
     /// Verifies the holder's identity (raises limits, allows remittances); returns the new limits.
     pub async fn verify_identity(&self, identity: Identity) -> Result<Balance, WalletError> {
-        let id = core::Identity { legal_name: identity.legal_name, date_of_birth: identity.date_of_birth, document_number: identity.document_number };
+        let id = core::Identity {
+            legal_name: identity.legal_name,
+            date_of_birth: identity.date_of_birth,
+            document_number: identity.document_number,
+        };
         self.done("verify_identity", self.core.verify_identity(&id).await).map(Into::into)
     }
 
@@ -708,13 +747,22 @@ impl Wallet {
 
     /// Sends money to another wallet at home, exactly once.
     #[uniffi::method(default(message = None))]
-    pub async fn send(&self, to: SendTo, amount: Money, message: Option<String>) -> Result<WalletTransaction, WalletError> {
+    pub async fn send(
+        &self,
+        to: SendTo,
+        amount: Money,
+        message: Option<String>,
+    ) -> Result<WalletTransaction, WalletError> {
         let amount = core_money(&amount)?;
         self.done("send", self.core.send(&(&to).into(), amount, message.as_deref()).await).map(Into::into)
     }
 
     /// Quotes a remittance to `destination_country`: rate, fee, total and arrival estimate.
-    pub async fn quote_remittance(&self, destination_country: String, amount: QuoteAmount) -> Result<FxQuote, WalletError> {
+    pub async fn quote_remittance(
+        &self,
+        destination_country: String,
+        amount: QuoteAmount,
+    ) -> Result<FxQuote, WalletError> {
         let amount = match &amount {
             QuoteAmount::Send { amount } => core::QuoteAmount::Send(core_money(amount)?),
             QuoteAmount::Receive { amount } => core::QuoteAmount::Receive(core_money(amount)?),
@@ -724,9 +772,19 @@ impl Wallet {
 
     /// Sends a remittance quoted by [`Wallet::quote_remittance`], exactly once.
     #[uniffi::method(default(message = None))]
-    pub async fn remit(&self, quote: FxQuote, recipient: RemitRecipient, purpose: String, message: Option<String>) -> Result<WalletTransaction, WalletError> {
+    pub async fn remit(
+        &self,
+        quote: FxQuote,
+        recipient: RemitRecipient,
+        purpose: String,
+        message: Option<String>,
+    ) -> Result<WalletTransaction, WalletError> {
         let q = core::FxQuote::try_from(&quote)?;
-        let r = core::RemitRecipient { name: recipient.name, destination: (&recipient.destination).into(), relationship: recipient.relationship };
+        let r = core::RemitRecipient {
+            name: recipient.name,
+            destination: (&recipient.destination).into(),
+            relationship: recipient.relationship,
+        };
         self.done("remit", self.core.remit(&q, &r, &purpose, message.as_deref()).await).map(Into::into)
     }
 
@@ -738,7 +796,10 @@ impl Wallet {
     /// Brings in what others sent since the last sync, long-polling up to `wait_secs`.
     pub async fn sync(&self, wait_secs: u64) -> Result<SyncReport, WalletError> {
         let r = self.done("sync", self.core.sync(wait_secs).await)?;
-        Ok(SyncReport { received: r.received.into_iter().map(Into::into).collect(), balance: r.balance.map(Into::into) })
+        Ok(SyncReport {
+            received: r.received.into_iter().map(Into::into).collect(),
+            balance: r.balance.map(Into::into),
+        })
     }
 
     /// Settles every payment whose outcome is still unknown, with the host.
@@ -804,7 +865,11 @@ impl Wallet {
     /// Calls `listener` for each transfer that arrives, long-polling the host `wait_secs` at a time,
     /// until [`Listening::cancel`] or until this wallet is gone; retries with back-off when offline.
     pub fn listen(&self, listener: Arc<dyn WalletListener>, wait_secs: u64) -> Arc<Listening> {
-        let handle = Arc::new(Listening { cancelled: AtomicBool::new(false), wake: Notify::new(), running: Arc::new(AtomicBool::new(true)) });
+        let handle = Arc::new(Listening {
+            cancelled: AtomicBool::new(false),
+            wake: Notify::new(),
+            running: Arc::new(AtomicBool::new(true)),
+        });
         // Weak: the loop must not keep the wallet (and its database) alive.
         let wallet = Arc::downgrade(&self.core);
         let control = Arc::downgrade(&handle);
@@ -860,7 +925,9 @@ async fn listen_loop(
             }
             Err(e) => {
                 let e = WalletError::from(e);
-                log.line(LogLevel::Warn, || format!("listen: sync failed ({}), retrying in {}s", e.kind(), backoff.as_secs()));
+                log.line(LogLevel::Warn, || {
+                    format!("listen: sync failed ({}), retrying in {}s", e.kind(), backoff.as_secs())
+                });
                 tokio::select! {
                     () = tokio::time::sleep(backoff) => {}
                     () = cancelled(&control) => return,

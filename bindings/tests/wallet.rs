@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use koban_ffi::{
-    file_key_store, BankAccount, Direction, Enrolment, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel, Logger, Money, PaymentRequest,
-    PlatformError, SendTo, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
+    file_key_store, BankAccount, Direction, Enrolment, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel,
+    Logger, Money, PaymentRequest, PlatformError, SendTo, Wallet, WalletConfig, WalletError, WalletListener,
+    WalletTransaction,
 };
 use koban_sandbox::{Config, Sandbox};
 
@@ -84,7 +85,11 @@ impl HttpTransport for AppTransport {
         }
         let r = b.body(request.body).send().await.map_err(|e| PlatformError::Connection { reason: e.to_string() })?;
         let status = r.status().as_u16();
-        let headers = r.headers().iter().map(|(k, v)| koban_ffi::HttpHeader { name: k.to_string(), value: v.to_str().unwrap_or("").into() }).collect();
+        let headers = r
+            .headers()
+            .iter()
+            .map(|(k, v)| koban_ffi::HttpHeader { name: k.to_string(), value: v.to_str().unwrap_or("").into() })
+            .collect();
         Ok(HttpResponse { status, headers, body: r.bytes().await.unwrap().to_vec() })
     }
 }
@@ -117,8 +122,12 @@ impl Host {
         self.dir.path().join(format!("{name}.sqlite3")).to_string_lossy().into_owned()
     }
     async fn merchant_payload(&self, id: &str) -> String {
-        let r: serde_json::Value = reqwest::get(format!("{}/v1/merchants", self.url)).await.unwrap().json().await.unwrap();
-        r["merchants"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap()["static_payload"].as_str().unwrap().to_owned()
+        let r: serde_json::Value =
+            reqwest::get(format!("{}/v1/merchants", self.url)).await.unwrap().json().await.unwrap();
+        r["merchants"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap()["static_payload"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 }
 
@@ -131,7 +140,12 @@ impl Drop for Host {
     }
 }
 
-async fn enrolled(host: &Host, name: &str, key_store: Arc<dyn KeyStore>, logger: Option<Arc<dyn Logger>>) -> Arc<Wallet> {
+async fn enrolled(
+    host: &Host,
+    name: &str,
+    key_store: Arc<dyn KeyStore>,
+    logger: Option<Arc<dyn Logger>>,
+) -> Arc<Wallet> {
     let w = Wallet::open(host.db(name), key_store, host.config(), None, logger).await.expect("opens");
     w.enrol(Enrolment { country: "JP".into(), handle: name.into(), display_name: name.into() }).await.expect("enrols");
     w
@@ -156,14 +170,18 @@ async fn a_wallet_through_the_exported_api() {
     let host = Host::start().await;
     let keys = AppKeyStore::new(0x5a);
     let lines = Arc::new(Lines::default());
-    let aiko = Wallet::open(host.db("aiko"), keys.clone(), host.config(), None, Some(lines.clone())).await.expect("opens");
+    let aiko =
+        Wallet::open(host.db("aiko"), keys.clone(), host.config(), None, Some(lines.clone())).await.expect("opens");
     assert!(*keys.calls.lock().unwrap() >= 1, "the app's key store wrapped the data key");
     assert_eq!(aiko.profile().unwrap(), None);
     let e = aiko.balance().await.unwrap_err();
     assert!(matches!(e, WalletError::NotEnrolled(_)), "{e:?}");
     assert_eq!(e.to_string(), "this device is not enrolled yet");
 
-    let profile = aiko.enrol(Enrolment { country: "JP".into(), handle: "aiko".into(), display_name: "Aiko".into() }).await.unwrap();
+    let profile = aiko
+        .enrol(Enrolment { country: "JP".into(), handle: "aiko".into(), display_name: "Aiko".into() })
+        .await
+        .unwrap();
     assert_eq!((profile.handle.as_str(), profile.currency.as_str()), ("aiko", "JPY"));
     assert_eq!(aiko.profile().unwrap(), Some(profile));
     assert!(aiko.banks().await.unwrap().iter().any(|b| b.id == "bank_sakura"));
@@ -178,22 +196,47 @@ async fn a_wallet_through_the_exported_api() {
 
     // A merchant code, the amount typed by the payer; the quote round-trips into the payment.
     let ramen = host.merchant_payload("m_jp_ramen").await;
-    let quote = aiko.quote_payment(PaymentRequest { payload: ramen, route: None, amount: Some(jpy(1_200)), tip: None, references: vec![] }).await.unwrap();
-    assert_eq!((quote.route.as_str(), quote.fx.is_none(), quote.debit.clone(), quote.merchant_name.as_deref()), ("jpqr", true, jpy(1_200), Some("KOBAN RAMEN")));
+    let quote = aiko
+        .quote_payment(PaymentRequest {
+            payload: ramen,
+            route: None,
+            amount: Some(jpy(1_200)),
+            tip: None,
+            references: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (quote.route.as_str(), quote.fx.is_none(), quote.debit.clone(), quote.merchant_name.as_deref()),
+        ("jpqr", true, jpy(1_200), Some("KOBAN RAMEN"))
+    );
     let paid = aiko.confirm_payment(quote).await.unwrap();
     assert_eq!((paid.kind.as_str(), paid.direction, paid.amount.clone()), ("payment", Direction::Out, jpy(1_200)));
 
     // A friend, listening for money.
-    let ben = enrolled(&host, "ben", file_key_store(host.dir.path().join("ben.key").to_string_lossy().into_owned()).unwrap(), None).await;
+    let ben = enrolled(
+        &host,
+        "ben",
+        file_key_store(host.dir.path().join("ben.key").to_string_lossy().into_owned()).unwrap(),
+        None,
+    )
+    .await;
     let (tx, mut inbox) = tokio::sync::mpsc::unbounded_channel();
     let listening = ben.listen(Arc::new(Inbox(tx)), 5);
     let sent = aiko.send(SendTo::Handle { handle: "@ben".into() }, jpy(5_000), Some("ramen".into())).await.unwrap();
     assert_eq!((sent.kind.as_str(), sent.counterparty.as_deref()), ("p2p", Some("@ben")));
-    let got = tokio::time::timeout(Duration::from_secs(20), inbox.recv()).await.expect("the listener hears of the transfer").unwrap();
-    assert_eq!((got.id.as_str(), got.direction, got.amount.clone(), got.counterparty.as_deref()), (sent.id.as_str(), Direction::In, jpy(5_000), Some("@aiko")));
+    let got = tokio::time::timeout(Duration::from_secs(20), inbox.recv())
+        .await
+        .expect("the listener hears of the transfer")
+        .unwrap();
+    assert_eq!(
+        (got.id.as_str(), got.direction, got.amount.clone(), got.counterparty.as_deref()),
+        (sent.id.as_str(), Direction::In, jpy(5_000), Some("@aiko"))
+    );
     let code = ben.receive_code().await.unwrap();
     aiko.send(SendTo::ReceiveCode { payload: code }, jpy(700), None).await.unwrap();
-    let got = tokio::time::timeout(Duration::from_secs(20), inbox.recv()).await.expect("a second transfer arrives").unwrap();
+    let got =
+        tokio::time::timeout(Duration::from_secs(20), inbox.recv()).await.expect("a second transfer arrives").unwrap();
     assert_eq!(got.amount, jpy(700));
     listening.cancel();
     tokio::time::timeout(Duration::from_secs(5), async {
@@ -211,7 +254,10 @@ async fn a_wallet_through_the_exported_api() {
     let kinds: Vec<&str> = first.items.iter().chain(&second.items).map(|t| t.kind.as_str()).collect();
     assert_eq!(kinds, ["p2p", "p2p", "payment", "topup"]);
     assert_eq!(second.next_cursor, None);
-    assert!(!first.items.iter().chain(&second.items).any(|t| t.details_json.contains("7654321")), "no account number in history");
+    assert!(
+        !first.items.iter().chain(&second.items).any(|t| t.details_json.contains("7654321")),
+        "no account number in history"
+    );
     assert_eq!(aiko.pending_count().unwrap(), 0);
 
     // Errors arrive typed, with a message fit to show.
@@ -224,7 +270,16 @@ async fn a_wallet_through_the_exported_api() {
     let e = aiko.send(SendTo::Handle { handle: "nobody-here".into() }, jpy(1), None).await.unwrap_err();
     assert!(matches!(e, WalletError::UnknownRecipient(_)), "{e:?}");
     assert!(!e.to_string().contains("nobody-here"), "{e}");
-    let e = aiko.quote_payment(PaymentRequest { payload: "hello".into(), route: None, amount: None, tip: None, references: vec![] }).await.unwrap_err();
+    let e = aiko
+        .quote_payment(PaymentRequest {
+            payload: "hello".into(),
+            route: None,
+            amount: None,
+            tip: None,
+            references: vec![],
+        })
+        .await
+        .unwrap_err();
     assert!(matches!(e, WalletError::UnreadableCode(_) | WalletError::NotPayable(_)), "{e:?}");
     let e = aiko.top_up(link, Money { minor: 5, currency: "XXQ".into() }).await.unwrap_err();
     assert!(matches!(e, WalletError::InvalidInput(_)), "{e:?}");
@@ -234,7 +289,10 @@ async fn a_wallet_through_the_exported_api() {
         .unwrap_err();
     assert!(matches!(e, WalletError::AlreadyEnrolled(_)), "{e:?}");
     let late = Wallet::open(host.db("carol"), AppKeyStore::new(7), host.config(), None, None).await.unwrap();
-    let e = late.enrol(Enrolment { country: "JP".into(), handle: "ben".into(), display_name: "Not Ben".into() }).await.unwrap_err();
+    let e = late
+        .enrol(Enrolment { country: "JP".into(), handle: "ben".into(), display_name: "Not Ben".into() })
+        .await
+        .unwrap_err();
     assert!(matches!(e, WalletError::HandleTaken(_)), "{e:?}");
 
     // The logger heard the operations by name and error kind, and nothing personal.
@@ -279,11 +337,16 @@ async fn consumer_codes_come_from_keys_kept_in_rust() {
 async fn the_apps_http_stack_carries_every_request() {
     let host = Host::start().await;
     let transport = Arc::new(AppTransport { client: reqwest::Client::new(), sent: Mutex::new(0), offline: false });
-    let w = Wallet::open(host.db("eri"), AppKeyStore::new(9), host.config(), Some(transport.clone()), None).await.unwrap();
+    let w =
+        Wallet::open(host.db("eri"), AppKeyStore::new(9), host.config(), Some(transport.clone()), None).await.unwrap();
     w.enrol(Enrolment { country: "JP".into(), handle: "eri".into(), display_name: "Eri".into() }).await.unwrap();
     fund(&w, 3_000).await;
     assert_eq!(w.balance().await.unwrap().available, jpy(3_000));
-    assert_eq!(*transport.sent.lock().unwrap(), 4, "enrol, link, top-up and balance all went through the app's transport");
+    assert_eq!(
+        *transport.sent.lock().unwrap(),
+        4,
+        "enrol, link, top-up and balance all went through the app's transport"
+    );
 
     // Offline: a read fails as unavailable, a payment stays pending and is settled later.
     drop(w);

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use koban_core::money::{Currency, Money};
 use koban_core::scheme::Detection;
 use koban_core::store::Direction;
-use koban_core::wallet::{BankAccount, Enrolment, Identity, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet};
+use koban_core::wallet::{
+    BankAccount, Enrolment, Identity, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet,
+};
 use koban_sandbox::{Config, Sandbox};
 
 use crate::wallet::{line, open, payment_lines, remit_lines};
@@ -64,15 +66,25 @@ fn draw_code(payload: &str, path: &Path) -> Result<(), String> {
 fn scan_image(png: &Path) -> Result<(String, Detection), String> {
     use crate::scan::Outcome;
     let outcomes = crate::scan::scan_file(png);
-    let text = outcomes.iter().find_map(|o| if let Outcome::Text(t) = o { Some(t.clone()) } else { None }).ok_or_else(|| {
-        outcomes.iter().find_map(|o| if let Outcome::Error(e) = o { Some(e.clone()) } else { None }).unwrap_or_else(|| "no QR code found".into())
-    })?;
+    let text = outcomes.iter().find_map(|o| if let Outcome::Text(t) = o { Some(t.clone()) } else { None }).ok_or_else(
+        || {
+            outcomes
+                .iter()
+                .find_map(|o| if let Outcome::Error(e) = o { Some(e.clone()) } else { None })
+                .unwrap_or_else(|| "no QR code found".into())
+        },
+    )?;
     let d = koban_core::scheme::detect(&text).map_err(|e| e.to_string())?;
     Ok((text, d))
 }
 
 async fn merchant_payload(host: &str, id: &str) -> Result<String, String> {
-    let v: serde_json::Value = reqwest::get(format!("{host}/v1/merchants")).await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+    let v: serde_json::Value = reqwest::get(format!("{host}/v1/merchants"))
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
     v["merchants"]
         .as_array()
         .and_then(|ms| ms.iter().find(|m| m["id"] == id))
@@ -83,7 +95,9 @@ async fn merchant_payload(host: &str, id: &str) -> Result<String, String> {
 
 async fn person(dir: &Path, host: &str, handle: &str, name: &str, country: &str) -> Result<Wallet, String> {
     let w = open(&dir.join(handle), host).await?;
-    w.enrol(&Enrolment { country: country.into(), handle: handle.into(), display_name: name.into() }).await.map_err(|e| e.to_string())?;
+    w.enrol(&Enrolment { country: country.into(), handle: handle.into(), display_name: name.into() })
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(w)
 }
 
@@ -109,12 +123,21 @@ async fn story(args: Args) -> Result<(), String> {
     let p = aiko.profile().map_err(e)?.ok_or("enrolment not stored")?;
     say(format!("enrolled @{} in {} ({}); device key sealed on the phone", p.handle, p.country, p.currency.alpha()));
     let b = aiko
-        .verify_identity(&Identity { legal_name: "Aiko Tanaka".into(), date_of_birth: "1994-04-01".into(), document_number: "MN1234567".into() })
+        .verify_identity(&Identity {
+            legal_name: "Aiko Tanaka".into(),
+            date_of_birth: "1994-04-01".into(),
+            document_number: "MN1234567".into(),
+        })
         .await
         .map_err(e)?;
     say(format!("identity verified: tier {}, can send abroad: {}", b.tier, b.can_remit));
     let link = aiko
-        .link_bank(&BankAccount { bank_id: "bank_sakura".into(), account_number: "1234567".into(), holder_name: "TANAKA AIKO".into(), sandbox_opening_balance: Some(jpy(300_000)) })
+        .link_bank(&BankAccount {
+            bank_id: "bank_sakura".into(),
+            account_number: "1234567".into(),
+            holder_name: "TANAKA AIKO".into(),
+            sandbox_opening_balance: Some(jpy(300_000)),
+        })
         .await
         .map_err(e)?;
     say(format!("linked {} ****{}", link.bank_name, link.last4));
@@ -131,15 +154,30 @@ async fn story(args: Args) -> Result<(), String> {
         return Err("the scanner read something other than the shop's code".into());
     }
     let routes: Vec<&str> = d.payable_routes().map(|r| r.scheme.as_str()).collect();
-    say(format!("scanned {}: {} code, routes [{}]", png.file_name().and_then(|n| n.to_str()).unwrap_or("image"), d.format.as_str(), routes.join(", ")));
-    let q = aiko.quote_payment(&PaymentRequest { payload, amount: Some(jpy(1_200)), ..Default::default() }).await.map_err(e)?;
+    say(format!(
+        "scanned {}: {} code, routes [{}]",
+        png.file_name().and_then(|n| n.to_str()).unwrap_or("image"),
+        d.format.as_str(),
+        routes.join(", ")
+    ));
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload, amount: Some(jpy(1_200)), ..Default::default() })
+        .await
+        .map_err(e)?;
     payment_lines(&q).iter().for_each(say);
     say(format!("paid: {}", line(&aiko.confirm_payment(&q).await.map_err(e)?)));
 
     step(3, "Bangkok: a PromptPay som tam stall asks ฿120.00 — the yen amount and fee come first");
     let stall = merchant_payload(&host, "m_th_somtam").await?;
     let thb = Currency::from_alpha("THB").ok_or("THB")?;
-    let q = aiko.quote_payment(&PaymentRequest { payload: stall, amount: Some(Money::from_minor(12_000, thb)), ..Default::default() }).await.map_err(e)?;
+    let q = aiko
+        .quote_payment(&PaymentRequest {
+            payload: stall,
+            amount: Some(Money::from_minor(12_000, thb)),
+            ..Default::default()
+        })
+        .await
+        .map_err(e)?;
     payment_lines(&q).iter().for_each(say);
     say("Aiko taps Pay");
     say(format!("paid: {}", line(&aiko.confirm_payment(&q).await.map_err(e)?)));
@@ -148,7 +186,11 @@ async fn story(args: Args) -> Result<(), String> {
     let maria = person(&dir, &host, "maria", "Maria Santos", "PH").await?;
     let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(30_000))).await.map_err(e)?;
     remit_lines(&rq).iter().for_each(say);
-    let to = RemitRecipient { name: "Maria Santos".into(), destination: RemitDestination::Handle("maria".into()), relationship: Some("friend".into()) };
+    let to = RemitRecipient {
+        name: "Maria Santos".into(),
+        destination: RemitDestination::Handle("maria".into()),
+        relationship: Some("friend".into()),
+    };
     say(format!("sent: {}", line(&aiko.remit(&rq, &to, "gift", Some("Maligayang kaarawan!")).await.map_err(e)?)));
     let got = maria.sync(0).await.map_err(e)?;
     let arrived = got.received.first().ok_or("Maria's wallet did not receive the remittance")?;
@@ -157,7 +199,12 @@ async fn story(args: Args) -> Result<(), String> {
     step(5, "Her friend Ben pays her back for concert tickets");
     let ben = person(&dir, &host, "ben", "Ben Sato", "JP").await?;
     let bl = ben
-        .link_bank(&BankAccount { bank_id: "bank_fuji".into(), account_number: "7654321".into(), holder_name: "SATO BEN".into(), sandbox_opening_balance: Some(jpy(100_000)) })
+        .link_bank(&BankAccount {
+            bank_id: "bank_fuji".into(),
+            account_number: "7654321".into(),
+            holder_name: "SATO BEN".into(),
+            sandbox_opening_balance: Some(jpy(100_000)),
+        })
         .await
         .map_err(e)?;
     ben.top_up(&bl.id, jpy(10_000)).await.map_err(e)?;
@@ -180,11 +227,16 @@ async fn story(args: Args) -> Result<(), String> {
         }
     }
     all.iter().for_each(|t| say(line(t)));
-    let net: i64 = all.iter().map(|t| if t.direction == Direction::In { t.amount.minor() } else { -t.amount.minor() }).sum();
+    let net: i64 =
+        all.iter().map(|t| if t.direction == Direction::In { t.amount.minor() } else { -t.amount.minor() }).sum();
     let balance = aiko.balance().await.map_err(e)?.available;
     say(format!("balance {} — equals the sum of her history: {}", balance.format(), jpy(net).format()));
     if balance.minor() != net {
-        return Err(format!("the host's balance {} differs from the history's {}", balance.format(), jpy(net).format()));
+        return Err(format!(
+            "the host's balance {} differs from the history's {}",
+            balance.format(),
+            jpy(net).format()
+        ));
     }
     let invariants = sandbox.check_invariants().map_err(|v| format!("ledger invariants violated: {v:?}"))?;
     say(format!("the host's double-entry ledger balances ({} journals checked)", invariants.journals));

@@ -61,7 +61,13 @@ pub fn summary(d: &Detection) -> String {
     }
     if let Some(m) = &d.merchant {
         let place = [m.city.as_deref(), d.country.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
-        let _ = writeln!(out, "  merchant {} {}{}", m.name.as_deref().unwrap_or("(unnamed)"), if place.is_empty() { String::new() } else { format!("({place})") }, m.mcc.as_deref().map(|c| format!(" MCC {c}")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "  merchant {} {}{}",
+            m.name.as_deref().unwrap_or("(unnamed)"),
+            if place.is_empty() { String::new() } else { format!("({place})") },
+            m.mcc.as_deref().map(|c| format!(" MCC {c}")).unwrap_or_default()
+        );
         if let Some(alt) = &m.alternate {
             let _ = writeln!(out, "           {} [{}]", alt.name, alt.language);
         }
@@ -76,7 +82,11 @@ pub fn summary(d: &Detection) -> String {
         (None, None) => {}
     }
     if let Some(i) = d.initiation {
-        let _ = writeln!(out, "  code     {}", if i == koban_core::emv::Initiation::Static { "static (reusable)" } else { "dynamic (one payment)" });
+        let _ = writeln!(
+            out,
+            "  code     {}",
+            if i == koban_core::emv::Initiation::Static { "static (reusable)" } else { "dynamic (one payment)" }
+        );
     }
     for r in &d.references {
         let _ = writeln!(out, "  {:?}: {}", r.kind, r.value.as_deref().unwrap_or("(ask the payer)"));

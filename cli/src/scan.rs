@@ -64,8 +64,7 @@ pub fn to_json(results: &[(String, Vec<Outcome>)]) -> Value {
 
 /// Runs the subcommand; fails when any file gave no code.
 pub fn run(images: &[std::path::PathBuf], as_json: bool) -> ExitCode {
-    let results: Vec<(String, Vec<Outcome>)> =
-        images.iter().map(|p| (p.display().to_string(), scan_file(p))).collect();
+    let results: Vec<(String, Vec<Outcome>)> = images.iter().map(|p| (p.display().to_string(), scan_file(p))).collect();
     let failed = results.iter().any(|(_, o)| o.iter().any(|o| matches!(o, Outcome::Error(_))));
     if as_json {
         println!("{:#}", to_json(&results));

@@ -53,7 +53,11 @@ pub enum Scanned {
 pub fn classify(text: &str, now: u64) -> Result<Scanned, String> {
     let d = detect(text).map_err(|e| format!("{e} ({})", e.kind()))?;
     if d.presentment != Presentment::Consumer {
-        return Ok(Scanned::NotConsumer(format!("a {} code presented by a {}, not a shopper's payment code", d.format.as_str(), d.presentment.as_str())));
+        return Ok(Scanned::NotConsumer(format!(
+            "a {} code presented by a {}, not a shopper's payment code",
+            d.format.as_str(),
+            d.presentment.as_str()
+        )));
     }
     if d.route(registry::KOBAN_CPM).is_some() {
         let code = match d.format {
@@ -142,14 +146,24 @@ async fn charge(host: &str, merchant_key: &str, body: &Value) -> Result<Value, S
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
         }
-        let sent = client.post(&url).header("x-koban-merchant-key", merchant_key).header(koban_core::crypto::request::HEADER_IDEMPOTENCY_KEY, &key).json(body).send().await;
+        let sent = client
+            .post(&url)
+            .header("x-koban-merchant-key", merchant_key)
+            .header(koban_core::crypto::request::HEADER_IDEMPOTENCY_KEY, &key)
+            .json(body)
+            .send()
+            .await;
         match sent {
             Ok(r) if r.status().is_success() => return r.json().await.map_err(|e| e.to_string()),
             Ok(r) if r.status().is_server_error() => last = format!("host answered {}", r.status()),
             Ok(r) => {
                 let status = r.status();
                 let v: Value = r.json().await.unwrap_or_default();
-                return Err(format!("refused ({status}): {} — {}", v["error"]["kind"].as_str().unwrap_or("?"), v["error"]["message"].as_str().unwrap_or("")));
+                return Err(format!(
+                    "refused ({status}): {} — {}",
+                    v["error"]["kind"].as_str().unwrap_or("?"),
+                    v["error"]["message"].as_str().unwrap_or("")
+                ));
             }
             Err(e) => last = format!("no answer: {e}"),
         }
@@ -168,11 +182,20 @@ mod tests {
         let qr = TokenCode::generate(&key, "4900000000000001", 7, 1_795_500_000, [1, 2, 3, 4]).unwrap();
         assert_eq!(classify(&qr.to_qr_text(), 0), Ok(Scanned::Koban(qr)));
         let numeric = TokenCode::generate(&key, "4900000000000001", 8, 1_795_500_000, [0; 4]).unwrap();
-        assert_eq!(classify(&numeric.to_numeric().unwrap(), 1_795_500_010), Ok(Scanned::Koban(TokenCode { cryptogram: numeric.cryptogram[..4].to_vec(), ..numeric })));
+        assert_eq!(
+            classify(&numeric.to_numeric().unwrap(), 1_795_500_010),
+            Ok(Scanned::Koban(TokenCode { cryptogram: numeric.cryptogram[..4].to_vec(), ..numeric }))
+        );
         assert_eq!(classify("28763443825664394", 0), Ok(Scanned::Foreign("Alipay")));
         assert_eq!(classify("120061098828009406", 0), Ok(Scanned::Foreign("WeChat Pay")));
-        assert_eq!(classify("hQVDUFYwMWEfTwigAAAAZQOSAlcTMViZAHkkKUPUkSEhAAAFEgAADw==", 0), Ok(Scanned::Foreign("JPQR consumer-presented")));
-        assert!(matches!(classify("00020101021129370016A0000006770101110113006681222333353037645802TH63041DCF", 0), Ok(Scanned::NotConsumer(_))));
+        assert_eq!(
+            classify("hQVDUFYwMWEfTwigAAAAZQOSAlcTMViZAHkkKUPUkSEhAAAFEgAADw==", 0),
+            Ok(Scanned::Foreign("JPQR consumer-presented"))
+        );
+        assert!(matches!(
+            classify("00020101021129370016A0000006770101110113006681222333353037645802TH63041DCF", 0),
+            Ok(Scanned::NotConsumer(_))
+        ));
         assert!(classify("", 0).is_err());
     }
 }

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use koban_core::money::{Currency, Money};
 use koban_core::store::{FileKeyStore, TransactionRecord};
 use koban_core::wallet::{
-    BankAccount, Enrolment, FxQuote, Identity, PaymentQuote, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet,
-    WalletConfig, WalletError,
+    BankAccount, Enrolment, FxQuote, Identity, PaymentQuote, PaymentRequest, QuoteAmount, RemitDestination,
+    RemitRecipient, SendTo, Wallet, WalletConfig, WalletError,
 };
 
 /// Arguments of `koban wallet`.
@@ -204,7 +204,15 @@ pub fn payment_lines(q: &PaymentQuote) -> Vec<String> {
         if q.tip.minor() > 0 { format!(" + tip/fee {}", q.tip.format()) } else { String::new() }
     )];
     if let Some(fx) = &q.fx {
-        out.push(format!("  in your currency: {} at {} {} per {} (mid {}), fee {}", fx.send.format(), fx.rate, fx.receive.currency().alpha(), fx.send.currency().alpha(), fx.mid_rate, fx.fee.format()));
+        out.push(format!(
+            "  in your currency: {} at {} {} per {} (mid {}), fee {}",
+            fx.send.format(),
+            fx.rate,
+            fx.receive.currency().alpha(),
+            fx.send.currency().alpha(),
+            fx.mid_rate,
+            fx.fee.format()
+        ));
     }
     out.push(format!("  total debited: {}", q.debit.format()));
     out
@@ -212,10 +220,23 @@ pub fn payment_lines(q: &PaymentQuote) -> Vec<String> {
 
 /// The quote lines of a remittance.
 pub fn remit_lines(q: &FxQuote) -> Vec<String> {
-    let eta = q.delivery_estimate_secs.map(|s| if s >= 3600 { format!("about {} h", s / 3600) } else { format!("about {} min", s / 60) });
+    let eta = q.delivery_estimate_secs.map(|s| {
+        if s >= 3600 {
+            format!("about {} h", s / 3600)
+        } else {
+            format!("about {} min", s / 60)
+        }
+    });
     vec![
         format!("  send {} -> arrives {}", q.send.format(), q.receive.format()),
-        format!("  rate {} {} per {} (mid {}, margin {} bps)", q.rate, q.receive.currency().alpha(), q.send.currency().alpha(), q.mid_rate, q.margin_bps),
+        format!(
+            "  rate {} {} per {} (mid {}, margin {} bps)",
+            q.rate,
+            q.receive.currency().alpha(),
+            q.send.currency().alpha(),
+            q.mid_rate,
+            q.margin_bps
+        ),
         format!("  fee {}, total {}", q.fee.format(), q.total.format()),
         format!("  arrival: {}", eta.unwrap_or_else(|| "unknown".into())),
     ]
@@ -251,18 +272,29 @@ async fn run_async(args: Args) -> Result<(), String> {
     let w = open(&args.home, &args.host).await?;
     match args.command {
         Command::Enrol { handle, country, name } => {
-            let p = w.enrol(&Enrolment { display_name: name.unwrap_or_else(|| handle.clone()), handle, country }).await.map_err(err)?;
+            let p = w
+                .enrol(&Enrolment { display_name: name.unwrap_or_else(|| handle.clone()), handle, country })
+                .await
+                .map_err(err)?;
             println!("enrolled @{} ({}, {}), wallet {}", p.handle, p.country, p.currency.alpha(), p.wallet_id);
         }
         Command::Kyc { legal_name, date_of_birth, document } => {
-            let b = w.verify_identity(&Identity { legal_name, date_of_birth, document_number: document }).await.map_err(err)?;
+            let b = w
+                .verify_identity(&Identity { legal_name, date_of_birth, document_number: document })
+                .await
+                .map_err(err)?;
             println!("tier: {}; can remit: {}", b.tier, b.can_remit);
         }
         Command::LinkBank { bank, account, holder, opening } => {
             let cur = home_currency(&w)?;
             let opening = opening.map(|o| amount(&o, cur)).transpose()?;
             let l = w
-                .link_bank(&BankAccount { bank_id: bank, account_number: account, holder_name: holder, sandbox_opening_balance: opening })
+                .link_bank(&BankAccount {
+                    bank_id: bank,
+                    account_number: account,
+                    holder_name: holder,
+                    sandbox_opening_balance: opening,
+                })
                 .await
                 .map_err(err)?;
             println!("linked {} ****{} as {}", l.bank_name, l.last4, l.id);
@@ -271,14 +303,27 @@ async fn run_async(args: Args) -> Result<(), String> {
             let cur = home_currency(&w)?;
             let link = match bank_link {
                 Some(l) => l,
-                None => w.bank_links().map_err(err)?.first().map(|l| l.id.clone()).ok_or("no bank linked: run `koban wallet link-bank`")?,
+                None => w
+                    .bank_links()
+                    .map_err(err)?
+                    .first()
+                    .map(|l| l.id.clone())
+                    .ok_or("no bank linked: run `koban wallet link-bank`")?,
             };
             let t = w.top_up(&link, amount(&a, cur)?).await.map_err(err)?;
             println!("{}", line(&t));
         }
         Command::Balance => {
             let b = w.balance().await.map_err(err)?;
-            println!("balance {} ({}); per transfer {}, this month {} of {}; remit: {}", b.available.format(), b.tier, b.per_transfer_limit.format(), b.used_this_month.format(), b.monthly_limit.format(), b.can_remit);
+            println!(
+                "balance {} ({}); per transfer {}, this month {} of {}; remit: {}",
+                b.available.format(),
+                b.tier,
+                b.per_transfer_limit.format(),
+                b.used_this_month.format(),
+                b.monthly_limit.format(),
+                b.can_remit
+            );
         }
         Command::Pay { code, amount: a, tip, route, yes } => {
             let d = koban_core::scheme::detect(&code).map_err(|e| e.to_string())?;
@@ -316,7 +361,9 @@ async fn run_async(args: Args) -> Result<(), String> {
             let cur = home_currency(&w)?;
             let destination = match (handle, account) {
                 (Some(h), _) => RemitDestination::Handle(h),
-                (None, Some(account)) => RemitDestination::Payout { method, provider: provider.unwrap_or_default(), account },
+                (None, Some(account)) => {
+                    RemitDestination::Payout { method, provider: provider.unwrap_or_default(), account }
+                }
                 (None, None) => return Err("give --handle or --account with --provider".into()),
             };
             let q = w.quote_remittance(&country, QuoteAmount::Send(amount(&a, cur)?)).await.map_err(err)?;
@@ -325,7 +372,10 @@ async fn run_async(args: Args) -> Result<(), String> {
                 println!("not sent: run again with --yes to confirm");
                 return Ok(());
             }
-            let t = w.remit(&q, &RemitRecipient { name, destination, relationship: None }, &purpose, None).await.map_err(err)?;
+            let t = w
+                .remit(&q, &RemitRecipient { name, destination, relationship: None }, &purpose, None)
+                .await
+                .map_err(err)?;
             println!("{}", line(&t));
         }
         Command::ReceiveCode => println!("{}", w.receive_code().await.map_err(err)?),
@@ -360,7 +410,10 @@ async fn run_async(args: Args) -> Result<(), String> {
             if let Some(digits) = &code.numeric {
                 println!("numeric {digits}");
             }
-            println!("valid until {} (refresh at {}); {} codes left on this device", code.expires_at, code.refresh_at, code.codes_left);
+            println!(
+                "valid until {} (refresh at {}); {} codes left on this device",
+                code.expires_at, code.refresh_at, code.codes_left
+            );
         }
     }
     Ok(())

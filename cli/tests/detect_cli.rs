@@ -4,7 +4,19 @@ use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-const KEYS: &[&str] = &["format", "presentment", "schemes", "country", "currency", "amount", "merchant_name", "merchant_city", "initiation", "crc_valid", "warnings"];
+const KEYS: &[&str] = &[
+    "format",
+    "presentment",
+    "schemes",
+    "country",
+    "currency",
+    "amount",
+    "merchant_name",
+    "merchant_city",
+    "initiation",
+    "crc_valid",
+    "warnings",
+];
 
 fn koban(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_koban"))
@@ -19,7 +31,11 @@ fn koban(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -54,7 +70,10 @@ fn malformed_payloads_exit_non_zero_with_an_error_object() {
 #[test]
 fn refusals_keep_what_was_read() {
     // A valid code with its CRC zeroed.
-    let (code, out, _) = koban(&["detect", "--json", "00020101021129370016A0000006770101110113006681222333353037645802TH63040000"], None);
+    let (code, out, _) = koban(
+        &["detect", "--json", "00020101021129370016A0000006770101110113006681222333353037645802TH63040000"],
+        None,
+    );
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["error"]["kind"], "crc_mismatch");

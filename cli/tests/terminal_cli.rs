@@ -1,8 +1,8 @@
 //! `koban terminal charge` against a real sandbox host on loopback, with codes made by the core.
 
+use base64::Engine as _;
 use koban_core::cpm::TokenCode;
 use koban_core::crypto::{DeviceKey, LimitedUseKey};
-use base64::Engine as _;
 use serde_json::{json, Value};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -23,7 +23,10 @@ impl Client {
         let bytes = serde_json::to_vec(&body).unwrap();
         let signed = self.key.sign_request("POST", path, &bytes, now()).unwrap();
         self.n.set(self.n.get() + 1);
-        let mut req = self.http.post(format!("{}{path}", self.url)).header("idempotency-key", format!("t-{}-{}", std::process::id(), self.n.get()));
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .header("idempotency-key", format!("t-{}-{}", std::process::id(), self.n.get()));
         for (name, value) in signed.pairs() {
             req = req.header(name, value);
         }
@@ -35,28 +38,58 @@ impl Client {
 
 fn terminal(url: &str, amount: &str, code: &str) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_koban"))
-        .args(["terminal", "charge", "--host", url, "--merchant-key", "sandbox-terminal-m_jp_mart", "--amount", amount, "--currency", "JPY", code])
+        .args([
+            "terminal",
+            "charge",
+            "--host",
+            url,
+            "--merchant-key",
+            "sandbox-terminal-m_jp_mart",
+            "--amount",
+            amount,
+            "--currency",
+            "JPY",
+            code,
+        ])
         .output()
         .unwrap();
-    (out.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    (
+        out.status.code().unwrap_or(-1),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_till_charges_a_code_once_and_refuses_the_rest() {
     let sandbox = koban_sandbox::Sandbox::start(koban_sandbox::Config::default()).await.unwrap();
     let url = sandbox.url();
-    let client = Client { http: reqwest::Client::builder().no_proxy().build().unwrap(), url: url.clone(), key: DeviceKey::generate().unwrap(), n: 0.into() };
+    let client = Client {
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        url: url.clone(),
+        key: DeviceKey::generate().unwrap(),
+        n: 0.into(),
+    };
     let enrolled = client.post("/v1/devices", json!({ "public_key": client.key.public_key_b64(), "country": "JP", "handle": "aiko", "display_name": "Aiko" })).await;
     let wallet = enrolled["wallet"]["id"].as_str().unwrap().to_owned();
     let link = client.post("/v1/bank-links", json!({ "bank_id": "bank_sakura", "account_number": "1234567", "holder_name": "TANAKA AIKO", "sandbox_opening_balance": 100000 })).await;
-    client.post("/v1/topups", json!({ "bank_link_id": link["id"], "amount": { "minor": 10000, "currency": "JPY" } })).await;
+    client
+        .post("/v1/topups", json!({ "bank_link_id": link["id"], "amount": { "minor": 10000, "currency": "JPY" } }))
+        .await;
     let batch = client.post("/v1/cpm/keys", json!({ "count": 3 })).await;
     let token = batch["token"].as_str().unwrap().to_owned();
     let keys: Vec<(u16, LimitedUseKey)> = batch["keys"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|k| (k["counter"].as_u64().unwrap() as u16, LimitedUseKey::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(k["key"].as_str().unwrap()).unwrap()).unwrap()))
+        .map(|k| {
+            (
+                k["counter"].as_u64().unwrap() as u16,
+                LimitedUseKey::from_slice(
+                    &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(k["key"].as_str().unwrap()).unwrap(),
+                )
+                .unwrap(),
+            )
+        })
         .collect();
 
     let url2 = url.clone();

@@ -52,7 +52,9 @@ fn wallet_subcommands_against_a_host() {
     let (ok, text) = run(&["balance"]);
     assert!(!ok && text.contains("not enrolled"), "{text}");
     assert!(run(&["enrol", "--handle", "aiko", "--name", "Aiko Tanaka"]).1.contains("enrolled @aiko (JP, JPY)"));
-    assert!(run(&["link-bank", "--account", "1234567", "--holder", "TANAKA AIKO", "--opening", "100000"]).1.contains("****4567"));
+    assert!(run(&["link-bank", "--account", "1234567", "--holder", "TANAKA AIKO", "--opening", "100000"])
+        .1
+        .contains("****4567"));
     assert!(run(&["top-up", "--amount", "20000"]).1.contains("+     ¥20,000"));
     let (ok, text) = run(&["top-up", "--amount", "90000"]);
     assert!(!ok && text.contains("insufficient funds"), "{text}");
@@ -60,10 +62,38 @@ fn wallet_subcommands_against_a_host() {
     assert!(code.starts_with("000201"), "{code}");
     let (ok, text) = run(&["quote", "--country", "PH", "--amount", "30000"]);
     assert!(ok && text.contains("fee ¥500, total ¥30,500"), "{text}");
-    let (ok, text) = run(&["remit", "--country", "PH", "--amount", "1000", "--name", "Maria", "--account", "001234567890", "--provider", "BDO", "--yes"]);
+    let (ok, text) = run(&[
+        "remit",
+        "--country",
+        "PH",
+        "--amount",
+        "1000",
+        "--name",
+        "Maria",
+        "--account",
+        "001234567890",
+        "--provider",
+        "BDO",
+        "--yes",
+    ]);
     assert!(!ok && text.contains("verify your identity"), "{text}");
-    assert!(run(&["kyc", "--legal-name", "Aiko Tanaka", "--date-of-birth", "1994-04-01", "--document", "MN1234567"]).1.contains("can remit: true"));
-    let (ok, text) = run(&["remit", "--country", "PH", "--amount", "1000", "--name", "Maria", "--account", "001234567890", "--provider", "BDO", "--yes"]);
+    assert!(run(&["kyc", "--legal-name", "Aiko Tanaka", "--date-of-birth", "1994-04-01", "--document", "MN1234567"])
+        .1
+        .contains("can remit: true"));
+    let (ok, text) = run(&[
+        "remit",
+        "--country",
+        "PH",
+        "--amount",
+        "1000",
+        "--name",
+        "Maria",
+        "--account",
+        "001234567890",
+        "--provider",
+        "BDO",
+        "--yes",
+    ]);
     assert!(ok && text.contains("remittance  -      ¥1,500"), "{text}");
     let (ok, text) = run(&["history", "--limit", "1"]);
     assert!(ok && text.contains("remittance") && text.contains("more: --cursor"), "{text}");
@@ -78,7 +108,19 @@ fn wallet_subcommands_against_a_host() {
     let qr_text = text.lines().find(|l| l.starts_with("hQVDUFYwMW")).expect("the code's text is printed").to_owned();
     let drawn = image::open(&png).unwrap().to_luma8();
     assert!(drawn.width() > 200 && drawn.get_pixel(0, 0).0 == [255], "quiet zone is light");
-    let charge = koban(&["terminal", "charge", "--host", &url, "--merchant-key", "sandbox-terminal-m_jp_mart", "--amount", "500", "--currency", "JPY", &qr_text]);
+    let charge = koban(&[
+        "terminal",
+        "charge",
+        "--host",
+        &url,
+        "--merchant-key",
+        "sandbox-terminal-m_jp_mart",
+        "--amount",
+        "500",
+        "--currency",
+        "JPY",
+        &qr_text,
+    ]);
     assert!(charge.status.success(), "{}", String::from_utf8_lossy(&charge.stderr));
     let (ok, text) = run(&["code", "--numeric"]);
     assert!(ok && text.lines().any(|l| l.starts_with("numeric 88") && l.len() == "numeric ".len() + 36), "{text}");

@@ -15,7 +15,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             counter = counter.wrapping_add(1);
             let key = derive_limited_use_key(&master, "4900000000000001", counter).unwrap();
-            let code = TokenCode::generate(&key, black_box("4900000000000001"), counter, 1_795_500_000, [1, 2, 3, 4]).unwrap();
+            let code =
+                TokenCode::generate(&key, black_box("4900000000000001"), counter, 1_795_500_000, [1, 2, 3, 4]).unwrap();
             let text = code.to_qr_text();
             QrMatrix::encode(&text).unwrap()
         })
@@ -23,7 +24,9 @@ fn bench(c: &mut Criterion) {
     // The whole device path: take the next sealed key and commit its counter (SQLite, WAL),
     // compute the cryptogram, encode, and make the QR matrix.
     let dir = tempfile::tempdir().unwrap();
-    let mut st = Store::open(dir.path().join("bench.sqlite3"), &FileKeyStore::open(dir.path().join("bench.key")).unwrap()).unwrap();
+    let mut st =
+        Store::open(dir.path().join("bench.sqlite3"), &FileKeyStore::open(dir.path().join("bench.key")).unwrap())
+            .unwrap();
     st.write(|tx, sealer| {
         for counter in 1..=u16::MAX {
             let key = derive_limited_use_key(&master, "4900000000000002", counter).unwrap();
@@ -38,7 +41,9 @@ fn bench(c: &mut Criterion) {
                 .write(|tx, sealer| {
                     let (token, counter, key) = store::take_code_key(tx, sealer, 1_795_500_000)?.expect("keys left");
                     let key = LimitedUseKey::from_slice(&key).unwrap();
-                    Ok::<_, store::StoreError>(TokenCode::generate(&key, &token, counter, 1_795_500_000, [1, 2, 3, 4]).unwrap())
+                    Ok::<_, store::StoreError>(
+                        TokenCode::generate(&key, &token, counter, 1_795_500_000, [1, 2, 3, 4]).unwrap(),
+                    )
                 })
                 .unwrap();
             QrMatrix::encode(&code.to_qr_text()).unwrap()
@@ -46,7 +51,11 @@ fn bench(c: &mut Criterion) {
     });
     let key = derive_limited_use_key(&master, "4900000000000001", 1).unwrap();
     c.bench_function("cpm/cryptogram-and-payload-only", |b| {
-        b.iter(|| TokenCode::generate(&key, black_box("4900000000000001"), 1, 1_795_500_000, [1, 2, 3, 4]).unwrap().to_qr_text())
+        b.iter(|| {
+            TokenCode::generate(&key, black_box("4900000000000001"), 1, 1_795_500_000, [1, 2, 3, 4])
+                .unwrap()
+                .to_qr_text()
+        })
     });
 }
 

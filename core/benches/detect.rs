@@ -41,9 +41,21 @@ fn bench(c: &mut Criterion) {
     assert_eq!(detect_at(&typical, 0).unwrap().schemes().len(), 3);
     let mut group = c.benchmark_group("detect");
     group.throughput(Throughput::Elements(1));
-    group.bench_function(format!("typical-multi-network-{}-chars", typical.chars().count()), |b| b.iter(|| detect_at(black_box(&typical), 0)));
-    for (id, payload) in corpus(&["khqr-unionpay-creation-only", "promptparse-truemoney-msg", "qrph-gcash-p2p-masked", "sgqr-toast-box", "emvco-mpm-spec-annexB", "upi-razorpay-intent-pctencoded", "jpqr-cpm-merpay"]) {
-        group.bench_function(format!("corpus/{id}-{}-chars", payload.chars().count()), |b| b.iter(|| detect_at(black_box(&payload), 0)));
+    group.bench_function(format!("typical-multi-network-{}-chars", typical.chars().count()), |b| {
+        b.iter(|| detect_at(black_box(&typical), 0))
+    });
+    for (id, payload) in corpus(&[
+        "khqr-unionpay-creation-only",
+        "promptparse-truemoney-msg",
+        "qrph-gcash-p2p-masked",
+        "sgqr-toast-box",
+        "emvco-mpm-spec-annexB",
+        "upi-razorpay-intent-pctencoded",
+        "jpqr-cpm-merpay",
+    ]) {
+        group.bench_function(format!("corpus/{id}-{}-chars", payload.chars().count()), |b| {
+            b.iter(|| detect_at(black_box(&payload), 0))
+        });
     }
     group.finish();
 }

@@ -72,7 +72,10 @@ fn corpus_section() {
         }
         (false, ms)
     };
-    println!("{:<10} {:>4} | {:>22} | {:>22} | {:>22}", "category", "n", "rqrr alone 0/90/180/270", "rxing alone", "cascade");
+    println!(
+        "{:<10} {:>4} | {:>22} | {:>22} | {:>22}",
+        "category", "n", "rqrr alone 0/90/180/270", "rxing alone", "cascade"
+    );
     let mut totals = [[0usize; 4]; 3];
     for cat in corpus::CATEGORIES {
         let idx: Vec<usize> = (0..samples.len()).filter(|&i| samples[i].category == cat).collect();
@@ -166,9 +169,18 @@ fn frames_section() {
         scenes.push((format!("{w}x{h} no code"), synth::Scene::camera(w, h, false, 0.0, 0)));
     }
     // Hard codes the first pass misses: fine modules (4 px at 1080p, 2 after halving) and an inverted code.
-    scenes.push(("1920x1080 4px/mod".into(), synth::Scene { module_px: Some(4.0), ..synth::Scene::camera(1920, 1080, true, 10.0, 0) }));
-    scenes.push(("1920x1080 3px/mod".into(), synth::Scene { module_px: Some(3.0), ..synth::Scene::camera(1920, 1080, true, 10.0, 0) }));
-    scenes.push(("1280x720 inverted".into(), synth::Scene { inverted: true, ..synth::Scene::camera(1280, 720, true, 10.0, 0) }));
+    scenes.push((
+        "1920x1080 4px/mod".into(),
+        synth::Scene { module_px: Some(4.0), ..synth::Scene::camera(1920, 1080, true, 10.0, 0) },
+    ));
+    scenes.push((
+        "1920x1080 3px/mod".into(),
+        synth::Scene { module_px: Some(3.0), ..synth::Scene::camera(1920, 1080, true, 10.0, 0) },
+    ));
+    scenes.push((
+        "1280x720 inverted".into(),
+        synth::Scene { inverted: true, ..synth::Scene::camera(1280, 720, true, 10.0, 0) },
+    ));
     {
         {
             for (label, scene) in scenes {
@@ -239,7 +251,7 @@ fn main() {
 
 #[allow(dead_code)]
 fn parts_section() {
-    use koban_core::scan::{Engine, RxingEngine, Binarization};
+    use koban_core::scan::{Binarization, Engine, RxingEngine};
     let text = synth::emv_payload();
     for (w, h) in [(1920usize, 1080usize), (1280, 720)] {
         for (with_code, tilt) in [(true, 0.0), (true, 35.0), (false, 0.0)] {
@@ -247,7 +259,13 @@ fn parts_section() {
             let frame = Frame::packed(&px, w as u32, h as u32).unwrap();
             let time = |name: &str, f: &mut dyn FnMut() -> usize| {
                 let mut found = 0;
-                let mut v: Vec<f64> = (0..5).map(|_| { let t = Instant::now(); found = std::hint::black_box(f()); t.elapsed().as_secs_f64() * 1e3 }).collect();
+                let mut v: Vec<f64> = (0..5)
+                    .map(|_| {
+                        let t = Instant::now();
+                        found = std::hint::black_box(f());
+                        t.elapsed().as_secs_f64() * 1e3
+                    })
+                    .collect();
                 println!("{w}x{h} code={with_code} tilt={tilt} {name:<30} {:.2} ms found {found}", median(&mut v));
             };
             time("to_plane(1)", &mut || frame.to_plane(1).pixels().len());
@@ -255,12 +273,21 @@ fn parts_section() {
             let p1 = frame.to_plane(1);
             let p2 = frame.to_plane(2);
             time("rqrr half", &mut || RqrrEngine.decode(&p2).len());
-            for (bin, th) in [(Binarization::Hybrid, false), (Binarization::Hybrid, true), (Binarization::GlobalHistogram, false)] {
+            for (bin, th) in
+                [(Binarization::Hybrid, false), (Binarization::Hybrid, true), (Binarization::GlobalHistogram, false)]
+            {
                 let e = RxingEngine { binarization: bin, try_harder: th };
                 time(&format!("{bin:?} th={th} full"), &mut || e.decode(&p1).len());
                 time(&format!("{bin:?} th={th} half"), &mut || e.decode(&p2).len());
                 time(&format!("{bin:?} th={th} centre-quarter"), &mut || {
-                    let c = frame.with_roi(koban_core::scan::Rect { x: w as u32 / 4, y: h as u32 / 4, width: w as u32 / 2, height: h as u32 / 2 }).unwrap();
+                    let c = frame
+                        .with_roi(koban_core::scan::Rect {
+                            x: w as u32 / 4,
+                            y: h as u32 / 4,
+                            width: w as u32 / 2,
+                            height: h as u32 / 2,
+                        })
+                        .unwrap();
                     e.decode(&c.to_plane(1)).len()
                 });
             }

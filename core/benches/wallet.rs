@@ -58,14 +58,17 @@ fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let open = || {
         let ks = FileKeyStore::open(dir.path().join("wallet.key")).unwrap();
-        rt.block_on(Wallet::open(dir.path().join("wallet.sqlite3"), &ks, WalletConfig::new("http://127.0.0.1:9"))).unwrap()
+        rt.block_on(Wallet::open(dir.path().join("wallet.sqlite3"), &ks, WalletConfig::new("http://127.0.0.1:9")))
+            .unwrap()
     };
     c.bench_function("wallet_open_100k_history", |b| b.iter(|| black_box(open())));
     let w = open();
     assert_eq!(w.history(20, None).unwrap().items.len(), 20);
     c.bench_function("wallet_history_first_page_100k", |b| b.iter(|| black_box(w.history(20, None).unwrap())));
     let second = w.history(20, None).unwrap().next_cursor;
-    c.bench_function("wallet_history_deep_page_100k", |b| b.iter(|| black_box(w.history(20, second.as_deref()).unwrap())));
+    c.bench_function("wallet_history_deep_page_100k", |b| {
+        b.iter(|| black_box(w.history(20, second.as_deref()).unwrap()))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -70,7 +70,15 @@ fn main() {
     cases.push(ok(
         "promptpay transfer to a mobile number",
         promptpay.clone(),
-        Expect { format: "emv-mpm", presentment: "p2p", schemes: &["promptpay"], amount: None, currency: Some("THB"), merchant_name: None, crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "p2p",
+            schemes: &["promptpay"],
+            amount: None,
+            currency: Some("THB"),
+            merchant_name: None,
+            crc_valid: Some(true),
+        },
         json!({ "warnings_include": ["missing_merchant_name"] }),
     ));
 
@@ -89,7 +97,15 @@ fn main() {
     cases.push(ok(
         "thai multi-network merchant",
         encode(&c),
-        Expect { format: "emv-mpm", presentment: "merchant", schemes: &["visa", "promptpay", "promptpay-billpay"], amount: Some((15000, "THB")), currency: Some("THB"), merchant_name: Some("SOM TUM PA DA"), crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "merchant",
+            schemes: &["visa", "promptpay", "promptpay-billpay"],
+            amount: Some((15000, "THB")),
+            currency: Some("THB"),
+            merchant_name: Some("SOM TUM PA DA"),
+            crc_valid: Some(true),
+        },
         json!({}),
     ));
 
@@ -101,11 +117,22 @@ fn main() {
     c.amount = Some(Money::from_minor(1200, cur("JPY")));
     c.merchant_name = Some("KOBAN CAFE".into());
     c.merchant_city = Some("TOKYO".into());
-    c.alternate_language = Some(AlternateLanguage { language: "JA".into(), name: "こばんカフェ".into(), city: Some("東京".into()) });
+    c.alternate_language =
+        Some(AlternateLanguage {
+            language: "JA".into(), name: "こばんカフェ".into(), city: Some("東京".into())
+        });
     cases.push(ok(
         "jpqr with a japanese alternate name",
         encode(&c),
-        Expect { format: "emv-mpm", presentment: "merchant", schemes: &["jpqr"], amount: Some((1200, "JPY")), currency: Some("JPY"), merchant_name: Some("KOBAN CAFE"), crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "merchant",
+            schemes: &["jpqr"],
+            amount: Some((1200, "JPY")),
+            currency: Some("JPY"),
+            merchant_name: Some("KOBAN CAFE"),
+            crc_valid: Some(true),
+        },
         json!({ "alternate_language": "JA", "alternate_name": "こばんカフェ" }),
     ));
 
@@ -113,7 +140,11 @@ fn main() {
     let mut c = MerchantCode::new("SG", cur("SGD"));
     c.accounts = vec![
         tpl(26, "SG.PAYNOW", &[(1, "2"), (2, "201403121W"), (3, "1")]),
-        tpl(51, "SG.SGQR", &[(1, "SG2311220001"), (2, "01.0001"), (3, "018956"), (4, "01"), (5, "12"), (6, "0000"), (7, "20231122")]),
+        tpl(
+            51,
+            "SG.SGQR",
+            &[(1, "SG2311220001"), (2, "01.0001"), (3, "018956"), (4, "01"), (5, "12"), (6, "0000"), (7, "20231122")],
+        ),
     ];
     c.merchant_category = Some("5814".into());
     c.merchant_name = Some("HAWKER 88".into());
@@ -122,7 +153,15 @@ fn main() {
     cases.push(ok(
         "paynow uen inside sgqr",
         encode(&c),
-        Expect { format: "emv-mpm", presentment: "merchant", schemes: &["paynow", "sgqr"], amount: None, currency: Some("SGD"), merchant_name: Some("HAWKER 88"), crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "merchant",
+            schemes: &["paynow", "sgqr"],
+            amount: None,
+            currency: Some("SGD"),
+            merchant_name: Some("HAWKER 88"),
+            crc_valid: Some(true),
+        },
         json!({ "ask_payer": ["bill_number"] }),
     ));
 
@@ -141,7 +180,15 @@ fn main() {
     cases.push(ok(
         "qris issuer and national templates",
         encode(&c),
-        Expect { format: "emv-mpm", presentment: "merchant", schemes: &["shopeepay", "qris"], amount: Some((2_500_000, "IDR")), currency: Some("IDR"), merchant_name: Some("WARUNG KOBAN"), crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "merchant",
+            schemes: &["shopeepay", "qris"],
+            amount: Some((2_500_000, "IDR")),
+            currency: Some("IDR"),
+            merchant_name: Some("WARUNG KOBAN"),
+            crc_valid: Some(true),
+        },
         json!({}),
     ));
 
@@ -156,7 +203,15 @@ fn main() {
     cases.push(ok(
         "duitnow with format indicator 02",
         recrc(&body),
-        Expect { format: "emv-mpm", presentment: "merchant", schemes: &["duitnow"], amount: None, currency: Some("MYR"), merchant_name: Some("KEDAI RUNCIT ALI"), crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "merchant",
+            schemes: &["duitnow"],
+            amount: None,
+            currency: Some("MYR"),
+            merchant_name: Some("KEDAI RUNCIT ALI"),
+            crc_valid: Some(true),
+        },
         json!({ "warnings_include": ["payload_format_indicator_02"] }),
     ));
 
@@ -169,7 +224,15 @@ fn main() {
     cases.push(ok(
         "khqr individual in usd",
         encode(&c),
-        Expect { format: "emv-mpm", presentment: "p2p", schemes: &["khqr"], amount: None, currency: Some("USD"), merchant_name: Some("SOK DARA"), crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "p2p",
+            schemes: &["khqr"],
+            amount: None,
+            currency: Some("USD"),
+            merchant_name: Some("SOK DARA"),
+            crc_valid: Some(true),
+        },
         json!({}),
     ));
 
@@ -182,7 +245,15 @@ fn main() {
     cases.push(ok(
         "vietqr account transfer",
         encode(&c),
-        Expect { format: "emv-mpm", presentment: "p2p", schemes: &["vietqr"], amount: Some((50_000, "VND")), currency: Some("VND"), merchant_name: None, crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "p2p",
+            schemes: &["vietqr"],
+            amount: Some((50_000, "VND")),
+            currency: Some("VND"),
+            merchant_name: None,
+            crc_valid: Some(true),
+        },
         json!({ "identifier": "0011001234567" }),
     ));
 
@@ -195,7 +266,15 @@ fn main() {
     cases.push(ok(
         "qr ph p2p over instapay",
         encode(&c),
-        Expect { format: "emv-mpm", presentment: "p2p", schemes: &["qrph", "instapay"], amount: None, currency: Some("PHP"), merchant_name: Some("JUAN DELA CRUZ"), crc_valid: Some(true) },
+        Expect {
+            format: "emv-mpm",
+            presentment: "p2p",
+            schemes: &["qrph", "instapay"],
+            amount: None,
+            currency: Some("PHP"),
+            merchant_name: Some("JUAN DELA CRUZ"),
+            crc_valid: Some(true),
+        },
         json!({}),
     ));
 
@@ -203,7 +282,15 @@ fn main() {
     cases.push(ok(
         "upi intent link",
         "upi://pay?pa=koban.shop@okaxis&pn=Koban%20Shop&am=250.00&cu=INR&mc=5411&tn=Order%2042".into(),
-        Expect { format: "upi", presentment: "merchant", schemes: &["upi"], amount: Some((25_000, "INR")), currency: Some("INR"), merchant_name: Some("Koban Shop"), crc_valid: None },
+        Expect {
+            format: "upi",
+            presentment: "merchant",
+            schemes: &["upi"],
+            amount: Some((25_000, "INR")),
+            currency: Some("INR"),
+            merchant_name: Some("Koban Shop"),
+            crc_valid: None,
+        },
         json!({}),
     ));
 
@@ -211,7 +298,15 @@ fn main() {
     cases.push(ok(
         "alipay collect url",
         "https://qr.alipay.com/FKX09876KOBANTEST01".into(),
-        Expect { format: "alipay", presentment: "merchant", schemes: &["alipay"], amount: None, currency: None, merchant_name: None, crc_valid: None },
+        Expect {
+            format: "alipay",
+            presentment: "merchant",
+            schemes: &["alipay"],
+            amount: None,
+            currency: None,
+            merchant_name: None,
+            crc_valid: None,
+        },
         json!({ "identifier": "FKX09876KOBANTEST01" }),
     ));
 
@@ -219,7 +314,15 @@ fn main() {
     cases.push(ok(
         "wechat pay shopper code digits",
         "134567890123456789".into(),
-        Expect { format: "numeric-paycode", presentment: "consumer", schemes: &["wechatpay"], amount: None, currency: None, merchant_name: None, crc_valid: None },
+        Expect {
+            format: "numeric-paycode",
+            presentment: "consumer",
+            schemes: &["wechatpay"],
+            amount: None,
+            currency: None,
+            merchant_name: None,
+            crc_valid: None,
+        },
         json!({}),
     ));
 
@@ -235,7 +338,12 @@ fn main() {
     let body = &promptpay[..promptpay.len() - 4];
     let wrong = if promptpay.ends_with("0000") { "FFFF" } else { "0000" };
     cases.push(err("crc mismatch", format!("{body}{wrong}"), "crc_mismatch", "CRC mismatch: the code carries"));
-    cases.push(err("malformed tlv: template runs past the end", "00020101021126200010SG.PAYNOW".into(), "malformed_tlv", "declares 20 characters"));
+    cases.push(err(
+        "malformed tlv: template runs past the end",
+        "00020101021126200010SG.PAYNOW".into(),
+        "malformed_tlv",
+        "declares 20 characters",
+    ));
     cases.push(err("empty payload", "".into(), "empty", "the payload is empty"));
     let mut c = MerchantCode::new("SG", cur("SGD"));
     c.initiation = Some(Initiation::Dynamic);
@@ -247,14 +355,19 @@ fn main() {
     // 2026-11-24: after the code's 2026-01-01 expiry.
     expired["now_ms"] = json!(1_795_500_000_000i64);
     cases.push(expired);
-    cases.push(err("jpqr in a currency other than yen", {
-        let mut c = MerchantCode::new("JP", cur("USD"));
-        c.accounts = vec![tpl(26, "jp.or.paymentsjapan", &[(1, "0000012345678")])];
-        c.merchant_category = Some("5812".into());
-        c.merchant_name = Some("KOBAN CAFE".into());
-        c.merchant_city = Some("TOKYO".into());
-        encode(&c)
-    }, "currency_mismatch", "JPQR codes must be in JPY, this one is in USD"));
+    cases.push(err(
+        "jpqr in a currency other than yen",
+        {
+            let mut c = MerchantCode::new("JP", cur("USD"));
+            c.accounts = vec![tpl(26, "jp.or.paymentsjapan", &[(1, "0000012345678")])];
+            c.merchant_category = Some("5812".into());
+            c.merchant_name = Some("KOBAN CAFE".into());
+            c.merchant_city = Some("TOKYO".into());
+            encode(&c)
+        },
+        "currency_mismatch",
+        "JPQR codes must be in JPY, this one is in USD",
+    ));
 
     let doc = json!({
         "about": "Detection vectors shared by the Rust, Kotlin and Swift tests; made by core/examples/make_detect_vectors.rs. now_ms, where given, is the clock to detect at; otherwise detect at 0 (before any expiry). schemes compare as sets; *_include lists must be contained.",

@@ -13,7 +13,12 @@ use std::time::Duration;
 /// What a till does: decode the code it scanned and ask the host to charge it.
 async fn till(host: &Host, scanned: &str, yen: i64) -> (u16, String) {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let code = if scanned.starts_with("hQVDUFY") { TokenCode::from_qr_text(scanned) } else { TokenCode::from_numeric(scanned, now) }.unwrap();
+    let code = if scanned.starts_with("hQVDUFY") {
+        TokenCode::from_qr_text(scanned)
+    } else {
+        TokenCode::from_numeric(scanned, now)
+    }
+    .unwrap();
     charge(host, &code, yen).await
 }
 
@@ -98,7 +103,11 @@ async fn codes_made_offline_charge_once_the_till_is_online() {
         w.replenish_codes().await.unwrap()
     };
     // The phone loses its connection: the host it knows is unreachable.
-    let offline = WalletConfig { timeout: Duration::from_millis(300), max_attempts: 1, ..WalletConfig::new("http://127.0.0.1:9") };
+    let offline = WalletConfig {
+        timeout: Duration::from_millis(300),
+        max_attempts: 1,
+        ..WalletConfig::new("http://127.0.0.1:9")
+    };
     let w = home.open_with(offline).await;
     let mut shown = Vec::new();
     for _ in 0..provisioned {
@@ -139,9 +148,16 @@ async fn the_store_never_holds_a_key_in_clear() {
     assert!(raw.len() > 10_000);
     for counter in 1..=koban_core::wallet::codes::BATCH as u16 {
         let key = derive_limited_use_key(&master, &token, counter).unwrap();
-        let forms = [key.as_bytes().to_vec(), base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, key.as_bytes()).into_bytes(), hex::encode(key.as_bytes()).into_bytes()];
+        let forms = [
+            key.as_bytes().to_vec(),
+            base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, key.as_bytes()).into_bytes(),
+            hex::encode(key.as_bytes()).into_bytes(),
+        ];
         for form in forms {
-            assert!(!raw.windows(form.len()).any(|w| w == form.as_slice()), "key {counter} found in clear in the wallet database");
+            assert!(
+                !raw.windows(form.len()).any(|w| w == form.as_slice()),
+                "key {counter} found in clear in the wallet database"
+            );
         }
     }
 }

@@ -16,7 +16,9 @@ const NOW_MS: i64 = 1_795_500_000_000;
 const FRESH_MS: i64 = 0;
 
 fn corpus_path() -> Option<PathBuf> {
-    let root = std::env::var_os("KOBAN_SHARED").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let root = std::env::var_os("KOBAN_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
     let p = root.join("corpus/payloads.jsonl");
     p.exists().then_some(p)
 }
@@ -27,7 +29,12 @@ fn records() -> Option<Vec<Value>> {
         return None;
     };
     let text = std::fs::read_to_string(&path).expect("corpus readable");
-    Some(text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("corpus line is JSON")).collect())
+    Some(
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).expect("corpus line is JSON"))
+            .collect(),
+    )
 }
 
 fn expected_format(record: &Value) -> &'static str {
@@ -83,7 +90,29 @@ fn strings(v: &Value, out: &mut BTreeSet<String>) {
 
 /// Keys whose corpus values are derived or renamed, not read from the code as they stand.
 // `txid` "***" becomes an ask-the-payer reference; `am` is compared as amount_minor.
-const DERIVED: &[&str] = &["txid", "am", "proxy_type", "msisdn_e164", "kind", "merchant_type", "amount_editable", "amount_minor", "host", "path", "scheme", "rule", "prefix2", "length", "detected_issuer", "currency", "network", "amount_msat", "description", "expiry_seconds", "amount"];
+const DERIVED: &[&str] = &[
+    "txid",
+    "am",
+    "proxy_type",
+    "msisdn_e164",
+    "kind",
+    "merchant_type",
+    "amount_editable",
+    "amount_minor",
+    "host",
+    "path",
+    "scheme",
+    "rule",
+    "prefix2",
+    "length",
+    "detected_issuer",
+    "currency",
+    "network",
+    "amount_msat",
+    "description",
+    "expiry_seconds",
+    "amount",
+];
 
 fn check(record: &Value, d: &Detection, problems: &mut Vec<String>) {
     let e = &record["expect"];
@@ -121,15 +150,24 @@ fn check(record: &Value, d: &Detection, problems: &mut Vec<String>) {
         }
     }
     match e["point_of_initiation"].as_str() {
-        Some(p @ ("static" | "dynamic")) if d.initiation.map(|i| format!("{i:?}").to_lowercase()).as_deref() != Some(p) => {
+        Some(p @ ("static" | "dynamic"))
+            if d.initiation.map(|i| format!("{i:?}").to_lowercase()).as_deref() != Some(p) =>
+        {
             bad(format!("initiation {:?} != {p}", d.initiation));
         }
         Some("static" | "dynamic") => {}
-        _ if e["point_of_initiation"].is_null() && e.get("point_of_initiation").is_some() && d.initiation.is_some() => bad("initiation where the corpus has none".into()),
+        _ if e["point_of_initiation"].is_null() && e.get("point_of_initiation").is_some() && d.initiation.is_some() => {
+            bad("initiation where the corpus has none".into())
+        }
         _ => {}
     }
     let merchant = d.merchant.clone().unwrap_or_default();
-    for (key, got) in [("merchant_name", &merchant.name), ("merchant_city", &merchant.city), ("postal_code", &merchant.postal_code), ("mcc", &merchant.mcc)] {
+    for (key, got) in [
+        ("merchant_name", &merchant.name),
+        ("merchant_city", &merchant.city),
+        ("postal_code", &merchant.postal_code),
+        ("mcc", &merchant.mcc),
+    ] {
         if let Some(want) = e[key].as_str() {
             if got.as_deref() != Some(want) {
                 bad(format!("{key} {got:?} != {want:?}"));
@@ -138,7 +176,9 @@ fn check(record: &Value, d: &Detection, problems: &mut Vec<String>) {
     }
     if let Some(lang) = e["language_template"].as_object() {
         let alt = merchant.alternate.clone();
-        if alt.as_ref().map(|a| a.language.as_str()) != lang.get("00").and_then(Value::as_str) || alt.as_ref().map(|a| a.name.as_str()) != lang.get("01").and_then(Value::as_str) {
+        if alt.as_ref().map(|a| a.language.as_str()) != lang.get("00").and_then(Value::as_str)
+            || alt.as_ref().map(|a| a.name.as_str()) != lang.get("01").and_then(Value::as_str)
+        {
             bad(format!("alternate language {alt:?} != {lang:?}"));
         }
     }
@@ -169,7 +209,8 @@ fn check(record: &Value, d: &Detection, problems: &mut Vec<String>) {
         for a in accounts {
             let tag = a["tag"].as_str().unwrap();
             let fields_empty = a["fields"].as_object().is_some_and(|f| f.is_empty());
-            let placeholder = fields_empty && a["guid"].as_str().is_some_and(|g| g.eq_ignore_ascii_case("br.gov.bcb.pix"));
+            let placeholder =
+                fields_empty && a["guid"].as_str().is_some_and(|g| g.eq_ignore_ascii_case("br.gov.bcb.pix"));
             match d.routes.iter().find(|r| r.tag.map(|t| format!("{t:02}")).as_deref() == Some(tag)) {
                 None if placeholder => {}
                 None => bad(format!("no route for account tag {tag}")),
@@ -193,7 +234,11 @@ fn check(record: &Value, d: &Detection, problems: &mut Vec<String>) {
     strings(&serde_json::to_value(d).unwrap(), &mut ours);
     let mut wanted = Vec::new();
     // QQ Wallet's other parameters (m, a, ac, f) have no documented meaning; only payee and name are read.
-    let keys: &[&str] = if d.format.as_str() == "qqwallet" { &["scheme_fields"] } else { &["scheme_fields", "params", "slip_verify", "bot_barcode"] };
+    let keys: &[&str] = if d.format.as_str() == "qqwallet" {
+        &["scheme_fields"]
+    } else {
+        &["scheme_fields", "params", "slip_verify", "bot_barcode"]
+    };
     for key in keys {
         collect_wanted(&e[key], &mut wanted);
     }
@@ -279,5 +324,11 @@ fn every_corpus_record_conforms() {
         }
     }
     eprintln!("corpus: {} records, {} conform", records.len(), records.len() - failures.len());
-    assert!(failures.is_empty(), "{} of {} records do not conform:\n{}", failures.len(), records.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} records do not conform:\n{}",
+        failures.len(),
+        records.len(),
+        failures.join("\n")
+    );
 }

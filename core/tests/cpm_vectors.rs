@@ -6,7 +6,8 @@ use koban_core::crypto::{derive_limited_use_key, hex, verify_cryptogram, IssuerM
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/cpm.json")).expect("vectors present");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/cpm.json"))
+        .expect("vectors present");
     let v: Value = serde_json::from_str(&text).unwrap();
     v["vectors"].as_array().unwrap().clone()
 }
@@ -23,9 +24,17 @@ fn codes_match_the_known_answers() {
         let ts = v["timestamp"].as_u64().unwrap();
         let un: [u8; 4] = hex::decode(v["unpredictable_number_hex"].as_str().unwrap()).unwrap().try_into().unwrap();
         let luk = derive_limited_use_key(&master, token, counter).unwrap();
-        assert_eq!(hex::encode(luk.as_bytes()).to_uppercase(), v["limited_use_key_hex"].as_str().unwrap(), "{name}: key");
+        assert_eq!(
+            hex::encode(luk.as_bytes()).to_uppercase(),
+            v["limited_use_key_hex"].as_str().unwrap(),
+            "{name}: key"
+        );
         let code = TokenCode::generate(&luk, token, counter, ts, un).unwrap();
-        assert_eq!(hex::encode(&code.cryptogram).to_uppercase(), v["cryptogram_hex"].as_str().unwrap(), "{name}: cryptogram");
+        assert_eq!(
+            hex::encode(&code.cryptogram).to_uppercase(),
+            v["cryptogram_hex"].as_str().unwrap(),
+            "{name}: cryptogram"
+        );
         assert_eq!(hex::encode(&code.to_bytes()).to_uppercase(), v["payload_hex"].as_str().unwrap(), "{name}: payload");
         assert_eq!(code.to_qr_text(), v["qr_text"].as_str().unwrap(), "{name}: base64");
         assert_eq!(code.to_numeric().ok().as_deref(), v["numeric"].as_str(), "{name}: numeric");
@@ -39,7 +48,15 @@ fn codes_match_the_known_answers() {
         if let Some(digits) = v["numeric"].as_str() {
             let numeric = TokenCode::from_numeric(digits, ts + 30).unwrap();
             assert_eq!((numeric.timestamp, numeric.counter), (ts, counter));
-            verify_cryptogram(&luk, token, counter, numeric.timestamp, numeric.unpredictable_number, &numeric.cryptogram).unwrap();
+            verify_cryptogram(
+                &luk,
+                token,
+                counter,
+                numeric.timestamp,
+                numeric.unpredictable_number,
+                &numeric.cryptogram,
+            )
+            .unwrap();
         }
     }
 }

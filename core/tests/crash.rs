@@ -13,7 +13,9 @@ use std::collections::{HashMap, HashSet};
 
 use common::*;
 use koban_core::store::Direction;
-use koban_core::wallet::{FailPoint, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet, WalletError};
+use koban_core::wallet::{
+    FailPoint, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet, WalletError,
+};
 use koban_sandbox::FaultConfig;
 
 /// splitmix64: small, seedable, good enough to pick schedules.
@@ -66,7 +68,12 @@ async fn crash_at_every_step_under_faults_pays_exactly_once() {
     }
     let ramen = merchant_payload(&host, "m_jp_ramen").await;
     let somtam = merchant_payload(&host, "m_th_somtam").await;
-    host.sandbox.set_faults(FaultConfig { latency_ms: 0, error_permille: 40, error_after_commit_permille: 40, drop_after_commit_permille: 40 });
+    host.sandbox.set_faults(FaultConfig {
+        latency_ms: 0,
+        error_permille: 40,
+        error_after_commit_permille: 40,
+        drop_after_commit_permille: 40,
+    });
 
     let mut tally = Tally::default();
     let mut returned_ids: HashSet<String> = HashSet::new();
@@ -87,12 +94,24 @@ async fn crash_at_every_step_under_faults_pays_exactly_once() {
         let result: Result<koban_core::store::TransactionRecord, WalletError> = async {
             match op {
                 0 => {
-                    let q = w.quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(amount)), ..Default::default() }).await?;
+                    let q = w
+                        .quote_payment(&PaymentRequest {
+                            payload: ramen.clone(),
+                            amount: Some(jpy(amount)),
+                            ..Default::default()
+                        })
+                        .await?;
                     w.arm_failpoint(point);
                     w.confirm_payment(&q).await
                 }
                 1 => {
-                    let q = w.quote_payment(&PaymentRequest { payload: somtam.clone(), amount: Some(cur("THB", amount * 10)), ..Default::default() }).await?;
+                    let q = w
+                        .quote_payment(&PaymentRequest {
+                            payload: somtam.clone(),
+                            amount: Some(cur("THB", amount * 10)),
+                            ..Default::default()
+                        })
+                        .await?;
                     w.arm_failpoint(point);
                     w.confirm_payment(&q).await
                 }
@@ -100,7 +119,11 @@ async fn crash_at_every_step_under_faults_pays_exactly_once() {
                     let q = w.quote_remittance("PH", QuoteAmount::Send(jpy(amount * 2))).await?;
                     let to = RemitRecipient {
                         name: "Maria Santos".into(),
-                        destination: RemitDestination::Payout { method: "bank_account".into(), provider: "BDO".into(), account: "001234567890".into() },
+                        destination: RemitDestination::Payout {
+                            method: "bank_account".into(),
+                            provider: "BDO".into(),
+                            account: "001234567890".into(),
+                        },
                         relationship: None,
                     };
                     w.arm_failpoint(point);
@@ -120,12 +143,14 @@ async fn crash_at_every_step_under_faults_pays_exactly_once() {
                 returned_ids.insert(t.id);
             }
             Err(WalletError::Crashed(p)) => {
-                *tally.crashed.entry(match p {
-                    FailPoint::BeforeSend => "before_send",
-                    FailPoint::AfterSend => "after_send",
-                    FailPoint::AfterResponse => "after_response",
-                })
-                .or_default() += 1;
+                *tally
+                    .crashed
+                    .entry(match p {
+                        FailPoint::BeforeSend => "before_send",
+                        FailPoint::AfterSend => "after_send",
+                        FailPoint::AfterResponse => "after_response",
+                    })
+                    .or_default() += 1;
                 // The process dies: nothing of this wallet survives but its database.
                 wallet = None;
             }
@@ -154,18 +179,30 @@ async fn crash_at_every_step_under_faults_pays_exactly_once() {
     sorted_local.sort_unstable();
     remote_ids.sort_unstable();
     assert_eq!(sorted_local, remote_ids, "seed {seed}: local and host history differ");
-    assert_eq!(local_ids.iter().collect::<HashSet<_>>().len(), local_ids.len(), "seed {seed}: a transaction recorded twice");
-    let remote_amounts: HashMap<&str, i64> = remote.iter().map(|r| (r["transaction_id"].as_str().unwrap(), r["amount"]["minor"].as_i64().unwrap())).collect();
+    assert_eq!(
+        local_ids.iter().collect::<HashSet<_>>().len(),
+        local_ids.len(),
+        "seed {seed}: a transaction recorded twice"
+    );
+    let remote_amounts: HashMap<&str, i64> = remote
+        .iter()
+        .map(|r| (r["transaction_id"].as_str().unwrap(), r["amount"]["minor"].as_i64().unwrap()))
+        .collect();
     for t in &local {
         assert_eq!(t.amount.minor(), remote_amounts[t.id.as_str()], "seed {seed}: amount of {}", t.id);
     }
     // One host transaction per intent: no intent was applied twice or under a second key.
     let keys: Vec<&str> = local.iter().filter_map(|t| t.intent_key.as_deref()).collect();
-    assert_eq!(keys.iter().collect::<HashSet<_>>().len(), keys.len(), "seed {seed}: an intent produced two transactions");
+    assert_eq!(
+        keys.iter().collect::<HashSet<_>>().len(),
+        keys.len(),
+        "seed {seed}: an intent produced two transactions"
+    );
     for id in &returned_ids {
         assert!(local_ids.contains(&id.as_str()), "seed {seed}: a confirmed transaction {id} is missing");
     }
-    let net: i64 = local.iter().map(|t| if t.direction == Direction::In { t.amount.minor() } else { -t.amount.minor() }).sum();
+    let net: i64 =
+        local.iter().map(|t| if t.direction == Direction::In { t.amount.minor() } else { -t.amount.minor() }).sum();
     assert_eq!(w.balance().await.unwrap().available.minor(), net, "seed {seed}: balance does not match history");
     // Every intent the engine recorded ended applied; none was refused on resend.
     let conn = rusqlite::Connection::open(home.db()).unwrap();
@@ -177,7 +214,13 @@ async fn crash_at_every_step_under_faults_pays_exactly_once() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert!(refused.is_empty(), "seed {seed}: refused on resend: {refused:?}");
-    let done: usize = conn.query_row("SELECT COUNT(*) FROM intents WHERE state = 'done' AND kind IN ('payment', 'remittance', 'p2p')", [], |r| r.get(0)).unwrap();
+    let done: usize = conn
+        .query_row(
+            "SELECT COUNT(*) FROM intents WHERE state = 'done' AND kind IN ('payment', 'remittance', 'p2p')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     let moved = local.iter().filter(|t| t.kind != "topup").count();
     let crashes: u32 = tally.crashed.values().sum();
     println!("crash test: {moved} money movements on the host, {done} intents, {crashes} crashes, all reconciled");

@@ -8,7 +8,8 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 fn vectors() -> Vec<Value> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/detect.json")).expect("vectors present");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/detect.json"))
+        .expect("vectors present");
     let doc: Value = serde_json::from_str(&text).expect("vectors are JSON");
     doc["vectors"].as_array().expect("a vectors array").clone()
 }
@@ -55,7 +56,12 @@ fn check(e: &Value, d: &Detection) -> Vec<String> {
             bad.push(format!("warning {w} missing from {warnings:?}"));
         }
     }
-    let ask: BTreeSet<String> = d.references.iter().filter(|r| r.value.is_none()).map(|r| serde_json::to_value(r.kind).unwrap().as_str().unwrap().to_owned()).collect();
+    let ask: BTreeSet<String> = d
+        .references
+        .iter()
+        .filter(|r| r.value.is_none())
+        .map(|r| serde_json::to_value(r.kind).unwrap().as_str().unwrap().to_owned())
+        .collect();
     if e.get("ask_payer").is_some() && ask != strs(&e["ask_payer"]) {
         bad.push(format!("ask_payer: got {ask:?}, expected {}", e["ask_payer"]));
     }
@@ -81,7 +87,9 @@ fn every_vector_detects_as_written() {
                     problems.push(format!("{name}: message {e:?} lacks {}", want["message_contains"]));
                 }
             }
-            (Ok(d), Some(want)) => problems.push(format!("{name}: detected {:?} instead of failing with {}", d.format, want["kind"])),
+            (Ok(d), Some(want)) => {
+                problems.push(format!("{name}: detected {:?} instead of failing with {}", d.format, want["kind"]))
+            }
             (Err(e), None) => problems.push(format!("{name}: refused ({}: {e})", e.kind())),
         }
     }

@@ -7,15 +7,18 @@ use proptest::prelude::*;
 
 /// Text as merchants write it: Latin, Thai, Japanese, Khmer, digits that look like TLV.
 fn text(max: usize) -> impl Strategy<Value = String> {
-    proptest::collection::vec(prop_oneof![
-        proptest::char::range('A', 'Z'),
-        proptest::char::range('0', '9'),
-        Just(' '),
-        proptest::char::range('ก', 'ฮ'),
-        proptest::char::range('あ', 'ん'),
-        proptest::char::range('ក', 'អ'),
-        Just('*'),
-    ], 1..=max)
+    proptest::collection::vec(
+        prop_oneof![
+            proptest::char::range('A', 'Z'),
+            proptest::char::range('0', '9'),
+            Just(' '),
+            proptest::char::range('ก', 'ฮ'),
+            proptest::char::range('あ', 'ん'),
+            proptest::char::range('ក', 'អ'),
+            Just('*'),
+        ],
+        1..=max,
+    )
     .prop_map(|c| c.into_iter().collect())
 }
 
@@ -26,12 +29,24 @@ fn currency() -> impl Strategy<Value = Currency> {
 
 fn fields(first_tag: u8, n: usize) -> impl Strategy<Value = Vec<Field>> {
     proptest::collection::vec((1u8..=20, text(12)), 0..=n).prop_map(move |v| {
-        v.into_iter().enumerate().map(|(i, (step, value))| Field::new((first_tag as usize + i * 20 + step as usize).min(99) as u8, value)).collect()
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (step, value))| Field::new((first_tag as usize + i * 20 + step as usize).min(99) as u8, value))
+            .collect()
     })
 }
 
 fn template(tag: u8) -> impl Strategy<Value = Template> {
-    (prop_oneof![Just("jp.or.paymentsjapan".to_string()), Just("A000000677010111".to_string()), Just("SG.PAYNOW".to_string()), Just("ID.CO.QRIS.WWW".to_string()), "[A-Za-z0-9.]{1,32}"], fields(0, 3))
+    (
+        prop_oneof![
+            Just("jp.or.paymentsjapan".to_string()),
+            Just("A000000677010111".to_string()),
+            Just("SG.PAYNOW".to_string()),
+            Just("ID.CO.QRIS.WWW".to_string()),
+            "[A-Za-z0-9.]{1,32}"
+        ],
+        fields(0, 3),
+    )
         .prop_map(move |(guid, mut f)| {
             f.retain(|x| x.tag != 0);
             f.dedup_by_key(|x| x.tag);

@@ -2,9 +2,7 @@
 
 mod support;
 
-use koban_core::scan::{
-    run_engine, scan, scan_luma, Frame, Plane, Point, Rect, Rotation, ScanError, Scanner,
-};
+use koban_core::scan::{run_engine, scan, scan_luma, Frame, Plane, Point, Rect, Rotation, ScanError, Scanner};
 use support::synth;
 
 /// A clean code, `scale` px per module, pasted at (`x`, `y`) into a grey `w`×`h` frame with `stride`.
@@ -46,7 +44,8 @@ fn roi_and_rotation_report_display_coordinates() {
     let near = |p: Point, x: f32, y: f32| (p.x - x).abs() < 6.0 && (p.y - y).abs() < 6.0;
     assert!(codes[0].corners.iter().any(|&p| near(p, 264.0, 316.0)), "{:?}", codes[0].corners);
     // Outside the ROI nothing is seen.
-    let elsewhere = Frame::packed(&buf, 640, 480).unwrap().with_roi(Rect { x: 0, y: 0, width: 250, height: 480 }).unwrap();
+    let elsewhere =
+        Frame::packed(&buf, 640, 480).unwrap().with_roi(Rect { x: 0, y: 0, width: 250, height: 480 }).unwrap();
     assert!(scan(&elsewhere).is_empty());
 }
 
@@ -62,7 +61,11 @@ fn shift_jis_codes_decode_to_japanese_text_with_every_engine() {
         .map(|i| {
             let (u, v) = ((i % side) / scale, (i / side) / scale);
             let dark = u >= 4 && v >= 4 && u < n + 4 && v < n + 4 && colors[(v - 4) * n + u - 4] == qrcode::Color::Dark;
-            if dark { 0 } else { 255 }
+            if dark {
+                0
+            } else {
+                255
+            }
         })
         .collect();
     let plane = Plane::new(side as u32, side as u32, px).unwrap();
@@ -86,7 +89,13 @@ fn scanner_reads_a_hard_code_within_four_frames() {
     // cannot read it, a retry in the rotation must.
     let text = synth::emv_payload();
     let frames: Vec<Vec<u8>> = (1..=4)
-        .map(|seed| synth::render(&synth::Scene { inverted: true, ..synth::Scene::camera(1280, 720, true, 10.0, seed) }, &text, 6))
+        .map(|seed| {
+            synth::render(
+                &synth::Scene { inverted: true, ..synth::Scene::camera(1280, 720, true, 10.0, seed) },
+                &text,
+                6,
+            )
+        })
         .collect();
     let mut scanner = Scanner::new();
     let mut decoded_at = None;
@@ -110,7 +119,10 @@ fn scanner_reads_an_ordinary_frame_at_once() {
 
 #[test]
 fn frames_without_codes_and_bad_geometry() {
-    let noise: Vec<u8> = { let mut r = synth::Rng::new(5); (0..320 * 240).map(|_| r.next() as u8).collect() };
+    let noise: Vec<u8> = {
+        let mut r = synth::Rng::new(5);
+        (0..320 * 240).map(|_| r.next() as u8).collect()
+    };
     assert!(scan_luma(&noise, 320, 240, 320).unwrap().is_empty());
     assert!(scan_luma(&[0; 64], 8, 8, 8).unwrap().is_empty());
     assert!(scan_luma(&[255; 1], 1, 1, 1).unwrap().is_empty());

@@ -11,7 +11,8 @@ use koban_core::net::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, Reqwe
 use koban_core::scheme::ReferenceKind;
 use koban_core::store::Direction;
 use koban_core::wallet::{
-    BankAccount, Enrolment, PaymentRequest, QuoteAmount, Refusal, RemitDestination, RemitRecipient, SendTo, WalletConfig, WalletError,
+    BankAccount, Enrolment, PaymentRequest, QuoteAmount, Refusal, RemitDestination, RemitRecipient, SendTo,
+    WalletConfig, WalletError,
 };
 
 fn refused(e: WalletError) -> Refusal {
@@ -21,7 +22,11 @@ fn refused(e: WalletError) -> Refusal {
 fn payout() -> RemitRecipient {
     RemitRecipient {
         name: "Maria Santos".into(),
-        destination: RemitDestination::Payout { method: "mobile_wallet".into(), provider: "GCash".into(), account: "09171234567".into() },
+        destination: RemitDestination::Payout {
+            method: "mobile_wallet".into(),
+            provider: "GCash".into(),
+            account: "09171234567".into(),
+        },
         relationship: Some("friend".into()),
     }
 }
@@ -49,8 +54,14 @@ async fn every_flow_end_to_end() {
 
     // A JPQR shop, amount typed by the payer.
     let ramen = merchant_payload(&host, "m_jp_ramen").await;
-    let q = aiko.quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(1_200)), ..Default::default() }).await.unwrap();
-    assert_eq!((q.route.as_str(), q.fx.is_none(), q.debit, q.merchant_name.as_deref()), ("jpqr", true, jpy(1_200), Some("KOBAN RAMEN")));
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(1_200)), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(
+        (q.route.as_str(), q.fx.is_none(), q.debit, q.merchant_name.as_deref()),
+        ("jpqr", true, jpy(1_200), Some("KOBAN RAMEN"))
+    );
     let paid = aiko.confirm_payment(&q).await.unwrap();
     assert_eq!((paid.kind.as_str(), paid.direction, paid.amount), ("payment", Direction::Out, jpy(1_200)));
 
@@ -62,7 +73,10 @@ async fn every_flow_end_to_end() {
 
     // Abroad: a PromptPay stall in THB, priced in JPY before confirming.
     let somtam = merchant_payload(&host, "m_th_somtam").await;
-    let q = aiko.quote_payment(&PaymentRequest { payload: somtam, amount: Some(cur("THB", 12_000)), ..Default::default() }).await.unwrap();
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: somtam, amount: Some(cur("THB", 12_000)), ..Default::default() })
+        .await
+        .unwrap();
     let fx = q.fx.clone().expect("a foreign payment has an FX quote");
     assert_eq!((q.route.as_str(), fx.receive, fx.send.currency().alpha()), ("promptpay", cur("THB", 12_000), "JPY"));
     assert_eq!(q.debit, fx.send.checked_add(fx.fee).unwrap());
@@ -74,7 +88,10 @@ async fn every_flow_end_to_end() {
     common::verify(&aiko).await;
     assert!(aiko.balance().await.unwrap().can_remit);
     let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(30_000))).await.unwrap();
-    assert_eq!((rq.receive.currency().alpha(), rq.delivery_estimate_secs, rq.destination_country.as_deref()), ("PHP", Some(900), Some("PH")));
+    assert_eq!(
+        (rq.receive.currency().alpha(), rq.delivery_estimate_secs, rq.destination_country.as_deref()),
+        ("PHP", Some(900), Some("PH"))
+    );
     let sent = aiko.remit(&rq, &payout(), "family_support", Some("for Lola")).await.unwrap();
     assert_eq!((sent.kind.as_str(), sent.amount), ("remittance", rq.total));
     assert!(!sent.details.to_string().contains("09171234567"), "the payout account is masked in history");
@@ -84,10 +101,17 @@ async fn every_flow_end_to_end() {
     let maria = mh.open(&host).await;
     enrol(&maria, "maria", "PH").await;
     let rq = aiko.quote_remittance("PH", QuoteAmount::Receive(cur("PHP", 100_000))).await.unwrap();
-    let to_maria = RemitRecipient { name: "Maria Santos".into(), destination: RemitDestination::Handle("@maria".into()), relationship: None };
+    let to_maria = RemitRecipient {
+        name: "Maria Santos".into(),
+        destination: RemitDestination::Handle("@maria".into()),
+        relationship: None,
+    };
     aiko.remit(&rq, &to_maria, "gift", None).await.unwrap();
     let got = maria.sync(0).await.unwrap();
-    assert_eq!((got.received.len(), got.received[0].amount, got.balance), (1, cur("PHP", 100_000), Some(cur("PHP", 100_000))));
+    assert_eq!(
+        (got.received.len(), got.received[0].amount, got.balance),
+        (1, cur("PHP", 100_000), Some(cur("PHP", 100_000)))
+    );
 
     // A friend at home, by handle and by scanning the friend's receive code.
     let bh = Home::new();
@@ -99,8 +123,14 @@ async fn every_flow_end_to_end() {
     // One scan tells a friend's code from a shop's: detection names it, and paying it is refused.
     let d = koban_core::scheme::detect(&code).unwrap();
     let route = d.payable_routes().next().unwrap();
-    assert_eq!((route.scheme.as_str(), route.identifier.as_deref(), d.presentment.as_str()), ("koban-receive", Some("ben"), "p2p"));
-    let refused = aiko.quote_payment(&PaymentRequest { payload: code.clone(), amount: Some(jpy(700)), ..Default::default() }).await.unwrap_err();
+    assert_eq!(
+        (route.scheme.as_str(), route.identifier.as_deref(), d.presentment.as_str()),
+        ("koban-receive", Some("ben"), "p2p")
+    );
+    let refused = aiko
+        .quote_payment(&PaymentRequest { payload: code.clone(), amount: Some(jpy(700)), ..Default::default() })
+        .await
+        .unwrap_err();
     assert!(matches!(&refused, WalletError::NotPayable(m) if m.contains("receive code")), "{refused:?}");
     aiko.send(&SendTo::ReceiveCode(code), jpy(700), None).await.unwrap();
     assert_eq!(aiko.recipients().unwrap()[0].handle, "ben");
@@ -119,7 +149,8 @@ async fn every_flow_end_to_end() {
         assert_eq!(l.id, r["transaction_id"].as_str().unwrap());
         assert_eq!(l.amount.minor(), r["amount"]["minor"].as_i64().unwrap(), "{}", l.id);
     }
-    let net: i64 = local.iter().map(|t| if t.direction == Direction::In { t.amount.minor() } else { -t.amount.minor() }).sum();
+    let net: i64 =
+        local.iter().map(|t| if t.direction == Direction::In { t.amount.minor() } else { -t.amount.minor() }).sum();
     assert_eq!(aiko.balance().await.unwrap().available.minor(), net);
     assert_eq!(aiko.cached_balance().unwrap().unwrap().0.minor(), net);
     let first = aiko.history(3, None).unwrap();
@@ -149,40 +180,66 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
     assert_eq!(refused(aiko.top_up(&link, jpy(60_000)).await.unwrap_err()), Refusal::InsufficientFunds);
     assert_eq!(refused(aiko.top_up("bl_nope", jpy(1)).await.unwrap_err()), Refusal::NotFound);
     let err = aiko
-        .link_bank(&BankAccount { bank_id: "bank_sakura".into(), account_number: "12".into(), holder_name: "A".into(), sandbox_opening_balance: None })
+        .link_bank(&BankAccount {
+            bank_id: "bank_sakura".into(),
+            account_number: "12".into(),
+            holder_name: "A".into(),
+            sandbox_opening_balance: None,
+        })
         .await
         .unwrap_err();
     assert_eq!(refused(err), Refusal::BadRequest);
 
     // Handles and recipients.
     let other = Home::new().open(&host).await;
-    let err = other.enrol(&Enrolment { country: "JP".into(), handle: "aiko".into(), display_name: "A".into() }).await.unwrap_err();
+    let err = other
+        .enrol(&Enrolment { country: "JP".into(), handle: "aiko".into(), display_name: "A".into() })
+        .await
+        .unwrap_err();
     assert_eq!(refused(err), Refusal::HandleTaken);
-    assert_eq!(refused(aiko.send(&SendTo::Handle("nobody_here".into()), jpy(1), None).await.unwrap_err()), Refusal::UnknownRecipient);
+    assert_eq!(
+        refused(aiko.send(&SendTo::Handle("nobody_here".into()), jpy(1), None).await.unwrap_err()),
+        Refusal::UnknownRecipient
+    );
     let mh = Home::new();
     let maria = mh.open(&host).await;
     enrol(&maria, "maria", "PH").await;
-    assert_eq!(refused(aiko.send(&SendTo::Handle("maria".into()), jpy(100), None).await.unwrap_err()), Refusal::CurrencyMismatch);
+    assert_eq!(
+        refused(aiko.send(&SendTo::Handle("maria".into()), jpy(100), None).await.unwrap_err()),
+        Refusal::CurrencyMismatch
+    );
     let bh = Home::new();
     let ben = bh.open(&host).await;
     enrol(&ben, "ben", "JP").await;
 
     // Unverified limits and tier.
-    assert_eq!(refused(aiko.send(&SendTo::Handle("ben".into()), jpy(120_000), None).await.unwrap_err()), Refusal::LimitExceeded);
+    assert_eq!(
+        refused(aiko.send(&SendTo::Handle("ben".into()), jpy(120_000), None).await.unwrap_err()),
+        Refusal::LimitExceeded
+    );
     aiko.send(&SendTo::Handle("ben".into()), jpy(60_000), None).await.unwrap();
     let err = aiko.send(&SendTo::Handle("ben".into()), jpy(50_000), None).await.unwrap_err();
     assert!(err.to_string().contains("monthly limit"), "{err}");
     assert_eq!(refused(err), Refusal::LimitExceeded);
     let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(10_000))).await.unwrap();
     assert_eq!(refused(aiko.remit(&rq, &payout(), "gift", None).await.unwrap_err()), Refusal::KycRequired);
-    assert_eq!(refused(aiko.quote_remittance("SG", QuoteAmount::Send(jpy(10_000))).await.unwrap_err()), Refusal::UnsupportedCorridor);
+    assert_eq!(
+        refused(aiko.quote_remittance("SG", QuoteAmount::Send(jpy(10_000))).await.unwrap_err()),
+        Refusal::UnsupportedCorridor
+    );
 
     // Merchant payments.
     let ramen = merchant_payload(&host, "m_jp_ramen").await;
-    let q = aiko.quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(900_000)), ..Default::default() }).await.unwrap();
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(900_000)), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::InsufficientFunds);
     let dynamic = dynamic_code(&host, "m_jp_mart", 1_000, "JPY", "ORDER-9").await;
-    let q = aiko.quote_payment(&PaymentRequest { payload: dynamic.clone(), amount: Some(jpy(999)), ..Default::default() }).await.unwrap();
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: dynamic.clone(), amount: Some(jpy(999)), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::AmountMismatch);
     let q = aiko.quote_payment(&PaymentRequest { payload: dynamic, ..Default::default() }).await.unwrap();
     aiko.confirm_payment(&q).await.unwrap();
@@ -190,13 +247,34 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
 
     // FX quotes: expired, used, not matching, missing.
     let somtam = merchant_payload(&host, "m_th_somtam").await;
-    let q = aiko.quote_payment(&PaymentRequest { payload: somtam.clone(), amount: Some(cur("THB", 5_000)), ..Default::default() }).await.unwrap();
+    let q = aiko
+        .quote_payment(&PaymentRequest {
+            payload: somtam.clone(),
+            amount: Some(cur("THB", 5_000)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     host.sandbox.advance_clock(61);
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::QuoteExpired);
-    let q = aiko.quote_payment(&PaymentRequest { payload: somtam.clone(), amount: Some(cur("THB", 5_000)), ..Default::default() }).await.unwrap();
+    let q = aiko
+        .quote_payment(&PaymentRequest {
+            payload: somtam.clone(),
+            amount: Some(cur("THB", 5_000)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     aiko.confirm_payment(&q).await.unwrap();
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::QuoteUsed);
-    let mut q = aiko.quote_payment(&PaymentRequest { payload: somtam.clone(), amount: Some(cur("THB", 5_000)), ..Default::default() }).await.unwrap();
+    let mut q = aiko
+        .quote_payment(&PaymentRequest {
+            payload: somtam.clone(),
+            amount: Some(cur("THB", 5_000)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     q.amount = cur("THB", 6_000);
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::QuoteMismatch);
     q.fx = None;
@@ -206,21 +284,33 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
     // A well-formed code no merchant at this host owns; and a route the code lacks.
     let mut code = MerchantCode::new("JP", Currency::from_alpha("JPY").unwrap());
     code.initiation = Some(Initiation::Static);
-    code.accounts = vec![Account::Template(Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000099999999".to_owned())]))];
+    code.accounts =
+        vec![Account::Template(Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000099999999".to_owned())]))];
     code.merchant_category = Some("5812".into());
     code.merchant_name = Some("NOT A SANDBOX SHOP".into());
     code.merchant_city = Some("TOKYO".into());
     let stranger = code.encode().unwrap();
-    let q = aiko.quote_payment(&PaymentRequest { payload: stranger, amount: Some(jpy(100)), ..Default::default() }).await.unwrap();
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: stranger, amount: Some(jpy(100)), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::UnknownMerchant);
-    let mut q = aiko.quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(100)), ..Default::default() }).await.unwrap();
+    let mut q = aiko
+        .quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(100)), ..Default::default() })
+        .await
+        .unwrap();
     q.route = "promptpay".into();
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::RouteMismatch);
     let mut damaged = ramen.clone();
     damaged.replace_range(damaged.len() - 4.., "0000");
-    let r = aiko.quote_payment(&PaymentRequest { payload: damaged.clone(), amount: Some(jpy(100)), ..Default::default() }).await;
+    let r = aiko
+        .quote_payment(&PaymentRequest { payload: damaged.clone(), amount: Some(jpy(100)), ..Default::default() })
+        .await;
     assert!(matches!(r, Err(WalletError::Detect(_))), "a damaged code is refused before the host sees it: {r:?}");
-    let mut q = aiko.quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(100)), ..Default::default() }).await.unwrap();
+    let mut q = aiko
+        .quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(100)), ..Default::default() })
+        .await
+        .unwrap();
     q.payload = damaged;
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::InvalidPayload);
 
@@ -235,7 +325,11 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
     // Refusals are final: recorded as such, nothing pending, no history entry for them.
     assert_eq!(aiko.pending_count().unwrap(), 0);
     let after = local_history(&aiko);
-    assert_eq!(after.len(), before + 4, "only the transfer, the dynamic code, the THB payment and the remittance went through");
+    assert_eq!(
+        after.len(),
+        before + 4,
+        "only the transfer, the dynamic code, the THB payment and the remittance went through"
+    );
     let remote = host_history(&aiko, &host).await;
     assert_eq!(remote.len(), after.len());
     let err = aiko.top_up(&link, jpy(60_000)).await.unwrap_err();
@@ -251,7 +345,8 @@ async fn tips_fees_and_payer_prompts_are_inputs() {
     let base = |tip: Option<Tip>, bill: &str| {
         let mut code = MerchantCode::new("JP", Currency::from_alpha("JPY").unwrap());
         code.initiation = Some(Initiation::Static);
-        code.accounts = vec![Account::Template(Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000012345678".to_owned())]))];
+        code.accounts =
+            vec![Account::Template(Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000012345678".to_owned())]))];
         code.merchant_category = Some("5812".into());
         code.merchant_name = Some("TIP SHOP".into());
         code.merchant_city = Some("TOKYO".into());
@@ -259,7 +354,12 @@ async fn tips_fees_and_payer_prompts_are_inputs() {
         code.additional_data = vec![koban_core::emv::Field::new(1, bill)];
         code.encode().unwrap()
     };
-    let req = |payload: String, tip: Option<i64>| PaymentRequest { payload, amount: Some(jpy(1_000)), tip: tip.map(jpy), ..Default::default() };
+    let req = |payload: String, tip: Option<i64>| PaymentRequest {
+        payload,
+        amount: Some(jpy(1_000)),
+        tip: tip.map(jpy),
+        ..Default::default()
+    };
     let q = aiko.quote_payment(&req(base(Some(Tip::Prompt), "B1"), Some(150))).await.unwrap();
     assert_eq!((q.tip, q.total), (jpy(150), jpy(1_150)));
     let q = aiko.quote_payment(&req(base(Some(Tip::Fixed { fee: jpy(30) }), "B1"), None)).await.unwrap();
@@ -274,7 +374,10 @@ async fn tips_fees_and_payer_prompts_are_inputs() {
     r.references = vec![(ReferenceKind::BillNumber, "INV-42".into())];
     let q = aiko.quote_payment(&r).await.unwrap();
     assert_eq!(q.references, vec![(ReferenceKind::BillNumber, "INV-42".into())]);
-    assert!(matches!(aiko.quote_payment(&PaymentRequest { payload: base(None, "B1"), ..Default::default() }).await, Err(WalletError::InvalidInput(_))));
+    assert!(matches!(
+        aiko.quote_payment(&PaymentRequest { payload: base(None, "B1"), ..Default::default() }).await,
+        Err(WalletError::InvalidInput(_))
+    ));
 }
 
 /// A transport that sends payment requests for real, then never answers: the caller's
@@ -309,10 +412,16 @@ async fn dropping_the_future_mid_flight_pays_once() {
 
     let sent = Arc::new(tokio::sync::Notify::new());
     let mut config = WalletConfig::new(&host.url);
-    config.transport = Some(Arc::new(Blackhole { inner: ReqwestTransport::new(std::time::Duration::from_secs(10)).unwrap(), sent: sent.clone() }));
+    config.transport = Some(Arc::new(Blackhole {
+        inner: ReqwestTransport::new(std::time::Duration::from_secs(10)).unwrap(),
+        sent: sent.clone(),
+    }));
     let stuck = home.open_with(config).await;
     let ramen = merchant_payload(&host, "m_jp_ramen").await;
-    let q = stuck.quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(800)), ..Default::default() }).await.unwrap();
+    let q = stuck
+        .quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(800)), ..Default::default() })
+        .await
+        .unwrap();
     tokio::select! {
         _ = stuck.confirm_payment(&q) => panic!("the black hole never answers"),
         _ = sent.notified() => {}
@@ -342,7 +451,10 @@ async fn outcomes_are_readable_by_key_and_futures_are_send() {
     enrol(&aiko, "aiko", "JP").await;
     fund(&aiko, 100_000, 5_000).await;
     let ramen = merchant_payload(&host, "m_jp_ramen").await;
-    let q = aiko.quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(500)), ..Default::default() }).await.unwrap();
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(500)), ..Default::default() })
+        .await
+        .unwrap();
     // The apps run these on a multi-threaded runtime (UniFFI's tokio executor).
     assert_send(aiko.confirm_payment(&q));
     assert_send(aiko.sync(0));
@@ -360,11 +472,20 @@ async fn outcomes_are_readable_by_key_and_futures_are_send() {
 
 #[test]
 fn account_numbers_never_reach_debug_output() {
-    let b = BankAccount { bank_id: "bank_sakura".into(), account_number: "1234567".into(), holder_name: "T".into(), sandbox_opening_balance: None };
+    let b = BankAccount {
+        bank_id: "bank_sakura".into(),
+        account_number: "1234567".into(),
+        holder_name: "T".into(),
+        sandbox_opening_balance: None,
+    };
     assert!(!format!("{b:?}").contains("1234567") && format!("{b:?}").contains("****4567"));
     let r = payout();
     assert!(!format!("{r:?}").contains("09171234567"), "{r:?}");
-    let id = koban_core::wallet::Identity { legal_name: "A".into(), date_of_birth: "1994-04-01".into(), document_number: "MN1234567".into() };
+    let id = koban_core::wallet::Identity {
+        legal_name: "A".into(),
+        date_of_birth: "1994-04-01".into(),
+        document_number: "MN1234567".into(),
+    };
     assert_eq!(format!("{id:?}"), "Identity(<redacted>)");
 }
 

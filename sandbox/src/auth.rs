@@ -33,9 +33,8 @@ impl<S: Send + Sync> FromRequest<S> for RawRequest {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let (parts, body) = req.into_parts();
-        let body = axum::body::to_bytes(body, MAX_BODY)
-            .await
-            .map_err(|e| ApiError::BadRequest(format!("body: {e}")))?;
+        let body =
+            axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| ApiError::BadRequest(format!("body: {e}")))?;
         Ok(Self { parts, body })
     }
 }

@@ -29,7 +29,8 @@ pub fn handle_from_receive_code(payload: &str) -> Result<String, ApiError> {
     if view.crc() != &koban_core::emv::CrcCheck::Valid {
         return Err(ApiError::InvalidPayload("receive code checksum does not match".into()));
     }
-    let code = MerchantCode::from_view(&view).ok_or_else(|| ApiError::InvalidPayload("unreadable receive code".into()))?;
+    let code =
+        MerchantCode::from_view(&view).ok_or_else(|| ApiError::InvalidPayload("unreadable receive code".into()))?;
     code.accounts
         .iter()
         .find_map(|a| match a {
@@ -45,12 +46,17 @@ pub fn handle_from_receive_code(payload: &str) -> Result<String, ApiError> {
 /// not pay: unreadable, damaged (bad CRC), consumer-presented or without a payable route.
 /// A person's static code (a Thai stall's PromptPay number) is payable like a merchant's.
 pub fn detect_merchant_code(payload: &str, now_secs: i64) -> Result<Detection, ApiError> {
-    let d = scheme::detect_at(payload, now_secs.saturating_mul(1000)).map_err(|e| ApiError::InvalidPayload(e.to_string()))?;
+    let d = scheme::detect_at(payload, now_secs.saturating_mul(1000))
+        .map_err(|e| ApiError::InvalidPayload(e.to_string()))?;
     if let CrcStatus::Invalid { .. } = d.crc {
         return Err(ApiError::InvalidPayload("checksum does not match".into()));
     }
     if !matches!(d.presentment, Presentment::Merchant | Presentment::P2p) || !d.is_payable() {
-        return Err(ApiError::InvalidPayload(format!("a {} {} code is not a payable merchant code", d.format.as_str(), d.presentment.as_str())));
+        return Err(ApiError::InvalidPayload(format!(
+            "a {} {} code is not a payable merchant code",
+            d.format.as_str(),
+            d.presentment.as_str()
+        )));
     }
     Ok(d)
 }
@@ -64,7 +70,8 @@ mod tests {
     fn every_seeded_static_code_is_detected_as_its_scheme() {
         for m in MERCHANTS {
             let payload = merchant_code(m, None).unwrap();
-            let d = detect_merchant_code(&payload, 1_700_000_000).unwrap_or_else(|e| panic!("{}: {e}: {payload}", m.id));
+            let d =
+                detect_merchant_code(&payload, 1_700_000_000).unwrap_or_else(|e| panic!("{}: {e}: {payload}", m.id));
             let schemes: Vec<&str> = d.payable_routes().map(|r| r.scheme.as_str()).collect();
             assert!(schemes.contains(&m.scheme), "{} detected as {schemes:?}: {payload}", m.id);
             assert_eq!(d.currency.map(|c| c.alpha()), Some(m.currency), "{}", m.id);

@@ -173,8 +173,15 @@ impl ApiError {
             IdempotencyKeyMissing => StatusCode::BAD_REQUEST,
             InsufficientFunds(_) => StatusCode::PAYMENT_REQUIRED,
             QuoteExpired | CodeExpired => StatusCode::GONE,
-            LimitExceeded(_) | QuoteMismatch(_) | QuoteRequired | AmountMismatch(_) | RouteMismatch(_) | ReferenceRequired(_)
-            | CurrencyMismatch(_) | UnsupportedCorridor(_) | BadCryptogram => StatusCode::UNPROCESSABLE_ENTITY,
+            LimitExceeded(_)
+            | QuoteMismatch(_)
+            | QuoteRequired
+            | AmountMismatch(_)
+            | RouteMismatch(_)
+            | ReferenceRequired(_)
+            | CurrencyMismatch(_)
+            | UnsupportedCorridor(_)
+            | BadCryptogram => StatusCode::UNPROCESSABLE_ENTITY,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -219,23 +226,79 @@ mod tests {
     fn every_variant() -> Vec<ApiError> {
         use ApiError::*;
         let all = vec![
-            BadRequest(String::new()), BadSignature(String::new()), StaleSignature(String::new()), ReplayedNonce,
-            UnknownDevice, AlreadyEnrolled, BadMerchantKey, Forbidden, NotFound("x"), IdempotencyKeyMissing,
-            IdempotencyKeyReused, InsufficientFunds("wallet"), LimitExceeded(String::new()), KycRequired(String::new()),
-            HandleTaken, QuoteExpired, QuoteUsed, QuoteMismatch(String::new()), QuoteRequired, AmountMismatch(String::new()),
-            RouteMismatch(String::new()), ReferenceRequired(String::new()), InvalidPayload(String::new()), UnknownMerchant,
-            CodeAlreadyPaid, CurrencyMismatch(String::new()), UnsupportedCorridor(String::new()), UnknownRecipient,
-            CodeExpired, CodeUsed, BadCryptogram, UnknownToken, AdminDisabled, InjectedFault, Internal(String::new()),
+            BadRequest(String::new()),
+            BadSignature(String::new()),
+            StaleSignature(String::new()),
+            ReplayedNonce,
+            UnknownDevice,
+            AlreadyEnrolled,
+            BadMerchantKey,
+            Forbidden,
+            NotFound("x"),
+            IdempotencyKeyMissing,
+            IdempotencyKeyReused,
+            InsufficientFunds("wallet"),
+            LimitExceeded(String::new()),
+            KycRequired(String::new()),
+            HandleTaken,
+            QuoteExpired,
+            QuoteUsed,
+            QuoteMismatch(String::new()),
+            QuoteRequired,
+            AmountMismatch(String::new()),
+            RouteMismatch(String::new()),
+            ReferenceRequired(String::new()),
+            InvalidPayload(String::new()),
+            UnknownMerchant,
+            CodeAlreadyPaid,
+            CurrencyMismatch(String::new()),
+            UnsupportedCorridor(String::new()),
+            UnknownRecipient,
+            CodeExpired,
+            CodeUsed,
+            BadCryptogram,
+            UnknownToken,
+            AdminDisabled,
+            InjectedFault,
+            Internal(String::new()),
         ];
         for e in &all {
             match e {
-                BadRequest(_) | BadSignature(_) | StaleSignature(_) | ReplayedNonce | UnknownDevice | AlreadyEnrolled
-                | BadMerchantKey | Forbidden | NotFound(_) | IdempotencyKeyMissing | IdempotencyKeyReused
-                | InsufficientFunds(_) | LimitExceeded(_) | KycRequired(_) | HandleTaken | QuoteExpired | QuoteUsed
-                | QuoteMismatch(_) | QuoteRequired | AmountMismatch(_) | RouteMismatch(_) | ReferenceRequired(_)
-                | InvalidPayload(_) | UnknownMerchant | CodeAlreadyPaid | CurrencyMismatch(_) | UnsupportedCorridor(_)
-                | UnknownRecipient | CodeExpired | CodeUsed | BadCryptogram | UnknownToken | AdminDisabled
-                | InjectedFault | Internal(_) => {}
+                BadRequest(_)
+                | BadSignature(_)
+                | StaleSignature(_)
+                | ReplayedNonce
+                | UnknownDevice
+                | AlreadyEnrolled
+                | BadMerchantKey
+                | Forbidden
+                | NotFound(_)
+                | IdempotencyKeyMissing
+                | IdempotencyKeyReused
+                | InsufficientFunds(_)
+                | LimitExceeded(_)
+                | KycRequired(_)
+                | HandleTaken
+                | QuoteExpired
+                | QuoteUsed
+                | QuoteMismatch(_)
+                | QuoteRequired
+                | AmountMismatch(_)
+                | RouteMismatch(_)
+                | ReferenceRequired(_)
+                | InvalidPayload(_)
+                | UnknownMerchant
+                | CodeAlreadyPaid
+                | CurrencyMismatch(_)
+                | UnsupportedCorridor(_)
+                | UnknownRecipient
+                | CodeExpired
+                | CodeUsed
+                | BadCryptogram
+                | UnknownToken
+                | AdminDisabled
+                | InjectedFault
+                | Internal(_) => {}
             }
         }
         all
@@ -244,7 +307,8 @@ mod tests {
     #[test]
     fn kinds_are_unique_and_documented_in_the_openapi_document() {
         let doc: serde_json::Value = serde_json::from_str(crate::api::OPENAPI_JSON).unwrap();
-        let documented: Vec<&str> = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["kind"]["enum"]
+        let documented: Vec<&str> = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["kind"]
+            ["enum"]
             .as_array()
             .unwrap()
             .iter()
@@ -264,7 +328,10 @@ mod tests {
     fn bodies_carry_kind_and_message_and_refusals_are_final() {
         let e = ApiError::InsufficientFunds("bank account");
         assert_eq!(e.status(), StatusCode::PAYMENT_REQUIRED);
-        assert_eq!(e.body(), json!({ "error": { "kind": "insufficient_funds", "message": "insufficient funds in bank account" } }));
+        assert_eq!(
+            e.body(),
+            json!({ "error": { "kind": "insufficient_funds", "message": "insufficient funds in bank account" } })
+        );
         assert!(e.is_final());
         assert!(!ApiError::Internal("disk".into()).is_final());
         assert!(!ApiError::InjectedFault.is_final());

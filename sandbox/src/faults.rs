@@ -106,7 +106,8 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
     if mutating && state.faults.roll(cfg.drop_after_commit_permille) {
         resp.extensions_mut().insert(DropConnection);
     } else if mutating && state.faults.roll(cfg.error_after_commit_permille) {
-        let body = serde_json::json!({ "error": { "kind": "injected_fault", "message": "injected fault after commit" } });
+        let body =
+            serde_json::json!({ "error": { "kind": "injected_fault", "message": "injected fault after commit" } });
         resp = (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
     }
     resp

@@ -37,10 +37,7 @@ const SEEDS: &[Seed] = &[
 ];
 
 fn seed(alpha: &str) -> Result<&'static Seed, ApiError> {
-    SEEDS
-        .iter()
-        .find(|s| s.alpha == alpha)
-        .ok_or_else(|| ApiError::UnsupportedCorridor(format!("no rate for {alpha}")))
+    SEEDS.iter().find(|s| s.alpha == alpha).ok_or_else(|| ApiError::UnsupportedCorridor(format!("no rate for {alpha}")))
 }
 
 /// The core's currency for a code the host holds a rate for.

@@ -85,7 +85,13 @@ where
     }
 }
 
-fn store(tx: &rusqlite::Transaction<'_>, m: &Mutation, status: StatusCode, body: &str, now: i64) -> Result<(), ApiError> {
+fn store(
+    tx: &rusqlite::Transaction<'_>,
+    m: &Mutation,
+    status: StatusCode,
+    body: &str,
+    now: i64,
+) -> Result<(), ApiError> {
     tx.execute(
         "INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![m.scope, m.key, m.request_hash, status.as_u16(), body, now],
@@ -104,10 +110,8 @@ fn json_response(status: StatusCode, body: String, replayed: bool) -> Response {
 /// The stored outcome for a key, if the host has seen it (clients resolve unknown outcomes).
 pub fn lookup(conn: &rusqlite::Connection, scope: &str, key: &str) -> Result<Option<(u16, String)>, ApiError> {
     Ok(conn
-        .query_row(
-            "SELECT status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
-            params![scope, key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT status, body FROM idempotency WHERE scope = ?1 AND key = ?2", params![scope, key], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?)
 }

@@ -75,9 +75,7 @@ pub fn post(tx: &Transaction<'_>, header: &JournalHeader<'_>, legs: &[Leg]) -> R
             )
             .optional()?
             .ok_or_else(|| ApiError::Internal(format!("no account {}", leg.account)))?;
-        let after = balance
-            .checked_add(leg.amount)
-            .ok_or_else(|| ApiError::BadRequest("amount overflows".into()))?;
+        let after = balance.checked_add(leg.amount).ok_or_else(|| ApiError::BadRequest("amount overflows".into()))?;
         if after < 0 && !allow_negative {
             return Err(ApiError::InsufficientFunds(if kind == "bank_customer" { "bank account" } else { "wallet" }));
         }
@@ -226,10 +224,19 @@ mod tests {
     fn post_refuses_unbalanced_journals_and_overdrafts() {
         let (_d, mut conn) = ledger();
         journal(&mut conn, "j1", None, &[Leg::new("src", -500), Leg::new("w1", 500)]).unwrap();
-        assert!(matches!(journal(&mut conn, "j2", None, &[Leg::new("src", -5), Leg::new("w1", 4)]), Err(ApiError::Internal(_))));
+        assert!(matches!(
+            journal(&mut conn, "j2", None, &[Leg::new("src", -5), Leg::new("w1", 4)]),
+            Err(ApiError::Internal(_))
+        ));
         // Balanced in count but across two currencies: each currency must balance on its own.
-        assert!(matches!(journal(&mut conn, "j3", None, &[Leg::new("src", -5), Leg::new("thb", 5)]), Err(ApiError::Internal(_))));
-        assert!(matches!(journal(&mut conn, "j4", None, &[Leg::new("w1", -501), Leg::new("src", 501)]), Err(ApiError::InsufficientFunds("wallet"))));
+        assert!(matches!(
+            journal(&mut conn, "j3", None, &[Leg::new("src", -5), Leg::new("thb", 5)]),
+            Err(ApiError::Internal(_))
+        ));
+        assert!(matches!(
+            journal(&mut conn, "j4", None, &[Leg::new("w1", -501), Leg::new("src", 501)]),
+            Err(ApiError::InsufficientFunds("wallet"))
+        ));
         assert_eq!(balance(&conn, "w1").unwrap(), 500);
         let report = check_invariants(&conn).unwrap();
         assert_eq!((report.journals, report.entries), (1, 2));
@@ -253,7 +260,11 @@ mod tests {
         assert!(v.iter().any(|m| m.starts_with("idempotency key applied more than once")), "{v:?}");
         conn.execute("DELETE FROM entries WHERE journal_id = 'j2'", []).unwrap();
         conn.execute("DELETE FROM journals WHERE id = 'j2'", []).unwrap();
-        conn.execute("UPDATE accounts SET balance = CASE id WHEN 'w1' THEN 500 ELSE -500 END WHERE id IN ('w1', 'src')", []).unwrap();
+        conn.execute(
+            "UPDATE accounts SET balance = CASE id WHEN 'w1' THEN 500 ELSE -500 END WHERE id IN ('w1', 'src')",
+            [],
+        )
+        .unwrap();
         check_invariants(&conn).unwrap();
 
         // A one-legged journal written behind the ledger's back.

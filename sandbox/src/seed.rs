@@ -45,16 +45,96 @@ pub struct MerchantSeed {
 
 /// The demo merchants.
 pub const MERCHANTS: &[MerchantSeed] = &[
-    MerchantSeed { id: "m_jp_ramen", name: "KOBAN RAMEN", city: "TOKYO", country: "JP", currency: "JPY", scheme: "jpqr", mcc: "5812" },
-    MerchantSeed { id: "m_jp_mart", name: "KOBAN MART SHIBUYA", city: "TOKYO", country: "JP", currency: "JPY", scheme: "jpqr", mcc: "5411" },
-    MerchantSeed { id: "m_th_somtam", name: "SOM TAM STALL", city: "BANGKOK", country: "TH", currency: "THB", scheme: "promptpay", mcc: "5812" },
-    MerchantSeed { id: "m_sg_hawker", name: "TIONG BAHRU CHICKEN RICE", city: "SINGAPORE", country: "SG", currency: "SGD", scheme: "paynow", mcc: "5812" },
-    MerchantSeed { id: "m_id_warung", name: "WARUNG SARI", city: "JAKARTA", country: "ID", currency: "IDR", scheme: "qris", mcc: "5812" },
-    MerchantSeed { id: "m_my_kopitiam", name: "KOPITIAM ALI", city: "KUALA LUMPUR", country: "MY", currency: "MYR", scheme: "duitnow", mcc: "5812" },
-    MerchantSeed { id: "m_ph_bakery", name: "MANILA BAKERY", city: "MANILA", country: "PH", currency: "PHP", scheme: "qrph", mcc: "5462" },
-    MerchantSeed { id: "m_kh_noodles", name: "PHNOM PENH NOODLES", city: "PHNOM PENH", country: "KH", currency: "KHR", scheme: "khqr", mcc: "5812" },
-    MerchantSeed { id: "m_vn_pho", name: "PHO HANOI", city: "HA NOI", country: "VN", currency: "VND", scheme: "vietqr", mcc: "5812" },
-    MerchantSeed { id: "m_in_chai", name: "CHAI POINT", city: "NEW DELHI", country: "IN", currency: "INR", scheme: "upi", mcc: "5814" },
+    MerchantSeed {
+        id: "m_jp_ramen",
+        name: "KOBAN RAMEN",
+        city: "TOKYO",
+        country: "JP",
+        currency: "JPY",
+        scheme: "jpqr",
+        mcc: "5812",
+    },
+    MerchantSeed {
+        id: "m_jp_mart",
+        name: "KOBAN MART SHIBUYA",
+        city: "TOKYO",
+        country: "JP",
+        currency: "JPY",
+        scheme: "jpqr",
+        mcc: "5411",
+    },
+    MerchantSeed {
+        id: "m_th_somtam",
+        name: "SOM TAM STALL",
+        city: "BANGKOK",
+        country: "TH",
+        currency: "THB",
+        scheme: "promptpay",
+        mcc: "5812",
+    },
+    MerchantSeed {
+        id: "m_sg_hawker",
+        name: "TIONG BAHRU CHICKEN RICE",
+        city: "SINGAPORE",
+        country: "SG",
+        currency: "SGD",
+        scheme: "paynow",
+        mcc: "5812",
+    },
+    MerchantSeed {
+        id: "m_id_warung",
+        name: "WARUNG SARI",
+        city: "JAKARTA",
+        country: "ID",
+        currency: "IDR",
+        scheme: "qris",
+        mcc: "5812",
+    },
+    MerchantSeed {
+        id: "m_my_kopitiam",
+        name: "KOPITIAM ALI",
+        city: "KUALA LUMPUR",
+        country: "MY",
+        currency: "MYR",
+        scheme: "duitnow",
+        mcc: "5812",
+    },
+    MerchantSeed {
+        id: "m_ph_bakery",
+        name: "MANILA BAKERY",
+        city: "MANILA",
+        country: "PH",
+        currency: "PHP",
+        scheme: "qrph",
+        mcc: "5462",
+    },
+    MerchantSeed {
+        id: "m_kh_noodles",
+        name: "PHNOM PENH NOODLES",
+        city: "PHNOM PENH",
+        country: "KH",
+        currency: "KHR",
+        scheme: "khqr",
+        mcc: "5812",
+    },
+    MerchantSeed {
+        id: "m_vn_pho",
+        name: "PHO HANOI",
+        city: "HA NOI",
+        country: "VN",
+        currency: "VND",
+        scheme: "vietqr",
+        mcc: "5812",
+    },
+    MerchantSeed {
+        id: "m_in_chai",
+        name: "CHAI POINT",
+        city: "NEW DELHI",
+        country: "IN",
+        currency: "INR",
+        scheme: "upi",
+        mcc: "5814",
+    },
 ];
 
 /// Remittance corridors from Japan: destination country, currency, fee in JPY, delivery estimate.
@@ -79,13 +159,23 @@ fn t(tag: u8, guid: &str, fields: &[(u8, &str)]) -> Account {
 fn accounts(m: &MerchantSeed) -> Vec<Account> {
     match m.scheme {
         // JPQR: Payments Japan's unified code, merchant id in 26/01.
-        "jpqr" => vec![t(26, "jp.or.paymentsjapan", &[(1, if m.id == "m_jp_ramen" { "0000012345678" } else { "0000087654321" }), (2, "0001"), (3, "01")])],
+        "jpqr" => vec![t(
+            26,
+            "jp.or.paymentsjapan",
+            &[(1, if m.id == "m_jp_ramen" { "0000012345678" } else { "0000087654321" }), (2, "0001"), (3, "01")],
+        )],
         // PromptPay: Thai QR standard AID, biller/tax id in 29/02.
         "promptpay" => vec![t(29, "A000000677010111", &[(2, "0105561012345")])],
         // PayNow via SGQR: UEN proxy (type 2), not editable.
-        "paynow" => vec![t(26, "SG.PAYNOW", &[(1, "2"), (2, "201403121W"), (3, "0")]), t(51, "SG.SGQR", &[(1, "191023A2B3C4D5"), (2, "01.0001")])],
+        "paynow" => vec![
+            t(26, "SG.PAYNOW", &[(1, "2"), (2, "201403121W"), (3, "0")]),
+            t(51, "SG.SGQR", &[(1, "191023A2B3C4D5"), (2, "01.0001")]),
+        ],
         // QRIS: acquirer template plus the national QRIS template with the NMID.
-        "qris" => vec![t(26, "ID.CO.BANKSANDBOX.WWW", &[(1, "936000140000012345"), (2, "000012345"), (3, "UMI")]), t(51, "ID.CO.QRIS.WWW", &[(2, "ID1020012345678"), (3, "UMI")])],
+        "qris" => vec![
+            t(26, "ID.CO.BANKSANDBOX.WWW", &[(1, "936000140000012345"), (2, "000012345"), (3, "UMI")]),
+            t(51, "ID.CO.QRIS.WWW", &[(2, "ID1020012345678"), (3, "UMI")]),
+        ],
         // DuitNow: PayNet AID, acquirer and merchant ids.
         "duitnow" => vec![t(26, "A0000006150001", &[(1, "890053"), (2, "012345678901234"), (3, "0003")])],
         // QR Ph person-to-merchant: acquirer BIC and merchant id.
@@ -95,7 +185,10 @@ fn accounts(m: &MerchantSeed) -> Vec<Account> {
         // VietQR (NAPAS): BIN and account in a nested template, service code QRIBFTTA.
         "vietqr" => vec![t(38, "A000000727", &[(1, "0006970436011712345678"), (2, "QRIBFTTA")])],
         // UPI inside Bharat QR: RuPay primitive plus the UPI template with the VPA.
-        "upi" => vec![Account::Primitive { tag: 6, value: "6522301234567890".into() }, t(26, "A000000524", &[(1, "chaipoint@kobanbank"), (2, "CHAIPOINTDL01")])],
+        "upi" => vec![
+            Account::Primitive { tag: 6, value: "6522301234567890".into() },
+            t(26, "A000000524", &[(1, "chaipoint@kobanbank"), (2, "CHAIPOINTDL01")]),
+        ],
         other => unreachable!("seed merchant with unknown scheme {other}"),
     }
 }
@@ -122,7 +215,8 @@ pub fn merchant_code(m: &MerchantSeed, dynamic: Option<&DynamicParts>) -> Result
     code.merchant_name = Some(m.name.to_owned());
     code.merchant_city = Some(m.city.to_owned());
     if m.country == "JP" {
-        code.alternate_language = Some(AlternateLanguage { language: "JA".into(), name: "こばん".into(), city: Some("東京".into()) });
+        code.alternate_language =
+            Some(AlternateLanguage { language: "JA".into(), name: "こばん".into(), city: Some("東京".into()) });
     }
     if let Some(d) = dynamic {
         code.initiation = Some(Initiation::Dynamic);

@@ -34,7 +34,13 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { addr: SocketAddr::from(([127, 0, 0, 1], 0)), db_path: None, faults: FaultConfig::default(), fault_seed: 1, admin: false }
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db_path: None,
+            faults: FaultConfig::default(),
+            fault_seed: 1,
+            admin: false,
+        }
     }
 }
 
@@ -89,7 +95,8 @@ impl Sandbox {
             tx.commit().map_err(|e| StartError::Database(e.to_string()))?;
         }
         let state = AppState::new(conn, FaultSwitch::new(config.faults, config.fault_seed), config.admin);
-        let listener = TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let listener =
+            TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let task = tokio::spawn(serve(listener, router(state.clone())));
         tokio::spawn(prune_nonces(state.clone()));
@@ -145,9 +152,7 @@ pub fn router(state: AppState) -> Router {
     for route in api::routes() {
         router = router.route(route.path, route.handler);
     }
-    router
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::faults::inject))
-        .with_state(state)
+    router.layer(axum::middleware::from_fn_with_state(state.clone(), crate::faults::inject)).with_state(state)
 }
 
 async fn serve(listener: TcpListener, router: Router) {

@@ -1,7 +1,7 @@
 //! Shared server state: the single writer connection, the clock, faults and the event signal.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -23,9 +23,13 @@ async fn enrolment_creates_an_unverified_wallet_and_handles_are_unique() {
 
     let other = koban_core::crypto::DeviceKey::generate().unwrap();
     let body = json!({ "public_key": other.public_key_b64(), "country": "JP", "handle": "aiko", "display_name": "x" });
-    host.send_at(&other, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(409, "handle_taken");
+    host.send_at(&other, Method::POST, "/v1/devices", Some(&body), Some(&key()), now())
+        .await
+        .refused(409, "handle_taken");
     let body = json!({ "public_key": other.public_key_b64(), "country": "XX", "handle": "bob", "display_name": "x" });
-    host.send_at(&other, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(400, "bad_request");
+    host.send_at(&other, Method::POST, "/v1/devices", Some(&body), Some(&key()), now())
+        .await
+        .refused(400, "bad_request");
 }
 
 #[tokio::test]
@@ -33,8 +37,11 @@ async fn enrolment_must_be_signed_by_the_enrolled_key() {
     let host = start().await;
     let real = koban_core::crypto::DeviceKey::generate().unwrap();
     let imposter = koban_core::crypto::DeviceKey::generate().unwrap();
-    let body = json!({ "public_key": real.public_key_b64(), "country": "JP", "handle": "mallory", "display_name": "m" });
-    host.send_at(&imposter, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(401, "bad_signature");
+    let body =
+        json!({ "public_key": real.public_key_b64(), "country": "JP", "handle": "mallory", "display_name": "m" });
+    host.send_at(&imposter, Method::POST, "/v1/devices", Some(&body), Some(&key()), now())
+        .await
+        .refused(401, "bad_signature");
 
     // A retried enrolment (same key) is the same wallet; a new key for the same device is refused.
     let k = key();
@@ -43,7 +50,9 @@ async fn enrolment_must_be_signed_by_the_enrolled_key() {
     let again = host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&k), now()).await;
     assert!(again.replayed);
     assert_eq!(again.body, first.body);
-    host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.refused(409, "already_enrolled");
+    host.send_at(&real, Method::POST, "/v1/devices", Some(&body), Some(&key()), now())
+        .await
+        .refused(409, "already_enrolled");
 }
 
 #[tokio::test]
@@ -96,16 +105,25 @@ async fn another_wallets_data_is_refused() {
     host.get(&ben, &format!("/v1/wallets/{}", aiko.wallet_id)).await.refused(403, "forbidden");
     host.get(&ben, &format!("/v1/wallets/{}/receive-code", aiko.wallet_id)).await.refused(403, "forbidden");
     host.post(&ben, &format!("/v1/wallets/{}/kyc", aiko.wallet_id), json!({})).await.refused(403, "forbidden");
-    host.post(&ben, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1000, "JPY") })).await.refused(403, "forbidden");
+    host.post(&ben, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1000, "JPY") }))
+        .await
+        .refused(403, "forbidden");
     let history = host.get(&aiko, "/v1/history").await.ok();
     let tx = history["items"][0]["transaction_id"].as_str().unwrap();
     host.get(&ben, &format!("/v1/transactions/{tx}")).await.refused(403, "forbidden");
-    let q = host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(10_000, "THB") })).await.ok();
+    let q = host
+        .post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(10_000, "THB") }))
+        .await
+        .ok();
     host.get(&ben, &format!("/v1/quotes/{}", q["id"].as_str().unwrap())).await.refused(403, "forbidden");
     let payload = host.merchant_payload("m_th_somtam").await;
-    host.post(&ben, "/v1/payments", json!({ "payload": payload, "route": "promptpay", "amount": amt(10_000, "THB"), "quote_id": q["id"] }))
-        .await
-        .refused(403, "forbidden");
+    host.post(
+        &ben,
+        "/v1/payments",
+        json!({ "payload": payload, "route": "promptpay", "amount": amt(10_000, "THB"), "quote_id": q["id"] }),
+    )
+    .await
+    .refused(403, "forbidden");
     assert!(host.get(&ben, "/v1/bank-links").await.ok()["bank_links"].as_array().unwrap().is_empty());
     assert_eq!(host.balance(&aiko).await, 10_000);
 }
@@ -130,8 +148,19 @@ async fn top_up_moves_bank_money_once_and_fails_cleanly_without_funds() {
     assert_eq!(again.body, first.body);
     assert_eq!(host.balance(&aiko).await, 30_000);
 
-    host.post_key(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1, "JPY") }), &k).await.refused(409, "idempotency_key_reused");
-    let missing = host.send_at(&aiko.key, Method::POST, "/v1/topups", Some(&json!({ "bank_link_id": link, "amount": amt(1, "JPY") })), None, now()).await;
+    host.post_key(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1, "JPY") }), &k)
+        .await
+        .refused(409, "idempotency_key_reused");
+    let missing = host
+        .send_at(
+            &aiko.key,
+            Method::POST,
+            "/v1/topups",
+            Some(&json!({ "bank_link_id": link, "amount": amt(1, "JPY") })),
+            None,
+            now(),
+        )
+        .await;
     missing.refused(400, "idempotency_key_missing");
 
     let k2 = key();
@@ -146,9 +175,15 @@ async fn top_up_moves_bank_money_once_and_fails_cleanly_without_funds() {
     assert_eq!(links["bank_links"][0]["balance"], amt(20_000, "JPY"));
     assert_eq!(links["bank_links"][0]["account_last4"], "4567");
 
-    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(0, "JPY") })).await.refused(400, "bad_request");
-    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(100, "THB") })).await.refused(422, "currency_mismatch");
-    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": "bl_nope", "amount": amt(100, "JPY") })).await.refused(404, "not_found");
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(0, "JPY") }))
+        .await
+        .refused(400, "bad_request");
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(100, "THB") }))
+        .await
+        .refused(422, "currency_mismatch");
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": "bl_nope", "amount": amt(100, "JPY") }))
+        .await
+        .refused(404, "not_found");
 
     let outcome = host.get(&aiko, &format!("/v1/requests/{k}")).await.ok();
     assert_eq!(outcome["status"], 201);
@@ -165,15 +200,28 @@ async fn paying_a_domestic_static_code_checks_route_and_amount() {
     host.fund(&aiko, 100_000, 5_000).await;
     let payload = host.merchant_payload("m_jp_ramen").await;
 
-    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr" })).await.refused(422, "amount_mismatch");
-    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "promptpay", "amount": amt(980, "JPY") })).await.refused(422, "route_mismatch");
-    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "no-such", "amount": amt(980, "JPY") })).await.refused(422, "route_mismatch");
-    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(9_999, "JPY") })).await.refused(402, "insufficient_funds");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr" }))
+        .await
+        .refused(422, "amount_mismatch");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "promptpay", "amount": amt(980, "JPY") }))
+        .await
+        .refused(422, "route_mismatch");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "no-such", "amount": amt(980, "JPY") }))
+        .await
+        .refused(422, "route_mismatch");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(9_999, "JPY") }))
+        .await
+        .refused(402, "insufficient_funds");
     let mut damaged = payload.clone();
     damaged.replace_range(20..21, "9");
-    host.post(&aiko, "/v1/payments", json!({ "payload": damaged, "route": "jpqr", "amount": amt(980, "JPY") })).await.refused(400, "invalid_payload");
+    host.post(&aiko, "/v1/payments", json!({ "payload": damaged, "route": "jpqr", "amount": amt(980, "JPY") }))
+        .await
+        .refused(400, "invalid_payload");
 
-    let paid = host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(980, "JPY") })).await.ok();
+    let paid = host
+        .post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(980, "JPY") }))
+        .await
+        .ok();
     assert_eq!(paid["merchant"]["id"], "m_jp_ramen");
     assert_eq!(paid["debited"], amt(980, "JPY"));
     assert_eq!(paid["balance"], amt(4_020, "JPY"));
@@ -185,27 +233,71 @@ async fn a_dynamic_code_is_paid_once_for_its_own_amount() {
     let host = start().await;
     let aiko = host.enrol("aiko", "JP").await;
     host.fund(&aiko, 100_000, 10_000).await;
-    let code = host.merchant_post("m_jp_mart", "/v1/merchants/m_jp_mart/dynamic-codes", json!({ "amount": amt(1_200, "JPY"), "reference": "INV-1" }), &key()).await.ok();
+    let code = host
+        .merchant_post(
+            "m_jp_mart",
+            "/v1/merchants/m_jp_mart/dynamic-codes",
+            json!({ "amount": amt(1_200, "JPY"), "reference": "INV-1" }),
+            &key(),
+        )
+        .await
+        .ok();
     let payload = code["payload"].as_str().unwrap();
     let detected = koban_core::scheme::detect(payload).unwrap();
     assert_eq!(detected.amount.map(|m| m.minor()), Some(1_200));
 
-    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(1_000, "JPY") })).await.refused(422, "amount_mismatch");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "amount": amt(1_000, "JPY") }))
+        .await
+        .refused(422, "amount_mismatch");
     let paid = host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr" })).await.ok();
     assert_eq!(paid["total"], amt(1_200, "JPY"));
-    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr" })).await.refused(409, "code_already_paid");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr" }))
+        .await
+        .refused(409, "code_already_paid");
 
     // Merchant auth: wrong key, and another merchant's path.
-    let r = host.http.post(format!("{}/v1/merchants/m_jp_mart/dynamic-codes", host.url)).header("x-koban-merchant-key", "nope").header("idempotency-key", key()).json(&json!({ "amount": amt(1, "JPY") })).send().await.unwrap();
+    let r = host
+        .http
+        .post(format!("{}/v1/merchants/m_jp_mart/dynamic-codes", host.url))
+        .header("x-koban-merchant-key", "nope")
+        .header("idempotency-key", key())
+        .json(&json!({ "amount": amt(1, "JPY") }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
-    host.merchant_post("m_jp_ramen", "/v1/merchants/m_jp_mart/dynamic-codes", json!({ "amount": amt(1, "JPY") }), &key()).await.refused(403, "forbidden");
-    host.merchant_post("m_jp_mart", "/v1/merchants/m_jp_mart/dynamic-codes", json!({ "amount": amt(1, "THB") }), &key()).await.refused(422, "currency_mismatch");
+    host.merchant_post(
+        "m_jp_ramen",
+        "/v1/merchants/m_jp_mart/dynamic-codes",
+        json!({ "amount": amt(1, "JPY") }),
+        &key(),
+    )
+    .await
+    .refused(403, "forbidden");
+    host.merchant_post(
+        "m_jp_mart",
+        "/v1/merchants/m_jp_mart/dynamic-codes",
+        json!({ "amount": amt(1, "THB") }),
+        &key(),
+    )
+    .await
+    .refused(422, "currency_mismatch");
     // A well-formed code the host never issued.
     let mut foreign = koban_core::emv::MerchantCode::new("JP", koban_core::money::Currency::from_alpha("JPY").unwrap());
-    foreign.accounts.push(koban_core::emv::Account::Template(koban_core::emv::Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000099999999".to_string())])));
+    foreign.accounts.push(koban_core::emv::Account::Template(koban_core::emv::Template::with_guid(
+        26,
+        "jp.or.paymentsjapan",
+        [(1, "0000099999999".to_string())],
+    )));
     foreign.merchant_name = Some("ELSEWHERE".into());
     foreign.merchant_city = Some("OSAKA".into());
-    host.post(&aiko, "/v1/payments", json!({ "payload": foreign.encode().unwrap(), "route": "jpqr", "amount": amt(1, "JPY") })).await.refused(404, "unknown_merchant");
+    host.post(
+        &aiko,
+        "/v1/payments",
+        json!({ "payload": foreign.encode().unwrap(), "route": "jpqr", "amount": amt(1, "JPY") }),
+    )
+    .await
+    .refused(404, "unknown_merchant");
 }
 
 #[tokio::test]
@@ -218,26 +310,37 @@ async fn tips_convenience_fees_and_payer_typed_references_follow_the_code() {
         async move { host.merchant_post("m_jp_ramen", "/v1/merchants/m_jp_ramen/dynamic-codes", body, &key()).await }
     };
 
-    let prompt = make(json!({ "amount": amt(1_000, "JPY"), "bill_number": "***", "tip": { "kind": "prompt" } })).await.ok();
+    let prompt =
+        make(json!({ "amount": amt(1_000, "JPY"), "bill_number": "***", "tip": { "kind": "prompt" } })).await.ok();
     let payload = prompt["payload"].as_str().unwrap();
-    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "tip": amt(150, "JPY") })).await.refused(422, "reference_required");
+    host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "tip": amt(150, "JPY") }))
+        .await
+        .refused(422, "reference_required");
     let paid = host
         .post(&aiko, "/v1/payments", json!({ "payload": payload, "route": "jpqr", "tip": amt(150, "JPY"), "references": { "bill_number": "TABLE-7" } }))
         .await
         .ok();
-    assert_eq!((paid["amount"].clone(), paid["tip"].clone(), paid["total"].clone()), (amt(1_000, "JPY"), amt(150, "JPY"), amt(1_150, "JPY")));
+    assert_eq!(
+        (paid["amount"].clone(), paid["tip"].clone(), paid["total"].clone()),
+        (amt(1_000, "JPY"), amt(150, "JPY"), amt(1_150, "JPY"))
+    );
 
-    let fixed = make(json!({ "amount": amt(2_000, "JPY"), "tip": { "kind": "fixed", "fee": amt(110, "JPY") } })).await.ok();
+    let fixed =
+        make(json!({ "amount": amt(2_000, "JPY"), "tip": { "kind": "fixed", "fee": amt(110, "JPY") } })).await.ok();
     let paid = host.post(&aiko, "/v1/payments", json!({ "payload": fixed["payload"], "route": "jpqr" })).await.ok();
     assert_eq!(paid["total"], amt(2_110, "JPY"));
 
     // 3.5 % of ¥999 = ¥34.965, rounded down to ¥34.
     let pct = make(json!({ "amount": amt(999, "JPY"), "tip": { "kind": "percentage", "hundredths": 350 } })).await.ok();
-    host.post(&aiko, "/v1/payments", json!({ "payload": pct["payload"], "route": "jpqr", "tip": amt(1, "JPY") })).await.refused(422, "amount_mismatch");
+    host.post(&aiko, "/v1/payments", json!({ "payload": pct["payload"], "route": "jpqr", "tip": amt(1, "JPY") }))
+        .await
+        .refused(422, "amount_mismatch");
     let paid = host.post(&aiko, "/v1/payments", json!({ "payload": pct["payload"], "route": "jpqr" })).await.ok();
     assert_eq!(paid["total"], amt(1_033, "JPY"));
     assert_eq!(host.balance(&aiko).await, 50_000 - 1_150 - 2_110 - 1_033);
-    make(json!({ "amount": amt(999, "JPY"), "tip": { "kind": "percentage", "hundredths": 0 } })).await.refused(400, "bad_request");
+    make(json!({ "amount": amt(999, "JPY"), "tip": { "kind": "percentage", "hundredths": 0 } }))
+        .await
+        .refused(400, "bad_request");
 }
 
 #[tokio::test]
@@ -249,7 +352,10 @@ async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
     let pay = |quote: Option<&str>, thb: i64| json!({ "payload": payload, "route": "promptpay", "amount": amt(thb, "THB"), "quote_id": quote });
 
     host.post(&aiko, "/v1/payments", pay(None, 12_000)).await.refused(422, "quote_required");
-    let q = host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(12_000, "THB") })).await.ok();
+    let q = host
+        .post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(12_000, "THB") }))
+        .await
+        .ok();
     // THB 120.00 at 0.23 less 1.5 % = 0.22655 per yen: ¥529.68..., rounded up to ¥530; fee ¥50.
     assert_eq!(q["send"], amt(530, "JPY"));
     assert_eq!(q["fee"], amt(50, "JPY"));
@@ -273,13 +379,20 @@ async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
     assert_eq!(host.account_balance("fee:JPY"), 50);
     host.post(&aiko, "/v1/payments", pay(Some(qid), 12_000)).await.refused(409, "quote_used");
 
-    let q2 = host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "THB") })).await.ok();
+    let q2 = host
+        .post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "THB") }))
+        .await
+        .ok();
     host.sandbox.advance_clock(61);
     host.post(&aiko, "/v1/payments", pay(q2["id"].as_str(), 5_000)).await.refused(410, "quote_expired");
     assert_eq!(host.balance(&aiko).await, 20_000 - 580);
 
-    host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "JPY") })).await.refused(400, "bad_request");
-    host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "XXX") })).await.refused(422, "unsupported_corridor");
+    host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "JPY") }))
+        .await
+        .refused(400, "bad_request");
+    host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "XXX") }))
+        .await
+        .refused(422, "unsupported_corridor");
 }
 
 #[tokio::test]
@@ -287,18 +400,30 @@ async fn every_seeded_merchant_country_can_be_paid() {
     let host = start().await;
     let aiko = host.enrol("aiko", "JP").await;
     host.fund(&aiko, 10_000_000, 1_000_000).await;
-    let merchants: Value = host.http.get(format!("{}/v1/merchants", host.url)).send().await.unwrap().json().await.unwrap();
+    let merchants: Value =
+        host.http.get(format!("{}/v1/merchants", host.url)).send().await.unwrap().json().await.unwrap();
     let mut countries = Vec::new();
     for m in merchants["merchants"].as_array().unwrap() {
-        let (cur, payload, scheme) = (m["currency"].as_str().unwrap(), m["static_payload"].as_str().unwrap(), m["scheme"].as_str().unwrap());
+        let (cur, payload, scheme) =
+            (m["currency"].as_str().unwrap(), m["static_payload"].as_str().unwrap(), m["scheme"].as_str().unwrap());
         let exponent = koban_core::money::Currency::from_alpha(cur).unwrap().exponent();
         let minor = 100 * 10i64.pow(u32::from(exponent));
         let quote = if cur == "JPY" {
             Value::Null
         } else {
-            host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(minor, cur) })).await.ok()["id"].clone()
+            host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(minor, cur) }))
+                .await
+                .ok()["id"]
+                .clone()
         };
-        let paid = host.post(&aiko, "/v1/payments", json!({ "payload": payload, "route": scheme, "amount": amt(minor, cur), "quote_id": quote })).await.ok();
+        let paid = host
+            .post(
+                &aiko,
+                "/v1/payments",
+                json!({ "payload": payload, "route": scheme, "amount": amt(minor, cur), "quote_id": quote }),
+            )
+            .await
+            .ok();
         assert_eq!(paid["amount"], amt(minor, cur));
         countries.push(m["country"].as_str().unwrap().to_owned());
     }
@@ -323,26 +448,43 @@ async fn p2p_by_handle_and_receive_code_reaches_the_recipient() {
     assert_eq!(host.post_key(&aiko, "/v1/transfers", body, &k).await.body, sent);
     let code = host.get(&ben, &format!("/v1/wallets/{}/receive-code", ben.wallet_id)).await.ok();
     let payload = code["payload"].as_str().unwrap();
-    host.post(&aiko, "/v1/transfers", json!({ "to": { "receive_code": payload }, "amount": amt(2_000, "JPY") })).await.ok();
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "receive_code": payload }, "amount": amt(2_000, "JPY") }))
+        .await
+        .ok();
     assert_eq!(host.balance(&ben).await, 5_000);
 
     let events = host.get(&ben, "/v1/events?after=0").await.ok();
-    let incoming: Vec<&Value> = events["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "transfer_received").collect();
+    let incoming: Vec<&Value> =
+        events["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "transfer_received").collect();
     assert_eq!(incoming.len(), 2);
     assert_eq!(incoming[0]["data"]["from"]["handle"], "aiko");
     let history = host.get(&ben, "/v1/history").await.ok();
     assert_eq!(history["items"][0]["direction"], "in");
     assert_eq!(history["items"][0]["amount"], amt(2_000, "JPY"));
 
-    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "nobody" }, "amount": amt(1, "JPY") })).await.refused(404, "unknown_recipient");
-    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "aiko" }, "amount": amt(1, "JPY") })).await.refused(400, "bad_request");
-    host.post(&aiko, "/v1/transfers", json!({ "to": { "receive_code": "000201garbage" }, "amount": amt(1, "JPY") })).await.refused(400, "invalid_payload");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "nobody" }, "amount": amt(1, "JPY") }))
+        .await
+        .refused(404, "unknown_recipient");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "aiko" }, "amount": amt(1, "JPY") }))
+        .await
+        .refused(400, "bad_request");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "receive_code": "000201garbage" }, "amount": amt(1, "JPY") }))
+        .await
+        .refused(400, "invalid_payload");
     // Unverified: ¥100,000 per transfer and per month.
-    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "ben" }, "amount": amt(100_001, "JPY") })).await.refused(422, "limit_exceeded");
-    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "ben" }, "amount": amt(95_001, "JPY") })).await.refused(422, "limit_exceeded");
-    host.post(&ben, "/v1/transfers", json!({ "to": { "handle": "aiko" }, "amount": amt(5_001, "JPY") })).await.refused(402, "insufficient_funds");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "ben" }, "amount": amt(100_001, "JPY") }))
+        .await
+        .refused(422, "limit_exceeded");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": "ben" }, "amount": amt(95_001, "JPY") }))
+        .await
+        .refused(422, "limit_exceeded");
+    host.post(&ben, "/v1/transfers", json!({ "to": { "handle": "aiko" }, "amount": amt(5_001, "JPY") }))
+        .await
+        .refused(402, "insufficient_funds");
     let ploy = host.enrol("ploy", "TH").await;
-    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": ploy.handle }, "amount": amt(1, "JPY") })).await.refused(422, "currency_mismatch");
+    host.post(&aiko, "/v1/transfers", json!({ "to": { "handle": ploy.handle }, "amount": amt(1, "JPY") }))
+        .await
+        .refused(422, "currency_mismatch");
 }
 
 #[tokio::test]
@@ -370,7 +512,14 @@ async fn remittance_needs_kyc_respects_caps_and_reaches_a_wallet_abroad() {
     assert_eq!(ev["events"][0]["data"]["amount"], amt(1_143_450, "PHP"));
 
     // Partner payout to a bank account in Viet Nam; the account number is masked in the answer.
-    let qv = host.post(&aiko, "/v1/quotes", json!({ "purpose": "remittance", "destination_country": "VN", "send": amt(50_000, "JPY") })).await.ok();
+    let qv = host
+        .post(
+            &aiko,
+            "/v1/quotes",
+            json!({ "purpose": "remittance", "destination_country": "VN", "send": amt(50_000, "JPY") }),
+        )
+        .await
+        .ok();
     let paid = host
         .post(&aiko, "/v1/remittances", json!({ "quote_id": qv["id"], "recipient": { "name": "Nguyen Van An", "payout": { "method": "bank_account", "provider": "Vietcombank", "account": "0123456789" } }, "purpose": "education" }))
         .await
@@ -388,12 +537,27 @@ async fn remittance_needs_kyc_respects_caps_and_reaches_a_wallet_abroad() {
     }
     let over = host.post(&aiko, "/v1/quotes", quote(1_000_000)).await.ok();
     host.post(&aiko, "/v1/remittances", to_maria(&over)).await.refused(422, "limit_exceeded");
-    let used = host.get(&aiko, &format!("/v1/wallets/{}", aiko.wallet_id)).await.ok()["limits"]["used_this_month"]["minor"].as_i64().unwrap();
+    let used = host.get(&aiko, &format!("/v1/wallets/{}", aiko.wallet_id)).await.ok()["limits"]["used_this_month"]
+        ["minor"]
+        .as_i64()
+        .unwrap();
     assert_eq!(used, 30_500 + 50_600 + 2 * 1_000_500);
 
-    host.post(&aiko, "/v1/quotes", json!({ "purpose": "remittance", "destination_country": "US", "send": amt(1_000, "JPY") })).await.refused(422, "unsupported_corridor");
+    host.post(
+        &aiko,
+        "/v1/quotes",
+        json!({ "purpose": "remittance", "destination_country": "US", "send": amt(1_000, "JPY") }),
+    )
+    .await
+    .refused(422, "unsupported_corridor");
     let q = host.post(&aiko, "/v1/quotes", quote(1_000)).await.ok();
-    host.post(&aiko, "/v1/remittances", json!({ "quote_id": q["id"], "recipient": { "name": "M", "handle": "maria" }, "purpose": "gambling" })).await.refused(400, "bad_request");
+    host.post(
+        &aiko,
+        "/v1/remittances",
+        json!({ "quote_id": q["id"], "recipient": { "name": "M", "handle": "maria" }, "purpose": "gambling" }),
+    )
+    .await
+    .refused(400, "bad_request");
     host.sandbox.advance_clock(61);
     host.post(&aiko, "/v1/remittances", to_maria(&q)).await.refused(410, "quote_expired");
 }
@@ -489,9 +653,13 @@ async fn consumer_codes_charge_once_and_bad_codes_are_refused() {
     numeric.un = [0; 4];
     let luk = {
         use base64::Engine as _;
-        LimitedUseKey::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(keys["keys"][4]["key"].as_str().unwrap()).unwrap()).unwrap()
+        LimitedUseKey::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(keys["keys"][4]["key"].as_str().unwrap()).unwrap(),
+        )
+        .unwrap()
     };
-    numeric.cryptogram = compute_cryptogram(&luk, &numeric.token, numeric.counter, numeric.timestamp as u64, [0; 4]).unwrap();
+    numeric.cryptogram =
+        compute_cryptogram(&luk, &numeric.token, numeric.counter, numeric.timestamp as u64, [0; 4]).unwrap();
     let numeric_body = |c: &Code| json!({ "amount": amt(100, "JPY"), "token": c.token, "counter": c.counter, "timestamp": c.timestamp, "cryptogram": hex::encode(&c.cryptogram[..5]) });
     let mut stale = Code { timestamp: t - 200, ..make_code(&keys, 4, t) };
     stale.cryptogram = compute_cryptogram(&luk, &stale.token, stale.counter, stale.timestamp as u64, [0; 4]).unwrap();
@@ -512,7 +680,9 @@ async fn consumer_codes_charge_once_and_bad_codes_are_refused() {
     charge(&host, charge_body(&unknown, 100)).await.refused(404, "unknown_token");
     let never = Code { counter: 999, ..make_code(&more, 0, t) };
     charge(&host, charge_body(&never, 100)).await.refused(404, "unknown_token");
-    host.merchant_post("m_th_somtam", "/v1/terminal/charges", charge_body(&make_code(&more, 0, t), 100), &key()).await.refused(422, "currency_mismatch");
+    host.merchant_post("m_th_somtam", "/v1/terminal/charges", charge_body(&make_code(&more, 0, t), 100), &key())
+        .await
+        .refused(422, "currency_mismatch");
     charge(&host, charge_body(&make_code(&more, 0, t), 100_000)).await.refused(402, "insufficient_funds");
     assert_eq!(host.balance(&aiko).await, 10_000 - 1_200 - 100 - 100 - 100);
 
@@ -590,7 +760,12 @@ async fn a_connection_dropped_after_commit_is_resolved_by_retrying_the_key() {
     let body = json!({ "bank_link_id": link, "amount": amt(2_500, "JPY") });
     let bytes = serde_json::to_vec(&body).unwrap();
     let signed = aiko.key.sign_request("POST", "/v1/topups", &bytes, now()).unwrap();
-    let mut req = host.http.post(format!("{}/v1/topups", host.url)).header("idempotency-key", &k).header("content-type", "application/json").body(bytes);
+    let mut req = host
+        .http
+        .post(format!("{}/v1/topups", host.url))
+        .header("idempotency-key", &k)
+        .header("content-type", "application/json")
+        .body(bytes);
     for (n, v) in signed.pairs() {
         req = req.header(n, v);
     }
@@ -607,7 +782,9 @@ async fn a_connection_dropped_after_commit_is_resolved_by_retrying_the_key() {
     assert_eq!(host.balance(&aiko).await, 2_500);
 
     host.sandbox.set_faults(FaultConfig { error_permille: 1000, ..FaultConfig::default() });
-    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1, "JPY") })).await.refused(503, "injected_fault");
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1, "JPY") }))
+        .await
+        .refused(503, "injected_fault");
     host.sandbox.set_faults(FaultConfig::default());
     assert_eq!(host.balance(&aiko).await, 2_500);
 }
@@ -615,15 +792,24 @@ async fn a_connection_dropped_after_commit_is_resolved_by_retrying_the_key() {
 #[tokio::test]
 async fn admin_endpoints_answer_only_when_enabled() {
     let host = start_with(Config::default()).await;
-    let r = host.http.put(format!("{}/admin/faults", host.url)).json(&json!({ "error_permille": 1000 })).send().await.unwrap();
+    let r = host
+        .http
+        .put(format!("{}/admin/faults", host.url))
+        .json(&json!({ "error_permille": 1000 }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
-    let r = host.http.post(format!("{}/admin/clock", host.url)).json(&json!({ "advance_secs": 100 })).send().await.unwrap();
+    let r =
+        host.http.post(format!("{}/admin/clock", host.url)).json(&json!({ "advance_secs": 100 })).send().await.unwrap();
     assert_eq!(r.status(), 403);
 
     let admin = start().await;
-    let r = admin.http.put(format!("{}/admin/faults", admin.url)).json(&json!({ "latency_ms": 1 })).send().await.unwrap();
+    let r =
+        admin.http.put(format!("{}/admin/faults", admin.url)).json(&json!({ "latency_ms": 1 })).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let inv: Value = admin.http.get(format!("{}/admin/invariants", admin.url)).send().await.unwrap().json().await.unwrap();
+    let inv: Value =
+        admin.http.get(format!("{}/admin/invariants", admin.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(inv["ok"], true);
 }
 
@@ -641,25 +827,35 @@ async fn a_database_file_persists_across_restarts() {
         (aiko.key.pkcs8().to_vec(), aiko.wallet_id.clone())
     };
     let host = start_with(config).await;
-    let aiko = common::Device { key: koban_core::crypto::DeviceKey::from_pkcs8(&key_doc).unwrap(), wallet_id, handle: "aiko".into() };
+    let aiko = common::Device {
+        key: koban_core::crypto::DeviceKey::from_pkcs8(&key_doc).unwrap(),
+        wallet_id,
+        handle: "aiko".into(),
+    };
     assert_eq!(host.balance(&aiko).await, 4_321);
-    let merchants: Value = host.http.get(format!("{}/v1/merchants", host.url)).send().await.unwrap().json().await.unwrap();
+    let merchants: Value =
+        host.http.get(format!("{}/v1/merchants", host.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(merchants["merchants"].as_array().unwrap().len(), 10, "seeded once, not twice");
 }
 
 #[tokio::test]
 async fn openapi_document_is_valid_and_matches_the_routes() {
-    let doc: openapiv3::OpenAPI = serde_json::from_str(koban_sandbox::api::OPENAPI_JSON).expect("OpenAPI 3 document parses");
+    let doc: openapiv3::OpenAPI =
+        serde_json::from_str(koban_sandbox::api::OPENAPI_JSON).expect("OpenAPI 3 document parses");
     assert!(doc.openapi.starts_with("3."));
     let mut documented = Vec::new();
     for (path, item) in &doc.paths.paths {
         let item = item.as_item().expect("no $ref path items");
         for (method, op) in item.iter() {
-            assert!(!op.responses.responses.is_empty() || op.responses.default.is_some(), "{method} {path} documents no response");
+            assert!(
+                !op.responses.responses.is_empty() || op.responses.default.is_some(),
+                "{method} {path} documents no response"
+            );
             documented.push(format!("{} {path}", method.to_uppercase()));
         }
     }
-    let mut served: Vec<String> = koban_sandbox::api::routes().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    let mut served: Vec<String> =
+        koban_sandbox::api::routes().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
     documented.sort();
     served.sort();
     assert_eq!(documented, served);
@@ -668,7 +864,11 @@ async fn openapi_document_is_valid_and_matches_the_routes() {
     let raw: Value = serde_json::from_str(koban_sandbox::api::OPENAPI_JSON).unwrap();
     fn refs(v: &Value, out: &mut Vec<String>) {
         match v {
-            Value::Object(m) => m.iter().for_each(|(k, v)| if k == "$ref" { out.push(v.as_str().unwrap().to_owned()) } else { refs(v, out) }),
+            Value::Object(m) => {
+                m.iter().for_each(
+                    |(k, v)| if k == "$ref" { out.push(v.as_str().unwrap().to_owned()) } else { refs(v, out) },
+                )
+            }
             Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
             _ => {}
         }
@@ -682,6 +882,7 @@ async fn openapi_document_is_valid_and_matches_the_routes() {
     }
 
     let host = start().await;
-    let served_doc: Value = host.http.get(format!("{}/openapi.json", host.url)).send().await.unwrap().json().await.unwrap();
+    let served_doc: Value =
+        host.http.get(format!("{}/openapi.json", host.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(served_doc["openapi"], doc.openapi);
 }

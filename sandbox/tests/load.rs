@@ -55,7 +55,11 @@ async fn until_definite(host: &Host, dev: &Device, path: &str, body: &Value, key
     let bytes = serde_json::to_vec(body).unwrap();
     for _ in 0..MAX_ATTEMPTS {
         let signed = dev.key.sign_request("POST", path, &bytes, now()).unwrap();
-        let mut req = host.http.request(Method::POST, format!("{}{path}", host.url)).header("idempotency-key", key).header("content-type", "application/json");
+        let mut req = host
+            .http
+            .request(Method::POST, format!("{}{path}", host.url))
+            .header("idempotency-key", key)
+            .header("content-type", "application/json");
         for (n, v) in signed.pairs() {
             req = req.header(n, v);
         }
@@ -115,7 +119,12 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
 async fn two_hundred_wallets_for_thirty_seconds_with_faults() {
     let wallets: usize = std::env::var("KOBAN_LOAD_WALLETS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
     let secs: u64 = std::env::var("KOBAN_LOAD_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
-    let faults = FaultConfig { latency_ms: 5, error_permille: 20, error_after_commit_permille: 20, drop_after_commit_permille: 20 };
+    let faults = FaultConfig {
+        latency_ms: 5,
+        error_permille: 20,
+        error_after_commit_permille: 20,
+        drop_after_commit_permille: 20,
+    };
     let host = Arc::new(start_with(Config { admin: true, ..Config::default() }).await);
 
     // Setup without faults: enrol, link a bank, first top-up.
@@ -222,7 +231,9 @@ async fn two_hundred_wallets_for_thirty_seconds_with_faults() {
     assert_eq!(host.account_balance("merchant:m_th_somtam"), book.merchant_thb);
     assert_eq!(host.account_balance("fee:JPY"), book.fees);
     let conn = rusqlite::Connection::open(host.sandbox.db_path()).unwrap();
-    let journals: i64 = conn.query_row("SELECT COUNT(*) FROM journals WHERE kind IN ('topup', 'payment', 'p2p')", [], |r| r.get(0)).unwrap();
+    let journals: i64 = conn
+        .query_row("SELECT COUNT(*) FROM journals WHERE kind IN ('topup', 'payment', 'p2p')", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(journals as usize, book.applied_keys.len(), "one journal per applied request, no more, no less");
     let report = host.sandbox.check_invariants().expect("ledger invariants hold");
     assert!(report.totals.values().all(|t| *t == 0));

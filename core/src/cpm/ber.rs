@@ -16,7 +16,13 @@ pub struct BerObject<'a> {
 impl BerObject<'_> {
     /// True when bit 6 of the first tag byte marks a constructed (template) object.
     pub fn is_constructed(&self) -> bool {
-        let first = if self.tag > 0xFFFF { self.tag >> 16 } else if self.tag > 0xFF { self.tag >> 8 } else { self.tag };
+        let first = if self.tag > 0xFFFF {
+            self.tag >> 16
+        } else if self.tag > 0xFF {
+            self.tag >> 8
+        } else {
+            self.tag
+        };
         first & 0x20 != 0
     }
 }

@@ -153,7 +153,12 @@ fn track2(bytes: &[u8]) -> Result<Track2, CpmError> {
     if pan.is_empty() || pan.len() > 19 || rest.len() < 7 || rest.contains('D') {
         return Err(bad);
     }
-    Ok(Track2 { pan: pan.to_owned(), expiry_yymm: rest[..4].to_owned(), service_code: rest[4..7].to_owned(), discretionary: rest[7..].to_owned() })
+    Ok(Track2 {
+        pan: pan.to_owned(),
+        expiry_yymm: rest[..4].to_owned(),
+        service_code: rest[4..7].to_owned(),
+        discretionary: rest[7..].to_owned(),
+    })
 }
 
 fn text(tag: u32, bytes: &[u8]) -> Result<String, CpmError> {
@@ -193,8 +198,10 @@ impl ConsumerPayload {
     /// Decodes the BER-TLV bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<ConsumerPayload, CpmError> {
         let objects = ber::parse(bytes, 0)?;
-        let pfi = objects.first().filter(|o| o.tag == 0x85 && o.value == b"CPV01").ok_or(CpmError::MissingFormatIndicator)?;
-        let mut payload = ConsumerPayload { format_indicator: text(pfi.tag, pfi.value)?, applications: Vec::new(), common: None };
+        let pfi =
+            objects.first().filter(|o| o.tag == 0x85 && o.value == b"CPV01").ok_or(CpmError::MissingFormatIndicator)?;
+        let mut payload =
+            ConsumerPayload { format_indicator: text(pfi.tag, pfi.value)?, applications: Vec::new(), common: None };
         for o in &objects[1..] {
             match o.tag {
                 0x61 => payload.applications.push(application(o)?),
@@ -224,7 +231,10 @@ impl ConsumerPayload {
 
     /// The account of application `index`: its own, or the common one.
     pub fn account_number(&self, index: usize) -> Option<&str> {
-        self.applications.get(index).and_then(Application::account_number).or(self.common.as_ref().and_then(Application::account_number))
+        self.applications
+            .get(index)
+            .and_then(Application::account_number)
+            .or(self.common.as_ref().and_then(Application::account_number))
     }
 }
 
@@ -237,7 +247,10 @@ mod tests {
         let p = ConsumerPayload::decode("hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=").unwrap();
         assert_eq!(p.format_indicator, "CPV01");
         let t2 = p.applications[0].track2.as_ref().unwrap();
-        assert_eq!((t2.pan.as_str(), t2.expiry_yymm.as_str(), t2.service_code.as_str()), ("1234567890123458", "1912", "201"));
+        assert_eq!(
+            (t2.pan.as_str(), t2.expiry_yymm.as_str(), t2.service_code.as_str()),
+            ("1234567890123458", "1912", "201")
+        );
         assert_eq!(p.applications[0].adf.as_deref(), Some("A0000000555555"));
     }
 
@@ -252,8 +265,17 @@ mod tests {
     #[test]
     fn malformed_payloads_are_errors() {
         assert!(matches!(ConsumerPayload::decode("hQVDUFYwMW!!"), Err(CpmError::Base64(_))));
-        assert_eq!(ConsumerPayload::from_bytes(&[0x85, 0x05, b'C', b'P', b'V', b'0', b'2']), Err(CpmError::MissingFormatIndicator));
-        assert_eq!(ConsumerPayload::from_bytes(&[0x85, 0x05, b'C', b'P', b'V', b'0', b'1']), Err(CpmError::NoApplication));
-        assert_eq!(ConsumerPayload::from_bytes(&[0x85, 0x05, b'C', b'P', b'V', b'0', b'1', 0x61, 0x02, 0x50, 0x00]), Err(CpmError::NoAccount));
+        assert_eq!(
+            ConsumerPayload::from_bytes(&[0x85, 0x05, b'C', b'P', b'V', b'0', b'2']),
+            Err(CpmError::MissingFormatIndicator)
+        );
+        assert_eq!(
+            ConsumerPayload::from_bytes(&[0x85, 0x05, b'C', b'P', b'V', b'0', b'1']),
+            Err(CpmError::NoApplication)
+        );
+        assert_eq!(
+            ConsumerPayload::from_bytes(&[0x85, 0x05, b'C', b'P', b'V', b'0', b'1', 0x61, 0x02, 0x50, 0x00]),
+            Err(CpmError::NoAccount)
+        );
     }
 }

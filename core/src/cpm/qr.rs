@@ -15,7 +15,8 @@ pub struct QrMatrix {
 impl QrMatrix {
     /// Encodes `text` in byte mode at error-correction level M (the CPM spec allows L to H).
     pub fn encode(text: &str) -> Result<QrMatrix, CpmError> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|e| CpmError::Render(e.to_string()))?;
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .map_err(|e| CpmError::Render(e.to_string()))?;
         let size = code.width() as u32;
         let modules = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
         Ok(QrMatrix { size, modules })

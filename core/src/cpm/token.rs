@@ -26,7 +26,9 @@
 use super::ber;
 use super::CpmError;
 use super::KOBAN_AID;
-use crate::crypto::{compute_cryptogram, LimitedUseKey, UnpredictableNumber, CODE_LIFETIME_SECS, CRYPTOGRAM_LEN, MIN_CRYPTOGRAM_LEN};
+use crate::crypto::{
+    compute_cryptogram, LimitedUseKey, UnpredictableNumber, CODE_LIFETIME_SECS, CRYPTOGRAM_LEN, MIN_CRYPTOGRAM_LEN,
+};
 use base64::Engine as _;
 use std::fmt;
 
@@ -55,7 +57,13 @@ pub struct TokenCode {
 impl fmt::Debug for TokenCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The token is not the account, but it still identifies the shopper: show its tail only.
-        write!(f, "TokenCode(…{}, #{}, t={})", &self.token[self.token.len().saturating_sub(4)..], self.counter, self.timestamp)
+        write!(
+            f,
+            "TokenCode(…{}, #{}, t={})",
+            &self.token[self.token.len().saturating_sub(4)..],
+            self.counter,
+            self.timestamp
+        )
     }
 }
 
@@ -83,10 +91,23 @@ fn yymmdd(unix_secs: u64) -> [u8; 3] {
 
 impl TokenCode {
     /// Makes a code: the cryptogram over token, counter, time and unpredictable number under `key`.
-    pub fn generate(key: &LimitedUseKey, token: &str, counter: u16, timestamp: u64, unpredictable_number: UnpredictableNumber) -> Result<TokenCode, CpmError> {
+    pub fn generate(
+        key: &LimitedUseKey,
+        token: &str,
+        counter: u16,
+        timestamp: u64,
+        unpredictable_number: UnpredictableNumber,
+    ) -> Result<TokenCode, CpmError> {
         check_token(token)?;
-        let cryptogram = compute_cryptogram(key, token, counter, timestamp, unpredictable_number).map_err(|_| CpmError::BadField { tag: 0x5A, reason: "token rejected by the cryptogram" })?;
-        Ok(TokenCode { token: token.to_owned(), counter, timestamp, unpredictable_number, cryptogram: cryptogram.to_vec() })
+        let cryptogram = compute_cryptogram(key, token, counter, timestamp, unpredictable_number)
+            .map_err(|_| CpmError::BadField { tag: 0x5A, reason: "token rejected by the cryptogram" })?;
+        Ok(TokenCode {
+            token: token.to_owned(),
+            counter,
+            timestamp,
+            unpredictable_number,
+            cryptogram: cryptogram.to_vec(),
+        })
     }
 
     /// When the code stops being accepted, Unix seconds.
@@ -104,7 +125,10 @@ impl TokenCode {
         let mut iad = vec![IAD_VERSION];
         iad.extend_from_slice(&self.timestamp.to_be_bytes());
         ber::encode(0x9F10, &iad, &mut inner);
-        let aid: Vec<u8> = (0..KOBAN_AID.len()).step_by(2).map(|i| u8::from_str_radix(&KOBAN_AID[i..i + 2], 16).expect("the AID constant is hex")).collect();
+        let aid: Vec<u8> = (0..KOBAN_AID.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&KOBAN_AID[i..i + 2], 16).expect("the AID constant is hex"))
+            .collect();
         let mut app = Vec::with_capacity(80);
         ber::encode(0x4F, &aid, &mut app);
         ber::encode(0x50, b"KOBAN", &mut app);
@@ -126,11 +150,20 @@ impl TokenCode {
     /// unpredictable number, since the digits cannot carry one.
     pub fn to_numeric(&self) -> Result<String, CpmError> {
         if self.unpredictable_number != [0; 4] {
-            return Err(CpmError::BadField { tag: 0x9F37, reason: "numeric codes are made with a zero unpredictable number" });
+            return Err(CpmError::BadField {
+                tag: 0x9F37,
+                reason: "numeric codes are made with a zero unpredictable number",
+            });
         }
         let mut prefix = [0u8; 4];
         prefix.copy_from_slice(&self.cryptogram[..4]);
-        Ok(format!("{NUMERIC_PREFIX}{}{:05}{:03}{:010}", self.token, self.counter, self.timestamp % 1000, u32::from_be_bytes(prefix)))
+        Ok(format!(
+            "{NUMERIC_PREFIX}{}{:05}{:03}{:010}",
+            self.token,
+            self.counter,
+            self.timestamp % 1000,
+            u32::from_be_bytes(prefix)
+        ))
     }
 
     /// Reads a Koban QR payload (what a merchant terminal does).
@@ -146,26 +179,35 @@ impl TokenCode {
         let (mut cryptogram, mut counter, mut un, mut timestamp) = (None, None, None, None);
         for o in ber::parse(transparent, 0)? {
             match o.tag {
-                0x9F26 if (MIN_CRYPTOGRAM_LEN..=CRYPTOGRAM_LEN).contains(&o.value.len()) => cryptogram = Some(o.value.to_vec()),
+                0x9F26 if (MIN_CRYPTOGRAM_LEN..=CRYPTOGRAM_LEN).contains(&o.value.len()) => {
+                    cryptogram = Some(o.value.to_vec())
+                }
                 0x9F36 => counter = <[u8; 2]>::try_from(o.value).ok().map(u16::from_be_bytes),
                 0x9F37 => un = <[u8; 4]>::try_from(o.value).ok(),
-                0x9F10 if o.value.len() == 9 && o.value[0] == IAD_VERSION => timestamp = <[u8; 8]>::try_from(&o.value[1..]).ok().map(u64::from_be_bytes),
+                0x9F10 if o.value.len() == 9 && o.value[0] == IAD_VERSION => {
+                    timestamp = <[u8; 8]>::try_from(&o.value[1..]).ok().map(u64::from_be_bytes)
+                }
                 _ => {}
             }
         }
         Ok(TokenCode {
             token,
             counter: counter.ok_or(CpmError::BadField { tag: 0x9F36, reason: "missing or not 2 bytes" })?,
-            timestamp: timestamp.ok_or(CpmError::BadField { tag: 0x9F10, reason: "missing or not version 1 with a time" })?,
+            timestamp: timestamp
+                .ok_or(CpmError::BadField { tag: 0x9F10, reason: "missing or not version 1 with a time" })?,
             unpredictable_number: un.ok_or(CpmError::BadField { tag: 0x9F37, reason: "missing or not 4 bytes" })?,
-            cryptogram: cryptogram.ok_or(CpmError::BadField { tag: 0x9F26, reason: "missing or of the wrong length" })?,
+            cryptogram: cryptogram
+                .ok_or(CpmError::BadField { tag: 0x9F26, reason: "missing or of the wrong length" })?,
         })
     }
 
     /// Reads a numeric code; `now` (Unix seconds) restores the creation time from its last three digits.
     pub fn from_numeric(digits: &str, now: u64) -> Result<TokenCode, CpmError> {
         let bad = |reason| CpmError::BadField { tag: 0, reason };
-        if digits.len() != NUMERIC_LEN || !digits.bytes().all(|b| b.is_ascii_digit()) || !digits.starts_with(NUMERIC_PREFIX) {
+        if digits.len() != NUMERIC_LEN
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+            || !digits.starts_with(NUMERIC_PREFIX)
+        {
             return Err(bad("a Koban numeric code is 36 digits starting 88"));
         }
         let token = digits[2..18].to_owned();
@@ -174,8 +216,15 @@ impl TokenCode {
         let crypto: u32 = digits[26..36].parse().map_err(|_| bad("cryptogram out of range"))?;
         // The creation time nearest `now` whose last three digits are `residue`.
         let base = now - now % 1000 + residue;
-        let timestamp = [base.saturating_sub(1000), base, base + 1000].into_iter().min_by_key(|t| t.abs_diff(now)).unwrap_or(base);
-        Ok(TokenCode { token, counter, timestamp, unpredictable_number: [0; 4], cryptogram: crypto.to_be_bytes().to_vec() })
+        let timestamp =
+            [base.saturating_sub(1000), base, base + 1000].into_iter().min_by_key(|t| t.abs_diff(now)).unwrap_or(base);
+        Ok(TokenCode {
+            token,
+            counter,
+            timestamp,
+            unpredictable_number: [0; 4],
+            cryptogram: crypto.to_be_bytes().to_vec(),
+        })
     }
 }
 
@@ -214,7 +263,10 @@ mod tests {
     #[test]
     fn malformed_codes_are_errors() {
         assert!(TokenCode::generate(&key(), "4912", 1, 0, [0; 4]).is_err());
-        assert!(TokenCode::from_qr_text("hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=").is_err(), "another issuer's code is not ours");
+        assert!(
+            TokenCode::from_qr_text("hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=").is_err(),
+            "another issuer's code is not ours"
+        );
         assert!(TokenCode::from_qr_text("not base64!").is_err());
     }
 

@@ -66,8 +66,7 @@ macro_rules! secret_key {
 
             /// Wraps key bytes from a slice of exactly [`KEY_LEN`] bytes.
             pub fn from_slice(bytes: &[u8]) -> Result<Self, CryptoError> {
-                let arr: [u8; KEY_LEN] =
-                    bytes.try_into().map_err(|_| CryptoError::Malformed("key"))?;
+                let arr: [u8; KEY_LEN] = bytes.try_into().map_err(|_| CryptoError::Malformed("key"))?;
                 Ok(Self::from_bytes(arr))
             }
 
@@ -90,10 +89,7 @@ secret_key!(IssuerMasterKey, "The issuer's per-token master key; never leaves th
 secret_key!(LimitedUseKey, "A single-use key for one counter value, provisioned to a device.");
 
 fn check_token(token: &str) -> Result<u8, CryptoError> {
-    u8::try_from(token.len())
-        .ok()
-        .filter(|len| *len > 0)
-        .ok_or(CryptoError::BadToken)
+    u8::try_from(token.len()).ok().filter(|len| *len > 0).ok_or(CryptoError::BadToken)
 }
 
 /// Derives the limited-use key for `counter` (layout in the module docs).
@@ -163,10 +159,7 @@ pub fn verify_cryptogram(
     }
     let expected = compute_cryptogram(key, token, counter, timestamp, unpredictable_number)?;
     // The length is public; the content comparison must not leak the first differing byte.
-    let diff = expected
-        .iter()
-        .zip(presented)
-        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    let diff = expected.iter().zip(presented).fold(0u8, |acc, (a, b)| acc | (a ^ b));
     if diff == 0 {
         Ok(())
     } else {

@@ -19,10 +19,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, CryptoError> {
     if bytes.len() % 2 != 0 {
         return Err(CryptoError::Malformed("hex"));
     }
-    bytes
-        .chunks(2)
-        .map(|pair| Ok((nibble(pair[0])? << 4) | nibble(pair[1])?))
-        .collect()
+    bytes.chunks(2).map(|pair| Ok((nibble(pair[0])? << 4) | nibble(pair[1])?)).collect()
 }
 
 fn nibble(c: u8) -> Result<u8, CryptoError> {

@@ -10,13 +10,12 @@ pub mod hex;
 pub mod request;
 
 pub use cryptogram::{
-    compute_cryptogram, cryptogram_input, derive_limited_use_key, verify_cryptogram,
-    IssuerMasterKey, LimitedUseKey, UnpredictableNumber, CODE_LIFETIME_SECS, CRYPTOGRAM_LEN,
-    MIN_CRYPTOGRAM_LEN,
+    compute_cryptogram, cryptogram_input, derive_limited_use_key, verify_cryptogram, IssuerMasterKey, LimitedUseKey,
+    UnpredictableNumber, CODE_LIFETIME_SECS, CRYPTOGRAM_LEN, MIN_CRYPTOGRAM_LEN,
 };
 pub use request::{
-    body_digest_hex, canonical_request, check_freshness, device_id_for, new_nonce,
-    verify_request, verify_signature, DeviceKey, RequestToSign, SignedHeaders,
+    body_digest_hex, canonical_request, check_freshness, device_id_for, new_nonce, verify_request, verify_signature,
+    DeviceKey, RequestToSign, SignedHeaders,
 };
 
 /// Why a cryptographic operation failed.

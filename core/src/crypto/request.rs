@@ -90,10 +90,8 @@ pub fn canonical_request(req: &RequestToSign<'_>) -> String {
 }
 
 fn check_nonce(nonce: &str) -> Result<(), CryptoError> {
-    let ok = (16..=64).contains(&nonce.len())
-        && nonce
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok =
+        (16..=64).contains(&nonce.len()) && nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
@@ -121,18 +119,12 @@ pub fn verify_signature(public_key: &[u8], message: &[u8], signature: &[u8]) -> 
 
 /// Verifies a request's base64url signature; freshness and nonce reuse are the caller's
 /// job because only the host knows its clock and which nonces it has seen.
-pub fn verify_request(
-    public_key: &[u8],
-    req: &RequestToSign<'_>,
-    signature_b64: &str,
-) -> Result<(), CryptoError> {
+pub fn verify_request(public_key: &[u8], req: &RequestToSign<'_>, signature_b64: &str) -> Result<(), CryptoError> {
     check_nonce(req.nonce)?;
     if device_id_for(public_key) != req.device_id {
         return Err(CryptoError::BadSignature);
     }
-    let signature = URL_SAFE_NO_PAD
-        .decode(signature_b64)
-        .map_err(|_| CryptoError::Malformed("signature"))?;
+    let signature = URL_SAFE_NO_PAD.decode(signature_b64).map_err(|_| CryptoError::Malformed("signature"))?;
     verify_signature(public_key, canonical_request(req).as_bytes(), &signature)
 }
 
@@ -171,10 +163,7 @@ pub struct DeviceKey {
 
 impl std::fmt::Debug for DeviceKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceKey")
-            .field("device_id", &self.device_id())
-            .field("private_key", &"<redacted>")
-            .finish()
+        f.debug_struct("DeviceKey").field("device_id", &self.device_id()).field("private_key", &"<redacted>").finish()
     }
 }
 

@@ -54,7 +54,11 @@ impl Tip {
     /// Reads a percentage such as "0.7", "5" or "12.50" into hundredths of a percent.
     pub fn parse_percentage(s: &str) -> Option<u32> {
         let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-        if int.is_empty() || int.len() > 2 || frac.len() > 2 || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        if int.is_empty()
+            || int.len() > 2
+            || frac.len() > 2
+            || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let frac_value = match frac.len() {
@@ -250,11 +254,17 @@ impl MerchantCode {
     /// Writes the payload in canonical tag order and appends the CRC.
     pub fn encode(&self) -> Result<String, EncodeError> {
         if self.country.len() != 2 || !self.country.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(EncodeError::Value { field: "country", reason: format!("{:?} is not ISO 3166-1 alpha-2", self.country) });
+            return Err(EncodeError::Value {
+                field: "country",
+                reason: format!("{:?} is not ISO 3166-1 alpha-2", self.country),
+            });
         }
         if let Some(mcc) = &self.merchant_category {
             if mcc.len() != 4 || !mcc.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(EncodeError::Value { field: "merchant_category", reason: format!("{mcc:?} is not four digits") });
+                return Err(EncodeError::Value {
+                    field: "merchant_category",
+                    reason: format!("{mcc:?} is not four digits"),
+                });
             }
         }
         if let Some(name) = &self.merchant_name {
@@ -264,7 +274,10 @@ impl MerchantCode {
         }
         if let Some(amount) = self.amount {
             if amount.currency() != self.currency || !amount.is_positive() {
-                return Err(EncodeError::Value { field: "amount", reason: format!("{amount} must be positive and in {}", self.currency) });
+                return Err(EncodeError::Value {
+                    field: "amount",
+                    reason: format!("{amount} must be positive and in {}", self.currency),
+                });
             }
         }
         let mut out = String::with_capacity(160);
@@ -280,8 +293,12 @@ impl MerchantCode {
             }
             last = tag;
             match account {
-                Account::Primitive { tag, value } if (2..=25).contains(tag) => push(&mut out, *tag, value, || format!("{tag:02}"))?,
-                Account::Template(t) if (26..=51).contains(&t.tag) => push(&mut out, t.tag, &nested(t.tag, &t.fields)?, || format!("{:02}", t.tag))?,
+                Account::Primitive { tag, value } if (2..=25).contains(tag) => {
+                    push(&mut out, *tag, value, || format!("{tag:02}"))?
+                }
+                Account::Template(t) if (26..=51).contains(&t.tag) => {
+                    push(&mut out, t.tag, &nested(t.tag, &t.fields)?, || format!("{:02}", t.tag))?
+                }
                 _ => return Err(EncodeError::Tag { tag, reason: "primitive accounts use 02-25, templates 26-51" }),
             }
         }
@@ -297,14 +314,20 @@ impl MerchantCode {
             Some(Tip::Prompt) => push(&mut out, 55, "01", || "55".into())?,
             Some(Tip::Fixed { fee }) => {
                 if fee.currency() != self.currency || !fee.is_positive() {
-                    return Err(EncodeError::Value { field: "tip", reason: format!("fee {fee} must be positive and in {}", self.currency) });
+                    return Err(EncodeError::Value {
+                        field: "tip",
+                        reason: format!("fee {fee} must be positive and in {}", self.currency),
+                    });
                 }
                 push(&mut out, 55, "02", || "55".into())?;
                 push(&mut out, 56, &fee.to_decimal_string(), || "56".into())?;
             }
             Some(Tip::Percentage { hundredths }) => {
                 if !(1..=9999).contains(&hundredths) {
-                    return Err(EncodeError::Value { field: "tip", reason: "percentage must be between 0.01 and 99.99".into() });
+                    return Err(EncodeError::Value {
+                        field: "tip",
+                        reason: "percentage must be between 0.01 and 99.99".into(),
+                    });
                 }
                 push(&mut out, 55, "03", || "55".into())?;
                 push(&mut out, 57, &Tip::format_percentage(hundredths), || "57".into())?;
@@ -345,7 +368,9 @@ impl MerchantCode {
     pub fn from_view(view: &MpmView<'_>) -> Option<MerchantCode> {
         let currency = Currency::from_numeric_str(view.value(53)?)?;
         let fields_of = |tag: u8| -> Vec<Field> {
-            view.get(tag).map(|o| o.children().map_while(Result::ok).map(|c| Field::new(c.tag, c.value)).collect()).unwrap_or_default()
+            view.get(tag)
+                .map(|o| o.children().map_while(Result::ok).map(|c| Field::new(c.tag, c.value)).collect())
+                .unwrap_or_default()
         };
         let mut code = MerchantCode::new(view.value(58)?, currency);
         code.initiation = match view.value(1) {
@@ -398,12 +423,19 @@ mod tests {
     fn encodes_the_spec_shape_and_a_valid_crc() {
         let mut code = MerchantCode::new("JP", jpy());
         code.initiation = Some(Initiation::Dynamic);
-        code.accounts.push(Account::Template(Template::with_guid(26, "jp.or.paymentsjapan", [(1, "0000000000001".to_string())])));
+        code.accounts.push(Account::Template(Template::with_guid(
+            26,
+            "jp.or.paymentsjapan",
+            [(1, "0000000000001".to_string())],
+        )));
         code.merchant_category = Some("5812".into());
         code.amount = Some(Money::from_minor(1200, jpy()));
         code.merchant_name = Some("KOBAN CAFE".into());
         code.merchant_city = Some("TOKYO".into());
-        code.alternate_language = Some(AlternateLanguage { language: "JA".into(), name: "こばんカフェ".into(), city: Some("東京".into()) });
+        code.alternate_language =
+            Some(AlternateLanguage {
+                language: "JA".into(), name: "こばんカフェ".into(), city: Some("東京".into())
+            });
         let payload = code.encode().unwrap();
         assert!(payload.starts_with("00020101021226400019jp.or.paymentsjapan"), "{payload}");
         assert!(payload.contains("540412005802JP5910KOBAN CAFE6005TOKYO64"), "{payload}");

@@ -26,7 +26,8 @@ impl<'a> DataObject<'a> {
 
     /// The nested data objects, read once into a stack array (no allocation).
     pub fn parse_children(&self) -> Children<'a> {
-        let mut out = Children { items: [DataObject { tag: 0, value: "", offset: 0 }; MAX_CHILDREN], len: 0, complete: true };
+        let mut out =
+            Children { items: [DataObject { tag: 0, value: "", offset: 0 }; MAX_CHILDREN], len: 0, complete: true };
         for child in self.children() {
             match child {
                 Ok(c) if out.len < MAX_CHILDREN => {
@@ -151,17 +152,14 @@ impl<'a> Iterator for TlvIter<'a> {
         let head = self.rest.as_bytes();
         if head.len() < 4 || !head[..4].iter().all(u8::is_ascii_digit) {
             let found: String = self.rest.chars().take(4).collect();
-            let tag = (head.len() >= 2 && head[..2].iter().all(u8::is_ascii_digit)).then(|| (head[0] - b'0') * 10 + (head[1] - b'0'));
+            let tag = (head.len() >= 2 && head[..2].iter().all(u8::is_ascii_digit))
+                .then(|| (head[0] - b'0') * 10 + (head[1] - b'0'));
             return self.fail(tag, TlvErrorKind::BadHeader { found });
         }
         let tag = (head[0] - b'0') * 10 + (head[1] - b'0');
         let len = usize::from((head[2] - b'0') * 10 + (head[3] - b'0'));
         let body = &self.rest[4..];
-        let end = if self.ascii {
-            (len <= body.len()).then_some(len)
-        } else {
-            char_boundary_after(body, len)
-        };
+        let end = if self.ascii { (len <= body.len()).then_some(len) } else { char_boundary_after(body, len) };
         let Some(end) = end else {
             let available = if self.ascii { body.len() } else { body.chars().count() };
             return self.fail(Some(tag), TlvErrorKind::Truncated { declared: len, available });

@@ -116,10 +116,7 @@ impl Money {
                     } else {
                         int_digits += 1;
                     }
-                    minor = minor
-                        .checked_mul(10)
-                        .and_then(|m| m.checked_add(digit))
-                        .ok_or(AmountError::Overflow)?;
+                    minor = minor.checked_mul(10).and_then(|m| m.checked_add(digit)).ok_or(AmountError::Overflow)?;
                 }
                 '.' if seen_point => return Err(AmountError::MultipleDecimalPoints),
                 '.' => {
@@ -155,7 +152,11 @@ impl Money {
     /// The amount for people: symbol, thousands separators, exponent decimals ("¥30,000", "฿1,234.50").
     pub fn format(&self) -> String {
         let sign = if self.minor < 0 { "-" } else { "" };
-        format!("{sign}{}{}", self.currency.symbol(), Money { minor: self.minor.abs(), currency: self.currency }.render(true))
+        format!(
+            "{sign}{}{}",
+            self.currency.symbol(),
+            Money { minor: self.minor.abs(), currency: self.currency }.render(true)
+        )
     }
 
     fn render(&self, grouped: bool) -> String {

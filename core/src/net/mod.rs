@@ -77,7 +77,14 @@ impl Client {
     }
 
     /// Sends one signed request and classifies the answer.
-    pub async fn send(&self, key: &DeviceKey, method: &str, path: &str, body: Option<&[u8]>, idempotency_key: Option<&str>) -> Result<Value, NetError> {
+    pub async fn send(
+        &self,
+        key: &DeviceKey,
+        method: &str,
+        path: &str,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Value, NetError> {
         let bytes = body.unwrap_or_default();
         let signed = key.sign_request(method, path, bytes, now_secs())?;
         let mut headers: Vec<(String, String)> = signed.pairs().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
@@ -87,7 +94,12 @@ impl Client {
         if body.is_some() {
             headers.push(("content-type".into(), "application/json".into()));
         }
-        let req = HttpRequest { method: method.to_owned(), url: format!("{}{path}", self.base_url), headers, body: bytes.to_vec() };
+        let req = HttpRequest {
+            method: method.to_owned(),
+            url: format!("{}{path}", self.base_url),
+            headers,
+            body: bytes.to_vec(),
+        };
         let resp = self.transport.send(req).await.map_err(|e| NetError::Unknown(e.to_string()))?;
         classify(resp)
     }
@@ -98,16 +110,28 @@ impl Client {
     }
 
     /// A signed POST of JSON bytes under an idempotency key.
-    pub async fn post(&self, key: &DeviceKey, path: &str, body: &[u8], idempotency_key: &str) -> Result<Value, NetError> {
+    pub async fn post(
+        &self,
+        key: &DeviceKey,
+        path: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<Value, NetError> {
         self.send(key, "POST", path, Some(body), Some(idempotency_key)).await
     }
 
     /// The stored outcome of a mutation: `Ok(None)` if the host never applied it, otherwise
     /// the original answer (a success body, or the refusal as [`NetError::Refused`]).
-    pub async fn request_outcome(&self, key: &DeviceKey, idempotency_key: &str) -> Result<Option<Result<Value, NetError>>, NetError> {
+    pub async fn request_outcome(
+        &self,
+        key: &DeviceKey,
+        idempotency_key: &str,
+    ) -> Result<Option<Result<Value, NetError>>, NetError> {
         match self.get(key, &format!("/v1/requests/{idempotency_key}")).await {
             Ok(v) => {
-                let status = v["status"].as_u64().ok_or_else(|| NetError::Protocol("request outcome without status".into()))? as u16;
+                let status =
+                    v["status"].as_u64().ok_or_else(|| NetError::Protocol("request outcome without status".into()))?
+                        as u16;
                 let body = v["body"].clone();
                 Ok(Some(if (200..300).contains(&status) { Ok(body) } else { Err(refusal(status, &body)) }))
             }
@@ -147,7 +171,9 @@ mod tests {
     #[test]
     fn answers_are_classified() {
         assert_eq!(classify(resp(201, r#"{"id":"tx"}"#)).unwrap()["id"], "tx");
-        let refused = classify(resp(402, r#"{"error":{"kind":"insufficient_funds","message":"insufficient funds in wallet"}}"#)).unwrap_err();
+        let refused =
+            classify(resp(402, r#"{"error":{"kind":"insufficient_funds","message":"insufficient funds in wallet"}}"#))
+                .unwrap_err();
         assert_eq!(refused.refusal_kind(), Some("insufficient_funds"));
         assert!(matches!(classify(resp(500, r#"{"error":{"kind":"injected_fault"}}"#)), Err(NetError::Unknown(_))));
         assert!(matches!(classify(resp(503, "")), Err(NetError::Unknown(_))));

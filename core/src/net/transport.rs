@@ -81,7 +81,8 @@ fn transport_error(e: reqwest::Error) -> TransportError {
 impl HttpTransport for ReqwestTransport {
     fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
-            let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| TransportError::Other(e.to_string()))?;
+            let method =
+                reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| TransportError::Other(e.to_string()))?;
             let mut builder = self.client.request(method, &req.url);
             for (k, v) in &req.headers {
                 builder = builder.header(k, v);

@@ -102,6 +102,8 @@ pub(crate) fn finish(frame: &Frame, mut codes: Vec<Code>) -> Vec<Code> {
         c.corners = c.corners.map(|q| frame.to_display(q));
     }
     let mut seen = std::collections::HashSet::new();
-    codes.retain(|c| seen.insert((c.bytes.clone(), c.text.clone(), c.corners[0].x as i32 / 8, c.corners[0].y as i32 / 8)));
+    codes.retain(|c| {
+        seen.insert((c.bytes.clone(), c.text.clone(), c.corners[0].x as i32 / 8, c.corners[0].y as i32 / 8))
+    });
     codes
 }

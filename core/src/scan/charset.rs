@@ -37,9 +37,9 @@ fn latin1(bytes: &[u8]) -> String {
 /// or a run of three half-width katakana (single bytes 0xA1–0xDF), the test ZXing uses too;
 /// Latin-1 text almost never has three such letters in a row.
 fn looks_shift_jis(bytes: &[u8]) -> bool {
-    let double = bytes.windows(2).any(|w| {
-        matches!(w[0], 0x81..=0x9f | 0xe0..=0xef) && matches!(w[1], 0x40..=0x7e | 0x80..=0xfc)
-    });
+    let double = bytes
+        .windows(2)
+        .any(|w| matches!(w[0], 0x81..=0x9f | 0xe0..=0xef) && matches!(w[1], 0x40..=0x7e | 0x80..=0xfc));
     double || bytes.windows(3).any(|w| w.iter().all(|b| (0xa1..=0xdf).contains(b)))
 }
 

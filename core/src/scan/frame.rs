@@ -123,9 +123,7 @@ impl<'a> Frame<'a> {
         }
         // The last row may omit its padding: camera HALs hand over such buffers.
         // All factors are ≤ 2^32, so the arithmetic fits a 64-bit usize; checked for 32-bit targets.
-        let needed = (stride as usize)
-            .checked_mul(height as usize - 1)
-            .and_then(|n| n.checked_add(width as usize));
+        let needed = (stride as usize).checked_mul(height as usize - 1).and_then(|n| n.checked_add(width as usize));
         match needed {
             Some(needed) if needed <= data.len() => {}
             _ => {
@@ -224,9 +222,11 @@ pub(crate) fn box_shrink(src: &[u8], stride: usize, w: usize, h: usize, step: us
         for by in 0..h {
             let r0 = &src[2 * by * stride..][..2 * w];
             let r1 = &src[(2 * by + 1) * stride..][..2 * w];
-            out.extend(r0.chunks_exact(2).zip(r1.chunks_exact(2)).map(|(a, b)| {
-                ((a[0] as u16 + a[1] as u16 + b[0] as u16 + b[1] as u16) >> 2) as u8
-            }));
+            out.extend(
+                r0.chunks_exact(2)
+                    .zip(r1.chunks_exact(2))
+                    .map(|(a, b)| ((a[0] as u16 + a[1] as u16 + b[0] as u16 + b[1] as u16) >> 2) as u8),
+            );
         }
         return out;
     }
@@ -315,10 +315,7 @@ mod tests {
     fn rejects_bad_geometry() {
         let buf = vec![0u8; 100];
         assert_eq!(Frame::new(&buf, 0, 10, 10).unwrap_err(), ScanError::Empty { width: 0, height: 10 });
-        assert_eq!(
-            Frame::new(&buf, 10, 10, 9).unwrap_err(),
-            ScanError::StrideTooSmall { stride: 9, width: 10 }
-        );
+        assert_eq!(Frame::new(&buf, 10, 10, 9).unwrap_err(), ScanError::StrideTooSmall { stride: 9, width: 10 });
         assert!(matches!(
             Frame::new(&buf, 10, 10, 11).unwrap_err(),
             ScanError::BufferTooSmall { needed: 109, actual: 100, .. }

@@ -28,7 +28,9 @@ impl Transform {
             Transform::Upscale2 => upscale2(p),
             Transform::LocalMean => Some(local_mean(p)),
             Transform::Otsu => Some(otsu(p)),
-            Transform::Invert => Some(p.derived(p.width(), p.height(), p.pixels().iter().map(|v| 255 - v).collect(), p.map)),
+            Transform::Invert => {
+                Some(p.derived(p.width(), p.height(), p.pixels().iter().map(|v| 255 - v).collect(), p.map))
+            }
         }
     }
 }
@@ -157,7 +159,11 @@ mod tests {
         // A module-sized dark square on a light ground with a left-to-right light gradient.
         let p = plane(64, 64, |x, y| {
             let base = 120 + x as u8;
-            if (28..34).contains(&x) && (28..34).contains(&y) { base - 60 } else { base }
+            if (28..34).contains(&x) && (28..34).contains(&y) {
+                base - 60
+            } else {
+                base
+            }
         });
         for t in [Transform::LocalMean, Transform::Otsu] {
             let b = t.apply(&p).unwrap();

@@ -7,8 +7,8 @@ use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::qrcode::QRCodeReader;
 use rxing::{
-    BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8Source, RXingResult,
-    RXingResultMetadataType, RXingResultMetadataValue, Reader,
+    BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8Source, RXingResult, RXingResultMetadataType,
+    RXingResultMetadataValue, Reader,
 };
 
 use super::engine::{Code, Engine};
@@ -79,9 +79,7 @@ impl Engine for RxingEngine {
         };
         match self.binarization {
             Binarization::Hybrid => self.decode_with(BinaryBitmap::new(HybridBinarizer::new(source))),
-            Binarization::GlobalHistogram => {
-                self.decode_with(BinaryBitmap::new(GlobalHistogramBinarizer::new(source)))
-            }
+            Binarization::GlobalHistogram => self.decode_with(BinaryBitmap::new(GlobalHistogramBinarizer::new(source))),
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Line-based credit-transfer codes: EPC069-12 ("GiroCode", §23) and the Swiss QR-bill (§24).
 
 use super::registry::{EPC, SWISS_QR_BILL};
-use super::{field, simple_route, DetectError, Detection, Format, Merchant, Presentment, Reference, ReferenceKind, Rejection, RouteRole};
+use super::{
+    field, simple_route, DetectError, Detection, Format, Merchant, Presentment, Reference, ReferenceKind, Rejection,
+    RouteRole,
+};
 use crate::money::{Currency, Money};
 
 fn malformed(format: &'static str, reason: impl Into<String>) -> DetectError {
@@ -51,7 +54,10 @@ pub(crate) fn epc(payload: &str, _now_ms: i64) -> Option<Result<Detection, Detec
         if let Some(a) = get(7) {
             match a.strip_prefix("EUR") {
                 Some(value) => amount(&mut d, value, eur, &mut errors),
-                None => errors.push(Rejection::InvalidAmount { value: a.to_owned(), reason: "EPC amounts are EUR<amount>".into() }),
+                None => errors.push(Rejection::InvalidAmount {
+                    value: a.to_owned(),
+                    reason: "EPC amounts are EUR<amount>".into(),
+                }),
             }
         }
         d.merchant = Some(Merchant { name: Some(name.to_owned()), ..Default::default() });
@@ -60,7 +66,10 @@ pub(crate) fn epc(payload: &str, _now_ms: i64) -> Option<Result<Detection, Detec
                 d.references.push(Reference { kind, value: Some(v.to_owned()) });
             }
         }
-        let fields = [field("iban", Some(iban)), field("bic", get(4)), field("name", Some(name))].into_iter().flatten().collect();
+        let fields = [field("iban", Some(iban)), field("bic", get(4)), field("name", Some(name))]
+            .into_iter()
+            .flatten()
+            .collect();
         d.routes.push(simple_route(EPC, RouteRole::Payable, Some(iban.to_owned()), fields));
         finish(d, errors)
     })())
@@ -82,7 +91,9 @@ pub(crate) fn swiss_qr_bill(payload: &str, _now_ms: i64) -> Option<Result<Detect
             return Err(malformed("swiss-qr-bill", "trailer EPD missing"));
         }
         let iban = get(3).ok_or_else(|| malformed("swiss-qr-bill", "no IBAN"))?;
-        let currency = get(19).and_then(|c| ["CHF", "EUR"].contains(&c).then(|| Currency::from_alpha(c)).flatten()).ok_or_else(|| malformed("swiss-qr-bill", "currency must be CHF or EUR"))?;
+        let currency = get(19)
+            .and_then(|c| ["CHF", "EUR"].contains(&c).then(|| Currency::from_alpha(c)).flatten())
+            .ok_or_else(|| malformed("swiss-qr-bill", "currency must be CHF or EUR"))?;
         let mut d = Detection::new(Format::SwissQrBill, Presentment::Merchant);
         let mut errors = Vec::new();
         d.currency = Some(currency);
@@ -90,14 +101,22 @@ pub(crate) fn swiss_qr_bill(payload: &str, _now_ms: i64) -> Option<Result<Detect
         if let Some(a) = get(18) {
             amount(&mut d, a, currency, &mut errors);
         }
-        d.merchant = Some(Merchant { name: get(5).map(str::to_owned), city: get(9).map(str::to_owned), postal_code: get(8).map(str::to_owned), ..Default::default() });
+        d.merchant = Some(Merchant {
+            name: get(5).map(str::to_owned),
+            city: get(9).map(str::to_owned),
+            postal_code: get(8).map(str::to_owned),
+            ..Default::default()
+        });
         if let Some(r) = get(28) {
             d.references.push(Reference { kind: ReferenceKind::ReferenceLabel, value: Some(r.to_owned()) });
         }
         if let Some(m) = get(29) {
             d.references.push(Reference { kind: ReferenceKind::Note, value: Some(m.to_owned()) });
         }
-        let fields = [field("iban", Some(iban)), field("creditor_name", get(5)), field("reference_type", get(27))].into_iter().flatten().collect();
+        let fields = [field("iban", Some(iban)), field("creditor_name", get(5)), field("reference_type", get(27))]
+            .into_iter()
+            .flatten()
+            .collect();
         d.routes.push(simple_route(SWISS_QR_BILL, RouteRole::Payable, Some(iban.to_owned()), fields));
         finish(d, errors)
     })())

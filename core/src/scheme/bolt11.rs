@@ -47,7 +47,14 @@ pub(crate) fn detect(payload: &str, _now_ms: i64) -> Option<Result<Detection, De
     let values: Option<Vec<u8>> = data.bytes().map(|c| CHARSET.iter().position(|&x| x == c).map(|p| p as u8)).collect();
     let values = values?;
     let mut d = Detection::new(Format::Bolt11, Presentment::Unknown);
-    let fields = [field("hrp", Some(hrp)), field("network", Some(network)), field("amount", Some(amount).filter(|a| !a.is_empty()))].into_iter().flatten().collect();
+    let fields = [
+        field("hrp", Some(hrp)),
+        field("network", Some(network)),
+        field("amount", Some(amount).filter(|a| !a.is_empty())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     d.routes.push(simple_route(LIGHTNING, RouteRole::Payable, None, fields));
     let original = payload.strip_prefix("lightning:").or_else(|| payload.strip_prefix("LIGHTNING:")).unwrap_or(payload);
     let mixed = original.bytes().any(|b| b.is_ascii_lowercase()) && original.bytes().any(|b| b.is_ascii_uppercase());

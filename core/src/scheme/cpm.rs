@@ -17,9 +17,16 @@ pub(crate) fn detect(payload: &str, _now_ms: i64) -> Option<Result<Detection, De
                 let pan = code.account_number(index).unwrap_or_default();
                 // The account is the shopper's: routes carry only its masked form.
                 let masked = crate::cpm::mask(pan);
-                let fields: Vec<_> = [field("adf", Some(adf)), field("label", app.label.as_deref()), field("masked_pan", Some(&masked))].into_iter().flatten().collect();
+                let fields: Vec<_> =
+                    [field("adf", Some(adf)), field("label", app.label.as_deref()), field("masked_pan", Some(&masked))]
+                        .into_iter()
+                        .flatten()
+                        .collect();
                 let mut matched = false;
-                for rule in CPM_RULES.iter().filter(|r| adf.starts_with(r.aid_prefix) && r.pan_prefix.is_none_or(|p| pan.starts_with(p))) {
+                for rule in CPM_RULES
+                    .iter()
+                    .filter(|r| adf.starts_with(r.aid_prefix) && r.pan_prefix.is_none_or(|p| pan.starts_with(p)))
+                {
                     matched = true;
                     d.routes.push(simple_route(rule.scheme, RouteRole::Payable, Some(masked.clone()), fields.clone()));
                 }

@@ -16,7 +16,10 @@ pub mod registry;
 mod thai;
 mod uri;
 
-pub use detection::{CrcStatus, Detection, Format, Merchant, Presentment, Reference, ReferenceKind, Route, RouteField, RouteRole, Warning};
+pub use detection::{
+    CrcStatus, Detection, Format, Merchant, Presentment, Reference, ReferenceKind, Route, RouteField, RouteRole,
+    Warning,
+};
 pub use error::{DetectError, Rejection};
 pub use registry::SchemeId;
 
@@ -44,10 +47,8 @@ fn looks_like_emv(p: &str) -> bool {
 
 /// Detects what `payload` is, checking expiry against the system clock.
 pub fn detect(payload: &str) -> Result<Detection, DetectError> {
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
+    let now_ms =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     detect_at(payload, now_ms)
 }
 
@@ -67,7 +68,12 @@ pub fn detect_at(payload: &str, now_ms: i64) -> Result<Detection, DetectError> {
 }
 
 /// A payable or label route with no EMV tag.
-pub(crate) fn simple_route(scheme: SchemeId, role: RouteRole, identifier: Option<String>, fields: Vec<RouteField>) -> Route {
+pub(crate) fn simple_route(
+    scheme: SchemeId,
+    role: RouteRole,
+    identifier: Option<String>,
+    fields: Vec<RouteField>,
+) -> Route {
     Route { scheme, role, p2p: false, tag: None, guid: None, identifier, fields }
 }
 

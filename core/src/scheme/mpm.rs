@@ -3,8 +3,14 @@
 //! Hot path: each template's children are parsed once into a stack array and every rule
 //! is matched against that; the only allocations are the owned strings of the result.
 
-use super::registry::{Check, Cond, Extract, Layout, Matcher, P2p, TemplateRule, CODE_LABELS, DOMESTIC_CURRENCY, PRIMITIVE_RULES, TEMPLATE_RULES};
-use super::{CrcStatus, DetectError, Detection, Format, Merchant, Presentment, Reference, ReferenceKind, Rejection, Route, RouteField, RouteRole, Warning};
+use super::registry::{
+    Check, Cond, Extract, Layout, Matcher, P2p, TemplateRule, CODE_LABELS, DOMESTIC_CURRENCY, PRIMITIVE_RULES,
+    TEMPLATE_RULES,
+};
+use super::{
+    CrcStatus, DetectError, Detection, Format, Merchant, Presentment, Reference, ReferenceKind, Rejection, Route,
+    RouteField, RouteRole, Warning,
+};
 use crate::emv::{AlternateLanguage, Children, CrcCheck, Initiation, MpmError, MpmView, Tip};
 use crate::money::{AmountError, Currency, Money};
 
@@ -86,7 +92,10 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
         None => d.warnings.push(Warning::new("missing_currency", "no transaction currency (tag 53)")),
         Some(code) => match Currency::from_numeric_str(code) {
             Some(c) => d.currency = Some(c),
-            None => d.warnings.push(Warning::new("unknown_currency", format!("currency {code:?} is not an ISO 4217 code Koban knows"))),
+            None => d.warnings.push(Warning::new(
+                "unknown_currency",
+                format!("currency {code:?} is not an ISO 4217 code Koban knows"),
+            )),
         },
     }
     if let (Some(country), Some(currency)) = (view.value(58), d.currency) {
@@ -98,15 +107,23 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
     }
     if let Some(text) = view.value(54) {
         match d.currency {
-            None => errors.push(Rejection::InvalidAmount { value: text.to_owned(), reason: "no known currency to read it in".into() }),
+            None => errors.push(Rejection::InvalidAmount {
+                value: text.to_owned(),
+                reason: "no known currency to read it in".into(),
+            }),
             Some(currency) => match Money::parse_decimal(text, currency) {
                 Ok(parsed) => {
                     if parsed.has_excess_decimals() {
-                        d.warnings.push(Warning::new("amount_decimals", format!("amount {text:?} has more decimals than {currency} uses")));
+                        d.warnings.push(Warning::new(
+                            "amount_decimals",
+                            format!("amount {text:?} has more decimals than {currency} uses"),
+                        ));
                     }
                     d.amount = Some(parsed.money);
                 }
-                Err(AmountError::Zero) => d.warnings.push(Warning::new("zero_amount", "amount is zero; the payer enters the amount")),
+                Err(AmountError::Zero) => {
+                    d.warnings.push(Warning::new("zero_amount", "amount is zero; the payer enters the amount"))
+                }
                 Err(e) => errors.push(Rejection::InvalidAmount { value: text.to_owned(), reason: e.to_string() }),
             },
         }
@@ -120,11 +137,13 @@ fn root_fields(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection
     }
     let name = view.value(59);
     if let Some(n) = name.map(|n| n.chars().count()).filter(|n| *n > 25) {
-        d.warnings.push(Warning::new("merchant_name_too_long", format!("merchant name is {n} characters (EMVCo allows 25)")));
+        d.warnings
+            .push(Warning::new("merchant_name_too_long", format!("merchant name is {n} characters (EMVCo allows 25)")));
     }
     let city = view.value(60);
     if let Some(n) = city.map(|c| c.chars().count()).filter(|n| *n > 15) {
-        d.warnings.push(Warning::new("merchant_city_too_long", format!("merchant city is {n} characters (EMVCo allows 15)")));
+        d.warnings
+            .push(Warning::new("merchant_city_too_long", format!("merchant city is {n} characters (EMVCo allows 15)")));
     }
     let alternate = view.get(64).map(|o| {
         let kids = o.parse_children();
@@ -187,12 +206,19 @@ fn tip(view: &MpmView<'_>, currency: Option<Currency>, warnings: &mut Vec<Warnin
     let indicator = view.value(55)?;
     let tip = match indicator {
         "01" => Some(Tip::Prompt),
-        "02" => view.value(56).zip(currency).and_then(|(v, c)| Money::parse_decimal(v, c).ok()).map(|p| Tip::Fixed { fee: p.money }),
+        "02" => view
+            .value(56)
+            .zip(currency)
+            .and_then(|(v, c)| Money::parse_decimal(v, c).ok())
+            .map(|p| Tip::Fixed { fee: p.money }),
         "03" => view.value(57).and_then(Tip::parse_percentage).map(|hundredths| Tip::Percentage { hundredths }),
         _ => None,
     };
     if tip.is_none() {
-        warnings.push(Warning::new("invalid_tip", format!("tip or convenience indicator {indicator:?} lacks a valid value; ignored")));
+        warnings.push(Warning::new(
+            "invalid_tip",
+            format!("tip or convenience indicator {indicator:?} lacks a valid value; ignored"),
+        ));
     }
     tip
 }
@@ -216,7 +242,9 @@ fn matches(rule: &TemplateRule, t: &Template<'_, '_>, country: Option<&str>, mcc
     }
     match rule.matcher {
         Matcher::Guid(g) => t.guid.is_some_and(|v| v.eq_ignore_ascii_case(g)),
-        Matcher::GuidPrefix(p) => t.guid.is_some_and(|v| v.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p))),
+        Matcher::GuidPrefix(p) => {
+            t.guid.is_some_and(|v| v.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p)))
+        }
         Matcher::AccountWithAt => t.guid.is_some_and(|v| v.contains('@')),
         Matcher::Digits(n) => t.guid.is_some_and(|v| v.len() == n && v.bytes().all(|b| b.is_ascii_digit())),
         Matcher::SubPrefix(sub, prefix) => t.kids.get(sub).is_some_and(|v| v.starts_with(prefix)),
@@ -250,7 +278,9 @@ fn cond_holds(cond: &Cond, kids: &Children<'_>) -> bool {
 }
 
 fn primitive_route(tag: u8, value: &str, country: Option<&str>) -> Option<Route> {
-    let rule = PRIMITIVE_RULES.iter().find(|r| (r.tags.0..=r.tags.1).contains(&tag) && r.country.is_none_or(|c| country == Some(c)))?;
+    let rule = PRIMITIVE_RULES
+        .iter()
+        .find(|r| (r.tags.0..=r.tags.1).contains(&tag) && r.country.is_none_or(|c| country == Some(c)))?;
     let mut fields = Vec::with_capacity(4);
     match rule.layout {
         Layout::Whole(name) => fields.push(RouteField { name, value: value.to_owned() }),
@@ -265,7 +295,15 @@ fn primitive_route(tag: u8, value: &str, country: Option<&str>) -> Option<Route>
             }
         }
     }
-    Some(Route { scheme: rule.scheme, role: rule.role, p2p: false, tag: Some(tag), guid: None, identifier: Some(value.to_owned()), fields })
+    Some(Route {
+        scheme: rule.scheme,
+        role: rule.role,
+        p2p: false,
+        tag: Some(tag),
+        guid: None,
+        identifier: Some(value.to_owned()),
+        fields,
+    })
 }
 
 /// Every account object through the registry, in payload order; implied and code-level labels last.
@@ -295,14 +333,23 @@ fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, no
         let Some(rule) = TEMPLATE_RULES.iter().find(|r| matches(r, &t, country, mcc)) else { continue };
         let Some(role) = rule.role else { continue };
         let fields = extract(rule, &t);
-        let identifier = rule.identifier.iter().find_map(|id| fields.iter().find(|f| f.name == *id)).map(|f| f.value.clone());
+        let identifier =
+            rule.identifier.iter().find_map(|id| fields.iter().find(|f| f.name == *id)).map(|f| f.value.clone());
         let p2p = match rule.p2p {
             P2p::Never => false,
             P2p::Always => true,
             P2p::AtTag(tag) => o.tag == tag,
             P2p::SubIn(sub, values) => kids.get(sub).is_some_and(|v| values.contains(&v)),
         };
-        let mut route = Route { scheme: rule.scheme, role, p2p, tag: Some(o.tag), guid: t.guid.map(str::to_owned), identifier, fields };
+        let mut route = Route {
+            scheme: rule.scheme,
+            role,
+            p2p,
+            tag: Some(o.tag),
+            guid: t.guid.map(str::to_owned),
+            identifier,
+            fields,
+        };
         scheme_checks(rule.check, view, &kids, d, &mut route, errors, now_ms);
         for (scheme, cond) in rule.implies {
             if cond_holds(cond, &kids) {
@@ -321,14 +368,30 @@ fn routes(view: &MpmView<'_>, d: &mut Detection, errors: &mut Vec<Rejection>, no
             && !d.routes.iter().any(|r| r.scheme == label.scheme)
             && d.routes.iter().any(|r| label.any_of.contains(&r.scheme));
         if applies {
-            d.routes.push(Route { scheme: label.scheme, role: RouteRole::Label, p2p: false, tag: None, guid: None, identifier: None, fields: Vec::new() });
+            d.routes.push(Route {
+                scheme: label.scheme,
+                role: RouteRole::Label,
+                p2p: false,
+                tag: None,
+                guid: None,
+                identifier: None,
+                fields: Vec::new(),
+            });
         }
     }
     // Payable first, keeping payload order within each role.
     d.routes.sort_by_key(|r| r.role != RouteRole::Payable);
 }
 
-fn scheme_checks(check: Check, view: &MpmView<'_>, kids: &Children<'_>, d: &mut Detection, route: &mut Route, errors: &mut Vec<Rejection>, now_ms: i64) {
+fn scheme_checks(
+    check: Check,
+    view: &MpmView<'_>,
+    kids: &Children<'_>,
+    d: &mut Detection,
+    route: &mut Route,
+    errors: &mut Vec<Rejection>,
+    now_ms: i64,
+) {
     match check {
         Check::None => {}
         Check::Khqr => {
@@ -338,7 +401,11 @@ fn scheme_checks(check: Check, view: &MpmView<'_>, kids: &Children<'_>, d: &mut 
                 let v = stamps.as_ref()?.get(sub)?;
                 route.fields.push(RouteField { name, value: v.to_owned() });
                 if v.len() != 13 || !v.bytes().all(|b| b.is_ascii_digit()) {
-                    errors.push(Rejection::InvalidTimestamp { field, value: v.to_owned(), expected: "13 digits of Unix milliseconds" });
+                    errors.push(Rejection::InvalidTimestamp {
+                        field,
+                        value: v.to_owned(),
+                        expected: "13 digits of Unix milliseconds",
+                    });
                     return None;
                 }
                 v.parse().ok()
@@ -369,7 +436,11 @@ fn scheme_checks(check: Check, view: &MpmView<'_>, kids: &Children<'_>, d: &mut 
                         errors.push(Rejection::Expired { expired_at_ms: at });
                     }
                 }
-                None => errors.push(Rejection::InvalidTimestamp { field: "PayNow 04 expiry", value: v.to_owned(), expected: "YYYYMMDD or YYYYMMDDhhmmss" }),
+                None => errors.push(Rejection::InvalidTimestamp {
+                    field: "PayNow 04 expiry",
+                    value: v.to_owned(),
+                    expected: "YYYYMMDD or YYYYMMDDhhmmss",
+                }),
             }
         }
     }

@@ -234,7 +234,11 @@ const fn qris_issuer(scheme: SchemeId, guid: &'static str) -> TemplateRule {
 }
 
 const fn card(scheme: SchemeId, aid: &'static str) -> TemplateRule {
-    TemplateRule { fields: CARD_FIELDS, identifier: &["merchant_id", "merchant_pan"], ..rule(scheme, ACCOUNT, Matcher::GuidPrefix(aid)) }
+    TemplateRule {
+        fields: CARD_FIELDS,
+        identifier: &["merchant_id", "merchant_pan"],
+        ..rule(scheme, ACCOUNT, Matcher::GuidPrefix(aid))
+    }
 }
 
 /// GUID of the template that carries a Koban wallet handle in a receive code.
@@ -315,7 +319,15 @@ pub(crate) static TEMPLATE_RULES: &[TemplateRule] = &[
     },
     TemplateRule {
         role: Some(Label),
-        fields: &[Sub(1, "sgqr_id"), Sub(2, "version"), Sub(3, "postal_code"), Sub(4, "level"), Sub(5, "unit"), Sub(6, "misc"), Sub(7, "revision_date")],
+        fields: &[
+            Sub(1, "sgqr_id"),
+            Sub(2, "version"),
+            Sub(3, "postal_code"),
+            Sub(4, "level"),
+            Sub(5, "unit"),
+            Sub(6, "misc"),
+            Sub(7, "revision_date"),
+        ],
         identifier: &["sgqr_id"],
         ..rule(SGQR, ACCOUNT, Matcher::Guid("SG.SGQR"))
     },
@@ -324,8 +336,16 @@ pub(crate) static TEMPLATE_RULES: &[TemplateRule] = &[
         identifier: &["merchant_id"],
         ..rule(NETS, ACCOUNT, Matcher::Guid("SG.COM.NETS"))
     },
-    TemplateRule { fields: &[Sub(1, "merchant_id")], identifier: &["merchant_id"], ..rule(GRABPAY, ACCOUNT, Matcher::Guid("com.grab")) },
-    TemplateRule { fields: &[Sub(1, "account")], identifier: &["account"], ..rule(DASH, ACCOUNT, Matcher::Guid("sg.com.dash.www")) },
+    TemplateRule {
+        fields: &[Sub(1, "merchant_id")],
+        identifier: &["merchant_id"],
+        ..rule(GRABPAY, ACCOUNT, Matcher::Guid("com.grab"))
+    },
+    TemplateRule {
+        fields: &[Sub(1, "account")],
+        identifier: &["account"],
+        ..rule(DASH, ACCOUNT, Matcher::Guid("sg.com.dash.www"))
+    },
     // §6 DuitNow (payload format indicator "02" is handled as a warning elsewhere).
     TemplateRule {
         fields: &[Sub(1, "acquirer_id"), Sub(2, "account"), Sub(3, "expiry_ms")],
@@ -395,7 +415,11 @@ pub(crate) static TEMPLATE_RULES: &[TemplateRule] = &[
         ..rule(JPQR, ACCOUNT, Matcher::Guid("jp.or.paymentsjapan"))
     },
     // §13 Nepal and Sri Lanka.
-    TemplateRule { fields: &[Sub(1, "terminal"), Sub(7, "merchant_id")], identifier: &["merchant_id"], ..rule(FONEPAY, ACCOUNT, Matcher::Guid("fonepay.com")) },
+    TemplateRule {
+        fields: &[Sub(1, "terminal"), Sub(7, "merchant_id")],
+        identifier: &["merchant_id"],
+        ..rule(FONEPAY, ACCOUNT, Matcher::Guid("fonepay.com"))
+    },
     TemplateRule {
         country: Some("LK"),
         fields: &[Sub(0, "merchant_id")],
@@ -408,7 +432,11 @@ pub(crate) static TEMPLATE_RULES: &[TemplateRule] = &[
         identifier: &["vpa"],
         ..rule(UPI, (26, 26), Matcher::Guid("A000000524"))
     },
-    TemplateRule { role: Some(Label), fields: &[Sub(1, "reference")], ..rule(UPI, ACCOUNT, Matcher::Guid("A000000524")) },
+    TemplateRule {
+        role: Some(Label),
+        fields: &[Sub(1, "reference")],
+        ..rule(UPI, ACCOUNT, Matcher::Guid("A000000524"))
+    },
     // Card networks' AIDs in templates (EMV RIDs).
     card(VISA, "A000000003"),
     card(MASTERCARD, "A000000004"),
@@ -445,7 +473,13 @@ pub(crate) struct PrimitiveRule {
     pub layout: Layout,
 }
 
-const fn prim(tags: (u8, u8), country: Option<&'static str>, scheme: SchemeId, role: super::RouteRole, layout: Layout) -> PrimitiveRule {
+const fn prim(
+    tags: (u8, u8),
+    country: Option<&'static str>,
+    scheme: SchemeId,
+    role: super::RouteRole,
+    layout: Layout,
+) -> PrimitiveRule {
     PrimitiveRule { tags, country, scheme, role, layout }
 }
 
@@ -478,7 +512,8 @@ pub(crate) struct CodeLabel {
 }
 
 /// Code-level labels: Bharat QR is India's umbrella over cards and UPI (§14).
-pub(crate) static CODE_LABELS: &[CodeLabel] = &[CodeLabel { scheme: BHARATQR, country: "IN", any_of: &[VISA, MASTERCARD, RUPAY, UPI] }];
+pub(crate) static CODE_LABELS: &[CodeLabel] =
+    &[CodeLabel { scheme: BHARATQR, country: "IN", any_of: &[VISA, MASTERCARD, RUPAY, UPI] }];
 
 /// Country rules: a domestic scheme's currency (JPQR accepts JPY only; mercari/go-emv-code `mpm/jpqr`).
 pub(crate) static DOMESTIC_CURRENCY: &[(&str, &str, &str)] = &[("JP", "JPY", "JPQR")];
@@ -536,7 +571,12 @@ mod tests {
     fn every_template_rule_uses_a_valid_tag_range() {
         for r in TEMPLATE_RULES {
             assert!(r.tags.0 <= r.tags.1 && (26..=99).contains(&r.tags.0), "{r:?}");
-            assert!(r.identifier.iter().all(|id| r.fields.iter().any(|f| matches!(f, Sub(_, n) | Nested(_, _, n) if n == id))), "{r:?}");
+            assert!(
+                r.identifier
+                    .iter()
+                    .all(|id| r.fields.iter().any(|f| matches!(f, Sub(_, n) | Nested(_, _, n) if n == id))),
+                "{r:?}"
+            );
         }
         // The catch-all must come last or it would hide every rule after it.
         assert!(matches!(TEMPLATE_RULES.last().unwrap().matcher, Matcher::Any));

@@ -23,7 +23,11 @@ fn a_multi_network_thai_code_lists_every_route_payable_first() {
     code.accounts = vec![
         Account::Primitive { tag: 2, value: "4787720005263409".into() },
         Account::Template(Template::with_guid(29, "A000000677010111", [(1, "0066812223333".to_string())])),
-        Account::Template(Template::with_guid(30, "A000000677010112", [(1, "010753600031501".to_string()), (2, "REF1".to_string())])),
+        Account::Template(Template::with_guid(
+            30,
+            "A000000677010112",
+            [(1, "010753600031501".to_string()), (2, "REF1".to_string())],
+        )),
         Account::Template(Template::with_guid(31, "UNKNOWN.NETWORK", [(1, "x".to_string())])),
     ];
     code.merchant_category = Some("5812".into());
@@ -51,11 +55,18 @@ fn a_promptpay_transfer_is_person_to_person_and_warns_nothing_missing_is_fatal()
 #[test]
 fn ask_the_payer_references_and_tips() {
     let mut code = MerchantCode::new("SG", cur("SGD"));
-    code.accounts = vec![Account::Template(Template::with_guid(26, "SG.PAYNOW", [(1, "2".into()), (2, "201403121W".into()), (3, "1".into())]))];
+    code.accounts = vec![Account::Template(Template::with_guid(
+        26,
+        "SG.PAYNOW",
+        [(1, "2".into()), (2, "201403121W".into()), (3, "1".into())],
+    ))];
     code.additional_data = vec![crate::emv::Field::new(1, "***"), crate::emv::Field::new(7, "T1")];
     code.tip = Some(crate::emv::Tip::Percentage { hundredths: 70 });
     let d = detect(&code.encode().unwrap()).unwrap();
-    assert_eq!(d.reference(ReferenceKind::BillNumber), Some(&Reference { kind: ReferenceKind::BillNumber, value: None }));
+    assert_eq!(
+        d.reference(ReferenceKind::BillNumber),
+        Some(&Reference { kind: ReferenceKind::BillNumber, value: None })
+    );
     assert_eq!(d.reference(ReferenceKind::TerminalLabel).unwrap().value.as_deref(), Some("T1"));
     assert_eq!(d.tip, Some(crate::emv::Tip::Percentage { hundredths: 70 }));
     assert_eq!(d.route(PAYNOW).unwrap().identifier.as_deref(), Some("201403121W"));
@@ -66,7 +77,11 @@ fn expiring_codes_are_refused_after_their_time() {
     let mut code = MerchantCode::new("SG", cur("SGD"));
     code.initiation = Some(Initiation::Dynamic);
     code.amount = Some(Money::from_minor(500, cur("SGD")));
-    code.accounts = vec![Account::Template(Template::with_guid(26, "SG.PAYNOW", [(1, "0".into()), (2, "+6591234567".into()), (4, "20250101".into())]))];
+    code.accounts = vec![Account::Template(Template::with_guid(
+        26,
+        "SG.PAYNOW",
+        [(1, "0".into()), (2, "+6591234567".into()), (4, "20250101".into())],
+    ))];
     let payload = code.encode().unwrap();
     let before = detect_at(&payload, 1_700_000_000_000).unwrap();
     assert!(before.expires_at_ms.is_some());
@@ -115,7 +130,10 @@ fn uri_schemes_compare_case_insensitively() {
 
 #[test]
 fn deep_links_unwrap_to_the_code_inside() {
-    let d = detect("alipays://platformapi/startapp?appId=10000007&qrcode=https%3A%2F%2Fqr.alipay.com%2FFKX00710CQCHIHK4B9CA31").unwrap();
+    let d = detect(
+        "alipays://platformapi/startapp?appId=10000007&qrcode=https%3A%2F%2Fqr.alipay.com%2FFKX00710CQCHIHK4B9CA31",
+    )
+    .unwrap();
     assert_eq!(d.routes[0].identifier.as_deref(), Some("FKX00710CQCHIHK4B9CA31"));
     let d = detect("paypay://payment?link_key=https%3A%2F%2Fqr.paypay.ne.jp%2F28180104abc").unwrap();
     assert_eq!((d.format, d.routes[0].identifier.as_deref()), (Format::Paypay, Some("28180104abc")));

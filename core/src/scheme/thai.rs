@@ -16,7 +16,8 @@ pub(crate) fn slip_verify(payload: &str, _now_ms: i64) -> Option<Result<Detectio
         return None;
     }
     let mut d = Detection::new(Format::NotAPayment, Presentment::Unknown);
-    let fields = [field("sending_bank", first.sub(1)), field("trans_ref", first.sub(2))].into_iter().flatten().collect();
+    let fields =
+        [field("sending_bank", first.sub(1)), field("trans_ref", first.sub(2))].into_iter().flatten().collect();
     d.routes.push(simple_route(THAI_SLIP_VERIFY, RouteRole::Label, first.sub(2).map(str::to_owned), fields));
     d.country = TlvIter::new(payload, 0).map_while(Result::ok).find(|o| o.tag == 51).map(|o| o.value.to_owned());
     Some(Ok(d))
@@ -35,10 +36,19 @@ pub(crate) fn bot_barcode(payload: &str, _now_ms: i64) -> Option<Result<Detectio
     d.currency = Some(thb);
     d.country = Some("TH".into());
     // A zero (or unreadable) amount is no amount: the bill says nothing about what is owed.
-    if let Some(satang) = parts.get(3).filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse::<i64>().ok()).filter(|s| *s > 0) {
+    if let Some(satang) = parts
+        .get(3)
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<i64>().ok())
+        .filter(|s| *s > 0)
+    {
         d.amount = Some(Money::from_minor(satang, thb));
     }
-    let fields = [field("biller_id", Some(biller)), field("ref1", parts.get(1).copied()), field("ref2", parts.get(2).copied())].into_iter().flatten().collect();
+    let fields =
+        [field("biller_id", Some(biller)), field("ref1", parts.get(1).copied()), field("ref2", parts.get(2).copied())]
+            .into_iter()
+            .flatten()
+            .collect();
     d.routes.push(simple_route(THAI_BOT_BARCODE, RouteRole::Label, Some(biller.to_owned()), fields));
     Some(Ok(d))
 }

@@ -3,7 +3,9 @@
 //! URI schemes and hosts compare case-insensitively (Alipay codes are seen in upper case).
 
 use super::registry::{SchemeId, ALIPAY, BITCOIN, PAYPAY, QQWALLET, UPI, WECHATPAY};
-use super::{field, simple_route, DetectError, Detection, Format, Presentment, ReferenceKind, Rejection, RouteRole, Warning};
+use super::{
+    field, simple_route, DetectError, Detection, Format, Presentment, ReferenceKind, Rejection, RouteRole, Warning,
+};
 use crate::money::{Currency, Money};
 use std::borrow::Cow;
 
@@ -81,15 +83,87 @@ struct UriRule {
 }
 
 static URI_RULES: &[UriRule] = &[
-    UriRule { scheme: "upi", hosts: &["pay"], path_prefix: "", format: Format::Upi, id: UPI, presentment: Presentment::P2p, handler: upi },
-    UriRule { scheme: "https", hosts: &["qr.alipay.com"], path_prefix: "/", format: Format::Alipay, id: ALIPAY, presentment: Presentment::Merchant, handler: token_from_path },
-    UriRule { scheme: "alipays", hosts: &["platformapi"], path_prefix: "/startapp", format: Format::Alipay, id: ALIPAY, presentment: Presentment::Merchant, handler: alipay_deep_link },
-    UriRule { scheme: "wxp", hosts: &[], path_prefix: "", format: Format::Wechat, id: WECHATPAY, presentment: Presentment::Merchant, handler: wechat_collect },
-    UriRule { scheme: "weixin", hosts: &["wxpay"], path_prefix: "/bizpayurl", format: Format::Wechat, id: WECHATPAY, presentment: Presentment::Merchant, handler: wechat_order },
-    UriRule { scheme: "https", hosts: &["qr.paypay.ne.jp", "qr-stg.sandbox.paypay.ne.jp"], path_prefix: "/", format: Format::Paypay, id: PAYPAY, presentment: Presentment::Merchant, handler: paypay_code },
-    UriRule { scheme: "paypay", hosts: &["payment"], path_prefix: "", format: Format::Paypay, id: PAYPAY, presentment: Presentment::Merchant, handler: paypay_deep_link },
-    UriRule { scheme: "https", hosts: &["i.qianbao.qq.com"], path_prefix: "/wallet/sqrcode.htm", format: Format::QqWallet, id: QQWALLET, presentment: Presentment::Merchant, handler: qq_wallet },
-    UriRule { scheme: "bitcoin", hosts: &[], path_prefix: "", format: Format::Bip21, id: BITCOIN, presentment: Presentment::Unknown, handler: bip21 },
+    UriRule {
+        scheme: "upi",
+        hosts: &["pay"],
+        path_prefix: "",
+        format: Format::Upi,
+        id: UPI,
+        presentment: Presentment::P2p,
+        handler: upi,
+    },
+    UriRule {
+        scheme: "https",
+        hosts: &["qr.alipay.com"],
+        path_prefix: "/",
+        format: Format::Alipay,
+        id: ALIPAY,
+        presentment: Presentment::Merchant,
+        handler: token_from_path,
+    },
+    UriRule {
+        scheme: "alipays",
+        hosts: &["platformapi"],
+        path_prefix: "/startapp",
+        format: Format::Alipay,
+        id: ALIPAY,
+        presentment: Presentment::Merchant,
+        handler: alipay_deep_link,
+    },
+    UriRule {
+        scheme: "wxp",
+        hosts: &[],
+        path_prefix: "",
+        format: Format::Wechat,
+        id: WECHATPAY,
+        presentment: Presentment::Merchant,
+        handler: wechat_collect,
+    },
+    UriRule {
+        scheme: "weixin",
+        hosts: &["wxpay"],
+        path_prefix: "/bizpayurl",
+        format: Format::Wechat,
+        id: WECHATPAY,
+        presentment: Presentment::Merchant,
+        handler: wechat_order,
+    },
+    UriRule {
+        scheme: "https",
+        hosts: &["qr.paypay.ne.jp", "qr-stg.sandbox.paypay.ne.jp"],
+        path_prefix: "/",
+        format: Format::Paypay,
+        id: PAYPAY,
+        presentment: Presentment::Merchant,
+        handler: paypay_code,
+    },
+    UriRule {
+        scheme: "paypay",
+        hosts: &["payment"],
+        path_prefix: "",
+        format: Format::Paypay,
+        id: PAYPAY,
+        presentment: Presentment::Merchant,
+        handler: paypay_deep_link,
+    },
+    UriRule {
+        scheme: "https",
+        hosts: &["i.qianbao.qq.com"],
+        path_prefix: "/wallet/sqrcode.htm",
+        format: Format::QqWallet,
+        id: QQWALLET,
+        presentment: Presentment::Merchant,
+        handler: qq_wallet,
+    },
+    UriRule {
+        scheme: "bitcoin",
+        hosts: &[],
+        path_prefix: "",
+        format: Format::Bip21,
+        id: BITCOIN,
+        presentment: Presentment::Unknown,
+        handler: bip21,
+    },
 ];
 
 pub(crate) fn detect(payload: &str, _now_ms: i64) -> Option<Result<Detection, DetectError>> {
@@ -114,7 +188,12 @@ fn malformed(format: &'static str, reason: impl Into<String>) -> DetectError {
 
 /// A route keyed by an opaque code token; `detect` stamps the rule's scheme on it.
 fn token_route(d: &mut Detection, token: &str) {
-    d.routes.push(simple_route(ALIPAY, RouteRole::Payable, Some(token.to_owned()), vec![super::RouteField { name: "token", value: token.to_owned() }]));
+    d.routes.push(simple_route(
+        ALIPAY,
+        RouteRole::Payable,
+        Some(token.to_owned()),
+        vec![super::RouteField { name: "token", value: token.to_owned() }],
+    ));
 }
 
 fn token_from_path(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
@@ -128,7 +207,9 @@ fn token_from_path(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> 
 
 fn alipay_deep_link(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
     let inner = uri.param("qrcode").ok_or_else(|| malformed("alipay", "deep link without a qrcode parameter"))?;
-    let inner = Uri::parse(&inner).filter(|u| u.host.eq_ignore_ascii_case("qr.alipay.com")).ok_or_else(|| malformed("alipay", "qrcode parameter is not an Alipay code URL"))?;
+    let inner = Uri::parse(&inner)
+        .filter(|u| u.host.eq_ignore_ascii_case("qr.alipay.com"))
+        .ok_or_else(|| malformed("alipay", "qrcode parameter is not an Alipay code URL"))?;
     token_from_path(&inner, d)
 }
 
@@ -157,13 +238,20 @@ fn paypay_code(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
     }
     d.country = Some("JP".into());
     d.currency = Currency::from_alpha("JPY");
-    d.routes.push(simple_route(PAYPAY, RouteRole::Payable, Some(code.to_owned()), vec![super::RouteField { name: "code", value: code.to_owned() }]));
+    d.routes.push(simple_route(
+        PAYPAY,
+        RouteRole::Payable,
+        Some(code.to_owned()),
+        vec![super::RouteField { name: "code", value: code.to_owned() }],
+    ));
     Ok(())
 }
 
 fn paypay_deep_link(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
     let link = uri.param("link_key").ok_or_else(|| malformed("paypay", "deep link without link_key"))?;
-    let inner = Uri::parse(&link).filter(|u| u.host.to_ascii_lowercase().ends_with("paypay.ne.jp")).ok_or_else(|| malformed("paypay", "link_key is not a PayPay code URL"))?;
+    let inner = Uri::parse(&link)
+        .filter(|u| u.host.to_ascii_lowercase().ends_with("paypay.ne.jp"))
+        .ok_or_else(|| malformed("paypay", "link_key is not a PayPay code URL"))?;
     paypay_code(&inner, d)
 }
 
@@ -205,9 +293,18 @@ fn upi(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
     }
     let pn = uri.param("pn");
     if pn.is_some() || mc.is_some() {
-        d.merchant = Some(super::Merchant { name: pn.as_deref().map(str::to_owned), mcc: mc.as_deref().map(str::to_owned), ..Default::default() });
+        d.merchant = Some(super::Merchant {
+            name: pn.as_deref().map(str::to_owned),
+            mcc: mc.as_deref().map(str::to_owned),
+            ..Default::default()
+        });
     }
-    for (key, kind) in [("tr", ReferenceKind::ReferenceLabel), ("tn", ReferenceKind::Note), ("tid", ReferenceKind::TerminalLabel), ("purpose", ReferenceKind::Purpose)] {
+    for (key, kind) in [
+        ("tr", ReferenceKind::ReferenceLabel),
+        ("tn", ReferenceKind::Note),
+        ("tid", ReferenceKind::TerminalLabel),
+        ("purpose", ReferenceKind::Purpose),
+    ] {
         if let Some(v) = uri.param(key) {
             d.references.push(super::Reference { kind, value: Some(v.into_owned()) });
         }
@@ -217,7 +314,10 @@ fn upi(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
         let name: &'static str = key;
         fields.extend(field(name, uri.param(key).as_deref()));
     }
-    d.routes.push(super::Route { p2p: mc.is_none(), ..simple_route(UPI, RouteRole::Payable, Some(pa.into_owned()), fields) });
+    d.routes.push(super::Route {
+        p2p: mc.is_none(),
+        ..simple_route(UPI, RouteRole::Payable, Some(pa.into_owned()), fields)
+    });
     if errors.is_empty() {
         Ok(())
     } else {

@@ -113,7 +113,10 @@ impl Store {
     }
 
     /// Runs `f` in one immediate transaction, committed only if it returns `Ok`.
-    pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(&Transaction<'_>, &Sealer) -> Result<T, E>) -> Result<T, E> {
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>, &Sealer) -> Result<T, E>,
+    ) -> Result<T, E> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let out = f(&tx, &self.sealer)?;
         tx.commit().map_err(StoreError::from)?;
@@ -145,8 +148,9 @@ pub fn put_secret(tx: &Transaction<'_>, sealer: &Sealer, name: &str, secret: &[u
 
 /// Opens the secret stored under `name`.
 pub fn get_secret(conn: &Connection, sealer: &Sealer, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
-    let row: Option<(Vec<u8>, Vec<u8>)> =
-        conn.query_row("SELECT nonce, ciphertext FROM secrets WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let row: Option<(Vec<u8>, Vec<u8>)> = conn
+        .query_row("SELECT nonce, ciphertext FROM secrets WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
     let Some((mut sealed, ciphertext)) = row else { return Ok(None) };
     sealed.extend_from_slice(&ciphertext);
     sealer.open(name, &sealed).map(Some).ok_or_else(|| StoreError::BadSecret(name.to_owned()))
@@ -213,7 +217,16 @@ pub fn wallet(conn: &Connection) -> Result<Option<WalletRecord>, StoreError> {
         )
         .optional()?;
     row.map(|(wallet_id, device_id, handle, display_name, country, cur, tier, enrolled_at)| {
-        Ok(WalletRecord { wallet_id, device_id, handle, display_name, country, currency: currency(&cur)?, tier, enrolled_at })
+        Ok(WalletRecord {
+            wallet_id,
+            device_id,
+            handle,
+            display_name,
+            country,
+            currency: currency(&cur)?,
+            tier,
+            enrolled_at,
+        })
     })
     .transpose()
 }
@@ -246,10 +259,19 @@ pub fn put_bank_link(tx: &Transaction<'_>, b: &BankLink) -> Result<(), StoreErro
 
 /// Linked banks, oldest first.
 pub fn bank_links(conn: &Connection) -> Result<Vec<BankLink>, StoreError> {
-    let mut stmt = conn.prepare("SELECT id, bank_id, bank_name, last4, holder_name, created_at FROM bank_links ORDER BY created_at, id")?;
+    let mut stmt = conn.prepare(
+        "SELECT id, bank_id, bank_name, last4, holder_name, created_at FROM bank_links ORDER BY created_at, id",
+    )?;
     let rows = stmt
         .query_map([], |r| {
-            Ok(BankLink { id: r.get(0)?, bank_id: r.get(1)?, bank_name: r.get(2)?, last4: r.get(3)?, holder_name: r.get(4)?, created_at: r.get(5)? })
+            Ok(BankLink {
+                id: r.get(0)?,
+                bank_id: r.get(1)?,
+                bank_name: r.get(2)?,
+                last4: r.get(3)?,
+                holder_name: r.get(4)?,
+                created_at: r.get(5)?,
+            })
         })?
         .collect::<Result<_, _>>()?;
     Ok(rows)
@@ -280,9 +302,13 @@ pub fn put_recipient(tx: &Transaction<'_>, r: &Recipient) -> Result<(), StoreErr
 
 /// Recipients, most recently used first.
 pub fn recipients(conn: &Connection) -> Result<Vec<Recipient>, StoreError> {
-    let mut stmt = conn.prepare("SELECT handle, display_name, country, last_used_at FROM recipients ORDER BY last_used_at DESC, handle")?;
+    let mut stmt = conn.prepare(
+        "SELECT handle, display_name, country, last_used_at FROM recipients ORDER BY last_used_at DESC, handle",
+    )?;
     let rows = stmt
-        .query_map([], |r| Ok(Recipient { handle: r.get(0)?, display_name: r.get(1)?, country: r.get(2)?, last_used_at: r.get(3)? }))?
+        .query_map([], |r| {
+            Ok(Recipient { handle: r.get(0)?, display_name: r.get(1)?, country: r.get(2)?, last_used_at: r.get(3)? })
+        })?
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
@@ -361,13 +387,28 @@ pub fn insert_intent(tx: &Transaction<'_>, sealer: &Sealer, i: &Intent) -> Resul
     tx.execute(
         "INSERT INTO intents (key, seq, kind, path, body, context, state, outcome, created_at, updated_at)
          VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intents), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        params![i.key, i.kind, i.path, body, i.context.to_string(), i.state.as_str(), i.outcome.as_ref().map(Value::to_string), i.created_at],
+        params![
+            i.key,
+            i.kind,
+            i.path,
+            body,
+            i.context.to_string(),
+            i.state.as_str(),
+            i.outcome.as_ref().map(Value::to_string),
+            i.created_at
+        ],
     )?;
     Ok(())
 }
 
 /// Marks an intent done or refused with the host's answer.
-pub fn finish_intent(tx: &Transaction<'_>, key: &str, state: IntentState, outcome: &Value, now: i64) -> Result<(), StoreError> {
+pub fn finish_intent(
+    tx: &Transaction<'_>,
+    key: &str,
+    state: IntentState,
+    outcome: &Value,
+    now: i64,
+) -> Result<(), StoreError> {
     let n = tx.execute(
         "UPDATE intents SET state = ?2, outcome = ?3, updated_at = ?4 WHERE key = ?1 AND state = 'pending'",
         params![key, state.as_str(), outcome.to_string(), now],
@@ -386,7 +427,10 @@ type IntentRow = (String, String, String, Vec<u8>, String, String, Option<String
 
 fn intent_from(sealer: &Sealer, row: IntentRow) -> Result<Intent, StoreError> {
     let (key, kind, path, body, context, state, outcome, created_at) = row;
-    let body = sealer.open(&intent_secret_name(&key), &body).ok_or_else(|| StoreError::BadSecret(intent_secret_name(&key)))?.to_vec();
+    let body = sealer
+        .open(&intent_secret_name(&key), &body)
+        .ok_or_else(|| StoreError::BadSecret(intent_secret_name(&key)))?
+        .to_vec();
     let json = |s: &str| serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("intent {key}: {e}")));
     Ok(Intent {
         context: json(&context)?,
@@ -404,14 +448,17 @@ const INTENT_COLUMNS: &str = "key, kind, path, body, context, state, outcome, cr
 
 /// Pending intents, oldest first.
 pub fn pending_intents(conn: &Connection, sealer: &Sealer) -> Result<Vec<Intent>, StoreError> {
-    let mut stmt = conn.prepare(&format!("SELECT {INTENT_COLUMNS} FROM intents WHERE state = 'pending' ORDER BY seq"))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {INTENT_COLUMNS} FROM intents WHERE state = 'pending' ORDER BY seq"))?;
     let rows: Vec<IntentRow> = stmt.query_map([], intent_from_row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|r| intent_from(sealer, r)).collect()
 }
 
 /// One intent by key.
 pub fn intent(conn: &Connection, sealer: &Sealer, key: &str) -> Result<Option<Intent>, StoreError> {
-    let row = conn.query_row(&format!("SELECT {INTENT_COLUMNS} FROM intents WHERE key = ?1"), [key], intent_from_row).optional()?;
+    let row = conn
+        .query_row(&format!("SELECT {INTENT_COLUMNS} FROM intents WHERE key = ?1"), [key], intent_from_row)
+        .optional()?;
     row.map(|r| intent_from(sealer, r)).transpose()
 }
 
@@ -493,7 +540,11 @@ impl HistoryCursor {
 }
 
 /// A page of history, newest first, and the cursor of the next page if there is one.
-pub fn history_page(conn: &Connection, limit: u32, after: Option<HistoryCursor>) -> Result<(Vec<TransactionRecord>, Option<HistoryCursor>), StoreError> {
+pub fn history_page(
+    conn: &Connection,
+    limit: u32,
+    after: Option<HistoryCursor>,
+) -> Result<(Vec<TransactionRecord>, Option<HistoryCursor>), StoreError> {
     let limit = limit.clamp(1, 500);
     let (ca, seq) = after.map(|c| (c.created_at, c.seq)).unwrap_or((i64::MAX, i64::MAX));
     // Row-value comparison walks the (created_at DESC, seq DESC) index from the cursor on.
@@ -502,15 +553,29 @@ pub fn history_page(conn: &Connection, limit: u32, after: Option<HistoryCursor>)
          FROM transactions WHERE (created_at, seq) < (?1, ?2) ORDER BY created_at DESC, seq DESC LIMIT ?3",
     )?;
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, String, String, String, i64, String, Option<String>, String, Option<String>, i64, String)> = stmt
-        .query_map(params![ca, seq, limit + 1], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?))
+    let rows: Vec<(i64, String, String, String, i64, String, Option<String>, String, Option<String>, i64, String)> =
+        stmt.query_map(params![ca, seq, limit + 1], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
     let more = rows.len() > limit as usize;
     let mut items = Vec::with_capacity(rows.len().min(limit as usize));
     let mut last = None;
-    for (seq, id, kind, direction, minor, cur, counterparty, description, intent_key, created_at, details) in rows.into_iter().take(limit as usize) {
+    for (seq, id, kind, direction, minor, cur, counterparty, description, intent_key, created_at, details) in
+        rows.into_iter().take(limit as usize)
+    {
         last = Some(HistoryCursor { created_at, seq });
         items.push(TransactionRecord {
             direction: match direction.as_str() {
@@ -519,7 +584,8 @@ pub fn history_page(conn: &Connection, limit: u32, after: Option<HistoryCursor>)
                 other => return Err(StoreError::Corrupt(format!("direction {other}"))),
             },
             amount: Money::from_minor(minor, currency(&cur)?),
-            details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(format!("transaction {id}: {e}")))?,
+            details: serde_json::from_str(&details)
+                .map_err(|e| StoreError::Corrupt(format!("transaction {id}: {e}")))?,
             id,
             kind,
             counterparty,
@@ -533,7 +599,9 @@ pub fn history_page(conn: &Connection, limit: u32, after: Option<HistoryCursor>)
 
 /// One transaction by host id.
 pub fn transaction(conn: &Connection, id: &str) -> Result<Option<TransactionRecord>, StoreError> {
-    let pos: Option<(i64, i64)> = conn.query_row("SELECT created_at, seq FROM transactions WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let pos: Option<(i64, i64)> = conn
+        .query_row("SELECT created_at, seq FROM transactions WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
     let Some((created_at, seq)) = pos else { return Ok(None) };
     // The page that starts just after this row's position begins with it.
     let (items, _) = history_page(conn, 1, Some(HistoryCursor { created_at, seq: seq + 1 }))?;
@@ -541,7 +609,13 @@ pub fn transaction(conn: &Connection, id: &str) -> Result<Option<TransactionReco
 }
 
 /// Caches a quote as shown to the user.
-pub fn put_quote(tx: &Transaction<'_>, id: &str, purpose: &str, body: &Value, expires_at: i64) -> Result<(), StoreError> {
+pub fn put_quote(
+    tx: &Transaction<'_>,
+    id: &str,
+    purpose: &str,
+    body: &Value,
+    expires_at: i64,
+) -> Result<(), StoreError> {
     tx.execute(
         "INSERT OR REPLACE INTO quotes (id, purpose, body, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![id, purpose, body.to_string(), expires_at],
@@ -553,7 +627,8 @@ pub fn put_quote(tx: &Transaction<'_>, id: &str, purpose: &str, body: &Value, ex
 
 /// A cached quote body.
 pub fn quote(conn: &Connection, id: &str) -> Result<Option<Value>, StoreError> {
-    let body: Option<String> = conn.query_row("SELECT body FROM quotes WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let body: Option<String> =
+        conn.query_row("SELECT body FROM quotes WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Corrupt(format!("quote {id}: {e}")))).transpose()
 }
 
@@ -582,7 +657,9 @@ pub fn put_current_balance(tx: &Transaction<'_>, balance: Money, now: i64) -> Re
 /// The last balance the host reported in `currency`, and when.
 pub fn balance(conn: &Connection, cur: Currency) -> Result<Option<(Money, i64)>, StoreError> {
     Ok(conn
-        .query_row("SELECT minor, updated_at FROM balances WHERE currency = ?1", [cur.alpha()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+        .query_row("SELECT minor, updated_at FROM balances WHERE currency = ?1", [cur.alpha()], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })
         .optional()?
         .map(|(m, at)| (Money::from_minor(m, cur), at)))
 }
@@ -606,13 +683,27 @@ fn code_key_name(token: &str, counter: u16) -> String {
 }
 
 /// Stores a provisioned single-use key, sealed; a counter already used or stored is ignored.
-pub fn put_code_key(tx: &Transaction<'_>, sealer: &Sealer, token: &str, counter: u16, key: &[u8], now: i64) -> Result<bool, StoreError> {
-    let used: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM cpm_used WHERE token = ?1 AND counter = ?2)", params![token, counter], |r| r.get(0))?;
+pub fn put_code_key(
+    tx: &Transaction<'_>,
+    sealer: &Sealer,
+    token: &str,
+    counter: u16,
+    key: &[u8],
+    now: i64,
+) -> Result<bool, StoreError> {
+    let used: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cpm_used WHERE token = ?1 AND counter = ?2)",
+        params![token, counter],
+        |r| r.get(0),
+    )?;
     if used {
         return Ok(false);
     }
     let sealed = sealer.seal(&code_key_name(token, counter), key)?;
-    Ok(tx.execute("INSERT OR IGNORE INTO cpm_keys (token, counter, sealed_key, provisioned_at) VALUES (?1, ?2, ?3, ?4)", params![token, counter, sealed, now])? == 1)
+    Ok(tx.execute(
+        "INSERT OR IGNORE INTO cpm_keys (token, counter, sealed_key, provisioned_at) VALUES (?1, ?2, ?3, ?4)",
+        params![token, counter, sealed, now],
+    )? == 1)
 }
 
 /// A single-use consumer-code key taken from the store: token, counter and the unsealed key.
@@ -621,7 +712,9 @@ pub type TakenCodeKey = (String, u16, Zeroizing<Vec<u8>>);
 /// Takes the next single-use key: deletes it and records its counter as used, in `tx`.
 pub fn take_code_key(tx: &Transaction<'_>, sealer: &Sealer, now: i64) -> Result<Option<TakenCodeKey>, StoreError> {
     let row: Option<(String, u16, Vec<u8>)> = tx
-        .query_row("SELECT token, counter, sealed_key FROM cpm_keys ORDER BY token, counter LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row("SELECT token, counter, sealed_key FROM cpm_keys ORDER BY token, counter LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     // Primary-key order: an index seek, whatever the number of keys left.
     let Some((token, counter, sealed)) = row else { return Ok(None) };

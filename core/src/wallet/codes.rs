@@ -58,9 +58,14 @@ pub(super) fn without_keys(v: &Value) -> Value {
 pub(super) fn store_keys(tx: &Transaction<'_>, sealer: &Sealer, v: &Value, now: i64) -> Result<(), WalletError> {
     let token = v["token"].as_str().ok_or_else(|| WalletError::Protocol("provisioning answer without token".into()))?;
     for k in v["keys"].as_array().into_iter().flatten() {
-        let counter = k["counter"].as_u64().and_then(|c| u16::try_from(c).ok()).ok_or_else(|| WalletError::Protocol("key counter".into()))?;
+        let counter = k["counter"]
+            .as_u64()
+            .and_then(|c| u16::try_from(c).ok())
+            .ok_or_else(|| WalletError::Protocol("key counter".into()))?;
         let bytes = zeroize::Zeroizing::new(
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(k["key"].as_str().unwrap_or_default()).map_err(|_| WalletError::Protocol("key encoding".into()))?,
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(k["key"].as_str().unwrap_or_default())
+                .map_err(|_| WalletError::Protocol("key encoding".into()))?,
         );
         LimitedUseKey::from_slice(&bytes)?;
         store::put_code_key(tx, sealer, token, counter, &bytes, now)?;

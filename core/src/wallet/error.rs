@@ -181,7 +181,9 @@ impl WalletError {
 
     pub(crate) fn from_net_read(e: NetError) -> WalletError {
         match e {
-            NetError::Refused { kind, message, .. } => WalletError::Refused { refusal: Refusal::from_kind(&kind), message },
+            NetError::Refused { kind, message, .. } => {
+                WalletError::Refused { refusal: Refusal::from_kind(&kind), message }
+            }
             NetError::Unknown(m) => WalletError::Unavailable(m),
             NetError::Crypto(c) => WalletError::Crypto(c),
             NetError::Protocol(m) => WalletError::Protocol(m),

@@ -23,16 +23,18 @@ use crate::emv::Tip;
 use crate::money::{Currency, Money};
 use crate::net::{Client, HttpTransport, NetError, ReqwestTransport};
 use crate::scheme::{self, CrcStatus, Presentment};
-use crate::store::{self, Direction, HistoryCursor, Intent, IntentState, KeyStore, Store, TransactionRecord, WalletRecord};
+use crate::store::{
+    self, Direction, HistoryCursor, Intent, IntentState, KeyStore, Store, TransactionRecord, WalletRecord,
+};
 
+pub use codes::ConsumerCode;
 #[cfg(any(test, feature = "failpoints"))]
 pub use error::FailPoint;
-pub use codes::ConsumerCode;
 pub use error::{Refusal, WalletError};
 pub use store::WalletRecord as WalletProfile;
 pub use types::{
-    Balance, Bank, BankAccount, Enrolment, FxQuote, HistoryPage, Identity, PaymentQuote, PaymentRequest, QuoteAmount, RemitDestination,
-    RemitRecipient, SendTo, SyncReport,
+    Balance, Bank, BankAccount, Enrolment, FxQuote, HistoryPage, Identity, PaymentQuote, PaymentRequest, QuoteAmount,
+    RemitDestination, RemitRecipient, SendTo, SyncReport,
 };
 
 use types::{money, money_json, text};
@@ -62,7 +64,10 @@ impl WalletConfig {
 
 impl std::fmt::Debug for WalletConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WalletConfig").field("host_url", &self.host_url).field("timeout", &self.timeout).finish_non_exhaustive()
+        f.debug_struct("WalletConfig")
+            .field("host_url", &self.host_url)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
     }
 }
 
@@ -110,12 +115,19 @@ impl Wallet {
     /// Opens the wallet database at `path` (creating it), and resolves any pending intents
     /// with the host; if the host cannot be reached they stay pending and are resolved
     /// before the next money-moving call.
-    pub async fn open(path: impl AsRef<Path>, keystore: &dyn KeyStore, config: WalletConfig) -> Result<Wallet, WalletError> {
+    pub async fn open(
+        path: impl AsRef<Path>,
+        keystore: &dyn KeyStore,
+        config: WalletConfig,
+    ) -> Result<Wallet, WalletError> {
         let store = Store::open(path, keystore)?;
-        let device = store.secret(DEVICE_KEY_SECRET)?.map(|pkcs8| DeviceKey::from_pkcs8(&pkcs8)).transpose()?.map(Arc::new);
+        let device =
+            store.secret(DEVICE_KEY_SECRET)?.map(|pkcs8| DeviceKey::from_pkcs8(&pkcs8)).transpose()?.map(Arc::new);
         let transport: Arc<dyn HttpTransport> = match config.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::new(config.timeout).map_err(|e| WalletError::Unavailable(e.to_string()))?),
+            None => {
+                Arc::new(ReqwestTransport::new(config.timeout).map_err(|e| WalletError::Unavailable(e.to_string()))?)
+            }
         };
         let wallet = Wallet {
             store: Mutex::new(store),
@@ -238,7 +250,9 @@ impl Wallet {
     pub async fn banks(&self) -> Result<Vec<Bank>, WalletError> {
         let v = self.get("/v1/banks").await?;
         let list = v["banks"].as_array().ok_or_else(|| WalletError::Protocol("banks".into()))?;
-        list.iter().map(|b| Ok(Bank { id: text(b, "id")?, name: text(b, "name")?, currency: text(b, "currency")? })).collect()
+        list.iter()
+            .map(|b| Ok(Bank { id: text(b, "id")?, name: text(b, "name")?, currency: text(b, "currency")? }))
+            .collect()
     }
 
     /// Linked bank accounts (local).
@@ -260,7 +274,9 @@ impl Wallet {
 
     /// A page of history, newest first (local; `sync` brings in what others sent).
     pub fn history(&self, limit: u32, cursor: Option<&str>) -> Result<HistoryPage, WalletError> {
-        let after = cursor.map(|c| HistoryCursor::decode(c).ok_or_else(|| WalletError::InvalidInput("bad history cursor".into()))).transpose()?;
+        let after = cursor
+            .map(|c| HistoryCursor::decode(c).ok_or_else(|| WalletError::InvalidInput("bad history cursor".into())))
+            .transpose()?;
         let (items, next) = store::history_page(lock(&self.store).conn(), limit, after)?;
         Ok(HistoryPage { items, next_cursor: next.map(|c| c.encode()) })
     }
@@ -340,7 +356,8 @@ impl Wallet {
                     self.fail(FailPoint::AfterResponse)?;
                     let outcome = json!({ "status": status, "error": { "kind": kind, "message": message } });
                     let now = now_secs();
-                    lock(&self.store).write(|tx, _| store::finish_intent(tx, &intent.key, IntentState::Refused, &outcome, now))?;
+                    lock(&self.store)
+                        .write(|tx, _| store::finish_intent(tx, &intent.key, IntentState::Refused, &outcome, now))?;
                     return Ok(Resolved::Refused(WalletError::Refused { refusal, message }));
                 }
                 Err(NetError::Unknown(m)) => reason = m,
@@ -360,21 +377,23 @@ impl Wallet {
             let stored = if intent.kind == codes::PROVISION_KIND { codes::without_keys(v) } else { v.clone() };
             store::finish_intent(tx, &intent.key, IntentState::Done, &stored, now)?;
             let created_at = v["created_at"].as_i64().unwrap_or(now);
-            let record = |kind: &str, direction, amount, counterparty: Option<String>, description: String| TransactionRecord {
-                id: v["id"].as_str().unwrap_or(&intent.key).to_owned(),
-                kind: kind.to_owned(),
-                direction,
-                amount,
-                counterparty,
-                description,
-                intent_key: Some(intent.key.clone()),
-                created_at,
-                details: json!({ "host": v, "context": intent.context }),
-            };
+            let record =
+                |kind: &str, direction, amount, counterparty: Option<String>, description: String| TransactionRecord {
+                    id: v["id"].as_str().unwrap_or(&intent.key).to_owned(),
+                    kind: kind.to_owned(),
+                    direction,
+                    amount,
+                    counterparty,
+                    description,
+                    intent_key: Some(intent.key.clone()),
+                    created_at,
+                    details: json!({ "host": v, "context": intent.context }),
+                };
             match intent.kind.as_str() {
                 "enrol" => {
                     let w = &v["wallet"];
-                    let currency = Currency::from_alpha(&text(w, "currency")?).ok_or_else(|| WalletError::Protocol("wallet currency".into()))?;
+                    let currency = Currency::from_alpha(&text(w, "currency")?)
+                        .ok_or_else(|| WalletError::Protocol("wallet currency".into()))?;
                     store::put_wallet(
                         tx,
                         &WalletRecord {
@@ -411,12 +430,18 @@ impl Wallet {
                 "topup" => {
                     let bank = v["bank_link_id"].as_str().map(str::to_owned);
                     let name = intent.context["bank_name"].as_str().unwrap_or("bank").to_owned();
-                    store::insert_transaction(tx, &record("topup", Direction::In, money(&v["amount"])?, bank, format!("Top-up from {name}")))?;
+                    store::insert_transaction(
+                        tx,
+                        &record("topup", Direction::In, money(&v["amount"])?, bank, format!("Top-up from {name}")),
+                    )?;
                 }
                 "payment" => {
                     let name = v["merchant"]["name"].as_str().unwrap_or("merchant").to_owned();
                     let description = format!("Payment to {name} ({})", money(&v["total"])?.format());
-                    store::insert_transaction(tx, &record("payment", Direction::Out, money(&v["debited"])?, Some(name), description))?;
+                    store::insert_transaction(
+                        tx,
+                        &record("payment", Direction::Out, money(&v["debited"])?, Some(name), description),
+                    )?;
                 }
                 "p2p" => {
                     let to = &v["to"];
@@ -430,12 +455,24 @@ impl Wallet {
                             last_used_at: created_at,
                         },
                     )?;
-                    store::insert_transaction(tx, &record("p2p", Direction::Out, money(&v["amount"])?, Some(format!("@{handle}")), format!("Sent to @{handle}")))?;
+                    store::insert_transaction(
+                        tx,
+                        &record(
+                            "p2p",
+                            Direction::Out,
+                            money(&v["amount"])?,
+                            Some(format!("@{handle}")),
+                            format!("Sent to @{handle}"),
+                        ),
+                    )?;
                 }
                 "remittance" => {
                     let name = v["recipient"]["name"].as_str().unwrap_or("recipient").to_owned();
                     let description = format!("Remittance to {name}: {} arrives", money(&v["receive"])?.format());
-                    store::insert_transaction(tx, &record("remittance", Direction::Out, money(&v["total"])?, Some(name), description))?;
+                    store::insert_transaction(
+                        tx,
+                        &record("remittance", Direction::Out, money(&v["total"])?, Some(name), description),
+                    )?;
                 }
                 codes::PROVISION_KIND => codes::store_keys(tx, sealer, v, now)?,
                 other => return Err(WalletError::Protocol(format!("unknown intent kind {other}"))),
@@ -486,7 +523,10 @@ impl Wallet {
         }
         let v = self.submit("bank_link", "/v1/bank-links", &body, json!({})).await?;
         let id = text(&v, "id")?;
-        self.bank_links()?.into_iter().find(|b| b.id == id).ok_or_else(|| WalletError::Protocol("bank link not stored".into()))
+        self.bank_links()?
+            .into_iter()
+            .find(|b| b.id == id)
+            .ok_or_else(|| WalletError::Protocol("bank link not stored".into()))
     }
 
     /// Moves `amount` from a linked bank account into the wallet.
@@ -500,7 +540,8 @@ impl Wallet {
     }
 
     fn transaction(&self, id: &str) -> Result<TransactionRecord, WalletError> {
-        store::transaction(lock(&self.store).conn(), id)?.ok_or_else(|| WalletError::Protocol(format!("transaction {id} not in history")))
+        store::transaction(lock(&self.store).conn(), id)?
+            .ok_or_else(|| WalletError::Protocol(format!("transaction {id} not in history")))
     }
 
     /// Reads a scanned merchant code and prices it: amount, tip or fee, and for a foreign
@@ -515,12 +556,17 @@ impl Wallet {
             return Err(WalletError::NotPayable(format!("a {} {} code", d.format.as_str(), d.presentment.as_str())));
         }
         let route = match &req.route {
-            Some(r) => d
+            Some(r) => {
+                d.payable_routes()
+                    .find(|x| x.scheme.as_str() == r)
+                    .ok_or_else(|| WalletError::InvalidInput(format!("{r} is not a route of this code")))?
+                    .scheme
+            }
+            None => d
                 .payable_routes()
-                .find(|x| x.scheme.as_str() == r)
-                .ok_or_else(|| WalletError::InvalidInput(format!("{r} is not a route of this code")))?
-                .scheme,
-            None => d.payable_routes().next().map(|r| r.scheme).ok_or_else(|| WalletError::NotPayable("no payable route".into()))?,
+                .next()
+                .map(|r| r.scheme)
+                .ok_or_else(|| WalletError::NotPayable("no payable route".into()))?,
         };
         if route == scheme::registry::KOBAN_RECEIVE {
             return Err(WalletError::NotPayable("a Koban receive code: send to it instead of paying it".into()));
@@ -529,7 +575,9 @@ impl Wallet {
         let amount = match (req.amount, d.amount) {
             (Some(a), _) => a,
             (None, Some(code)) => code,
-            (None, None) => return Err(WalletError::InvalidInput("this code needs the amount the payer enters".into())),
+            (None, None) => {
+                return Err(WalletError::InvalidInput("this code needs the amount the payer enters".into()))
+            }
         };
         if amount.currency() != currency {
             return Err(WalletError::InvalidInput(format!("the merchant takes {}", currency.alpha())));
@@ -537,13 +585,18 @@ impl Wallet {
         positive(amount)?;
         let (tip, tip_prompted) = match (d.tip, req.tip) {
             (Some(Tip::Prompt), Some(t)) if t.currency() == currency && t.minor() >= 0 => (t, true),
-            (Some(Tip::Prompt), Some(_)) => return Err(WalletError::InvalidInput(format!("the tip must be in {}", currency.alpha()))),
+            (Some(Tip::Prompt), Some(_)) => {
+                return Err(WalletError::InvalidInput(format!("the tip must be in {}", currency.alpha())))
+            }
             (Some(Tip::Prompt), None) => (Money::zero(currency), true),
             (None, None) => (Money::zero(currency), false),
             (Some(Tip::Fixed { fee }), None) => (fee, false),
             (Some(Tip::Percentage { hundredths }), None) => {
                 // The host rounds a percentage fee down to the minor unit; so do we.
-                (Money::from_minor((i128::from(amount.minor()) * i128::from(hundredths) / 10_000) as i64, currency), false)
+                (
+                    Money::from_minor((i128::from(amount.minor()) * i128::from(hundredths) / 10_000) as i64, currency),
+                    false,
+                )
             }
             (_, Some(_)) => return Err(WalletError::InvalidInput("this code does not ask for a tip".into())),
         };
@@ -552,7 +605,12 @@ impl Wallet {
             match &r.value {
                 Some(v) => references.push((r.kind, v.clone())),
                 None => {
-                    let given = req.references.iter().find(|(k, _)| *k == r.kind).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
+                    let given = req
+                        .references
+                        .iter()
+                        .find(|(k, _)| *k == r.kind)
+                        .map(|(_, v)| v.trim())
+                        .filter(|v| !v.is_empty());
                     let v = given.ok_or_else(|| WalletError::MissingReference(format!("{:?}", r.kind)))?;
                     references.push((r.kind, v.to_owned()));
                 }
@@ -605,7 +663,12 @@ impl Wallet {
     }
 
     /// Sends money to another wallet at home.
-    pub async fn send(&self, to: &SendTo, amount: Money, message: Option<&str>) -> Result<TransactionRecord, WalletError> {
+    pub async fn send(
+        &self,
+        to: &SendTo,
+        amount: Money,
+        message: Option<&str>,
+    ) -> Result<TransactionRecord, WalletError> {
         self.enrolled()?;
         positive(amount)?;
         let to = match to {
@@ -621,7 +684,11 @@ impl Wallet {
     }
 
     /// Quotes a remittance to `destination_country`: rate, fee, total and arrival estimate.
-    pub async fn quote_remittance(&self, destination_country: &str, amount: QuoteAmount) -> Result<FxQuote, WalletError> {
+    pub async fn quote_remittance(
+        &self,
+        destination_country: &str,
+        amount: QuoteAmount,
+    ) -> Result<FxQuote, WalletError> {
         self.enrolled()?;
         let mut body = json!({ "purpose": "remittance", "destination_country": destination_country });
         match amount {
@@ -632,12 +699,20 @@ impl Wallet {
     }
 
     /// Sends a quoted remittance.
-    pub async fn remit(&self, quote: &FxQuote, recipient: &RemitRecipient, purpose: &str, message: Option<&str>) -> Result<TransactionRecord, WalletError> {
+    pub async fn remit(
+        &self,
+        quote: &FxQuote,
+        recipient: &RemitRecipient,
+        purpose: &str,
+        message: Option<&str>,
+    ) -> Result<TransactionRecord, WalletError> {
         self.enrolled()?;
         let mut r = json!({ "name": recipient.name });
         match &recipient.destination {
             RemitDestination::Handle(h) => r["handle"] = json!(h.trim_start_matches('@')),
-            RemitDestination::Payout { method, provider, account } => r["payout"] = json!({ "method": method, "provider": provider, "account": account }),
+            RemitDestination::Payout { method, provider, account } => {
+                r["payout"] = json!({ "method": method, "provider": provider, "account": account })
+            }
         }
         if let Some(rel) = &recipient.relationship {
             r["relationship"] = json!(rel);
@@ -670,7 +745,10 @@ impl Wallet {
                 }
                 let d = &e["data"];
                 let from = &d["from"];
-                let who = from["handle"].as_str().map(|h| format!("@{h}")).or_else(|| from["name"].as_str().map(str::to_owned));
+                let who = from["handle"]
+                    .as_str()
+                    .map(|h| format!("@{h}"))
+                    .or_else(|| from["name"].as_str().map(str::to_owned));
                 new.push(TransactionRecord {
                     id: text(d, "id")?,
                     kind: d["kind"].as_str().unwrap_or("p2p").to_owned(),

@@ -187,7 +187,11 @@ impl std::fmt::Debug for RemitDestination {
             RemitDestination::Handle(h) => f.debug_tuple("Handle").field(h).finish(),
             RemitDestination::Payout { method, provider, account } => {
                 let last4 = account.get(account.len().saturating_sub(4)..).unwrap_or("");
-                f.debug_struct("Payout").field("method", method).field("provider", provider).field("account", &format!("****{last4}")).finish()
+                f.debug_struct("Payout")
+                    .field("method", method)
+                    .field("provider", provider)
+                    .field("account", &format!("****{last4}"))
+                    .finish()
             }
         }
     }
@@ -258,7 +262,10 @@ pub struct BankAccount {
 impl std::fmt::Debug for BankAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let last4 = self.account_number.get(self.account_number.len().saturating_sub(4)..).unwrap_or("");
-        f.debug_struct("BankAccount").field("bank_id", &self.bank_id).field("account_number", &format!("****{last4}")).finish_non_exhaustive()
+        f.debug_struct("BankAccount")
+            .field("bank_id", &self.bank_id)
+            .field("account_number", &format!("****{last4}"))
+            .finish_non_exhaustive()
     }
 }
 

@@ -64,13 +64,19 @@ impl Home {
 }
 
 pub async fn enrol(w: &Wallet, handle: &str, country: &str) {
-    w.enrol(&Enrolment { country: country.into(), handle: handle.into(), display_name: handle.into() }).await.expect("enrols");
+    w.enrol(&Enrolment { country: country.into(), handle: handle.into(), display_name: handle.into() })
+        .await
+        .expect("enrols");
 }
 
 pub async fn verify(w: &Wallet) {
-    w.verify_identity(&Identity { legal_name: "Aiko Tanaka".into(), date_of_birth: "1994-04-01".into(), document_number: "MN1234567".into() })
-        .await
-        .expect("verifies");
+    w.verify_identity(&Identity {
+        legal_name: "Aiko Tanaka".into(),
+        date_of_birth: "1994-04-01".into(),
+        document_number: "MN1234567".into(),
+    })
+    .await
+    .expect("verifies");
 }
 
 /// Links a bank opening with `opening` yen and tops up `amount`; returns the link id.
@@ -92,7 +98,10 @@ pub async fn fund(w: &Wallet, opening: i64, amount: i64) -> String {
 
 pub async fn merchant_payload(host: &Host, merchant_id: &str) -> String {
     let r: Value = reqwest::get(format!("{}/v1/merchants", host.url)).await.unwrap().json().await.unwrap();
-    r["merchants"].as_array().unwrap().iter().find(|m| m["id"] == merchant_id).unwrap()["static_payload"].as_str().unwrap().to_owned()
+    r["merchants"].as_array().unwrap().iter().find(|m| m["id"] == merchant_id).unwrap()["static_payload"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// A dynamic code for `amount` minor units, made by the merchant's terminal.

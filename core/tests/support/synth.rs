@@ -129,7 +129,11 @@ pub fn render(scene: &Scene, text: &str, version: i16) -> Vec<u8> {
             let v = py / m + *n as f32 / 2.0;
             let quiet = 4.0;
             if u >= -quiet && v >= -quiet && u < *n as f32 + quiet && v < *n as f32 + quiet {
-                let light = !(u >= 0.0 && v >= 0.0 && (u as usize) < *n && (v as usize) < *n && dark[v as usize * n + u as usize]);
+                let light = !(u >= 0.0
+                    && v >= 0.0
+                    && (u as usize) < *n
+                    && (v as usize) < *n
+                    && dark[v as usize * n + u as usize]);
                 return if light != scene.inverted { 1.0 } else { 0.0 };
             }
         }
@@ -145,15 +149,16 @@ pub fn render(scene: &Scene, text: &str, version: i16) -> Vec<u8> {
     for y in 0..h {
         for x in 0..w {
             let (fx, fy) = (x as f32, y as f32);
-            let s = shade(fx + 0.25, fy + 0.25) + shade(fx + 0.75, fy + 0.25) + shade(fx + 0.25, fy + 0.75) + shade(fx + 0.75, fy + 0.75);
+            let s = shade(fx + 0.25, fy + 0.25)
+                + shade(fx + 0.75, fy + 0.25)
+                + shade(fx + 0.25, fy + 0.75)
+                + shade(fx + 0.75, fy + 0.75);
             img.push(s / 4.0);
         }
     }
     let img = blur(&img, w, h, scene.blur);
     let (lo, hi) = (scene.range.0 as f32, scene.range.1 as f32);
-    img.iter()
-        .map(|&s| (lo + s * (hi - lo) + rng.normal() * scene.noise).round().clamp(0.0, 255.0) as u8)
-        .collect()
+    img.iter().map(|&s| (lo + s * (hi - lo) + rng.normal() * scene.noise).round().clamp(0.0, 255.0) as u8).collect()
 }
 
 /// Separable Gaussian blur with clamped edges.
@@ -171,7 +176,11 @@ pub fn blur(src: &[f32], w: usize, h: usize, sigma: f32) -> Vec<f32> {
                 let mut acc = 0.0;
                 for (i, kv) in k.iter().enumerate() {
                     let d = i as isize - r;
-                    let (sx, sy) = if horizontal { ((x + d).clamp(0, w as isize - 1), y) } else { (x, (y + d).clamp(0, h as isize - 1)) };
+                    let (sx, sy) = if horizontal {
+                        ((x + d).clamp(0, w as isize - 1), y)
+                    } else {
+                        (x, (y + d).clamp(0, h as isize - 1))
+                    };
                     acc += kv * src[sy as usize * w + sx as usize];
                 }
                 out[y as usize * w + x as usize] = acc / norm;

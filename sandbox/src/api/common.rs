@@ -175,7 +175,13 @@ pub fn wallet_json(conn: &Connection, w: &WalletRow, now: i64) -> Result<Value, 
 }
 
 /// Records an event for a wallet's feed (same transaction as the effect it reports).
-pub fn emit(tx: &rusqlite::Transaction<'_>, wallet_id: &str, kind: &str, body: &Value, now: i64) -> Result<(), ApiError> {
+pub fn emit(
+    tx: &rusqlite::Transaction<'_>,
+    wallet_id: &str,
+    kind: &str,
+    body: &Value,
+    now: i64,
+) -> Result<(), ApiError> {
     tx.execute(
         "INSERT INTO events (wallet_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![wallet_id, kind, body.to_string(), now],

@@ -135,13 +135,20 @@ pub async fn charge(State(state): State<AppState>, mr: MerchantRequest) -> Respo
             .ok()
             .and_then(|v| v.try_into().ok())
             .ok_or_else(|| ApiError::BadRequest("unpredictable_number must be 8 hex digits".into()))?;
-        let presented = hex::decode(&body.cryptogram).map_err(|_| ApiError::BadRequest("cryptogram must be hex".into()))?;
+        let presented =
+            hex::decode(&body.cryptogram).map_err(|_| ApiError::BadRequest("cryptogram must be hex".into()))?;
         let (wallet_id, master): (String, Vec<u8>) = tx
-            .query_row("SELECT wallet_id, master_key FROM cpm_tokens WHERE token = ?1", [&body.token], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT wallet_id, master_key FROM cpm_tokens WHERE token = ?1", [&body.token], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?
             .ok_or(ApiError::UnknownToken)?;
         let used: Option<Option<String>> = tx
-            .query_row("SELECT used_by_journal FROM cpm_counters WHERE token = ?1 AND counter = ?2", params![body.token, body.counter], |r| r.get(0))
+            .query_row(
+                "SELECT used_by_journal FROM cpm_counters WHERE token = ?1 AND counter = ?2",
+                params![body.token, body.counter],
+                |r| r.get(0),
+            )
             .optional()?;
         match used {
             None => return Err(ApiError::UnknownToken),
@@ -154,8 +161,11 @@ pub async fn charge(State(state): State<AppState>, mr: MerchantRequest) -> Respo
         }
         let live = |t: i64| at - t <= CODE_LIFETIME_SECS as i64 && t - at <= FUTURE_SKEW_SECS;
         let master = IssuerMasterKey::from_slice(&master).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let luk = crypto::derive_limited_use_key(&master, &body.token, body.counter).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let verifies = |t: i64| t >= 0 && crypto::verify_cryptogram(&luk, &body.token, body.counter, t as u64, un, &presented).is_ok();
+        let luk = crypto::derive_limited_use_key(&master, &body.token, body.counter)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let verifies = |t: i64| {
+            t >= 0 && crypto::verify_cryptogram(&luk, &body.token, body.counter, t as u64, un, &presented).is_ok()
+        };
         if !live(body.timestamp) {
             return Err(ApiError::CodeExpired);
         }
@@ -165,15 +175,32 @@ pub async fn charge(State(state): State<AppState>, mr: MerchantRequest) -> Respo
         let merchant = seed::merchant(&merchant_id).ok_or(ApiError::UnknownMerchant)?;
         let w = load_wallet(tx, &wallet_id)?;
         if body.amount.currency != merchant.currency || w.currency != merchant.currency {
-            return Err(ApiError::CurrencyMismatch(format!("the till charges {}, the wallet holds {}", body.amount.currency, w.currency)));
+            return Err(ApiError::CurrencyMismatch(format!(
+                "the till charges {}, the wallet holds {}",
+                body.amount.currency, w.currency
+            )));
         }
         let x = body.amount.minor;
         let meta = json!({ "merchant": { "id": merchant_id, "name": merchant.name, "country": merchant.country },
                            "token_last4": &body.token[body.token.len().saturating_sub(4)..], "counter": body.counter,
                            "description": format!("Paid at {} with a consumer code", merchant.name) });
-        let header = JournalHeader { id: &journal_id, kind: "cpm_charge", wallet_id: Some(&wallet_id), idempotency: Some(&ctx.idempotency), meta: &meta, now: ctx.now };
-        ledger::post(tx, &header, &[Leg::new(w.account_id.clone(), -x), Leg::new(format!("merchant:{merchant_id}"), x)])?;
-        tx.execute("UPDATE cpm_counters SET used_by_journal = ?3 WHERE token = ?1 AND counter = ?2", params![body.token, body.counter, journal_id])?;
+        let header = JournalHeader {
+            id: &journal_id,
+            kind: "cpm_charge",
+            wallet_id: Some(&wallet_id),
+            idempotency: Some(&ctx.idempotency),
+            meta: &meta,
+            now: ctx.now,
+        };
+        ledger::post(
+            tx,
+            &header,
+            &[Leg::new(w.account_id.clone(), -x), Leg::new(format!("merchant:{merchant_id}"), x)],
+        )?;
+        tx.execute(
+            "UPDATE cpm_counters SET used_by_journal = ?3 WHERE token = ?1 AND counter = ?2",
+            params![body.token, body.counter, journal_id],
+        )?;
         let out = json!({ "id": journal_id, "kind": "cpm_charge", "status": "captured", "merchant_id": merchant_id,
                           "amount": amount(x, &w.currency), "counter": body.counter, "created_at": ctx.now });
         emit(tx, &wallet_id, "consumer_code_charged", &out, ctx.now)?;

@@ -30,16 +30,25 @@ pub async fn health(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// `GET /v1/transactions/{transaction_id}`: a transaction this wallet took part in.
-pub async fn transaction(State(state): State<AppState>, Path(id): Path<String>, s: Signed) -> Result<Json<Value>, ApiError> {
+pub async fn transaction(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    s: Signed,
+) -> Result<Json<Value>, ApiError> {
     state
         .with_db(move |conn| {
             let w = load_wallet(conn, &s.wallet_id)?;
             let (kind, meta, created_at): (String, String, i64) = conn
-                .query_row("SELECT kind, meta, created_at FROM journals WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_row("SELECT kind, meta, created_at FROM journals WHERE id = ?1", [&id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .optional()?
                 .ok_or(ApiError::NotFound("transaction"))?;
-            let mine: Option<i64> = conn
-                .query_row("SELECT SUM(amount) FROM entries WHERE journal_id = ?1 AND account_id = ?2", params![id, w.account_id], |r| r.get(0))?;
+            let mine: Option<i64> = conn.query_row(
+                "SELECT SUM(amount) FROM entries WHERE journal_id = ?1 AND account_id = ?2",
+                params![id, w.account_id],
+                |r| r.get(0),
+            )?;
             let Some(net) = mine else { return Err(ApiError::Forbidden) };
             Ok(Json(json!({
                 "id": id, "kind": kind, "created_at": created_at, "details": serde_json::from_str::<Value>(&meta)?,
@@ -51,7 +60,11 @@ pub async fn transaction(State(state): State<AppState>, Path(id): Path<String>, 
 
 /// `GET /v1/requests/{idempotency_key}`: the stored outcome of a mutation, so a client whose
 /// outcome is unknown can resolve it without sending the request again.
-pub async fn request_outcome(State(state): State<AppState>, Path(key): Path<String>, s: Signed) -> Result<Json<Value>, ApiError> {
+pub async fn request_outcome(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    s: Signed,
+) -> Result<Json<Value>, ApiError> {
     state
         .with_db(move |conn| {
             let (status, body) = idem::lookup(conn, &s.wallet_id, &key)?.ok_or(ApiError::NotFound("request"))?;
@@ -70,11 +83,17 @@ pub struct HistoryQuery {
 }
 
 /// `GET /v1/history`: the wallet's ledger entries, newest first, with an opaque cursor.
-pub async fn history(State(state): State<AppState>, Query(q): Query<HistoryQuery>, s: Signed) -> Result<Json<Value>, ApiError> {
+pub async fn history(
+    State(state): State<AppState>,
+    Query(q): Query<HistoryQuery>,
+    s: Signed,
+) -> Result<Json<Value>, ApiError> {
     let limit = q.limit.unwrap_or(HISTORY_PAGE.0).clamp(1, HISTORY_PAGE.1);
     let before: i64 = match q.cursor.as_deref() {
         None => i64::MAX,
-        Some(c) => c.strip_prefix("h").and_then(|n| n.parse().ok()).ok_or_else(|| ApiError::BadRequest("bad cursor".into()))?,
+        Some(c) => {
+            c.strip_prefix("h").and_then(|n| n.parse().ok()).ok_or_else(|| ApiError::BadRequest("bad cursor".into()))?
+        }
     };
     state
         .with_db(move |conn| {
@@ -117,7 +136,11 @@ pub struct EventsQuery {
 }
 
 /// `GET /v1/events?after=SEQ&wait=SECS`: long-polls for this wallet's events after `after`.
-pub async fn events(State(state): State<AppState>, Query(q): Query<EventsQuery>, s: Signed) -> Result<Response, ApiError> {
+pub async fn events(
+    State(state): State<AppState>,
+    Query(q): Query<EventsQuery>,
+    s: Signed,
+) -> Result<Response, ApiError> {
     let after = q.after.unwrap_or(0);
     let wait = Duration::from_secs(q.wait.unwrap_or(0).min(MAX_WAIT_SECS));
     let deadline = tokio::time::Instant::now() + wait;

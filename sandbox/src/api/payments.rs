@@ -73,7 +73,11 @@ fn valid_reference(r: &str) -> bool {
 }
 
 /// `POST /v1/merchants/{merchant_id}/dynamic-codes`: a one-payment code with an amount.
-pub async fn dynamic_code(State(state): State<AppState>, Path(merchant_id): Path<String>, mr: MerchantRequest) -> Response {
+pub async fn dynamic_code(
+    State(state): State<AppState>,
+    Path(merchant_id): Path<String>,
+    mr: MerchantRequest,
+) -> Response {
     if merchant_id != mr.merchant_id {
         return ApiError::Forbidden.into_response();
     }
@@ -166,14 +170,20 @@ pub async fn create_quote(State(state): State<AppState>, s: Signed) -> Response 
 fn make_quote(w: &WalletRow, body: &QuoteBody, id: &str, now: i64) -> Result<Value, ApiError> {
     let (margin, fee_jpy, receive_currency, destination, eta) = match body.purpose.as_str() {
         "merchant_payment" => {
-            let r = body.receive.as_ref().ok_or_else(|| ApiError::BadRequest("a merchant payment quote needs the receive amount".into()))?;
+            let r = body
+                .receive
+                .as_ref()
+                .ok_or_else(|| ApiError::BadRequest("a merchant payment quote needs the receive amount".into()))?;
             if body.send.is_some() || body.destination_country.is_some() {
                 return Err(ApiError::BadRequest("a merchant payment quote takes only the receive amount".into()));
             }
             (MERCHANT_MARGIN_BPS, MERCHANT_FEE_JPY, r.currency.clone(), None, None)
         }
         "remittance" => {
-            let country = body.destination_country.as_deref().ok_or_else(|| ApiError::BadRequest("destination_country is required".into()))?;
+            let country = body
+                .destination_country
+                .as_deref()
+                .ok_or_else(|| ApiError::BadRequest("destination_country is required".into()))?;
             let (_, cur, fee, eta) = seed::CORRIDORS
                 .iter()
                 .find(|(c, ..)| *c == country)
@@ -231,11 +241,17 @@ fn make_quote(w: &WalletRow, body: &QuoteBody, id: &str, now: i64) -> Result<Val
 }
 
 /// `GET /v1/quotes/{quote_id}`.
-pub async fn quote(State(state): State<AppState>, Path(quote_id): Path<String>, s: Signed) -> Result<Json<Value>, ApiError> {
+pub async fn quote(
+    State(state): State<AppState>,
+    Path(quote_id): Path<String>,
+    s: Signed,
+) -> Result<Json<Value>, ApiError> {
     state
         .with_db(move |conn| {
             let (owner, body, used): (String, String, Option<String>) = conn
-                .query_row("SELECT wallet_id, body, used_by_journal FROM quotes WHERE id = ?1", [&quote_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_row("SELECT wallet_id, body, used_by_journal FROM quotes WHERE id = ?1", [&quote_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .optional()?
                 .ok_or(ApiError::NotFound("quote"))?;
             super::common::own(&owner, &s.wallet_id)?;
@@ -261,7 +277,13 @@ pub struct QuoteRow {
 }
 
 /// Loads a quote and refuses one of another wallet, another purpose, expired or used.
-pub fn take_quote(tx: &Transaction<'_>, quote_id: &str, wallet_id: &str, purpose: &str, now: i64) -> Result<QuoteRow, ApiError> {
+pub fn take_quote(
+    tx: &Transaction<'_>,
+    quote_id: &str,
+    wallet_id: &str,
+    purpose: &str,
+    now: i64,
+) -> Result<QuoteRow, ApiError> {
     struct Stored {
         owner: String,
         purpose: String,
@@ -307,7 +329,10 @@ pub fn take_quote(tx: &Transaction<'_>, quote_id: &str, wallet_id: &str, purpose
 
 /// Marks a quote executed by `journal_id`.
 pub fn use_quote(tx: &Transaction<'_>, quote_id: &str, journal_id: &str) -> Result<(), ApiError> {
-    tx.execute("UPDATE quotes SET used_by_journal = ?2 WHERE id = ?1 AND used_by_journal IS NULL", params![quote_id, journal_id])?;
+    tx.execute(
+        "UPDATE quotes SET used_by_journal = ?2 WHERE id = ?1 AND used_by_journal IS NULL",
+        params![quote_id, journal_id],
+    )?;
     Ok(())
 }
 
@@ -338,22 +363,35 @@ pub async fn pay(State(state): State<AppState>, s: Signed) -> Response {
     idem::run(&state, m, move |tx, ctx| pay_inner(tx, &wallet_id, &journal_id, body, ctx)).await
 }
 
-fn pay_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: PayBody, ctx: &idem::Ctx) -> Result<(StatusCode, Value), ApiError> {
+fn pay_inner(
+    tx: &Transaction<'_>,
+    wallet_id: &str,
+    journal_id: &str,
+    body: PayBody,
+    ctx: &idem::Ctx,
+) -> Result<(StatusCode, Value), ApiError> {
     let detection = codes::detect_merchant_code(&body.payload, ctx.now)?;
     let payload = body.payload.trim();
     if !detection.payable_routes().any(|r| r.scheme.as_str() == body.route) {
         let known: Vec<&str> = detection.payable_routes().map(|r| r.scheme.as_str()).collect();
-        return Err(ApiError::RouteMismatch(format!("{:?} is not a route of this code (routes: {})", body.route, known.join(", "))));
+        return Err(ApiError::RouteMismatch(format!(
+            "{:?} is not a route of this code (routes: {})",
+            body.route,
+            known.join(", ")
+        )));
     }
     // Which merchant: the static code itself, or a dynamic code the merchant created here.
-    let static_hit: Option<String> = tx.query_row("SELECT id FROM merchants WHERE static_payload = ?1", [payload], |r| r.get(0)).optional()?;
+    let static_hit: Option<String> =
+        tx.query_row("SELECT id FROM merchants WHERE static_payload = ?1", [payload], |r| r.get(0)).optional()?;
     let (merchant_id, dynamic) = match static_hit {
         Some(id) => (id, None),
         None => {
             let row: Option<(String, String, i64, Option<String>)> = tx
-                .query_row("SELECT id, merchant_id, amount, paid_by_journal FROM dynamic_codes WHERE payload = ?1", [payload], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
+                .query_row(
+                    "SELECT id, merchant_id, amount, paid_by_journal FROM dynamic_codes WHERE payload = ?1",
+                    [payload],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
                 .optional()?;
             let (code_id, merchant_id, code_amount, paid) = row.ok_or(ApiError::UnknownMerchant)?;
             if paid.is_some() {
@@ -376,7 +414,10 @@ fn pay_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: PayB
     }
     let base = match (&dynamic, &body.amount) {
         (Some((_, code_amount)), Some(a)) if a.minor != *code_amount || a.currency != currency => {
-            return Err(ApiError::AmountMismatch(format!("the code asks for {code_amount} {currency}, the request says {} {}", a.minor, a.currency)))
+            return Err(ApiError::AmountMismatch(format!(
+                "the code asks for {code_amount} {currency}, the request says {} {}",
+                a.minor, a.currency
+            )))
         }
         (Some((_, code_amount)), _) => *code_amount,
         (None, Some(a)) => {
@@ -386,7 +427,9 @@ fn pay_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: PayB
             }
             a.minor
         }
-        (None, None) => return Err(ApiError::AmountMismatch("a static code needs the amount the payer entered".into())),
+        (None, None) => {
+            return Err(ApiError::AmountMismatch("a static code needs the amount the payer entered".into()))
+        }
     };
     // Tips and convenience fees follow the code's rule; percentages round down to the minor unit.
     let extra = match (detection.tip, &body.tip) {
@@ -414,17 +457,34 @@ fn pay_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: PayB
         if body.quote_id.is_some() {
             return Err(ApiError::QuoteMismatch("a domestic payment takes no quote".into()));
         }
-        let header = JournalHeader { id: journal_id, kind: "payment", wallet_id: Some(wallet_id), idempotency: Some(&ctx.idempotency), meta: &meta, now: ctx.now };
+        let header = JournalHeader {
+            id: journal_id,
+            kind: "payment",
+            wallet_id: Some(wallet_id),
+            idempotency: Some(&ctx.idempotency),
+            meta: &meta,
+            now: ctx.now,
+        };
         ledger::post(tx, &header, &[Leg::new(w.account_id.clone(), -total), Leg::new(merchant_account, total)])?;
         (total, 0)
     } else {
         let quote_id = body.quote_id.as_deref().ok_or(ApiError::QuoteRequired)?;
         let q = take_quote(tx, quote_id, wallet_id, "merchant_payment", ctx.now)?;
         if q.receive != total || q.receive_currency != currency {
-            return Err(ApiError::QuoteMismatch(format!("quote delivers {} {}, the payment is {total} {currency}", q.receive, q.receive_currency)));
+            return Err(ApiError::QuoteMismatch(format!(
+                "quote delivers {} {}, the payment is {total} {currency}",
+                q.receive, q.receive_currency
+            )));
         }
         meta["quote"] = q.body.clone();
-        let header = JournalHeader { id: journal_id, kind: "payment", wallet_id: Some(wallet_id), idempotency: Some(&ctx.idempotency), meta: &meta, now: ctx.now };
+        let header = JournalHeader {
+            id: journal_id,
+            kind: "payment",
+            wallet_id: Some(wallet_id),
+            idempotency: Some(&ctx.idempotency),
+            meta: &meta,
+            now: ctx.now,
+        };
         ledger::post(
             tx,
             &header,

@@ -65,7 +65,13 @@ pub async fn p2p(State(state): State<AppState>, s: Signed) -> Response {
     idem::run(&state, m, move |tx, ctx| p2p_inner(tx, &wallet_id, &journal_id, body, ctx)).await
 }
 
-fn p2p_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: P2pBody, ctx: &Ctx) -> Result<(StatusCode, Value), ApiError> {
+fn p2p_inner(
+    tx: &Transaction<'_>,
+    wallet_id: &str,
+    journal_id: &str,
+    body: P2pBody,
+    ctx: &Ctx,
+) -> Result<(StatusCode, Value), ApiError> {
     body.amount.validate()?;
     let message = body.message.unwrap_or_default();
     if message.chars().count() > 140 {
@@ -86,14 +92,27 @@ fn p2p_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: P2pB
     check_limits(tx, &from, x, x, ctx.now)?;
     let meta = json!({ "from": party(&from), "to": party(&to), "message": message,
                        "description": format!("Transfer @{} -> @{}", from.handle, to.handle) });
-    let header = JournalHeader { id: journal_id, kind: "p2p", wallet_id: Some(wallet_id), idempotency: Some(&ctx.idempotency), meta: &meta, now: ctx.now };
+    let header = JournalHeader {
+        id: journal_id,
+        kind: "p2p",
+        wallet_id: Some(wallet_id),
+        idempotency: Some(&ctx.idempotency),
+        meta: &meta,
+        now: ctx.now,
+    };
     ledger::post(tx, &header, &[Leg::new(from.account_id.clone(), -x), Leg::new(to.account_id.clone(), x)])?;
     let out = json!({
         "id": journal_id, "kind": "p2p", "status": "completed",
         "from": party(&from), "to": party(&to), "amount": amount(x, &from.currency), "message": message,
         "balance": amount(ledger::balance(tx, &from.account_id)?, &from.currency), "created_at": ctx.now,
     });
-    emit(tx, &to.id, "transfer_received", &json!({ "id": journal_id, "kind": "p2p", "from": party(&from), "amount": amount(x, &from.currency), "message": message }), ctx.now)?;
+    emit(
+        tx,
+        &to.id,
+        "transfer_received",
+        &json!({ "id": journal_id, "kind": "p2p", "from": party(&from), "amount": amount(x, &from.currency), "message": message }),
+        ctx.now,
+    )?;
     emit(tx, wallet_id, "transfer_sent", &out, ctx.now)?;
     Ok((StatusCode::CREATED, out))
 }
@@ -141,7 +160,13 @@ pub async fn remit(State(state): State<AppState>, s: Signed) -> Response {
     idem::run(&state, m, move |tx, ctx| remit_inner(tx, &wallet_id, &journal_id, body, ctx)).await
 }
 
-fn remit_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: RemitBody, ctx: &Ctx) -> Result<(StatusCode, Value), ApiError> {
+fn remit_inner(
+    tx: &Transaction<'_>,
+    wallet_id: &str,
+    journal_id: &str,
+    body: RemitBody,
+    ctx: &Ctx,
+) -> Result<(StatusCode, Value), ApiError> {
     let from = load_wallet(tx, wallet_id)?;
     let limits = super::common::wallet_limits(&from.tier, &from.currency)?;
     if !limits.can_remit {
@@ -158,17 +183,34 @@ fn remit_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: Re
     let country = q.body["destination_country"].as_str().unwrap_or_default().to_owned();
     let eta_secs = q.body["delivery_estimate_secs"].as_i64().unwrap_or(0);
     check_limits(tx, &from, q.send, q.send + q.fee, ctx.now)?;
-    let (credit_account, recipient_wallet, recipient_json, status) = match (&body.recipient.handle, &body.recipient.payout) {
+    let (credit_account, recipient_wallet, recipient_json, status) = match (
+        &body.recipient.handle,
+        &body.recipient.payout,
+    ) {
         (Some(h), None) => {
             let to = wallet_by_handle(tx, h)?;
             if to.country != country || to.currency != q.receive_currency {
-                return Err(ApiError::CurrencyMismatch(format!("@{} holds {} in {}, the quote pays {} in {country}", to.handle, to.currency, to.country, q.receive_currency)));
+                return Err(ApiError::CurrencyMismatch(format!(
+                    "@{} holds {} in {}, the quote pays {} in {country}",
+                    to.handle, to.currency, to.country, q.receive_currency
+                )));
             }
-            (to.account_id.clone(), Some(to.clone()), json!({ "name": name, "handle": to.handle, "relationship": body.recipient.relationship }), "credited")
+            (
+                to.account_id.clone(),
+                Some(to.clone()),
+                json!({ "name": name, "handle": to.handle, "relationship": body.recipient.relationship }),
+                "credited",
+            )
         }
         (None, Some(p)) => {
-            if !["bank_account", "mobile_wallet", "cash_pickup"].contains(&p.method.as_str()) || !(4..=34).contains(&p.account.len()) || !p.account.bytes().all(|b| b.is_ascii_alphanumeric()) || p.provider.trim().is_empty() {
-                return Err(ApiError::BadRequest("payout needs method (bank_account, mobile_wallet, cash_pickup), provider and account".into()));
+            if !["bank_account", "mobile_wallet", "cash_pickup"].contains(&p.method.as_str())
+                || !(4..=34).contains(&p.account.len())
+                || !p.account.bytes().all(|b| b.is_ascii_alphanumeric())
+                || p.provider.trim().is_empty()
+            {
+                return Err(ApiError::BadRequest(
+                    "payout needs method (bank_account, mobile_wallet, cash_pickup), provider and account".into(),
+                ));
             }
             let masked = format!("****{}", &p.account[p.account.len() - 4..]);
             (
@@ -186,7 +228,14 @@ fn remit_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: Re
         "destination_country": country, "quote": q.body, "status": status,
         "description": format!("Remittance to {name} ({country})"),
     });
-    let header = JournalHeader { id: journal_id, kind: "remittance", wallet_id: Some(wallet_id), idempotency: Some(&ctx.idempotency), meta: &meta, now: ctx.now };
+    let header = JournalHeader {
+        id: journal_id,
+        kind: "remittance",
+        wallet_id: Some(wallet_id),
+        idempotency: Some(&ctx.idempotency),
+        meta: &meta,
+        now: ctx.now,
+    };
     ledger::post(
         tx,
         &header,
@@ -207,8 +256,20 @@ fn remit_inner(tx: &Transaction<'_>, wallet_id: &str, journal_id: &str, body: Re
         "balance": amount(ledger::balance(tx, &from.account_id)?, &from.currency), "created_at": ctx.now,
     });
     if let Some(to) = recipient_wallet {
-        emit(tx, &to.id, "transfer_received", &json!({ "id": journal_id, "kind": "remittance", "from": sender, "amount": q.body["receive"], "purpose": body.purpose }), ctx.now)?;
+        emit(
+            tx,
+            &to.id,
+            "transfer_received",
+            &json!({ "id": journal_id, "kind": "remittance", "from": sender, "amount": q.body["receive"], "purpose": body.purpose }),
+            ctx.now,
+        )?;
     }
-    emit(tx, wallet_id, "remittance_status", &json!({ "id": journal_id, "status": status, "estimated_delivery_at": ctx.now + eta_secs }), ctx.now)?;
+    emit(
+        tx,
+        wallet_id,
+        "remittance_status",
+        &json!({ "id": journal_id, "status": status, "estimated_delivery_at": ctx.now + eta_secs }),
+        ctx.now,
+    )?;
     Ok((StatusCode::CREATED, out))
 }

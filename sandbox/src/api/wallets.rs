@@ -41,7 +41,8 @@ struct EnrolBody {
 }
 
 fn valid_handle(h: &str) -> bool {
-    (3..=24).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+    (3..=24).contains(&h.len())
+        && h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
 }
 
 /// `POST /v1/devices`: enrols a device key and creates its wallet. The request is signed by
@@ -80,11 +81,13 @@ async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiEr
             .find(|(c, _)| *c == body.country)
             .map(|(_, cur)| *cur)
             .ok_or_else(|| ApiError::BadRequest(format!("unsupported home country {}", body.country)))?;
-        let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM devices WHERE id = ?1)", [&device_id], |r| r.get(0))?;
+        let exists: bool =
+            tx.query_row("SELECT EXISTS(SELECT 1 FROM devices WHERE id = ?1)", [&device_id], |r| r.get(0))?;
         if exists {
             return Err(ApiError::AlreadyEnrolled);
         }
-        let taken: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM wallets WHERE handle = ?1)", [&handle], |r| r.get(0))?;
+        let taken: bool =
+            tx.query_row("SELECT EXISTS(SELECT 1 FROM wallets WHERE handle = ?1)", [&handle], |r| r.get(0))?;
         if taken {
             return Err(ApiError::HandleTaken);
         }
@@ -106,7 +109,11 @@ async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiEr
 }
 
 /// `GET /v1/wallets/{wallet_id}`: balance, tier and limits.
-pub async fn wallet(State(state): State<AppState>, Path(wallet_id): Path<String>, s: Signed) -> Result<Json<Value>, ApiError> {
+pub async fn wallet(
+    State(state): State<AppState>,
+    Path(wallet_id): Path<String>,
+    s: Signed,
+) -> Result<Json<Value>, ApiError> {
     own(&wallet_id, &s.wallet_id)?;
     let now = state.clock.now();
     state.with_db(move |conn| Ok(Json(wallet_json(conn, &load_wallet(conn, &wallet_id)?, now)?))).await
@@ -145,8 +152,14 @@ pub async fn kyc(State(state): State<AppState>, Path(wallet_id): Path<String>, s
     };
     idem::run(&state, m, move |tx, ctx| {
         let name = body.legal_name.trim();
-        if name.is_empty() || name.chars().count() > 100 || !valid_date(&body.date_of_birth) || body.document_number.trim().len() < 5 {
-            return Err(ApiError::BadRequest("legal_name, date_of_birth (YYYY-MM-DD) and document_number are required".into()));
+        if name.is_empty()
+            || name.chars().count() > 100
+            || !valid_date(&body.date_of_birth)
+            || body.document_number.trim().len() < 5
+        {
+            return Err(ApiError::BadRequest(
+                "legal_name, date_of_birth (YYYY-MM-DD) and document_number are required".into(),
+            ));
         }
         tx.execute("UPDATE wallets SET tier = 'verified', legal_name = ?2 WHERE id = ?1", params![wallet_id, name])?;
         let w = load_wallet(tx, &wallet_id)?;
@@ -163,7 +176,11 @@ pub(super) fn mutation(s: &Signed) -> Result<Mutation, ApiError> {
 }
 
 /// `GET /v1/wallets/{wallet_id}/receive-code`: an EMV person-to-person code for this wallet.
-pub async fn receive_code(State(state): State<AppState>, Path(wallet_id): Path<String>, s: Signed) -> Result<Json<Value>, ApiError> {
+pub async fn receive_code(
+    State(state): State<AppState>,
+    Path(wallet_id): Path<String>,
+    s: Signed,
+) -> Result<Json<Value>, ApiError> {
     own(&wallet_id, &s.wallet_id)?;
     state
         .with_db(move |conn| {
@@ -256,7 +273,9 @@ pub async fn link_bank(State(state): State<AppState>, s: Signed) -> Response {
         }
         let w = load_wallet(tx, &wallet_id)?;
         let (bank_currency, reserve): (String, String) = tx
-            .query_row("SELECT currency, reserve_account FROM banks WHERE id = ?1", [&body.bank_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT currency, reserve_account FROM banks WHERE id = ?1", [&body.bank_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?
             .ok_or(ApiError::NotFound("bank"))?;
         if bank_currency != w.currency {
@@ -264,7 +283,14 @@ pub async fn link_bank(State(state): State<AppState>, s: Signed) -> Response {
         }
         let account = format!("bank:{link_id}");
         let last4 = &body.account_number[3..];
-        ledger::create_account(tx, &account, "bank_customer", &bank_currency, false, &format!("{} ****{last4}", body.bank_id))?;
+        ledger::create_account(
+            tx,
+            &account,
+            "bank_customer",
+            &bank_currency,
+            false,
+            &format!("{} ****{last4}", body.bank_id),
+        )?;
         tx.execute(
             "INSERT INTO bank_links (id, wallet_id, bank_id, account_last4, holder_name, account_id, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -272,7 +298,14 @@ pub async fn link_bank(State(state): State<AppState>, s: Signed) -> Response {
         )?;
         if opening > 0 {
             let meta = json!({ "bank_link_id": link_id, "description": "Sandbox bank account opening balance" });
-            let header = JournalHeader { id: &journal_id, kind: "bank_funding", wallet_id: None, idempotency: None, meta: &meta, now: ctx.now };
+            let header = JournalHeader {
+                id: &journal_id,
+                kind: "bank_funding",
+                wallet_id: None,
+                idempotency: None,
+                meta: &meta,
+                now: ctx.now,
+            };
             ledger::post(tx, &header, &[Leg::new(reserve, -opening), Leg::new(account, opening)])?;
         }
         Ok((StatusCode::CREATED, link_json(tx, &link_id)?))

@@ -80,7 +80,15 @@ pub fn amt(minor: i64, currency: &str) -> Value {
 
 impl Host {
     /// Sends a request signed by `key` at `timestamp`.
-    pub async fn send_at(&self, key: &DeviceKey, method: Method, path: &str, body: Option<&Value>, idem: Option<&str>, timestamp: u64) -> Resp {
+    pub async fn send_at(
+        &self,
+        key: &DeviceKey,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        idem: Option<&str>,
+        timestamp: u64,
+    ) -> Resp {
         let bytes = body.map(|b| serde_json::to_vec(b).unwrap()).unwrap_or_default();
         let signed = key.sign_request(method.as_str(), path, &bytes, timestamp).unwrap();
         let mut req = self.http.request(method, format!("{}{path}", self.url));
@@ -129,8 +137,10 @@ impl Host {
 
     pub async fn enrol(&self, handle: &str, country: &str) -> Device {
         let key = DeviceKey::generate().unwrap();
-        let body = json!({ "public_key": key.public_key_b64(), "country": country, "handle": handle, "display_name": handle });
-        let r = self.send_at(&key, Method::POST, "/v1/devices", Some(&body), Some(&crate::common::key()), now()).await.ok();
+        let body =
+            json!({ "public_key": key.public_key_b64(), "country": country, "handle": handle, "display_name": handle });
+        let r =
+            self.send_at(&key, Method::POST, "/v1/devices", Some(&body), Some(&crate::common::key()), now()).await.ok();
         Device { key, wallet_id: r["wallet"]["id"].as_str().unwrap().to_owned(), handle: handle.to_owned() }
     }
 
@@ -139,9 +149,13 @@ impl Host {
     }
 
     pub async fn verify(&self, dev: &Device) {
-        self.post(dev, &format!("/v1/wallets/{}/kyc", dev.wallet_id), json!({ "legal_name": "Aiko Tanaka", "date_of_birth": "1994-04-01", "document_number": "MN1234567" }))
-            .await
-            .ok();
+        self.post(
+            dev,
+            &format!("/v1/wallets/{}/kyc", dev.wallet_id),
+            json!({ "legal_name": "Aiko Tanaka", "date_of_birth": "1994-04-01", "document_number": "MN1234567" }),
+        )
+        .await
+        .ok();
     }
 
     /// Links a bank with `opening` yen and tops up `amount` yen; returns the bank link id.
@@ -159,7 +173,10 @@ impl Host {
 
     pub async fn merchant_payload(&self, merchant_id: &str) -> String {
         let r: Value = self.http.get(format!("{}/v1/merchants", self.url)).send().await.unwrap().json().await.unwrap();
-        r["merchants"].as_array().unwrap().iter().find(|m| m["id"] == merchant_id).unwrap()["static_payload"].as_str().unwrap().to_owned()
+        r["merchants"].as_array().unwrap().iter().find(|m| m["id"] == merchant_id).unwrap()["static_payload"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// Balance of any ledger account, read straight from the database.
