@@ -30,7 +30,7 @@ const FRAMES: [&str; 2] = ["frame-1080p", "frame-1080p-nocode"];
 /// manifest follows in order if it does not scan on every frame once placed in 1080p.
 const PREFERRED: &str = "qrcode-2/#1132.webp";
 
-fn scan(scanner: &Scanner, luma: Vec<u8>, meta: &Meta) -> Vec<koban_ffi::ScannedCode> {
+fn scan(scanner: &Scanner, luma: &[u8], meta: &Meta) -> Vec<koban_ffi::ScannedCode> {
     scanner.scan_frame(luma, meta.width, meta.height, meta.stride, FrameRotation::Deg0).expect("valid frame geometry")
 }
 
@@ -98,7 +98,7 @@ fn place_1080p(img: &image::GrayImage) -> Vec<u8> {
 fn first_pass_reads(luma: &[u8], expected: &str) -> bool {
     let scanner = Scanner::new();
     let meta = Meta { width: WIDTH, height: HEIGHT, stride: WIDTH, source: String::new() };
-    (0..8).all(|_| scan(&scanner, luma.to_vec(), &meta).iter().any(|c| c.text == expected))
+    (0..8).all(|_| scan(&scanner, luma, &meta).iter().any(|c| c.text == expected))
 }
 
 fn corpus_dir() -> PathBuf {
@@ -159,7 +159,7 @@ fn write_frames(dir: &Path) {
     let luma = desk();
     let scanner = Scanner::new();
     let meta = Meta { width: WIDTH, height: HEIGHT, stride: WIDTH, source: String::new() };
-    assert!((0..8).all(|_| scan(&scanner, luma.clone(), &meta).is_empty()), "the frame without a code scans as a code");
+    assert!((0..8).all(|_| scan(&scanner, &luma, &meta).is_empty()), "the frame without a code scans as a code");
     write_frame(dir, FRAMES[1], &luma, "synthetic desk scene (core/tests/support/synth.rs), no code", None);
 }
 
@@ -176,11 +176,8 @@ fn measure(dir: &Path, warmup: usize, iters: usize) {
         let mut found = 0;
         let mut ms = Vec::with_capacity(iters);
         for i in 0..warmup + iters {
-            // The owned buffer the call consumes is made outside the timed region: a Rust caller
-            // can hand over the frame it has; the apps' copies are what this benchmark is about.
-            let frame = luma.clone();
             let t = Instant::now();
-            let codes = scan(&scanner, frame, &meta);
+            let codes = scan(&scanner, &luma, &meta);
             let elapsed = t.elapsed().as_secs_f64() * 1e3;
             if i >= warmup {
                 ms.push(elapsed);
@@ -194,34 +191,6 @@ fn measure(dir: &Path, warmup: usize, iters: usize) {
         );
         eprintln!("{name}: {}", meta.source);
     }
-    parts(dir, iters);
-}
-
-/// For the breakdown: UniFFI's own lift of a `Vec<u8>` argument (the frame arrives as a
-/// big-endian i32 length and the bytes in a RustBuffer and is copied byte by byte into a new
-/// `Vec`), which `scan_frame` used before it took its luma in place (`LumaBuffer` in
-/// bindings/src/scan.rs); here it is inlined into this binary, in the shipped library it is
-/// slower still. A plain copy of the frame is shown beside it.
-fn parts(dir: &Path, iters: usize) {
-    let (_, luma, _) = read_frame(dir, FRAMES[0]);
-    let mut serialized = Vec::with_capacity(luma.len() + 4);
-    serialized.extend_from_slice(&(luma.len() as i32).to_be_bytes());
-    serialized.extend_from_slice(&luma);
-    let (mut lift, mut copy) = (Vec::with_capacity(iters), Vec::with_capacity(iters));
-    for _ in 0..iters {
-        let buf = uniffi::RustBuffer::from_vec(serialized.clone());
-        let t = Instant::now();
-        let v = <Vec<u8> as uniffi::Lift<koban_ffi::UniFfiTag>>::try_lift(buf).expect("lift");
-        lift.push(t.elapsed().as_secs_f64() * 1e3);
-        std::hint::black_box(&v);
-        let t = Instant::now();
-        let c = std::hint::black_box(luma.clone());
-        copy.push(t.elapsed().as_secs_f64() * 1e3);
-        drop((v, c));
-    }
-    let ((lm, lp), (cm, cp)) = (stats(&mut lift), stats(&mut copy));
-    println!("part lang=rust what=uniffi_vec_u8_lift median_ms={lm:.3} p90_ms={lp:.3}");
-    println!("part lang=rust what=copy_frame median_ms={cm:.3} p90_ms={cp:.3}");
 }
 
 fn main() {

@@ -1,7 +1,7 @@
 /*
  * The Scanner's call through the library's exported C ABI, with no binding language: the same
- * symbols and buffers the Kotlin and Swift bindings use (a RustBuffer holding a big-endian i32
- * length and the luma bytes, the rotation as a RustBuffer holding its variant), built by
+ * symbols and buffers the Kotlin and Swift bindings use (the luma lent as ForeignBytes, a pointer
+ * and a length; the rotation as a RustBuffer holding its variant), built by
  * scripts/bench-scanner.sh against build/lib/libkoban_ffi.so. Set beside the Rust bench (the
  * same code linked statically) it tells what the library build costs from what Kotlin and
  * Swift add. Prints the same `result` lines as the other benchmarks; asserts nothing.
@@ -21,7 +21,7 @@ typedef struct { int8_t code; RustBuffer error_buf; } RustCallStatus;
 uint64_t uniffi_koban_ffi_fn_constructor_scanner_new(RustCallStatus *);
 uint64_t uniffi_koban_ffi_fn_clone_scanner(uint64_t, RustCallStatus *);
 void uniffi_koban_ffi_fn_free_scanner(uint64_t, RustCallStatus *);
-RustBuffer uniffi_koban_ffi_fn_method_scanner_scan_frame(uint64_t, RustBuffer, uint32_t, uint32_t, uint32_t, RustBuffer, RustCallStatus *);
+RustBuffer uniffi_koban_ffi_fn_method_scanner_scan_frame(uint64_t, ForeignBytes, uint32_t, uint32_t, uint32_t, RustBuffer, RustCallStatus *);
 RustBuffer ffi_koban_ffi_rustbuffer_from_bytes(ForeignBytes, RustCallStatus *);
 void ffi_koban_ffi_rustbuffer_free(RustBuffer, RustCallStatus *);
 
@@ -98,10 +98,6 @@ int main(int argc, char **argv) {
         if (!luma || luma_len != (size_t)stride * height) { fprintf(stderr, "%s: missing or the wrong size\n", path); return 1; }
         snprintf(path, sizeof path, "%s/%s.txt", dir, frames[f]);
         char *expected = (char *)slurp(path, &len);
-        /* What the bindings lower: a big-endian i32 length, then the bytes. */
-        uint8_t *arg = malloc(luma_len + 4);
-        arg[0] = (uint8_t)(luma_len >> 24); arg[1] = (uint8_t)(luma_len >> 16); arg[2] = (uint8_t)(luma_len >> 8); arg[3] = (uint8_t)luma_len;
-        memcpy(arg + 4, luma, luma_len);
         const uint8_t deg0[4] = {0, 0, 0, 1};
         RustCallStatus st = {0};
         uint64_t scanner = uniffi_koban_ffi_fn_constructor_scanner_new(&st);
@@ -109,14 +105,13 @@ int main(int argc, char **argv) {
         int found = 0;
         for (int i = 0; i < warmup + iters; i++) {
             double t = now_ms();
-            RustBuffer a = ffi_koban_ffi_rustbuffer_from_bytes((ForeignBytes){(int32_t)(luma_len + 4), arg}, &st);
-            check(&st, "rustbuffer_from_bytes");
+            /* The luma is lent, as the bindings lend it: Rust reads it in place during the call. */
             RustBuffer r = ffi_koban_ffi_rustbuffer_from_bytes((ForeignBytes){4, deg0}, &st);
             check(&st, "rustbuffer_from_bytes");
             /* A method call consumes one reference to the object: the bindings clone first. */
             uint64_t handle = uniffi_koban_ffi_fn_clone_scanner(scanner, &st);
             check(&st, "clone");
-            RustBuffer out = uniffi_koban_ffi_fn_method_scanner_scan_frame(handle, a, width, height, stride, r, &st);
+            RustBuffer out = uniffi_koban_ffi_fn_method_scanner_scan_frame(handle, (ForeignBytes){(int32_t)luma_len, luma}, width, height, stride, r, &st);
             check(&st, "scan_frame");
             double elapsed = now_ms() - t;
             if (i >= warmup) {
@@ -129,7 +124,7 @@ int main(int argc, char **argv) {
         qsort(ms, (size_t)iters, sizeof(double), cmp);
         printf("result lang=c-abi frame=%s n=%d median_ms=%.3f p90_ms=%.3f found=%d/%d\n", frames[f], iters, ms[iters / 2],
                ms[iters * 9 / 10], found, expected ? iters : 0);
-        free(meta); free(luma); free(expected); free(arg);
+        free(meta); free(luma); free(expected);
     }
     free(ms);
     return 0;

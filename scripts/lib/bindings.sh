@@ -71,6 +71,9 @@ check_generated_bindings() {
         [ -f "$kt" ] || die "no Kotlin bindings at $kt: package_name io.koban not applied"
         grep -q '^package io\.koban$' "$kt" || die "$kt is not in package io.koban"
         ! grep -q 'uniffiCheckApiChecksums' "$kt" || die "$kt checks API checksums: omit_checksums not applied"
+        # ScannerFrames.kt's scanFrame/scanImage wrap these; a generated scanFrame would shadow them.
+        grep -q 'fun `scanFrameDirect`(' "$kt" && grep -q 'fun `scanImageDirect`(' "$kt" \
+            || die "$kt has no scanFrameDirect/scanImageDirect: the Kotlin renames in uniffi.toml not applied"
     done
     [ -f "$BINDINGS_DIR/swift/Koban.swift" ] || die "no Koban.swift: Swift module_name not applied"
     [ -f "$BINDINGS_DIR/swift/KobanFFI.h" ] || die "no KobanFFI.h: Swift ffi_module_filename not applied"

@@ -34,14 +34,13 @@ public final class FrameReader: @unchecked Sendable {
 
     /// The text of every code in `frame`.
     public func read(_ frame: LumaFrame) throws -> [String] {
-        // One copy into Rust memory instead of the generated `scanFrame(luma: Data…)`'s two.
-        try scanner.scanFrame(lumaData: frame.luma, width: frame.width, height: frame.height, stride: frame.bytesPerRow, rotation: frame.rotation)
+        try scanner.scanFrame(luma: frame.luma, width: frame.width, height: frame.height, stride: frame.bytesPerRow, rotation: frame.rotation)
             .map(\.text)
     }
 
     /// The text of every code in a Y plane the caller holds, such as a locked pixel buffer's.
     public func read(luma: UnsafeRawBufferPointer, width: UInt32, height: UInt32, bytesPerRow: UInt32, rotation: FrameRotation) throws -> [String] {
-        // Read where it lies: the one copy is into Rust memory, none into a Swift `Data`.
+        // Read where it lies: Rust borrows the plane for the call, no copy.
         try scanner.scanFrame(luma: luma, width: width, height: height, stride: bytesPerRow, rotation: rotation).map(\.text)
     }
 }

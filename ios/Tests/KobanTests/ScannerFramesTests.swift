@@ -1,12 +1,12 @@
 import Foundation
 import XCTest
-// Testable: a malformed buffer goes through the internal `scanFrame(lowered:…)`.
+// Testable: `borrowedData` is internal.
 @testable import Koban
-import KobanFFI
 import KobanTestSupport
 
-/// The hand-written `scanFrame(luma: UnsafeRawBufferPointer…)` and `scanFrame(lumaData:…)`
-/// (Scanner+Frames.swift) against the generated `scanFrame(luma: Data…)`: the same codes and errors.
+/// The hand-written `scanFrame(luma: UnsafeRawBufferPointer…)` (Scanner+Frames.swift) against the
+/// generated `scanFrame(luma: Data…)`, which Rust borrows: the same codes and errors, and only
+/// the given bytes read, with no copy.
 final class ScannerFramesTests: XCTestCase {
     private func codeText() throws -> String {
         try TokenCode.generate(limitedUseKey: Data(repeating: 7, count: 32), token: "4900000000000001", counter: 1, timestamp: 1_795_500_000, unpredictableNumber: Data(count: 4)).qrText()
@@ -16,25 +16,24 @@ final class ScannerFramesTests: XCTestCase {
         let luma: Data, width: UInt32, height: UInt32, stride: UInt32
     }
 
-    /// The same frames through the three paths, each with a fresh scanner: raw pointer, Data convenience, generated.
-    private func threeWays(_ f: Frame, _ rotation: FrameRotation, frames: Int) throws -> (raw: [[ScannedCode]], data: [[ScannedCode]], generated: [[ScannedCode]]) {
-        let (raw, data, generated) = (Scanner(), Scanner(), Scanner())
-        var out: ([[ScannedCode]], [[ScannedCode]], [[ScannedCode]]) = ([], [], [])
+    /// The same frames both ways, each with a fresh scanner: raw pointer, generated (`Data`).
+    private func bothWays(_ f: Frame, _ rotation: FrameRotation, frames: Int) throws -> (raw: [[ScannedCode]], generated: [[ScannedCode]]) {
+        let (raw, generated) = (Scanner(), Scanner())
+        var out: ([[ScannedCode]], [[ScannedCode]]) = ([], [])
         for _ in 0..<frames {
             out.0.append(try f.luma.withUnsafeBytes { try raw.scanFrame(luma: $0, width: f.width, height: f.height, stride: f.stride, rotation: rotation) })
-            out.1.append(try data.scanFrame(lumaData: f.luma, width: f.width, height: f.height, stride: f.stride, rotation: rotation))
-            out.2.append(try generated.scanFrame(luma: f.luma, width: f.width, height: f.height, stride: f.stride, rotation: rotation))
+            out.1.append(try generated.scanFrame(luma: f.luma, width: f.width, height: f.height, stride: f.stride, rotation: rotation))
         }
         return out
     }
 
-    func testTheFastPathsReturnWhatTheGeneratedOneDoes() throws {
+    func testTheRawPointerReturnsWhatTheGeneratedCallDoes() throws {
         let text = try codeText()
         let (luma, side, stride) = renderLuma(try qrMatrix(text: text), scale: 4, pad: 12)
-        let r = try threeWays(Frame(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride)), .deg0, frames: 1)
+        let r = try bothWays(Frame(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride)), .deg0, frames: 1)
         XCTAssertEqual(r.raw.map { $0.map(\.text) }, [[text]])
         XCTAssertEqual(r.raw, r.generated)
-        XCTAssertEqual(r.data, r.generated)
+        XCTAssertEqual(try scanImage(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride)), r.generated[0])
     }
 
     func testStrideAndRotationReachTheScanner() throws {
@@ -50,9 +49,8 @@ final class ScannerFramesTests: XCTestCase {
         let frame = Frame(luma: Data(luma), width: UInt32(width), height: UInt32(height), stride: UInt32(stride))
         var corners: [FrameRotation: [ScanPoint]] = [:]
         for rotation in [FrameRotation.deg0, .deg90, .deg180, .deg270] {
-            let r = try threeWays(frame, rotation, frames: 4)
+            let r = try bothWays(frame, rotation, frames: 4)
             XCTAssertEqual(r.raw, r.generated, "\(rotation)")
-            XCTAssertEqual(r.data, r.generated, "\(rotation)")
             let found = r.raw.joined().first { $0.text == text }
             XCTAssertNotNil(found, "\(rotation): not read in 4 frames")
             corners[rotation] = found?.corners
@@ -69,10 +67,9 @@ final class ScannerFramesTests: XCTestCase {
         }
         let expected = try String(contentsOf: dir.appendingPathComponent(ScanTests.corpusText), encoding: .utf8)
         let picture = try testHookDecodeImage(path: dir.appendingPathComponent(ScanTests.corpusPicture).path)
-        let r = try threeWays(Frame(luma: picture.luma, width: picture.width, height: picture.height, stride: picture.width), .deg0, frames: 8)
+        let r = try bothWays(Frame(luma: picture.luma, width: picture.width, height: picture.height, stride: picture.width), .deg0, frames: 8)
         XCTAssertEqual(r.raw, r.generated)
-        XCTAssertEqual(r.data, r.generated)
-        XCTAssertTrue(r.raw.joined().contains { $0.text == expected }, "the fast path did not read \(ScanTests.corpusPicture) in 8 frames")
+        XCTAssertTrue(r.raw.joined().contains { $0.text == expected }, "the raw-pointer call did not read \(ScanTests.corpusPicture) in 8 frames")
     }
 
     func testBadGeometryIsRefusedWithTheGeneratedPathsTypedErrors() throws {
@@ -81,7 +78,7 @@ final class ScannerFramesTests: XCTestCase {
             let calls: [(String, () throws -> [ScannedCode])] = [
                 ("generated", { try scanner.scanFrame(luma: luma, width: width, height: height, stride: stride, rotation: .deg0) }),
                 ("raw", { try luma.withUnsafeBytes { try scanner.scanFrame(luma: $0, width: width, height: height, stride: stride, rotation: .deg0) } }),
-                ("data", { try scanner.scanFrame(lumaData: luma, width: width, height: height, stride: stride, rotation: .deg0) }),
+                ("still", { try scanImage(luma: luma, width: width, height: height, stride: stride) }),
             ]
             for (path, call) in calls {
                 XCTAssertThrowsError(try call(), path, line: line) { error in
@@ -97,7 +94,7 @@ final class ScannerFramesTests: XCTestCase {
             XCTAssertEqual(error as? KobanError, .InvalidInput(message: "invalid input: luma buffer has 0 bytes, 16 needed for 4x4 with stride 4"))
         }
         // The scanner goes on after refusals.
-        XCTAssertTrue(try scanner.scanFrame(lumaData: Data(repeating: 128, count: 64 * 64), width: 64, height: 64, stride: 64, rotation: .deg90).isEmpty)
+        XCTAssertTrue(try scanner.scanFrame(luma: Data(repeating: 128, count: 64 * 64), width: 64, height: 64, stride: 64, rotation: .deg90).isEmpty)
     }
 
     func testOnlyTheGivenBytesAreScanned() throws {
@@ -112,37 +109,25 @@ final class ScannerFramesTests: XCTestCase {
             try Scanner().scanFrame(luma: UnsafeRawBufferPointer(rebasing: all[100..<(100 + luma.count)]), width: UInt32(side), height: UInt32(side), stride: UInt32(stride), rotation: .deg0)
         }
         XCTAssertEqual(raw, expected)
-        // A Data slice keeps its parent's indices: withUnsafeBytes sees only the slice.
+        // A Data slice keeps its parent's indices: the generated call lends only the slice.
         let slice = whole[100..<(100 + luma.count)]
-        XCTAssertEqual(try Scanner().scanFrame(lumaData: slice, width: UInt32(side), height: UInt32(side), stride: UInt32(stride), rotation: .deg0), expected)
-        XCTAssertThrowsError(try Scanner().scanFrame(lumaData: whole[500..<510], width: 4, height: 4, stride: 4, rotation: .deg0)) { error in
+        XCTAssertEqual(try Scanner().scanFrame(luma: slice, width: UInt32(side), height: UInt32(side), stride: UInt32(stride), rotation: .deg0), expected)
+        XCTAssertThrowsError(try Scanner().scanFrame(luma: whole[500..<510], width: 4, height: 4, stride: 4, rotation: .deg0)) { error in
             XCTAssertEqual(error as? KobanError, .InvalidInput(message: "invalid input: luma buffer has 10 bytes, 16 needed for 4x4 with stride 4"))
         }
     }
 
-    func testAMalformedBufferIsAnInternalError() throws {
-        // A length prefix one byte longer than the bytes: Rust refuses to lift the argument,
-        // which uniffi reports as a panic (CALL_UNEXPECTED_ERROR) with its reason. The generated
-        // code throws its private UniffiInternalError; the fast path throws KobanError.Internal.
-        let scanner = Scanner()
-        let buf = try Data(count: 16).withUnsafeBytes { try lowerLuma($0) }
-        buf.data![3] = 17
-        XCTAssertThrowsError(try scanner.scanFrame(lowered: buf, width: 4, height: 4, stride: 4, rotation: .deg0)) { error in
-            guard case KobanError.Internal(let message) = error else { return XCTFail("got \(error)") }
-            XCTAssertTrue(message.hasPrefix("Failed to convert arg 'luma'"), message)
-            XCTAssertTrue(message.contains("luma buffer of 16 bytes announces 17"), message)
+    func testTheRawPointerIsLentNotCopied() throws {
+        let bytes: [UInt8] = Array(0..<200).map { UInt8($0) }
+        try bytes.withUnsafeBytes { raw in
+            let window = UnsafeRawBufferPointer(rebasing: raw[20..<120])
+            let data = borrowedData(window)
+            XCTAssertEqual(data.count, 100)
+            XCTAssertEqual(Array(data), Array(bytes[20..<120]))
+            // The same memory: Rust reads the caller's plane where it lies.
+            data.withUnsafeBytes { XCTAssertEqual($0.baseAddress, window.baseAddress) }
+            XCTAssertTrue(try Scanner().scanFrame(luma: window, width: 10, height: 10, stride: 10, rotation: .deg0).isEmpty)
         }
-        // The scanner still works.
-        XCTAssertTrue(try scanner.scanFrame(lumaData: Data(count: 64 * 64), width: 64, height: 64, stride: 64, rotation: .deg0).isEmpty)
-    }
-
-    func testTheLoweredBufferIsVecU8sSerialization() throws {
-        let bytes: [UInt8] = [1, 2, 3, 250, 251]
-        let buf = try bytes.withUnsafeBytes { try lowerLuma($0) }
-        defer {
-            var status = RustCallStatus(code: 0, errorBuf: RustBuffer(capacity: 0, len: 0, data: nil))
-            ffi_koban_ffi_rustbuffer_free(buf, &status)
-        }
-        XCTAssertEqual(Array(UnsafeBufferPointer(start: buf.data, count: Int(buf.len))), [0, 0, 0, 5] + bytes)
+        XCTAssertEqual(borrowedData(UnsafeRawBufferPointer(start: nil, count: 0)), Data())
     }
 }

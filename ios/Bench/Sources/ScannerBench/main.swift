@@ -6,13 +6,11 @@
 // Prints `result lang=… frame=… n=… median_ms=… p90_ms=… found=…/…` per path and frame, like the
 // Rust and Kotlin benchmarks; figures only, timings are never asserted. The paths:
 //   swift             scanFrame(luma: UnsafeRawBufferPointer) over memory the caller owns, as an app
-//                     has a CVPixelBuffer's plane (Scanner+Frames.swift)
-//   swift-data-fast   scanFrame(lumaData: Data), the same path from Data
-//   swift-data        the generated scanFrame(luma: Data)
+//                     has a CVPixelBuffer's plane (Scanner+Frames.swift): Rust borrows it, no copy
+//   swift-data        the generated scanFrame(luma: Data): Rust borrows Data's bytes, no copy
 
 import Foundation
 import Koban
-import KobanFFI
 
 let frames = ["frame-1080p", "frame-1080p-nocode"]
 
@@ -109,50 +107,12 @@ func measure(_ paths: [Path]) {
     }
 }
 
-/// Times `warmup + iters` runs of `block` and prints a `part` line.
-func part(_ what: String, _ block: () -> Void) {
-    var ms: [Double] = []
-    for i in 0..<(warmup + iters) {
-        let t = nowMs()
-        block()
-        let elapsed = nowMs() - t
-        if i >= warmup { ms.append(elapsed) }
-    }
-    let (median, p90) = stats(ms)
-    print("part lang=swift what=\(what) median_ms=\(fmt(median)) p90_ms=\(fmt(p90))")
-}
-
 measure([
     Path(lang: "swift") { scanner, f in
         // Memory the caller owns, like a locked CVPixelBuffer's plane (Data's storage, borrowed).
         try f.luma.withUnsafeBytes { try scanner.scanFrame(luma: $0, width: f.width, height: f.height, stride: f.stride, rotation: .deg0) }
     },
-    Path(lang: "swift-data-fast") { scanner, f in
-        try scanner.scanFrame(lumaData: f.luma, width: f.width, height: f.height, stride: f.stride, rotation: .deg0)
-    },
     Path(lang: "swift-data") { scanner, f in
         try scanner.scanFrame(luma: f.luma, width: f.width, height: f.height, stride: f.stride, rotation: .deg0)
     },
 ])
-
-// The breakdown, the frame with a code. The generated Data lowering is private to the Koban
-// module; data_to_writer is its Swift half, done the same way (a [UInt8] writer with a 4-byte
-// length, then the bytes), before rustbuffer_from_bytes copies it again. lower_raw is the fast
-// path's whole lowering (one Rust allocation, one copy), freed at once.
-let luma = readFrame(dir, frames[0]).luma
-part("data_to_writer") {
-    var writer: [UInt8] = []
-    var len = Int32(luma.count).bigEndian
-    withUnsafeBytes(of: &len) { writer.append(contentsOf: $0) }
-    writer.append(contentsOf: luma)
-    if writer.count != luma.count + 4 { fail("lowering copy has the wrong size") }
-}
-part("lower_raw") {
-    var status = RustCallStatus(code: 0, errorBuf: RustBuffer(capacity: 0, len: 0, data: nil))
-    let buf = ffi_koban_ffi_rustbuffer_alloc(UInt64(luma.count + 4), &status)
-    guard status.code == 0, let out = buf.data else { fail("rustbuffer_alloc failed") }
-    var len = Int32(luma.count).bigEndian
-    withUnsafeBytes(of: &len) { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: 4) }
-    luma.withUnsafeBytes { UnsafeMutableRawPointer(out + 4).copyMemory(from: $0.baseAddress!, byteCount: luma.count) }
-    ffi_koban_ffi_rustbuffer_free(buf, &status)
-}
