@@ -5,9 +5,11 @@
 # with and without a code, and each language's ratio to Rust. Figures only, nothing asserted.
 #
 #   scripts/bench-scanner.sh            KOBAN_BENCH_ROUNDS (3), _WARMUP (40), _ITERS (200) tune it
-#   KOBAN_BENCH_DIAGNOSE=1 scripts/bench-scanner.sh   adds a `+keep` row per Kotlin/Swift row with
-#       glibc's malloc told to keep freed memory (mmap and trim thresholds at 256 MB): the
-#       difference is what fresh pages (brk/mmap and page faults) cost the process on every call
+#
+# Every row comes twice: as glibc's malloc leaves each process, and `+pinned`, every process
+# (Rust's too) with malloc's thresholds fixed, so that no process pays for page faults that
+# another one's allocation history spares it (see PINNED below). `+pinned` rows are compared
+# with `rust+pinned`.
 #
 # What each row calls, all on the same frame files (build/bench/*.luma, written by the Rust bench):
 #   rust              koban_ffi::Scanner::scan_frame, the Rust API, no FFI (bindings/benches/scanner.rs)
@@ -16,7 +18,7 @@
 #   kotlin            Scanner.scanFrame(ByteBuffer) from a direct buffer, as CameraX hands the Y plane
 #                     over: Rust borrows its memory, no copy (ScannerFrames.kt over the generated
 #                     scanFrameDirect), JVM and JNA
-#   kotlin-heapbuf    the same from ByteBuffer.wrap(ByteArray): copied once into a direct buffer
+#   kotlin-heapbuf    the same from ByteBuffer.wrap(ByteArray): copied once into native memory (JNA Memory, freed after the call)
 #   kotlin-bytearray  Scanner.scanFrame(ByteArray): the same copy, from the array
 #   swift             Scanner.scanFrame(luma: UnsafeRawBufferPointer), as an app has a CVPixelBuffer's
 #                     plane (Scanner+Frames.swift): Rust borrows it, no copy; release build
@@ -89,27 +91,33 @@ quietly "swift build -c release (ios/Bench)" \
 
 results="$KOBAN_BUILD/bench/results.txt"
 : >"$results"
-# Diagnostic only: glibc otherwise may return the heap's top to the kernel after a call whose
-# frame-sized buffers pushed it over the trim threshold, and the next call faults the pages back in.
-KEEP_MEMORY="GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=268435456"
+# glibc's malloc moves its mmap and trim thresholds with what a process has allocated and freed
+# so far: in one process the scanner's half-frame buffers come from pages kept from earlier calls,
+# in another glibc gives them back after every call and the next call faults ~170 pages in again
+# (perf stat: 90,000 faults against 9,500 for the same Swift bench once it had freed one 2 MB
+# buffer; ~0.6 ms a call in this VM). That is the process's history, not the bindings, so every
+# language runs twice: as glibc leaves it, and `+pinned`, with both thresholds fixed at 256 MB in
+# every process, Rust's included, which takes the history out of the comparison.
+PINNED="GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=268435456"
+# One round of every language; `+pinned` as the second argument tags its rows and pins malloc.
+run_round() {
+    local round="$1" mode="${2:-}" alloc=()
+    [ -z "$mode" ] || alloc=("$PINNED")
+    {
+        env "${alloc[@]}" KOBAN_BENCH_WARMUP="$WARMUP" KOBAN_BENCH_ITERS="$ITERS" "$rust_bench" measure "$BENCH_DIR" 2>/dev/null \
+            || die "the Rust scanner bench failed (round $round$mode)"
+        env "${alloc[@]}" "$cabi" "$BENCH_DIR" "$WARMUP" "$ITERS" || die "the C-ABI scanner bench failed (round $round$mode)"
+        env "${alloc[@]}" java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
+            "$BENCH_DIR" "$WARMUP" "$ITERS" || die "the Kotlin scanner bench failed (round $round$mode)"
+        in_swift_root "${alloc[*]} $SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" \
+            || die "the Swift scanner bench failed (round $round$mode)"
+    } | sed "s/^result /result round=$round /; s/ lang=\([^ ]*\)/ lang=\1$mode/" >>"$results"   # pipefail: a failed bench stops the run
+}
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Alternating rounds, so a burst of load from elsewhere lands on every language alike.
 for ((round = 1; round <= ROUNDS; round++)); do
-    {
-        KOBAN_BENCH_WARMUP="$WARMUP" KOBAN_BENCH_ITERS="$ITERS" "$rust_bench" measure "$BENCH_DIR" 2>/dev/null \
-            || die "the Rust scanner bench failed (round $round)"
-        "$cabi" "$BENCH_DIR" "$WARMUP" "$ITERS" || die "the C-ABI scanner bench failed (round $round)"
-        java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
-            "$BENCH_DIR" "$WARMUP" "$ITERS" || die "the Kotlin scanner bench failed (round $round)"
-        in_swift_root "$SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" \
-            || die "the Swift scanner bench failed (round $round)"
-        if [ "${KOBAN_BENCH_DIAGNOSE:-0}" = 1 ]; then
-            env "$KEEP_MEMORY" java -Djna.library.path="$FFI_LIB_DIR" -cp "$CLASSES:$KOTLIN_CP" io.koban.bench.ScannerBenchKt \
-                "$BENCH_DIR" "$WARMUP" "$ITERS" | sed 's/lang=\([^ ]*\)/lang=\1+keep/'
-            in_swift_root "$KEEP_MEMORY $SWIFT_SCRATCH/release/ScannerBench $ROOT_BENCH_DIR $WARMUP $ITERS" \
-                | sed 's/lang=\([^ ]*\)/lang=\1+keep/'
-        fi
-    } | sed "s/^result /result round=$round /" >>"$results"   # pipefail: a failed bench stops the run
+    run_round "$round"
+    run_round "$round" +pinned
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 swift_root_unmount
@@ -118,6 +126,7 @@ trap - EXIT
 echo "Scanner.scanFrame, 1920x1080 luma, $ROUNDS rounds x $ITERS calls after $WARMUP warm-up calls per language and frame"
 echo "frame with a code: $(sed -n 's/^source=//p' "$BENCH_DIR/frame-1080p.meta"); without: $(sed -n 's/^source=//p' "$BENCH_DIR/frame-1080p-nocode.meta")"
 echo "library: $FFI_LIB_DIR/libkoban_ffi.so (release, test-hooks); load average before $load_before, after $load_after (nproc $(nproc))"
+echo "+pinned: every process with $PINNED; compared with rust+pinned"
 # Per language and frame: the median over rounds of each round's median and p90 (robust to a
 # round disturbed by other work on the machine), their ratios against Rust's, and the paired
 # ratio: each round's median over Rust's median in the same round, then the median of those.
@@ -135,7 +144,7 @@ awk '
         m[key] = m[key] " " field("median_ms"); p[key] = p[key] " " field("p90_ms"); found[key] = field("found")
         rm1[key, field("round")] = field("median_ms"); if (field("round") + 0 > nr) nr = field("round") + 0
         if (!(field("frame") in seen)) { seen[field("frame")] = 1; frames[++nf] = field("frame") }
-        # Rows in the order the benchmarks print them: rust, c-abi, kotlin…, swift…, then the +keep rows.
+        # Rows in the order the benchmarks print them: rust, c-abi, kotlin…, swift…, then the +pinned rows.
         if (!(field("lang") in seenlang)) { seenlang[field("lang")] = 1; langs[++nl] = field("lang") }
     }
     END {
@@ -143,10 +152,11 @@ awk '
         for (f = 1; f <= nf; f++) for (l = 1; l <= nl; l++) {
             key = langs[l] SUBSEP frames[f]
             if (!(key in m)) continue
-            rm = med(m["rust" SUBSEP frames[f]]); rp = med(p["rust" SUBSEP frames[f]])
+            base = (langs[l] ~ /[+]pinned$/ ? "rust+pinned" : "rust") SUBSEP frames[f]
+            rm = med(m[base]); rp = med(p[base])
             pairs = ""
             for (r = 1; r <= nr; r++)
-                if ((key, r) in rm1 && ("rust" SUBSEP frames[f], r) in rm1) pairs = pairs " " rm1[key, r] / rm1["rust" SUBSEP frames[f], r]
+                if ((key, r) in rm1 && (base, r) in rm1) pairs = pairs " " rm1[key, r] / rm1[base, r]
             printf "%-20s %-23s %10.3f %10.3f %11.1f%% %11.1f%% %11.1f%% %9s\n", frames[f], langs[l], med(m[key]), med(p[key]), 100 * med(m[key]) / rm, 100 * med(p[key]) / rp, 100 * med(pairs), found[key]
         }
     }

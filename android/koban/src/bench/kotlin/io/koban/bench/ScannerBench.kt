@@ -9,7 +9,7 @@
 // Rust and Swift benchmarks; figures only, timings are never asserted. The paths:
 //   kotlin            scanFrame(ByteBuffer) from a direct buffer, what CameraX hands an app: Rust
 //                     borrows the buffer's memory, no copy (ScannerFrames.kt over scanFrameDirect)
-//   kotlin-heapbuf    scanFrame(ByteBuffer.wrap(ByteArray)): copied once into a direct buffer
+//   kotlin-heapbuf    scanFrame(ByteBuffer.wrap(ByteArray)): copied once into native memory (JNA Memory, freed after the call)
 //   kotlin-bytearray  scanFrame(ByteArray): the same, from the array
 package io.koban.bench
 
