@@ -185,12 +185,19 @@ impl<'a> Frame<'a> {
 
     /// Copies the region into a contiguous plane, shrunk `step` times per side by box averaging.
     pub fn to_plane(&self, step: u32) -> Plane {
+        self.fill_plane(step, Vec::new())
+    }
+
+    /// As [`Frame::to_plane`], in `buf`'s allocation (its contents are discarded): a live scanner
+    /// hands the same buffer back frame after frame instead of allocating a plane per frame.
+    pub(crate) fn fill_plane(&self, step: u32, mut px: Vec<u8>) -> Plane {
+        px.clear();
         let r = self.region();
         let step = step.max(1);
         let (w, h) = (r.width / step, r.height / step);
         if w < 21 || h < 21 || step == 1 {
             // Too small to shrink (a QR code needs 21 modules): copy as is.
-            let mut px = Vec::with_capacity(r.width as usize * r.height as usize);
+            px.reserve(r.width as usize * r.height as usize);
             for y in r.y..r.y + r.height {
                 let start = y as usize * self.stride as usize + r.x as usize;
                 px.extend_from_slice(&self.data[start..start + r.width as usize]);
@@ -198,7 +205,7 @@ impl<'a> Frame<'a> {
             return Plane { width: r.width, height: r.height, px, map: Map::offset(r.x, r.y, 1.0) };
         }
         let offset = r.y as usize * self.stride as usize + r.x as usize;
-        let px = box_shrink(&self.data[offset..], self.stride as usize, w as usize, h as usize, step as usize);
+        box_shrink_into(&self.data[offset..], self.stride as usize, w as usize, h as usize, step as usize, &mut px);
         Plane { width: w, height: h, px, map: Map::offset(r.x, r.y, step as f32) }
     }
 
@@ -216,7 +223,14 @@ impl<'a> Frame<'a> {
 
 /// Averages `step`×`step` blocks of `src` (rows `stride` apart) into a `w`×`h` plane.
 pub(crate) fn box_shrink(src: &[u8], stride: usize, w: usize, h: usize, step: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(w * h);
+    let mut out = Vec::new();
+    box_shrink_into(src, stride, w, h, step, &mut out);
+    out
+}
+
+/// [`box_shrink`], appending to `out`.
+fn box_shrink_into(src: &[u8], stride: usize, w: usize, h: usize, step: usize, out: &mut Vec<u8>) {
+    out.reserve(w * h);
     if step == 2 {
         // The live path halves every 1080p frame: a pairwise form the compiler vectorises.
         for by in 0..h {
@@ -228,7 +242,7 @@ pub(crate) fn box_shrink(src: &[u8], stride: usize, w: usize, h: usize, step: us
                     .map(|(a, b)| ((a[0] as u16 + a[1] as u16 + b[0] as u16 + b[1] as u16) >> 2) as u8),
             );
         }
-        return out;
+        return;
     }
     let n = (step * step) as u32;
     let mut acc = vec![0u32; w];
@@ -243,7 +257,6 @@ pub(crate) fn box_shrink(src: &[u8], stride: usize, w: usize, h: usize, step: us
         }
         out.extend(acc.iter().map(|&s| (s / n) as u8));
     }
-    out
 }
 
 /// How a plane's pixel coordinates map back to stored-frame pixels: `frame = plane * scale + offset`.
@@ -304,6 +317,11 @@ impl Plane {
     /// Row-major pixels, `width * height` bytes.
     pub fn pixels(&self) -> &[u8] {
         &self.px
+    }
+
+    /// The pixel buffer, for [`Frame::fill_plane`] to fill again.
+    pub(crate) fn into_pixels(self) -> Vec<u8> {
+        self.px
     }
 }
 
