@@ -92,12 +92,13 @@ quietly "swift build -c release (ios/Bench)" \
 results="$KOBAN_BUILD/bench/results.txt"
 : >"$results"
 # glibc's malloc moves its mmap and trim thresholds with what a process has allocated and freed
-# so far: in one process the scanner's half-frame buffers come from pages kept from earlier calls,
-# in another glibc gives them back after every call and the next call faults ~170 pages in again
-# (perf stat: 90,000 faults against 9,500 for the same Swift bench once it had freed one 2 MB
-# buffer; ~0.6 ms a call in this VM). That is the process's history, not the bindings, so every
-# language runs twice: as glibc leaves it, and `+pinned`, with both thresholds fixed at 256 MB in
-# every process, Rust's included, which takes the history out of the comparison.
+# so far, so the same calls can cost page faults in one process and none in another. When the
+# Scanner still allocated a fresh half-frame plane per frame, glibc gave the pages back after
+# every call in the Swift bench and the next call faulted ~170 in again (perf stat: 90,000 faults
+# against 6,600 since the Scanner keeps its plane; ~0.6 ms a call in this VM), while the Rust
+# bench, whose history differed, paid nothing. That is allocation, not the bindings, so every
+# language also runs `+pinned`: both thresholds fixed at 256 MB in every process, Rust's
+# included. Rows that differ between the two passes point at per-call allocation again.
 PINNED="GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=268435456"
 # One round of every language; `+pinned` as the second argument tags its rows and pins malloc.
 run_round() {
