@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Response};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use crate::error::ApiError;
+use crate::ledger::JournalHeader;
 use crate::state::AppState;
 
 /// Header set on a response that replays a stored outcome.
@@ -16,6 +17,26 @@ pub struct Ctx {
     pub now: i64,
     /// `scope:key`, recorded on journals so the invariant check can prove single application.
     pub idempotency: String,
+}
+
+impl Ctx {
+    /// The header of a journal a wallet's request posts, recorded under this request's key.
+    pub fn journal<'a>(
+        &'a self,
+        id: &'a str,
+        kind: &'a str,
+        wallet_id: &'a str,
+        meta: &'a serde_json::Value,
+    ) -> JournalHeader<'a> {
+        JournalHeader {
+            id,
+            kind,
+            wallet_id: Some(wallet_id),
+            idempotency: Some(&self.idempotency),
+            meta,
+            now: self.now,
+        }
+    }
 }
 
 /// A request to run once per `(scope, key)`.

@@ -16,7 +16,7 @@ use super::wallets::mutation;
 use crate::auth::{MerchantRequest, Signed};
 use crate::error::ApiError;
 use crate::idem::{self, Mutation};
-use crate::ledger::{self, JournalHeader, Leg};
+use crate::ledger::{self, Leg};
 use crate::seed;
 use crate::state::AppState;
 
@@ -184,14 +184,7 @@ pub async fn charge(State(state): State<AppState>, mr: MerchantRequest) -> Respo
         let meta = json!({ "merchant": { "id": merchant_id, "name": merchant.name, "country": merchant.country },
                            "token_last4": &body.token[body.token.len().saturating_sub(4)..], "counter": body.counter,
                            "description": format!("Paid at {} with a consumer code", merchant.name) });
-        let header = JournalHeader {
-            id: &journal_id,
-            kind: "cpm_charge",
-            wallet_id: Some(&wallet_id),
-            idempotency: Some(&ctx.idempotency),
-            meta: &meta,
-            now: ctx.now,
-        };
+        let header = ctx.journal(&journal_id, "cpm_charge", &wallet_id, &meta);
         ledger::post(
             tx,
             &header,

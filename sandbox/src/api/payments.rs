@@ -17,7 +17,7 @@ use crate::codes;
 use crate::error::ApiError;
 use crate::fx;
 use crate::idem::{self, Mutation};
-use crate::ledger::{self, JournalHeader, Leg};
+use crate::ledger::{self, Leg};
 use crate::seed;
 use crate::state::AppState;
 
@@ -457,14 +457,7 @@ fn pay_inner(
         if body.quote_id.is_some() {
             return Err(ApiError::QuoteMismatch("a domestic payment takes no quote".into()));
         }
-        let header = JournalHeader {
-            id: journal_id,
-            kind: "payment",
-            wallet_id: Some(wallet_id),
-            idempotency: Some(&ctx.idempotency),
-            meta: &meta,
-            now: ctx.now,
-        };
+        let header = ctx.journal(journal_id, "payment", wallet_id, &meta);
         ledger::post(tx, &header, &[Leg::new(w.account_id.clone(), -total), Leg::new(merchant_account, total)])?;
         (total, 0)
     } else {
@@ -477,14 +470,7 @@ fn pay_inner(
             )));
         }
         meta["quote"] = q.body.clone();
-        let header = JournalHeader {
-            id: journal_id,
-            kind: "payment",
-            wallet_id: Some(wallet_id),
-            idempotency: Some(&ctx.idempotency),
-            meta: &meta,
-            now: ctx.now,
-        };
+        let header = ctx.journal(journal_id, "payment", wallet_id, &meta);
         ledger::post(
             tx,
             &header,

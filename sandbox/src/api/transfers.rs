@@ -14,7 +14,7 @@ use crate::auth::Signed;
 use crate::codes;
 use crate::error::ApiError;
 use crate::idem::{self, Ctx};
-use crate::ledger::{self, JournalHeader, Leg};
+use crate::ledger::{self, Leg};
 use crate::seed;
 use crate::state::AppState;
 
@@ -92,14 +92,7 @@ fn p2p_inner(
     check_limits(tx, &from, x, x, ctx.now)?;
     let meta = json!({ "from": party(&from), "to": party(&to), "message": message,
                        "description": format!("Transfer @{} -> @{}", from.handle, to.handle) });
-    let header = JournalHeader {
-        id: journal_id,
-        kind: "p2p",
-        wallet_id: Some(wallet_id),
-        idempotency: Some(&ctx.idempotency),
-        meta: &meta,
-        now: ctx.now,
-    };
+    let header = ctx.journal(journal_id, "p2p", wallet_id, &meta);
     ledger::post(tx, &header, &[Leg::new(from.account_id.clone(), -x), Leg::new(to.account_id.clone(), x)])?;
     let out = json!({
         "id": journal_id, "kind": "p2p", "status": "completed",
@@ -228,14 +221,7 @@ fn remit_inner(
         "destination_country": country, "quote": q.body, "status": status,
         "description": format!("Remittance to {name} ({country})"),
     });
-    let header = JournalHeader {
-        id: journal_id,
-        kind: "remittance",
-        wallet_id: Some(wallet_id),
-        idempotency: Some(&ctx.idempotency),
-        meta: &meta,
-        now: ctx.now,
-    };
+    let header = ctx.journal(journal_id, "remittance", wallet_id, &meta);
     ledger::post(
         tx,
         &header,

@@ -349,7 +349,7 @@ pub async fn top_up(State(state): State<AppState>, s: Signed) -> Response {
         }
         let x = body.amount.minor;
         let meta = json!({ "bank_link_id": body.bank_link_id, "bank_name": bank_name, "description": format!("Top-up from {bank_name}") });
-        let header = JournalHeader { id: &journal_id, kind: "topup", wallet_id: Some(&wallet_id), idempotency: Some(&ctx.idempotency), meta: &meta, now: ctx.now };
+        let header = ctx.journal(&journal_id, "topup", &wallet_id, &meta);
         ledger::post(tx, &header, &[Leg::new(bank_account, -x), Leg::new(w.account_id.clone(), x)])?;
         let balance = ledger::balance(tx, &w.account_id)?;
         let out = json!({
