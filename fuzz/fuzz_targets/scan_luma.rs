@@ -3,6 +3,8 @@
 //! reaches here is ours). Run: `cargo +nightly fuzz run scan_luma` from the repo root.
 #![no_main]
 
+use std::sync::{LazyLock, Mutex};
+
 use koban_core::scan::{scan_luma, Frame, Scanner};
 use libfuzzer_sys::fuzz_target;
 
@@ -17,8 +19,12 @@ fuzz_target!(|input: &[u8]| {
     let data = &input[4..];
     let _ = scan_luma(data, width, height, stride);
     if let Ok(frame) = Frame::new(data, width, height, stride) {
-        let mut scanner = Scanner::new();
+        // One scanner for every input, as a camera session keeps one: frames of every size
+        // go through the plane buffer it keeps, and through each retry of its rotation.
+        let mut scanner = SCANNER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let _ = scanner.scan_frame(&frame);
         let _ = scanner.scan_frame(&frame);
     }
 });
+
+static SCANNER: LazyLock<Mutex<Scanner>> = LazyLock::new(|| Mutex::new(Scanner::new()));
