@@ -8,7 +8,6 @@ import org.junit.Assert.assertNull
 import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
-import org.junit.Assume.assumeTrue
 import org.junit.Test
 
 /** Detection through the bindings: the shared vectors, typed refusals and a corpus payload. */
@@ -113,13 +112,7 @@ class DetectionTest {
 
     @Test
     fun aCorpusPayloadDetectsWhereItLies() {
-        val corpus = TestData.corpus()
-        if (corpus == null) {
-            System.err.println("\n*** SKIPPED: ../shared/corpus/payloads.jsonl not found; the corpus detection test did not run ***\n")
-            // Reported by JUnit as a skipped (assumption-failed) test, not a pass.
-            assumeTrue("shared corpus absent", false)
-            return
-        }
+        val corpus = TestData.corpus("payloads.jsonl", "the corpus detection test")
         val record = corpus.readLines().filter { it.isNotBlank() }.map { Json.parse(it).asObject() }
             .first { it["id"] == "promptparse-anyid-amt" }
         val expect = record["expect"].asObject()

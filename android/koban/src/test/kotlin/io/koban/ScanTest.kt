@@ -5,7 +5,6 @@ import java.io.File
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
-import org.junit.Assume.assumeTrue
 import org.junit.Test
 
 /** Scanning through the bindings: a generated code, a corpus picture's luma, and bad frames. */
@@ -27,13 +26,7 @@ class ScanTest {
 
     @Test
     fun aCorpusPictureScansWhereItLies() {
-        val dir = File(TestData.root, "../shared/corpus/qr-zxing-cpp")
-        if (!dir.isDirectory) {
-            System.err.println("\n*** SKIPPED: ../shared/corpus/qr-zxing-cpp not found; the corpus scan test did not run ***\n")
-            // Reported by JUnit as a skipped (assumption-failed) test, not a pass.
-            assumeTrue("shared corpus absent", false)
-            return
-        }
+        val dir = TestData.corpus("qr-zxing-cpp", "the corpus scan test")
         val expected = File(dir, CORPUS_TEXT).readText()
         val picture = testHookDecodeImage(File(dir, CORPUS_PICTURE).path)
         val (w, h) = picture.width to picture.height

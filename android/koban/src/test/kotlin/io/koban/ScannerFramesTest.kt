@@ -10,7 +10,6 @@ import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotEquals
 import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
-import org.junit.Assume.assumeTrue
 import org.junit.Test
 
 /** A scanned code as a comparable value (ScannedCode's equals compares its ByteArray by identity). */
@@ -63,12 +62,7 @@ class ScannerFramesTest {
 
     @Test
     fun aCorpusPictureScansAlike() {
-        val dir = File(TestData.root, "../shared/corpus/qr-zxing-cpp")
-        if (!dir.isDirectory) {
-            System.err.println("\n*** SKIPPED: ../shared/corpus/qr-zxing-cpp not found; the corpus fast-path test did not run ***\n")
-            assumeTrue("shared corpus absent", false)
-            return
-        }
+        val dir = TestData.corpus("qr-zxing-cpp", "the corpus ByteBuffer test")
         val expected = File(dir, ScanTest.CORPUS_TEXT).readText()
         val picture = testHookDecodeImage(File(dir, ScanTest.CORPUS_PICTURE).path)
         val w = picture.width.toInt()
