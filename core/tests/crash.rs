@@ -227,3 +227,65 @@ async fn crash_at_every_step_under_faults_pays_exactly_once() {
     assert_eq!(moved, done, "seed {seed}: intents and host transactions differ");
     assert!(crashes as u64 >= u64::from(schedules) / 2, "most schedules crash somewhere: {tally:?}");
 }
+
+/// The app comes back after the signature window (300 s): each failpoint leaves a payment or
+/// a transfer pending, the host clock moves 10 minutes on, and the resend — signed first with
+/// a time the host finds stale — is re-signed under the same idempotency key and applied once.
+/// Payments are resolved by reopening the wallet (a fresh client that has not heard the host's
+/// clock), transfers by the same wallet before its next call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_after_the_signature_window_is_re_signed_and_applied_once() {
+    let host = start().await;
+    let home = Home::new();
+    let ben_home = Home::new();
+    {
+        let ben = ben_home.open(&host).await;
+        enrol(&ben, "ben", "JP").await;
+    }
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let mut w = home.open(&host).await;
+    enrol(&w, "aiko", "JP").await;
+    fund(&w, 1_000_000, 20_000).await;
+    let window = 2 * koban_core::crypto::request::MAX_CLOCK_SKEW_SECS as i64;
+    let mut spent = 0;
+    for point in [FailPoint::BeforeSend, FailPoint::AfterSend, FailPoint::AfterResponse] {
+        let q = w
+            .quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(800)), ..Default::default() })
+            .await
+            .unwrap();
+        w.arm_failpoint(Some(point));
+        assert!(matches!(w.confirm_payment(&q).await, Err(WalletError::Crashed(p)) if p == point));
+        assert_eq!(w.pending_count().unwrap(), 1);
+        drop(w);
+        host.sandbox.advance_clock(window);
+        w = home.open(&host).await;
+        assert_eq!(w.pending_count().unwrap(), 0, "payment at {point:?} resolved on open");
+        spent += 800;
+
+        w.arm_failpoint(Some(point));
+        let sent = w.send(&SendTo::Handle("ben".into()), jpy(300), None).await;
+        assert!(matches!(sent, Err(WalletError::Crashed(p)) if p == point));
+        w.arm_failpoint(None);
+        host.sandbox.advance_clock(window);
+        w.resolve_pending().await.unwrap();
+        assert_eq!(w.pending_count().unwrap(), 0, "transfer at {point:?} resolved in place");
+        spent += 300;
+    }
+
+    // Each intent applied once: the host's history is the local history, the balance theirs.
+    let local = local_history(&w);
+    let remote = host_history(&w, &host).await;
+    let mut local_ids: Vec<&str> = local.iter().map(|t| t.id.as_str()).collect();
+    let mut remote_ids: Vec<&str> = remote.iter().map(|r| r["transaction_id"].as_str().unwrap()).collect();
+    local_ids.sort_unstable();
+    remote_ids.sort_unstable();
+    assert_eq!(local_ids, remote_ids);
+    assert_eq!(local_ids.iter().collect::<HashSet<_>>().len(), local_ids.len(), "a transaction recorded twice");
+    assert_eq!(local.iter().filter(|t| t.kind == "payment").count(), 3);
+    assert_eq!(local.iter().filter(|t| t.kind == "p2p").count(), 3);
+    assert_eq!(w.balance().await.unwrap().available, jpy(20_000 - spent));
+    let conn = rusqlite::Connection::open(home.db()).unwrap();
+    let refused: usize =
+        conn.query_row("SELECT COUNT(*) FROM intents WHERE state = 'refused'", [], |r| r.get(0)).unwrap();
+    assert_eq!(refused, 0, "no resend was refused");
+}

@@ -506,9 +506,136 @@ async fn a_host_that_does_not_know_the_device_leaves_the_intent_pending() {
     assert_eq!(refused(lost.top_up(&link, jpy(4_000)).await.unwrap_err()), Refusal::Unauthorized);
     assert_eq!(lost.pending_count().unwrap(), 1);
     drop(lost);
+    // Reopening there still opens (history and codes stay usable); the top-up waits.
+    let lost = home.open(&stranger).await;
+    assert_eq!(lost.pending_count().unwrap(), 1);
+    drop(lost);
     // Back at its own host, the confirmed top-up completes, once.
     let aiko = home.open(&host).await;
     assert_eq!(aiko.pending_count().unwrap(), 0);
     assert_eq!(aiko.balance().await.unwrap().available, jpy(4_000));
     assert_eq!(local_history(&aiko).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_clock_two_hours_behind_still_enrols_and_pays() {
+    let host = start().await;
+    // Every answer carries the host's clock.
+    let r = reqwest::get(format!("{}/v1/merchants", host.url)).await.unwrap();
+    let told = |r: &reqwest::Response| -> i64 {
+        r.headers()[koban_core::crypto::request::HEADER_HOST_TIME].to_str().unwrap().parse().unwrap()
+    };
+    let phone_now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!((told(&r) - phone_now()).abs() <= 2);
+    // The host is two hours ahead of the phone: a signature with the phone's time is stale.
+    host.sandbox.advance_clock(7_200);
+    assert!(
+        (told(&reqwest::get(format!("{}/v1/merchants", host.url)).await.unwrap()) - phone_now() - 7_200).abs() <= 2
+    );
+
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 100_000, 10_000).await;
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(800)), ..Default::default() })
+        .await
+        .unwrap();
+    aiko.confirm_payment(&q).await.unwrap();
+    assert_eq!(aiko.balance().await.unwrap().available, jpy(9_200));
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+
+    // A client that has not heard from the host yet signs with the phone's clock: the host
+    // refuses that as stale, the refusal tells the host's clock, and the one resend passes.
+    let (client, key) = host_view(&aiko, &host);
+    assert_eq!(client.clock_offset_secs(), 0);
+    let page = client.get(&key, "/v1/history?limit=10").await.expect("re-signed with the host's clock");
+    assert_eq!(page["items"].as_array().unwrap().len(), 2, "the top-up and the payment");
+    assert!((client.clock_offset_secs() - 7_200).abs() <= 2, "offset {}", client.clock_offset_secs());
+    // Clones share what was learned.
+    assert_eq!(client.clone().clock_offset_secs(), client.clock_offset_secs());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_payment_resolves_once_when_reopened_after_the_signature_window() {
+    use koban_core::wallet::FailPoint;
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 100_000, 10_000).await;
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(800)), ..Default::default() })
+        .await
+        .unwrap();
+    aiko.arm_failpoint(Some(FailPoint::AfterSend));
+    assert!(matches!(aiko.confirm_payment(&q).await, Err(WalletError::Crashed(FailPoint::AfterSend))));
+    assert_eq!(aiko.pending_count().unwrap(), 1);
+    drop(aiko);
+
+    // Ten minutes on: the intent's resend is older than the host's 300 s signature window
+    // as soon as it is signed with the phone's clock.
+    host.sandbox.advance_clock(600);
+    let aiko = home.open(&host).await;
+    assert_eq!(aiko.pending_count().unwrap(), 0, "reopening resolved it");
+    let payments: Vec<_> = local_history(&aiko).into_iter().filter(|t| t.kind == "payment").collect();
+    assert_eq!(payments.len(), 1);
+    assert_eq!(payments[0].amount, jpy(800));
+    let remote = host_history(&aiko, &host).await;
+    assert_eq!(remote.iter().filter(|i| i["kind"] == "payment").count(), 1);
+    assert_eq!(remote.iter().find(|i| i["kind"] == "payment").unwrap()["transaction_id"], payments[0].id.as_str());
+    assert_eq!(aiko.balance().await.unwrap().available, jpy(9_200));
+}
+
+/// A transport that sends the first payment twice, as a proxy retrying behind the app's back
+/// would: the first copy is applied and its answer lost; the host refuses the second copy's
+/// nonce as replayed.
+struct RepeatFirstPayment {
+    inner: ReqwestTransport,
+    armed: std::sync::atomic::AtomicBool,
+}
+
+impl HttpTransport for RepeatFirstPayment {
+    fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            if req.url.ends_with("/v1/payments") && self.armed.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                let _ = self.inner.send(req.clone()).await;
+            }
+            self.inner.send(req).await
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_refused_as_replayed_is_re_signed_and_pays_once() {
+    let host = start().await;
+    let home = Home::new();
+    {
+        let aiko = home.open(&host).await;
+        enrol(&aiko, "aiko", "JP").await;
+        fund(&aiko, 100_000, 10_000).await;
+    }
+    let mut config = WalletConfig::new(&host.url);
+    config.transport = Some(Arc::new(RepeatFirstPayment {
+        inner: ReqwestTransport::new(std::time::Duration::from_secs(10)).unwrap(),
+        armed: std::sync::atomic::AtomicBool::new(true),
+    }));
+    let aiko = home.open_with(config).await;
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload: ramen, amount: Some(jpy(800)), ..Default::default() })
+        .await
+        .unwrap();
+    // The answer the wallet sees is `replayed_nonce`; it re-signs under the same key and gets
+    // the first copy's outcome.
+    let paid = aiko.confirm_payment(&q).await.expect("re-signed and resolved");
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+    let remote = host_history(&aiko, &host).await;
+    let payments: Vec<_> = remote.iter().filter(|i| i["kind"] == "payment").collect();
+    assert_eq!(payments.len(), 1);
+    assert_eq!(payments[0]["transaction_id"], paid.id.as_str());
+    assert_eq!(local_history(&aiko).iter().filter(|t| t.kind == "payment").count(), 1);
+    assert_eq!(aiko.balance().await.unwrap().available, jpy(9_200));
 }

@@ -146,13 +146,25 @@ impl Drop for Sandbox {
     }
 }
 
-/// The router: every route of [`api::routes`] plus the fault middleware.
+/// The router: every route of [`api::routes`] plus the fault middleware and the host-clock header.
 pub fn router(state: AppState) -> Router {
     let mut router: Router<AppState> = Router::new();
     for route in api::routes() {
         router = router.route(route.path, route.handler);
     }
-    router.layer(axum::middleware::from_fn_with_state(state.clone(), crate::faults::inject)).with_state(state)
+    use axum::extract::State;
+    use axum::http::HeaderValue;
+    use axum::response::Response;
+    // Outermost, so injected faults and signature refusals carry it too: a device whose clock
+    // is off learns the host's time from any answer and signs with it.
+    let host_time = |State(s): State<AppState>, mut resp: Response| async move {
+        resp.headers_mut().insert(koban_core::crypto::request::HEADER_HOST_TIME, HeaderValue::from(s.clock.now()));
+        resp
+    };
+    router
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::faults::inject))
+        .layer(axum::middleware::map_response_with_state(state.clone(), host_time))
+        .with_state(state)
 }
 
 async fn serve(listener: TcpListener, router: Router) {

@@ -56,6 +56,28 @@ async fn enrolment_must_be_signed_by_the_enrolled_key() {
 }
 
 #[tokio::test]
+async fn every_answer_tells_the_host_clock() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    host.sandbox.advance_clock(7_200);
+    let told = |r: &reqwest::Response| -> i64 {
+        r.headers()[koban_core::crypto::request::HEADER_HOST_TIME].to_str().unwrap().parse().unwrap()
+    };
+    let ok = host.http.get(format!("{}/v1/merchants", host.url)).send().await.unwrap();
+    assert!((told(&ok) - now() as i64 - 7_200).abs() <= 2);
+    // A refusal too, above all a stale signature: that is how a device learns the clock.
+    let signed = aiko.key.sign_request("GET", "/v1/history", b"", now()).unwrap();
+    let mut req = host.http.get(format!("{}/v1/history", host.url));
+    for (n, v) in signed.pairs() {
+        req = req.header(n, v);
+    }
+    let refused = req.send().await.unwrap();
+    let host_time = told(&refused);
+    assert_eq!(refused.json::<Value>().await.unwrap()["error"]["kind"], "stale_signature");
+    assert!((host_time - now() as i64 - 7_200).abs() <= 2);
+}
+
+#[tokio::test]
 async fn bad_stale_replayed_and_unknown_signatures_are_refused() {
     let host = start().await;
     let aiko = host.enrol("aiko", "JP").await;

@@ -34,6 +34,9 @@ pub const HEADER_NONCE: &str = "x-koban-nonce";
 pub const HEADER_SIGNATURE: &str = "x-koban-signature";
 /// Header carrying the idempotency key of a mutating request.
 pub const HEADER_IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// Response header carrying the host's clock in unix seconds, so a device whose clock is off
+/// can sign with the host's time.
+pub const HEADER_HOST_TIME: &str = "x-koban-host-time";
 /// First line of the canonical string; bumped if the layout ever changes.
 pub const SIGNATURE_VERSION: &str = "KOBAN-SIG-V1";
 /// Largest accepted difference between the signing time and the verifier's clock.

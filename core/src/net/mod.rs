@@ -3,12 +3,13 @@
 
 mod transport;
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use crate::crypto::request::HEADER_IDEMPOTENCY_KEY;
+use crate::crypto::request::{HEADER_HOST_TIME, HEADER_IDEMPOTENCY_KEY};
 use crate::crypto::{CryptoError, DeviceKey};
 
 pub use transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, ReqwestTransport, TransportError};
@@ -46,13 +47,31 @@ impl NetError {
             _ => None,
         }
     }
+
+    /// A refusal that a fresh signature fixes: the signing time was outside the host's window
+    /// (`stale_signature`), or this exact signed request already reached the host
+    /// (`replayed_nonce`, e.g. a proxy repeated it). Both are given before the host reads the
+    /// idempotency key, so resending the same bytes under the same key, re-signed, is safe.
+    pub fn fixed_by_resigning(&self) -> bool {
+        matches!(self.refusal_kind(), Some("stale_signature" | "replayed_nonce"))
+    }
 }
+
+/// Resends of one request, freshly signed, after refusals that re-signing fixes
+/// ([`NetError::fixed_by_resigning`]); past it the refusal stands.
+pub const RESIGN_LIMIT: u32 = 3;
 
 /// A client of one host, signing as one device.
 #[derive(Clone)]
 pub struct Client {
     base_url: String,
     transport: Arc<dyn HttpTransport>,
+    // Host clock minus this device's clock, in seconds, from the host's last answer
+    // (HEADER_HOST_TIME). Phone clocks are set by hand, hours off after a trip or a dead
+    // battery; the host refuses signatures more than MAX_CLOCK_SKEW_SECS (5 min) from its own
+    // clock, so a wallet signing with the phone's time would be locked out of its money.
+    // Shared by clones, so every part of the app signs with the same correction.
+    clock_offset: Arc<AtomicI64>,
 }
 
 impl std::fmt::Debug for Client {
@@ -61,14 +80,32 @@ impl std::fmt::Debug for Client {
     }
 }
 
-fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 impl Client {
     /// A client of the host at `base_url` (e.g. `http://127.0.0.1:8080`) over `transport`.
     pub fn new(base_url: &str, transport: Arc<dyn HttpTransport>) -> Client {
-        Client { base_url: base_url.trim_end_matches('/').to_owned(), transport }
+        Client {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            transport,
+            clock_offset: Arc::new(AtomicI64::new(0)),
+        }
+    }
+
+    /// How far the host's clock is ahead of this device's, in seconds, as its last answer
+    /// told (0 until it has answered).
+    pub fn clock_offset_secs(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Learns the host's clock from an answer's [`HEADER_HOST_TIME`] (absent or unreadable:
+    /// the offset stays as it was).
+    fn learn_host_time(&self, resp: &HttpResponse) {
+        if let Some(host) = resp.header(HEADER_HOST_TIME).and_then(|v| v.trim().parse::<i64>().ok()) {
+            self.clock_offset.store(host.saturating_sub(now_secs()), Ordering::Relaxed);
+        }
     }
 
     /// The host's base URL.
@@ -76,7 +113,10 @@ impl Client {
         &self.base_url
     }
 
-    /// Sends one signed request and classifies the answer.
+    /// Sends one signed request and classifies the answer. Signed with the host's time as
+    /// last learned; if the host refuses the signature as stale and its answer corrected that
+    /// time, the request is re-signed and sent once more (nothing was applied: the host checks
+    /// the signature before anything else).
     pub async fn send(
         &self,
         key: &DeviceKey,
@@ -85,8 +125,26 @@ impl Client {
         body: Option<&[u8]>,
         idempotency_key: Option<&str>,
     ) -> Result<Value, NetError> {
+        let offset = self.clock_offset_secs();
+        match self.send_once(key, method, path, body, idempotency_key).await {
+            Err(e) if e.refusal_kind() == Some("stale_signature") && self.clock_offset_secs() != offset => {
+                self.send_once(key, method, path, body, idempotency_key).await
+            }
+            other => other,
+        }
+    }
+
+    async fn send_once(
+        &self,
+        key: &DeviceKey,
+        method: &str,
+        path: &str,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Value, NetError> {
         let bytes = body.unwrap_or_default();
-        let signed = key.sign_request(method, path, bytes, now_secs())?;
+        let host_now = now_secs().saturating_add(self.clock_offset_secs()).max(0) as u64;
+        let signed = key.sign_request(method, path, bytes, host_now)?;
         let mut headers: Vec<(String, String)> = signed.pairs().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         if let Some(k) = idempotency_key {
             headers.push((HEADER_IDEMPOTENCY_KEY.to_owned(), k.to_owned()));
@@ -101,6 +159,7 @@ impl Client {
             body: bytes.to_vec(),
         };
         let resp = self.transport.send(req).await.map_err(|e| NetError::Unknown(e.to_string()))?;
+        self.learn_host_time(&resp);
         classify(resp)
     }
 
@@ -178,5 +237,26 @@ mod tests {
         assert!(matches!(classify(resp(500, r#"{"error":{"kind":"injected_fault"}}"#)), Err(NetError::Unknown(_))));
         assert!(matches!(classify(resp(503, "")), Err(NetError::Unknown(_))));
         assert!(matches!(classify(resp(200, "not json")), Err(NetError::Protocol(_))));
+    }
+
+    #[test]
+    fn only_signature_refusals_are_fixed_by_resigning() {
+        let refused = |kind: &str| classify(resp(401, &format!(r#"{{"error":{{"kind":"{kind}"}}}}"#))).unwrap_err();
+        assert!(refused("stale_signature").fixed_by_resigning());
+        assert!(refused("replayed_nonce").fixed_by_resigning());
+        assert!(!refused("bad_signature").fixed_by_resigning());
+        assert!(!refused("insufficient_funds").fixed_by_resigning());
+        assert!(!NetError::Unknown("timed out".into()).fixed_by_resigning());
+    }
+
+    #[test]
+    fn response_headers_are_found_in_any_case() {
+        let r = HttpResponse {
+            status: 200,
+            headers: vec![("X-Koban-Host-Time".into(), "1700000000".into())],
+            body: vec![],
+        };
+        assert_eq!(r.header(HEADER_HOST_TIME), Some("1700000000"));
+        assert_eq!(r.header("x-other"), None);
     }
 }

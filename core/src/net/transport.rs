@@ -32,6 +32,14 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
+impl HttpResponse {
+    /// The first value of header `name`, compared without case: an app's own transport may
+    /// hand names in any case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
 /// Why a request got no response.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TransportError {

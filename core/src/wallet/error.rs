@@ -48,7 +48,8 @@ pub enum Refusal {
     NotFound,
     /// The resource belongs to another wallet.
     Forbidden,
-    /// The host did not accept the device's signature (unknown device, stale clock, replay).
+    /// The host did not accept the device's signature: unknown device, bad signature, or a
+    /// stale time or replayed nonce that still stood after the re-signed resends.
     Unauthorized,
     /// A kind this build does not know.
     Other(String),

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use crate::crypto::{new_nonce, DeviceKey};
 use crate::emv::Tip;
 use crate::money::{Currency, Money};
-use crate::net::{Client, HttpTransport, NetError, ReqwestTransport};
+use crate::net::{Client, HttpTransport, NetError, ReqwestTransport, RESIGN_LIMIT};
 use crate::scheme::{self, CrcStatus, Presentment};
 use crate::store::{
     self, Direction, HistoryCursor, Intent, IntentState, KeyStore, Store, TransactionRecord, WalletRecord,
@@ -113,8 +113,9 @@ enum Resolved {
 
 impl Wallet {
     /// Opens the wallet database at `path` (creating it), and resolves any pending intents
-    /// with the host; if the host cannot be reached they stay pending and are resolved
-    /// before the next money-moving call.
+    /// with the host; whatever stops that (no network, a refusal, a clock far off) leaves them
+    /// pending, to be resolved before the next money-moving call. Fails only for local
+    /// problems: the store or the key store.
     pub async fn open(
         path: impl AsRef<Path>,
         keystore: &dyn KeyStore,
@@ -142,10 +143,11 @@ impl Wallet {
         let has_pending = wallet.pending_count()? > 0;
         if has_pending {
             let _guard = wallet.outbox.lock().await;
-            match wallet.resolve_pending_locked().await {
-                Ok(()) | Err(WalletError::OutcomeUnknown { .. } | WalletError::Unavailable(_)) => {}
-                Err(e) => return Err(e),
-            }
+            // Never fail open over a pending intent: the shopper would lose her offline codes
+            // and history to a flaky network or a refusal. Each failure leaves the intent
+            // pending (a refusal that is final has already been recorded), and the next
+            // money-moving call resolves it first and reports what still stands in the way.
+            let _ = wallet.resolve_pending_locked().await;
         }
         Ok(wallet)
     }
@@ -199,9 +201,15 @@ impl Wallet {
     async fn get(&self, path: &str) -> Result<Value, WalletError> {
         let key = self.device()?;
         let mut last = String::new();
-        for _ in 0..self.max_attempts {
+        let (mut attempts, mut resigned) = (0, 0);
+        while attempts < self.max_attempts {
+            // Every send is signed afresh: new time (with the host's clock), new nonce.
             match self.client.get(&key, path).await {
-                Err(NetError::Unknown(m)) => last = m,
+                Err(NetError::Unknown(m)) => {
+                    attempts += 1;
+                    last = m;
+                }
+                Err(e) if e.fixed_by_resigning() && resigned < RESIGN_LIMIT => resigned += 1,
                 other => return other.map_err(WalletError::from_net_read),
             }
         }
@@ -215,9 +223,14 @@ impl Wallet {
         let bytes = serde_json::to_vec(body).map_err(|e| WalletError::Protocol(e.to_string()))?;
         let idem = new_key()?;
         let mut last = String::new();
-        for _ in 0..self.max_attempts {
+        let (mut attempts, mut resigned) = (0, 0);
+        while attempts < self.max_attempts {
             match self.client.post(&key, path, &bytes, &idem).await {
-                Err(NetError::Unknown(m)) => last = m,
+                Err(NetError::Unknown(m)) => {
+                    attempts += 1;
+                    last = m;
+                }
+                Err(e) if e.fixed_by_resigning() && resigned < RESIGN_LIMIT => resigned += 1,
                 other => return other.map_err(WalletError::from_net_read),
             }
         }
@@ -335,7 +348,10 @@ impl Wallet {
     async fn send_intent(&self, intent: &Intent) -> Result<Resolved, WalletError> {
         let key = self.device()?;
         let mut reason = String::new();
-        for _ in 0..self.max_attempts {
+        let (mut attempts, mut resigned) = (0, 0);
+        while attempts < self.max_attempts {
+            // Every send is signed afresh (the host's time as last learned, a new nonce); the
+            // bytes and the idempotency key never change.
             let answer = self.client.post(&key, &intent.path, &intent.body, &intent.key).await;
             #[cfg(any(test, feature = "failpoints"))]
             self.fail(FailPoint::AfterSend)?;
@@ -345,6 +361,13 @@ impl Wallet {
                     self.fail(FailPoint::AfterResponse)?;
                     self.reconcile(intent, &v)?;
                     return Ok(Resolved::Applied(v));
+                }
+                Err(e) if e.fixed_by_resigning() && resigned < RESIGN_LIMIT => {
+                    // The signature's time fell outside the host's window (a resend long after
+                    // the first send, a phone clock far off) or a proxy repeated the request:
+                    // this send applied nothing, so send again at once, re-signed. Not counted
+                    // as an attempt: the network did answer.
+                    resigned += 1;
                 }
                 Err(NetError::Refused { kind, message, status }) => {
                     let refusal = Refusal::from_kind(&kind);
@@ -360,9 +383,11 @@ impl Wallet {
                         .write(|tx, _| store::finish_intent(tx, &intent.key, IntentState::Refused, &outcome, now))?;
                     return Ok(Resolved::Refused(WalletError::Refused { refusal, message }));
                 }
-                Err(NetError::Unknown(m)) => reason = m,
+                Err(NetError::Unknown(m) | NetError::Protocol(m)) => {
+                    attempts += 1;
+                    reason = m;
+                }
                 Err(NetError::Crypto(e)) => return Err(e.into()),
-                Err(NetError::Protocol(m)) => reason = m,
             }
         }
         Err(WalletError::OutcomeUnknown { intent: intent.key.clone(), reason })
