@@ -11,4 +11,5 @@ pub mod net;
 pub mod scan;
 pub mod scheme;
 pub mod store;
+pub mod text;
 pub mod wallet;

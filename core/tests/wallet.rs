@@ -639,3 +639,22 @@ async fn a_send_refused_as_replayed_is_re_signed_and_pays_once() {
     assert_eq!(local_history(&aiko).iter().filter(|t| t.kind == "payment").count(), 1);
     assert_eq!(aiko.balance().await.unwrap().available, jpy(9_200));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_with_invisible_characters_are_refused_before_anything_is_sent() {
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    for (handle, name) in
+        [("aiko", "Aiko\u{202e}gnp.exe"), ("aiko", "Aiko\u{7}"), ("ai\u{200b}ko", "Aiko"), ("aiko", " ")]
+    {
+        let e = Enrolment { country: "JP".into(), handle: handle.into(), display_name: name.into() };
+        assert!(matches!(aiko.enrol(&e).await, Err(WalletError::InvalidInput(_))), "{handle:?} {name:?}");
+    }
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+    assert!(aiko.secret("device_key").unwrap().is_none(), "no key made for a refused enrolment");
+    // Trimmed, in any script.
+    let e = Enrolment { country: "JP".into(), handle: " @aiko ".into(), display_name: "  田中 愛子 ".into() };
+    let p = aiko.enrol(&e).await.unwrap();
+    assert_eq!((p.handle.as_str(), p.display_name.as_str()), ("aiko", "田中 愛子"));
+}

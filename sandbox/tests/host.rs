@@ -56,6 +56,49 @@ async fn enrolment_must_be_signed_by_the_enrolled_key() {
 }
 
 #[tokio::test]
+async fn names_and_messages_with_control_or_format_characters_are_refused() {
+    let host = start().await;
+    let enrol_as = |name: &str| {
+        let k = koban_core::crypto::DeviceKey::generate().unwrap();
+        let body = json!({ "public_key": k.public_key_b64(), "country": "JP", "handle": "aiko", "display_name": name });
+        (k, body)
+    };
+    // A right-to-left override, a bell, a zero-width space, a byte-order mark, a soft hyphen.
+    for name in ["Aiko\u{202e}gnp.exe", "\u{7}", "Ai\u{200b}ko", "\u{feff}Aiko", "Ai\u{ad}ko"] {
+        let (k, body) = enrol_as(name);
+        let r = host.send_at(&k, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await;
+        r.refused(400, "bad_request");
+        assert!(r.body["error"]["message"].as_str().unwrap().contains("display_name"), "{}", r.body);
+    }
+    let (k, body) = enrol_as("  田中 愛子 ");
+    let w = host.send_at(&k, Method::POST, "/v1/devices", Some(&body), Some(&key()), now()).await.ok();
+    assert_eq!(w["wallet"]["display_name"], "田中 愛子");
+
+    // Messages reach the recipient's history: the same rule.
+    let (sender, ben) = (host.enrol("sender", "JP").await, host.enrol("ben", "JP").await);
+    host.fund(&sender, 1_000_000, 100_000).await;
+    for message in ["lunch \u{202e}", "\u{7}", "a\nb", "\u{2066}x\u{2069}"] {
+        let body = json!({ "to": { "handle": "ben" }, "amount": amt(100, "JPY"), "message": message });
+        host.post(&sender, "/v1/transfers", body).await.refused(400, "bad_request");
+    }
+    let body = json!({ "to": { "handle": "ben" }, "amount": amt(100, "JPY"), "message": "ラーメン代 🍜" });
+    host.post(&sender, "/v1/transfers", body).await.ok();
+    assert_eq!(host.balance(&ben).await, 100);
+    host.verify(&sender).await;
+    let q = host
+        .post(
+            &sender,
+            "/v1/quotes",
+            json!({ "purpose": "remittance", "destination_country": "PH", "send": amt(10_000, "JPY") }),
+        )
+        .await
+        .ok();
+    let remit = |message: &str| json!({ "quote_id": q["id"], "recipient": { "name": "Maria Santos", "payout": { "method": "mobile_wallet", "provider": "GCash", "account": "09171234567" } }, "purpose": "family_support", "message": message });
+    host.post(&sender, "/v1/remittances", remit("for \u{202e}school")).await.refused(400, "bad_request");
+    host.post(&sender, "/v1/remittances", remit("for school")).await.ok();
+}
+
+#[tokio::test]
 async fn every_answer_tells_the_host_clock() {
     let host = start().await;
     let aiko = host.enrol("aiko", "JP").await;

@@ -516,6 +516,12 @@ impl Wallet {
         if self.profile()?.is_some() {
             return Err(WalletError::AlreadyEnrolled);
         }
+        // Others see both when they pay: refuse bidi overrides and invisible characters here,
+        // before a key is made or an intent committed.
+        let handle = crate::text::check_display_text(e.handle.trim().trim_start_matches('@'), 24)
+            .map_err(|err| WalletError::InvalidInput(format!("handle {err}")))?;
+        let display_name = crate::text::check_display_text(&e.display_name, 60)
+            .map_err(|err| WalletError::InvalidInput(format!("display name {err}")))?;
         let key = match self.device() {
             Ok(k) => k,
             Err(_) => {
@@ -526,7 +532,7 @@ impl Wallet {
                 k
             }
         };
-        let body = json!({ "public_key": key.public_key_b64(), "country": e.country, "handle": e.handle, "display_name": e.display_name });
+        let body = json!({ "public_key": key.public_key_b64(), "country": e.country, "handle": handle, "display_name": display_name });
         self.submit("enrol", "/v1/devices", &body, json!({})).await?;
         self.enrolled()
     }

@@ -46,6 +46,18 @@ struct P2pBody {
     message: Option<String>,
 }
 
+/// Refuses a message with control or format characters: the recipient reads it in history,
+/// where a bidi override or an invisible character would make it say something else.
+fn check_message(message: &str) -> Result<(), ApiError> {
+    match koban_core::text::find_control_or_format(message) {
+        Some(c) => Err(ApiError::BadRequest(format!(
+            "message must not contain control or format characters (U+{:04X})",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn party(w: &WalletRow) -> Value {
     json!({ "handle": w.handle, "display_name": w.display_name, "country": w.country })
 }
@@ -77,6 +89,7 @@ fn p2p_inner(
     if message.chars().count() > 140 {
         return Err(ApiError::BadRequest("message is limited to 140 characters".into()));
     }
+    check_message(&message)?;
     let from = load_wallet(tx, wallet_id)?;
     let to = body.to.resolve(tx)?;
     if to.id == from.id {
@@ -172,6 +185,7 @@ fn remit_inner(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::BadRequest("recipient name is required".into()));
     }
+    check_message(body.message.as_deref().unwrap_or_default())?;
     let q = take_quote(tx, &body.quote_id, wallet_id, "remittance", ctx.now)?;
     let country = q.body["destination_country"].as_str().unwrap_or_default().to_owned();
     let eta_secs = q.body["delivery_estimate_secs"].as_i64().unwrap_or(0);

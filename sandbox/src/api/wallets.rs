@@ -72,10 +72,9 @@ async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiEr
         if !valid_handle(&handle) {
             return Err(ApiError::BadRequest("handle must be 3-24 of a-z, 0-9, '_' and '.'".into()));
         }
-        let display_name = body.display_name.trim();
-        if display_name.is_empty() || display_name.chars().count() > 60 {
-            return Err(ApiError::BadRequest("display_name must be 1-60 characters".into()));
-        }
+        // Shown to everyone who pays this wallet: no bidi overrides or invisible characters.
+        let display_name = koban_core::text::check_display_text(&body.display_name, 60)
+            .map_err(|e| ApiError::BadRequest(format!("display_name {e}")))?;
         let currency = HOME_COUNTRIES
             .iter()
             .find(|(c, _)| *c == body.country)
