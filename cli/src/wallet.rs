@@ -177,9 +177,38 @@ enum Command {
 
 /// Opens the wallet kept in `home`.
 pub async fn open(home: &Path, host: &str) -> Result<Wallet, String> {
-    std::fs::create_dir_all(home).map_err(|e| format!("{}: {e}", home.display()))?;
+    private_home(home).map_err(|e| format!("{}: {e}", home.display()))?;
     let keystore = FileKeyStore::open(home.join("wallet.key")).map_err(|e| e.to_string())?;
     Wallet::open(home.join("wallet.sqlite3"), &keystore, WalletConfig::new(host)).await.map_err(|e| e.to_string())
+}
+
+/// Creates `home` 0700, or tightens it (and the wallet files an older build left 0644) when
+/// it exists: the database holds the payment token, names, messages and history, which other
+/// local users must not read. New files are made 0600 by the store and the key store.
+fn private_home(home: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+        const WALLET_FILES: [&str; 4] = ["wallet.key", "wallet.sqlite3", "wallet.sqlite3-wal", "wallet.sqlite3-shm"];
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(home)?;
+        let owner_only = |path: &Path, mode: u32| -> std::io::Result<()> {
+            let meta = std::fs::metadata(path)?;
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+            }
+            Ok(())
+        };
+        owner_only(home, 0o700)?;
+        for name in WALLET_FILES {
+            match owner_only(&home.join(name), 0o600) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                other => other?,
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(home)
 }
 
 /// Reads a decimal amount in `currency`.

@@ -128,3 +128,37 @@ fn wallet_subcommands_against_a_host() {
     assert!(ok && text.contains("balance ¥18,000"), "{text}");
     drop(sandbox);
 }
+
+/// The home holds the payment token, names, messages and history: only its owner may read it.
+#[cfg(unix)]
+#[test]
+fn the_wallet_home_and_its_files_are_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = rt.block_on(koban_sandbox::Sandbox::start(koban_sandbox::Config::default())).unwrap();
+    let url = sandbox.url();
+    let dir = tempfile::tempdir().unwrap();
+    // A home the CLI creates, and one that already exists open to everyone.
+    let fresh = dir.path().join("fresh");
+    let open = dir.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for (home, handle) in [(&fresh, "aiko"), (&open, "ben")] {
+        let out = koban(&["wallet", "--home", home.to_str().unwrap(), "--host", &url, "enrol", "--handle", handle]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(mode(home), 0o700, "{}", home.display());
+        let files: Vec<_> = std::fs::read_dir(home).unwrap().map(|e| e.unwrap().path()).collect();
+        assert!(files.iter().any(|f| f.ends_with("wallet.sqlite3")) && files.iter().any(|f| f.ends_with("wallet.key")));
+        for f in files {
+            assert_eq!(mode(&f), 0o600, "{}", f.display());
+        }
+    }
+    // A database an older build left 0644 is tightened on the next run.
+    let db = fresh.join("wallet.sqlite3");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = koban(&["wallet", "--home", fresh.to_str().unwrap(), "--host", &url, "balance"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(mode(&db), 0o600);
+    drop(sandbox);
+}

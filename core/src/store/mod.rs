@@ -83,6 +83,15 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> 
 impl Store {
     /// Opens (creating and migrating) the database at `path`, unwrapping its data key.
     pub fn open(path: impl AsRef<Path>, keystore: &dyn KeyStore) -> Result<Store, StoreError> {
+        let path = path.as_ref();
+        // SQLite would create the file 0644 (history, names, payment tokens readable by every
+        // local user) and gives -wal and -shm the database file's mode: create it owner-only
+        // first. Any failure ("exists" above all) is left for SQLite's open to report.
+        #[cfg(unix)]
+        if path != Path::new(":memory:") {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            let _ = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+        }
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // NORMAL is durable across app kills in WAL mode; only power loss can lose the last commit.

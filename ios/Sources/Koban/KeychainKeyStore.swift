@@ -133,11 +133,13 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
         case .automatic: enclave = Self.hasSecureEnclave
         }
         var error: Unmanaged<CFError>?
-        // This device only, usable after the first unlock: a listen loop or a background
-        // payment settle may open the wallet while the screen is locked.
+        // This device only, and only while it is unlocked: a phone taken while locked cannot
+        // unwrap the wallet's data key (payment token, history). Opening the wallet while
+        // locked fails as "the device is locked"; the app opens it again after unlock. A key
+        // made by an older build keeps the accessibility it was made with.
         guard let access = SecAccessControlCreateWithFlags(
             kCFAllocatorDefault,
-            kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly,
+            kSecAttrAccessibleWhenUnlockedThisDeviceOnly,
             enclave ? [.privateKeyUsage] : [],
             &error
         ) else {
