@@ -115,6 +115,14 @@ impl TokenCode {
         self.0.cryptogram.clone()
     }
 
+    /// How the code is carried: `"qr"` (8-byte cryptogram) or `"numeric"` (its first 4 bytes).
+    pub fn form(&self) -> String {
+        match self.0.form {
+            core::CodeForm::Qr => "qr".into(),
+            core::CodeForm::Numeric => "numeric".into(),
+        }
+    }
+
     /// The QR text (base64 of the EMV consumer-presented payload, starting `hQVDUFYwMW`).
     pub fn qr_text(&self) -> Result<String, KobanError> {
         Ok(self.0.to_qr_text())
@@ -146,6 +154,7 @@ mod tests {
         let digits = code.numeric().unwrap();
         let read = TokenCode::from_numeric(digits, 1_795_500_030).unwrap();
         assert_eq!(read.cryptogram(), code.cryptogram()[..4]);
+        assert_eq!((code.form(), read.form()), ("qr".to_owned(), "numeric".to_owned()));
         let m = code.qr_matrix().unwrap();
         assert_eq!(m.modules.len(), (m.size * m.size) as usize);
     }

@@ -1,8 +1,8 @@
 //! Known-answer vectors for consumer-presented codes (`tests/vectors/cpm.json`), shared with
 //! the Kotlin and Swift tests and made by an independent implementation.
 
-use koban_core::cpm::TokenCode;
-use koban_core::crypto::{derive_limited_use_key, hex, verify_cryptogram, IssuerMasterKey};
+use koban_core::cpm::{CodeForm, TokenCode};
+use koban_core::crypto::{derive_limited_use_key, hex, verify_cryptogram, IssuerMasterKey, CRYPTOGRAM_LEN};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
@@ -41,13 +41,17 @@ fn codes_match_the_known_answers() {
         // The terminal side reads it back and the cryptogram verifies; a flipped bit does not.
         let read = TokenCode::from_qr_text(v["qr_text"].as_str().unwrap()).unwrap();
         assert_eq!(read, code);
-        verify_cryptogram(&luk, token, counter, ts, un, &read.cryptogram).unwrap();
+        verify_cryptogram(&luk, token, counter, ts, un, &read.cryptogram, CRYPTOGRAM_LEN).unwrap();
+        read.verify(&luk).unwrap();
         let mut flipped = read.cryptogram.clone();
         flipped[0] ^= 1;
-        assert!(verify_cryptogram(&luk, token, counter, ts, un, &flipped).is_err(), "{name}: flipped bit accepted");
+        assert!(
+            verify_cryptogram(&luk, token, counter, ts, un, &flipped, CRYPTOGRAM_LEN).is_err(),
+            "{name}: flipped bit accepted"
+        );
         if let Some(digits) = v["numeric"].as_str() {
             let numeric = TokenCode::from_numeric(digits, ts + 30).unwrap();
-            assert_eq!((numeric.timestamp, numeric.counter), (ts, counter));
+            assert_eq!((numeric.timestamp, numeric.counter, numeric.form), (ts, counter, CodeForm::Numeric));
             verify_cryptogram(
                 &luk,
                 token,
@@ -55,8 +59,11 @@ fn codes_match_the_known_answers() {
                 numeric.timestamp,
                 numeric.unpredictable_number,
                 &numeric.cryptogram,
+                CodeForm::Numeric.cryptogram_len(),
             )
             .unwrap();
+            numeric.verify(&luk).unwrap();
+            assert_eq!(TokenCode::parse(digits, ts + 30).as_ref(), Ok(&numeric), "{name}: parse");
         }
     }
 }

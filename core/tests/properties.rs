@@ -1,5 +1,7 @@
 //! Property tests: the encoder round-trips, and no input makes a parser panic.
 
+use koban_core::cpm::{CodeForm, TokenCode};
+use koban_core::crypto::LimitedUseKey;
 use koban_core::emv::{Account, AlternateLanguage, CrcCheck, Field, Initiation, MerchantCode, MpmView, Template, Tip};
 use koban_core::money::{Currency, Money};
 use koban_core::scheme::{detect_at, DetectError};
@@ -142,6 +144,84 @@ proptest! {
             if let Ok(d) = detect_at(&flipped, 0) {
                 prop_assert!(flipped == payload || chars[i].eq_ignore_ascii_case(&c) || !d.is_payable(), "{payload} -> {flipped}");
             }
+        }
+    }
+}
+
+/// Reads `text` as a till does and, when it reads, uses the code as a host would: no step may panic.
+fn parse_and_use(text: &str, now: u64) {
+    if let Ok(code) = TokenCode::parse(text, now) {
+        // No reader hands on a cut-down or padded cryptogram.
+        assert_eq!(code.cryptogram.len(), code.form.cryptogram_len(), "{text:?}");
+        let _ = code.verify(&LimitedUseKey::from_bytes([7; 32]));
+        let _ = (code.to_qr_text(), code.to_numeric(), code.expires_at(), format!("{code:?}"));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn token_code_parse_never_panics_on_arbitrary_text(s in "\\PC{0,200}", now in any::<u64>()) {
+        parse_and_use(&s, now);
+    }
+
+    #[test]
+    fn token_code_parse_never_panics_on_digit_strings(
+        s in prop_oneof!["[0-9]{30,40}", "88[0-9]{28,38}"],
+        now in any::<u64>(),
+    ) {
+        parse_and_use(&s, now);
+    }
+
+    #[test]
+    fn token_code_parse_never_panics_on_damaged_codes(
+        timestamp in any::<u64>(),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        use base64::Engine as _;
+        let key = LimitedUseKey::from_bytes([7; 32]);
+        let code = TokenCode::generate(&key, "4900000000000001", 1, timestamp, [1, 2, 3, 4])
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut bytes = code.to_bytes();
+        let i = at.index(bytes.len());
+        bytes[i] = byte;
+        bytes.truncate(cut.index(bytes.len() + 1));
+        parse_and_use(&base64::engine::general_purpose::STANDARD.encode(&bytes), timestamp);
+    }
+
+    #[test]
+    fn generated_codes_survive_parse_in_both_forms(
+        key in any::<[u8; 32]>(),
+        token in "[0-9]{16}",
+        counter in any::<u16>(),
+        timestamp in 0u64..=4_102_444_800,
+        un in prop_oneof![Just([0u8; 4]), any::<[u8; 4]>()],
+        scanned_after in 0u64..=60,
+    ) {
+        let key = LimitedUseKey::from_bytes(key);
+        let code = TokenCode::generate(&key, &token, counter, timestamp, un)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(code.form, CodeForm::Qr);
+        let qr = TokenCode::parse(&code.to_qr_text(), timestamp + scanned_after);
+        prop_assert_eq!(qr.as_ref(), Ok(&code));
+        prop_assert_eq!(code.verify(&key), Ok(()));
+        match code.to_numeric() {
+            Ok(digits) => {
+                let read = TokenCode::parse(&digits, timestamp + scanned_after)
+                    .map_err(|e| TestCaseError::fail(format!("{e}: {digits}")))?;
+                prop_assert_eq!(read.form, CodeForm::Numeric);
+                prop_assert_eq!(&read.cryptogram[..], &code.cryptogram[..4]);
+                prop_assert_eq!(
+                    (&read.token, read.counter, read.timestamp, read.unpredictable_number),
+                    (&code.token, counter, timestamp, un)
+                );
+                prop_assert_eq!(read.verify(&key), Ok(()));
+                prop_assert_eq!(read.to_numeric(), Ok(digits.clone()));
+            }
+            Err(_) => prop_assert_ne!(un, [0; 4], "only a nonzero unpredictable number keeps codes out of digits"),
         }
     }
 }

@@ -12,7 +12,7 @@ mod token;
 pub use ber::{BerError, BerObject};
 pub use payload::{mask_pan as mask, Application, ConsumerPayload, CpmError, Track2};
 pub use qr::QrMatrix;
-pub use token::{TokenCode, NUMERIC_LEN, NUMERIC_PREFIX};
+pub use token::{CodeForm, TokenCode, NUMERIC_LEN, NUMERIC_PREFIX};
 
 /// Base64 prefix of every EMVCo consumer-presented payload (`85 05 "CPV01"`).
 pub const CPM_PREFIX: &str = "hQVDUFY";

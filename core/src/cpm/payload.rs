@@ -110,6 +110,24 @@ pub enum CpmError {
     /// A primitive object appears in both the chosen application and the common data (§5.1.10).
     #[error("tag {0:X} appears in both the application and the common data template")]
     Duplicate(u32),
+    /// A field does not have its exact length (a Koban QR cryptogram 9F26 is 8 bytes, no fewer).
+    #[error("tag {tag:X} must be exactly {expected} bytes, got {got}")]
+    FieldLength {
+        /// The tag.
+        tag: u32,
+        /// Its fixed length.
+        expected: usize,
+        /// Bytes present.
+        got: usize,
+    },
+    /// A tag occurs twice in one template, so two readers could take different values.
+    #[error("tag {tag:X} occurs more than once in template {template:X}")]
+    RepeatedTag {
+        /// The repeated tag.
+        tag: u32,
+        /// The template holding it.
+        template: u32,
+    },
 }
 
 /// Shows the first six and last four digits only.

@@ -11,7 +11,7 @@
 //!    5A ..                               payment token, BCD, F-padded (never the account)
 //!    5F24 03 YYMMDD                      date the code expires (UTC)
 //!    63 ..                               application-specific transparent template
-//!       9F26 08                          cryptogram (crypto::cryptogram)
+//!       9F26 08                          cryptogram (crypto::cryptogram), exactly 8 bytes
 //!       9F27 01 80                       cryptogram information data: ARQC
 //!       9F36 02                          application transaction counter = key counter
 //!       9F37 04                          unpredictable number
@@ -22,12 +22,21 @@
 //! time modulo 1000 s (3 digits: a code lives 60 s, so the verifier restores the full time as
 //! the one nearest its clock), and the first four cryptogram bytes as a 10-digit number. The
 //! numeric form uses an all-zero unpredictable number: a till typing digits supplies none.
+//!
+//! Each form has exactly one cryptogram length ([`CodeForm::cryptogram_len`]): 8 bytes in a
+//! QR code, 4 in digits. A reader refuses a QR code whose `9F26` has any other length, and
+//! [`TokenCode::verify`] checks the length the form demands, not the length presented: were a
+//! shorter prefix accepted, an attacker would cut the QR cryptogram to 4 bytes and guess 32
+//! bits instead of 64. Every tag of the `63` template occurs once, so the till and the host
+//! cannot read different values from one code. A till or host reads any scanned code with
+//! [`TokenCode::parse`] and checks it with [`TokenCode::verify`].
 
 use super::ber;
 use super::CpmError;
 use super::KOBAN_AID;
 use crate::crypto::{
-    compute_cryptogram, LimitedUseKey, UnpredictableNumber, CODE_LIFETIME_SECS, CRYPTOGRAM_LEN, MIN_CRYPTOGRAM_LEN,
+    compute_cryptogram, verify_cryptogram, CryptoError, LimitedUseKey, UnpredictableNumber, CODE_LIFETIME_SECS,
+    CRYPTOGRAM_LEN, NUMERIC_CRYPTOGRAM_LEN,
 };
 use base64::Engine as _;
 use std::fmt;
@@ -38,6 +47,25 @@ pub const NUMERIC_PREFIX: &str = "88";
 pub const NUMERIC_LEN: usize = 36;
 const TOKEN_DIGITS: usize = 16;
 const IAD_VERSION: u8 = 1;
+
+/// How a code is carried; it fixes the cryptogram's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeForm {
+    /// EMVCo consumer-presented QR payload (base64), with the full 8-byte cryptogram.
+    Qr,
+    /// 36 digits for 1-D barcodes, with the cryptogram's first 4 bytes.
+    Numeric,
+}
+
+impl CodeForm {
+    /// The exact cryptogram length of this form, in bytes.
+    pub fn cryptogram_len(self) -> usize {
+        match self {
+            CodeForm::Qr => CRYPTOGRAM_LEN,
+            CodeForm::Numeric => NUMERIC_CRYPTOGRAM_LEN,
+        }
+    }
+}
 
 /// One consumer-presented code: what the shopper shows and the till sends to the host.
 #[derive(Clone, PartialEq, Eq)]
@@ -50,8 +78,10 @@ pub struct TokenCode {
     pub timestamp: u64,
     /// Unpredictable number (EMV 9F37); zeros in the numeric form.
     pub unpredictable_number: UnpredictableNumber,
-    /// The cryptogram, full length, or its first four bytes when read from a numeric code.
+    /// The cryptogram: exactly [`CodeForm::cryptogram_len`] bytes of `form` (8, or the first 4 in digits).
     pub cryptogram: Vec<u8>,
+    /// The form the code was made for or read from.
+    pub form: CodeForm,
 }
 
 impl fmt::Debug for TokenCode {
@@ -59,10 +89,11 @@ impl fmt::Debug for TokenCode {
         // The token is not the account, but it still identifies the shopper: show its tail only.
         write!(
             f,
-            "TokenCode(…{}, #{}, t={})",
+            "TokenCode(…{}, #{}, t={}, {:?})",
             &self.token[self.token.len().saturating_sub(4)..],
             self.counter,
-            self.timestamp
+            self.timestamp,
+            self.form
         )
     }
 }
@@ -90,7 +121,7 @@ fn yymmdd(unix_secs: u64) -> [u8; 3] {
 }
 
 impl TokenCode {
-    /// Makes a code: the cryptogram over token, counter, time and unpredictable number under `key`.
+    /// Makes a QR-form code: the cryptogram over token, counter, time and unpredictable number under `key`.
     pub fn generate(
         key: &LimitedUseKey,
         token: &str,
@@ -107,12 +138,46 @@ impl TokenCode {
             timestamp,
             unpredictable_number,
             cryptogram: cryptogram.to_vec(),
+            form: CodeForm::Qr,
         })
+    }
+
+    /// Reads any scanned Koban code, as a till or host does: digits are the numeric form, read
+    /// with `now` (Unix seconds) as [`TokenCode::from_numeric`] does; anything else is QR text.
+    pub fn parse(text: &str, now: u64) -> Result<TokenCode, CpmError> {
+        let text = text.trim();
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            TokenCode::from_numeric(text, now)
+        } else {
+            TokenCode::from_qr_text(text)
+        }
+    }
+
+    /// Checks the cryptogram under `key` against the code's own token, counter, time and
+    /// unpredictable number, at exactly the length its form demands.
+    ///
+    /// Only the cryptogram: whether the code is still live and its counter unused is the host's call.
+    pub fn verify(&self, key: &LimitedUseKey) -> Result<(), CryptoError> {
+        let expected = self.form.cryptogram_len();
+        // Checked here as well as in `verify_cryptogram` so the rule reads where codes are checked.
+        if self.cryptogram.len() != expected {
+            return Err(CryptoError::CryptogramLength { got: self.cryptogram.len(), expected });
+        }
+        verify_cryptogram(
+            key,
+            &self.token,
+            self.counter,
+            self.timestamp,
+            self.unpredictable_number,
+            &self.cryptogram,
+            expected,
+        )
     }
 
     /// When the code stops being accepted, Unix seconds.
     pub fn expires_at(&self) -> u64 {
-        self.timestamp + CODE_LIFETIME_SECS
+        // Saturating: the time comes from the scanned code, and a far-future one must not overflow.
+        self.timestamp.saturating_add(CODE_LIFETIME_SECS)
     }
 
     /// The BER-TLV bytes of the QR payload.
@@ -125,6 +190,11 @@ impl TokenCode {
         let mut iad = vec![IAD_VERSION];
         iad.extend_from_slice(&self.timestamp.to_be_bytes());
         ber::encode(0x9F10, &iad, &mut inner);
+        self.payload_around(&inner)
+    }
+
+    /// The payload with `inner` as the `63` template (split out so tests can damage it).
+    fn payload_around(&self, inner: &[u8]) -> Vec<u8> {
         let aid: Vec<u8> = (0..KOBAN_AID.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&KOBAN_AID[i..i + 2], 16).expect("the AID constant is hex"))
@@ -134,7 +204,7 @@ impl TokenCode {
         ber::encode(0x50, b"KOBAN", &mut app);
         ber::encode(0x5A, &bcd(&self.token), &mut app);
         ber::encode(0x5F24, &yymmdd(self.expires_at()), &mut app);
-        ber::encode(0x63, &inner, &mut app);
+        ber::encode(0x63, inner, &mut app);
         let mut out = Vec::with_capacity(100);
         ber::encode(0x85, b"CPV01", &mut out);
         ber::encode(0x61, &app, &mut out);
@@ -142,12 +212,16 @@ impl TokenCode {
     }
 
     /// The QR text: base64 of [`TokenCode::to_bytes`] (starts `hQVDUFYwMW`).
+    ///
+    /// Only a [`CodeForm::Qr`] code makes QR text a reader accepts: a numeric-form code has
+    /// only 4 cryptogram bytes, and readers refuse a `9F26` that is not 8.
     pub fn to_qr_text(&self) -> String {
         base64::engine::general_purpose::STANDARD.encode(self.to_bytes())
     }
 
-    /// The 36-digit numeric form for 1-D barcode tills; only for codes made with a zero
-    /// unpredictable number, since the digits cannot carry one.
+    /// The 36-digit numeric form for 1-D barcode tills (how the wallet makes numeric codes
+    /// from QR-form ones); only for codes made with a zero unpredictable number, since the
+    /// digits cannot carry one. The cryptogram must have its form's exact length.
     pub fn to_numeric(&self) -> Result<String, CpmError> {
         if self.unpredictable_number != [0; 4] {
             return Err(CpmError::BadField {
@@ -155,8 +229,14 @@ impl TokenCode {
                 reason: "numeric codes are made with a zero unpredictable number",
             });
         }
-        let mut prefix = [0u8; 4];
-        prefix.copy_from_slice(&self.cryptogram[..4]);
+        check_token(&self.token)?;
+        let expected = self.form.cryptogram_len();
+        let prefix: [u8; NUMERIC_CRYPTOGRAM_LEN] = self
+            .cryptogram
+            .get(..NUMERIC_CRYPTOGRAM_LEN)
+            .and_then(|p| p.try_into().ok())
+            .filter(|_| self.cryptogram.len() == expected)
+            .ok_or(CpmError::FieldLength { tag: 0x9F26, expected, got: self.cryptogram.len() })?;
         Ok(format!(
             "{NUMERIC_PREFIX}{}{:05}{:03}{:010}",
             self.token,
@@ -166,7 +246,8 @@ impl TokenCode {
         ))
     }
 
-    /// Reads a Koban QR payload (what a merchant terminal does).
+    /// Reads a Koban QR payload (what a merchant terminal does) into a [`CodeForm::Qr`] code;
+    /// a `9F26` that is not exactly 8 bytes, or any tag repeated in `63`, is an error.
     pub fn from_qr_text(text: &str) -> Result<TokenCode, CpmError> {
         let payload = super::ConsumerPayload::decode(text)?;
         let app = payload.applications.first().ok_or(CpmError::NoApplication)?;
@@ -177,31 +258,51 @@ impl TokenCode {
         check_token(&token)?;
         let transparent = app.transparent.as_deref().ok_or(CpmError::BadField { tag: 0x63, reason: "missing" })?;
         let (mut cryptogram, mut counter, mut un, mut timestamp) = (None, None, None, None);
+        let mut seen = Vec::with_capacity(6);
         for o in ber::parse(transparent, 0)? {
-            match o.tag {
-                0x9F26 if (MIN_CRYPTOGRAM_LEN..=CRYPTOGRAM_LEN).contains(&o.value.len()) => {
-                    cryptogram = Some(o.value.to_vec())
+            // A repeated tag would let the till and the host each take a different copy.
+            if seen.contains(&o.tag) {
+                return Err(CpmError::RepeatedTag { tag: o.tag, template: 0x63 });
+            }
+            seen.push(o.tag);
+            let exact = |expected: usize| {
+                if o.value.len() == expected {
+                    Ok(o.value)
+                } else {
+                    Err(CpmError::FieldLength { tag: o.tag, expected, got: o.value.len() })
                 }
-                0x9F36 => counter = <[u8; 2]>::try_from(o.value).ok().map(u16::from_be_bytes),
-                0x9F37 => un = <[u8; 4]>::try_from(o.value).ok(),
-                0x9F10 if o.value.len() == 9 && o.value[0] == IAD_VERSION => {
-                    timestamp = <[u8; 8]>::try_from(&o.value[1..]).ok().map(u64::from_be_bytes)
+            };
+            match o.tag {
+                // Exactly 8: a shorter cryptogram would be a shorter guess for an attacker.
+                0x9F26 => cryptogram = Some(exact(CRYPTOGRAM_LEN)?.to_vec()),
+                0x9F36 => counter = <[u8; 2]>::try_from(exact(2)?).ok().map(u16::from_be_bytes),
+                0x9F37 => un = <[u8; 4]>::try_from(exact(4)?).ok(),
+                0x9F10 => {
+                    let iad = exact(1 + 8)?;
+                    if iad[0] != IAD_VERSION {
+                        return Err(CpmError::BadField {
+                            tag: 0x9F10,
+                            reason: "issuer application data is not version 1",
+                        });
+                    }
+                    timestamp = <[u8; 8]>::try_from(&iad[1..]).ok().map(u64::from_be_bytes);
                 }
                 _ => {}
             }
         }
+        let missing = |tag| CpmError::BadField { tag, reason: "missing" };
         Ok(TokenCode {
             token,
-            counter: counter.ok_or(CpmError::BadField { tag: 0x9F36, reason: "missing or not 2 bytes" })?,
-            timestamp: timestamp
-                .ok_or(CpmError::BadField { tag: 0x9F10, reason: "missing or not version 1 with a time" })?,
-            unpredictable_number: un.ok_or(CpmError::BadField { tag: 0x9F37, reason: "missing or not 4 bytes" })?,
-            cryptogram: cryptogram
-                .ok_or(CpmError::BadField { tag: 0x9F26, reason: "missing or of the wrong length" })?,
+            counter: counter.ok_or(missing(0x9F36))?,
+            timestamp: timestamp.ok_or(missing(0x9F10))?,
+            unpredictable_number: un.ok_or(missing(0x9F37))?,
+            cryptogram: cryptogram.ok_or(missing(0x9F26))?,
+            form: CodeForm::Qr,
         })
     }
 
-    /// Reads a numeric code; `now` (Unix seconds) restores the creation time from its last three digits.
+    /// Reads a numeric code into a [`CodeForm::Numeric`] code with a 4-byte cryptogram; `now`
+    /// (Unix seconds) restores the creation time from its last three digits.
     pub fn from_numeric(digits: &str, now: u64) -> Result<TokenCode, CpmError> {
         let bad = |reason| CpmError::BadField { tag: 0, reason };
         if digits.len() != NUMERIC_LEN
@@ -214,16 +315,20 @@ impl TokenCode {
         let counter: u16 = digits[18..23].parse().map_err(|_| bad("counter out of range"))?;
         let residue: u64 = digits[23..26].parse().map_err(|_| bad("bad time"))?;
         let crypto: u32 = digits[26..36].parse().map_err(|_| bad("cryptogram out of range"))?;
-        // The creation time nearest `now` whose last three digits are `residue`.
-        let base = now - now % 1000 + residue;
-        let timestamp =
-            [base.saturating_sub(1000), base, base + 1000].into_iter().min_by_key(|t| t.abs_diff(now)).unwrap_or(base);
+        // The creation time nearest `now` whose last three digits are `residue` (saturating:
+        // `now` is the caller's clock, and a wild one must not overflow).
+        let base = (now - now % 1000).saturating_add(residue);
+        let timestamp = [base.saturating_sub(1000), base, base.saturating_add(1000)]
+            .into_iter()
+            .min_by_key(|t| t.abs_diff(now))
+            .unwrap_or(base);
         Ok(TokenCode {
             token,
             counter,
             timestamp,
             unpredictable_number: [0; 4],
             cryptogram: crypto.to_be_bytes().to_vec(),
+            form: CodeForm::Numeric,
         })
     }
 }
@@ -268,6 +373,164 @@ mod tests {
             "another issuer's code is not ours"
         );
         assert!(TokenCode::from_qr_text("not base64!").is_err());
+    }
+
+    fn qr_code() -> TokenCode {
+        TokenCode::generate(&key(), "4912345678901234", 42, 1_795_500_000, [1, 2, 3, 4]).unwrap()
+    }
+
+    /// The QR text of `code` with its `63` template made of `inner` objects.
+    fn qr_with(code: &TokenCode, inner: &[(u32, &[u8])]) -> String {
+        let mut bytes = Vec::new();
+        for (tag, value) in inner {
+            ber::encode(*tag, value, &mut bytes);
+        }
+        base64::engine::general_purpose::STANDARD.encode(code.payload_around(&bytes))
+    }
+
+    fn iad(timestamp: u64) -> Vec<u8> {
+        let mut v = vec![IAD_VERSION];
+        v.extend_from_slice(&timestamp.to_be_bytes());
+        v
+    }
+
+    #[test]
+    fn qr_cryptograms_are_exactly_eight_bytes() {
+        let code = qr_code();
+        let (c, iad) = (code.cryptogram.clone(), iad(code.timestamp));
+        let with = |cryptogram: &[u8]| {
+            qr_with(
+                &code,
+                &[(0x9F26, cryptogram), (0x9F27, &[0x80]), (0x9F36, &[0, 42]), (0x9F37, &[1, 2, 3, 4]), (0x9F10, &iad)],
+            )
+        };
+        assert_eq!(TokenCode::from_qr_text(&with(&c)), Ok(code.clone()), "the helper makes the real payload");
+        assert_eq!(with(&c), code.to_qr_text());
+        // The attack: the same code with its cryptogram cut to four bytes, 32 bits to guess.
+        assert_eq!(
+            TokenCode::from_qr_text(&with(&c[..4])),
+            Err(CpmError::FieldLength { tag: 0x9F26, expected: 8, got: 4 })
+        );
+        let mut nine = c.clone();
+        nine.push(0);
+        assert_eq!(
+            TokenCode::from_qr_text(&with(&nine)),
+            Err(CpmError::FieldLength { tag: 0x9F26, expected: 8, got: 9 })
+        );
+        assert_eq!(
+            TokenCode::from_qr_text(&with(&[])),
+            Err(CpmError::FieldLength { tag: 0x9F26, expected: 8, got: 0 })
+        );
+        // A numeric-form code turned into QR text carries four bytes: refused the same way.
+        let numeric = TokenCode::generate(&key(), "4912345678901234", 42, 1_795_500_000, [0; 4]).unwrap();
+        let numeric = TokenCode::from_numeric(&numeric.to_numeric().unwrap(), 1_795_500_000).unwrap();
+        assert_eq!(
+            TokenCode::from_qr_text(&numeric.to_qr_text()),
+            Err(CpmError::FieldLength { tag: 0x9F26, expected: 8, got: 4 })
+        );
+    }
+
+    #[test]
+    fn every_field_of_the_63_template_is_strict() {
+        let code = qr_code();
+        let (c, iad) = (code.cryptogram.clone(), iad(code.timestamp));
+        let read = |inner: &[(u32, &[u8])]| TokenCode::from_qr_text(&qr_with(&code, inner));
+        let (cid, atc, un): (&[u8], &[u8], &[u8]) = (&[0x80], &[0, 42], &[1, 2, 3, 4]);
+        // Repeated tags, even with the same value: a till and a host could take different copies.
+        let twice = read(&[(0x9F26, &c), (0x9F26, &c), (0x9F27, cid), (0x9F36, atc), (0x9F37, un), (0x9F10, &iad)]);
+        assert_eq!(twice, Err(CpmError::RepeatedTag { tag: 0x9F26, template: 0x63 }));
+        let twice = read(&[(0x9F26, &c), (0x9F36, &[0, 1]), (0x9F37, un), (0x9F10, &iad), (0x9F36, atc)]);
+        assert_eq!(twice, Err(CpmError::RepeatedTag { tag: 0x9F36, template: 0x63 }));
+        let twice = read(&[(0x9F26, &c), (0x9F27, cid), (0x9F27, cid), (0x9F36, atc), (0x9F37, un), (0x9F10, &iad)]);
+        assert_eq!(twice, Err(CpmError::RepeatedTag { tag: 0x9F27, template: 0x63 }));
+        // Counter, unpredictable number and issuer application data have their exact lengths.
+        let counter = read(&[(0x9F26, &c), (0x9F36, &[0, 0, 42]), (0x9F37, un), (0x9F10, &iad)]);
+        assert_eq!(counter, Err(CpmError::FieldLength { tag: 0x9F36, expected: 2, got: 3 }));
+        let counter = read(&[(0x9F26, &c), (0x9F36, &[42]), (0x9F37, un), (0x9F10, &iad)]);
+        assert_eq!(counter, Err(CpmError::FieldLength { tag: 0x9F36, expected: 2, got: 1 }));
+        let short_un = read(&[(0x9F26, &c), (0x9F36, atc), (0x9F37, &[1, 2, 3]), (0x9F10, &iad)]);
+        assert_eq!(short_un, Err(CpmError::FieldLength { tag: 0x9F37, expected: 4, got: 3 }));
+        let short_iad = read(&[(0x9F26, &c), (0x9F36, atc), (0x9F37, un), (0x9F10, &iad[..8])]);
+        assert_eq!(short_iad, Err(CpmError::FieldLength { tag: 0x9F10, expected: 9, got: 8 }));
+        let mut v2 = iad.clone();
+        v2[0] = 2;
+        let v2 = read(&[(0x9F26, &c), (0x9F36, atc), (0x9F37, un), (0x9F10, &v2)]);
+        assert!(matches!(v2, Err(CpmError::BadField { tag: 0x9F10, .. })), "{v2:?}");
+        // The latest time a code can carry still makes QR text again.
+        let far = read(&[(0x9F26, &c), (0x9F36, atc), (0x9F37, un), (0x9F10, &self::iad(u64::MAX))]).unwrap();
+        assert_eq!((far.expires_at(), TokenCode::from_qr_text(&far.to_qr_text())), (u64::MAX, Ok(far.clone())));
+        let missing = read(&[(0x9F36, atc), (0x9F37, un), (0x9F10, &iad)]);
+        assert_eq!(missing, Err(CpmError::BadField { tag: 0x9F26, reason: "missing" }));
+        // Without the optional cryptogram information data the code still reads.
+        assert_eq!(read(&[(0x9F26, &c), (0x9F36, atc), (0x9F37, un), (0x9F10, &iad)]), Ok(code));
+    }
+
+    #[test]
+    fn verify_checks_the_length_of_the_form_not_of_what_is_presented() {
+        let qr = qr_code();
+        assert_eq!(qr.form, CodeForm::Qr);
+        qr.verify(&key()).unwrap();
+        assert_eq!(qr.verify(&LimitedUseKey::from_bytes([8; 32])), Err(CryptoError::BadCryptogram));
+        // A QR-form code whose cryptogram was cut to four bytes (built by hand: readers refuse it).
+        let cut = TokenCode { cryptogram: qr.cryptogram[..4].to_vec(), ..qr.clone() };
+        assert_eq!(cut.verify(&key()), Err(CryptoError::CryptogramLength { got: 4, expected: 8 }));
+        let longer = TokenCode { cryptogram: [qr.cryptogram.as_slice(), &[0]].concat(), ..qr.clone() };
+        assert_eq!(longer.verify(&key()), Err(CryptoError::CryptogramLength { got: 9, expected: 8 }));
+        let mut flipped = qr.clone();
+        flipped.cryptogram[7] ^= 1;
+        assert_eq!(flipped.verify(&key()), Err(CryptoError::BadCryptogram));
+
+        let made = TokenCode::generate(&key(), "4912345678901234", 7, 1_795_500_123, [0; 4]).unwrap();
+        let numeric = TokenCode::parse(&made.to_numeric().unwrap(), 1_795_500_130).unwrap();
+        assert_eq!((numeric.form, numeric.cryptogram.len()), (CodeForm::Numeric, NUMERIC_CRYPTOGRAM_LEN));
+        numeric.verify(&key()).unwrap();
+        // A numeric-form code padded to eight bytes: with zeros, or even with the true full cryptogram.
+        let padded = TokenCode { cryptogram: [numeric.cryptogram.as_slice(), &[0; 4]].concat(), ..numeric.clone() };
+        assert_eq!(padded.verify(&key()), Err(CryptoError::CryptogramLength { got: 8, expected: 4 }));
+        let full = TokenCode { cryptogram: made.cryptogram.clone(), ..numeric.clone() };
+        assert_eq!(full.verify(&key()), Err(CryptoError::CryptogramLength { got: 8, expected: 4 }));
+        // Made as QR, verified as QR: the full eight bytes, even with a zero unpredictable number.
+        made.verify(&key()).unwrap();
+    }
+
+    #[test]
+    fn parse_reads_either_form_and_round_trips() {
+        let qr = qr_code();
+        let read = TokenCode::parse(&format!("  {}\n", qr.to_qr_text()), 0).unwrap();
+        assert_eq!((read.form, &read), (CodeForm::Qr, &qr));
+        let made = TokenCode::generate(&key(), "4912345678901234", 65535, 1_795_500_999, [0; 4]).unwrap();
+        let digits = made.to_numeric().unwrap();
+        let read = TokenCode::parse(&format!("{digits}\r\n"), 1_795_501_020).unwrap();
+        assert_eq!(read, TokenCode { cryptogram: made.cryptogram[..4].to_vec(), form: CodeForm::Numeric, ..made });
+        // A numeric-form code makes the same digits again.
+        assert_eq!(read.to_numeric().unwrap(), digits);
+        for bad in ["", "   ", "12", &"9".repeat(36), "hQVDUFYwMW", "8 8"] {
+            assert!(TokenCode::parse(bad, 1_795_501_020).is_err(), "{bad:?}");
+        }
+        // Out-of-range numbers are typed errors, and a wild clock does not overflow.
+        let at = |range: std::ops::Range<usize>, with: &str| {
+            let mut d = digits.clone();
+            d.replace_range(range, with);
+            TokenCode::parse(&d, 1_795_501_020)
+        };
+        assert!(matches!(at(18..23, "65536"), Err(CpmError::BadField { tag: 0, .. })));
+        assert!(matches!(at(26..36, "4294967296"), Err(CpmError::BadField { tag: 0, .. })));
+        assert!(at(26..36, "4294967295").is_ok());
+        for now in [0, 999, u64::MAX, u64::MAX - 615] {
+            assert!(TokenCode::parse(&digits, now).is_ok(), "{now}");
+        }
+    }
+
+    #[test]
+    fn to_numeric_refuses_a_cryptogram_of_the_wrong_length() {
+        let made = TokenCode::generate(&key(), "4912345678901234", 1, 1, [0; 4]).unwrap();
+        for (form, len) in [(CodeForm::Qr, 4), (CodeForm::Qr, 0), (CodeForm::Numeric, 8), (CodeForm::Numeric, 3)] {
+            let odd = TokenCode { cryptogram: vec![0; len], form, ..made.clone() };
+            assert_eq!(
+                odd.to_numeric(),
+                Err(CpmError::FieldLength { tag: 0x9F26, expected: form.cryptogram_len(), got: len })
+            );
+        }
     }
 
     #[test]

@@ -21,9 +21,16 @@
 //! | 8     | code creation time, unix seconds, u64                 |
 //! | 4     | unpredictable number (tag `9F37`)                     |
 //!
-//! The cryptogram (tag `9F26`) is the first [`CRYPTOGRAM_LEN`] bytes of
-//! `HMAC-SHA256(LUK, input)`. A compact numeric code may carry a shorter prefix, never
-//! shorter than [`MIN_CRYPTOGRAM_LEN`]; the verifier compares the prefix in constant time.
+//! The cryptogram is a prefix of `HMAC-SHA256(LUK, input)` whose length is fixed by the
+//! form of the code, never by what is presented:
+//!
+//! - QR form (tag `9F26`): exactly [`CRYPTOGRAM_LEN`] = 8 bytes.
+//! - 36-digit numeric form: exactly [`NUMERIC_CRYPTOGRAM_LEN`] = 4 bytes, the first four of
+//!   the 8 (ten digits cannot carry more).
+//!
+//! The verifier is told which length to expect and refuses any other. If it accepted any
+//! prefix it was shown, an attacker would cut a QR cryptogram to 4 bytes and have to guess
+//! 32 bits instead of 64. The comparison runs in constant time.
 
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -31,10 +38,10 @@ use zeroize::Zeroizing;
 
 use super::CryptoError;
 
-/// Full cryptogram length in bytes (EMV tag `9F26`).
+/// Cryptogram length in bytes in the QR form (EMV tag `9F26`).
 pub const CRYPTOGRAM_LEN: usize = 8;
-/// Shortest cryptogram prefix a verifier accepts (numeric barcode form).
-pub const MIN_CRYPTOGRAM_LEN: usize = 4;
+/// Cryptogram length in bytes in the 36-digit numeric form: the first four bytes of the full one.
+pub const NUMERIC_CRYPTOGRAM_LEN: usize = 4;
 /// Length of master and limited-use keys.
 pub const KEY_LEN: usize = 32;
 /// How long a code is valid after its creation time.
@@ -141,7 +148,11 @@ pub fn compute_cryptogram(
     Ok(out)
 }
 
-/// Checks a presented cryptogram (full or truncated prefix) in constant time.
+/// Checks a presented cryptogram of exactly `expected_len` bytes (4 numeric, 8 QR) in constant time.
+///
+/// The caller derives `expected_len` from the form of the code it read, never from the
+/// presented bytes: any other length is refused, so a cut-down cryptogram cannot lower the
+/// number of bits an attacker has to guess.
 pub fn verify_cryptogram(
     key: &LimitedUseKey,
     token: &str,
@@ -149,18 +160,20 @@ pub fn verify_cryptogram(
     timestamp: u64,
     unpredictable_number: UnpredictableNumber,
     presented: &[u8],
+    expected_len: usize,
 ) -> Result<(), CryptoError> {
-    if !(MIN_CRYPTOGRAM_LEN..=CRYPTOGRAM_LEN).contains(&presented.len()) {
-        return Err(CryptoError::CryptogramLength {
-            got: presented.len(),
-            min: MIN_CRYPTOGRAM_LEN,
-            max: CRYPTOGRAM_LEN,
-        });
+    if expected_len != CRYPTOGRAM_LEN && expected_len != NUMERIC_CRYPTOGRAM_LEN {
+        return Err(CryptoError::UnsupportedCryptogramLength(expected_len));
     }
-    let expected = compute_cryptogram(key, token, counter, timestamp, unpredictable_number)?;
+    if presented.len() != expected_len {
+        return Err(CryptoError::CryptogramLength { got: presented.len(), expected: expected_len });
+    }
+    let full = compute_cryptogram(key, token, counter, timestamp, unpredictable_number)?;
     // The length is public; the content comparison must not leak the first differing byte.
-    let diff = expected.iter().zip(presented).fold(0u8, |acc, (a, b)| acc | (a ^ b));
-    if diff == 0 {
+    // An OR of XORs over a fixed length rather than ring's `constant_time` module, which ring
+    // 0.17.14 deprecates as internal; `hmac::verify` takes whole tags only, not truncations.
+    let diff = full[..expected_len].iter().zip(presented).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    if std::hint::black_box(diff) == 0 {
         Ok(())
     } else {
         Err(CryptoError::BadCryptogram)
@@ -201,24 +214,52 @@ mod tests {
     const KAT_CRYPTOGRAM: &str = "64b690af0962ded5";
 
     #[test]
-    fn verification_accepts_prefixes_and_refuses_changes() {
+    fn verification_takes_exactly_the_expected_length_and_refuses_changes() {
         let token = "4900000000000001";
         let luk = derive_limited_use_key(&master(), token, 1).unwrap();
         let un = [1, 2, 3, 4];
         let c = compute_cryptogram(&luk, token, 1, 1000, un).unwrap();
-        verify_cryptogram(&luk, token, 1, 1000, un, &c).unwrap();
-        verify_cryptogram(&luk, token, 1, 1000, un, &c[..MIN_CRYPTOGRAM_LEN]).unwrap();
-        assert!(matches!(
-            verify_cryptogram(&luk, token, 1, 1000, un, &c[..3]),
-            Err(CryptoError::CryptogramLength { got: 3, .. })
-        ));
+        verify_cryptogram(&luk, token, 1, 1000, un, &c, CRYPTOGRAM_LEN).unwrap();
+        verify_cryptogram(&luk, token, 1, 1000, un, &c[..NUMERIC_CRYPTOGRAM_LEN], NUMERIC_CRYPTOGRAM_LEN).unwrap();
+        // A QR cryptogram cut to four bytes is refused: the verifier expected eight.
+        assert_eq!(
+            verify_cryptogram(&luk, token, 1, 1000, un, &c[..NUMERIC_CRYPTOGRAM_LEN], CRYPTOGRAM_LEN),
+            Err(CryptoError::CryptogramLength { got: 4, expected: 8 })
+        );
+        assert_eq!(
+            verify_cryptogram(&luk, token, 1, 1000, un, &c, NUMERIC_CRYPTOGRAM_LEN),
+            Err(CryptoError::CryptogramLength { got: 8, expected: 4 })
+        );
+        for len in [0, 3, 5, 7, 9] {
+            let presented = vec![0u8; len];
+            assert_eq!(
+                verify_cryptogram(&luk, token, 1, 1000, un, &presented, CRYPTOGRAM_LEN),
+                Err(CryptoError::CryptogramLength { got: len, expected: 8 })
+            );
+        }
+        // Only the two lengths of the two forms can be asked for.
+        for len in [0, 3, 5, 7, 9] {
+            let presented = vec![0u8; len];
+            assert_eq!(
+                verify_cryptogram(&luk, token, 1, 1000, un, &presented, len),
+                Err(CryptoError::UnsupportedCryptogramLength(len))
+            );
+        }
         let mut flipped = c;
         flipped[5] ^= 0x01;
-        assert_eq!(verify_cryptogram(&luk, token, 1, 1000, un, &flipped), Err(CryptoError::BadCryptogram));
-        assert_eq!(verify_cryptogram(&luk, token, 2, 1000, un, &c), Err(CryptoError::BadCryptogram));
-        assert_eq!(verify_cryptogram(&luk, token, 1, 1001, un, &c), Err(CryptoError::BadCryptogram));
+        let bad = Err(CryptoError::BadCryptogram);
+        assert_eq!(verify_cryptogram(&luk, token, 1, 1000, un, &flipped, 8), bad);
+        assert_eq!(
+            verify_cryptogram(&luk, token, 1, 1000, un, &flipped[..4], 4),
+            Ok(()),
+            "byte 5 is not in the prefix"
+        );
+        flipped[0] ^= 0x80;
+        assert_eq!(verify_cryptogram(&luk, token, 1, 1000, un, &flipped[..4], 4), bad);
+        assert_eq!(verify_cryptogram(&luk, token, 2, 1000, un, &c, 8), bad);
+        assert_eq!(verify_cryptogram(&luk, token, 1, 1001, un, &c, 8), bad);
         let other = derive_limited_use_key(&master(), token, 2).unwrap();
-        assert_eq!(verify_cryptogram(&other, token, 1, 1000, un, &c), Err(CryptoError::BadCryptogram));
+        assert_eq!(verify_cryptogram(&other, token, 1, 1000, un, &c, 8), bad);
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod request;
 
 pub use cryptogram::{
     compute_cryptogram, cryptogram_input, derive_limited_use_key, verify_cryptogram, IssuerMasterKey, LimitedUseKey,
-    UnpredictableNumber, CODE_LIFETIME_SECS, CRYPTOGRAM_LEN, MIN_CRYPTOGRAM_LEN,
+    UnpredictableNumber, CODE_LIFETIME_SECS, CRYPTOGRAM_LEN, NUMERIC_CRYPTOGRAM_LEN,
 };
 pub use request::{
     body_digest_hex, canonical_request, check_freshness, device_id_for, new_nonce, verify_request, verify_signature,
@@ -49,16 +49,17 @@ pub enum CryptoError {
     /// A nonce does not have the required form.
     #[error("nonce must be 16 to 64 characters of base64url alphabet")]
     BadNonce,
-    /// A cryptogram is too short or too long.
-    #[error("cryptogram must be {min} to {max} bytes, got {got}")]
+    /// A cryptogram does not have the exact length of its code's form.
+    #[error("cryptogram must be exactly {expected} bytes, got {got}")]
     CryptogramLength {
         /// Bytes presented.
         got: usize,
-        /// Shortest accepted truncation.
-        min: usize,
-        /// Full length.
-        max: usize,
+        /// The length of the code's form: 8 (QR) or 4 (numeric).
+        expected: usize,
     },
+    /// A verifier asked for a cryptogram length that no form of code has (only 4 and 8 exist).
+    #[error("no code form has a {0}-byte cryptogram")]
+    UnsupportedCryptogramLength(usize),
     /// A cryptogram did not match.
     #[error("cryptogram does not verify")]
     BadCryptogram,
