@@ -1,201 +1,371 @@
-//! `koban terminal charge`: play the till — read a shopper's code and charge it at the host.
+//! `koban terminal`: play the till. Enrol a terminal key for a merchant once, then charge
+//! the codes shoppers present and follow charges waiting for the shopper's approval.
 
-use koban_core::cpm::TokenCode;
-use koban_core::money::{Currency, Money};
-use koban_core::scheme::{detect, registry, Format, Presentment};
-use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+
+use koban_core::crypto::DeviceKey;
+use koban_core::money::{Currency, Money};
+use koban_core::scheme::{detect, registry, Presentment};
+use koban_core::terminal::{Charge, ChargeStatus, Terminal, TerminalError};
+use serde_json::{json, Value};
 
 /// Arguments of `koban terminal`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Directory holding this terminal's key and enrolment (created 0700 if missing).
+    #[arg(long, env = "KOBAN_TERMINAL_HOME", global = true)]
+    home: Option<PathBuf>,
+    /// The wallet host, e.g. the URL `koban sandbox` prints.
+    #[arg(long, env = "KOBAN_HOST", global = true)]
+    host: Option<String>,
+    /// Print one JSON object instead of sentences.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Charge a scanned consumer-presented code.
-    Charge(ChargeArgs),
+    /// Enrol this terminal's key for a merchant (once per home folder).
+    Enrol {
+        /// The merchant this terminal charges for, e.g. m_jp_ramen.
+        #[arg(long)]
+        merchant: String,
+        /// The one-time enrolment token from the host's operator; against a sandbox started
+        /// with --admin it is fetched from the admin route when omitted.
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// Charge a scanned consumer-presented code. Exit 0 captured, 1 refused, 4 waiting for
+    /// the shopper's approval on the phone.
+    Charge {
+        /// Amount in the currency's units, e.g. 1200 (JPY) or 12.50 (THB).
+        #[arg(long)]
+        amount: String,
+        /// ISO 4217 alpha code (the merchant's).
+        #[arg(long)]
+        currency: String,
+        /// Offline till: when the code was scanned (Unix seconds); signed with the request.
+        #[arg(long)]
+        scanned_at: Option<i64>,
+        /// The scanned code's text; `-` reads standard input.
+        code: String,
+    },
+    /// Where a charge stands (e.g. one waiting for approval). Exit codes as for charge.
+    Status {
+        /// The charge id that `charge` printed.
+        charge: String,
+    },
 }
 
-#[derive(clap::Args)]
-struct ChargeArgs {
-    /// The wallet host, e.g. the URL `koban sandbox` prints.
-    #[arg(long)]
-    host: String,
-    /// This till's merchant terminal key (the sandbox lists them at GET /v1/merchants).
-    #[arg(long, env = "KOBAN_MERCHANT_KEY")]
-    merchant_key: String,
-    /// Amount in the currency's units, e.g. 1200 (JPY) or 12.50 (THB).
-    #[arg(long)]
-    amount: String,
-    /// ISO 4217 alpha code.
-    #[arg(long)]
-    currency: String,
-    /// The scanned code's text; `-` reads standard input.
-    code: String,
+const KEY_FILE: &str = "terminal.key";
+const STATE_FILE: &str = "terminal.json";
+
+/// Exit status for a charge's state: 0 captured, 1 refused/declined/expired, 4 pending.
+fn exit_for(status: ChargeStatus) -> ExitCode {
+    match status {
+        ChargeStatus::Captured => ExitCode::SUCCESS,
+        ChargeStatus::PendingApproval => ExitCode::from(4),
+        ChargeStatus::Refused | ChargeStatus::Declined | ChargeStatus::Expired => ExitCode::from(1),
+    }
 }
 
 /// What a till can do with a scanned code.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Scanned {
-    /// A Koban code: charge it at the Koban host.
-    Koban(TokenCode),
+    /// A Koban code: the host reads and checks it.
+    Koban,
     /// Another issuer's shopper code, charged through that issuer's acquirer.
     Foreign(&'static str),
     /// Not a shopper's code at all.
     NotConsumer(String),
 }
 
-/// Tells what a till has scanned; `now` (Unix seconds) restores a numeric code's time.
-pub fn classify(text: &str, now: u64) -> Result<Scanned, String> {
-    let d = detect(text).map_err(|e| format!("{e} ({})", e.kind()))?;
-    if d.presentment != Presentment::Consumer {
-        return Ok(Scanned::NotConsumer(format!(
-            "a {} code presented by a {}, not a shopper's payment code",
-            d.format.as_str(),
-            d.presentment.as_str()
-        )));
+/// Tells what a till has scanned.
+pub fn classify(text: &str) -> Result<Scanned, String> {
+    let unknown = || "not a payment code this till knows".to_owned();
+    let d = detect(text).map_err(|_| unknown())?;
+    match d.presentment {
+        Presentment::Consumer => {}
+        Presentment::Merchant | Presentment::P2p => {
+            return Ok(Scanned::NotConsumer(format!(
+                "a code to be scanned by a payer ({}, {}), not one a shopper shows at a till",
+                d.format.as_str(),
+                d.presentment.as_str()
+            )))
+        }
+        _ => return Err(unknown()),
     }
     if d.route(registry::KOBAN_CPM).is_some() {
-        let code = match d.format {
-            Format::NumericPaycode => TokenCode::from_numeric(text.trim(), now),
-            _ => TokenCode::from_qr_text(text.trim()),
-        };
-        return code.map(Scanned::Koban).map_err(|e| e.to_string());
+        return Ok(Scanned::Koban);
     }
     let issuer = d.payable_routes().next().map(|r| r.scheme);
-    Ok(Scanned::Foreign(issuer.map(|s| s.name()).unwrap_or("an unknown issuer")))
+    Ok(Scanned::Foreign(issuer.map(|s| s.name()).unwrap_or("another issuer")))
 }
 
-pub fn run(args: Args) -> ExitCode {
-    let Command::Charge(args) = args.command;
-    let text = if args.code == "-" {
-        let mut s = String::new();
-        if std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).is_err() {
-            eprintln!("koban terminal: cannot read standard input");
-            return ExitCode::from(2);
-        }
-        s
+fn fail(json: bool, code: u8, kind: &str, message: &str) -> ExitCode {
+    if json {
+        println!("{}", json!({ "status": "error", "kind": kind, "message": message }));
     } else {
-        args.code.clone()
-    };
-    let Some(currency) = Currency::from_alpha(&args.currency) else {
-        eprintln!("koban terminal: unknown currency {:?}", args.currency);
-        return ExitCode::from(2);
-    };
-    let amount = match Money::parse_decimal(&args.amount, currency) {
-        Ok(p) => p.money,
-        Err(e) => {
-            eprintln!("koban terminal: amount {:?}: {e}", args.amount);
-            return ExitCode::from(2);
+        eprintln!("koban terminal: {message}");
+    }
+    ExitCode::from(code)
+}
+
+/// Makes `home` a directory only its owner can enter.
+fn private_dir(home: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(home)?;
+        std::fs::set_permissions(home, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(home)
+}
+
+/// Writes a file only its owner can read, replacing it atomically.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.sync_all()?;
+    std::fs::rename(tmp, path)
+}
+
+/// The terminal key kept in `home`, made on first use (an enrolled key never changes).
+fn load_key(home: &Path) -> Result<DeviceKey, String> {
+    let path = home.join(KEY_FILE);
+    match std::fs::read(&path) {
+        Ok(pkcs8) => {
+            DeviceKey::from_pkcs8(&zeroize::Zeroizing::new(pkcs8)).map_err(|e| format!("{}: {e}", path.display()))
         }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = DeviceKey::generate().map_err(|e| e.to_string())?;
+            write_private(&path, key.pkcs8()).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(key)
+        }
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn read_code(code: &str) -> Result<String, String> {
+    if code != "-" {
+        return Ok(code.to_owned());
+    }
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+        .map_err(|_| "cannot read standard input".to_owned())?;
+    Ok(s)
+}
+
+fn charge_json(c: &Charge) -> Value {
+    json!({
+        "status": c.status.as_str(), "kind": c.refusal, "id": c.id,
+        "amount": { "minor": c.amount.minor(), "currency": c.amount.currency().alpha() },
+        "transaction_id": c.transaction_id, "approve_by": c.approve_by,
+    })
+}
+
+fn report(c: &Charge, json: bool) -> ExitCode {
+    if json {
+        println!("{}", charge_json(c));
+    } else {
+        match c.status {
+            ChargeStatus::Captured => println!("captured {} (charge {})", c.amount.format(), c.id),
+            ChargeStatus::PendingApproval => println!(
+                "{} is waiting for the shopper's approval on their phone (charge {}); ask again with `koban terminal status {}`",
+                c.amount.format(),
+                c.id,
+                c.id
+            ),
+            other => println!("{} {} (charge {})", c.amount.format(), other.as_str().replace('_', " "), c.id),
+        }
+    }
+    exit_for(c.status)
+}
+
+/// Runs `koban terminal`.
+pub fn run(args: Args) -> ExitCode {
+    let json = args.json;
+    let (Some(home), Some(host)) = (args.home.clone(), args.host.clone()) else {
+        return fail(json, 2, "usage", "give --home DIR and --host URL (or KOBAN_TERMINAL_HOME and KOBAN_HOST)");
     };
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let code = match classify(&text, now) {
-        Ok(Scanned::Koban(code)) => code,
-        Ok(Scanned::Foreign(issuer)) => {
-            eprintln!("koban terminal: this is a {issuer} payment code; charge it through {issuer}'s acquirer, not the Koban host");
-            return ExitCode::from(3);
-        }
-        Ok(Scanned::NotConsumer(what)) => {
-            eprintln!("koban terminal: this is {what}");
-            return ExitCode::from(3);
-        }
-        Err(e) => {
-            eprintln!("koban terminal: unreadable code: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let body = json!({
-        "amount": { "minor": amount.minor(), "currency": currency.alpha() },
-        "token": code.token,
-        "counter": code.counter,
-        "timestamp": code.timestamp,
-        "unpredictable_number": koban_core::crypto::hex::encode(&code.unpredictable_number),
-        "cryptogram": koban_core::crypto::hex::encode(&code.cryptogram),
-    });
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("koban terminal: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(json, 2, "runtime", &e.to_string()),
     };
-    match runtime.block_on(charge(&args.host, &args.merchant_key, &body)) {
-        Ok(v) => {
-            println!("captured {} ({})", amount.format(), v["id"].as_str().unwrap_or("?"));
-            ExitCode::SUCCESS
+    runtime.block_on(run_async(&home, &host, args.command, json))
+}
+
+async fn run_async(home: &Path, host: &str, command: Command, json: bool) -> ExitCode {
+    if let Err(e) = private_dir(home) {
+        return fail(json, 2, "home", &format!("{}: {e}", home.display()));
+    }
+    let key = match load_key(home) {
+        Ok(k) => k,
+        Err(e) => return fail(json, 2, "home", &e),
+    };
+    let terminal = match Terminal::new(host, key, None) {
+        Ok(t) => t,
+        Err(e) => return fail(json, 2, "host", &e.to_string()),
+    };
+    match command {
+        Command::Enrol { merchant, token } => enrol(home, host, &terminal, &merchant, token, json).await,
+        Command::Charge { amount, currency, scanned_at, code } => {
+            charge(home, &terminal, &amount, &currency, scanned_at, &code, json).await
         }
-        Err(e) => {
-            eprintln!("koban terminal: {e}");
-            ExitCode::from(1)
-        }
+        Command::Status { charge } => match terminal.charge_status(&charge).await {
+            Ok(c) => report(&c, json),
+            Err(e) => refused(&e, json),
+        },
     }
 }
 
-/// Charges with one idempotency key across retries, so a dropped answer never charges twice.
-async fn charge(host: &str, merchant_key: &str, body: &Value) -> Result<Value, String> {
-    let key = koban_core::crypto::new_nonce().map_err(|e| e.to_string())?;
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string())?;
-    let url = format!("{}/v1/terminal/charges", host.trim_end_matches('/'));
-    let mut last = String::new();
-    for attempt in 0..4u32 {
-        if attempt > 0 {
-            tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
-        }
-        let sent = client
-            .post(&url)
-            .header("x-koban-merchant-key", merchant_key)
-            .header(koban_core::crypto::request::HEADER_IDEMPOTENCY_KEY, &key)
-            .json(body)
-            .send()
-            .await;
-        match sent {
-            Ok(r) if r.status().is_success() => return r.json().await.map_err(|e| e.to_string()),
-            Ok(r) if r.status().is_server_error() => last = format!("host answered {}", r.status()),
-            Ok(r) => {
-                let status = r.status();
-                let v: Value = r.json().await.unwrap_or_default();
-                return Err(format!(
-                    "refused ({status}): {} — {}",
-                    v["error"]["kind"].as_str().unwrap_or("?"),
-                    v["error"]["message"].as_str().unwrap_or("")
-                ));
-            }
-            Err(e) => last = format!("no answer: {e}"),
-        }
+fn refused(e: &TerminalError, json: bool) -> ExitCode {
+    match e {
+        TerminalError::Refused { kind, message } => fail(json, 1, kind, &format!("refused ({kind}): {message}")),
+        TerminalError::Unknown(m) => fail(
+            json,
+            5,
+            "outcome_unknown",
+            &format!("no answer from the host ({m}); run the same charge again: it is never applied twice"),
+        ),
+        other => fail(json, 2, "protocol", &other.to_string()),
     }
-    Err(format!("outcome unknown after retries ({last}); the same code cannot be charged twice, ask the host"))
+}
+
+async fn enrol(
+    home: &Path,
+    host: &str,
+    terminal: &Terminal,
+    merchant: &str,
+    token: Option<String>,
+    json: bool,
+) -> ExitCode {
+    if home.join(STATE_FILE).exists() {
+        return fail(json, 2, "already_enrolled", &format!("{} already holds an enrolled terminal", home.display()));
+    }
+    let token = match token {
+        Some(t) => t,
+        None => match admin_token(host, merchant).await {
+            Ok(t) => t,
+            Err(e) => return fail(json, 2, "no_token", &e),
+        },
+    };
+    let enrolled = match terminal.enrol(merchant, &token).await {
+        Ok(e) => e,
+        Err(e) => return refused(&e, json),
+    };
+    let state = json!({ "host": host, "terminal_id": enrolled.terminal_id, "merchant_id": enrolled.merchant_id,
+                        "merchant_name": enrolled.merchant_name, "currency": enrolled.currency });
+    if let Err(e) = write_private(&home.join(STATE_FILE), state.to_string().as_bytes()) {
+        return fail(json, 2, "home", &e.to_string());
+    }
+    if json {
+        println!("{}", json!({ "status": "enrolled", "terminal": state }));
+    } else {
+        println!(
+            "terminal {} enrolled for {} ({})",
+            enrolled.terminal_id, enrolled.merchant_name, enrolled.merchant_id
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Asks a sandbox started with `--admin` for an enrolment token.
+async fn admin_token(host: &str, merchant: &str) -> Result<String, String> {
+    let url = format!("{}/admin/merchants/{merchant}/enrolment-tokens", host.trim_end_matches('/'));
+    let resp = reqwest::Client::new()
+        .post(&url)
+        .send()
+        .await
+        .map_err(|e| format!("cannot reach {host} for an enrolment token: {e}"))?;
+    let status = resp.status();
+    let v: Value = resp.json().await.unwrap_or_default();
+    match v["token"].as_str() {
+        Some(t) if status.is_success() => Ok(t.to_owned()),
+        _ => Err(format!(
+            "the host gave no enrolment token ({}); pass --token from the host's operator",
+            v["error"]["message"].as_str().unwrap_or(status.as_str())
+        )),
+    }
+}
+
+async fn charge(
+    home: &Path,
+    terminal: &Terminal,
+    amount: &str,
+    currency: &str,
+    scanned_at: Option<i64>,
+    code: &str,
+    json: bool,
+) -> ExitCode {
+    if !home.join(STATE_FILE).exists() {
+        return fail(json, 2, "not_enrolled", "this terminal is not enrolled yet: run `koban terminal enrol` first");
+    }
+    let text = match read_code(code) {
+        Ok(t) => t,
+        Err(e) => return fail(json, 2, "usage", &e),
+    };
+    let Some(currency) = Currency::from_alpha(&currency.trim().to_ascii_uppercase()) else {
+        return fail(json, 2, "usage", &format!("unknown currency {currency:?}"));
+    };
+    let amount = match Money::parse_decimal(amount.trim(), currency) {
+        Ok(p) if p.money.minor() > 0 => p.money,
+        Ok(_) => return fail(json, 2, "usage", "the amount must be positive"),
+        Err(e) => return fail(json, 2, "usage", &format!("amount {amount:?}: {e}")),
+    };
+    match classify(&text) {
+        Ok(Scanned::Koban) => {}
+        Ok(Scanned::Foreign(issuer)) => {
+            return fail(
+                json,
+                3,
+                "foreign_code",
+                &format!("this is a {issuer} payment code; charge it through {issuer}'s acquirer, not the Koban host"),
+            )
+        }
+        Ok(Scanned::NotConsumer(what)) => return fail(json, 3, "not_consumer", &format!("this is {what}")),
+        Err(e) => return fail(json, 3, "unknown_code", &e),
+    }
+    match terminal.charge(&text, amount, scanned_at).await {
+        Ok(c) => report(&c, json),
+        Err(e) => refused(&e, json),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use koban_core::cpm::TokenCode;
     use koban_core::crypto::LimitedUseKey;
 
     #[test]
     fn tells_our_codes_from_foreign_and_merchant_ones() {
         let key = LimitedUseKey::from_bytes([3; 32]);
         let qr = TokenCode::generate(&key, "4900000000000001", 7, 1_795_500_000, [1, 2, 3, 4]).unwrap();
-        assert_eq!(classify(&qr.to_qr_text(), 0), Ok(Scanned::Koban(qr)));
+        assert_eq!(classify(&qr.to_qr_text()), Ok(Scanned::Koban));
         let numeric = TokenCode::generate(&key, "4900000000000001", 8, 1_795_500_000, [0; 4]).unwrap();
+        assert_eq!(classify(&numeric.to_numeric().unwrap()), Ok(Scanned::Koban));
+        assert_eq!(classify("28763443825664394"), Ok(Scanned::Foreign("Alipay")));
+        assert_eq!(classify("120061098828009406"), Ok(Scanned::Foreign("WeChat Pay")));
         assert_eq!(
-            classify(&numeric.to_numeric().unwrap(), 1_795_500_010),
-            Ok(Scanned::Koban(TokenCode { cryptogram: numeric.cryptogram[..4].to_vec(), ..numeric }))
-        );
-        assert_eq!(classify("28763443825664394", 0), Ok(Scanned::Foreign("Alipay")));
-        assert_eq!(classify("120061098828009406", 0), Ok(Scanned::Foreign("WeChat Pay")));
-        assert_eq!(
-            classify("hQVDUFYwMWEfTwigAAAAZQOSAlcTMViZAHkkKUPUkSEhAAAFEgAADw==", 0),
+            classify("hQVDUFYwMWEfTwigAAAAZQOSAlcTMViZAHkkKUPUkSEhAAAFEgAADw=="),
             Ok(Scanned::Foreign("JPQR consumer-presented"))
         );
-        assert!(matches!(
-            classify("00020101021129370016A0000006770101110113006681222333353037645802TH63041DCF", 0),
-            Ok(Scanned::NotConsumer(_))
-        ));
-        assert!(classify("", 0).is_err());
+        assert_eq!(
+            classify("00020101021129370016A0000006770101110113006681222333353037645802TH63041DCF"),
+            Ok(Scanned::NotConsumer(
+                "a code to be scanned by a payer (emv-mpm, p2p), not one a shopper shows at a till".into()
+            ))
+        );
+        assert_eq!(classify("garbage"), Err("not a payment code this till knows".into()));
     }
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use koban_core::money::{Currency, Money};
-use koban_core::store::{FileKeyStore, TransactionRecord};
+use koban_core::store::{ChargeRequest, FileKeyStore, TransactionRecord};
 use koban_core::wallet::{
     BankAccount, Enrolment, FxQuote, Identity, PaymentQuote, PaymentRequest, QuoteAmount, RemitDestination,
     RemitRecipient, SendTo, Wallet, WalletConfig, WalletError,
@@ -164,6 +164,23 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         wait: u64,
     },
+    /// Till charges waiting for your approval (above your no-confirmation limit).
+    Charges,
+    /// Approve a till charge waiting for you: it is captured once.
+    Approve {
+        /// The charge id `charges` printed.
+        charge: String,
+    },
+    /// Decline a till charge waiting for you: nothing moves, the code stays used.
+    Decline {
+        /// The charge id `charges` printed.
+        charge: String,
+    },
+    /// Set the amount above which till charges wait for your approval (at most the host's default).
+    NoConfirmLimit {
+        /// Amount in home-currency units; 0 asks for every charge.
+        amount: String,
+    },
     /// Show a code to pay at a till (works offline while single-use keys last).
     Code {
         /// Write the QR code to this PNG file instead of drawing it in the terminal.
@@ -220,6 +237,17 @@ pub fn amount(s: &str, currency: Currency) -> Result<Money, String> {
 pub fn line(t: &TransactionRecord) -> String {
     let sign = if t.direction == koban_core::store::Direction::In { "+" } else { "-" };
     format!("{:<11} {sign}{:>12}  {}", t.kind, t.amount.format(), t.description)
+}
+
+/// One till charge waiting for approval.
+pub fn charge_line(c: &ChargeRequest) -> String {
+    format!(
+        "charge {}: {} at {} asks for your approval (until {})",
+        c.id,
+        c.amount.format(),
+        c.merchant_name,
+        c.approve_by
+    )
 }
 
 /// The quote lines of a payment.
@@ -345,13 +373,14 @@ async fn run_async(args: Args) -> Result<(), String> {
         Command::Balance => {
             let b = w.balance().await.map_err(err)?;
             println!(
-                "balance {} ({}); per transfer {}, this month {} of {}; remit: {}",
+                "balance {} ({}); per transfer {}, this month {} of {}; remit: {}; till charges above {} ask you",
                 b.available.format(),
                 b.tier,
                 b.per_transfer_limit.format(),
                 b.used_this_month.format(),
                 b.monthly_limit.format(),
-                b.can_remit
+                b.can_remit,
+                b.no_confirm_limit.format()
             );
         }
         Command::Pay { code, amount: a, tip, route, yes } => {
@@ -417,10 +446,34 @@ async fn run_async(args: Args) -> Result<(), String> {
         }
         Command::Sync { wait } => {
             let r = w.sync(wait).await.map_err(err)?;
-            r.received.iter().for_each(|t| println!("{}", line(t)));
+            r.received.iter().chain(&r.charged).for_each(|t| println!("{}", line(t)));
+            r.charge_requests.iter().for_each(|c| println!("{}", charge_line(c)));
+            if r.codes_revoked > 0 {
+                println!("{} codes were revoked by the host (a wrong code was presented too often)", r.codes_revoked);
+            }
             if let Some(b) = r.balance {
                 println!("balance {}", b.format());
             }
+        }
+        Command::Charges => {
+            let waiting = w.charge_requests().map_err(err)?;
+            if waiting.is_empty() {
+                println!("no till charge is waiting for your approval (run `sync` to ask the host)");
+            }
+            waiting.iter().for_each(|c| println!("{}", charge_line(c)));
+        }
+        Command::Approve { charge } => println!("{}", line(&w.approve_charge(&charge).await.map_err(err)?)),
+        Command::Decline { charge } => {
+            w.decline_charge(&charge).await.map_err(err)?;
+            println!("declined {charge}: nothing was paid");
+        }
+        Command::NoConfirmLimit { amount: a } => {
+            let cur = home_currency(&w)?;
+            // Zero is a limit here (ask for every charge), which amounts elsewhere may not be.
+            let zero = !a.trim().is_empty() && a.trim().chars().all(|c| c == '0' || c == '.');
+            let limit = if zero { Money::zero(cur) } else { amount(&a, cur)? };
+            let b = w.set_no_confirm_limit(limit).await.map_err(err)?;
+            println!("till charges above {} now wait for your approval", b.no_confirm_limit.format());
         }
         Command::Code { png, numeric } => {
             // Top up the key supply while online; offline, codes keep coming until the keys run out.

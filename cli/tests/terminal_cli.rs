@@ -36,21 +36,11 @@ impl Client {
     }
 }
 
-fn terminal(url: &str, amount: &str, code: &str) -> (i32, String) {
+/// Runs `koban terminal --home HOME --host URL ARGS…`: exit code and all output.
+fn terminal(home: &std::path::Path, url: &str, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_koban"))
-        .args([
-            "terminal",
-            "charge",
-            "--host",
-            url,
-            "--merchant-key",
-            "sandbox-terminal-m_jp_mart",
-            "--amount",
-            amount,
-            "--currency",
-            "JPY",
-            code,
-        ])
+        .args(["terminal", "--home", home.to_str().unwrap(), "--host", url])
+        .args(args)
         .output()
         .unwrap();
     (
@@ -60,8 +50,9 @@ fn terminal(url: &str, amount: &str, code: &str) -> (i32, String) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_till_charges_a_code_once_and_refuses_the_rest() {
-    let sandbox = koban_sandbox::Sandbox::start(koban_sandbox::Config::default()).await.unwrap();
+async fn the_till_enrols_then_charges_a_code_once_and_refuses_the_rest() {
+    let config = koban_sandbox::Config { admin: true, ..koban_sandbox::Config::default() };
+    let sandbox = koban_sandbox::Sandbox::start(config).await.unwrap();
     let url = sandbox.url();
     let client = Client {
         http: reqwest::Client::builder().no_proxy().build().unwrap(),
@@ -73,9 +64,9 @@ async fn the_till_charges_a_code_once_and_refuses_the_rest() {
     let wallet = enrolled["wallet"]["id"].as_str().unwrap().to_owned();
     let link = client.post("/v1/bank-links", json!({ "bank_id": "bank_sakura", "account_number": "1234567", "holder_name": "TANAKA AIKO", "sandbox_opening_balance": 100000 })).await;
     client
-        .post("/v1/topups", json!({ "bank_link_id": link["id"], "amount": { "minor": 10000, "currency": "JPY" } }))
+        .post("/v1/topups", json!({ "bank_link_id": link["id"], "amount": { "minor": 30000, "currency": "JPY" } }))
         .await;
-    let batch = client.post("/v1/cpm/keys", json!({ "count": 3 })).await;
+    let batch = client.post("/v1/cpm/keys", json!({ "count": 5 })).await;
     let token = batch["token"].as_str().unwrap().to_owned();
     let keys: Vec<(u16, LimitedUseKey)> = batch["keys"]
         .as_array()
@@ -91,44 +82,88 @@ async fn the_till_charges_a_code_once_and_refuses_the_rest() {
             )
         })
         .collect();
-
-    let url2 = url.clone();
-    let run = move |amount: &'static str, code: String| {
-        let url = url2.clone();
-        tokio::task::spawn_blocking(move || terminal(&url, amount, &code))
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("till");
+    let run = move |args: Vec<String>| {
+        let (home, url) = (home.clone(), url.clone());
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            terminal(&home, &url, &args)
+        })
     };
-    // A fresh QR code charges once.
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let charge = |amount: &str, code: &str| args(&["charge", "--amount", amount, "--currency", "JPY", code]);
+
+    // Not enrolled yet: nothing is charged.
     let first = TokenCode::generate(&keys[0].1, &token, keys[0].0, now(), [1, 2, 3, 4]).unwrap();
-    let (code, out) = run("1200", first.to_qr_text()).await.unwrap();
+    let (code, out) = run(charge("1200", &first.to_qr_text())).await.unwrap();
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not enrolled"), "{out}");
+    let (code, out) = run(args(&["enrol", "--merchant", "m_jp_mart"])).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("enrolled for KOBAN MART SHIBUYA"), "{out}");
+    let (code, out) = run(args(&["enrol", "--merchant", "m_jp_mart"])).await.unwrap();
+    assert_eq!(code, 2, "a home holds one terminal: {out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let home = dir.path().join("till");
+        assert_eq!(mode(&home), 0o700);
+        for f in std::fs::read_dir(&home).unwrap() {
+            assert_eq!(mode(&f.unwrap().path()), 0o600);
+        }
+    }
+
+    // A fresh QR code charges once.
+    let (code, out) = run(charge("1200", &first.to_qr_text())).await.unwrap();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("captured ¥1,200"), "{out}");
-    // The same code again is refused.
-    let (code, out) = run("1200", first.to_qr_text()).await.unwrap();
+    // The same code for another amount is refused, and says why in JSON too.
+    let mut again = charge("1000", &first.to_qr_text());
+    again.insert(0, "--json".into());
+    let (code, out) = run(again).await.unwrap();
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("code_used"), "{out}");
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!((v["status"].as_str(), v["kind"].as_str()), (Some("error"), Some("code_used")), "{out}");
     // A flipped bit in the cryptogram is refused.
     let mut forged = TokenCode::generate(&keys[1].1, &token, keys[1].0, now(), [5, 6, 7, 8]).unwrap();
     forged.cryptogram[3] ^= 0x10;
-    let (code, out) = run("1200", forged.to_qr_text()).await.unwrap();
+    let (code, out) = run(charge("1200", &forged.to_qr_text())).await.unwrap();
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("bad_cryptogram"), "{out}");
     // The numeric form of a fresh code charges once.
     let numeric = TokenCode::generate(&keys[2].1, &token, keys[2].0, now(), [0; 4]).unwrap().to_numeric().unwrap();
-    let (code, out) = run("800", numeric).await.unwrap();
+    let (code, out) = run(charge("800", &numeric)).await.unwrap();
     assert_eq!(code, 0, "{out}");
-    // A foreign shopper code is named, not sent to the Koban host.
-    let (code, out) = run("100", "28763443825664394".into()).await.unwrap();
+    // Above the no-confirmation limit the till waits for the shopper: exit 4.
+    let big = TokenCode::generate(&keys[3].1, &token, keys[3].0, now(), [0; 4]).unwrap().to_numeric().unwrap();
+    let mut pending = charge("15000", &big);
+    pending.insert(0, "--json".into());
+    let (code, out) = run(pending).await.unwrap();
+    assert_eq!(code, 4, "{out}");
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["status"], "pending_approval");
+    let (code, out) = run(args(&["status", v["id"].as_str().unwrap()])).await.unwrap();
+    assert_eq!(code, 4, "{out}");
+    // A foreign shopper code is named, not sent to the Koban host; garbage is said to be garbage.
+    let (code, out) = run(charge("100", "28763443825664394")).await.unwrap();
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("Alipay"), "{out}");
+    let (code, out) = run(charge("100", "garbage")).await.unwrap();
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("not a payment code this till knows"), "{out}");
+    let (code, out) = run(charge("-100", &numeric)).await.unwrap();
+    assert_eq!(code, 2, "{out}");
 
     let client_wallet: Value = {
         let signed = client.key.sign_request("GET", &format!("/v1/wallets/{wallet}"), b"", now()).unwrap();
-        let mut req = client.http.get(format!("{url}/v1/wallets/{wallet}"));
+        let mut req = client.http.get(format!("{}/v1/wallets/{wallet}", client.url));
         for (name, value) in signed.pairs() {
             req = req.header(name, value);
         }
         req.send().await.unwrap().json().await.unwrap()
     };
-    assert_eq!(client_wallet["balance"]["minor"], 10000 - 1200 - 800, "exactly two charges moved money");
+    assert_eq!(client_wallet["balance"]["minor"], 30000 - 1200 - 800, "exactly two charges moved money");
     assert!(sandbox.check_invariants().is_ok());
 }

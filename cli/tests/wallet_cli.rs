@@ -39,7 +39,8 @@ fn demo_walks_the_whole_story_and_exits_zero() {
 #[test]
 fn wallet_subcommands_against_a_host() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let sandbox = rt.block_on(koban_sandbox::Sandbox::start(koban_sandbox::Config::default())).unwrap();
+    let config = koban_sandbox::Config { admin: true, ..koban_sandbox::Config::default() };
+    let sandbox = rt.block_on(koban_sandbox::Sandbox::start(config)).unwrap();
     let url = sandbox.url();
     let home = tempfile::tempdir().unwrap();
     let h = home.path().to_str().unwrap();
@@ -108,24 +109,49 @@ fn wallet_subcommands_against_a_host() {
     let qr_text = text.lines().find(|l| l.starts_with("hQVDUFYwMW")).expect("the code's text is printed").to_owned();
     let drawn = image::open(&png).unwrap().to_luma8();
     assert!(drawn.width() > 200 && drawn.get_pixel(0, 0).0 == [255], "quiet zone is light");
-    let charge = koban(&[
-        "terminal",
-        "charge",
-        "--host",
-        &url,
-        "--merchant-key",
-        "sandbox-terminal-m_jp_mart",
-        "--amount",
-        "500",
-        "--currency",
-        "JPY",
-        &qr_text,
-    ]);
+    let till_home = home.path().join("till");
+    let till = |args: &[&str]| {
+        let mut all = vec!["terminal", "--home", till_home.to_str().unwrap(), "--host", &url];
+        all.extend_from_slice(args);
+        koban(&all)
+    };
+    let enrolled = till(&["enrol", "--merchant", "m_jp_mart"]);
+    assert!(enrolled.status.success(), "{}", String::from_utf8_lossy(&enrolled.stderr));
+    let charge = till(&["charge", "--amount", "500", "--currency", "JPY", &qr_text]);
     assert!(charge.status.success(), "{}", String::from_utf8_lossy(&charge.stderr));
     let (ok, text) = run(&["code", "--numeric"]);
     assert!(ok && text.lines().any(|l| l.starts_with("numeric 88") && l.len() == "numeric ".len() + 36), "{text}");
     let (ok, text) = run(&["balance"]);
-    assert!(ok && text.contains("balance ¥18,000"), "{text}");
+    assert!(ok && text.contains("balance ¥18,000") && text.contains("till charges above ¥10,000 ask you"), "{text}");
+
+    // Above the no-confirmation limit the till waits (exit 4) until the shopper approves.
+    let shown = |run: &dyn Fn(&[&str]) -> (bool, String)| {
+        let (_, text) = run(&["code"]);
+        text.lines().find(|l| l.starts_with("hQVDUFYwMW")).expect("the code's text").to_owned()
+    };
+    let pending = till(&["--json", "charge", "--amount", "12000", "--currency", "JPY", &shown(&run)]);
+    assert_eq!(pending.status.code(), Some(4), "{}", String::from_utf8_lossy(&pending.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&pending.stdout).unwrap();
+    assert_eq!(v["status"], "pending_approval");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let (ok, text) = run(&["sync"]);
+    assert!(
+        ok && text.contains(&format!("charge {id}: ¥12,000 at KOBAN MART SHIBUYA asks for your approval")),
+        "{text}"
+    );
+    assert!(run(&["charges"]).1.contains(&id));
+    let (ok, text) = run(&["approve", &id]);
+    assert!(ok && text.contains("cpm_charge") && text.contains("¥12,000"), "{text}");
+    assert_eq!(till(&["status", &id]).status.code(), Some(0));
+    let declined = till(&["--json", "charge", "--amount", "11000", "--currency", "JPY", &shown(&run)]);
+    let id = serde_json::from_slice::<serde_json::Value>(&declined.stdout).unwrap()["id"].as_str().unwrap().to_owned();
+    run(&["sync"]);
+    assert!(run(&["decline", &id]).0);
+    assert_eq!(till(&["status", &id]).status.code(), Some(1));
+    let (ok, text) = run(&["no-confirm-limit", "0"]);
+    assert!(ok && text.contains("above ¥0"), "{text}");
+    let (ok, text) = run(&["balance"]);
+    assert!(ok && text.contains("balance ¥6,000"), "{text}");
     drop(sandbox);
 }
 

@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
     st.write(|tx, sealer| {
         for counter in 1..=u16::MAX {
             let key = derive_limited_use_key(&master, "4900000000000002", counter).unwrap();
-            store::put_code_key(tx, sealer, "4900000000000002", counter, key.as_bytes(), 0)?;
+            store::put_code_key(tx, sealer, "4900000000000002", counter, key.as_bytes(), i64::MAX, 0)?;
         }
         Ok::<_, store::StoreError>(())
     })

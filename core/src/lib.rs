@@ -11,5 +11,6 @@ pub mod net;
 pub mod scan;
 pub mod scheme;
 pub mod store;
+pub mod terminal;
 pub mod text;
 pub mod wallet;

@@ -6,39 +6,18 @@ mod common;
 use common::*;
 use koban_core::cpm::TokenCode;
 use koban_core::crypto::{derive_limited_use_key, hex, IssuerMasterKey};
+use koban_core::terminal::{ChargeStatus, Terminal};
 use koban_core::wallet::{Wallet, WalletConfig, WalletError};
-use serde_json::{json, Value};
 use std::time::Duration;
 
-/// What a till does: decode the code it scanned and ask the host to charge it.
-async fn till(host: &Host, scanned: &str, yen: i64) -> (u16, String) {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let code = if scanned.starts_with("hQVDUFY") {
-        TokenCode::from_qr_text(scanned)
-    } else {
-        TokenCode::from_numeric(scanned, now)
+/// What a till does: send the code it scanned to the host, which reads and checks it.
+/// Returns the status and the refusal kind ("" when captured).
+async fn present(till: &Terminal, scanned: &str, yen: i64) -> (u16, String) {
+    match till.charge(scanned, jpy(yen), None).await {
+        Ok(c) if c.status == ChargeStatus::Captured => (201, String::new()),
+        Ok(c) => (202, c.status.as_str().to_owned()),
+        Err(e) => (0, e.kind().unwrap_or("?").to_owned()),
     }
-    .unwrap();
-    charge(host, &code, yen).await
-}
-
-async fn charge(host: &Host, code: &TokenCode, yen: i64) -> (u16, String) {
-    let body = json!({
-        "amount": { "minor": yen, "currency": "JPY" },
-        "token": code.token, "counter": code.counter, "timestamp": code.timestamp,
-        "unpredictable_number": hex::encode(&code.unpredictable_number), "cryptogram": hex::encode(&code.cryptogram),
-    });
-    let r = reqwest::Client::new()
-        .post(format!("{}/v1/terminal/charges", host.url))
-        .header("x-koban-merchant-key", "sandbox-terminal-m_jp_mart")
-        .header("idempotency-key", koban_core::crypto::new_nonce().unwrap())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let v: Value = r.json().await.unwrap();
-    (status, v["error"]["kind"].as_str().unwrap_or("").to_owned())
 }
 
 async fn funded_wallet(host: &Host, home: &Home, handle: &str) -> Wallet {
@@ -57,21 +36,24 @@ async fn a_code_charges_once_and_every_other_presentation_is_refused() {
     let left = w.replenish_codes().await.unwrap();
     assert!(left >= 5, "{left}");
 
+    let till = till(&host, "m_jp_mart").await;
     let first = w.consumer_code().unwrap();
     assert_eq!(first.codes_left, left - 1);
     assert!(first.refresh_at < first.expires_at);
-    assert_eq!(till(&host, &first.qr_text, 1200).await, (201, String::new()));
-    // The same code again.
-    assert_eq!(till(&host, &first.qr_text, 1200).await.1, "code_used");
+    assert_eq!(present(&till, &first.qr_text, 1200).await, (201, String::new()));
+    // The same charge sent again (a till retrying) is the same charge, not a second one;
+    // the same code for another amount is refused.
+    assert_eq!(present(&till, &first.qr_text, 1200).await, (201, String::new()));
+    assert_eq!(present(&till, &first.qr_text, 1000).await.1, "code_used");
     // Its counter replayed with a fresh time: the counter is spent.
     let mut replay = TokenCode::from_qr_text(&first.qr_text).unwrap();
     replay.timestamp += 5;
-    assert_eq!(charge(&host, &replay, 1200).await.1, "code_used");
+    assert_eq!(present(&till, &replay.to_qr_text(), 1200).await.1, "code_used");
     // A flipped bit in the cryptogram.
     let second = w.consumer_code().unwrap();
     let mut forged = TokenCode::from_qr_text(&second.qr_text).unwrap();
     forged.cryptogram[0] ^= 0x01;
-    assert_eq!(charge(&host, &forged, 1200).await.1, "bad_cryptogram");
+    assert_eq!(present(&till, &forged.to_qr_text(), 1200).await.1, "bad_cryptogram");
     // A code from another device presented under this wallet's token.
     let ben_home = Home::new();
     let ben = funded_wallet(&host, &ben_home, "ben").await;
@@ -79,19 +61,26 @@ async fn a_code_charges_once_and_every_other_presentation_is_refused() {
     let mut foreign = TokenCode::from_qr_text(&ben.consumer_code().unwrap().qr_text).unwrap();
     foreign.token = TokenCode::from_qr_text(&second.qr_text).unwrap().token;
     foreign.counter = TokenCode::from_qr_text(&second.qr_text).unwrap().counter + 1;
-    assert_eq!(charge(&host, &foreign, 1200).await.1, "bad_cryptogram");
+    assert_eq!(present(&till, &foreign.to_qr_text(), 1200).await.1, "bad_cryptogram");
     // The numeric form charges once too.
     let numeric = w.consumer_code_numeric().unwrap();
     let digits = numeric.numeric.clone().unwrap();
     assert_eq!(digits.len(), 36);
-    assert_eq!(till(&host, &digits, 300).await, (201, String::new()));
-    assert_eq!(till(&host, &digits, 300).await.1, "code_used");
+    assert_eq!(present(&till, &digits, 300).await, (201, String::new()));
+    assert_eq!(present(&till, &digits, 200).await.1, "code_used");
     // An expired code.
     let late = w.consumer_code().unwrap();
     host.sandbox.advance_clock(61);
-    assert_eq!(till(&host, &late.qr_text, 1200).await.1, "code_expired");
+    assert_eq!(present(&till, &late.qr_text, 1200).await.1, "code_expired");
     // Exactly two charges moved money.
     assert_eq!(w.balance().await.unwrap().available, jpy(10_000 - 1200 - 300));
+    // And the shopper's history shows them once each, through sync.
+    let report = w.sync(0).await.unwrap();
+    assert_eq!(report.charged.len(), 2, "{:?}", report.charged);
+    let history = w.history(50, None).unwrap().items;
+    let spent: i64 = history.iter().filter(|t| t.kind == "cpm_charge").map(|t| t.amount.minor()).sum();
+    assert_eq!(spent, 1500);
+    assert_eq!(w.sync(0).await.unwrap().charged.len(), 0, "heard once");
 }
 
 #[tokio::test]
@@ -116,11 +105,12 @@ async fn codes_made_offline_charge_once_the_till_is_online() {
     assert!(matches!(w.consumer_code(), Err(WalletError::NoCodesLeft)));
     assert!(w.replenish_codes().await.is_err(), "no keys without the host");
     // The till is online: each code charges exactly once.
+    let till = till(&host, "m_jp_mart").await;
     for code in &shown {
-        assert_eq!(till(&host, code, 100).await, (201, String::new()));
+        assert_eq!(present(&till, code, 100).await, (201, String::new()));
     }
     for code in shown.iter().take(3) {
-        assert_eq!(till(&host, code, 100).await.1, "code_used");
+        assert_eq!(present(&till, code, 90).await.1, "code_used");
     }
 }
 
@@ -133,11 +123,12 @@ async fn the_store_never_holds_a_key_in_clear() {
     let shown = w.consumer_code().unwrap();
     let token = TokenCode::from_qr_text(&shown.qr_text).unwrap().token;
     // The keys the device was given, derived again from the host's master key.
-    let master: Vec<u8> = rusqlite::Connection::open(host.sandbox.db_path())
+    let sealed: Vec<u8> = rusqlite::Connection::open(host.sandbox.db_path())
         .unwrap()
         .query_row("SELECT master_key FROM cpm_tokens WHERE token = ?1", [&token], |r| r.get(0))
         .unwrap();
-    let master = IssuerMasterKey::from_slice(&master).unwrap();
+    let host_key = koban_sandbox::HostKey::from_bytes(&TEST_HOST_KEY).unwrap();
+    let master = IssuerMasterKey::from_slice(&host_key.open(&token, &sealed).unwrap()).unwrap();
     drop(w);
     let mut raw = Vec::new();
     for suffix in ["", "-wal", "-shm"] {
@@ -160,4 +151,80 @@ async fn the_store_never_holds_a_key_in_clear() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn codes_carry_the_hosts_time_when_the_phone_clock_is_off() {
+    let host = start().await;
+    // The phone's clock is two hours behind the host's.
+    host.sandbox.advance_clock(2 * 3600);
+    let home = Home::new();
+    let w = funded_wallet(&host, &home, "aiko").await;
+    w.replenish_codes().await.unwrap();
+    let till = till(&host, "m_jp_mart").await;
+    let code = w.consumer_code().unwrap();
+    assert_eq!(present(&till, &code.qr_text, 500).await, (201, String::new()));
+    // Offline after a restart: the learned offset was kept with the wallet.
+    drop(w);
+    let offline = WalletConfig {
+        timeout: Duration::from_millis(300),
+        max_attempts: 1,
+        ..WalletConfig::new("http://127.0.0.1:9")
+    };
+    let w = home.open_with(offline).await;
+    let code = w.consumer_code_numeric().unwrap();
+    assert_eq!(present(&till, &code.numeric.unwrap(), 300).await, (201, String::new()));
+}
+
+#[tokio::test]
+async fn charges_above_the_limit_wait_for_the_shopper_and_are_approved_once() {
+    let host = start().await;
+    let home = Home::new();
+    let w = home.open(&host).await;
+    enrol(&w, "aiko", "JP").await;
+    fund(&w, 100_000, 50_000).await;
+    w.replenish_codes().await.unwrap();
+    let till = till(&host, "m_jp_ramen").await;
+    assert_eq!(w.balance().await.unwrap().no_confirm_limit, jpy(10_000));
+
+    let asked = till.charge(&w.consumer_code().unwrap().qr_text, jpy(12_000), None).await.unwrap();
+    assert_eq!(asked.status, ChargeStatus::PendingApproval);
+    let report = w.sync(0).await.unwrap();
+    assert_eq!(report.charge_requests.len(), 1);
+    let request = &w.charge_requests().unwrap()[0];
+    assert_eq!(
+        (request.id.as_str(), request.amount, request.merchant_name.as_str()),
+        (asked.id.as_str(), jpy(12_000), "KOBAN RAMEN")
+    );
+    let paid = w.approve_charge(&asked.id).await.unwrap();
+    assert_eq!((paid.kind.as_str(), paid.amount), ("cpm_charge", jpy(12_000)));
+    assert!(w.charge_requests().unwrap().is_empty());
+    assert_eq!(till.charge_status(&asked.id).await.unwrap().status, ChargeStatus::Captured);
+    // The capture event heard afterwards adds nothing: history and balance agree.
+    w.sync(0).await.unwrap();
+    let history = w.history(50, None).unwrap().items;
+    assert_eq!(history.iter().filter(|t| t.kind == "cpm_charge").count(), 1);
+    assert_eq!(w.balance().await.unwrap().available, jpy(38_000));
+
+    // Declined: nothing moves; answering twice is refused.
+    let declined = till.charge(&w.consumer_code().unwrap().qr_text, jpy(20_000), None).await.unwrap();
+    w.sync(0).await.unwrap();
+    w.decline_charge(&declined.id).await.unwrap();
+    let twice = w.approve_charge(&declined.id).await;
+    assert!(matches!(twice, Err(WalletError::InvalidInput(_))), "{twice:?}");
+    assert_eq!(till.charge_status(&declined.id).await.unwrap().status, ChargeStatus::Declined);
+
+    // Lapsed: the host's two minutes pass; approving is refused and nothing moves.
+    let lapsed = till.charge(&w.consumer_code().unwrap().qr_text, jpy(15_000), None).await.unwrap();
+    w.sync(0).await.unwrap();
+    host.sandbox.advance_clock(121);
+    let late = w.approve_charge(&lapsed.id).await;
+    assert!(late.as_ref().is_err_and(|e| e.to_string().contains("in time")), "{late:?}");
+    assert_eq!(till.charge_status(&lapsed.id).await.unwrap().status, ChargeStatus::Expired);
+    assert_eq!(w.balance().await.unwrap().available, jpy(38_000));
+
+    // A lower ceiling of the shopper's own: even ¥500 asks.
+    w.set_no_confirm_limit(jpy(0)).await.unwrap();
+    let small = till.charge(&w.consumer_code().unwrap().qr_text, jpy(500), None).await.unwrap();
+    assert_eq!(small.status, ChargeStatus::PendingApproval);
 }

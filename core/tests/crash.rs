@@ -289,3 +289,99 @@ async fn a_resend_after_the_signature_window_is_re_signed_and_applied_once() {
         conn.query_row("SELECT COUNT(*) FROM intents WHERE state = 'refused'", [], |r| r.get(0)).unwrap();
     assert_eq!(refused, 0, "no resend was refused");
 }
+
+/// Approving and declining till charges under crashes and faults: a till charges a code above
+/// the no-confirmation limit, the phone hears of it, and approves or declines it while the
+/// engine is aborted at every step and the host drops answers after committing. Each charge
+/// ends captured once or moves nothing, and the local history is the host's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approving_or_declining_a_charge_under_crashes_applies_once() {
+    let seed: u64 = std::env::var("KOBAN_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    });
+    println!("approval crash test: seed {seed}");
+    let mut rng = Rng(seed);
+    let host = start().await;
+    let home = Home::new();
+    let mut w = home.open(&host).await;
+    enrol(&w, "aiko", "JP").await;
+    verify(&w).await;
+    fund(&w, 5_000_000, 2_000_000).await;
+    let till = till(&host, "m_jp_mart").await;
+    host.sandbox.set_faults(FaultConfig {
+        latency_ms: 0,
+        error_permille: 50,
+        error_after_commit_permille: 50,
+        drop_after_commit_permille: 50,
+    });
+    let mut crashes = 0;
+    for i in 0..40 {
+        if w.codes_left().unwrap() < 5 {
+            while w.replenish_codes().await.is_err() {}
+        }
+        let code = w.consumer_code().unwrap();
+        let amount = 10_001 + rng.below(2_000) as i64;
+        let charge = loop {
+            match till.charge(&code.qr_text, jpy(amount), None).await {
+                Ok(c) => break c,
+                Err(koban_core::terminal::TerminalError::Unknown(_)) => continue,
+                Err(e) => panic!("schedule {i} (seed {seed}): the till's charge failed: {e}"),
+            }
+        };
+        assert_eq!(charge.status, koban_core::terminal::ChargeStatus::PendingApproval);
+        loop {
+            match w.sync(0).await {
+                Ok(r) if r.charge_requests.iter().any(|c| c.id == charge.id) => break,
+                Ok(_) => panic!("schedule {i}: the charge was not heard"),
+                Err(_) => continue,
+            }
+        }
+        let point = match rng.below(4) {
+            0 => None,
+            1 => Some(FailPoint::BeforeSend),
+            2 => Some(FailPoint::AfterSend),
+            _ => Some(FailPoint::AfterResponse),
+        };
+        w.arm_failpoint(point);
+        let approve = rng.below(2) == 0;
+        let result =
+            if approve { w.approve_charge(&charge.id).await.map(|_| ()) } else { w.decline_charge(&charge.id).await };
+        w.arm_failpoint(None);
+        match result {
+            Ok(()) | Err(WalletError::OutcomeUnknown { .. }) => {}
+            Err(WalletError::Crashed(_)) => {
+                crashes += 1;
+                drop(w);
+                w = home.open(&host).await;
+            }
+            Err(e) => panic!("schedule {i} (seed {seed}): {e:?}"),
+        }
+    }
+    host.sandbox.set_faults(FaultConfig::default());
+    w.resolve_pending().await.unwrap();
+    w.sync(0).await.unwrap();
+    assert!(crashes > 0);
+
+    // At the host every charge was decided, and captured ones moved money once.
+    let conn = rusqlite::Connection::open(host.sandbox.db_path()).unwrap();
+    let decided: Vec<(String, String, i64, Option<String>)> = conn
+        .prepare("SELECT id, status, amount, journal_id FROM charges")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(decided.len(), 40);
+    assert!(decided.iter().all(|(_, s, _, _)| s == "captured" || s == "declined"), "seed {seed}: {decided:?}");
+    let captured: i64 = decided.iter().filter(|(_, s, _, _)| s == "captured").map(|(_, _, a, _)| a).sum();
+    assert_eq!(w.balance().await.unwrap().available, jpy(2_000_000 - captured), "seed {seed}");
+    // The local history holds each capture once, under the host's transaction id.
+    let local = local_history(&w);
+    let mut local_charges: Vec<&str> = local.iter().filter(|t| t.kind == "cpm_charge").map(|t| t.id.as_str()).collect();
+    let mut host_charges: Vec<&str> = decided.iter().filter_map(|(_, _, _, j)| j.as_deref()).collect();
+    local_charges.sort_unstable();
+    host_charges.sort_unstable();
+    assert_eq!(local_charges, host_charges, "seed {seed}");
+    assert!(w.charge_requests().unwrap().is_empty(), "nothing left waiting");
+    assert!(host.sandbox.check_invariants().is_ok());
+}

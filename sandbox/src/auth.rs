@@ -1,4 +1,4 @@
-//! Signed-request verification: device signatures, freshness, nonce replay and merchant keys.
+//! Signed-request verification: device and terminal signatures, freshness, nonce replay.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -17,8 +17,6 @@ use crate::state::{AppState, EnrolledDevice};
 
 /// Largest accepted request body.
 pub const MAX_BODY: usize = 256 * 1024;
-/// Header carrying a merchant terminal's key.
-pub const HEADER_MERCHANT_KEY: &str = "x-koban-merchant-key";
 
 /// A request whose raw bytes have been read, not yet authenticated.
 pub struct RawRequest {
@@ -156,11 +154,18 @@ impl FromRequest<AppState> for Signed {
                 let id = device_id.clone();
                 let row = state
                     .with_db(move |conn| {
-                        conn.query_row("SELECT public_key, wallet_id FROM devices WHERE id = ?1", [&id], |r| {
-                            Ok(EnrolledDevice { public_key: r.get(0)?, wallet_id: r.get(1)? })
-                        })
-                        .optional()?
-                        .ok_or(ApiError::UnknownDevice)
+                        let (public_key, wallet_id, revoked): (Vec<u8>, String, Option<i64>) = conn
+                            .query_row(
+                                "SELECT public_key, wallet_id, revoked_at FROM devices WHERE id = ?1",
+                                [&id],
+                                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                            )
+                            .optional()?
+                            .ok_or(ApiError::UnknownDevice)?;
+                        if revoked.is_some() {
+                            return Err(ApiError::DeviceRevoked);
+                        }
+                        Ok(EnrolledDevice { public_key, wallet_id })
                     })
                     .await?;
                 let row = std::sync::Arc::new(row);
@@ -177,32 +182,47 @@ impl FromRequest<AppState> for Signed {
     }
 }
 
-/// Decodes a base64url public key from an enrolment body.
-pub fn decode_public_key(b64: &str) -> Result<Vec<u8>, ApiError> {
-    URL_SAFE_NO_PAD.decode(b64).map_err(|_| ApiError::BadRequest("public_key must be base64url".into()))
-}
-
-/// A merchant terminal request, authenticated by its terminal key.
-pub struct MerchantRequest {
+/// A request signed by an enrolled merchant terminal: the same scheme as devices (method,
+/// path, body hash, timestamp, nonce), with the terminal id in the device header.
+pub struct TerminalSigned {
     /// The request.
     pub req: RawRequest,
-    /// The merchant.
+    /// The terminal that signed it.
+    pub terminal_id: String,
+    /// The one merchant it acts for.
     pub merchant_id: String,
 }
 
-impl FromRequest<AppState> for MerchantRequest {
+impl FromRequest<AppState> for TerminalSigned {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
         let req = RawRequest::from_request(request, state).await?;
-        let key = header(&req.parts.headers, HEADER_MERCHANT_KEY).ok_or(ApiError::BadMerchantKey)?.to_owned();
-        let merchant_id = state
+        let sig = signature_headers(&req.parts.headers)?;
+        let now = state.clock.now();
+        let id = sig.device_id.clone();
+        let (public_key, merchant_id) = state
             .with_db(move |conn| {
-                conn.query_row("SELECT id FROM merchants WHERE terminal_key = ?1", [&key], |r| r.get::<_, String>(0))
+                let (key, merchant, revoked): (Vec<u8>, String, Option<i64>) = conn
+                    .query_row("SELECT public_key, merchant_id, revoked_at FROM terminals WHERE id = ?1", [&id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
                     .optional()?
-                    .ok_or(ApiError::BadMerchantKey)
+                    .ok_or(ApiError::UnknownTerminal)?;
+                if revoked.is_some() {
+                    return Err(ApiError::UnknownTerminal);
+                }
+                Ok((key, merchant))
             })
             .await?;
-        Ok(MerchantRequest { req, merchant_id })
+        verify(&req, &sig, &public_key, now)?;
+        let (terminal, nonce) = (sig.device_id.clone(), sig.nonce.clone());
+        state.with_db(move |conn| consume_nonce(conn, &terminal, &nonce, now)).await?;
+        Ok(TerminalSigned { req, terminal_id: sig.device_id, merchant_id })
     }
+}
+
+/// Decodes a base64url public key from an enrolment body.
+pub fn decode_public_key(b64: &str) -> Result<Vec<u8>, ApiError> {
+    URL_SAFE_NO_PAD.decode(b64).map_err(|_| ApiError::BadRequest("public_key must be base64url".into()))
 }

@@ -4,10 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::{Config, FaultConfig, Sandbox};
+use crate::{Config, FaultConfig, HostKey, Sandbox};
 
 /// Runs the Koban wallet host sandbox on loopback.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub struct SandboxArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:0")]
@@ -21,9 +21,27 @@ pub struct SandboxArgs {
     /// Seed for the fault dice.
     #[arg(long, default_value_t = 1)]
     pub fault_seed: u64,
-    /// Enable /admin endpoints (fault switch, clock, invariant check).
+    /// Enable /admin endpoints (fault switch, clock, invariant check, terminal enrolment
+    /// tokens, device revocation).
     #[arg(long)]
     pub admin: bool,
+    /// The 64-hex-digit key sealing consumer-code master keys at rest (environment
+    /// `KOBAN_HOST_KEY`); default: random for a temporary database, `<db>.hostkey` for a kept one.
+    #[arg(long, env = "KOBAN_HOST_KEY", hide_env_values = true)]
+    pub host_key: Option<String>,
+}
+
+impl std::fmt::Debug for SandboxArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The host key is a secret: never printed.
+        f.debug_struct("SandboxArgs")
+            .field("addr", &self.addr)
+            .field("db", &self.db)
+            .field("faults", &self.faults)
+            .field("admin", &self.admin)
+            .field("host_key", &self.host_key.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
 }
 
 /// Top-level arguments of the `koban-sandbox` binary.
@@ -42,7 +60,15 @@ impl SandboxArgs {
             Some(spec) => FaultConfig::parse(spec)?,
             None => FaultConfig::default(),
         };
-        Ok(Config { addr: self.addr, db_path: self.db.clone(), faults, fault_seed: self.fault_seed, admin: self.admin })
+        let host_key = self.host_key.as_deref().map(HostKey::from_hex).transpose()?.map(std::sync::Arc::new);
+        Ok(Config {
+            addr: self.addr,
+            db_path: self.db.clone(),
+            faults,
+            fault_seed: self.fault_seed,
+            admin: self.admin,
+            host_key,
+        })
     }
 }
 

@@ -25,9 +25,15 @@ pub enum ApiError {
     /// A device with this key is already enrolled.
     #[error("device is already enrolled")]
     AlreadyEnrolled,
-    /// The merchant terminal key is missing or wrong.
-    #[error("merchant terminal key invalid")]
-    BadMerchantKey,
+    /// The device was revoked (a lost phone); its requests and codes are refused.
+    #[error("this device was revoked")]
+    DeviceRevoked,
+    /// The terminal id is not enrolled, or was revoked.
+    #[error("terminal is not enrolled")]
+    UnknownTerminal,
+    /// A terminal enrolment token is unknown, used, expired or for another merchant.
+    #[error("terminal enrolment token invalid: {0}")]
+    BadEnrolmentToken(&'static str),
     /// The request touches another wallet's data.
     #[error("this resource belongs to another wallet")]
     Forbidden,
@@ -103,6 +109,15 @@ pub enum ApiError {
     /// The token or counter was never provisioned.
     #[error("unknown consumer code token or counter")]
     UnknownToken,
+    /// The code's key was revoked (too many wrong cryptograms, a revoked device) or retired.
+    #[error("consumer code revoked: {0}")]
+    CodeRevoked(&'static str),
+    /// A charge waiting for the shopper's approval lapsed.
+    #[error("the shopper did not approve the charge in time")]
+    ChargeExpired,
+    /// The charge is not waiting for approval (already decided).
+    #[error("the charge is not waiting for approval: it is {0}")]
+    ChargeNotPending(String),
     /// Admin endpoints are disabled unless the host was started with them.
     #[error("admin endpoints are disabled; start the sandbox with --admin")]
     AdminDisabled,
@@ -125,7 +140,9 @@ impl ApiError {
             ReplayedNonce => "replayed_nonce",
             UnknownDevice => "unknown_device",
             AlreadyEnrolled => "already_enrolled",
-            BadMerchantKey => "bad_merchant_key",
+            DeviceRevoked => "device_revoked",
+            UnknownTerminal => "unknown_terminal",
+            BadEnrolmentToken(_) => "bad_enrolment_token",
             Forbidden => "forbidden",
             NotFound(_) => "not_found",
             IdempotencyKeyMissing => "idempotency_key_missing",
@@ -151,6 +168,9 @@ impl ApiError {
             CodeUsed => "code_used",
             BadCryptogram => "bad_cryptogram",
             UnknownToken => "unknown_token",
+            CodeRevoked(_) => "code_revoked",
+            ChargeExpired => "charge_expired",
+            ChargeNotPending(_) => "charge_not_pending",
             AdminDisabled => "admin_disabled",
             InjectedFault => "injected_fault",
             Internal(_) => "internal",
@@ -162,17 +182,16 @@ impl ApiError {
         use ApiError::*;
         match self {
             BadRequest(_) | InvalidPayload(_) => StatusCode::BAD_REQUEST,
-            BadSignature(_) | StaleSignature(_) | ReplayedNonce | UnknownDevice | BadMerchantKey => {
+            BadSignature(_) | StaleSignature(_) | ReplayedNonce | UnknownDevice | DeviceRevoked | UnknownTerminal => {
                 StatusCode::UNAUTHORIZED
             }
-            Forbidden | KycRequired(_) | AdminDisabled => StatusCode::FORBIDDEN,
+            Forbidden | KycRequired(_) | AdminDisabled | BadEnrolmentToken(_) => StatusCode::FORBIDDEN,
             NotFound(_) | UnknownRecipient | UnknownMerchant | UnknownToken => StatusCode::NOT_FOUND,
-            AlreadyEnrolled | HandleTaken | IdempotencyKeyReused | QuoteUsed | CodeAlreadyPaid | CodeUsed => {
-                StatusCode::CONFLICT
-            }
+            AlreadyEnrolled | HandleTaken | IdempotencyKeyReused | QuoteUsed | CodeAlreadyPaid | CodeUsed
+            | ChargeNotPending(_) => StatusCode::CONFLICT,
             IdempotencyKeyMissing => StatusCode::BAD_REQUEST,
             InsufficientFunds(_) => StatusCode::PAYMENT_REQUIRED,
-            QuoteExpired | CodeExpired => StatusCode::GONE,
+            QuoteExpired | CodeExpired | CodeRevoked(_) | ChargeExpired => StatusCode::GONE,
             LimitExceeded(_)
             | QuoteMismatch(_)
             | QuoteRequired
@@ -191,6 +210,12 @@ impl ApiError {
     /// errors are not, so a retry gets another chance.
     pub fn is_final(&self) -> bool {
         !matches!(self, ApiError::Internal(_) | ApiError::InjectedFault)
+    }
+
+    /// This refusal as a mutation's committed outcome: the closure's writes are kept (see
+    /// [`crate::idem::run`]).
+    pub fn committed(&self) -> (StatusCode, serde_json::Value) {
+        (self.status(), self.body())
     }
 
     /// The JSON error body.
@@ -232,7 +257,9 @@ mod tests {
             ReplayedNonce,
             UnknownDevice,
             AlreadyEnrolled,
-            BadMerchantKey,
+            DeviceRevoked,
+            UnknownTerminal,
+            BadEnrolmentToken(""),
             Forbidden,
             NotFound("x"),
             IdempotencyKeyMissing,
@@ -258,6 +285,9 @@ mod tests {
             CodeUsed,
             BadCryptogram,
             UnknownToken,
+            CodeRevoked(""),
+            ChargeExpired,
+            ChargeNotPending(String::new()),
             AdminDisabled,
             InjectedFault,
             Internal(String::new()),
@@ -270,7 +300,9 @@ mod tests {
                 | ReplayedNonce
                 | UnknownDevice
                 | AlreadyEnrolled
-                | BadMerchantKey
+                | DeviceRevoked
+                | UnknownTerminal
+                | BadEnrolmentToken(_)
                 | Forbidden
                 | NotFound(_)
                 | IdempotencyKeyMissing
@@ -296,6 +328,9 @@ mod tests {
                 | CodeUsed
                 | BadCryptogram
                 | UnknownToken
+                | CodeRevoked(_)
+                | ChargeExpired
+                | ChargeNotPending(_)
                 | AdminDisabled
                 | InjectedFault
                 | Internal(_) => {}

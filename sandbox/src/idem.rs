@@ -49,14 +49,41 @@ pub struct Mutation {
     pub request_hash: String,
 }
 
-enum Outcome {
-    Fresh(StatusCode, String),
-    Replayed(StatusCode, String),
+/// The outcome of a mutation: fresh, or replayed from the idempotency table.
+pub struct Outcome {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// JSON body as stored.
+    pub body: String,
+    /// Whether it was replayed.
+    pub replayed: bool,
+}
+
+impl Outcome {
+    /// The response carrying this outcome.
+    pub fn into_response(self) -> Response {
+        json_response(self.status, self.body, self.replayed)
+    }
 }
 
 /// Runs `f` exactly once for this key: a repeat with the same request returns the stored
 /// outcome (successes and final refusals alike); a repeat with another request is refused.
+///
+/// A closure that must keep what it wrote although it refuses (a consumer code burned by a
+/// verified but declined charge, a counted wrong cryptogram) returns the refusal as
+/// `Ok(err.committed())`: its writes commit together with the stored refusal.
 pub async fn run<F>(state: &AppState, m: Mutation, f: F) -> Response
+where
+    F: FnOnce(&rusqlite::Transaction<'_>, &Ctx) -> Result<(StatusCode, serde_json::Value), ApiError> + Send + 'static,
+{
+    match run_outcome(state, m, f).await {
+        Ok(outcome) => outcome.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// [`run`], returning the outcome for a handler that post-processes it.
+pub async fn run_outcome<F>(state: &AppState, m: Mutation, f: F) -> Result<Outcome, ApiError>
 where
     F: FnOnce(&rusqlite::Transaction<'_>, &Ctx) -> Result<(StatusCode, serde_json::Value), ApiError> + Send + 'static,
 {
@@ -77,7 +104,7 @@ where
                     return Err(ApiError::IdempotencyKeyReused);
                 }
                 let status = StatusCode::from_u16(status).map_err(|e| ApiError::Internal(e.to_string()))?;
-                return Ok(Outcome::Replayed(status, body));
+                return Ok(Outcome { status, body, replayed: true });
             }
             let (status, body) = match f(&tx, &ctx) {
                 Ok((status, body)) => (status, body.to_string()),
@@ -87,23 +114,19 @@ where
                     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                     store(&tx, &m, e.status(), &e.body().to_string(), now)?;
                     tx.commit()?;
-                    return Ok(Outcome::Fresh(e.status(), e.body().to_string()));
+                    return Ok(Outcome { status: e.status(), body: e.body().to_string(), replayed: false });
                 }
                 Err(e) => return Err(e),
             };
             store(&tx, &m, status, &body, now)?;
             tx.commit()?;
-            Ok(Outcome::Fresh(status, body))
+            Ok(Outcome { status, body, replayed: false })
         })
-        .await;
-    match result {
-        Ok(Outcome::Fresh(status, body)) => {
-            state.notify_events();
-            json_response(status, body, false)
-        }
-        Ok(Outcome::Replayed(status, body)) => json_response(status, body, true),
-        Err(e) => e.into_response(),
+        .await?;
+    if !result.replayed {
+        state.notify_events();
     }
+    Ok(result)
 }
 
 fn store(

@@ -18,11 +18,14 @@ pub mod faults;
 pub mod fx;
 pub mod idem;
 pub mod ledger;
+pub mod policy;
 pub mod seed;
 pub mod server;
 pub mod state;
+pub mod vault;
 
 pub use error::ApiError;
 pub use faults::FaultConfig;
 pub use ledger::InvariantReport;
 pub use server::{Config, Sandbox, StartError};
+pub use vault::HostKey;

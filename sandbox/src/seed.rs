@@ -145,12 +145,6 @@ pub const CORRIDORS: &[(&str, &str, i64, i64)] = &[
     ("IN", "INR", 700, 2 * 60 * 60),
 ];
 
-/// The sandbox terminal key of a merchant; published by `GET /v1/merchants` because this
-/// is a sandbox, where a real host would issue it out of band.
-pub fn terminal_key(merchant_id: &str) -> String {
-    format!("sandbox-terminal-{merchant_id}")
-}
-
 fn t(tag: u8, guid: &str, fields: &[(u8, &str)]) -> Account {
     Account::Template(Template::with_guid(tag, guid, fields.iter().map(|(t, v)| (*t, (*v).to_owned()))))
 }
@@ -273,9 +267,9 @@ pub fn seed(tx: &Transaction<'_>) -> Result<(), ApiError> {
         let account = format!("merchant:{}", m.id);
         create_account(tx, &account, "merchant", m.currency, false, m.name)?;
         tx.execute(
-            "INSERT INTO merchants (id, name, city, country, currency, scheme, account_id, terminal_key, static_payload)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![m.id, m.name, m.city, m.country, m.currency, m.scheme, account, terminal_key(m.id), merchant_code(m, None)?],
+            "INSERT INTO merchants (id, name, city, country, currency, scheme, account_id, static_payload)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![m.id, m.name, m.city, m.country, m.currency, m.scheme, account, merchant_code(m, None)?],
         )?;
     }
     Ok(())

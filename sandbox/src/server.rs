@@ -2,7 +2,8 @@
 //! after commit when the fault switch says so.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::Router;
@@ -15,6 +16,7 @@ use tower::ServiceExt as _;
 use crate::faults::{DropConnection, FaultConfig, FaultSwitch};
 use crate::ledger::{self, InvariantReport};
 use crate::state::AppState;
+use crate::vault::HostKey;
 use crate::{api, db, seed};
 
 /// How to start the host.
@@ -28,8 +30,12 @@ pub struct Config {
     pub faults: FaultConfig,
     /// Seed of the fault dice, for reproducible runs.
     pub fault_seed: u64,
-    /// Whether /admin endpoints (faults, clock, invariants) answer.
+    /// Whether /admin endpoints (faults, clock, invariants, enrolment tokens, revocation) answer.
     pub admin: bool,
+    /// The key that seals consumer-code master keys at rest. `None`: a random key for a
+    /// temporary database, or the key file beside a kept database (`<db>.hostkey`, made 0600
+    /// on first start) so the ledger survives restarts.
+    pub host_key: Option<Arc<HostKey>>,
 }
 
 impl Default for Config {
@@ -40,6 +46,7 @@ impl Default for Config {
             faults: FaultConfig::default(),
             fault_seed: 1,
             admin: false,
+            host_key: None,
         }
     }
 }
@@ -61,6 +68,9 @@ pub enum StartError {
     /// The temporary database directory could not be made.
     #[error("temporary directory: {0}")]
     Temp(std::io::Error),
+    /// The host key could not be read or made.
+    #[error("host key: {0}")]
+    HostKey(String),
 }
 
 /// The connection was dropped on purpose by the fault switch.
@@ -94,7 +104,15 @@ impl Sandbox {
             seed::seed(&tx).map_err(|e| StartError::Database(e.to_string()))?;
             tx.commit().map_err(|e| StartError::Database(e.to_string()))?;
         }
-        let state = AppState::new(conn, FaultSwitch::new(config.faults, config.fault_seed), config.admin);
+        let host_key = match config.host_key {
+            Some(k) => k,
+            None if temp.is_some() => Arc::new(
+                HostKey::from_bytes(HostKey::generate_bytes().map_err(StartError::HostKey)?.as_ref())
+                    .map_err(StartError::HostKey)?,
+            ),
+            None => Arc::new(key_file(&db_path.with_extension("hostkey")).map_err(StartError::HostKey)?),
+        };
+        let state = AppState::new(conn, FaultSwitch::new(config.faults, config.fault_seed), config.admin, host_key);
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.addr, source })?;
@@ -127,6 +145,11 @@ impl Sandbox {
     /// Replaces the fault configuration.
     pub fn set_faults(&self, faults: FaultConfig) {
         self.state.faults.set(faults);
+    }
+
+    /// The host's clock, Unix seconds (system time plus what tests advanced it by).
+    pub fn now(&self) -> i64 {
+        self.state.clock.now()
     }
 
     /// Moves the host clock forward.
@@ -194,6 +217,26 @@ async fn serve(listener: TcpListener, router: Router) {
             });
             let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
         });
+    }
+}
+
+/// Reads the host key file beside a kept database, or makes one readable by its owner only.
+fn key_file(path: &Path) -> Result<HostKey, String> {
+    match std::fs::read_to_string(path) {
+        Ok(hex) => HostKey::from_hex(&hex),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let bytes = HostKey::generate_bytes()?;
+            let hex = zeroize::Zeroizing::new(koban_core::crypto::hex::encode(bytes.as_ref()));
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            std::io::Write::write_all(&mut file, hex.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+            file.sync_all().map_err(|e| format!("{}: {e}", path.display()))?;
+            HostKey::from_bytes(bytes.as_ref())
+        }
+        Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
 

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 
 use crate::error::ApiError;
 use crate::faults::FaultSwitch;
+use crate::vault::HostKey;
 
 /// The host's clock: system time plus an offset that admin endpoints may advance, so tests
 /// can expire quotes and codes without sleeping.
@@ -45,9 +46,11 @@ pub struct AppState {
     pub admin: bool,
     /// Bumped after every commit that wrote events, waking long-polls.
     pub events: Arc<watch::Sender<u64>>,
-    /// Enrolled devices' public keys and wallets; devices never change once enrolled, so a
-    /// cache saves a database round trip on every signed request.
+    /// Enrolled devices' public keys and wallets; a device only changes by being revoked,
+    /// which removes it here, so a cache saves a database round trip on every signed request.
     pub devices: Arc<RwLock<HashMap<String, Arc<EnrolledDevice>>>>,
+    /// Seals the consumer-code master keys at rest.
+    pub host_key: Arc<HostKey>,
     counter: Arc<AtomicU64>,
 }
 
@@ -62,7 +65,7 @@ pub struct EnrolledDevice {
 
 impl AppState {
     /// Wraps an open, seeded connection.
-    pub fn new(conn: Connection, faults: FaultSwitch, admin: bool) -> Self {
+    pub fn new(conn: Connection, faults: FaultSwitch, admin: bool, host_key: Arc<HostKey>) -> Self {
         Self {
             db: Arc::new(Mutex::new(conn)),
             clock: Arc::new(Clock::default()),
@@ -70,6 +73,7 @@ impl AppState {
             admin,
             events: Arc::new(watch::channel(0).0),
             devices: Arc::default(),
+            host_key,
             counter: Arc::new(AtomicU64::new(0)),
         }
     }
@@ -94,6 +98,11 @@ impl AppState {
     /// Wakes long-polling event readers.
     pub fn notify_events(&self) {
         self.events.send_modify(|v| *v += 1);
+    }
+
+    /// Forgets a revoked device, so its next request reads the database and is refused.
+    pub fn forget_device(&self, device_id: &str) {
+        self.devices.write().unwrap_or_else(|p| p.into_inner()).remove(device_id);
     }
 
     /// A fresh random id with a readable prefix.

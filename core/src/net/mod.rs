@@ -100,6 +100,12 @@ impl Client {
         self.clock_offset.load(Ordering::Relaxed)
     }
 
+    /// Starts from an offset learned earlier (kept by the wallet), so codes made offline after
+    /// a restart carry the host's time too; the next answer corrects it.
+    pub fn set_clock_offset_secs(&self, offset: i64) {
+        self.clock_offset.store(offset, Ordering::Relaxed);
+    }
+
     /// Learns the host's clock from an answer's [`HEADER_HOST_TIME`] (absent or unreadable:
     /// the offset stays as it was).
     fn learn_host_time(&self, resp: &HttpResponse) {

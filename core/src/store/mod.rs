@@ -4,6 +4,8 @@
 //! Writes take a `&Transaction` and reads a `&Connection`, so a write cannot happen outside
 //! a transaction by accident.
 
+mod charges;
+mod codes;
 mod seal;
 
 use std::fmt;
@@ -15,6 +17,11 @@ use zeroize::Zeroizing;
 
 use crate::money::{Currency, Money};
 
+pub use charges::{charge_requests, put_charge_request, set_charge_request_status, ChargeRequest};
+pub use codes::{
+    code_keys_left, current_token, drop_token_keys, lowest_held, put_code_key, recently_shown, take_code_key,
+    TakenCodeKey, KEY_LIFETIME_SECS,
+};
 pub use seal::{FileKeyStore, KeyStore, KeyStoreError, Sealer, KEY_LEN};
 
 /// The migrations, in order; migration `n` (1-based) brings the schema to `user_version` n.
@@ -22,6 +29,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_history_index_sync.sql"),
     include_str!("migrations/0003_consumer_codes.sql"),
+    include_str!("migrations/0004_code_expiry_and_charge_requests.sql"),
 ];
 
 /// The schema version this build writes.
@@ -686,55 +694,3 @@ pub fn put_sync_value(tx: &Transaction<'_>, name: &str, value: i64) -> Result<()
 
 #[cfg(test)]
 mod tests;
-
-fn code_key_name(token: &str, counter: u16) -> String {
-    format!("cpm_key:{token}:{counter}")
-}
-
-/// Stores a provisioned single-use key, sealed; a counter already used or stored is ignored.
-pub fn put_code_key(
-    tx: &Transaction<'_>,
-    sealer: &Sealer,
-    token: &str,
-    counter: u16,
-    key: &[u8],
-    now: i64,
-) -> Result<bool, StoreError> {
-    let used: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM cpm_used WHERE token = ?1 AND counter = ?2)",
-        params![token, counter],
-        |r| r.get(0),
-    )?;
-    if used {
-        return Ok(false);
-    }
-    let sealed = sealer.seal(&code_key_name(token, counter), key)?;
-    Ok(tx.execute(
-        "INSERT OR IGNORE INTO cpm_keys (token, counter, sealed_key, provisioned_at) VALUES (?1, ?2, ?3, ?4)",
-        params![token, counter, sealed, now],
-    )? == 1)
-}
-
-/// A single-use consumer-code key taken from the store: token, counter and the unsealed key.
-pub type TakenCodeKey = (String, u16, Zeroizing<Vec<u8>>);
-
-/// Takes the next single-use key: deletes it and records its counter as used, in `tx`.
-pub fn take_code_key(tx: &Transaction<'_>, sealer: &Sealer, now: i64) -> Result<Option<TakenCodeKey>, StoreError> {
-    let row: Option<(String, u16, Vec<u8>)> = tx
-        .query_row("SELECT token, counter, sealed_key FROM cpm_keys ORDER BY token, counter LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    // Primary-key order: an index seek, whatever the number of keys left.
-    let Some((token, counter, sealed)) = row else { return Ok(None) };
-    let name = code_key_name(&token, counter);
-    let key = sealer.open(&name, &sealed).ok_or(StoreError::BadSecret(name))?;
-    tx.execute("DELETE FROM cpm_keys WHERE token = ?1 AND counter = ?2", params![token, counter])?;
-    tx.execute("INSERT INTO cpm_used (token, counter, used_at) VALUES (?1, ?2, ?3)", params![token, counter, now])?;
-    Ok(Some((token, counter, key)))
-}
-
-/// How many single-use keys are left.
-pub fn code_keys_left(conn: &Connection) -> Result<u32, StoreError> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM cpm_keys", [], |r| r.get(0))?)
-}

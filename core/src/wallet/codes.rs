@@ -6,7 +6,7 @@
 //! after showing a code can never show the same counter again. The key is unsealed into a
 //! zeroizing buffer and dropped as soon as the cryptogram is computed.
 
-use super::{lock, now_secs, Wallet, WalletError};
+use super::{lock, Wallet, WalletError};
 use crate::cpm::{QrMatrix, TokenCode};
 use crate::crypto::{LimitedUseKey, CODE_LIFETIME_SECS};
 use crate::store::{self, Sealer};
@@ -23,6 +23,9 @@ pub const BATCH: u32 = 20;
 pub const REPLENISH_BELOW: u32 = 5;
 /// Seconds before expiry at which the app should show a fresh code.
 pub const REFRESH_MARGIN_SECS: u64 = 10;
+/// How long a shown code may still reach the host: its lifetime, an offline till's capture
+/// window (10 minutes) and clock skew. Keys shown more recently are not given up to the host.
+pub const SHOWN_HELD_SECS: i64 = CODE_LIFETIME_SECS as i64 + 10 * 60 + 30;
 
 /// A code to show at the till.
 #[derive(Debug, Clone)]
@@ -68,21 +71,34 @@ pub(super) fn store_keys(tx: &Transaction<'_>, sealer: &Sealer, v: &Value, now: 
                 .map_err(|_| WalletError::Protocol("key encoding".into()))?,
         );
         LimitedUseKey::from_slice(&bytes)?;
-        store::put_code_key(tx, sealer, token, counter, &bytes, now)?;
+        let expires_at = k["expires_at"].as_i64().unwrap_or(now + store::KEY_LIFETIME_SECS);
+        store::put_code_key(tx, sealer, token, counter, &bytes, expires_at, now)?;
     }
     Ok(())
 }
 
 impl Wallet {
-    /// Single-use keys left on this device.
+    /// Live single-use keys left on this device.
     pub fn codes_left(&self) -> Result<u32, WalletError> {
-        Ok(store::code_keys_left(lock(&self.store).conn())?)
+        Ok(store::code_keys_left(lock(&self.store).conn(), self.host_now())?)
     }
 
-    /// Asks the host for a batch of keys when fewer than [`REPLENISH_BELOW`] are left (online only).
+    /// Asks the host for a batch of keys when fewer than [`REPLENISH_BELOW`] are left (online
+    /// only). The host caps the live keys of a device, so the request also gives up the
+    /// current token's keys this device no longer holds (shown long enough ago that no till
+    /// can still present them); the host answers with as many as fit under its cap.
     pub async fn replenish_codes(&self) -> Result<u32, WalletError> {
         if self.codes_left()? < REPLENISH_BELOW {
-            self.submit(PROVISION_KIND, "/v1/cpm/keys", &json!({ "count": BATCH }), json!({})).await?;
+            let now = self.host_now();
+            let mut body = json!({ "count": BATCH });
+            {
+                let s = lock(&self.store);
+                if let Some(token) = store::current_token(s.conn())? {
+                    let held = store::lowest_held(s.conn(), &token, now - SHOWN_HELD_SECS, now)?;
+                    body["retire_before"] = json!(held.unwrap_or(u16::MAX));
+                }
+            }
+            self.submit(PROVISION_KIND, "/v1/cpm/keys", &body, json!({})).await?;
         }
         self.codes_left()
     }
@@ -100,7 +116,9 @@ impl Wallet {
     }
 
     fn make_code(&self, un: [u8; 4], numeric: bool) -> Result<ConsumerCode, WalletError> {
-        let now = now_secs();
+        // The host judges a code's age by its own clock: stamp it with the host's time as
+        // last learned, so a phone clock set hours off still makes codes that work.
+        let now = self.host_now();
         let (code, left) = {
             let mut s = lock(&self.store);
             let code = s.write(|tx, sealer| {
@@ -109,7 +127,7 @@ impl Wallet {
                 // `key` (and the unsealed bytes) are zeroized when this closure returns.
                 Ok::<_, WalletError>(TokenCode::generate(&key, &token, counter, now as u64, un)?)
             })?;
-            (code, store::code_keys_left(s.conn())?)
+            (code, store::code_keys_left(s.conn(), now)?)
         };
         let qr_text = code.to_qr_text();
         Ok(ConsumerCode {

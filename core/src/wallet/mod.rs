@@ -8,8 +8,10 @@
 //! before anything new is sent. Dropping a call's future at any point leaves either nothing
 //! or a committed pending intent behind, never half a write.
 
+mod approvals;
 pub mod codes;
 mod error;
+mod events;
 mod types;
 
 use std::path::Path;
@@ -41,6 +43,9 @@ use types::{money, money_json, text};
 
 const DEVICE_KEY_SECRET: &str = "device_key";
 const EVENTS_CURSOR: &str = "events_after";
+/// The host's clock minus this device's, as last learned: kept so codes made offline after a
+/// restart still carry the host's time.
+const CLOCK_OFFSET: &str = "host_clock_offset";
 
 /// How the wallet reaches its host.
 #[derive(Clone)]
@@ -140,6 +145,9 @@ impl Wallet {
             #[cfg(any(test, feature = "failpoints"))]
             failpoint: Mutex::new(None),
         };
+        if let Some(offset) = store::sync_value(lock(&wallet.store).conn(), CLOCK_OFFSET)? {
+            wallet.client.set_clock_offset_secs(offset);
+        }
         let has_pending = wallet.pending_count()? > 0;
         if has_pending {
             let _guard = wallet.outbox.lock().await;
@@ -166,6 +174,12 @@ impl Wallet {
             return Err(WalletError::Crashed(point));
         }
         Ok(())
+    }
+
+    /// The host's clock as this wallet last learned it: codes are stamped with it, and the
+    /// approval window of a till charge is the host's.
+    pub(super) fn host_now(&self) -> i64 {
+        now_secs() + self.client.clock_offset_secs()
     }
 
     fn device(&self) -> Result<Arc<DeviceKey>, WalletError> {
@@ -243,8 +257,10 @@ impl Wallet {
         let v = self.get(&format!("/v1/wallets/{}", w.wallet_id)).await?;
         let b = Balance::from_json(&v)?;
         let now = now_secs();
+        let offset = self.client.clock_offset_secs();
         lock(&self.store).write(|tx, _| {
             store::put_current_balance(tx, b.available, now)?;
+            store::put_sync_value(tx, CLOCK_OFFSET, offset)?;
             if b.tier != w.tier {
                 store::put_wallet(tx, &WalletRecord { tier: b.tier.clone(), ..w.clone() })?;
             }
@@ -396,6 +412,7 @@ impl Wallet {
     /// Writes the host's success answer for `intent` into the store, in one transaction.
     fn reconcile(&self, intent: &Intent, v: &Value) -> Result<(), WalletError> {
         let now = now_secs();
+        let offset = self.client.clock_offset_secs();
         let profile = self.profile()?;
         lock(&self.store).write(|tx, sealer| {
             // Provisioned keys are sealed into their own table; the stored outcome keeps none.
@@ -500,11 +517,17 @@ impl Wallet {
                     )?;
                 }
                 codes::PROVISION_KIND => codes::store_keys(tx, sealer, v, now)?,
+                approvals::APPROVE_KIND => {
+                    store::insert_transaction(tx, &approvals::approved_record(v, &intent.context, &intent.key, now)?)?;
+                    store::set_charge_request_status(tx, &text(v, "id")?, "captured")?;
+                }
+                approvals::DECLINE_KIND => store::set_charge_request_status(tx, &text(v, "id")?, "declined")?,
                 other => return Err(WalletError::Protocol(format!("unknown intent kind {other}"))),
             }
             if v["balance"].is_object() {
                 store::put_balance(tx, money(&v["balance"])?, created_at)?;
             }
+            store::put_sync_value(tx, CLOCK_OFFSET, offset)?;
             Ok::<_, WalletError>(())
         })
     }
@@ -757,52 +780,26 @@ impl Wallet {
         self.transaction(&text(&v, "id")?)
     }
 
-    /// Brings in transfers others sent since the last sync (long-polling up to `wait_secs`,
+    /// Brings in what happened at the host since the last sync: transfers others sent, till
+    /// charges of this wallet's codes, charges waiting for approval, revoked codes (long-polling up to `wait_secs`,
     /// capped below the request timeout), then refreshes the balance.
     pub async fn sync(&self, wait_secs: u64) -> Result<SyncReport, WalletError> {
         self.enrolled()?;
         let mut after = store::sync_value(lock(&self.store).conn(), EVENTS_CURSOR)?.unwrap_or(0);
-        let mut received = Vec::new();
+        let mut applied = events::Applied::default();
         // A long poll must end before the request timeout, or it would read as a failure.
         let mut wait = wait_secs.min(self.timeout.as_secs().saturating_sub(2));
         loop {
             let v = self.get(&format!("/v1/events?after={after}&wait={wait}")).await?;
             let events = v["events"].as_array().cloned().unwrap_or_default();
             let last = v["last_seq"].as_i64().unwrap_or(after);
-            let mut new = Vec::new();
-            for e in &events {
-                if e["kind"] != "transfer_received" {
-                    continue;
-                }
-                let d = &e["data"];
-                let from = &d["from"];
-                let who = from["handle"]
-                    .as_str()
-                    .map(|h| format!("@{h}"))
-                    .or_else(|| from["name"].as_str().map(str::to_owned));
-                new.push(TransactionRecord {
-                    id: text(d, "id")?,
-                    kind: d["kind"].as_str().unwrap_or("p2p").to_owned(),
-                    direction: Direction::In,
-                    amount: money(&d["amount"])?,
-                    description: format!("Received from {}", who.as_deref().unwrap_or("a friend")),
-                    counterparty: who,
-                    intent_key: None,
-                    created_at: e["created_at"].as_i64().unwrap_or_else(now_secs),
-                    details: d.clone(),
-                });
-            }
-            let added = lock(&self.store).write(|tx, _| {
-                let mut added = Vec::new();
-                for t in new {
-                    if store::insert_transaction(tx, &t)? {
-                        added.push(t);
-                    }
-                }
+            let now = now_secs();
+            let heard = events.iter().map(|e| events::read(e, now)).collect::<Result<Vec<_>, _>>()?;
+            lock(&self.store).write(|tx, _| {
+                events::apply(tx, heard, &mut applied)?;
                 store::put_sync_value(tx, EVENTS_CURSOR, last)?;
-                Ok::<_, WalletError>(added)
+                Ok::<_, WalletError>(())
             })?;
-            received.extend(added);
             // The host pages events by 100: keep reading without waiting until caught up.
             if events.len() < 100 || last == after {
                 break;
@@ -811,7 +808,13 @@ impl Wallet {
             wait = 0;
         }
         let balance = self.balance().await.ok().map(|b| b.available);
-        Ok(SyncReport { received, balance })
+        Ok(SyncReport {
+            received: applied.received,
+            charged: applied.charged,
+            charge_requests: applied.charge_requests,
+            codes_revoked: applied.keys_dropped as u32,
+            balance,
+        })
     }
 }
 

@@ -37,6 +37,8 @@ pub struct Balance {
     pub used_this_month: Money,
     /// Whether remittances abroad are allowed.
     pub can_remit: bool,
+    /// Till charges above this wait for the shopper's approval on the phone.
+    pub no_confirm_limit: Money,
 }
 
 impl Balance {
@@ -48,6 +50,7 @@ impl Balance {
             monthly_limit: money(&v["limits"]["monthly"])?,
             used_this_month: money(&v["limits"]["used_this_month"])?,
             can_remit: v["limits"]["can_remit"].as_bool().unwrap_or(false),
+            no_confirm_limit: money(&v["limits"]["no_confirm"])?,
         })
     }
 }
@@ -231,6 +234,12 @@ pub struct HistoryPage {
 pub struct SyncReport {
     /// Transfers received since the last sync.
     pub received: Vec<TransactionRecord>,
+    /// Till charges of this wallet's codes captured since the last sync.
+    pub charged: Vec<TransactionRecord>,
+    /// Till charges above the no-confirmation limit now waiting for approval.
+    pub charge_requests: Vec<crate::store::ChargeRequest>,
+    /// Single-use keys dropped because the host revoked their token.
+    pub codes_revoked: u32,
     /// Balance after the sync, if the host could be asked.
     pub balance: Option<Money>,
 }

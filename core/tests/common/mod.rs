@@ -7,8 +7,9 @@ use koban_core::crypto::DeviceKey;
 use koban_core::money::{Currency, Money};
 use koban_core::net::{Client, ReqwestTransport};
 use koban_core::store::FileKeyStore;
+use koban_core::terminal::Terminal;
 use koban_core::wallet::{BankAccount, Enrolment, Identity, Wallet, WalletConfig};
-use koban_sandbox::{Config, Sandbox};
+use koban_sandbox::{Config, HostKey, Sandbox};
 use serde_json::Value;
 
 pub fn jpy(minor: i64) -> Money {
@@ -34,10 +35,30 @@ impl Drop for Host {
     }
 }
 
+/// The host key the test hosts seal master keys with, so a test can open them.
+pub const TEST_HOST_KEY: [u8; 32] = [0x4b; 32];
+
 pub async fn start() -> Host {
-    let sandbox = Sandbox::start(Config { admin: true, ..Config::default() }).await.expect("sandbox starts");
+    let host_key = std::sync::Arc::new(HostKey::from_bytes(&TEST_HOST_KEY).unwrap());
+    let config = Config { admin: true, host_key: Some(host_key), ..Config::default() };
+    let sandbox = Sandbox::start(config).await.expect("sandbox starts");
     let url = sandbox.url();
     Host { sandbox, url }
+}
+
+/// A terminal of `merchant_id`, enrolled with a token from the admin route.
+pub async fn till(host: &Host, merchant_id: &str) -> Terminal {
+    let r: Value = reqwest::Client::new()
+        .post(format!("{}/admin/merchants/{merchant_id}/enrolment-tokens", host.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let terminal = Terminal::new(&host.url, DeviceKey::generate().unwrap(), None).unwrap();
+    terminal.enrol(merchant_id, r["token"].as_str().unwrap()).await.unwrap();
+    terminal
 }
 
 /// A wallet's home: database and key file.
@@ -106,18 +127,7 @@ pub async fn merchant_payload(host: &Host, merchant_id: &str) -> String {
 
 /// A dynamic code for `amount` minor units, made by the merchant's terminal.
 pub async fn dynamic_code(host: &Host, merchant_id: &str, minor: i64, currency: &str, reference: &str) -> String {
-    let r: Value = reqwest::Client::new()
-        .post(format!("{}/v1/merchants/{merchant_id}/dynamic-codes", host.url))
-        .header("x-koban-merchant-key", format!("sandbox-terminal-{merchant_id}"))
-        .header("idempotency-key", format!("dyn-{reference}"))
-        .json(&serde_json::json!({ "amount": { "minor": minor, "currency": currency }, "reference": reference }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["payload"].as_str().unwrap_or_else(|| panic!("dynamic code: {r}")).to_owned()
+    till(host, merchant_id).await.dynamic_code(merchant_id, cur(currency, minor), reference).await.unwrap()
 }
 
 /// A raw signed client as the wallet's own device, for checking the host's side.

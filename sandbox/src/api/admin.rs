@@ -10,7 +10,8 @@ use crate::faults::FaultConfig;
 use crate::ledger;
 use crate::state::AppState;
 
-fn enabled(state: &AppState) -> Result<(), ApiError> {
+/// Refuses unless the host was started with admin endpoints.
+pub(super) fn enabled(state: &AppState) -> Result<(), ApiError> {
     if state.admin {
         Ok(())
     } else {

@@ -91,9 +91,9 @@ pub fn wallet_by_handle(conn: &Connection, handle: &str) -> Result<WalletRow, Ap
 /// KYC limits of a wallet, in its home currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest single transfer (P2P or remittance).
+    /// Largest single spend (P2P, remittance, payment or till charge).
     pub per_transfer: i64,
-    /// Largest total of outgoing transfers per calendar month (UTC), fees included.
+    /// Largest total spent per calendar month (UTC), fees included.
     pub monthly: i64,
     /// Whether cross-border remittances are allowed.
     pub can_remit: bool,
@@ -125,14 +125,32 @@ pub fn month_start(unix: i64) -> i64 {
     (days - (day - 1)) * 86_400
 }
 
-/// Outgoing transfers (P2P and remittance, fees included) this month.
+/// Journal kinds that spend the wallet's money and count against its KYC limits: transfers,
+/// remittances, merchant payments and till charges alike (a till is not a way around them).
+pub const SPENDING_KINDS: &str = "('p2p', 'remittance', 'payment', 'cpm_charge')";
+
+/// Outgoing money (transfers, remittances, payments and till charges, fees included) this month.
 pub fn used_this_month(conn: &Connection, w: &WalletRow, now: i64) -> Result<i64, ApiError> {
     Ok(conn.query_row(
-        "SELECT COALESCE(SUM(-e.amount), 0) FROM entries e JOIN journals j ON j.id = e.journal_id
-         WHERE e.account_id = ?1 AND j.wallet_id = ?2 AND j.kind IN ('p2p', 'remittance') AND j.created_at >= ?3",
+        &format!(
+            "SELECT COALESCE(SUM(-e.amount), 0) FROM entries e JOIN journals j ON j.id = e.journal_id
+             WHERE e.account_id = ?1 AND j.wallet_id = ?2 AND j.kind IN {SPENDING_KINDS} AND j.created_at >= ?3"
+        ),
         rusqlite::params![w.account_id, w.id, month_start(now)],
         |r| r.get(0),
     )?)
+}
+
+/// The wallet's no-confirmation limit in its currency: its own, or the host default.
+pub fn no_confirm_limit(conn: &Connection, w: &WalletRow) -> Result<i64, ApiError> {
+    let own: Option<i64> = conn
+        .query_row("SELECT no_confirm_limit FROM wallets WHERE id = ?1", [&w.id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    match own {
+        Some(limit) => Ok(limit),
+        None => fx::from_jpy(crate::policy::NO_CONFIRM_LIMIT_JPY, &w.currency),
+    }
 }
 
 /// Refuses a transfer of `debit` (home currency) that breaks the wallet's limits.
@@ -170,6 +188,7 @@ pub fn wallet_json(conn: &Connection, w: &WalletRow, now: i64) -> Result<Value, 
             "monthly": amount(limits.monthly, &w.currency),
             "used_this_month": amount(used_this_month(conn, w, now)?, &w.currency),
             "can_remit": limits.can_remit,
+            "no_confirm": amount(no_confirm_limit(conn, w)?, &w.currency),
         },
     }))
 }

@@ -2,10 +2,14 @@
 //! sync test both read.
 
 mod admin;
+mod approvals;
+mod charges;
 mod common;
-mod cpm;
+mod cpm_keys;
+mod devices;
 mod feed;
 mod payments;
+mod terminals;
 mod transfers;
 mod wallets;
 
@@ -15,6 +19,7 @@ use axum::routing::{get, post, put, MethodRouter};
 use crate::state::AppState;
 
 pub use common::{month_start, wallet_limits, Limits};
+pub use devices::add_device_message;
 pub use feed::OPENAPI_JSON;
 
 /// One route: method, path (axum syntax), handler.
@@ -55,10 +60,19 @@ pub fn routes() -> Vec<Route> {
         r(Method::GET, "/v1/requests/{idempotency_key}", get(feed::request_outcome)),
         r(Method::GET, "/v1/history", get(feed::history)),
         r(Method::GET, "/v1/events", get(feed::events)),
-        r(Method::POST, "/v1/cpm/keys", post(cpm::provision)),
-        r(Method::POST, "/v1/terminal/charges", post(cpm::charge)),
+        r(Method::POST, "/v1/wallets/{wallet_id}/devices", post(devices::add)),
+        r(Method::POST, "/v1/devices/{device_id}/revoke", post(devices::revoke)),
+        r(Method::POST, "/v1/wallets/{wallet_id}/no-confirm-limit", post(approvals::set_no_confirm_limit)),
+        r(Method::POST, "/v1/cpm/keys", post(cpm_keys::provision)),
+        r(Method::POST, "/v1/charges/{charge_id}/approve", post(approvals::approve)),
+        r(Method::POST, "/v1/charges/{charge_id}/decline", post(approvals::decline)),
+        r(Method::POST, "/v1/terminals", post(terminals::enrol)),
+        r(Method::POST, "/v1/terminal/charges", post(charges::charge)),
+        r(Method::GET, "/v1/terminal/charges/{charge_id}", get(charges::status)),
         r(Method::GET, "/admin/invariants", get(admin::invariants)),
         r(Method::PUT, "/admin/faults", put(admin::faults)),
         r(Method::POST, "/admin/clock", post(admin::clock)),
+        r(Method::POST, "/admin/merchants/{merchant_id}/enrolment-tokens", post(terminals::issue_token)),
+        r(Method::POST, "/admin/devices/{device_id}/revoke", post(devices::admin_revoke)),
     ]
 }

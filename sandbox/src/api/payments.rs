@@ -10,9 +10,9 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::common::{amount, emit, load_wallet, AmountIn, WalletRow};
+use super::common::{amount, check_limits, emit, load_wallet, AmountIn, WalletRow};
 use super::wallets::mutation;
-use crate::auth::{MerchantRequest, Signed};
+use crate::auth::{Signed, TerminalSigned};
 use crate::codes;
 use crate::error::ApiError;
 use crate::fx;
@@ -28,19 +28,20 @@ pub const MERCHANT_FEE_JPY: i64 = 50;
 /// FX margin on a remittance, in basis points.
 pub const REMITTANCE_MARGIN_BPS: i128 = 100;
 
-/// `GET /v1/merchants`: the demo merchants, their static codes and (sandbox only) terminal keys.
+/// `GET /v1/merchants`: the demo merchants and their static codes (no credentials: terminals
+/// enrol their own keys).
 pub async fn merchants(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     state
         .with_db(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT id, name, city, country, currency, scheme, static_payload, terminal_key FROM merchants ORDER BY id",
+                "SELECT id, name, city, country, currency, scheme, static_payload FROM merchants ORDER BY id",
             )?;
             let rows = stmt
                 .query_map([], |r| {
                     Ok(json!({
                         "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?, "city": r.get::<_, String>(2)?,
                         "country": r.get::<_, String>(3)?, "currency": r.get::<_, String>(4)?, "scheme": r.get::<_, String>(5)?,
-                        "static_payload": r.get::<_, String>(6)?, "terminal_key": r.get::<_, String>(7)?,
+                        "static_payload": r.get::<_, String>(6)?,
                     }))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -76,7 +77,7 @@ fn valid_reference(r: &str) -> bool {
 pub async fn dynamic_code(
     State(state): State<AppState>,
     Path(merchant_id): Path<String>,
-    mr: MerchantRequest,
+    mr: TerminalSigned,
 ) -> Response {
     if merchant_id != mr.merchant_id {
         return ApiError::Forbidden.into_response();
@@ -457,6 +458,7 @@ fn pay_inner(
         if body.quote_id.is_some() {
             return Err(ApiError::QuoteMismatch("a domestic payment takes no quote".into()));
         }
+        check_limits(tx, &w, total, total, ctx.now)?;
         let header = ctx.journal(journal_id, "payment", wallet_id, &meta);
         ledger::post(tx, &header, &[Leg::new(w.account_id.clone(), -total), Leg::new(merchant_account, total)])?;
         (total, 0)
@@ -469,6 +471,7 @@ fn pay_inner(
                 q.receive, q.receive_currency
             )));
         }
+        check_limits(tx, &w, q.send + q.fee, q.send + q.fee, ctx.now)?;
         meta["quote"] = q.body.clone();
         let header = ctx.journal(journal_id, "payment", wallet_id, &meta);
         ledger::post(

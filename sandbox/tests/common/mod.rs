@@ -25,6 +25,14 @@ pub struct Host {
     pub sandbox: Sandbox,
     pub http: reqwest::Client,
     pub url: String,
+    /// One enrolled terminal per merchant, made on first use.
+    pub terminals: tokio::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Till>>>,
+}
+
+/// An enrolled merchant terminal: its key signs like a device's.
+pub struct Till {
+    pub key: DeviceKey,
+    pub merchant_id: String,
 }
 
 impl Drop for Host {
@@ -71,7 +79,7 @@ pub async fn start_with(config: Config) -> Host {
     let sandbox = Sandbox::start(config).await.expect("sandbox starts");
     let url = sandbox.url();
     assert!(url.starts_with("http://127.0.0.1:"));
-    Host { sandbox, http: reqwest::Client::builder().no_proxy().build().unwrap(), url }
+    Host { sandbox, http: reqwest::Client::builder().no_proxy().build().unwrap(), url, terminals: Default::default() }
 }
 
 pub fn amt(minor: i64, currency: &str) -> Value {
@@ -108,8 +116,13 @@ impl Host {
         Resp { status, body, replayed }
     }
 
+    /// The host's clock (tests may have advanced it), for signing.
+    pub fn now(&self) -> u64 {
+        self.sandbox.now() as u64
+    }
+
     pub async fn get(&self, dev: &Device, path: &str) -> Resp {
-        self.send_at(&dev.key, Method::GET, path, None, None, now()).await
+        self.send_at(&dev.key, Method::GET, path, None, None, self.now()).await
     }
 
     pub async fn post(&self, dev: &Device, path: &str, body: Value) -> Resp {
@@ -117,30 +130,63 @@ impl Host {
     }
 
     pub async fn post_key(&self, dev: &Device, path: &str, body: Value, idem: &str) -> Resp {
-        self.send_at(&dev.key, Method::POST, path, Some(&body), Some(idem), now()).await
+        self.send_at(&dev.key, Method::POST, path, Some(&body), Some(idem), self.now()).await
     }
 
-    pub async fn merchant_post(&self, merchant_id: &str, path: &str, body: Value, idem: &str) -> Resp {
-        let resp = self
+    /// A one-time terminal enrolment token from the admin route.
+    pub async fn enrolment_token(&self, merchant_id: &str) -> String {
+        let r = self
             .http
-            .post(format!("{}{path}", self.url))
-            .header("x-koban-merchant-key", format!("sandbox-terminal-{merchant_id}"))
-            .header("idempotency-key", idem)
-            .json(&body)
+            .post(format!("{}/admin/merchants/{merchant_id}/enrolment-tokens", self.url))
             .send()
             .await
             .unwrap();
-        let status = resp.status();
-        let replayed = resp.headers().get("idempotent-replayed").is_some();
-        Resp { status, body: resp.json().await.unwrap_or(Value::Null), replayed }
+        assert!(r.status().is_success(), "enrolment token: {}", r.status());
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Enrols a fresh terminal key for `merchant_id`.
+    pub async fn enrol_terminal(&self, merchant_id: &str) -> Till {
+        let key = DeviceKey::generate().unwrap();
+        let token = self.enrolment_token(merchant_id).await;
+        let body = json!({ "merchant_id": merchant_id, "public_key": key.public_key_b64(), "enrolment_token": token });
+        self.send_at(&key, Method::POST, "/v1/terminals", Some(&body), Some(&crate::common::key()), self.now())
+            .await
+            .ok();
+        Till { key, merchant_id: merchant_id.to_owned() }
+    }
+
+    /// The merchant's terminal, enrolled on first use.
+    pub async fn till(&self, merchant_id: &str) -> std::sync::Arc<Till> {
+        let mut terminals = self.terminals.lock().await;
+        if let Some(t) = terminals.get(merchant_id) {
+            return t.clone();
+        }
+        let t = std::sync::Arc::new(self.enrol_terminal(merchant_id).await);
+        terminals.insert(merchant_id.to_owned(), t.clone());
+        t
+    }
+
+    /// A POST signed by the merchant's enrolled terminal.
+    pub async fn merchant_post(&self, merchant_id: &str, path: &str, body: Value, idem: &str) -> Resp {
+        let till = self.till(merchant_id).await;
+        self.send_at(&till.key, Method::POST, path, Some(&body), Some(idem), self.now()).await
+    }
+
+    /// A GET signed by the merchant's enrolled terminal.
+    pub async fn merchant_get(&self, merchant_id: &str, path: &str) -> Resp {
+        let till = self.till(merchant_id).await;
+        self.send_at(&till.key, Method::GET, path, None, None, self.now()).await
     }
 
     pub async fn enrol(&self, handle: &str, country: &str) -> Device {
         let key = DeviceKey::generate().unwrap();
         let body =
             json!({ "public_key": key.public_key_b64(), "country": country, "handle": handle, "display_name": handle });
-        let r =
-            self.send_at(&key, Method::POST, "/v1/devices", Some(&body), Some(&crate::common::key()), now()).await.ok();
+        let r = self
+            .send_at(&key, Method::POST, "/v1/devices", Some(&body), Some(&crate::common::key()), self.now())
+            .await
+            .ok();
         Device { key, wallet_id: r["wallet"]["id"].as_str().unwrap().to_owned(), handle: handle.to_owned() }
     }
 

@@ -1,0 +1,247 @@
+//! A merchant terminal (the till): enrols its own signing key for one merchant at the host,
+//! then charges the codes shoppers present, under one idempotency key per charge so a retry
+//! or a dropped answer never charges twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::crypto::{body_digest_hex, DeviceKey};
+use crate::money::{Currency, Money};
+use crate::net::{Client, HttpTransport, NetError, ReqwestTransport};
+
+/// Why a terminal call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TerminalError {
+    /// The host refused; for a charge, no money moved.
+    #[error("refused by the host ({kind}): {message}")]
+    Refused {
+        /// The host's stable error kind, e.g. `code_used`.
+        kind: String,
+        /// The host's words.
+        message: String,
+    },
+    /// No definite answer after every retry; the same charge sent again (same code and
+    /// amount) gets the host's stored outcome, never a second charge.
+    #[error("outcome unknown: {0}")]
+    Unknown(String),
+    /// The host answered something this terminal cannot read.
+    #[error("unexpected answer from the host: {0}")]
+    Protocol(String),
+    /// The caller passed something unusable.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+}
+
+impl TerminalError {
+    /// The host's refusal kind, if it refused.
+    pub fn kind(&self) -> Option<&str> {
+        match self {
+            TerminalError::Refused { kind, .. } => Some(kind),
+            _ => None,
+        }
+    }
+}
+
+impl From<NetError> for TerminalError {
+    fn from(e: NetError) -> Self {
+        match e {
+            NetError::Refused { kind, message, .. } => TerminalError::Refused { kind, message },
+            NetError::Unknown(m) => TerminalError::Unknown(m),
+            NetError::Crypto(c) => TerminalError::Protocol(c.to_string()),
+            NetError::Protocol(m) => TerminalError::Protocol(m),
+        }
+    }
+}
+
+/// Where a charge stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChargeStatus {
+    /// The money moved to the merchant.
+    Captured,
+    /// Above the shopper's no-confirmation limit: waiting for approval on the phone.
+    PendingApproval,
+    /// Refused after the code was read (funds, limits): the code is used up, nothing moved.
+    Refused,
+    /// The shopper declined on the phone; nothing moved.
+    Declined,
+    /// The shopper did not answer in time; nothing moved.
+    Expired,
+}
+
+impl ChargeStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChargeStatus::Captured => "captured",
+            ChargeStatus::PendingApproval => "pending_approval",
+            ChargeStatus::Refused => "refused",
+            ChargeStatus::Declined => "declined",
+            ChargeStatus::Expired => "expired",
+        }
+    }
+
+    fn parse(s: &str) -> Option<ChargeStatus> {
+        [Self::Captured, Self::PendingApproval, Self::Refused, Self::Declined, Self::Expired]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
+/// A charge as the host reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    /// The host's charge id.
+    pub id: String,
+    /// Where it stands.
+    pub status: ChargeStatus,
+    /// The amount charged.
+    pub amount: Money,
+    /// The ledger transaction of a capture.
+    pub transaction_id: Option<String>,
+    /// Until when the shopper may approve a pending charge (host time, Unix seconds).
+    pub approve_by: Option<i64>,
+    /// The refusal kind of a refused charge.
+    pub refusal: Option<String>,
+}
+
+impl Charge {
+    fn from_json(v: &Value) -> Result<Charge, TerminalError> {
+        let bad = |what: &str| TerminalError::Protocol(format!("charge without {what}"));
+        let currency =
+            v["amount"]["currency"].as_str().and_then(Currency::from_alpha).ok_or_else(|| bad("currency"))?;
+        Ok(Charge {
+            id: v["id"].as_str().ok_or_else(|| bad("id"))?.to_owned(),
+            status: v["status"].as_str().and_then(ChargeStatus::parse).ok_or_else(|| bad("status"))?,
+            amount: Money::from_minor(v["amount"]["minor"].as_i64().ok_or_else(|| bad("amount"))?, currency),
+            transaction_id: v["transaction_id"].as_str().map(str::to_owned),
+            approve_by: v["approve_by"].as_i64(),
+            refusal: v["refusal"].as_str().map(str::to_owned),
+        })
+    }
+}
+
+/// What the host said about a new terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolled {
+    /// The terminal's id (derived from its key).
+    pub terminal_id: String,
+    /// The merchant it charges for.
+    pub merchant_id: String,
+    /// The merchant's name.
+    pub merchant_name: String,
+    /// The merchant's currency.
+    pub currency: String,
+}
+
+/// A merchant terminal signing as its enrolled key.
+pub struct Terminal {
+    client: Client,
+    key: DeviceKey,
+    max_attempts: u32,
+}
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Terminal").field("id", &self.key.device_id()).finish_non_exhaustive()
+    }
+}
+
+impl Terminal {
+    /// A terminal of the host at `host_url` signing with `key`, over reqwest unless a
+    /// transport is given.
+    pub fn new(
+        host_url: &str,
+        key: DeviceKey,
+        transport: Option<Arc<dyn HttpTransport>>,
+    ) -> Result<Terminal, TerminalError> {
+        let transport: Arc<dyn HttpTransport> = match transport {
+            Some(t) => t,
+            None => Arc::new(
+                ReqwestTransport::new(Duration::from_secs(10)).map_err(|e| TerminalError::Protocol(e.to_string()))?,
+            ),
+        };
+        Ok(Terminal { client: Client::new(host_url, transport), key, max_attempts: 4 })
+    }
+
+    /// This terminal's id at the host.
+    pub fn id(&self) -> String {
+        self.key.device_id()
+    }
+
+    async fn post(&self, path: &str, body: &Value, idempotency_key: &str) -> Result<Value, TerminalError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| TerminalError::Protocol(e.to_string()))?;
+        let mut last = String::new();
+        for attempt in 0..self.max_attempts {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+            }
+            match self.client.post(&self.key, path, &bytes, idempotency_key).await {
+                Err(NetError::Unknown(m)) => last = m,
+                other => return other.map_err(TerminalError::from),
+            }
+        }
+        Err(TerminalError::Unknown(last))
+    }
+
+    /// Enrols this terminal's key for `merchant_id` with a one-time token from the host's operator.
+    pub async fn enrol(&self, merchant_id: &str, enrolment_token: &str) -> Result<Enrolled, TerminalError> {
+        let body = json!({ "merchant_id": merchant_id, "public_key": self.key.public_key_b64(), "enrolment_token": enrolment_token });
+        let key = format!("enrol-{}", &body_digest_hex(enrolment_token.as_bytes())[..32]);
+        let v = self.post("/v1/terminals", &body, &key).await?;
+        let text = |v: &Value| v.as_str().map(str::to_owned).ok_or_else(|| TerminalError::Protocol("enrolment".into()));
+        Ok(Enrolled {
+            terminal_id: text(&v["terminal_id"])?,
+            merchant_id: text(&v["merchant"]["id"])?,
+            merchant_name: text(&v["merchant"]["name"])?,
+            currency: text(&v["merchant"]["currency"])?,
+        })
+    }
+
+    /// Charges a scanned code for `amount`. The idempotency key is derived from the code and
+    /// the amount, so the same charge sent again (a retry, the till restarted) gets the
+    /// host's stored outcome. `scanned_at` is an offline till's scan time, signed with the
+    /// request; the host accepts it only within its offline window and floor.
+    pub async fn charge(&self, code: &str, amount: Money, scanned_at: Option<i64>) -> Result<Charge, TerminalError> {
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(TerminalError::InvalidInput("no code".into()));
+        }
+        if amount.minor() <= 0 {
+            return Err(TerminalError::InvalidInput("the amount must be positive".into()));
+        }
+        let mut body =
+            json!({ "amount": { "minor": amount.minor(), "currency": amount.currency().alpha() }, "code": code });
+        if let Some(at) = scanned_at {
+            body["scanned_at"] = json!(at);
+        }
+        let seed = format!("{code}\n{}\n{}", amount.minor(), amount.currency().alpha());
+        let key = format!("charge-{}", &body_digest_hex(seed.as_bytes())[..32]);
+        Charge::from_json(&self.post("/v1/terminal/charges", &body, &key).await?)
+    }
+
+    /// A one-payment merchant code for `amount` (a dynamic code the customer scans), with the
+    /// merchant's `reference` (a bill or order number); the idempotency key is the reference,
+    /// so retries make one code.
+    pub async fn dynamic_code(
+        &self,
+        merchant_id: &str,
+        amount: Money,
+        reference: &str,
+    ) -> Result<String, TerminalError> {
+        let body = json!({ "amount": { "minor": amount.minor(), "currency": amount.currency().alpha() }, "reference": reference });
+        let key = format!("dynamic-{}", &body_digest_hex(format!("{merchant_id}\n{reference}").as_bytes())[..32]);
+        let v = self.post(&format!("/v1/merchants/{merchant_id}/dynamic-codes"), &body, &key).await?;
+        v["payload"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| TerminalError::Protocol("dynamic code without payload".into()))
+    }
+
+    /// A charge of this terminal's merchant, as it stands now.
+    pub async fn charge_status(&self, charge_id: &str) -> Result<Charge, TerminalError> {
+        let v = self.client.get(&self.key, &format!("/v1/terminal/charges/{charge_id}")).await?;
+        Charge::from_json(&v)
+    }
+}
