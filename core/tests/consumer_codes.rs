@@ -228,3 +228,24 @@ async fn charges_above_the_limit_wait_for_the_shopper_and_are_approved_once() {
     let small = till.charge(&w.consumer_code().unwrap().qr_text, jpy(500), None).await.unwrap();
     assert_eq!(small.status, ChargeStatus::PendingApproval);
 }
+
+#[tokio::test]
+async fn the_key_cap_never_takes_a_code_that_is_still_on_a_screen() {
+    let host = start().await;
+    let home = Home::new();
+    let w = funded_wallet(&host, &home, "aiko").await;
+    assert_eq!(w.replenish_codes().await.unwrap(), 20);
+    let shown: Vec<String> = (0..16).map(|_| w.consumer_code().unwrap().qr_text).collect();
+    // Four left, twenty live at the host: nothing more to be had yet, and that is no error.
+    assert_eq!(w.replenish_codes().await.unwrap(), 4);
+    let till = till(&host, "m_jp_mart").await;
+    assert_eq!(present(&till, &shown[15], 100).await, (201, String::new()));
+    // Twelve minutes on, the codes shown then can no longer reach a till: the host retires
+    // them and the device is topped up to twenty live keys.
+    host.sandbox.advance_clock(12 * 60);
+    w.balance().await.unwrap();
+    assert_eq!(w.replenish_codes().await.unwrap(), 20);
+    assert_eq!(present(&till, &shown[0], 100).await.1, "code_revoked", "retired with its key");
+    let fresh = w.consumer_code().unwrap();
+    assert_eq!(present(&till, &fresh.qr_text, 100).await, (201, String::new()));
+}
