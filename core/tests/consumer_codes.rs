@@ -249,3 +249,26 @@ async fn the_key_cap_never_takes_a_code_that_is_still_on_a_screen() {
     let fresh = w.consumer_code().unwrap();
     assert_eq!(present(&till, &fresh.qr_text, 100).await, (201, String::new()));
 }
+
+#[tokio::test]
+async fn a_token_revoked_for_wrong_cryptograms_is_dropped_and_replaced_on_sync() {
+    let host = start().await;
+    let home = Home::new();
+    let w = funded_wallet(&host, &home, "aiko").await;
+    w.replenish_codes().await.unwrap();
+    let till = till(&host, "m_jp_mart").await;
+    let photo = TokenCode::from_qr_text(&w.consumer_code().unwrap().qr_text).unwrap();
+    for n in 1..=5u8 {
+        let mut forged = photo.clone();
+        forged.cryptogram[7] ^= n;
+        assert_eq!(present(&till, &forged.to_qr_text(), 100).await.1, "bad_cryptogram");
+    }
+    assert_eq!(present(&till, &photo.to_qr_text(), 100).await.1, "code_revoked");
+    let report = w.sync(0).await.unwrap();
+    assert_eq!(report.codes_revoked, 19, "the keys left on the phone are dropped");
+    assert_eq!(w.codes_left().unwrap(), 0);
+    assert_eq!(w.replenish_codes().await.unwrap(), 20);
+    let fresh = TokenCode::from_qr_text(&w.consumer_code().unwrap().qr_text).unwrap();
+    assert_ne!(fresh.token, photo.token, "a new token");
+    assert_eq!(present(&till, &fresh.to_qr_text(), 100).await, (201, String::new()));
+}
