@@ -1,0 +1,51 @@
+//! Linked bank accounts.
+
+use rusqlite::{params, Connection, Transaction};
+
+use super::StoreError;
+
+/// A linked bank account; only the last four digits of the account number are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankLink {
+    /// Host link id.
+    pub id: String,
+    /// Bank id.
+    pub bank_id: String,
+    /// Bank name.
+    pub bank_name: String,
+    /// Last four digits of the account number.
+    pub last4: String,
+    /// Account holder.
+    pub holder_name: String,
+    /// Link time, unix seconds.
+    pub created_at: i64,
+}
+
+/// Stores a bank link.
+pub fn put_bank_link(tx: &Transaction<'_>, b: &BankLink) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT OR REPLACE INTO bank_links (id, bank_id, bank_name, last4, holder_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![b.id, b.bank_id, b.bank_name, b.last4, b.holder_name, b.created_at],
+    )?;
+    Ok(())
+}
+
+/// Linked banks, oldest first.
+pub fn bank_links(conn: &Connection) -> Result<Vec<BankLink>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, bank_id, bank_name, last4, holder_name, created_at FROM bank_links ORDER BY created_at, id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(BankLink {
+                id: r.get(0)?,
+                bank_id: r.get(1)?,
+                bank_name: r.get(2)?,
+                last4: r.get(3)?,
+                holder_name: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
