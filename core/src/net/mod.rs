@@ -1,6 +1,7 @@
 //! The wallet host's API: signed requests over a pluggable HTTP transport, and errors that
 //! tell a refusal from an unknown outcome.
 
+pub mod api;
 mod transport;
 
 use std::sync::atomic::{AtomicI64, Ordering};
