@@ -2,8 +2,10 @@
 //! heard by `sync`), and the shopper approves or declines within the host's window. Approving
 //! is a money-moving intent like any other: exactly once across crashes and retries.
 
+use rusqlite::Transaction;
 use serde_json::json;
 
+use super::outbox::Answer;
 use super::types::{money, money_json, text};
 use super::{lock, Balance, Refusal, Wallet, WalletError};
 use crate::money::Money;
@@ -83,9 +85,22 @@ impl Wallet {
     }
 }
 
+/// Reconciles an approval: the charge enters the history and is no longer waiting.
+pub(super) fn approved(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
+    store::insert_transaction(tx, &approved_record(a.v, &a.intent.context, &a.intent.key, a.now)?)?;
+    store::set_charge_request_status(tx, &text(a.v, "id")?, "captured")?;
+    Ok(())
+}
+
+/// Reconciles a decline: the charge is no longer waiting.
+pub(super) fn declined(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
+    store::set_charge_request_status(tx, &text(a.v, "id")?, "declined")?;
+    Ok(())
+}
+
 /// The history entry of an approved charge (the same id as the host's charge event, so the
 /// event heard later adds nothing).
-pub(super) fn approved_record(
+fn approved_record(
     v: &serde_json::Value,
     context: &serde_json::Value,
     intent_key: &str,

@@ -1,0 +1,208 @@
+//! The outbox: how every money-moving call happens exactly once (ADR 0005).
+//!
+//! `submit` commits an intent before anything is sent; `send_intent` sends it (and resends
+//! the same bytes under the same key) until the host gives a final answer; `reconcile`
+//! writes a success into the store in one transaction, handing the answer to the flow that
+//! made the intent. Pending intents are resolved before anything new is sent.
+
+use rusqlite::Transaction;
+use serde_json::{json, Value};
+
+#[cfg(any(test, feature = "failpoints"))]
+use super::FailPoint;
+use super::{approvals, bank, codes, lock, new_key, now_secs, payment, profile, transfer};
+use super::{Refusal, Wallet, WalletError, CLOCK_OFFSET};
+use crate::money::Money;
+use crate::net::{NetError, RESIGN_LIMIT};
+use crate::store::{self, Direction, Intent, IntentState, TransactionRecord};
+
+use super::types::money;
+
+/// How the resolution of one pending intent ended.
+pub(super) enum Resolved {
+    Applied(Value),
+    Refused(WalletError),
+}
+
+/// The host's success answer to an intent, with what every history entry made from it shares.
+pub(super) struct Answer<'a> {
+    /// The intent answered.
+    pub intent: &'a Intent,
+    /// The host's answer.
+    pub v: &'a Value,
+    /// This device's time of the reconcile.
+    pub now: i64,
+    /// The host's time of the answer, where it says; else `now`.
+    pub created_at: i64,
+}
+
+impl Answer<'_> {
+    /// A history entry of this answer: the host's id (else the intent's key), the intent's
+    /// key, the host's time, and the host's answer with what the user was shown.
+    pub fn record(
+        &self,
+        kind: &str,
+        direction: Direction,
+        amount: Money,
+        counterparty: Option<String>,
+        description: String,
+    ) -> TransactionRecord {
+        TransactionRecord {
+            id: self.v["id"].as_str().unwrap_or(&self.intent.key).to_owned(),
+            kind: kind.to_owned(),
+            direction,
+            amount,
+            counterparty,
+            description,
+            intent_key: Some(self.intent.key.clone()),
+            created_at: self.created_at,
+            details: json!({ "host": self.v, "context": self.intent.context }),
+        }
+    }
+}
+
+impl Wallet {
+    /// Number of intents whose outcome is still unknown.
+    pub fn pending_count(&self) -> Result<usize, WalletError> {
+        let s = lock(&self.store);
+        Ok(store::pending_intents(s.conn(), s.sealer())?.len())
+    }
+
+    /// Resolves every pending intent with the host (see the module docs).
+    pub async fn resolve_pending(&self) -> Result<(), WalletError> {
+        let _guard = self.outbox.lock().await;
+        self.resolve_pending_locked().await
+    }
+
+    pub(super) async fn resolve_pending_locked(&self) -> Result<(), WalletError> {
+        let pending = {
+            let s = lock(&self.store);
+            store::pending_intents(s.conn(), s.sealer())?
+        };
+        for intent in pending {
+            // A refusal of an older intent is recorded and is not this call's failure.
+            self.send_intent(&intent).await?;
+        }
+        Ok(())
+    }
+
+    /// Commits an intent, then sends it; the whole money-moving path.
+    pub(super) async fn submit(
+        &self,
+        kind: &str,
+        path: &str,
+        body: &Value,
+        context: Value,
+    ) -> Result<Value, WalletError> {
+        let _guard = self.outbox.lock().await;
+        self.resolve_pending_locked().await?;
+        let intent = Intent {
+            key: new_key()?,
+            kind: kind.to_owned(),
+            path: path.to_owned(),
+            body: serde_json::to_vec(body).map_err(|e| WalletError::Protocol(e.to_string()))?,
+            context,
+            state: IntentState::Pending,
+            outcome: None,
+            created_at: now_secs(),
+        };
+        lock(&self.store).write(|tx, s| store::insert_intent(tx, s, &intent))?;
+        #[cfg(any(test, feature = "failpoints"))]
+        self.fail(FailPoint::BeforeSend)?;
+        match self.send_intent(&intent).await? {
+            Resolved::Applied(v) => Ok(v),
+            Resolved::Refused(e) => Err(e),
+        }
+    }
+
+    /// Sends (or resends) a committed intent until the host gives a final answer, and
+    /// reconciles that answer; `OutcomeUnknown` if it never does.
+    async fn send_intent(&self, intent: &Intent) -> Result<Resolved, WalletError> {
+        let key = self.device()?;
+        let mut reason = String::new();
+        let (mut attempts, mut resigned) = (0, 0);
+        while attempts < self.max_attempts {
+            // Every send is signed afresh (the host's time as last learned, a new nonce); the
+            // bytes and the idempotency key never change.
+            let answer = self.client.post(&key, &intent.path, &intent.body, &intent.key).await;
+            #[cfg(any(test, feature = "failpoints"))]
+            self.fail(FailPoint::AfterSend)?;
+            match answer {
+                Ok(v) => {
+                    #[cfg(any(test, feature = "failpoints"))]
+                    self.fail(FailPoint::AfterResponse)?;
+                    self.reconcile(intent, &v)?;
+                    return Ok(Resolved::Applied(v));
+                }
+                Err(e) if e.fixed_by_resigning() && resigned < RESIGN_LIMIT => {
+                    // The signature's time fell outside the host's window (a resend long after
+                    // the first send, a phone clock far off) or a proxy repeated the request:
+                    // this send applied nothing, so send again at once, re-signed. Not counted
+                    // as an attempt: the network did answer.
+                    resigned += 1;
+                }
+                Err(NetError::Refused { kind, message, status }) => {
+                    let refusal = Refusal::from_kind(&kind);
+                    if refusal.is_pre_idempotency() {
+                        // Says nothing about an earlier send: keep the intent pending.
+                        return Err(WalletError::Refused { refusal, message });
+                    }
+                    #[cfg(any(test, feature = "failpoints"))]
+                    self.fail(FailPoint::AfterResponse)?;
+                    let outcome = json!({ "status": status, "error": { "kind": kind, "message": message } });
+                    let now = now_secs();
+                    lock(&self.store)
+                        .write(|tx, _| store::finish_intent(tx, &intent.key, IntentState::Refused, &outcome, now))?;
+                    return Ok(Resolved::Refused(WalletError::Refused { refusal, message }));
+                }
+                Err(NetError::Unknown(m) | NetError::Protocol(m)) => {
+                    attempts += 1;
+                    reason = m;
+                }
+                Err(NetError::Crypto(e)) => return Err(e.into()),
+            }
+        }
+        Err(WalletError::OutcomeUnknown { intent: intent.key.clone(), reason })
+    }
+
+    /// Writes the host's success answer for `intent` into the store, in one transaction.
+    fn reconcile(&self, intent: &Intent, v: &Value) -> Result<(), WalletError> {
+        let now = now_secs();
+        let offset = self.client.clock_offset_secs();
+        let current = self.profile()?;
+        lock(&self.store).write(|tx, sealer| {
+            // Provisioned keys are sealed into their own table; the stored outcome keeps none.
+            let stored = if intent.kind == codes::PROVISION_KIND { codes::without_keys(v) } else { v.clone() };
+            store::finish_intent(tx, &intent.key, IntentState::Done, &stored, now)?;
+            let answer = Answer { intent, v, now, created_at: v["created_at"].as_i64().unwrap_or(now) };
+            apply(tx, &answer, current.as_ref(), sealer)?;
+            if v["balance"].is_object() {
+                store::put_balance(tx, money(&v["balance"])?, answer.created_at)?;
+            }
+            store::put_sync_value(tx, CLOCK_OFFSET, offset)?;
+            Ok::<_, WalletError>(())
+        })
+    }
+}
+
+/// Hands a success answer to the flow that made the intent, inside the reconcile's transaction.
+fn apply(
+    tx: &Transaction<'_>,
+    a: &Answer<'_>,
+    current: Option<&store::WalletRecord>,
+    sealer: &store::Sealer,
+) -> Result<(), WalletError> {
+    match a.intent.kind.as_str() {
+        "enrol" => profile::enrolled(tx, a),
+        "kyc" => profile::verified(tx, a, current),
+        "bank_link" => bank::linked(tx, a),
+        "topup" => bank::topped_up(tx, a),
+        "payment" => payment::paid(tx, a),
+        "p2p" => transfer::sent(tx, a),
+        "remittance" => transfer::remitted(tx, a),
+        codes::PROVISION_KIND => codes::store_keys(tx, sealer, a.v, a.now),
+        approvals::APPROVE_KIND => approvals::approved(tx, a),
+        approvals::DECLINE_KIND => approvals::declined(tx, a),
+        other => Err(WalletError::Protocol(format!("unknown intent kind {other}"))),
+    }
+}
