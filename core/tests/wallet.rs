@@ -658,3 +658,87 @@ async fn names_with_invisible_characters_are_refused_before_anything_is_sent() {
     let p = aiko.enrol(&e).await.unwrap();
     assert_eq!((p.handle.as_str(), p.display_name.as_str()), ("aiko", "田中 愛子"));
 }
+
+/// Databases hold intents under the kind names earlier builds wrote (`topup`, `payment`,
+/// `p2p`, …): a schema-4 database left with pending intents named that way resolves and
+/// reads after an upgrade, with no migration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_intents_under_the_stored_kind_names_resolve_after_an_upgrade() {
+    use koban_core::store::{insert_intent, Intent, IntentState, Store, StoreError};
+    use serde_json::json;
+
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    let link = fund(&aiko, 50_000, 0).await;
+    enrol(&Home::new().open(&host).await, "ben", "JP").await;
+    let ramen = merchant_payload(&host, "m_jp_ramen").await;
+    drop(aiko);
+    // What an earlier build left behind: intents committed under its kind names, never sent.
+    {
+        let mut store = Store::open(home.db(), &home.keystore()).unwrap();
+        let version: u32 = store.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, 4, "the schema those builds wrote");
+        let yen = |minor: i64| json!({ "minor": minor, "currency": "JPY" });
+        let old = [
+            (
+                "topup",
+                "/v1/topups",
+                json!({ "bank_link_id": link, "amount": yen(20_000) }),
+                json!({ "bank_name": "Sakura" }),
+            ),
+            (
+                "payment",
+                "/v1/payments",
+                json!({ "payload": ramen, "route": "jpqr", "amount": yen(1_200) }),
+                json!({ "references": [], "shown_debit": yen(1_200), "shown_fee": yen(0) }),
+            ),
+            ("p2p", "/v1/transfers", json!({ "to": { "handle": "ben" }, "amount": yen(500) }), json!({})),
+        ];
+        store
+            .write(|tx, sealer| {
+                for (kind, path, body, context) in old {
+                    let intent = Intent {
+                        key: format!("i-old-{kind}"),
+                        kind: kind.into(),
+                        path: path.into(),
+                        body: serde_json::to_vec(&body).unwrap(),
+                        context,
+                        state: IntentState::Pending,
+                        outcome: None,
+                        created_at: 1_700_000_000,
+                    };
+                    insert_intent(tx, sealer, &intent)?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+    let aiko = home.open(&host).await;
+    assert_eq!(aiko.pending_count().unwrap(), 0, "resolved on open");
+    let mut resolved: Vec<(String, String, Option<String>)> = local_history(&aiko)
+        .into_iter()
+        .filter(|t| t.intent_key.as_deref().is_some_and(|k| k.starts_with("i-old-")))
+        .map(|t| (t.kind, t.description, t.counterparty))
+        .collect();
+    resolved.sort();
+    assert_eq!(
+        resolved,
+        [
+            ("p2p".to_owned(), "Sent to @ben".to_owned(), Some("@ben".to_owned())),
+            ("payment".to_owned(), "Payment to KOBAN RAMEN (¥1,200)".to_owned(), Some("KOBAN RAMEN".to_owned())),
+            ("topup".to_owned(), "Top-up from Sakura".to_owned(), Some(link.clone())),
+        ]
+    );
+    assert_eq!(aiko.balance().await.unwrap().available, jpy(20_000 - 1_200 - 500));
+    assert_eq!(aiko.recipients().unwrap()[0].handle, "ben");
+    // This build writes the same names: the intents table reads as one vocabulary.
+    drop(aiko);
+    let store = Store::open(home.db(), &home.keystore()).unwrap();
+    let mut stmt = store.conn().prepare("SELECT kind, state FROM intents ORDER BY seq").unwrap();
+    let rows: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap();
+    let expected = ["enrol", "bank_link", "topup", "payment", "p2p"].map(|k| (k.to_owned(), "done".to_owned()));
+    assert_eq!(rows, expected);
+}

@@ -44,7 +44,9 @@ impl IntentState {
 pub struct Intent {
     /// The Idempotency-Key it is sent with.
     pub key: String,
-    /// What it does (`topup`, `payment`, `p2p`, `remittance`, `bank_link`, `enrol`, `kyc`).
+    /// What it does, as the wallet's `IntentKind` names it (`topup`, `payment`, `p2p`, …): kept as
+    /// text so that a name this build does not know leaves the intent pending instead of
+    /// making the whole outbox unreadable.
     pub kind: String,
     /// Request path.
     pub path: String,

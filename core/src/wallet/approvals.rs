@@ -5,16 +5,11 @@
 use rusqlite::Transaction;
 use serde_json::json;
 
-use super::outbox::Answer;
+use super::outbox::{Answer, IntentKind};
 use super::types::{money, money_json, text};
 use super::{lock, Balance, Refusal, Wallet, WalletError};
 use crate::money::Money;
 use crate::store::{self, ChargeRequest, Direction, TransactionRecord};
-
-/// The intent kind of approving a charge.
-pub(super) const APPROVE_KIND: &str = "charge_approve";
-/// The intent kind of declining a charge.
-pub(super) const DECLINE_KIND: &str = "charge_decline";
 
 impl Wallet {
     /// Till charges waiting for this shopper's approval (local; `sync` brings new ones in).
@@ -34,7 +29,8 @@ impl Wallet {
         self.enrolled()?;
         let request = self.charge_request(id)?;
         let context = json!({ "merchant_name": request.merchant_name, "amount": money_json(request.amount) });
-        let answer = self.submit(APPROVE_KIND, &format!("/v1/charges/{id}/approve"), &json!({}), context).await;
+        let answer =
+            self.submit(IntentKind::ChargeApprove, &format!("/v1/charges/{id}/approve"), &json!({}), context).await;
         let v = self.settle_request(id, answer)?;
         self.transaction(&text(&v, "transaction_id")?)
     }
@@ -43,7 +39,8 @@ impl Wallet {
     pub async fn decline_charge(&self, id: &str) -> Result<(), WalletError> {
         self.enrolled()?;
         self.charge_request(id)?;
-        let answer = self.submit(DECLINE_KIND, &format!("/v1/charges/{id}/decline"), &json!({}), json!({})).await;
+        let answer =
+            self.submit(IntentKind::ChargeDecline, &format!("/v1/charges/{id}/decline"), &json!({}), json!({})).await;
         self.settle_request(id, answer).map(|_| ())
     }
 

@@ -3,7 +3,7 @@
 use rusqlite::Transaction;
 use serde_json::json;
 
-use super::outbox::Answer;
+use super::outbox::{Answer, IntentKind};
 use super::types::{money, money_json, text};
 use super::{lock, positive, Bank, BankAccount, Wallet, WalletError};
 use crate::money::Money;
@@ -31,7 +31,7 @@ impl Wallet {
         if let Some(m) = account.sandbox_opening_balance {
             body["sandbox_opening_balance"] = json!(m.minor());
         }
-        let v = self.submit("bank_link", "/v1/bank-links", &body, json!({})).await?;
+        let v = self.submit(IntentKind::BankLink, "/v1/bank-links", &body, json!({})).await?;
         let id = text(&v, "id")?;
         self.bank_links()?
             .into_iter()
@@ -45,7 +45,7 @@ impl Wallet {
         positive(amount)?;
         let bank_name = self.bank_links()?.into_iter().find(|b| b.id == bank_link_id).map(|b| b.bank_name);
         let body = json!({ "bank_link_id": bank_link_id, "amount": money_json(amount) });
-        let v = self.submit("topup", "/v1/topups", &body, json!({ "bank_name": bank_name })).await?;
+        let v = self.submit(IntentKind::TopUp, "/v1/topups", &body, json!({ "bank_name": bank_name })).await?;
         self.transaction(&text(&v, "id")?)
     }
 }

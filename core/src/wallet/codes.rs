@@ -6,6 +6,7 @@
 //! after showing a code can never show the same counter again. The key is unsealed into a
 //! zeroizing buffer and dropped as soon as the cryptogram is computed.
 
+use super::outbox::IntentKind;
 use super::{lock, Wallet, WalletError};
 use crate::cpm::{QrMatrix, TokenCode};
 use crate::crypto::{LimitedUseKey, CODE_LIFETIME_SECS};
@@ -15,8 +16,6 @@ use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::Transaction;
 use serde_json::{json, Value};
 
-/// The intent kind of a key-provisioning request.
-pub(super) const PROVISION_KIND: &str = "cpm_keys";
 /// Keys asked for per batch.
 pub const BATCH: u32 = 20;
 /// Below this many keys left, [`Wallet::replenish_codes`] asks for a new batch.
@@ -98,7 +97,7 @@ impl Wallet {
                     body["retire_before"] = json!(held.unwrap_or(u16::MAX));
                 }
             }
-            match self.submit(PROVISION_KIND, "/v1/cpm/keys", &body, json!({})).await {
+            match self.submit(IntentKind::CpmKeys, "/v1/cpm/keys", &body, json!({})).await {
                 // The device already holds as many live keys as the host allows (codes shown
                 // in the last minutes may still reach a till): the keys left are still good.
                 Err(WalletError::Refused { refusal: super::Refusal::LimitExceeded, .. }) => {}

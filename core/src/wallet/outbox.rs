@@ -18,6 +18,59 @@ use crate::store::{self, Direction, Intent, IntentState, TransactionRecord};
 
 use super::types::money;
 
+/// Declares [`IntentKind`] from one table: each variant with the name the intents table
+/// stores for it, so `as_str` and `parse` cannot drift apart.
+macro_rules! intent_kinds {
+    ($($(#[$doc:meta])* $kind:ident = $name:literal,)*) => {
+        /// What an intent does, which decides how its answer is reconciled.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(super) enum IntentKind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        impl IntentKind {
+            /// The name stored in the intents table.
+            pub(super) fn as_str(self) -> &'static str {
+                match self {
+                    $(IntentKind::$kind => $name,)*
+                }
+            }
+
+            /// Reads a stored name; `None` for one this build does not know.
+            pub(super) fn parse(name: &str) -> Option<IntentKind> {
+                match name {
+                    $($name => Some(IntentKind::$kind),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+// The names are in every database written so far: never change one, only add.
+intent_kinds! {
+    /// Enrolling this device and creating its wallet.
+    Enrol = "enrol",
+    /// Verifying the holder's identity.
+    Kyc = "kyc",
+    /// Linking a bank account.
+    BankLink = "bank_link",
+    /// Moving money in from a linked bank.
+    TopUp = "topup",
+    /// Paying a merchant code.
+    Payment = "payment",
+    /// Sending to another wallet at home.
+    P2p = "p2p",
+    /// Sending abroad.
+    Remittance = "remittance",
+    /// Asking for consumer-code keys.
+    CpmKeys = "cpm_keys",
+    /// Approving a till charge.
+    ChargeApprove = "charge_approve",
+    /// Declining a till charge.
+    ChargeDecline = "charge_decline",
+}
+
 /// How the resolution of one pending intent ended.
 pub(super) enum Resolved {
     Applied(Value),
@@ -89,7 +142,7 @@ impl Wallet {
     /// Commits an intent, then sends it; the whole money-moving path.
     pub(super) async fn submit(
         &self,
-        kind: &str,
+        kind: IntentKind,
         path: &str,
         body: &Value,
         context: Value,
@@ -98,7 +151,7 @@ impl Wallet {
         self.resolve_pending_locked().await?;
         let intent = Intent {
             key: new_key()?,
-            kind: kind.to_owned(),
+            kind: kind.as_str().to_owned(),
             path: path.to_owned(),
             body: serde_json::to_vec(body).map_err(|e| WalletError::Protocol(e.to_string()))?,
             context,
@@ -170,12 +223,16 @@ impl Wallet {
         let now = now_secs();
         let offset = self.client.clock_offset_secs();
         let current = self.profile()?;
+        // An unknown kind (a database from a newer build) is reconciled by nothing here: the
+        // intent stays pending rather than be marked done without its history entry.
+        let kind = IntentKind::parse(&intent.kind)
+            .ok_or_else(|| WalletError::Protocol(format!("unknown intent kind {}", intent.kind)))?;
         lock(&self.store).write(|tx, sealer| {
             // Provisioned keys are sealed into their own table; the stored outcome keeps none.
-            let stored = if intent.kind == codes::PROVISION_KIND { codes::without_keys(v) } else { v.clone() };
+            let stored = if kind == IntentKind::CpmKeys { codes::without_keys(v) } else { v.clone() };
             store::finish_intent(tx, &intent.key, IntentState::Done, &stored, now)?;
             let answer = Answer { intent, v, now, created_at: v["created_at"].as_i64().unwrap_or(now) };
-            apply(tx, &answer, current.as_ref(), sealer)?;
+            apply(tx, kind, &answer, current.as_ref(), sealer)?;
             if v["balance"].is_object() {
                 store::put_balance(tx, money(&v["balance"])?, answer.created_at)?;
             }
@@ -188,21 +245,49 @@ impl Wallet {
 /// Hands a success answer to the flow that made the intent, inside the reconcile's transaction.
 fn apply(
     tx: &Transaction<'_>,
+    kind: IntentKind,
     a: &Answer<'_>,
     current: Option<&store::WalletRecord>,
     sealer: &store::Sealer,
 ) -> Result<(), WalletError> {
-    match a.intent.kind.as_str() {
-        "enrol" => profile::enrolled(tx, a),
-        "kyc" => profile::verified(tx, a, current),
-        "bank_link" => bank::linked(tx, a),
-        "topup" => bank::topped_up(tx, a),
-        "payment" => payment::paid(tx, a),
-        "p2p" => transfer::sent(tx, a),
-        "remittance" => transfer::remitted(tx, a),
-        codes::PROVISION_KIND => codes::store_keys(tx, sealer, a.v, a.now),
-        approvals::APPROVE_KIND => approvals::approved(tx, a),
-        approvals::DECLINE_KIND => approvals::declined(tx, a),
-        other => Err(WalletError::Protocol(format!("unknown intent kind {other}"))),
+    match kind {
+        IntentKind::Enrol => profile::enrolled(tx, a),
+        IntentKind::Kyc => profile::verified(tx, a, current),
+        IntentKind::BankLink => bank::linked(tx, a),
+        IntentKind::TopUp => bank::topped_up(tx, a),
+        IntentKind::Payment => payment::paid(tx, a),
+        IntentKind::P2p => transfer::sent(tx, a),
+        IntentKind::Remittance => transfer::remitted(tx, a),
+        IntentKind::CpmKeys => codes::store_keys(tx, sealer, a.v, a.now),
+        IntentKind::ChargeApprove => approvals::approved(tx, a),
+        IntentKind::ChargeDecline => approvals::declined(tx, a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IntentKind::{self, *};
+
+    #[test]
+    fn intent_kinds_keep_the_names_databases_already_hold() {
+        // Written out again on purpose: these strings are in users' databases.
+        let stored = [
+            (Enrol, "enrol"),
+            (Kyc, "kyc"),
+            (BankLink, "bank_link"),
+            (TopUp, "topup"),
+            (Payment, "payment"),
+            (P2p, "p2p"),
+            (Remittance, "remittance"),
+            (CpmKeys, "cpm_keys"),
+            (ChargeApprove, "charge_approve"),
+            (ChargeDecline, "charge_decline"),
+        ];
+        for (kind, name) in stored {
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(IntentKind::parse(name), Some(kind));
+        }
+        assert_eq!(IntentKind::parse("Payment"), None);
+        assert_eq!(IntentKind::parse(""), None);
     }
 }

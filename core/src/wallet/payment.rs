@@ -4,7 +4,7 @@
 use rusqlite::Transaction;
 use serde_json::{json, Value};
 
-use super::outbox::Answer;
+use super::outbox::{Answer, IntentKind};
 use super::types::{money, money_json, text};
 use super::{positive, PaymentQuote, PaymentRequest, Wallet, WalletError};
 use crate::emv::Tip;
@@ -120,7 +120,7 @@ impl Wallet {
         }
         let refs: Vec<Value> = q.references.iter().map(|(k, v)| json!({ "kind": k, "value": v })).collect();
         let context = json!({ "references": refs, "shown_debit": money_json(q.debit), "shown_fee": money_json(q.fee) });
-        let v = self.submit("payment", "/v1/payments", &body, context).await?;
+        let v = self.submit(IntentKind::Payment, "/v1/payments", &body, context).await?;
         self.transaction(&text(&v, "id")?)
     }
 }

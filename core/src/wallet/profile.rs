@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rusqlite::Transaction;
 use serde_json::json;
 
-use super::outbox::Answer;
+use super::outbox::{Answer, IntentKind};
 use super::types::{money, text};
 use super::{lock, now_secs, Balance, Enrolment, Identity, Wallet, WalletError, WalletProfile};
 use super::{CLOCK_OFFSET, DEVICE_KEY_SECRET};
@@ -37,7 +37,7 @@ impl Wallet {
             }
         };
         let body = json!({ "public_key": key.public_key_b64(), "country": e.country, "handle": handle, "display_name": display_name });
-        self.submit("enrol", "/v1/devices", &body, json!({})).await?;
+        self.submit(IntentKind::Enrol, "/v1/devices", &body, json!({})).await?;
         self.enrolled()
     }
 
@@ -45,7 +45,7 @@ impl Wallet {
     pub async fn verify_identity(&self, id: &Identity) -> Result<Balance, WalletError> {
         let w = self.enrolled()?;
         let body = json!({ "legal_name": id.legal_name, "date_of_birth": id.date_of_birth, "document_number": id.document_number });
-        let v = self.submit("kyc", &format!("/v1/wallets/{}/kyc", w.wallet_id), &body, json!({})).await?;
+        let v = self.submit(IntentKind::Kyc, &format!("/v1/wallets/{}/kyc", w.wallet_id), &body, json!({})).await?;
         Balance::from_json(&v)
     }
 

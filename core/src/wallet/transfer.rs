@@ -4,7 +4,7 @@
 use rusqlite::Transaction;
 use serde_json::json;
 
-use super::outbox::Answer;
+use super::outbox::{Answer, IntentKind};
 use super::types::{money, money_json, text};
 use super::{lock, positive, FxQuote, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet, WalletError};
 use crate::money::Money;
@@ -28,7 +28,7 @@ impl Wallet {
         if let Some(m) = message {
             body["message"] = json!(m);
         }
-        let v = self.submit("p2p", "/v1/transfers", &body, json!({})).await?;
+        let v = self.submit(IntentKind::P2p, "/v1/transfers", &body, json!({})).await?;
         self.transaction(&text(&v, "id")?)
     }
 
@@ -71,7 +71,7 @@ impl Wallet {
             body["message"] = json!(m);
         }
         let context = json!({ "shown_total": money_json(quote.total), "shown_receive": money_json(quote.receive), "rate": quote.rate });
-        let v = self.submit("remittance", "/v1/remittances", &body, context).await?;
+        let v = self.submit(IntentKind::Remittance, "/v1/remittances", &body, context).await?;
         self.transaction(&text(&v, "id")?)
     }
 
