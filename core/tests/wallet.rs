@@ -234,7 +234,8 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
         .quote_payment(&PaymentRequest { payload: ramen.clone(), amount: Some(jpy(900_000)), ..Default::default() })
         .await
         .unwrap();
-    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::InsufficientFunds);
+    // Merchant payments count against the KYC limits, which the host checks before the balance.
+    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::LimitExceeded);
     let dynamic = dynamic_code(&host, "m_jp_mart", 1_000, "JPY", "ORDER-9").await;
     let q = aiko
         .quote_payment(&PaymentRequest { payload: dynamic.clone(), amount: Some(jpy(999)), ..Default::default() })
