@@ -11,8 +11,8 @@ use koban_core::net::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, Reqwe
 use koban_core::scheme::ReferenceKind;
 use koban_core::store::Direction;
 use koban_core::wallet::{
-    BankAccount, Enrolment, PaymentRequest, QuoteAmount, Refusal, RemitDestination, RemitRecipient, SendTo,
-    WalletConfig, WalletError,
+    BankAccount, Enrolment, PaymentQuote, PaymentRequest, QuoteAmount, Refusal, RemitDestination, RemitRecipient,
+    SendTo, WalletConfig, WalletError,
 };
 
 fn refused(e: WalletError) -> Refusal {
@@ -236,13 +236,14 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
         .unwrap();
     // Merchant payments count against the KYC limits, which the host checks before the balance.
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::LimitExceeded);
+    // A dynamic code's amount cannot be replaced: the wallet refuses before any intent, and the
+    // host refuses a quote changed behind the wallet's back.
     let dynamic = dynamic_code(&host, "m_jp_mart", 1_000, "JPY", "ORDER-9").await;
-    let q = aiko
-        .quote_payment(&PaymentRequest { payload: dynamic.clone(), amount: Some(jpy(999)), ..Default::default() })
-        .await
-        .unwrap();
-    assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::AmountMismatch);
+    let typed = PaymentRequest { payload: dynamic.clone(), amount: Some(jpy(999)), ..Default::default() };
+    assert!(matches!(aiko.quote_payment(&typed).await, Err(WalletError::InvalidInput(_))));
     let q = aiko.quote_payment(&PaymentRequest { payload: dynamic, ..Default::default() }).await.unwrap();
+    let tampered = PaymentQuote { amount: jpy(999), total: jpy(999), debit: jpy(999), ..q.clone() };
+    assert_eq!(refused(aiko.confirm_payment(&tampered).await.unwrap_err()), Refusal::AmountMismatch);
     aiko.confirm_payment(&q).await.unwrap();
     assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::CodeAlreadyPaid);
 
