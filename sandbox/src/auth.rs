@@ -1,7 +1,7 @@
 //! Signed-request verification: device and terminal signatures, freshness, nonce replay.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,8 +11,10 @@ use koban_core::crypto::request::{
 };
 use koban_core::crypto::{check_freshness, verify_request, CryptoError, RequestToSign};
 use rusqlite::{params, OptionalExtension};
+use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::idem::Mutation;
 use crate::state::{AppState, EnrolledDevice};
 
 /// Largest accepted request body.
@@ -64,8 +66,25 @@ impl RawRequest {
     }
 
     /// Parses the body as JSON.
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         Ok(serde_json::from_slice(&self.body)?)
+    }
+
+    /// This request as a mutation run once per key in `scope`.
+    pub fn mutation(&self, scope: String) -> Result<Mutation, ApiError> {
+        Ok(Mutation { scope, key: self.idempotency_key()?, request_hash: self.request_hash() })
+    }
+}
+
+/// Refuses a request whose path names a `{param}` other than `own`: a wallet's device reads
+/// and changes only its own wallet, a terminal acts only for its merchant. Checked once the
+/// signature is verified and before the body is read.
+async fn path_is_own(parts: &mut Parts, param: &str, own: &str) -> Result<(), ApiError> {
+    // A route without path parameters has nothing to check.
+    let Ok(params) = RawPathParams::from_request_parts(parts, &()).await else { return Ok(()) };
+    match params.iter().find(|(name, _)| *name == param) {
+        Some((_, value)) if value != own => Err(ApiError::Forbidden),
+        _ => Ok(()),
     }
 }
 
@@ -129,7 +148,8 @@ pub fn consume_nonce(conn: &rusqlite::Connection, device_id: &str, nonce: &str, 
     Ok(())
 }
 
-/// An authenticated device request.
+/// An authenticated device request. A `{wallet_id}` in its path is the signer's wallet
+/// (forbidden otherwise).
 pub struct Signed {
     /// The request.
     pub req: RawRequest,
@@ -143,7 +163,7 @@ impl FromRequest<AppState> for Signed {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
-        let req = RawRequest::from_request(request, state).await?;
+        let mut req = RawRequest::from_request(request, state).await?;
         let sig = signature_headers(&req.parts.headers)?;
         let device_id = sig.device_id.clone();
         let now = state.clock.now();
@@ -178,12 +198,66 @@ impl FromRequest<AppState> for Signed {
         let nonce = sig.nonce.clone();
         let dev = device_id.clone();
         state.with_db(move |conn| consume_nonce(conn, &dev, &nonce, now)).await?;
+        path_is_own(&mut req.parts, "wallet_id", &wallet_id).await?;
         Ok(Signed { req, device_id, wallet_id })
     }
 }
 
+impl Signed {
+    /// This request as a mutation of the signing wallet (its idempotency scope).
+    pub fn mutation(&self) -> Result<Mutation, ApiError> {
+        self.req.mutation(self.wallet_id.clone())
+    }
+}
+
+/// A device-signed mutation with a JSON body: the signature, then the body read strictly as
+/// `T`, then the idempotency key, checked in that order before the handler runs.
+pub struct SignedJson<T> {
+    /// Enrolled device that signed it.
+    pub device_id: String,
+    /// Its wallet.
+    pub wallet_id: String,
+    /// The body.
+    pub body: T,
+    /// Scope (the wallet), key and request hash.
+    pub mutation: Mutation,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for SignedJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let s = Signed::from_request(request, state).await?;
+        let body = s.req.json()?;
+        let mutation = s.mutation()?;
+        Ok(SignedJson { device_id: s.device_id, wallet_id: s.wallet_id, body, mutation })
+    }
+}
+
+/// A device-signed mutation whose body the host does not read (approve, decline, revoke:
+/// the path says everything).
+pub struct SignedMutation {
+    /// Enrolled device that signed it.
+    pub device_id: String,
+    /// Its wallet.
+    pub wallet_id: String,
+    /// Scope (the wallet), key and request hash.
+    pub mutation: Mutation,
+}
+
+impl FromRequest<AppState> for SignedMutation {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let s = Signed::from_request(request, state).await?;
+        let mutation = s.mutation()?;
+        Ok(SignedMutation { device_id: s.device_id, wallet_id: s.wallet_id, mutation })
+    }
+}
+
 /// A request signed by an enrolled merchant terminal: the same scheme as devices (method,
-/// path, body hash, timestamp, nonce), with the terminal id in the device header.
+/// path, body hash, timestamp, nonce), with the terminal id in the device header. A
+/// `{merchant_id}` in its path is the terminal's merchant (forbidden otherwise).
 pub struct TerminalSigned {
     /// The request.
     pub req: RawRequest,
@@ -197,7 +271,7 @@ impl FromRequest<AppState> for TerminalSigned {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
-        let req = RawRequest::from_request(request, state).await?;
+        let mut req = RawRequest::from_request(request, state).await?;
         let sig = signature_headers(&req.parts.headers)?;
         let now = state.clock.now();
         let id = sig.device_id.clone();
@@ -218,7 +292,32 @@ impl FromRequest<AppState> for TerminalSigned {
         verify(&req, &sig, &public_key, now)?;
         let (terminal, nonce) = (sig.device_id.clone(), sig.nonce.clone());
         state.with_db(move |conn| consume_nonce(conn, &terminal, &nonce, now)).await?;
+        path_is_own(&mut req.parts, "merchant_id", &merchant_id).await?;
         Ok(TerminalSigned { req, terminal_id: sig.device_id, merchant_id })
+    }
+}
+
+/// A terminal-signed mutation with a JSON body, checked like [`SignedJson`]; its idempotency
+/// scope is the terminal.
+pub struct TerminalJson<T> {
+    /// The terminal that signed it.
+    pub terminal_id: String,
+    /// The one merchant it acts for.
+    pub merchant_id: String,
+    /// The body.
+    pub body: T,
+    /// Scope (`terminal:{id}`), key and request hash.
+    pub mutation: Mutation,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for TerminalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let t = TerminalSigned::from_request(request, state).await?;
+        let body = t.req.json()?;
+        let mutation = t.req.mutation(format!("terminal:{}", t.terminal_id))?;
+        Ok(TerminalJson { terminal_id: t.terminal_id, merchant_id: t.merchant_id, body, mutation })
     }
 }
 

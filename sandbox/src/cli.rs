@@ -48,9 +48,19 @@ impl std::fmt::Debug for SandboxArgs {
 #[derive(Debug, clap::Parser)]
 #[command(name = "koban-sandbox", version, about = "Koban wallet host sandbox")]
 pub struct Args {
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Sandbox options.
     #[command(flatten)]
     pub sandbox: SandboxArgs,
+}
+
+/// Subcommands of `koban-sandbox`; without one it serves.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Prints the OpenAPI document generated from the code: `koban-sandbox openapi > sandbox/openapi.json`.
+    Openapi,
 }
 
 impl SandboxArgs {
@@ -72,9 +82,15 @@ impl SandboxArgs {
     }
 }
 
-/// Starts the host, prints its URL and serves until interrupted.
+/// Starts the host, prints its URL and serves until interrupted (or runs the subcommand).
 pub fn run(args: Args) -> ExitCode {
-    run_sandbox(&args.sandbox)
+    match args.command {
+        Some(Command::Openapi) => {
+            print!("{}", crate::api::openapi_json());
+            ExitCode::SUCCESS
+        }
+        None => run_sandbox(&args.sandbox),
+    }
 }
 
 /// Starts the host from sandbox arguments (also used by `koban sandbox`).

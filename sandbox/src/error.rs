@@ -2,7 +2,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use koban_core::net::api::{ErrorBody, ErrorDetail};
+use serde::Serialize;
 
 /// Everything the host can refuse, each with a stable machine-readable kind.
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +131,51 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Every kind, for the OpenAPI document's `Error.kind` enum (a unit test holds it equal
+    /// to the kinds of all variants).
+    pub const KINDS: &[&str] = &[
+        "bad_request",
+        "bad_signature",
+        "stale_signature",
+        "replayed_nonce",
+        "unknown_device",
+        "already_enrolled",
+        "device_revoked",
+        "unknown_terminal",
+        "bad_enrolment_token",
+        "forbidden",
+        "not_found",
+        "idempotency_key_missing",
+        "idempotency_key_reused",
+        "insufficient_funds",
+        "limit_exceeded",
+        "kyc_required",
+        "handle_taken",
+        "quote_expired",
+        "quote_used",
+        "quote_mismatch",
+        "quote_required",
+        "amount_mismatch",
+        "route_mismatch",
+        "reference_required",
+        "invalid_payload",
+        "unknown_merchant",
+        "code_already_paid",
+        "currency_mismatch",
+        "unsupported_corridor",
+        "unknown_recipient",
+        "code_expired",
+        "code_used",
+        "bad_cryptogram",
+        "unknown_token",
+        "code_revoked",
+        "charge_expired",
+        "charge_not_pending",
+        "admin_disabled",
+        "injected_fault",
+        "internal",
+    ];
+
     /// The stable kind string carried in the JSON body.
     pub fn kind(&self) -> &'static str {
         use ApiError::*;
@@ -214,14 +260,25 @@ impl ApiError {
 
     /// This refusal as a mutation's committed outcome: the closure's writes are kept (see
     /// [`crate::idem::run`]).
-    pub fn committed(&self) -> (StatusCode, serde_json::Value) {
-        (self.status(), self.body())
+    pub fn committed<B>(&self) -> (StatusCode, OrRefusal<B>) {
+        (self.status(), OrRefusal::Refusal(self.body()))
     }
 
     /// The JSON error body.
-    pub fn body(&self) -> serde_json::Value {
-        json!({ "error": { "kind": self.kind(), "message": self.to_string() } })
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody { error: ErrorDetail { kind: self.kind().to_owned(), message: self.to_string() } }
     }
+}
+
+/// The answer of a mutation that may refuse yet keep what it wrote (a consumer code burned
+/// by a verified but declined charge): its body, or the refusal committed with the writes.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum OrRefusal<B> {
+    /// The success body.
+    Body(B),
+    /// A final refusal, stored and answered like any other.
+    Refusal(ErrorBody),
 }
 
 impl From<rusqlite::Error> for ApiError {
@@ -341,7 +398,7 @@ mod tests {
 
     #[test]
     fn kinds_are_unique_and_documented_in_the_openapi_document() {
-        let doc: serde_json::Value = serde_json::from_str(crate::api::OPENAPI_JSON).unwrap();
+        let doc = serde_json::to_value(crate::api::openapi()).unwrap();
         let documented: Vec<&str> = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["kind"]
             ["enum"]
             .as_array()
@@ -364,8 +421,8 @@ mod tests {
         let e = ApiError::InsufficientFunds("bank account");
         assert_eq!(e.status(), StatusCode::PAYMENT_REQUIRED);
         assert_eq!(
-            e.body(),
-            json!({ "error": { "kind": "insufficient_funds", "message": "insufficient funds in bank account" } })
+            serde_json::to_value(e.body()).unwrap(),
+            serde_json::json!({ "error": { "kind": "insufficient_funds", "message": "insufficient funds in bank account" } })
         );
         assert!(e.is_final());
         assert!(!ApiError::Internal("disk".into()).is_final());

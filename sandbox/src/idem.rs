@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::ledger::JournalHeader;
@@ -70,11 +71,13 @@ impl Outcome {
 /// outcome (successes and final refusals alike); a repeat with another request is refused.
 ///
 /// A closure that must keep what it wrote although it refuses (a consumer code burned by a
-/// verified but declined charge, a counted wrong cryptogram) returns the refusal as
-/// `Ok(err.committed())`: its writes commit together with the stored refusal.
-pub async fn run<F>(state: &AppState, m: Mutation, f: F) -> Response
+/// verified but declined charge, a counted wrong cryptogram) answers
+/// [`crate::error::OrRefusal`] and returns the refusal as `Ok(err.committed())`: its writes
+/// commit together with the stored refusal.
+pub async fn run<F, B>(state: &AppState, m: Mutation, f: F) -> Response
 where
-    F: FnOnce(&rusqlite::Transaction<'_>, &Ctx) -> Result<(StatusCode, serde_json::Value), ApiError> + Send + 'static,
+    F: FnOnce(&rusqlite::Transaction<'_>, &Ctx) -> Result<(StatusCode, B), ApiError> + Send + 'static,
+    B: Serialize,
 {
     match run_outcome(state, m, f).await {
         Ok(outcome) => outcome.into_response(),
@@ -83,9 +86,10 @@ where
 }
 
 /// [`run`], returning the outcome for a handler that post-processes it.
-pub async fn run_outcome<F>(state: &AppState, m: Mutation, f: F) -> Result<Outcome, ApiError>
+pub async fn run_outcome<F, B>(state: &AppState, m: Mutation, f: F) -> Result<Outcome, ApiError>
 where
-    F: FnOnce(&rusqlite::Transaction<'_>, &Ctx) -> Result<(StatusCode, serde_json::Value), ApiError> + Send + 'static,
+    F: FnOnce(&rusqlite::Transaction<'_>, &Ctx) -> Result<(StatusCode, B), ApiError> + Send + 'static,
+    B: Serialize,
 {
     let now = state.clock.now();
     let result = state
@@ -107,14 +111,15 @@ where
                 return Ok(Outcome { status, body, replayed: true });
             }
             let (status, body) = match f(&tx, &ctx) {
-                Ok((status, body)) => (status, body.to_string()),
+                Ok((status, body)) => (status, to_json(&body)?),
                 Err(e) if e.is_final() => {
                     // Undo whatever the closure wrote, then remember the refusal itself.
                     drop(tx);
                     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                    store(&tx, &m, e.status(), &e.body().to_string(), now)?;
+                    let body = to_json(&e.body())?;
+                    store(&tx, &m, e.status(), &body, now)?;
                     tx.commit()?;
-                    return Ok(Outcome { status: e.status(), body: e.body().to_string(), replayed: false });
+                    return Ok(Outcome { status: e.status(), body, replayed: false });
                 }
                 Err(e) => return Err(e),
             };
@@ -127,6 +132,11 @@ where
         state.notify_events();
     }
     Ok(result)
+}
+
+/// A body as stored and answered.
+pub fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|e| ApiError::Internal(format!("answer: {e}")))
 }
 
 fn store(

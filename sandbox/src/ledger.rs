@@ -105,7 +105,7 @@ pub fn post(tx: &Transaction<'_>, header: &JournalHeader<'_>, legs: &[Leg]) -> R
 }
 
 /// Summary of a ledger that passed the invariant check.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct InvariantReport {
     /// Number of journals.
     pub journals: i64,

@@ -762,17 +762,16 @@ async fn a_database_file_persists_across_restarts() {
 
 #[tokio::test]
 async fn openapi_document_is_valid_and_matches_the_routes() {
-    let doc: openapiv3::OpenAPI =
-        serde_json::from_str(koban_sandbox::api::OPENAPI_JSON).expect("OpenAPI 3 document parses");
-    assert!(doc.openapi.starts_with("3."));
+    // Generated from the code (koban_sandbox::api::openapi); the committed file is held equal
+    // to it by a unit test.
+    let doc: Value = serde_json::from_str(koban_sandbox::api::openapi_json()).expect("the document is JSON");
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let mut documented = Vec::new();
-    for (path, item) in &doc.paths.paths {
-        let item = item.as_item().expect("no $ref path items");
-        for (method, op) in item.iter() {
-            assert!(
-                !op.responses.responses.is_empty() || op.responses.default.is_some(),
-                "{method} {path} documents no response"
-            );
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("no $ref path items") {
+            let responses = op["responses"].as_object().map(|r| r.len()).unwrap_or(0);
+            assert!(responses > 0, "{method} {path} documents no response");
+            assert!(op["responses"]["default"].is_object(), "{method} {path} documents no refusal");
             documented.push(format!("{} {path}", method.to_uppercase()));
         }
     }
@@ -783,7 +782,6 @@ async fn openapi_document_is_valid_and_matches_the_routes() {
     assert_eq!(documented, served);
 
     // Every $ref points at a component that exists.
-    let raw: Value = serde_json::from_str(koban_sandbox::api::OPENAPI_JSON).unwrap();
     fn refs(v: &Value, out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
@@ -796,15 +794,15 @@ async fn openapi_document_is_valid_and_matches_the_routes() {
         }
     }
     let mut all = Vec::new();
-    refs(&raw, &mut all);
+    refs(&doc, &mut all);
     assert!(!all.is_empty());
     for r in all {
         let pointer = r.strip_prefix('#').expect("local refs only");
-        assert!(raw.pointer(pointer).is_some(), "dangling {r}");
+        assert!(doc.pointer(pointer).is_some(), "dangling {r}");
     }
 
     let host = start().await;
     let served_doc: Value =
         host.http.get(format!("{}/openapi.json", host.url)).send().await.unwrap().json().await.unwrap();
-    assert_eq!(served_doc["openapi"], doc.openapi);
+    assert_eq!(served_doc, doc);
 }

@@ -57,7 +57,7 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-/// The inside of an [`ErrorBody`].
+/// The inside of an error body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
@@ -454,8 +454,7 @@ pub struct Quote {
     pub created_at: i64,
     /// Host time after which it cannot be executed.
     pub expires_at: i64,
-    /// `GET /v1/quotes/{id}` only: the transaction that executed it, null while unused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The transaction that executed it; null while unused.
     pub used_by: Option<String>,
 }
 
@@ -704,7 +703,7 @@ pub struct RequestOutcome {
     pub idempotency_key: String,
     /// The HTTP status first answered.
     pub status: u16,
-    /// The body first answered: the success body, or an [`ErrorBody`].
+    /// The body first answered: the success body, or an `Error`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub body: Value,
 }
@@ -726,7 +725,7 @@ pub struct HistoryItem {
     pub balance_after: Amount,
     /// Host time.
     pub created_at: i64,
-    /// What the ledger recorded (as in [`Transaction::details`]).
+    /// What the ledger recorded, as in a transaction's `details`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub details: Value,
 }
@@ -898,8 +897,8 @@ impl From<Event> for RawEvent {
     }
 }
 
-/// Who sent money received: a wallet at home ([`Party`]-like, with `display_name`) or a
-/// remitter abroad (with `name`).
+/// Who sent money received: a wallet at home (with `display_name`) or a remitter abroad
+/// (with `name`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counterparty {

@@ -3,15 +3,17 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use koban_core::net::api;
 use rusqlite::params;
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::charges::{capture, load_charge, refuse_on_error, Charge};
-use super::common::{check_limits, load_wallet, own, wallet_json, AmountIn};
-use super::wallets::mutation;
-use crate::auth::Signed;
-use crate::error::ApiError;
+use super::common::{check_limits, load_wallet, wallet_view, AmountIn};
+use super::doc::IdempotencyKey;
+use crate::auth::{SignedJson, SignedMutation};
+use crate::error::{ApiError, OrRefusal};
 use crate::fx;
 use crate::idem::{self, Ctx};
 use crate::policy::NO_CONFIRM_LIMIT_JPY;
@@ -34,16 +36,17 @@ fn pending_charge(tx: &rusqlite::Transaction<'_>, id: &str, wallet_id: &str, ctx
     }
 }
 
-/// `POST /v1/charges/{charge_id}/approve`: the shopper approves a pending charge; it is
-/// captured once, if the wallet can still pay it.
-pub async fn approve(State(state): State<AppState>, Path(charge_id): Path<String>, s: Signed) -> Response {
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
-    let wallet_id = s.wallet_id.clone();
+/// Approve a till charge waiting for this wallet
+///
+/// It is captured once, if the wallet can still pay it. The body is not read.
+#[utoipa::path(post, path = "/v1/charges/{charge_id}/approve", tag = "consumer-codes", operation_id = "approveCharge",
+    params(("charge_id" = String, Path, description = "From a charge_approval_requested event"), IdempotencyKey),
+    responses((status = 201, description = "Captured", body = api::Charge)),
+    security(("signedDevice" = [])))]
+pub async fn approve(State(state): State<AppState>, Path(charge_id): Path<String>, s: SignedMutation) -> Response {
+    let wallet_id = s.wallet_id;
     let journal_id = state.new_id("tx");
-    idem::run(&state, m, move |tx, ctx| {
+    idem::run(&state, s.mutation, move |tx, ctx| {
         let charge = match pending_charge(tx, &charge_id, &wallet_id, ctx) {
             Ok(c) => c,
             // The lapse is recorded with the refusal.
@@ -61,15 +64,16 @@ pub async fn approve(State(state): State<AppState>, Path(charge_id): Path<String
     .await
 }
 
-/// `POST /v1/charges/{charge_id}/decline`: the shopper declines; no money moves and the code
-/// stays burned.
-pub async fn decline(State(state): State<AppState>, Path(charge_id): Path<String>, s: Signed) -> Response {
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
-    let wallet_id = s.wallet_id.clone();
-    idem::run(&state, m, move |tx, ctx| {
+/// Decline a till charge waiting for this wallet
+///
+/// No money moves and the code stays burned. The body is not read.
+#[utoipa::path(post, path = "/v1/charges/{charge_id}/decline", tag = "consumer-codes", operation_id = "declineCharge",
+    params(("charge_id" = String, Path, description = "From a charge_approval_requested event"), IdempotencyKey),
+    responses((status = 200, description = "Declined", body = api::Charge)),
+    security(("signedDevice" = [])))]
+pub async fn decline(State(state): State<AppState>, Path(charge_id): Path<String>, s: SignedMutation) -> Response {
+    let wallet_id = s.wallet_id;
+    idem::run(&state, s.mutation, move |tx, ctx| {
         let charge = match pending_charge(tx, &charge_id, &wallet_id, ctx) {
             Ok(c) => c,
             Err(e @ ApiError::ChargeExpired) => return Ok(e.committed()),
@@ -80,33 +84,34 @@ pub async fn decline(State(state): State<AppState>, Path(charge_id): Path<String
             params![charge.id, ctx.now],
         )?;
         let declined = Charge { status: "declined".into(), ..charge };
-        Ok((StatusCode::OK, declined.to_json(ctx.now)))
+        Ok((StatusCode::OK, OrRefusal::Body(declined.view(ctx.now))))
     })
     .await
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/wallets/{wallet_id}/no-confirm-limit`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NoConfirmBody {
-    /// The new ceiling in the wallet's currency: zero asks for every charge.
+pub(super) struct NoConfirmLimitRequest {
+    /// The new ceiling in the wallet's currency, up to the host's: zero asks for every charge.
     limit: AmountIn,
 }
 
-/// `POST /v1/wallets/{wallet_id}/no-confirm-limit`: the shopper lowers (or restores up to the
-/// host default) the ceiling above which till charges wait for approval.
-pub async fn set_no_confirm_limit(State(state): State<AppState>, Path(wallet_id): Path<String>, s: Signed) -> Response {
-    if let Err(e) = own(&wallet_id, &s.wallet_id) {
-        return e.into_response();
-    }
-    let body: NoConfirmBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
-    idem::run(&state, m, move |tx, ctx| {
+/// Set the ceiling above which till charges wait for approval
+///
+/// The shopper lowers it, or restores it up to the host default.
+#[utoipa::path(post, path = "/v1/wallets/{wallet_id}/no-confirm-limit", tag = "consumer-codes",
+    operation_id = "setNoConfirmLimit", request_body = NoConfirmLimitRequest,
+    params(("wallet_id" = String, Path, description = "This device's wallet"), IdempotencyKey),
+    responses((status = 200, description = "The wallet with its new limit", body = api::Wallet)),
+    security(("signedDevice" = [])))]
+pub async fn set_no_confirm_limit(
+    State(state): State<AppState>,
+    Path(wallet_id): Path<String>,
+    s: SignedJson<NoConfirmLimitRequest>,
+) -> Response {
+    let body = s.body;
+    idem::run(&state, s.mutation, move |tx, ctx| {
         let w = load_wallet(tx, &wallet_id)?;
         let default = fx::from_jpy(NO_CONFIRM_LIMIT_JPY, &w.currency)?;
         if body.limit.currency != w.currency {
@@ -119,7 +124,7 @@ pub async fn set_no_confirm_limit(State(state): State<AppState>, Path(wallet_id)
             )));
         }
         tx.execute("UPDATE wallets SET no_confirm_limit = ?2 WHERE id = ?1", params![wallet_id, body.limit.minor])?;
-        Ok((StatusCode::OK, wallet_json(tx, &w, ctx.now)?))
+        Ok((StatusCode::OK, wallet_view(tx, &w, ctx.now)?))
     })
     .await
 }

@@ -4,20 +4,23 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use koban_core::cpm::TokenCode;
 use koban_core::crypto;
+use koban_core::net::api::{self, EventData};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
+use utoipa::ToSchema;
 
-use super::common::{amount, check_limits, emit, load_wallet, no_confirm_limit, AmountIn, WalletRow};
+use super::common::{amount, check_limits, emit, load_wallet, merchant_ref, no_confirm_limit, AmountIn, WalletRow};
 use super::cpm_keys::master_key;
-use crate::auth::TerminalSigned;
-use crate::error::ApiError;
+use super::doc::IdempotencyKey;
+use crate::auth::{TerminalJson, TerminalSigned};
+use crate::error::{ApiError, OrRefusal};
 use crate::fx;
-use crate::idem::{self, Ctx, Mutation};
+use crate::idem::{self, Ctx};
 use crate::ledger::{self, Leg};
 use crate::policy::{
     APPROVAL_WINDOW_SECS, CODE_LIFETIME_SECS, FUTURE_SKEW_SECS, MAX_CRYPTOGRAM_FAILURES, OFFLINE_CAPTURE_SECS,
@@ -27,9 +30,11 @@ use crate::seed::{self, MerchantSeed};
 use crate::state::AppState;
 use crate::vault::HostKey;
 
-#[derive(Deserialize)]
+/// `POST /v1/terminal/charges`: a scanned consumer code and the amount.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ChargeBody {
+pub(super) struct ChargeRequest {
+    /// In the merchant's currency.
     amount: AmountIn,
     /// The scanned code exactly as read: the QR text or the 36 digits.
     code: String,
@@ -76,12 +81,18 @@ impl Charge {
     }
 
     /// The charge as the terminal sees it.
-    pub fn to_json(&self, now: i64) -> Value {
-        json!({
-            "id": self.id, "status": self.status_at(now), "merchant_id": self.merchant_id,
-            "amount": amount(self.amount, &self.currency), "counter": self.counter, "refusal": self.refusal,
-            "transaction_id": self.journal_id, "approve_by": self.approve_by, "created_at": self.created_at,
-        })
+    pub fn view(&self, now: i64) -> api::Charge {
+        api::Charge {
+            id: self.id.clone(),
+            status: self.status_at(now).to_owned(),
+            merchant_id: self.merchant_id.clone(),
+            amount: amount(self.amount, &self.currency),
+            counter: self.counter,
+            refusal: self.refusal.clone(),
+            transaction_id: self.journal_id.clone(),
+            approve_by: self.approve_by,
+            created_at: self.created_at,
+        }
     }
 }
 
@@ -109,21 +120,22 @@ pub fn load_charge(conn: &rusqlite::Connection, id: &str) -> Result<Option<Charg
         .optional()?)
 }
 
-/// `POST /v1/terminal/charges`: charges a scanned consumer code for the terminal's merchant.
-pub async fn charge(State(state): State<AppState>, t: TerminalSigned) -> Response {
-    let body: ChargeBody = match t.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let key = match t.req.idempotency_key() {
-        Ok(k) => k,
-        Err(e) => return e.into_response(),
-    };
-    let m = Mutation { scope: format!("terminal:{}", t.terminal_id), key, request_hash: t.req.request_hash() };
+/// Charge a scanned consumer code for the terminal's merchant
+///
+/// The host's clock decides expiry; the first verified presentation burns the code whatever
+/// becomes of the charge. 201: captured; 202: waiting for the shopper's approval.
+#[utoipa::path(post, path = "/v1/terminal/charges", tag = "consumer-codes", operation_id = "chargeConsumerCode",
+    request_body = ChargeRequest, params(IdempotencyKey),
+    responses(
+        (status = 201, description = "Captured", body = api::Charge),
+        (status = 202, description = "Above the shopper's no-confirmation limit: waiting for approval", body = api::Charge),
+    ),
+    security(("signedTerminal" = [])))]
+pub async fn charge(State(state): State<AppState>, t: TerminalJson<ChargeRequest>) -> Response {
     let ids = Ids { charge: state.new_id("ch"), journal: state.new_id("tx") };
     let host_key = state.host_key.clone();
-    let (terminal_id, merchant_id) = (t.terminal_id, t.merchant_id);
-    idem::run(&state, m, move |tx, ctx| {
+    let (terminal_id, merchant_id, body) = (t.terminal_id, t.merchant_id, t.body);
+    idem::run(&state, t.mutation, move |tx, ctx| {
         let merchant = seed::merchant(&merchant_id).ok_or(ApiError::UnknownMerchant)?;
         charge_inner(tx, ctx, &host_key, &terminal_id, merchant, &ids, body)
     })
@@ -136,7 +148,7 @@ struct Ids {
 }
 
 /// The moment expiry is judged at: now, or an offline till's signed scan time within bounds.
-fn judged_at(body: &ChargeBody, merchant: &MerchantSeed, now: i64) -> Result<i64, ApiError> {
+fn judged_at(body: &ChargeRequest, merchant: &MerchantSeed, now: i64) -> Result<i64, ApiError> {
     let Some(scanned) = body.scanned_at else { return Ok(now) };
     if scanned - now > FUTURE_SKEW_SECS {
         return Err(ApiError::BadRequest("scanned_at is in the future".into()));
@@ -161,8 +173,8 @@ fn charge_inner(
     terminal_id: &str,
     merchant: &MerchantSeed,
     ids: &Ids,
-    body: ChargeBody,
-) -> Result<(StatusCode, Value), ApiError> {
+    body: ChargeRequest,
+) -> Result<(StatusCode, OrRefusal<api::Charge>), ApiError> {
     body.amount.validate()?;
     if body.amount.currency != merchant.currency {
         return Err(ApiError::CurrencyMismatch(format!("{} takes {}", merchant.name, merchant.currency)));
@@ -254,13 +266,8 @@ fn count_failure(
     tx.execute("UPDATE cpm_tokens SET failures = ?2 WHERE token = ?1", params![token, failures])?;
     if failures >= MAX_CRYPTOGRAM_FAILURES {
         revoke_token(tx, token, "cryptogram_failures", now)?;
-        emit(
-            tx,
-            wallet_id,
-            "consumer_codes_revoked",
-            &json!({ "token": token, "reason": "cryptogram_failures", "failures": failures }),
-            now,
-        )?;
+        let revoked = api::CodesRevoked { token: token.to_owned(), reason: "cryptogram_failures".into(), failures };
+        emit(tx, wallet_id, EventData::ConsumerCodesRevoked(revoked), now)?;
     }
     Ok(ApiError::BadCryptogram)
 }
@@ -295,19 +302,22 @@ fn ask_shopper(
     merchant: &MerchantSeed,
     charge: &Charge,
     now: i64,
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<(StatusCode, api::Charge), ApiError> {
     let by = now + APPROVAL_WINDOW_SECS;
     tx.execute(
         "UPDATE charges SET status = 'pending_approval', approve_by = ?2 WHERE id = ?1",
         params![charge.id, by],
     )?;
-    let event = json!({
-        "id": charge.id, "merchant": { "id": merchant.id, "name": merchant.name, "country": merchant.country },
-        "amount": amount(charge.amount, &charge.currency), "approve_by": by, "created_at": now,
-    });
-    emit(tx, &charge.wallet_id, "charge_approval_requested", &event, now)?;
+    let event = api::ApprovalRequested {
+        id: charge.id.clone(),
+        merchant: merchant_ref(merchant),
+        amount: amount(charge.amount, &charge.currency),
+        approve_by: by,
+        created_at: now,
+    };
+    emit(tx, &charge.wallet_id, EventData::ChargeApprovalRequested(event), now)?;
     let charge = Charge { status: "pending_approval".into(), approve_by: Some(by), ..charge.clone() };
-    Ok((StatusCode::ACCEPTED, charge.to_json(now)))
+    Ok((StatusCode::ACCEPTED, charge.view(now)))
 }
 
 /// Moves the money of a charge and tells the wallet.
@@ -318,10 +328,9 @@ pub fn capture(
     w: &WalletRow,
     charge: &Charge,
     journal_id: &str,
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<(StatusCode, api::Charge), ApiError> {
     let x = charge.amount;
-    let meta = json!({ "merchant": { "id": merchant.id, "name": merchant.name, "country": merchant.country },
-                       "charge_id": charge.id, "counter": charge.counter,
+    let meta = json!({ "merchant": merchant_ref(merchant), "charge_id": charge.id, "counter": charge.counter,
                        "description": format!("Paid at {} with a consumer code", merchant.name) });
     let header = ctx.journal(journal_id, "cpm_charge", &w.id, &meta);
     ledger::post(tx, &header, &[Leg::new(w.account_id.clone(), -x), Leg::new(format!("merchant:{}", merchant.id), x)])?;
@@ -329,14 +338,20 @@ pub fn capture(
         "UPDATE charges SET status = 'captured', journal_id = ?2, decided_at = ?3 WHERE id = ?1",
         params![charge.id, journal_id, ctx.now],
     )?;
-    let event = json!({
-        "id": journal_id, "charge_id": charge.id, "kind": "cpm_charge", "status": "captured",
-        "merchant": meta["merchant"], "amount": amount(x, &charge.currency), "counter": charge.counter,
-        "balance": amount(ledger::balance(tx, &w.account_id)?, &w.currency), "created_at": ctx.now,
-    });
-    emit(tx, &w.id, "consumer_code_charged", &event, ctx.now)?;
+    let event = api::CodeCharged {
+        id: journal_id.to_owned(),
+        charge_id: charge.id.clone(),
+        kind: "cpm_charge".into(),
+        status: "captured".into(),
+        merchant: merchant_ref(merchant),
+        amount: amount(x, &charge.currency),
+        counter: charge.counter,
+        balance: amount(ledger::balance(tx, &w.account_id)?, &w.currency),
+        created_at: ctx.now,
+    };
+    emit(tx, &w.id, EventData::ConsumerCodeCharged(event), ctx.now)?;
     let captured = Charge { status: "captured".into(), journal_id: Some(journal_id.to_owned()), ..charge.clone() };
-    Ok((StatusCode::CREATED, captured.to_json(ctx.now)))
+    Ok((StatusCode::CREATED, captured.view(ctx.now)))
 }
 
 /// A final refusal after the code was burned: the charge is marked refused and the refusal
@@ -344,37 +359,46 @@ pub fn capture(
 pub fn refuse_on_error(
     tx: &Transaction<'_>,
     charge: &Charge,
-    decided: Result<(StatusCode, Value), ApiError>,
+    decided: Result<(StatusCode, api::Charge), ApiError>,
     now: i64,
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<(StatusCode, OrRefusal<api::Charge>), ApiError> {
     match decided {
         Err(e) if e.is_final() => {
             tx.execute(
                 "UPDATE charges SET status = 'refused', refusal = ?2, decided_at = ?3 WHERE id = ?1",
                 params![charge.id, e.kind(), now],
             )?;
-            let event = json!({ "charge_id": charge.id, "merchant_id": charge.merchant_id,
-                                "amount": amount(charge.amount, &charge.currency), "refusal": e.kind() });
-            emit(tx, &charge.wallet_id, "consumer_code_refused", &event, now)?;
+            let event = api::CodeRefused {
+                charge_id: charge.id.clone(),
+                merchant_id: charge.merchant_id.clone(),
+                amount: amount(charge.amount, &charge.currency),
+                refusal: e.kind().to_owned(),
+            };
+            emit(tx, &charge.wallet_id, EventData::ConsumerCodeRefused(event), now)?;
             Ok(e.committed())
         }
-        other => other,
+        Ok((status, charge)) => Ok((status, OrRefusal::Body(charge))),
+        Err(e) => Err(e),
     }
 }
 
-/// `GET /v1/terminal/charges/{charge_id}`: a charge of this terminal's merchant.
+/// A charge of this terminal's merchant
+#[utoipa::path(get, path = "/v1/terminal/charges/{charge_id}", tag = "consumer-codes", operation_id = "getCharge",
+    params(("charge_id" = String, Path, description = "A charge of this terminal's merchant")),
+    responses((status = 200, description = "The charge", body = api::Charge)),
+    security(("signedTerminal" = [])))]
 pub async fn status(
     State(state): State<AppState>,
     Path(charge_id): Path<String>,
     t: TerminalSigned,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<api::Charge>, ApiError> {
     let now = state.clock.now();
     state
         .with_db(move |conn| {
             let charge = load_charge(conn, &charge_id)?
                 .filter(|c| c.merchant_id == t.merchant_id)
                 .ok_or(ApiError::NotFound("charge"))?;
-            Ok(Json(charge.to_json(now)))
+            Ok(Json(charge.view(now)))
         })
         .await
 }

@@ -1,8 +1,8 @@
 //! Helpers shared by the handlers: amounts, wallet rows, KYC limits.
 
+use koban_core::net::api::{self, EventData};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::fx;
@@ -32,9 +32,23 @@ impl AmountIn {
     }
 }
 
-/// An amount as JSON.
-pub fn amount(minor: i64, currency: &str) -> Value {
-    json!({ "minor": minor, "currency": currency })
+// Requests document their amounts as the shared `Amount` component: the same two fields,
+// read strictly here.
+impl utoipa::PartialSchema for AmountIn {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <api::Amount as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for AmountIn {
+    fn name() -> std::borrow::Cow<'static, str> {
+        <api::Amount as utoipa::ToSchema>::name()
+    }
+}
+
+/// An amount on the wire.
+pub fn amount(minor: i64, currency: &str) -> api::Amount {
+    api::Amount::new(minor, currency)
 }
 
 /// A wallet row.
@@ -172,40 +186,41 @@ pub fn check_limits(conn: &Connection, w: &WalletRow, send: i64, debit: i64, now
     Ok(())
 }
 
-/// A wallet as JSON, with balance and limits.
-pub fn wallet_json(conn: &Connection, w: &WalletRow, now: i64) -> Result<Value, ApiError> {
+/// A wallet with balance and limits, as answered.
+pub fn wallet_view(conn: &Connection, w: &WalletRow, now: i64) -> Result<api::Wallet, ApiError> {
     let limits = wallet_limits(&w.tier, &w.currency)?;
-    Ok(json!({
-        "id": w.id,
-        "handle": w.handle,
-        "display_name": w.display_name,
-        "country": w.country,
-        "currency": w.currency,
-        "tier": w.tier,
-        "balance": amount(ledger::balance(conn, &w.account_id)?, &w.currency),
-        "limits": {
-            "per_transfer": amount(limits.per_transfer, &w.currency),
-            "monthly": amount(limits.monthly, &w.currency),
-            "used_this_month": amount(used_this_month(conn, w, now)?, &w.currency),
-            "can_remit": limits.can_remit,
-            "no_confirm": amount(no_confirm_limit(conn, w)?, &w.currency),
+    Ok(api::Wallet {
+        id: w.id.clone(),
+        handle: w.handle.clone(),
+        display_name: w.display_name.clone(),
+        country: w.country.clone(),
+        currency: w.currency.clone(),
+        tier: w.tier.clone(),
+        balance: amount(ledger::balance(conn, &w.account_id)?, &w.currency),
+        limits: api::Limits {
+            per_transfer: amount(limits.per_transfer, &w.currency),
+            monthly: amount(limits.monthly, &w.currency),
+            used_this_month: amount(used_this_month(conn, w, now)?, &w.currency),
+            can_remit: limits.can_remit,
+            no_confirm: amount(no_confirm_limit(conn, w)?, &w.currency),
         },
-    }))
+    })
 }
 
-/// Records an event for a wallet's feed (same transaction as the effect it reports).
-pub fn emit(
-    tx: &rusqlite::Transaction<'_>,
-    wallet_id: &str,
-    kind: &str,
-    body: &Value,
-    now: i64,
-) -> Result<(), ApiError> {
+/// Records an event for a wallet's feed (same transaction as the effect it reports); its
+/// kind is the data's, so a kind and its shape cannot part.
+pub fn emit(tx: &rusqlite::Transaction<'_>, wallet_id: &str, data: EventData, now: i64) -> Result<(), ApiError> {
+    let body = data.to_value().map_err(|e| ApiError::Internal(format!("event: {e}")))?;
     tx.execute(
         "INSERT INTO events (wallet_id, kind, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![wallet_id, kind, body.to_string(), now],
+        rusqlite::params![wallet_id, data.kind(), body.to_string(), now],
     )?;
     Ok(())
+}
+
+/// A merchant as payments, charges and their events name it.
+pub fn merchant_ref(m: &crate::seed::MerchantSeed) -> api::MerchantRef {
+    api::MerchantRef { id: m.id.to_owned(), name: m.name.to_owned(), country: m.country.to_owned() }
 }
 
 /// Refuses access to another wallet's path.

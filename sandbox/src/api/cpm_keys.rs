@@ -7,13 +7,14 @@ use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use koban_core::crypto::{self, cryptogram::KEY_LEN, IssuerMasterKey, CODE_LIFETIME_SECS};
+use koban_core::net::api;
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use utoipa::ToSchema;
 
-use super::wallets::mutation;
-use crate::auth::Signed;
+use super::doc::IdempotencyKey;
+use crate::auth::SignedJson;
 use crate::error::ApiError;
 use crate::idem;
 use crate::policy::{KEY_LIFETIME_SECS, MAX_BATCH, MAX_LIVE_KEYS};
@@ -23,9 +24,11 @@ use crate::vault::HostKey;
 /// Prefix of the sandbox's payment tokens (a test BIN range, never a real card number).
 pub const TOKEN_PREFIX: &str = "49";
 
-#[derive(Deserialize)]
+/// `POST /v1/cpm/keys`: how many keys.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ProvisionBody {
+pub(super) struct ProvisionRequest {
+    /// 1 to the batch limit; fewer are given when the device would hold too many.
     count: u32,
     /// Counters of the current token below this one are no longer held by the device (shown
     /// and expired on its screen): the host retires them so they stop counting as live.
@@ -59,22 +62,20 @@ pub fn live_keys(conn: &Connection, device_id: &str, now: i64) -> Result<i64, Ap
     )?)
 }
 
-/// `POST /v1/cpm/keys`: provisions up to `count` single-use keys (the next counters of this
-/// device's token), never more than leaves the device [`MAX_LIVE_KEYS`] live ones. The stored
-/// outcome names the counters only; the keys are derived again for every answer, so no key
-/// material rests in the idempotency table and a replayed answer still carries them.
-pub async fn provision(State(state): State<AppState>, s: Signed) -> Response {
-    let body: ProvisionBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
-    let (wallet_id, device_id) = (s.wallet_id.clone(), s.device_id.clone());
+/// Provision single-use keys for consumer-presented codes
+///
+/// Up to `count` keys (the next counters of this device's token), never more than leaves the
+/// device `MAX_LIVE_KEYS` live ones. The stored outcome names the counters only; the keys are
+/// derived again for every answer, so no key material rests in the idempotency table and a
+/// replayed answer still carries them.
+#[utoipa::path(post, path = "/v1/cpm/keys", tag = "consumer-codes", operation_id = "provisionKeys",
+    request_body = ProvisionRequest, params(IdempotencyKey),
+    responses((status = 201, description = "Keys, each with its counter", body = api::Provisioned)),
+    security(("signedDevice" = [])))]
+pub async fn provision(State(state): State<AppState>, s: SignedJson<ProvisionRequest>) -> Response {
+    let (wallet_id, device_id, body) = (s.wallet_id, s.device_id, s.body);
     let host_key = state.host_key.clone();
-    let outcome = idem::run_outcome(&state, m, move |tx, ctx| {
+    let outcome = idem::run_outcome(&state, s.mutation, move |tx, ctx| {
         provision_inner(tx, &host_key, &wallet_id, &device_id, &body, ctx.now)
     })
     .await;
@@ -86,8 +87,8 @@ pub async fn provision(State(state): State<AppState>, s: Signed) -> Response {
     let host_key = state.host_key.clone();
     let (replayed, stored) = (outcome.replayed, outcome.body);
     let with_keys = state.with_db(move |conn| with_keys(conn, &host_key, &stored)).await;
-    match with_keys {
-        Ok(v) => idem::Outcome { status: StatusCode::CREATED, body: v.to_string(), replayed }.into_response(),
+    match with_keys.and_then(|answer| idem::to_json(&answer)) {
+        Ok(body) => idem::Outcome { status: StatusCode::CREATED, body, replayed }.into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -97,9 +98,9 @@ fn provision_inner(
     host_key: &HostKey,
     wallet_id: &str,
     device_id: &str,
-    body: &ProvisionBody,
+    body: &ProvisionRequest,
     now: i64,
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<(StatusCode, api::Provisioned), ApiError> {
     if !(1..=MAX_BATCH).contains(&body.count) {
         return Err(ApiError::BadRequest(format!("count must be 1..={MAX_BATCH}")));
     }
@@ -148,29 +149,29 @@ fn provision_inner(
             "INSERT INTO cpm_counters (token, counter, expires_at) VALUES (?1, ?2, ?3)",
             params![token, counter, expires_at],
         )?;
-        keys.push(json!({ "counter": counter, "expires_at": expires_at }));
+        let counter = u16::try_from(counter).map_err(|_| ApiError::Internal("counter past 16 bits".into()))?;
+        keys.push(api::ProvisionedKey { counter, expires_at, key: None });
     }
     tx.execute("UPDATE cpm_tokens SET next_counter = ?2 WHERE token = ?1", params![token, first + count])?;
-    Ok((
-        StatusCode::CREATED,
-        json!({ "token": token, "keys": keys, "key_len": KEY_LEN, "code_lifetime_secs": CODE_LIFETIME_SECS,
-                "max_live_keys": MAX_LIVE_KEYS }),
-    ))
+    let answer = api::Provisioned {
+        token,
+        keys,
+        key_len: KEY_LEN as u32,
+        code_lifetime_secs: CODE_LIFETIME_SECS as i64,
+        max_live_keys: MAX_LIVE_KEYS,
+    };
+    Ok((StatusCode::CREATED, answer))
 }
 
 /// Adds each counter's key to a stored provisioning answer.
-fn with_keys(conn: &Connection, host_key: &HostKey, stored: &str) -> Result<Value, ApiError> {
-    let mut v: Value = serde_json::from_str(stored).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let token = v["token"].as_str().ok_or_else(|| ApiError::Internal("stored answer without token".into()))?.to_owned();
-    let master = master_key(conn, host_key, &token)?;
-    for k in v["keys"].as_array_mut().into_iter().flatten() {
-        let counter = k["counter"]
-            .as_u64()
-            .and_then(|c| u16::try_from(c).ok())
-            .ok_or_else(|| ApiError::Internal("stored counter".into()))?;
-        let luk =
-            crypto::derive_limited_use_key(&master, &token, counter).map_err(|e| ApiError::Internal(e.to_string()))?;
-        k["key"] = json!(URL_SAFE_NO_PAD.encode(luk.as_bytes()));
+fn with_keys(conn: &Connection, host_key: &HostKey, stored: &str) -> Result<api::Provisioned, ApiError> {
+    let mut answer: api::Provisioned =
+        serde_json::from_str(stored).map_err(|e| ApiError::Internal(format!("stored answer: {e}")))?;
+    let master = master_key(conn, host_key, &answer.token)?;
+    for k in &mut answer.keys {
+        let luk = crypto::derive_limited_use_key(&master, &answer.token, k.counter)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        k.key = Some(URL_SAFE_NO_PAD.encode(luk.as_bytes()));
     }
-    Ok(v)
+    Ok(answer)
 }

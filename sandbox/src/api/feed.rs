@@ -3,12 +3,14 @@
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use koban_core::net::api;
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use utoipa::IntoParams;
 
 use super::common::{amount, load_wallet};
 use crate::auth::Signed;
@@ -16,25 +18,40 @@ use crate::error::ApiError;
 use crate::idem;
 use crate::state::AppState;
 
-/// The OpenAPI document, compiled in so the server always serves the one in the repo.
-pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
-
-/// `GET /openapi.json`.
+/// This document, generated from the handlers and the wire types
+#[utoipa::path(get, path = "/openapi.json", tag = "meta", operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
 pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
+    ([(header::CONTENT_TYPE, "application/json")], super::doc::openapi_json().to_owned()).into_response()
 }
 
-/// `GET /v1/health`.
-pub async fn health(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({ "status": "ok", "time": state.clock.now() }))
+/// Liveness and the host's clock
+#[utoipa::path(get, path = "/v1/health", tag = "meta", operation_id = "health",
+    responses((status = 200, description = "Up", body = api::Health)))]
+pub async fn health(State(state): State<AppState>) -> Json<api::Health> {
+    Json(api::Health { status: "ok".into(), time: state.clock.now() })
 }
 
-/// `GET /v1/transactions/{transaction_id}`: a transaction this wallet took part in.
+fn direction(net: i64) -> String {
+    if net < 0 { "out" } else { "in" }.to_owned()
+}
+
+/// Read journal details; a row this version cannot read shows as null rather than hiding the
+/// entry.
+fn details(meta: &str) -> Value {
+    serde_json::from_str(meta).unwrap_or(Value::Null)
+}
+
+/// A transaction this wallet took part in
+#[utoipa::path(get, path = "/v1/transactions/{transaction_id}", tag = "history", operation_id = "getTransaction",
+    params(("transaction_id" = String, Path, description = "A transaction of this wallet")),
+    responses((status = 200, description = "The transaction", body = api::Transaction)),
+    security(("signedDevice" = [])))]
 pub async fn transaction(
     State(state): State<AppState>,
     Path(id): Path<String>,
     s: Signed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<api::Transaction>, ApiError> {
     state
         .with_db(move |conn| {
             let w = load_wallet(conn, &s.wallet_id)?;
@@ -50,25 +67,37 @@ pub async fn transaction(
                 |r| r.get(0),
             )?;
             let Some(net) = mine else { return Err(ApiError::Forbidden) };
-            Ok(Json(json!({
-                "id": id, "kind": kind, "created_at": created_at, "details": serde_json::from_str::<Value>(&meta)?,
-                "direction": if net < 0 { "out" } else { "in" }, "amount": amount(net.abs(), &w.currency),
-            })))
+            let details = serde_json::from_str(&meta).map_err(|e| ApiError::Internal(format!("journal meta: {e}")))?;
+            Ok(Json(api::Transaction {
+                id,
+                kind,
+                created_at,
+                details,
+                direction: direction(net),
+                amount: amount(net.abs(), &w.currency),
+            }))
         })
         .await
 }
 
-/// `GET /v1/requests/{idempotency_key}`: the stored outcome of a mutation, so a client whose
-/// outcome is unknown can resolve it without sending the request again.
+/// The stored outcome of a mutation
+///
+/// A client whose outcome is unknown resolves it without sending the request again; 404
+/// (not_found) means the host never applied it.
+#[utoipa::path(get, path = "/v1/requests/{idempotency_key}", tag = "history", operation_id = "getRequestOutcome",
+    params(("idempotency_key" = String, Path, description = "The Idempotency-Key of a mutation of this wallet")),
+    responses((status = 200, description = "The outcome first answered", body = api::RequestOutcome)),
+    security(("signedDevice" = [])))]
 pub async fn request_outcome(
     State(state): State<AppState>,
     Path(key): Path<String>,
     s: Signed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<api::RequestOutcome>, ApiError> {
     state
         .with_db(move |conn| {
             let (status, body) = idem::lookup(conn, &s.wallet_id, &key)?.ok_or(ApiError::NotFound("request"))?;
-            Ok(Json(json!({ "idempotency_key": key, "status": status, "body": serde_json::from_str::<Value>(&body)? })))
+            let body = serde_json::from_str(&body).map_err(|e| ApiError::Internal(format!("stored outcome: {e}")))?;
+            Ok(Json(api::RequestOutcome { idempotency_key: key, status, body }))
         })
         .await
 }
@@ -76,18 +105,25 @@ pub async fn request_outcome(
 /// Default and largest history page.
 pub const HISTORY_PAGE: (u32, u32) = (20, 100);
 
-#[derive(Deserialize)]
+/// A page of history.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
+    /// Page size, 1-100 (default 20).
     limit: Option<u32>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
-/// `GET /v1/history`: the wallet's ledger entries, newest first, with an opaque cursor.
+/// The wallet's ledger entries, newest first, with an opaque cursor
+#[utoipa::path(get, path = "/v1/history", tag = "history", operation_id = "history", params(HistoryQuery),
+    responses((status = 200, description = "A page", body = api::HistoryPage)),
+    security(("signedDevice" = [])))]
 pub async fn history(
     State(state): State<AppState>,
     Query(q): Query<HistoryQuery>,
     s: Signed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<api::HistoryPage>, ApiError> {
     let limit = q.limit.unwrap_or(HISTORY_PAGE.0).clamp(1, HISTORY_PAGE.1);
     let before: i64 = match q.cursor.as_deref() {
         None => i64::MAX,
@@ -103,25 +139,28 @@ pub async fn history(
                  FROM entries e JOIN journals j ON j.id = e.journal_id
                  WHERE e.account_id = ?1 AND e.seq < ?2 ORDER BY e.seq DESC LIMIT ?3",
             )?;
-            let rows: Vec<(i64, Value)> = stmt
+            let mut rows: Vec<(i64, api::HistoryItem)> = stmt
                 .query_map(params![w.account_id, before, limit + 1], |r| {
                     let amt: i64 = r.get(3)?;
                     let meta: String = r.get(6)?;
                     Ok((
                         r.get::<_, i64>(0)?,
-                        json!({
-                            "transaction_id": r.get::<_, String>(1)?, "kind": r.get::<_, String>(2)?,
-                            "direction": if amt < 0 { "out" } else { "in" }, "amount": amount(amt.abs(), &w.currency),
-                            "balance_after": amount(r.get(4)?, &w.currency), "created_at": r.get::<_, i64>(5)?,
-                            "details": serde_json::from_str::<Value>(&meta).unwrap_or(Value::Null),
-                        }),
+                        api::HistoryItem {
+                            transaction_id: r.get(1)?,
+                            kind: r.get(2)?,
+                            direction: direction(amt),
+                            amount: amount(amt.abs(), &w.currency),
+                            balance_after: amount(r.get(4)?, &w.currency),
+                            created_at: r.get(5)?,
+                            details: details(&meta),
+                        },
                     ))
                 })?
                 .collect::<Result<_, _>>()?;
             let more = rows.len() > limit as usize;
-            let page: Vec<&(i64, Value)> = rows.iter().take(limit as usize).collect();
-            let next = if more { page.last().map(|(seq, _)| format!("h{seq}")) } else { None };
-            Ok(Json(json!({ "items": page.iter().map(|(_, v)| v).collect::<Vec<_>>(), "next_cursor": next })))
+            rows.truncate(limit as usize);
+            let next_cursor = if more { rows.last().map(|(seq, _)| format!("h{seq}")) } else { None };
+            Ok(Json(api::HistoryPage { items: rows.into_iter().map(|(_, item)| item).collect(), next_cursor }))
         })
         .await
 }
@@ -129,18 +168,25 @@ pub async fn history(
 /// Longest long-poll wait.
 pub const MAX_WAIT_SECS: u64 = 25;
 
-#[derive(Deserialize)]
+/// Where to read the feed from, and how long to wait.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
+    /// Last `seq` seen (default 0).
     after: Option<i64>,
+    /// Seconds to wait for an event, at most 25.
     wait: Option<u64>,
 }
 
-/// `GET /v1/events?after=SEQ&wait=SECS`: long-polls for this wallet's events after `after`.
+/// Long-poll this wallet's events after a sequence number
+#[utoipa::path(get, path = "/v1/events", tag = "history", operation_id = "events", params(EventsQuery),
+    responses((status = 200, description = "Events, oldest first", body = api::Events)),
+    security(("signedDevice" = [])))]
 pub async fn events(
     State(state): State<AppState>,
     Query(q): Query<EventsQuery>,
     s: Signed,
-) -> Result<Response, ApiError> {
+) -> Result<Json<api::Events>, ApiError> {
     let after = q.after.unwrap_or(0);
     let wait = Duration::from_secs(q.wait.unwrap_or(0).min(MAX_WAIT_SECS));
     let deadline = tokio::time::Instant::now() + wait;
@@ -154,20 +200,26 @@ pub async fn events(
                 let mut stmt = conn.prepare("SELECT seq, kind, body, created_at FROM events WHERE wallet_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 100")?;
                 let rows = stmt
                     .query_map(params![wallet_id, after], |r| {
-                        let body: String = r.get(2)?;
-                        Ok(json!({ "seq": r.get::<_, i64>(0)?, "kind": r.get::<_, String>(1)?,
-                                   "data": serde_json::from_str::<Value>(&body).unwrap_or(Value::Null), "created_at": r.get::<_, i64>(3)? }))
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
                     })?
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(rows)
+                let events = rows.into_iter().map(|(seq, kind, body, created_at)| {
+                    // Rows are written by `emit` from these types; one an older host wrote in
+                    // another shape (a kept database) is relayed as it is, not dropped.
+                    let raw = details(&body);
+                    let data = api::EventData::from_parts(&kind, raw.clone())
+                        .unwrap_or(api::EventData::Other { kind, data: raw });
+                    api::Event { seq, created_at, data }
+                });
+                Ok(events.collect::<Vec<_>>())
             })
             .await?;
         if !items.is_empty() || tokio::time::Instant::now() >= deadline {
-            let last = items.last().and_then(|e| e["seq"].as_i64()).unwrap_or(after);
-            return Ok((StatusCode::OK, Json(json!({ "events": items, "last_seq": last }))).into_response());
+            let last_seq = items.last().map(|e| e.seq).unwrap_or(after);
+            return Ok(Json(api::Events { events: items, last_seq }));
         }
         if tokio::time::timeout_at(deadline, rx.changed()).await.is_err() {
-            return Ok((StatusCode::OK, Json(json!({ "events": [], "last_seq": after }))).into_response());
+            return Ok(Json(api::Events { events: vec![], last_seq: after }));
         }
     }
 }

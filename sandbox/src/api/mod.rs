@@ -1,5 +1,5 @@
 //! HTTP routes. The table in [`routes`] is the single source the router and the OpenAPI
-//! sync test both read.
+//! route test both read; the document itself is generated ([`openapi`]).
 
 mod admin;
 mod approvals;
@@ -7,6 +7,7 @@ mod charges;
 mod common;
 mod cpm_keys;
 mod devices;
+mod doc;
 mod feed;
 mod payments;
 mod terminals;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 
 pub use common::{month_start, wallet_limits, Limits};
 pub use devices::add_device_message;
-pub use feed::OPENAPI_JSON;
+pub use doc::{openapi, openapi_json, REGENERATE};
 
 /// One route: method, path (axum syntax), handler.
 pub struct Route {
@@ -75,4 +76,130 @@ pub fn routes() -> Vec<Route> {
         r(Method::POST, "/admin/merchants/{merchant_id}/enrolment-tokens", post(terminals::issue_token)),
         r(Method::POST, "/admin/devices/{device_id}/revoke", post(devices::admin_revoke)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    //! What the core's client sends must be what the host's strict request structs read: each
+    //! request type is sent with every optional field and with none.
+    use std::collections::BTreeMap;
+
+    use koban_core::net::api::{self as wire, Amount};
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+
+    fn reads_as<Host: DeserializeOwned>(client: impl Serialize) {
+        let bytes = serde_json::to_vec(&client).unwrap();
+        if let Err(e) = serde_json::from_slice::<Host>(&bytes) {
+            panic!("the host refuses {}: {e}", String::from_utf8_lossy(&bytes));
+        }
+    }
+
+    fn yen(minor: i64) -> Amount {
+        Amount::new(minor, "JPY")
+    }
+
+    #[test]
+    fn every_client_request_reads_as_the_hosts() {
+        let text = || "x".to_owned();
+        reads_as::<super::wallets::EnrolRequest>(wire::EnrolRequest {
+            public_key: text(),
+            country: text(),
+            handle: text(),
+            display_name: text(),
+        });
+        reads_as::<super::wallets::KycRequest>(wire::KycRequest {
+            legal_name: text(),
+            date_of_birth: text(),
+            document_number: text(),
+        });
+        for sandbox_opening_balance in [None, Some(5)] {
+            reads_as::<super::wallets::BankLinkRequest>(wire::BankLinkRequest {
+                bank_id: text(),
+                account_number: text(),
+                holder_name: text(),
+                sandbox_opening_balance,
+            });
+        }
+        reads_as::<super::wallets::TopUpRequest>(wire::TopUpRequest { bank_link_id: text(), amount: yen(1) });
+        reads_as::<super::approvals::NoConfirmLimitRequest>(wire::NoConfirmLimitRequest { limit: yen(0) });
+        reads_as::<super::devices::AddDeviceRequest>(wire::AddDeviceRequest { public_key: text(), proof: text() });
+        let tips = [
+            None,
+            Some(wire::TipRule::Prompt),
+            Some(wire::TipRule::Fixed { fee: yen(110) }),
+            Some(wire::TipRule::Percentage { hundredths: 350 }),
+        ];
+        for tip in tips {
+            reads_as::<super::payments::DynamicCodeRequest>(wire::DynamicCodeRequest {
+                amount: yen(1),
+                reference: Some(text()),
+                bill_number: Some(text()),
+                tip,
+            });
+        }
+        reads_as::<super::payments::DynamicCodeRequest>(wire::DynamicCodeRequest {
+            amount: yen(1),
+            reference: None,
+            bill_number: None,
+            tip: None,
+        });
+        reads_as::<super::payments::QuoteRequest>(wire::QuoteRequest {
+            purpose: text(),
+            send: Some(yen(1)),
+            receive: Some(yen(1)),
+            destination_country: Some(text()),
+        });
+        reads_as::<super::payments::QuoteRequest>(wire::QuoteRequest {
+            purpose: text(),
+            send: None,
+            receive: None,
+            destination_country: None,
+        });
+        reads_as::<super::payments::PaymentRequest>(wire::PaymentRequest {
+            payload: text(),
+            route: text(),
+            amount: Some(yen(1)),
+            tip: Some(yen(1)),
+            quote_id: Some(text()),
+            references: Some(BTreeMap::from([(text(), text())])),
+        });
+        reads_as::<super::payments::PaymentRequest>(wire::PaymentRequest {
+            payload: text(),
+            route: text(),
+            amount: None,
+            tip: None,
+            quote_id: None,
+            references: None,
+        });
+        for (handle, receive_code, message) in [(Some(text()), Some(text()), Some(text())), (None, None, None)] {
+            reads_as::<super::transfers::TransferRequest>(wire::TransferRequest {
+                to: wire::RecipientRef { handle, receive_code },
+                amount: yen(1),
+                message,
+            });
+        }
+        let payout = wire::Payout { method: text(), provider: text(), account: text() };
+        for (handle, payout, relationship, message) in
+            [(Some(text()), Some(payout), Some(text()), Some(text())), (None, None, None, None)]
+        {
+            reads_as::<super::transfers::RemittanceRequest>(wire::RemittanceRequest {
+                quote_id: text(),
+                recipient: wire::RemittanceRecipientRequest { name: text(), handle, payout, relationship },
+                purpose: text(),
+                message,
+            });
+        }
+        for retire_before in [None, Some(3)] {
+            reads_as::<super::cpm_keys::ProvisionRequest>(wire::ProvisionRequest { count: 3, retire_before });
+        }
+        reads_as::<super::terminals::EnrolRequest>(wire::TerminalEnrolRequest {
+            merchant_id: text(),
+            public_key: text(),
+            enrolment_token: text(),
+        });
+        for scanned_at in [None, Some(1)] {
+            reads_as::<super::charges::ChargeRequest>(wire::ChargeRequest { amount: yen(1), code: text(), scanned_at });
+        }
+    }
 }

@@ -1,24 +1,28 @@
 //! Merchants, dynamic codes, FX quotes and paying a scanned merchant code.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use koban_core::emv::Tip;
 use koban_core::money::Money;
+use koban_core::net::api::{self, EventData};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
+use utoipa::ToSchema;
 
-use super::common::{amount, check_limits, emit, load_wallet, AmountIn, WalletRow};
-use super::wallets::mutation;
-use crate::auth::{Signed, TerminalSigned};
+use super::common::{amount, check_limits, emit, load_wallet, merchant_ref, AmountIn, WalletRow};
+use super::doc::IdempotencyKey;
+use crate::auth::{Signed, SignedJson, TerminalJson};
 use crate::codes;
 use crate::error::ApiError;
 use crate::fx;
-use crate::idem::{self, Mutation};
+use crate::idem::{self, Ctx, Mutation};
 use crate::ledger::{self, Leg};
-use crate::seed;
+use crate::seed::{self, MerchantSeed};
 use crate::state::AppState;
 
 /// FX margin on a foreign merchant payment, in basis points.
@@ -28,69 +32,85 @@ pub const MERCHANT_FEE_JPY: i64 = 50;
 /// FX margin on a remittance, in basis points.
 pub const REMITTANCE_MARGIN_BPS: i128 = 100;
 
-/// `GET /v1/merchants`: the demo merchants and their static codes (no credentials: terminals
-/// enrol their own keys).
-pub async fn merchants(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// The demo merchants and their static codes
+///
+/// No credentials: terminals enrol their own keys.
+#[utoipa::path(get, path = "/v1/merchants", tag = "merchants", operation_id = "listMerchants",
+    responses((status = 200, description = "Every demo merchant", body = api::Merchants)))]
+pub async fn merchants(State(state): State<AppState>) -> Result<Json<api::Merchants>, ApiError> {
     state
         .with_db(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, name, city, country, currency, scheme, static_payload FROM merchants ORDER BY id",
             )?;
-            let rows = stmt
+            let merchants = stmt
                 .query_map([], |r| {
-                    Ok(json!({
-                        "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?, "city": r.get::<_, String>(2)?,
-                        "country": r.get::<_, String>(3)?, "currency": r.get::<_, String>(4)?, "scheme": r.get::<_, String>(5)?,
-                        "static_payload": r.get::<_, String>(6)?,
-                    }))
+                    Ok(api::Merchant {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        city: r.get(2)?,
+                        country: r.get(3)?,
+                        currency: r.get(4)?,
+                        scheme: r.get(5)?,
+                        static_payload: r.get(6)?,
+                    })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Json(json!({ "merchants": rows })))
+            Ok(Json(api::Merchants { merchants }))
         })
         .await
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/merchants/{merchant_id}/dynamic-codes`: a one-payment code.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DynamicBody {
+pub(super) struct DynamicCodeRequest {
+    /// The amount, in the merchant's currency.
     amount: AmountIn,
+    /// Reference label (62/05), 1-25 letters, digits or `-`; generated when absent.
     reference: Option<String>,
-    /// `***` asks the payer to type the bill number.
+    /// Bill number (62/01); `***` asks the payer to type it.
     bill_number: Option<String>,
+    /// Tip or convenience-fee rule.
     tip: Option<TipIn>,
 }
 
 /// A tip or convenience-fee rule on the wire.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-enum TipIn {
+pub(super) enum TipIn {
+    /// The payer is asked for a tip.
     Prompt,
-    Fixed { fee: AmountIn },
-    Percentage { hundredths: u32 },
+    /// A fixed convenience fee.
+    Fixed {
+        /// In the merchant's currency.
+        fee: AmountIn,
+    },
+    /// A percentage convenience fee, rounded down to the minor unit.
+    Percentage {
+        /// Hundredths of a percent, 1-9999.
+        hundredths: u32,
+    },
 }
 
 fn valid_reference(r: &str) -> bool {
     r == "***" || (!r.is_empty() && r.len() <= 25 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
-/// `POST /v1/merchants/{merchant_id}/dynamic-codes`: a one-payment code with an amount.
+/// Create a one-payment code with an amount (a terminal of this merchant)
+#[utoipa::path(post, path = "/v1/merchants/{merchant_id}/dynamic-codes", tag = "merchants",
+    operation_id = "createDynamicCode", request_body = DynamicCodeRequest,
+    params(("merchant_id" = String, Path, description = "The terminal's merchant"), IdempotencyKey),
+    responses((status = 201, description = "The code", body = api::DynamicCode)),
+    security(("signedTerminal" = [])))]
 pub async fn dynamic_code(
     State(state): State<AppState>,
     Path(merchant_id): Path<String>,
-    mr: TerminalSigned,
+    t: TerminalJson<DynamicCodeRequest>,
 ) -> Response {
-    if merchant_id != mr.merchant_id {
-        return ApiError::Forbidden.into_response();
-    }
-    let body: DynamicBody = match mr.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let key = match mr.req.idempotency_key() {
-        Ok(k) => k,
-        Err(e) => return e.into_response(),
-    };
-    let m = Mutation { scope: format!("merchant:{merchant_id}"), key, request_hash: mr.req.request_hash() };
+    // Keys are the merchant's, whichever of its tills sends them.
+    let m = Mutation { scope: format!("merchant:{merchant_id}"), ..t.mutation };
+    let body = t.body;
     let code_id = state.new_id("dc");
     idem::run(&state, m, move |tx, ctx| {
         body.amount.validate()?;
@@ -100,7 +120,9 @@ pub async fn dynamic_code(
         }
         let reference = body.reference.unwrap_or_else(|| code_id[3..15].to_ascii_uppercase());
         if !valid_reference(&reference) || !body.bill_number.as_deref().is_none_or(valid_reference) {
-            return Err(ApiError::BadRequest("references must be 1-25 letters, digits or '-', or *** to ask the payer".into()));
+            return Err(ApiError::BadRequest(
+                "references must be 1-25 letters, digits or '-', or *** to ask the payer".into(),
+            ));
         }
         let currency = fx::currency(seed.currency)?;
         let tip = match body.tip {
@@ -115,60 +137,81 @@ pub async fn dynamic_code(
             }
             Some(TipIn::Percentage { hundredths }) => Some(Tip::Percentage { hundredths }),
         };
-        let parts = seed::DynamicParts { amount: Money::from_minor(body.amount.minor, currency), reference: reference.clone(), bill_number: body.bill_number, tip };
+        let parts = seed::DynamicParts {
+            amount: Money::from_minor(body.amount.minor, currency),
+            reference: reference.clone(),
+            bill_number: body.bill_number,
+            tip,
+        };
         let payload = seed::merchant_code(seed, Some(&parts)).map_err(|e| match e {
             ApiError::Internal(m) => ApiError::BadRequest(m),
             other => other,
         })?;
         tx.execute(
-            "INSERT INTO dynamic_codes (id, merchant_id, payload, amount, currency, reference, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO dynamic_codes (id, merchant_id, payload, amount, currency, reference, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![code_id, merchant_id, payload, body.amount.minor, seed.currency, reference, ctx.now],
         )?;
-        Ok((
-            StatusCode::CREATED,
-            json!({ "id": code_id, "merchant_id": merchant_id, "payload": payload, "amount": amount(body.amount.minor, seed.currency), "reference": reference }),
-        ))
+        let code = api::DynamicCode {
+            id: code_id,
+            merchant_id,
+            payload,
+            amount: amount(body.amount.minor, seed.currency),
+            reference,
+        };
+        Ok((StatusCode::CREATED, code))
     })
     .await
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/quotes`: give exactly one of `send` and `receive`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct QuoteBody {
+pub(super) struct QuoteRequest {
+    /// `merchant_payment` (receive amount only) or `remittance`.
     purpose: String,
+    /// What leaves the wallet, in its currency.
     send: Option<AmountIn>,
+    /// What arrives, in the foreign currency.
     receive: Option<AmountIn>,
     /// For remittances: the destination country (its currency is the receive currency).
     destination_country: Option<String>,
 }
 
-/// `POST /v1/quotes`: an FX quote, executable once within [`fx::QUOTE_TTL_SECS`].
-pub async fn create_quote(State(state): State<AppState>, s: Signed) -> Response {
-    let body: QuoteBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
+/// Create an FX quote, executable once within its lifetime
+#[utoipa::path(post, path = "/v1/quotes", tag = "fx", operation_id = "createQuote",
+    request_body = QuoteRequest, params(IdempotencyKey),
+    responses((status = 201, description = "The quote", body = api::Quote)),
+    security(("signedDevice" = [])))]
+pub async fn create_quote(State(state): State<AppState>, s: SignedJson<QuoteRequest>) -> Response {
     let quote_id = state.new_id("q");
-    let wallet_id = s.wallet_id.clone();
-    idem::run(&state, m, move |tx, ctx| {
+    let (wallet_id, body) = (s.wallet_id, s.body);
+    idem::run(&state, s.mutation, move |tx, ctx| {
         let w = load_wallet(tx, &wallet_id)?;
         let q = make_quote(&w, &body, &quote_id, ctx.now)?;
         tx.execute(
-            "INSERT INTO quotes (id, wallet_id, purpose, body, send_amount, send_currency, receive_amount, receive_currency, fee, expires_at)
+            "INSERT INTO quotes (id, wallet_id, purpose, body, send_amount, send_currency, receive_amount,
+                                 receive_currency, fee, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![quote_id, wallet_id, body.purpose, q.to_string(), q["send"]["minor"].as_i64(), w.currency,
-                    q["receive"]["minor"].as_i64(), q["receive"]["currency"].as_str(), q["fee"]["minor"].as_i64(), q["expires_at"].as_i64()],
+            params![
+                quote_id,
+                wallet_id,
+                body.purpose,
+                idem::to_json(&q)?,
+                q.send.minor,
+                w.currency,
+                q.receive.minor,
+                q.receive.currency,
+                q.fee.minor,
+                q.expires_at
+            ],
         )?;
         Ok((StatusCode::CREATED, q))
     })
     .await
 }
 
-fn make_quote(w: &WalletRow, body: &QuoteBody, id: &str, now: i64) -> Result<Value, ApiError> {
+fn make_quote(w: &WalletRow, body: &QuoteRequest, id: &str, now: i64) -> Result<api::Quote, ApiError> {
     let (margin, fee_jpy, receive_currency, destination, eta) = match body.purpose.as_str() {
         "merchant_payment" => {
             let r = body
@@ -222,31 +265,36 @@ fn make_quote(w: &WalletRow, body: &QuoteBody, id: &str, now: i64) -> Result<Val
         return Err(ApiError::BadRequest("amount too small to deliver anything".into()));
     }
     let fee = fx::from_jpy(fee_jpy, &w.currency)?;
-    Ok(json!({
-        "id": id,
-        "purpose": body.purpose,
-        "send": amount(send, &w.currency),
-        "receive": amount(receive, &receive_currency),
-        "fee": amount(fee, &w.currency),
-        "total": amount(send + fee, &w.currency),
-        "mid_rate": fx::format_rate(mid),
-        "rate": fx::format_rate(rate),
-        "rate_scaled": rate as i64,
-        "rate_scale": fx::RATE_SCALE as i64,
-        "margin_bps": margin as i64,
-        "destination_country": destination,
-        "delivery_estimate_secs": eta,
-        "created_at": now,
-        "expires_at": now + fx::QUOTE_TTL_SECS,
-    }))
+    Ok(api::Quote {
+        id: id.to_owned(),
+        purpose: body.purpose.clone(),
+        send: amount(send, &w.currency),
+        receive: amount(receive, &receive_currency),
+        fee: amount(fee, &w.currency),
+        total: amount(send + fee, &w.currency),
+        mid_rate: fx::format_rate(mid),
+        rate: fx::format_rate(rate),
+        rate_scaled: rate as i64,
+        rate_scale: fx::RATE_SCALE as i64,
+        margin_bps: margin as i64,
+        destination_country: destination.map(str::to_owned),
+        delivery_estimate_secs: eta,
+        created_at: now,
+        expires_at: now + fx::QUOTE_TTL_SECS,
+        used_by: None,
+    })
 }
 
-/// `GET /v1/quotes/{quote_id}`.
+/// An FX quote of this wallet, with the transaction that used it
+#[utoipa::path(get, path = "/v1/quotes/{quote_id}", tag = "fx", operation_id = "getQuote",
+    params(("quote_id" = String, Path, description = "A quote of this wallet")),
+    responses((status = 200, description = "The quote", body = api::Quote)),
+    security(("signedDevice" = [])))]
 pub async fn quote(
     State(state): State<AppState>,
     Path(quote_id): Path<String>,
     s: Signed,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<api::Quote>, ApiError> {
     state
         .with_db(move |conn| {
             let (owner, body, used): (String, String, Option<String>) = conn
@@ -256,8 +304,9 @@ pub async fn quote(
                 .optional()?
                 .ok_or(ApiError::NotFound("quote"))?;
             super::common::own(&owner, &s.wallet_id)?;
-            let mut q: Value = serde_json::from_str(&body)?;
-            q["used_by"] = json!(used);
+            let mut q: api::Quote =
+                serde_json::from_str(&body).map_err(|e| ApiError::Internal(format!("quote: {e}")))?;
+            q.used_by = used;
             Ok(Json(q))
         })
         .await
@@ -274,7 +323,7 @@ pub struct QuoteRow {
     /// Fee, sender's currency.
     pub fee: i64,
     /// The quote as shown.
-    pub body: Value,
+    pub body: api::Quote,
 }
 
 /// Loads a quote and refuses one of another wallet, another purpose, expired or used.
@@ -290,42 +339,52 @@ pub fn take_quote(
         purpose: String,
         expires_at: i64,
         used: Option<String>,
-        quote: QuoteRow,
+        send: i64,
+        receive: i64,
+        receive_currency: String,
+        fee: i64,
+        body: String,
     }
     let stored = tx
         .query_row(
-            "SELECT wallet_id, purpose, send_amount, receive_amount, receive_currency, fee, expires_at, used_by_journal, body FROM quotes WHERE id = ?1",
+            "SELECT wallet_id, purpose, send_amount, receive_amount, receive_currency, fee, expires_at,
+                    used_by_journal, body
+             FROM quotes WHERE id = ?1",
             [quote_id],
             |r| {
                 Ok(Stored {
                     owner: r.get(0)?,
                     purpose: r.get(1)?,
+                    send: r.get(2)?,
+                    receive: r.get(3)?,
+                    receive_currency: r.get(4)?,
+                    fee: r.get(5)?,
                     expires_at: r.get(6)?,
                     used: r.get(7)?,
-                    quote: QuoteRow {
-                        send: r.get(2)?,
-                        receive: r.get(3)?,
-                        receive_currency: r.get(4)?,
-                        fee: r.get(5)?,
-                        body: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or(Value::Null),
-                    },
+                    body: r.get(8)?,
                 })
             },
         )
         .optional()?
         .ok_or(ApiError::NotFound("quote"))?;
-    let Stored { owner, purpose: q_purpose, expires_at, used, quote } = stored;
-    super::common::own(&owner, wallet_id)?;
-    if q_purpose != purpose {
-        return Err(ApiError::QuoteMismatch(format!("quote is for {q_purpose}, not {purpose}")));
+    super::common::own(&stored.owner, wallet_id)?;
+    if stored.purpose != purpose {
+        return Err(ApiError::QuoteMismatch(format!("quote is for {}, not {purpose}", stored.purpose)));
     }
-    if used.is_some() {
+    if stored.used.is_some() {
         return Err(ApiError::QuoteUsed);
     }
-    if now > expires_at {
+    if now > stored.expires_at {
         return Err(ApiError::QuoteExpired);
     }
-    Ok(quote)
+    let body = serde_json::from_str(&stored.body).map_err(|e| ApiError::Internal(format!("stored quote: {e}")))?;
+    Ok(QuoteRow {
+        send: stored.send,
+        receive: stored.receive,
+        receive_currency: stored.receive_currency,
+        fee: stored.fee,
+        body,
+    })
 }
 
 /// Marks a quote executed by `journal_id`.
@@ -337,41 +396,69 @@ pub fn use_quote(tx: &Transaction<'_>, quote_id: &str, journal_id: &str) -> Resu
     Ok(())
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/payments`. Static codes need `amount`; dynamic codes carry it (a differing
+/// amount is refused). A tip is accepted only when the code prompts for one; fixed and
+/// percentage convenience fees are added by the host (percentages round down). Cross-border
+/// payments need a quote whose receive amount equals the total.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PayBody {
+pub(super) struct PaymentRequest {
+    /// The scanned code, exactly.
     payload: String,
+    /// Scheme id the client chose among the detected routes.
     route: String,
+    /// What the payer entered (static codes), or the code's own amount.
     amount: Option<AmountIn>,
+    /// The payer's tip, when the code prompts for one.
     tip: Option<AmountIn>,
+    /// The FX quote of a foreign payment.
     quote_id: Option<String>,
-    /// Values the payer typed for references the code leaves open (`***`), by kind.
-    references: Option<std::collections::BTreeMap<String, String>>,
+    /// Values the payer typed for references the code leaves open (`***`), keyed by kind
+    /// (`bill_number`, `reference_label`, …).
+    references: Option<BTreeMap<String, String>>,
 }
 
-/// `POST /v1/payments`: pays a scanned merchant code after re-detecting it.
-pub async fn pay(State(state): State<AppState>, s: Signed) -> Response {
-    let body: PayBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
+/// Pay a scanned merchant code; the host re-detects the payload
+#[utoipa::path(post, path = "/v1/payments", tag = "payments", operation_id = "pay",
+    request_body = PaymentRequest, params(IdempotencyKey),
+    responses((status = 201, description = "Paid", body = api::Payment)),
+    security(("signedDevice" = [])))]
+pub async fn pay(State(state): State<AppState>, s: SignedJson<PaymentRequest>) -> Response {
     let journal_id = state.new_id("tx");
-    let wallet_id = s.wallet_id.clone();
-    idem::run(&state, m, move |tx, ctx| pay_inner(tx, &wallet_id, &journal_id, body, ctx)).await
+    let (wallet_id, body) = (s.wallet_id, s.body);
+    idem::run(&state, s.mutation, move |tx, ctx| {
+        let order = validate_payment(tx, &body, ctx.now)?;
+        let w = load_wallet(tx, &wallet_id)?;
+        let priced = price_payment(tx, &w, &order, body.quote_id.as_deref(), ctx.now)?;
+        let out = post_payment(tx, ctx, &w, &journal_id, &body, &order, priced)?;
+        Ok((StatusCode::CREATED, out))
+    })
+    .await
 }
 
-fn pay_inner(
-    tx: &Transaction<'_>,
-    wallet_id: &str,
-    journal_id: &str,
-    body: PayBody,
-    ctx: &idem::Ctx,
-) -> Result<(StatusCode, Value), ApiError> {
-    let detection = codes::detect_merchant_code(&body.payload, ctx.now)?;
+/// A payment request checked against its code and merchant: who is paid what.
+struct Order {
+    merchant: &'static MerchantSeed,
+    /// The dynamic code paid, which no one may pay again.
+    dynamic_code: Option<String>,
+    /// The price, merchant's currency.
+    base: i64,
+    /// Tip or convenience fee, merchant's currency.
+    extra: i64,
+    /// The references the payer typed.
+    references: BTreeMap<String, String>,
+}
+
+impl Order {
+    fn total(&self) -> i64 {
+        self.base + self.extra
+    }
+}
+
+/// Re-detects the code and checks the request against it: route, merchant, references,
+/// currency, amount and tip.
+fn validate_payment(tx: &Transaction<'_>, body: &PaymentRequest, now: i64) -> Result<Order, ApiError> {
+    let detection = codes::detect_merchant_code(&body.payload, now)?;
     let payload = body.payload.trim();
     if !detection.payable_routes().any(|r| r.scheme.as_str() == body.route) {
         let known: Vec<&str> = detection.payable_routes().map(|r| r.scheme.as_str()).collect();
@@ -403,10 +490,10 @@ fn pay_inner(
     };
     let merchant = seed::merchant(&merchant_id).ok_or(ApiError::UnknownMerchant)?;
     let currency = merchant.currency;
-    let typed = body.references.clone().unwrap_or_default();
+    let references = body.references.clone().unwrap_or_default();
     for open in detection.references.iter().filter(|r| r.value.is_none()) {
         let kind = serde_json::to_value(open.kind)?.as_str().unwrap_or_default().to_owned();
-        if typed.get(&kind).is_none_or(|v| v.trim().is_empty() || v.chars().count() > 25) {
+        if references.get(&kind).is_none_or(|v| v.trim().is_empty() || v.chars().count() > 25) {
             return Err(ApiError::ReferenceRequired(kind));
         }
     }
@@ -432,8 +519,14 @@ fn pay_inner(
             return Err(ApiError::AmountMismatch("a static code needs the amount the payer entered".into()))
         }
     };
-    // Tips and convenience fees follow the code's rule; percentages round down to the minor unit.
-    let extra = match (detection.tip, &body.tip) {
+    let extra = tip_due(detection.tip, base, body.tip.as_ref(), currency)?;
+    Ok(Order { merchant, dynamic_code: dynamic.map(|(id, _)| id), base, extra, references })
+}
+
+/// The tip or convenience fee the code's rule asks on `base`: the payer's tip where the code
+/// prompts for one, the code's fixed fee, or its percentage rounded down to the minor unit.
+fn tip_due(rule: Option<Tip>, base: i64, given: Option<&AmountIn>, currency: &str) -> Result<i64, ApiError> {
+    Ok(match (rule, given) {
         (Some(Tip::Prompt), Some(t)) => {
             t.validate()?;
             if t.currency != currency {
@@ -445,59 +538,129 @@ fn pay_inner(
         (Some(Tip::Fixed { fee }), None) => fee.minor(),
         (Some(Tip::Percentage { hundredths }), None) => (i128::from(base) * i128::from(hundredths) / 10_000) as i64,
         (_, Some(_)) => return Err(ApiError::AmountMismatch("this code does not prompt for a tip".into())),
-    };
-    let total = base + extra;
-    let w = load_wallet(tx, wallet_id)?;
-    let merchant_account = format!("merchant:{merchant_id}");
-    let mut meta = json!({
-        "merchant": { "id": merchant_id, "name": merchant.name, "country": merchant.country },
-        "route": body.route, "amount": amount(base, currency), "tip": amount(extra, currency), "total": amount(total, currency),
-        "references": typed, "description": format!("Payment to {}", merchant.name),
-    });
-    let (debit, fee) = if currency == w.currency {
-        if body.quote_id.is_some() {
+    })
+}
+
+/// How the wallet pays an order: from its balance at home, through an FX quote abroad.
+struct Priced {
+    /// What leaves the wallet, its currency.
+    debit: i64,
+    /// The FX fee, its currency.
+    fee: i64,
+    /// The quote executed, as shown.
+    quote: Option<(String, api::Quote)>,
+    /// The journal's legs.
+    legs: Vec<Leg>,
+}
+
+/// Prices an order for the wallet and checks its KYC limits; a foreign payment takes its
+/// quote (of this wallet, unused, unexpired, delivering exactly the total).
+fn price_payment(
+    tx: &Transaction<'_>,
+    w: &WalletRow,
+    order: &Order,
+    quote_id: Option<&str>,
+    now: i64,
+) -> Result<Priced, ApiError> {
+    let (total, currency) = (order.total(), order.merchant.currency);
+    let merchant_account = format!("merchant:{}", order.merchant.id);
+    if currency == w.currency {
+        if quote_id.is_some() {
             return Err(ApiError::QuoteMismatch("a domestic payment takes no quote".into()));
         }
-        check_limits(tx, &w, total, total, ctx.now)?;
-        let header = ctx.journal(journal_id, "payment", wallet_id, &meta);
-        ledger::post(tx, &header, &[Leg::new(w.account_id.clone(), -total), Leg::new(merchant_account, total)])?;
-        (total, 0)
-    } else {
-        let quote_id = body.quote_id.as_deref().ok_or(ApiError::QuoteRequired)?;
-        let q = take_quote(tx, quote_id, wallet_id, "merchant_payment", ctx.now)?;
-        if q.receive != total || q.receive_currency != currency {
-            return Err(ApiError::QuoteMismatch(format!(
-                "quote delivers {} {}, the payment is {total} {currency}",
-                q.receive, q.receive_currency
-            )));
-        }
-        check_limits(tx, &w, q.send + q.fee, q.send + q.fee, ctx.now)?;
-        meta["quote"] = q.body.clone();
-        let header = ctx.journal(journal_id, "payment", wallet_id, &meta);
-        ledger::post(
-            tx,
-            &header,
-            &[
-                Leg::new(w.account_id.clone(), -(q.send + q.fee)),
-                Leg::new(seed::fee_account(&w.currency), q.fee),
-                Leg::new(seed::fx_account(&w.currency), q.send),
-                Leg::new(seed::fx_account(currency), -total),
-                Leg::new(merchant_account, total),
-            ],
-        )?;
+        check_limits(tx, w, total, total, now)?;
+        let legs = vec![Leg::new(w.account_id.clone(), -total), Leg::new(merchant_account, total)];
+        return Ok(Priced { debit: total, fee: 0, quote: None, legs });
+    }
+    let quote_id = quote_id.ok_or(ApiError::QuoteRequired)?;
+    let q = take_quote(tx, quote_id, &w.id, "merchant_payment", now)?;
+    if q.receive != total || q.receive_currency != currency {
+        return Err(ApiError::QuoteMismatch(format!(
+            "quote delivers {} {}, the payment is {total} {currency}",
+            q.receive, q.receive_currency
+        )));
+    }
+    let debit = q.send + q.fee;
+    check_limits(tx, w, debit, debit, now)?;
+    let legs = vec![
+        Leg::new(w.account_id.clone(), -debit),
+        Leg::new(seed::fee_account(&w.currency), q.fee),
+        Leg::new(seed::fx_account(&w.currency), q.send),
+        Leg::new(seed::fx_account(currency), -total),
+        Leg::new(merchant_account, total),
+    ];
+    Ok(Priced { debit, fee: q.fee, quote: Some((quote_id.to_owned(), q.body)), legs })
+}
+
+/// Posts a priced order: the journal, the quote and dynamic code marked used, the answer and
+/// the wallet's event.
+fn post_payment(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    w: &WalletRow,
+    journal_id: &str,
+    body: &PaymentRequest,
+    order: &Order,
+    priced: Priced,
+) -> Result<api::Payment, ApiError> {
+    let (merchant, currency, total) = (order.merchant, order.merchant.currency, order.total());
+    let mut meta = json!({
+        "merchant": merchant_ref(merchant), "route": body.route, "amount": amount(order.base, currency),
+        "tip": amount(order.extra, currency), "total": amount(total, currency), "references": order.references,
+        "description": format!("Payment to {}", merchant.name),
+    });
+    if let Some((_, shown)) = &priced.quote {
+        meta["quote"] = json!(shown);
+    }
+    ledger::post(tx, &ctx.journal(journal_id, "payment", &w.id, &meta), &priced.legs)?;
+    if let Some((quote_id, _)) = &priced.quote {
         use_quote(tx, quote_id, journal_id)?;
-        (q.send + q.fee, q.fee)
-    };
-    if let Some((code_id, _)) = dynamic {
+    }
+    if let Some(code_id) = &order.dynamic_code {
         tx.execute("UPDATE dynamic_codes SET paid_by_journal = ?2 WHERE id = ?1", params![code_id, journal_id])?;
     }
-    let out = json!({
-        "id": journal_id, "kind": "payment", "status": "completed",
-        "merchant": meta["merchant"], "route": body.route,
-        "amount": amount(base, currency), "tip": amount(extra, currency), "total": amount(total, currency),
-        "debited": amount(debit, &w.currency), "fee": amount(fee, &w.currency), "quote_id": body.quote_id,
-        "balance": amount(ledger::balance(tx, &w.account_id)?, &w.currency), "created_at": ctx.now,
-    });
-    emit(tx, wallet_id, "payment_completed", &out, ctx.now)?;
-    Ok((StatusCode::CREATED, out))
+    let out = api::Payment {
+        id: journal_id.to_owned(),
+        kind: "payment".into(),
+        status: "completed".into(),
+        merchant: merchant_ref(merchant),
+        route: body.route.clone(),
+        amount: amount(order.base, currency),
+        tip: amount(order.extra, currency),
+        total: amount(total, currency),
+        debited: amount(priced.debit, &w.currency),
+        fee: amount(priced.fee, &w.currency),
+        quote_id: body.quote_id.clone(),
+        balance: amount(ledger::balance(tx, &w.account_id)?, &w.currency),
+        created_at: ctx.now,
+    };
+    emit(tx, &w.id, EventData::PaymentCompleted(out.clone()), ctx.now)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yen(minor: i64) -> AmountIn {
+        AmountIn { minor, currency: "JPY".into() }
+    }
+
+    #[test]
+    fn tips_follow_the_codes_rule() {
+        assert_eq!(tip_due(None, 1_000, None, "JPY").unwrap(), 0);
+        assert_eq!(tip_due(Some(Tip::Prompt), 1_000, None, "JPY").unwrap(), 0);
+        assert_eq!(tip_due(Some(Tip::Prompt), 1_000, Some(&yen(150)), "JPY").unwrap(), 150);
+        // 3.50 % of ¥999 is ¥34.965: rounded down.
+        assert_eq!(tip_due(Some(Tip::Percentage { hundredths: 350 }), 999, None, "JPY").unwrap(), 34);
+        let fee = Money::from_minor(110, koban_core::money::Currency::from_alpha("JPY").unwrap());
+        assert_eq!(tip_due(Some(Tip::Fixed { fee }), 2_000, None, "JPY").unwrap(), 110);
+        let refused = tip_due(None, 1_000, Some(&yen(100)), "JPY").unwrap_err();
+        assert_eq!(refused.kind(), "amount_mismatch");
+        let wrong_currency = AmountIn { minor: 100, currency: "THB".into() };
+        assert_eq!(
+            tip_due(Some(Tip::Prompt), 1_000, Some(&wrong_currency), "JPY").unwrap_err().kind(),
+            "currency_mismatch"
+        );
+    }
 }

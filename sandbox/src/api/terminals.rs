@@ -7,24 +7,31 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use koban_core::crypto::request::device_id_for;
 use koban_core::crypto::{body_digest_hex, new_nonce};
+use koban_core::net::api;
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use super::admin::enabled;
+use super::doc::IdempotencyKey;
 use crate::auth::{self, RawRequest};
 use crate::error::ApiError;
-use crate::idem::{self, Mutation};
+use crate::idem;
 use crate::policy::ENROLMENT_TOKEN_SECS;
 use crate::seed;
 use crate::state::AppState;
 
-/// `POST /admin/merchants/{merchant_id}/enrolment-tokens`: a one-time token a terminal of
-/// this merchant enrols with. Only its hash is kept; it is shown once.
+/// Issue a one-time token a terminal of this merchant enrols with
+///
+/// Only its hash is kept; it is shown once.
+#[utoipa::path(post, path = "/admin/merchants/{merchant_id}/enrolment-tokens", tag = "admin",
+    operation_id = "issueEnrolmentToken",
+    params(("merchant_id" = String, Path, description = "A demo merchant")),
+    responses((status = 201, description = "The token, shown once", body = api::EnrolmentToken)))]
 pub async fn issue_token(
     State(state): State<AppState>,
     Path(merchant_id): Path<String>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<api::EnrolmentToken>), ApiError> {
     enabled(&state)?;
     seed::merchant(&merchant_id).ok_or(ApiError::NotFound("merchant"))?;
     let token = format!("enrol_{}", new_nonce().map_err(|e| ApiError::Internal(e.to_string()))?);
@@ -39,19 +46,30 @@ pub async fn issue_token(
             Ok(())
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token, "merchant_id": merchant_id, "expires_at": expires_at }))))
+    Ok((StatusCode::CREATED, Json(api::EnrolmentToken { token, merchant_id, expires_at })))
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/terminals`: the till's key, for one merchant.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct EnrolBody {
+#[schema(as = TerminalEnrolRequest)]
+pub(super) struct EnrolRequest {
+    /// The merchant it will charge for.
     merchant_id: String,
+    /// The terminal's P-256 public key, base64url; the request is signed by it.
     public_key: String,
+    /// The one-time token the operator issued for this merchant.
     enrolment_token: String,
 }
 
-/// `POST /v1/terminals`: enrols a terminal key for one merchant. Signed by the key being
-/// enrolled (proof of possession), whose id must be the one its key derives.
+/// Enrol a terminal key for one merchant
+///
+/// Signed by the key being enrolled (proof of possession), whose id must be the one its key
+/// derives.
+#[utoipa::path(post, path = "/v1/terminals", tag = "consumer-codes", operation_id = "enrolTerminal",
+    request_body = EnrolRequest, params(IdempotencyKey),
+    responses((status = 201, description = "Enrolled", body = api::TerminalEnrolment)),
+    security(("signedTerminal" = [])))]
 pub async fn enrol(State(state): State<AppState>, req: RawRequest) -> Response {
     match enrol_inner(state, req).await {
         Ok(r) => r,
@@ -60,7 +78,7 @@ pub async fn enrol(State(state): State<AppState>, req: RawRequest) -> Response {
 }
 
 async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiError> {
-    let body: EnrolBody = req.json()?;
+    let body: EnrolRequest = req.json()?;
     let public_key = auth::decode_public_key(&body.public_key)?;
     let sig = auth::signature_headers(&req.parts.headers)?;
     let now = state.clock.now();
@@ -73,11 +91,7 @@ async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiEr
         let (t, n) = (terminal_id.clone(), sig.nonce.clone());
         state.with_db(move |conn| auth::consume_nonce(conn, &t, &n, now)).await?;
     }
-    let m = Mutation {
-        scope: format!("terminal:{terminal_id}"),
-        key: req.idempotency_key()?,
-        request_hash: req.request_hash(),
-    };
+    let m = req.mutation(format!("terminal:{terminal_id}"))?;
     Ok(idem::run(&state, m, move |tx, ctx| {
         let merchant = seed::merchant(&body.merchant_id).ok_or(ApiError::NotFound("merchant"))?;
         let hash = body_digest_hex(body.enrolment_token.as_bytes());
@@ -110,11 +124,14 @@ async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiEr
             "UPDATE terminal_enrolment_tokens SET used_by_terminal = ?2 WHERE token_hash = ?1",
             params![hash, terminal_id],
         )?;
-        Ok((
-            StatusCode::CREATED,
-            json!({ "terminal_id": terminal_id, "merchant": { "id": merchant.id, "name": merchant.name,
-                    "city": merchant.city, "country": merchant.country, "currency": merchant.currency } }),
-        ))
+        let merchant = api::TerminalMerchant {
+            id: merchant.id.to_owned(),
+            name: merchant.name.to_owned(),
+            city: merchant.city.to_owned(),
+            country: merchant.country.to_owned(),
+            currency: merchant.currency.to_owned(),
+        };
+        Ok((StatusCode::CREATED, api::TerminalEnrolment { terminal_id, merchant }))
     })
     .await)
 }

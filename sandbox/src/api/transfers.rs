@@ -2,15 +2,17 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use koban_core::net::api::{self, EventData};
 use rusqlite::Transaction;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
+use utoipa::ToSchema;
 
 use super::common::{amount, check_limits, emit, load_wallet, wallet_by_handle, AmountIn, WalletRow};
-use super::payments::{take_quote, use_quote};
-use super::wallets::mutation;
-use crate::auth::Signed;
+use super::doc::IdempotencyKey;
+use super::payments::{take_quote, use_quote, QuoteRow};
+use crate::auth::SignedJson;
 use crate::codes;
 use crate::error::ApiError;
 use crate::idem::{self, Ctx};
@@ -21,10 +23,13 @@ use crate::state::AppState;
 /// Remittance purposes the host accepts (a regulator asks for one on every transfer abroad).
 pub const PURPOSES: &[&str] = &["family_support", "education", "medical", "savings", "gift", "business"];
 
-#[derive(Deserialize)]
+/// Who receives a domestic transfer: exactly one of `handle` and `receive_code`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Recipient {
+pub(super) struct Recipient {
+    /// A handle, with or without `@`.
     handle: Option<String>,
+    /// Or the recipient's receive code, as scanned.
     receive_code: Option<String>,
 }
 
@@ -38,11 +43,15 @@ impl Recipient {
     }
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/transfers`: money to another wallet in the same currency.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct P2pBody {
+pub(super) struct TransferRequest {
+    /// The recipient.
     to: Recipient,
+    /// How much, in the wallet's currency.
     amount: AmountIn,
+    /// Up to 140 characters for the recipient; no control or format characters.
     message: Option<String>,
 }
 
@@ -58,32 +67,31 @@ fn check_message(message: &str) -> Result<(), ApiError> {
     }
 }
 
-fn party(w: &WalletRow) -> Value {
-    json!({ "handle": w.handle, "display_name": w.display_name, "country": w.country })
+fn party(w: &WalletRow) -> api::Party {
+    api::Party { handle: w.handle.clone(), display_name: w.display_name.clone(), country: w.country.clone() }
 }
 
-/// `POST /v1/transfers`: sends money to another wallet in the same currency.
-pub async fn p2p(State(state): State<AppState>, s: Signed) -> Response {
-    let body: P2pBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
+/// Send money to another wallet in the same currency
+#[utoipa::path(post, path = "/v1/transfers", tag = "transfers", operation_id = "transfer",
+    request_body = TransferRequest, params(IdempotencyKey),
+    responses((status = 201, description = "Sent", body = api::Transfer)),
+    security(("signedDevice" = [])))]
+pub async fn p2p(State(state): State<AppState>, s: SignedJson<TransferRequest>) -> Response {
     let journal_id = state.new_id("tx");
-    let wallet_id = s.wallet_id.clone();
-    idem::run(&state, m, move |tx, ctx| p2p_inner(tx, &wallet_id, &journal_id, body, ctx)).await
+    let (wallet_id, body) = (s.wallet_id, s.body);
+    idem::run(&state, s.mutation, move |tx, ctx| {
+        Ok((StatusCode::CREATED, p2p_inner(tx, &wallet_id, &journal_id, body, ctx)?))
+    })
+    .await
 }
 
 fn p2p_inner(
     tx: &Transaction<'_>,
     wallet_id: &str,
     journal_id: &str,
-    body: P2pBody,
+    body: TransferRequest,
     ctx: &Ctx,
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<api::Transfer, ApiError> {
     body.amount.validate()?;
     let message = body.message.unwrap_or_default();
     if message.chars().count() > 140 {
@@ -107,73 +115,96 @@ fn p2p_inner(
                        "description": format!("Transfer @{} -> @{}", from.handle, to.handle) });
     let header = ctx.journal(journal_id, "p2p", wallet_id, &meta);
     ledger::post(tx, &header, &[Leg::new(from.account_id.clone(), -x), Leg::new(to.account_id.clone(), x)])?;
-    let out = json!({
-        "id": journal_id, "kind": "p2p", "status": "completed",
-        "from": party(&from), "to": party(&to), "amount": amount(x, &from.currency), "message": message,
-        "balance": amount(ledger::balance(tx, &from.account_id)?, &from.currency), "created_at": ctx.now,
-    });
-    emit(
-        tx,
-        &to.id,
-        "transfer_received",
-        &json!({ "id": journal_id, "kind": "p2p", "from": party(&from), "amount": amount(x, &from.currency), "message": message }),
-        ctx.now,
-    )?;
-    emit(tx, wallet_id, "transfer_sent", &out, ctx.now)?;
-    Ok((StatusCode::CREATED, out))
+    let out = api::Transfer {
+        id: journal_id.to_owned(),
+        kind: "p2p".into(),
+        status: "completed".into(),
+        from: party(&from),
+        to: party(&to),
+        amount: amount(x, &from.currency),
+        message: message.clone(),
+        balance: amount(ledger::balance(tx, &from.account_id)?, &from.currency),
+        created_at: ctx.now,
+    };
+    let received = api::TransferReceived {
+        id: journal_id.to_owned(),
+        kind: "p2p".into(),
+        from: api::Counterparty {
+            handle: from.handle.clone(),
+            display_name: Some(from.display_name.clone()),
+            name: None,
+            country: from.country.clone(),
+        },
+        amount: amount(x, &from.currency),
+        message: Some(message),
+        purpose: None,
+    };
+    emit(tx, &to.id, EventData::TransferReceived(received), ctx.now)?;
+    emit(tx, wallet_id, EventData::TransferSent(out.clone()), ctx.now)?;
+    Ok(out)
 }
 
-#[derive(Deserialize)]
+/// An account a partner network pays out to.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Payout {
+pub(super) struct Payout {
+    /// `bank_account`, `mobile_wallet` or `cash_pickup`.
     method: String,
+    /// 4-34 letters and digits.
     account: String,
+    /// Bank or wallet provider, e.g. `GCash`.
     provider: String,
 }
 
-#[derive(Deserialize)]
+/// Who receives a remittance: a name and exactly one of `handle` and `payout`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RemitRecipient {
+pub(super) struct RemitRecipient {
+    /// The recipient's name, 1-100 characters.
     name: String,
     /// A sandbox wallet in the destination country.
     handle: Option<String>,
     /// Or an account paid out by the partner network.
     payout: Option<Payout>,
+    /// How the sender knows the recipient.
     relationship: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/remittances`: money abroad at a quote.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RemitBody {
+pub(super) struct RemittanceRequest {
+    /// A `remittance` quote of this wallet, unused and unexpired.
     quote_id: String,
+    /// The recipient.
     recipient: RemitRecipient,
+    /// `family_support`, `education`, `medical`, `savings`, `gift` or `business`.
     purpose: String,
+    /// A message for the recipient; no control or format characters.
     message: Option<String>,
 }
 
-/// `POST /v1/remittances`: sends money abroad at a quote.
-pub async fn remit(State(state): State<AppState>, s: Signed) -> Response {
-    let body: RemitBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
+/// Send money abroad at a quote
+#[utoipa::path(post, path = "/v1/remittances", tag = "transfers", operation_id = "remit",
+    request_body = RemittanceRequest, params(IdempotencyKey),
+    responses((status = 201, description = "Sent", body = api::Remittance)),
+    security(("signedDevice" = [])))]
+pub async fn remit(State(state): State<AppState>, s: SignedJson<RemittanceRequest>) -> Response {
     let journal_id = state.new_id("tx");
-    let wallet_id = s.wallet_id.clone();
-    idem::run(&state, m, move |tx, ctx| remit_inner(tx, &wallet_id, &journal_id, body, ctx)).await
+    let (wallet_id, body) = (s.wallet_id, s.body);
+    idem::run(&state, s.mutation, move |tx, ctx| {
+        let from = load_wallet(tx, &wallet_id)?;
+        let name = validate_remittance(&from, &body)?;
+        let priced = price_remittance(tx, &from, &body, ctx.now)?;
+        let to = deliver_to(tx, &body.recipient, &name, &priced)?;
+        Ok((StatusCode::CREATED, post_remittance(tx, ctx, &from, &journal_id, &body, priced, to)?))
+    })
+    .await
 }
 
-fn remit_inner(
-    tx: &Transaction<'_>,
-    wallet_id: &str,
-    journal_id: &str,
-    body: RemitBody,
-    ctx: &Ctx,
-) -> Result<(StatusCode, Value), ApiError> {
-    let from = load_wallet(tx, wallet_id)?;
+/// The checks that need no quote: KYC tier, purpose, recipient name and message. Returns the
+/// recipient's name, trimmed.
+fn validate_remittance(from: &WalletRow, body: &RemittanceRequest) -> Result<String, ApiError> {
     let limits = super::common::wallet_limits(&from.tier, &from.currency)?;
     if !limits.can_remit {
         return Err(ApiError::KycRequired("verify your identity before sending money abroad".into()));
@@ -186,28 +217,64 @@ fn remit_inner(
         return Err(ApiError::BadRequest("recipient name is required".into()));
     }
     check_message(body.message.as_deref().unwrap_or_default())?;
-    let q = take_quote(tx, &body.quote_id, wallet_id, "remittance", ctx.now)?;
-    let country = q.body["destination_country"].as_str().unwrap_or_default().to_owned();
-    let eta_secs = q.body["delivery_estimate_secs"].as_i64().unwrap_or(0);
-    check_limits(tx, &from, q.send, q.send + q.fee, ctx.now)?;
-    let (credit_account, recipient_wallet, recipient_json, status) = match (
-        &body.recipient.handle,
-        &body.recipient.payout,
-    ) {
+    Ok(name.to_owned())
+}
+
+/// A remittance priced by its quote.
+struct PricedRemittance {
+    quote: QuoteRow,
+    /// Where the money goes.
+    country: String,
+    /// How long delivery takes, seconds.
+    eta_secs: i64,
+}
+
+/// Takes the quote (this wallet's, unused, unexpired) and checks the KYC limits against it.
+fn price_remittance(
+    tx: &Transaction<'_>,
+    from: &WalletRow,
+    body: &RemittanceRequest,
+    now: i64,
+) -> Result<PricedRemittance, ApiError> {
+    let quote = take_quote(tx, &body.quote_id, &from.id, "remittance", now)?;
+    let country = quote.body.destination_country.clone().unwrap_or_default();
+    let eta_secs = quote.body.delivery_estimate_secs.unwrap_or(0);
+    check_limits(tx, from, quote.send, quote.send + quote.fee, now)?;
+    Ok(PricedRemittance { quote, country, eta_secs })
+}
+
+/// Where a remittance is credited: a wallet in the destination country, or the partner
+/// network that pays an account out.
+struct Destination {
+    account: String,
+    wallet: Option<WalletRow>,
+    recipient: api::RemittanceRecipient,
+    status: &'static str,
+}
+
+fn deliver_to(
+    tx: &Transaction<'_>,
+    r: &RemitRecipient,
+    name: &str,
+    priced: &PricedRemittance,
+) -> Result<Destination, ApiError> {
+    let (q, country) = (&priced.quote, &priced.country);
+    match (&r.handle, &r.payout) {
         (Some(h), None) => {
             let to = wallet_by_handle(tx, h)?;
-            if to.country != country || to.currency != q.receive_currency {
+            if &to.country != country || to.currency != q.receive_currency {
                 return Err(ApiError::CurrencyMismatch(format!(
                     "@{} holds {} in {}, the quote pays {} in {country}",
                     to.handle, to.currency, to.country, q.receive_currency
                 )));
             }
-            (
-                to.account_id.clone(),
-                Some(to.clone()),
-                json!({ "name": name, "handle": to.handle, "relationship": body.recipient.relationship }),
-                "credited",
-            )
+            let recipient = api::RemittanceRecipient {
+                name: name.to_owned(),
+                handle: Some(to.handle.clone()),
+                payout: None,
+                relationship: r.relationship.clone(),
+            };
+            Ok(Destination { account: to.account_id.clone(), wallet: Some(to), recipient, status: "credited" })
         }
         (None, Some(p)) => {
             if !["bank_account", "mobile_wallet", "cash_pickup"].contains(&p.method.as_str())
@@ -220,22 +287,39 @@ fn remit_inner(
                 ));
             }
             let masked = format!("****{}", &p.account[p.account.len() - 4..]);
-            (
-                seed::partner_account(&q.receive_currency),
-                None,
-                json!({ "name": name, "payout": { "method": p.method, "provider": p.provider, "account": masked }, "relationship": body.recipient.relationship }),
-                "paid_out_to_partner",
-            )
+            let recipient = api::RemittanceRecipient {
+                name: name.to_owned(),
+                handle: None,
+                payout: Some(api::Payout { method: p.method.clone(), provider: p.provider.clone(), account: masked }),
+                relationship: r.relationship.clone(),
+            };
+            let account = seed::partner_account(&q.receive_currency);
+            Ok(Destination { account, wallet: None, recipient, status: "paid_out_to_partner" })
         }
-        _ => return Err(ApiError::BadRequest("recipient needs exactly one of handle and payout".into())),
-    };
-    let sender = json!({ "handle": from.handle, "name": from.legal_name, "country": from.country });
+        _ => Err(ApiError::BadRequest("recipient needs exactly one of handle and payout".into())),
+    }
+}
+
+/// Posts a priced remittance: the journal through the FX positions, the quote marked used,
+/// the answer, and the events of sender and (a wallet) recipient.
+fn post_remittance(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    from: &WalletRow,
+    journal_id: &str,
+    body: &RemittanceRequest,
+    priced: PricedRemittance,
+    to: Destination,
+) -> Result<api::Remittance, ApiError> {
+    let PricedRemittance { quote: q, country, eta_secs } = priced;
+    let sender =
+        api::Sender { handle: from.handle.clone(), name: from.legal_name.clone(), country: from.country.clone() };
     let meta = json!({
-        "from": sender, "recipient": recipient_json, "purpose": body.purpose, "message": body.message,
-        "destination_country": country, "quote": q.body, "status": status,
-        "description": format!("Remittance to {name} ({country})"),
+        "from": sender, "recipient": to.recipient, "purpose": body.purpose, "message": body.message,
+        "destination_country": country, "quote": q.body, "status": to.status,
+        "description": format!("Remittance to {} ({country})", to.recipient.name),
     });
-    let header = ctx.journal(journal_id, "remittance", wallet_id, &meta);
+    let header = ctx.journal(journal_id, "remittance", &from.id, &meta);
     ledger::post(
         tx,
         &header,
@@ -244,32 +328,47 @@ fn remit_inner(
             Leg::new(seed::fee_account(&from.currency), q.fee),
             Leg::new(seed::fx_account(&from.currency), q.send),
             Leg::new(seed::fx_account(&q.receive_currency), -q.receive),
-            Leg::new(credit_account, q.receive),
+            Leg::new(to.account.clone(), q.receive),
         ],
     )?;
     use_quote(tx, &body.quote_id, journal_id)?;
-    let out = json!({
-        "id": journal_id, "kind": "remittance", "status": status,
-        "sender": sender, "recipient": recipient_json, "purpose": body.purpose, "destination_country": country,
-        "send": q.body["send"], "receive": q.body["receive"], "fee": q.body["fee"], "total": q.body["total"], "rate": q.body["rate"],
-        "quote_id": body.quote_id, "estimated_delivery_at": ctx.now + eta_secs,
-        "balance": amount(ledger::balance(tx, &from.account_id)?, &from.currency), "created_at": ctx.now,
-    });
-    if let Some(to) = recipient_wallet {
-        emit(
-            tx,
-            &to.id,
-            "transfer_received",
-            &json!({ "id": journal_id, "kind": "remittance", "from": sender, "amount": q.body["receive"], "purpose": body.purpose }),
-            ctx.now,
-        )?;
+    let arrives = ctx.now + eta_secs;
+    let out = api::Remittance {
+        id: journal_id.to_owned(),
+        kind: "remittance".into(),
+        status: to.status.into(),
+        sender: sender.clone(),
+        recipient: to.recipient,
+        purpose: body.purpose.clone(),
+        destination_country: country,
+        send: q.body.send.clone(),
+        receive: q.body.receive.clone(),
+        fee: q.body.fee.clone(),
+        total: q.body.total.clone(),
+        rate: q.body.rate.clone(),
+        quote_id: body.quote_id.clone(),
+        estimated_delivery_at: arrives,
+        balance: amount(ledger::balance(tx, &from.account_id)?, &from.currency),
+        created_at: ctx.now,
+    };
+    if let Some(wallet) = to.wallet {
+        let received = api::TransferReceived {
+            id: journal_id.to_owned(),
+            kind: "remittance".into(),
+            from: api::Counterparty {
+                handle: sender.handle,
+                display_name: None,
+                name: sender.name,
+                country: sender.country,
+            },
+            amount: q.body.receive.clone(),
+            message: None,
+            purpose: Some(body.purpose.clone()),
+        };
+        emit(tx, &wallet.id, EventData::TransferReceived(received), ctx.now)?;
     }
-    emit(
-        tx,
-        wallet_id,
-        "remittance_status",
-        &json!({ "id": journal_id, "status": status, "estimated_delivery_at": ctx.now + eta_secs }),
-        ctx.now,
-    )?;
-    Ok((StatusCode::CREATED, out))
+    let status =
+        api::RemittanceStatus { id: journal_id.to_owned(), status: to.status.into(), estimated_delivery_at: arrives };
+    emit(tx, &from.id, EventData::RemittanceStatus(status), ctx.now)?;
+    Ok(out)
 }

@@ -4,14 +4,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use koban_core::net::api::{self, EventData};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
+use utoipa::ToSchema;
 
-use super::common::{amount, emit, load_wallet, own, wallet_json, AmountIn};
-use crate::auth::{self, RawRequest, Signed};
+use super::common::{amount, emit, load_wallet, own, wallet_view, AmountIn};
+use super::doc::IdempotencyKey;
+use crate::auth::{self, RawRequest, Signed, SignedJson};
 use crate::error::ApiError;
-use crate::idem::{self, Mutation};
+use crate::idem;
 use crate::ledger::{self, JournalHeader, Leg};
 use crate::state::AppState;
 
@@ -31,12 +34,17 @@ pub const HOME_COUNTRIES: &[(&str, &str)] = &[
 /// Opening balance of a newly linked sandbox bank account when none is asked for.
 pub const DEFAULT_BANK_OPENING_BALANCE_JPY: i64 = 1_000_000;
 
-#[derive(Deserialize)]
+/// `POST /v1/devices`: the key being enrolled, which also signs the request.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct EnrolBody {
+pub(super) struct EnrolRequest {
+    /// The device's P-256 public key (uncompressed point), base64url without padding.
     public_key: String,
+    /// Home country: JP, TH, SG, ID, MY, PH, KH, VN or IN.
     country: String,
+    /// 3-24 of a-z, 0-9, `_` and `.` (a leading `@` is dropped).
     handle: String,
+    /// Shown to everyone who pays this wallet; no control or format characters.
     display_name: String,
 }
 
@@ -45,8 +53,13 @@ fn valid_handle(h: &str) -> bool {
         && h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
 }
 
-/// `POST /v1/devices`: enrols a device key and creates its wallet. The request is signed by
-/// the key being enrolled, which proves possession.
+/// Enrol a device key and create its wallet
+///
+/// Signed by the key being enrolled, which proves possession.
+#[utoipa::path(post, path = "/v1/devices", tag = "wallet", operation_id = "enrol",
+    request_body = EnrolRequest, params(IdempotencyKey),
+    responses((status = 201, description = "Enrolled", body = api::Enrolment)),
+    security(("signedDevice" = [])))]
 pub async fn enrol(State(state): State<AppState>, req: RawRequest) -> Response {
     match enrol_inner(state, req).await {
         Ok(r) => r,
@@ -55,7 +68,7 @@ pub async fn enrol(State(state): State<AppState>, req: RawRequest) -> Response {
 }
 
 async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiError> {
-    let body: EnrolBody = req.json()?;
+    let body: EnrolRequest = req.json()?;
     let public_key = auth::decode_public_key(&body.public_key)?;
     let sig = auth::signature_headers(&req.parts.headers)?;
     let now = state.clock.now();
@@ -65,7 +78,7 @@ async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiEr
         let (d, n) = (device_id.clone(), sig.nonce.clone());
         state.with_db(move |conn| auth::consume_nonce(conn, &d, &n, now)).await?;
     }
-    let m = Mutation { scope: device_id.clone(), key: req.idempotency_key()?, request_hash: req.request_hash() };
+    let m = req.mutation(device_id.clone())?;
     let wallet_id = state.new_id("w");
     Ok(idem::run(&state, m, move |tx, ctx| {
         let handle = body.handle.trim_start_matches('@').to_ascii_lowercase();
@@ -102,27 +115,35 @@ async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiEr
             params![device_id, wallet_id, public_key, ctx.now],
         )?;
         let w = load_wallet(tx, &wallet_id)?;
-        Ok((StatusCode::CREATED, json!({ "device_id": device_id, "wallet": wallet_json(tx, &w, ctx.now)? })))
+        Ok((StatusCode::CREATED, api::Enrolment { device_id, wallet: wallet_view(tx, &w, ctx.now)? }))
     })
     .await)
 }
 
-/// `GET /v1/wallets/{wallet_id}`: balance, tier and limits.
+/// Balance, tier and limits
+#[utoipa::path(get, path = "/v1/wallets/{wallet_id}", tag = "wallet", operation_id = "getWallet",
+    params(("wallet_id" = String, Path, description = "This device's wallet")),
+    responses((status = 200, description = "The wallet", body = api::Wallet)),
+    security(("signedDevice" = [])))]
 pub async fn wallet(
     State(state): State<AppState>,
     Path(wallet_id): Path<String>,
-    s: Signed,
-) -> Result<Json<Value>, ApiError> {
-    own(&wallet_id, &s.wallet_id)?;
+    // The signer's own wallet: the extractor refuses another's path.
+    _signed: Signed,
+) -> Result<Json<api::Wallet>, ApiError> {
     let now = state.clock.now();
-    state.with_db(move |conn| Ok(Json(wallet_json(conn, &load_wallet(conn, &wallet_id)?, now)?))).await
+    state.with_db(move |conn| Ok(Json(wallet_view(conn, &load_wallet(conn, &wallet_id)?, now)?))).await
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/wallets/{wallet_id}/kyc`: the identity to verify.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct KycBody {
+pub(super) struct KycRequest {
+    /// Legal name, 1-100 characters.
     legal_name: String,
+    /// `YYYY-MM-DD`.
     date_of_birth: String,
+    /// At least five characters.
     document_number: String,
 }
 
@@ -136,20 +157,17 @@ fn valid_date(d: &str) -> bool {
         && (1..=31).contains(&d[8..10].parse::<u8>().unwrap_or(0))
 }
 
-/// `POST /v1/wallets/{wallet_id}/kyc`: the sandbox verifies any well-formed identity at once.
-pub async fn kyc(State(state): State<AppState>, Path(wallet_id): Path<String>, s: Signed) -> Response {
-    if let Err(e) = own(&wallet_id, &s.wallet_id) {
-        return e.into_response();
-    }
-    let body: KycBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
-    idem::run(&state, m, move |tx, ctx| {
+/// Verify the wallet's identity
+///
+/// The sandbox verifies any well-formed identity at once.
+#[utoipa::path(post, path = "/v1/wallets/{wallet_id}/kyc", tag = "wallet", operation_id = "verifyIdentity",
+    request_body = KycRequest,
+    params(("wallet_id" = String, Path, description = "This device's wallet"), IdempotencyKey),
+    responses((status = 200, description = "The verified wallet", body = api::Wallet)),
+    security(("signedDevice" = [])))]
+pub async fn kyc(State(state): State<AppState>, Path(wallet_id): Path<String>, s: SignedJson<KycRequest>) -> Response {
+    let body = s.body;
+    idem::run(&state, s.mutation, move |tx, ctx| {
         let name = body.legal_name.trim();
         if name.is_empty()
             || name.chars().count() > 100
@@ -162,51 +180,51 @@ pub async fn kyc(State(state): State<AppState>, Path(wallet_id): Path<String>, s
         }
         tx.execute("UPDATE wallets SET tier = 'verified', legal_name = ?2 WHERE id = ?1", params![wallet_id, name])?;
         let w = load_wallet(tx, &wallet_id)?;
-        let body = wallet_json(tx, &w, ctx.now)?;
-        emit(tx, &wallet_id, "kyc_verified", &json!({ "tier": "verified" }), ctx.now)?;
+        let body = wallet_view(tx, &w, ctx.now)?;
+        emit(tx, &wallet_id, EventData::KycVerified(api::KycVerified { tier: w.tier.clone() }), ctx.now)?;
         Ok((StatusCode::OK, body))
     })
     .await
 }
 
-/// The idempotency scope, key and hash of a signed request.
-pub(super) fn mutation(s: &Signed) -> Result<Mutation, ApiError> {
-    Ok(Mutation { scope: s.wallet_id.clone(), key: s.req.idempotency_key()?, request_hash: s.req.request_hash() })
-}
-
-/// `GET /v1/wallets/{wallet_id}/receive-code`: an EMV person-to-person code for this wallet.
+/// An EMV person-to-person code for this wallet
+#[utoipa::path(get, path = "/v1/wallets/{wallet_id}/receive-code", tag = "wallet", operation_id = "receiveCode",
+    params(("wallet_id" = String, Path, description = "This device's wallet")),
+    responses((status = 200, description = "The code", body = api::ReceiveCode)),
+    security(("signedDevice" = [])))]
 pub async fn receive_code(
     State(state): State<AppState>,
     Path(wallet_id): Path<String>,
-    s: Signed,
-) -> Result<Json<Value>, ApiError> {
-    own(&wallet_id, &s.wallet_id)?;
+    // The signer's own wallet: the extractor refuses another's path.
+    _signed: Signed,
+) -> Result<Json<api::ReceiveCode>, ApiError> {
     state
         .with_db(move |conn| {
             let w = load_wallet(conn, &wallet_id)?;
             let payload = crate::codes::receive_code(&w.handle, &w.display_name, &w.country, &w.currency)?;
-            Ok(Json(json!({ "payload": payload, "handle": w.handle })))
+            Ok(Json(api::ReceiveCode { payload, handle: w.handle }))
         })
         .await
 }
 
-/// `GET /v1/banks`: the simulated banks.
-pub async fn banks(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// The simulated banks
+#[utoipa::path(get, path = "/v1/banks", tag = "banks", operation_id = "listBanks",
+    responses((status = 200, description = "Every bank", body = api::Banks)))]
+pub async fn banks(State(state): State<AppState>) -> Result<Json<api::Banks>, ApiError> {
     state
         .with_db(|conn| {
             let mut stmt = conn.prepare("SELECT id, name, country, currency FROM banks ORDER BY id")?;
-            let rows = stmt
+            let banks = stmt
                 .query_map([], |r| {
-                    Ok(json!({ "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
-                               "country": r.get::<_, String>(2)?, "currency": r.get::<_, String>(3)? }))
+                    Ok(api::Bank { id: r.get(0)?, name: r.get(1)?, country: r.get(2)?, currency: r.get(3)? })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Json(json!({ "banks": rows })))
+            Ok(Json(api::Banks { banks }))
         })
         .await
 }
 
-fn link_json(conn: &rusqlite::Connection, link_id: &str) -> Result<Value, ApiError> {
+fn link_view(conn: &rusqlite::Connection, link_id: &str) -> Result<api::BankLink, ApiError> {
     let (bank_id, bank_name, last4, holder, account, currency): (String, String, String, String, String, String) = conn
         .query_row(
             "SELECT l.bank_id, b.name, l.account_last4, l.holder_name, l.account_id, b.currency
@@ -216,50 +234,58 @@ fn link_json(conn: &rusqlite::Connection, link_id: &str) -> Result<Value, ApiErr
         )
         .optional()?
         .ok_or(ApiError::NotFound("bank link"))?;
-    Ok(json!({
-        "id": link_id, "bank_id": bank_id, "bank_name": bank_name,
-        "account_last4": last4, "holder_name": holder,
-        "balance": amount(ledger::balance(conn, &account)?, &currency),
-    }))
+    Ok(api::BankLink {
+        id: link_id.to_owned(),
+        bank_id,
+        bank_name,
+        account_last4: last4,
+        holder_name: holder,
+        balance: amount(ledger::balance(conn, &account)?, &currency),
+    })
 }
 
-/// `GET /v1/bank-links`: this wallet's linked bank accounts with their bank balances.
-pub async fn bank_links(State(state): State<AppState>, s: Signed) -> Result<Json<Value>, ApiError> {
+/// This wallet's linked bank accounts with their bank balances
+#[utoipa::path(get, path = "/v1/bank-links", tag = "banks", operation_id = "listBankLinks",
+    responses((status = 200, description = "Linked accounts, oldest first", body = api::BankLinks)),
+    security(("signedDevice" = [])))]
+pub async fn bank_links(State(state): State<AppState>, s: Signed) -> Result<Json<api::BankLinks>, ApiError> {
     state
         .with_db(move |conn| {
             let ids: Vec<String> = conn
                 .prepare("SELECT id FROM bank_links WHERE wallet_id = ?1 ORDER BY created_at, id")?
                 .query_map([&s.wallet_id], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
-            let links = ids.iter().map(|id| link_json(conn, id)).collect::<Result<Vec<_>, _>>()?;
-            Ok(Json(json!({ "bank_links": links })))
+            let bank_links = ids.iter().map(|id| link_view(conn, id)).collect::<Result<Vec<_>, _>>()?;
+            Ok(Json(api::BankLinks { bank_links }))
         })
         .await
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/bank-links`: an account at a simulated bank.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LinkBody {
+pub(super) struct BankLinkRequest {
+    /// A bank of `GET /v1/banks` in the wallet's currency.
     bank_id: String,
+    /// Seven digits.
     account_number: String,
+    /// Account holder.
     holder_name: String,
-    /// Sandbox only: what the simulated bank account starts with, in JPY.
+    /// Sandbox only: what the simulated bank account starts with, in JPY (default 1,000,000).
     sandbox_opening_balance: Option<i64>,
 }
 
-/// `POST /v1/bank-links`: links an account at a simulated bank (which opens it with a balance).
-pub async fn link_bank(State(state): State<AppState>, s: Signed) -> Response {
-    let body: LinkBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
+/// Link an account at a simulated bank
+///
+/// The simulated bank opens the account with a balance.
+#[utoipa::path(post, path = "/v1/bank-links", tag = "banks", operation_id = "linkBank",
+    request_body = BankLinkRequest, params(IdempotencyKey),
+    responses((status = 201, description = "Linked", body = api::BankLink)),
+    security(("signedDevice" = [])))]
+pub async fn link_bank(State(state): State<AppState>, s: SignedJson<BankLinkRequest>) -> Response {
     let (link_id, journal_id) = (state.new_id("bl"), state.new_id("j"));
-    let wallet_id = s.wallet_id.clone();
-    idem::run(&state, m, move |tx, ctx| {
+    let (wallet_id, body) = (s.wallet_id, s.body);
+    idem::run(&state, s.mutation, move |tx, ctx| {
         if body.account_number.len() != 7 || !body.account_number.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ApiError::BadRequest("account_number must be 7 digits".into()));
         }
@@ -307,31 +333,30 @@ pub async fn link_bank(State(state): State<AppState>, s: Signed) -> Response {
             };
             ledger::post(tx, &header, &[Leg::new(reserve, -opening), Leg::new(account, opening)])?;
         }
-        Ok((StatusCode::CREATED, link_json(tx, &link_id)?))
+        Ok((StatusCode::CREATED, link_view(tx, &link_id)?))
     })
     .await
 }
 
-#[derive(Deserialize)]
+/// `POST /v1/topups`: money from a linked bank account into the wallet.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TopUpBody {
+pub(super) struct TopUpRequest {
+    /// One of this wallet's bank links.
     bank_link_id: String,
+    /// How much, in the wallet's currency.
     amount: AmountIn,
 }
 
-/// `POST /v1/topups`: moves money from a linked bank account into the wallet.
-pub async fn top_up(State(state): State<AppState>, s: Signed) -> Response {
-    let body: TopUpBody = match s.req.json() {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let m = match mutation(&s) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
+/// Move money from a linked bank account into the wallet
+#[utoipa::path(post, path = "/v1/topups", tag = "banks", operation_id = "topUp",
+    request_body = TopUpRequest, params(IdempotencyKey),
+    responses((status = 201, description = "Topped up", body = api::TopUp)),
+    security(("signedDevice" = [])))]
+pub async fn top_up(State(state): State<AppState>, s: SignedJson<TopUpRequest>) -> Response {
     let journal_id = state.new_id("tx");
-    let wallet_id = s.wallet_id.clone();
-    idem::run(&state, m, move |tx, ctx| {
+    let (wallet_id, body) = (s.wallet_id, s.body);
+    idem::run(&state, s.mutation, move |tx, ctx| {
         body.amount.validate()?;
         let w = load_wallet(tx, &wallet_id)?;
         let (owner, bank_account, bank_name): (String, String, String) = tx
@@ -351,12 +376,16 @@ pub async fn top_up(State(state): State<AppState>, s: Signed) -> Response {
         let header = ctx.journal(&journal_id, "topup", &wallet_id, &meta);
         ledger::post(tx, &header, &[Leg::new(bank_account, -x), Leg::new(w.account_id.clone(), x)])?;
         let balance = ledger::balance(tx, &w.account_id)?;
-        let out = json!({
-            "id": journal_id, "kind": "topup", "status": "completed",
-            "amount": amount(x, &w.currency), "balance": amount(balance, &w.currency),
-            "bank_link_id": body.bank_link_id, "created_at": ctx.now,
-        });
-        emit(tx, &wallet_id, "topup_completed", &out, ctx.now)?;
+        let out = api::TopUp {
+            id: journal_id,
+            kind: "topup".into(),
+            status: "completed".into(),
+            amount: amount(x, &w.currency),
+            balance: amount(balance, &w.currency),
+            bank_link_id: body.bank_link_id,
+            created_at: ctx.now,
+        };
+        emit(tx, &wallet_id, EventData::TopupCompleted(out.clone()), ctx.now)?;
         Ok((StatusCode::CREATED, out))
     })
     .await
