@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use koban_core::money::{Currency, Money};
 use koban_core::scheme::Detection;
-use koban_core::store::Direction;
 use koban_core::wallet::{
-    BankAccount, Enrolment, Identity, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet,
+    BankAccount, Direction, Enrolment, Identity, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo,
+    Wallet,
 };
 use koban_sandbox::{Config, Sandbox};
 

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use koban_core::money::{Currency, Money};
-use koban_core::store::{ChargeRequest, FileKeyStore, TransactionRecord};
+use koban_core::store::FileKeyStore;
 use koban_core::wallet::{
-    BankAccount, Enrolment, FxQuote, Identity, PaymentQuote, PaymentRequest, QuoteAmount, RemitDestination,
-    RemitRecipient, SendTo, Wallet, WalletConfig, WalletError,
+    BankAccount, ChargeRequest, Direction, Enrolment, FxQuote, Identity, PaymentQuote, PaymentRequest, QuoteAmount,
+    RemitDestination, RemitRecipient, SendTo, TransactionRecord, Wallet, WalletConfig, WalletError,
 };
 
 /// Arguments of `koban wallet`.
@@ -235,7 +235,7 @@ pub fn amount(s: &str, currency: Currency) -> Result<Money, String> {
 
 /// One history line.
 pub fn line(t: &TransactionRecord) -> String {
-    let sign = if t.direction == koban_core::store::Direction::In { "+" } else { "-" };
+    let sign = if t.direction == Direction::In { "+" } else { "-" };
     format!("{:<11} {sign}{:>12}  {}", t.kind, t.amount.format(), t.description)
 }
 

@@ -3,23 +3,7 @@
 use rusqlite::{params, Connection, Transaction};
 
 use super::StoreError;
-
-/// A linked bank account; only the last four digits of the account number are kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BankLink {
-    /// Host link id.
-    pub id: String,
-    /// Bank id.
-    pub bank_id: String,
-    /// Bank name.
-    pub bank_name: String,
-    /// Last four digits of the account number.
-    pub last4: String,
-    /// Account holder.
-    pub holder_name: String,
-    /// Link time, unix seconds.
-    pub created_at: i64,
-}
+use crate::wallet::BankLink;
 
 /// Stores a bank link.
 pub fn put_bank_link(tx: &Transaction<'_>, b: &BankLink) -> Result<(), StoreError> {

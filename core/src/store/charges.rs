@@ -4,25 +4,7 @@ use rusqlite::{params, Connection, Transaction};
 
 use super::{currency, StoreError};
 use crate::money::Money;
-
-/// A till charge above the no-confirmation limit, as the phone shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChargeRequest {
-    /// The host's charge id.
-    pub id: String,
-    /// Who asks.
-    pub merchant_name: String,
-    /// The merchant's country, ISO 3166-1 alpha-2.
-    pub merchant_country: Option<String>,
-    /// How much.
-    pub amount: Money,
-    /// The host refuses an answer after this (Unix seconds, host clock).
-    pub approve_by: i64,
-    /// pending | approved | declined | expired | refused.
-    pub status: String,
-    /// When the till asked (host time).
-    pub created_at: i64,
-}
+use crate::wallet::ChargeRequest;
 
 /// Records a charge request heard from the host; an id already known keeps its status.
 pub fn put_charge_request(tx: &Transaction<'_>, c: &ChargeRequest) -> Result<(), StoreError> {

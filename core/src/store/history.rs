@@ -2,52 +2,10 @@
 //! the (created_at, seq) index.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde_json::Value;
 
 use super::{currency, StoreError};
 use crate::money::Money;
-
-/// Money in or out of the wallet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Money came in.
-    In,
-    /// Money went out.
-    Out,
-}
-
-impl Direction {
-    /// `in` or `out`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::In => "in",
-            Direction::Out => "out",
-        }
-    }
-}
-
-/// One entry of the wallet's history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TransactionRecord {
-    /// Host transaction id.
-    pub id: String,
-    /// `topup`, `payment`, `p2p`, `remittance`, …
-    pub kind: String,
-    /// In or out.
-    pub direction: Direction,
-    /// What the wallet balance moved by, in the wallet's currency (fees included).
-    pub amount: Money,
-    /// Merchant, friend or recipient, as shown.
-    pub counterparty: Option<String>,
-    /// One readable line.
-    pub description: String,
-    /// The intent it came from, for outgoing transactions.
-    pub intent_key: Option<String>,
-    /// Host time, unix seconds.
-    pub created_at: i64,
-    /// The host's full record.
-    pub details: Value,
-}
+use crate::wallet::{Direction, TransactionRecord};
 
 /// Adds a transaction unless one with its id is already there; true if it was added.
 pub fn insert_transaction(tx: &Transaction<'_>, t: &TransactionRecord) -> Result<bool, StoreError> {

@@ -25,21 +25,25 @@ use zeroize::Zeroizing;
 
 use crate::money::Currency;
 
-pub use banks::{bank_links, put_bank_link, BankLink};
-pub use charges::{charge_requests, put_charge_request, set_charge_request_status, ChargeRequest};
+pub use banks::{bank_links, put_bank_link};
+pub use charges::{charge_requests, put_charge_request, set_charge_request_status};
 pub use codes::{
     code_keys_left, current_token, drop_token_keys, lowest_held, put_code_key, recently_shown, take_code_key,
     TakenCodeKey, KEY_LIFETIME_SECS,
 };
-pub use history::{history_page, insert_transaction, transaction, Direction, HistoryCursor, TransactionRecord};
+pub use history::{history_page, insert_transaction, transaction, HistoryCursor};
 pub use intents::{finish_intent, insert_intent, intent, pending_intents, Intent, IntentState};
-pub use profile::{
-    balance, put_balance, put_current_balance, put_sync_value, put_wallet, sync_value, wallet, WalletRecord,
-};
+pub use profile::{balance, put_balance, put_current_balance, put_sync_value, put_wallet, sync_value, wallet};
 pub use quotes::{put_quote, quote};
-pub use recipients::{put_recipient, recipients, Recipient};
+pub use recipients::{put_recipient, recipients};
 pub use seal::{FileKeyStore, KeyStore, KeyStoreError, Sealer, KEY_LEN};
 pub use secrets::{delete_secret, get_secret, put_secret};
+
+// The rows the store reads are the wallet's own records (`crate::wallet`); these names stay
+// here only so code written against `store::TransactionRecord` and the like keeps compiling.
+// New code names them from `wallet`.
+pub use crate::wallet::WalletProfile as WalletRecord;
+pub use crate::wallet::{BankLink, ChargeRequest, Direction, Recipient, TransactionRecord};
 
 /// The migrations, in order; migration `n` (1-based) brings the schema to `user_version` n.
 pub const MIGRATIONS: &[&str] = &[

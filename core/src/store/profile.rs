@@ -4,30 +4,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{currency, StoreError};
 use crate::money::{Currency, Money};
-
-/// The enrolled wallet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WalletRecord {
-    /// Host wallet id.
-    pub wallet_id: String,
-    /// This device's id at the host.
-    pub device_id: String,
-    /// Public handle, without `@`.
-    pub handle: String,
-    /// Name shown to others.
-    pub display_name: String,
-    /// Home country, ISO 3166-1 alpha-2.
-    pub country: String,
-    /// Home currency.
-    pub currency: Currency,
-    /// KYC tier as the host names it (`unverified`, `verified`).
-    pub tier: String,
-    /// Enrolment time, unix seconds.
-    pub enrolled_at: i64,
-}
+use crate::wallet::WalletProfile;
 
 /// Stores the enrolled wallet (replacing the row).
-pub fn put_wallet(tx: &Transaction<'_>, w: &WalletRecord) -> Result<(), StoreError> {
+pub fn put_wallet(tx: &Transaction<'_>, w: &WalletProfile) -> Result<(), StoreError> {
     tx.execute(
         "INSERT OR REPLACE INTO wallet (id, wallet_id, device_id, handle, display_name, country, currency, tier, enrolled_at)
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -37,7 +17,7 @@ pub fn put_wallet(tx: &Transaction<'_>, w: &WalletRecord) -> Result<(), StoreErr
 }
 
 /// The enrolled wallet, if any.
-pub fn wallet(conn: &Connection) -> Result<Option<WalletRecord>, StoreError> {
+pub fn wallet(conn: &Connection) -> Result<Option<WalletProfile>, StoreError> {
     let row = conn
         .query_row(
             "SELECT wallet_id, device_id, handle, display_name, country, currency, tier, enrolled_at FROM wallet WHERE id = 1",
@@ -57,7 +37,7 @@ pub fn wallet(conn: &Connection) -> Result<Option<WalletRecord>, StoreError> {
         )
         .optional()?;
     row.map(|(wallet_id, device_id, handle, display_name, country, cur, tier, enrolled_at)| {
-        Ok(WalletRecord {
+        Ok(WalletProfile {
             wallet_id,
             device_id,
             handle,

@@ -3,19 +3,7 @@
 use rusqlite::{params, Connection, Transaction};
 
 use super::StoreError;
-
-/// Someone this wallet has sent money to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recipient {
-    /// Handle, without `@`.
-    pub handle: String,
-    /// Display name.
-    pub display_name: String,
-    /// Country.
-    pub country: String,
-    /// Last transfer time, unix seconds.
-    pub last_used_at: i64,
-}
+use crate::wallet::Recipient;
 
 /// Remembers a recipient (updating the last-used time).
 pub fn put_recipient(tx: &Transaction<'_>, r: &Recipient) -> Result<(), StoreError> {

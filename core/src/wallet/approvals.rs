@@ -8,8 +8,9 @@ use serde_json::json;
 use super::outbox::{Answer, IntentKind};
 use super::types::{money, money_json, text};
 use super::{lock, Balance, Refusal, Wallet, WalletError};
+use super::{ChargeRequest, Direction, TransactionRecord};
 use crate::money::Money;
-use crate::store::{self, ChargeRequest, Direction, TransactionRecord};
+use crate::store;
 
 impl Wallet {
     /// Till charges waiting for this shopper's approval (local; `sync` brings new ones in).

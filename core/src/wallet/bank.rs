@@ -6,8 +6,9 @@ use serde_json::json;
 use super::outbox::{Answer, IntentKind};
 use super::types::{money, money_json, text};
 use super::{lock, positive, Bank, BankAccount, Wallet, WalletError};
+use super::{BankLink, Direction, TransactionRecord};
 use crate::money::Money;
-use crate::store::{self, Direction, TransactionRecord};
+use crate::store;
 
 impl Wallet {
     /// The banks the host can link.
@@ -20,12 +21,12 @@ impl Wallet {
     }
 
     /// Linked bank accounts (local).
-    pub fn bank_links(&self) -> Result<Vec<store::BankLink>, WalletError> {
+    pub fn bank_links(&self) -> Result<Vec<BankLink>, WalletError> {
         Ok(store::bank_links(lock(&self.store).conn())?)
     }
 
     /// Links a bank account.
-    pub async fn link_bank(&self, account: &BankAccount) -> Result<store::BankLink, WalletError> {
+    pub async fn link_bank(&self, account: &BankAccount) -> Result<BankLink, WalletError> {
         self.enrolled()?;
         let mut body = json!({ "bank_id": account.bank_id, "account_number": account.account_number, "holder_name": account.holder_name });
         if let Some(m) = account.sandbox_opening_balance {
@@ -55,7 +56,7 @@ pub(super) fn linked(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletE
     let v = a.v;
     store::put_bank_link(
         tx,
-        &store::BankLink {
+        &BankLink {
             id: text(v, "id")?,
             bank_id: text(v, "bank_id")?,
             bank_name: text(v, "bank_name")?,

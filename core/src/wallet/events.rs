@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::types::{money, text};
 use super::WalletError;
-use crate::store::{self, ChargeRequest, Direction, StoreError, TransactionRecord};
+use super::{ChargeRequest, Direction, TransactionRecord};
+use crate::store::{self, StoreError};
 
 /// One event of the feed, read.
 pub(super) enum Heard {

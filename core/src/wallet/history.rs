@@ -1,7 +1,7 @@
 //! The local history: pages newest first, and one transaction by id.
 
-use super::{lock, HistoryPage, Wallet, WalletError};
-use crate::store::{self, HistoryCursor, TransactionRecord};
+use super::{lock, HistoryPage, TransactionRecord, Wallet, WalletError};
+use crate::store::{self, HistoryCursor};
 
 impl Wallet {
     /// A page of history, newest first (local; `sync` brings in what others sent).

@@ -35,16 +35,16 @@ use serde_json::Value;
 use crate::crypto::{new_nonce, DeviceKey};
 use crate::money::Money;
 use crate::net::{Client, HttpTransport, NetError, ReqwestTransport, RESIGN_LIMIT};
-use crate::store::{self, KeyStore, Store, WalletRecord};
+use crate::store::{self, KeyStore, Store};
 
 pub use codes::ConsumerCode;
 #[cfg(any(test, feature = "failpoints"))]
 pub use error::FailPoint;
 pub use error::{Refusal, WalletError};
-pub use store::WalletRecord as WalletProfile;
 pub use types::{
-    Balance, Bank, BankAccount, Enrolment, FxQuote, HistoryPage, Identity, PaymentQuote, PaymentRequest, QuoteAmount,
-    RemitDestination, RemitRecipient, SendTo, SyncReport,
+    Balance, Bank, BankAccount, BankLink, ChargeRequest, Direction, Enrolment, FxQuote, HistoryPage, Identity,
+    PaymentQuote, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient, SendTo, SyncReport,
+    TransactionRecord, WalletProfile,
 };
 
 const DEVICE_KEY_SECRET: &str = "device_key";
@@ -198,7 +198,7 @@ impl Wallet {
         Ok(store::wallet(lock(&self.store).conn())?)
     }
 
-    fn enrolled(&self) -> Result<WalletRecord, WalletError> {
+    fn enrolled(&self) -> Result<WalletProfile, WalletError> {
         self.profile()?.ok_or(WalletError::NotEnrolled)
     }
 

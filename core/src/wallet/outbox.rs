@@ -11,10 +11,11 @@ use serde_json::{json, Value};
 #[cfg(any(test, feature = "failpoints"))]
 use super::FailPoint;
 use super::{approvals, bank, codes, lock, new_key, now_secs, payment, profile, transfer};
+use super::{Direction, TransactionRecord, WalletProfile};
 use super::{Refusal, Wallet, WalletError, CLOCK_OFFSET};
 use crate::money::Money;
 use crate::net::{NetError, RESIGN_LIMIT};
-use crate::store::{self, Direction, Intent, IntentState, TransactionRecord};
+use crate::store::{self, Intent, IntentState};
 
 use super::types::money;
 
@@ -247,7 +248,7 @@ fn apply(
     tx: &Transaction<'_>,
     kind: IntentKind,
     a: &Answer<'_>,
-    current: Option<&store::WalletRecord>,
+    current: Option<&WalletProfile>,
     sealer: &store::Sealer,
 ) -> Result<(), WalletError> {
     match kind {

@@ -7,10 +7,11 @@ use serde_json::{json, Value};
 use super::outbox::{Answer, IntentKind};
 use super::types::{money, money_json, text};
 use super::{positive, PaymentQuote, PaymentRequest, Wallet, WalletError};
+use super::{Direction, TransactionRecord};
 use crate::emv::Tip;
 use crate::money::Money;
 use crate::scheme::{self, CrcStatus, Detection, Presentment, ReferenceKind, SchemeId};
-use crate::store::{self, Direction, TransactionRecord};
+use crate::store;
 
 impl Wallet {
     /// Reads a scanned merchant code and prices it: amount, tip or fee, and for a foreign

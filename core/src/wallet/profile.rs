@@ -12,7 +12,7 @@ use super::{lock, now_secs, Balance, Enrolment, Identity, Wallet, WalletError, W
 use super::{CLOCK_OFFSET, DEVICE_KEY_SECRET};
 use crate::crypto::DeviceKey;
 use crate::money::{Currency, Money};
-use crate::store::{self, WalletRecord};
+use crate::store;
 
 impl Wallet {
     /// Enrols this device: creates its key (sealed in the store) and a wallet at the host.
@@ -60,7 +60,7 @@ impl Wallet {
             store::put_current_balance(tx, b.available, now)?;
             store::put_sync_value(tx, CLOCK_OFFSET, offset)?;
             if b.tier != w.tier {
-                store::put_wallet(tx, &WalletRecord { tier: b.tier.clone(), ..w.clone() })?;
+                store::put_wallet(tx, &WalletProfile { tier: b.tier.clone(), ..w.clone() })?;
             }
             Ok::<_, WalletError>(())
         })?;
@@ -89,7 +89,7 @@ pub(super) fn enrolled(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), Walle
         Currency::from_alpha(&text(w, "currency")?).ok_or_else(|| WalletError::Protocol("wallet currency".into()))?;
     store::put_wallet(
         tx,
-        &WalletRecord {
+        &WalletProfile {
             wallet_id: text(w, "id")?,
             device_id: text(v, "device_id")?,
             handle: text(w, "handle")?,
@@ -108,10 +108,10 @@ pub(super) fn enrolled(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), Walle
 pub(super) fn verified(
     tx: &Transaction<'_>,
     a: &Answer<'_>,
-    current: Option<&WalletRecord>,
+    current: Option<&WalletProfile>,
 ) -> Result<(), WalletError> {
     if let Some(p) = current {
-        store::put_wallet(tx, &WalletRecord { tier: text(a.v, "tier")?, ..p.clone() })?;
+        store::put_wallet(tx, &WalletProfile { tier: text(a.v, "tier")?, ..p.clone() })?;
     }
     Ok(())
 }

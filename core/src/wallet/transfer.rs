@@ -7,8 +7,9 @@ use serde_json::json;
 use super::outbox::{Answer, IntentKind};
 use super::types::{money, money_json, text};
 use super::{lock, positive, FxQuote, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet, WalletError};
+use super::{Direction, Recipient, TransactionRecord};
 use crate::money::Money;
-use crate::store::{self, Direction, TransactionRecord};
+use crate::store;
 
 impl Wallet {
     /// Sends money to another wallet at home.
@@ -76,7 +77,7 @@ impl Wallet {
     }
 
     /// People this wallet has sent to, most recent first (local).
-    pub fn recipients(&self) -> Result<Vec<store::Recipient>, WalletError> {
+    pub fn recipients(&self) -> Result<Vec<Recipient>, WalletError> {
         Ok(store::recipients(lock(&self.store).conn())?)
     }
 }
@@ -87,7 +88,7 @@ pub(super) fn sent(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletErr
     let handle = text(to, "handle")?;
     store::put_recipient(
         tx,
-        &store::Recipient {
+        &Recipient {
             handle: handle.clone(),
             display_name: text(to, "display_name")?,
             country: text(to, "country")?,

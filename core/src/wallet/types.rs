@@ -1,11 +1,12 @@
-//! The records the wallet hands to the apps, and reading them from the host's JSON.
+//! The records the wallet hands to the apps, and reading them from the host's JSON. The ones
+//! it also keeps (profile, bank links, recipients, history, charge requests) are defined here
+//! too: the store reads its rows into them, so a table can change without changing the API.
 
 use serde_json::{json, Value};
 
 use super::error::WalletError;
 use crate::money::{Currency, Money};
 use crate::scheme::ReferenceKind;
-use crate::store::TransactionRecord;
 
 pub(crate) fn money(v: &Value) -> Result<Money, WalletError> {
     let minor = v["minor"].as_i64().ok_or_else(|| WalletError::Protocol(format!("amount without minor units: {v}")))?;
@@ -237,7 +238,7 @@ pub struct SyncReport {
     /// Till charges of this wallet's codes captured since the last sync.
     pub charged: Vec<TransactionRecord>,
     /// Till charges above the no-confirmation limit now waiting for approval.
-    pub charge_requests: Vec<crate::store::ChargeRequest>,
+    pub charge_requests: Vec<ChargeRequest>,
     /// Single-use keys dropped because the host revoked their token.
     pub codes_revoked: u32,
     /// Balance after the sync, if the host could be asked.
@@ -293,4 +294,116 @@ impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Identity(<redacted>)")
     }
+}
+
+/// The enrolled wallet, as this device knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletProfile {
+    /// Host wallet id.
+    pub wallet_id: String,
+    /// This device's id at the host.
+    pub device_id: String,
+    /// Public handle, without `@`.
+    pub handle: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Home country, ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Home currency.
+    pub currency: Currency,
+    /// KYC tier as the host names it (`unverified`, `verified`).
+    pub tier: String,
+    /// Enrolment time, unix seconds.
+    pub enrolled_at: i64,
+}
+
+/// A linked bank account; only the last four digits of the account number are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankLink {
+    /// Host link id.
+    pub id: String,
+    /// Bank id.
+    pub bank_id: String,
+    /// Bank name.
+    pub bank_name: String,
+    /// Last four digits of the account number.
+    pub last4: String,
+    /// Account holder.
+    pub holder_name: String,
+    /// Link time, unix seconds.
+    pub created_at: i64,
+}
+
+/// Someone this wallet has sent money to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// Handle, without `@`.
+    pub handle: String,
+    /// Display name.
+    pub display_name: String,
+    /// Country.
+    pub country: String,
+    /// Last transfer time, unix seconds.
+    pub last_used_at: i64,
+}
+
+/// Money in or out of the wallet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Money came in.
+    In,
+    /// Money went out.
+    Out,
+}
+
+impl Direction {
+    /// `in` or `out`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+}
+
+/// One entry of the wallet's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransactionRecord {
+    /// Host transaction id.
+    pub id: String,
+    /// `topup`, `payment`, `p2p`, `remittance`, …
+    pub kind: String,
+    /// In or out.
+    pub direction: Direction,
+    /// What the wallet balance moved by, in the wallet's currency (fees included).
+    pub amount: Money,
+    /// Merchant, friend or recipient, as shown.
+    pub counterparty: Option<String>,
+    /// One readable line.
+    pub description: String,
+    /// The intent it came from, for outgoing transactions.
+    pub intent_key: Option<String>,
+    /// Host time, unix seconds.
+    pub created_at: i64,
+    /// The host's full record.
+    pub details: Value,
+}
+
+/// A till charge above the no-confirmation limit, as the phone shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeRequest {
+    /// The host's charge id.
+    pub id: String,
+    /// Who asks.
+    pub merchant_name: String,
+    /// The merchant's country, ISO 3166-1 alpha-2.
+    pub merchant_country: Option<String>,
+    /// How much.
+    pub amount: Money,
+    /// The host refuses an answer after this (Unix seconds, host clock).
+    pub approve_by: i64,
+    /// pending | approved | declined | expired | refused.
+    pub status: String,
+    /// When the till asked (host time).
+    pub created_at: i64,
 }
