@@ -345,6 +345,18 @@ pub enum WalletError {
     /// `unauthorized`: the host did not accept this device's signature (unknown device, clock, replay).
     #[error("{0}")]
     Unauthorized(String),
+    /// `charge_expired`: the till charge was not answered in time; nothing was paid.
+    #[error("{0}")]
+    ChargeExpired(String),
+    /// `charge_not_pending`: the till charge was already approved, declined or refused.
+    #[error("{0}")]
+    ChargeNotPending(String),
+    /// `device_revoked`: this device was revoked at the host (a lost phone); enrol again.
+    #[error("{0}")]
+    DeviceRevoked(String),
+    /// `code_revoked`: the host revoked this consumer code's keys (too many wrong cryptograms); show a fresh code.
+    #[error("{0}")]
+    CodeRevoked(String),
     /// `refused`: a refusal this version does not know; the message names the host's kind.
     #[error("{0}")]
     Refused(String),
@@ -409,6 +421,10 @@ impl WalletError {
             E::NotFound(_) => "not_found",
             E::Forbidden(_) => "forbidden",
             E::Unauthorized(_) => "unauthorized",
+            E::ChargeExpired(_) => "charge_expired",
+            E::ChargeNotPending(_) => "charge_not_pending",
+            E::DeviceRevoked(_) => "device_revoked",
+            E::CodeRevoked(_) => "code_revoked",
             E::Refused(_) => "refused",
             E::OutcomeUnknown(_) => "outcome_unknown",
             E::Unavailable(_) => "unavailable",
@@ -428,7 +444,7 @@ impl WalletError {
 impl WalletError {
     /// Every kind, in variant order, as [`WalletError::kind`] spells it.
     #[cfg(any(test, feature = "test-hooks"))]
-    pub(crate) const KINDS: [&'static str; 33] = [
+    pub(crate) const KINDS: [&'static str; 37] = [
         "insufficient_funds",
         "limit_exceeded",
         "kyc_required",
@@ -450,6 +466,10 @@ impl WalletError {
         "not_found",
         "forbidden",
         "unauthorized",
+        "charge_expired",
+        "charge_not_pending",
+        "device_revoked",
+        "code_revoked",
         "refused",
         "outcome_unknown",
         "unavailable",
@@ -490,6 +510,10 @@ impl WalletError {
             "not_found" => E::NotFound,
             "forbidden" => E::Forbidden,
             "unauthorized" => E::Unauthorized,
+            "charge_expired" => E::ChargeExpired,
+            "charge_not_pending" => E::ChargeNotPending,
+            "device_revoked" => E::DeviceRevoked,
+            "code_revoked" => E::CodeRevoked,
             "refused" => E::Refused,
             "outcome_unknown" => E::OutcomeUnknown,
             "unavailable" => E::Unavailable,
@@ -540,7 +564,14 @@ impl From<koban_core::wallet::WalletError> for WalletError {
                     R::NotFound => E::NotFound(m),
                     R::Forbidden => E::Forbidden(m),
                     R::Unauthorized => E::Unauthorized(m),
-                    R::Other(kind) => E::Refused(format!("refused by the host ({kind}): {m}")),
+                    // Kinds the core keeps as `Other` that an app answers differently.
+                    R::Other(kind) => match kind.as_str() {
+                        "charge_expired" => E::ChargeExpired(m),
+                        "charge_not_pending" => E::ChargeNotPending(m),
+                        "device_revoked" => E::DeviceRevoked(m),
+                        "code_revoked" => E::CodeRevoked(m),
+                        _ => E::Refused(format!("refused by the host ({kind}): {m}")),
+                    },
                 }
             }
             // The intent's idempotency key means nothing to a user; the reason is transport text.
@@ -704,6 +735,10 @@ mod tests {
         );
         let e: WalletError = C::NotEnrolled.into();
         assert_eq!((e.kind(), e.to_string().as_str()), ("not_enrolled", "this device is not enrolled yet"));
+        for kind in ["charge_expired", "charge_not_pending", "device_revoked", "code_revoked"] {
+            let e: WalletError = C::Refused { refusal: Refusal::Other(kind.into()), message: "m".into() }.into();
+            assert_eq!((e.kind(), e.to_string().as_str()), (kind, "m"));
+        }
     }
 
     #[test]

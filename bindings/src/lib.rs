@@ -22,9 +22,10 @@ pub use platform::{file_key_store, HttpHeader, HttpRequest, HttpResponse, HttpTr
 pub use scan::{scan_image, FrameRotation, ScanPoint, ScannedCode, Scanner};
 pub use scheme::{detect, detect_at, payload_format_id, Detection, ReferenceKind};
 pub use wallet::{
-    Balance, Bank, BankAccount, BankLink, CachedBalance, ConsumerCode, Direction, Enrolment, FxQuote, HistoryPage,
-    Identity, Listening, PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount, Recipient, RemitDestination,
-    RemitRecipient, SendTo, SyncReport, Wallet, WalletConfig, WalletListener, WalletProfile, WalletTransaction,
+    Balance, Bank, BankAccount, BankLink, CachedBalance, ChargeRequest, ConsumerCode, Direction, Enrolment, FxQuote,
+    HistoryPage, Identity, Listening, PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount, Recipient,
+    RemitDestination, RemitRecipient, SendTo, SyncReport, Wallet, WalletConfig, WalletListener, WalletProfile,
+    WalletTransaction,
 };
 
 /// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.

@@ -1,10 +1,17 @@
 //! Exports that exist only so the Kotlin and Swift suites can exercise the FFI
-//! machinery itself: panics, error lifting and the async runtime.
+//! machinery itself (panics, error lifting and the async runtime) and play the parts an app
+//! never plays (a merchant's till).
 //!
 //! Compiled only with the `test-hooks` feature, which the test scripts enable and
 //! shipped libraries never do, so none of this is API.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use koban_core::crypto::DeviceKey;
+use koban_core::money::{Currency, Money as CoreMoney};
+use koban_core::net::{HttpRequest, HttpTransport, ReqwestTransport};
+use koban_core::terminal::{Terminal, TerminalError};
 
 use crate::{DetectionError, KobanError, WalletError};
 
@@ -89,6 +96,70 @@ pub fn test_hook_echo(data: Vec<u8>) -> Vec<u8> {
     data
 }
 
+/// A till charge as the host answered it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TestHookCharge {
+    /// The host's charge id (the id of the wallet's charge request when it waits).
+    pub id: String,
+    /// `captured`, `pending_approval`, `refused`, `declined` or `expired`.
+    pub status: String,
+}
+
+fn till_error(e: TerminalError) -> KobanError {
+    KobanError::Internal { reason: format!("till: {e}") }
+}
+
+/// The string value of `key` in a flat JSON object as the sandbox writes it (compact, and a
+/// value without escapes): enough for one token, without a JSON dependency in the library.
+fn json_text(body: &[u8], key: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let label = format!("\"{key}\":\"");
+    let start = text.find(&label)? + label.len();
+    let len = text[start..].find('"')?;
+    Some(text[start..start + len].to_owned())
+}
+
+/// Test hook: plays a till of the sandbox merchant `merchant_id` (`m_jp_mart`): enrols a fresh
+/// terminal key with a one-time token from the admin route (the host runs with `--admin`) and
+/// charges the consumer code `code_text` for `amount_minor` of `currency`.
+#[uniffi::export(async_runtime = "tokio")]
+pub async fn test_hook_till_charge(
+    host_url: String,
+    merchant_id: String,
+    code_text: String,
+    amount_minor: i64,
+    currency: String,
+) -> Result<TestHookCharge, KobanError> {
+    let currency = Currency::from_alpha(&currency)
+        .ok_or_else(|| KobanError::InvalidInput { reason: format!("unknown currency {currency:?}") })?;
+    let host = host_url.trim_end_matches('/');
+    let transport = Arc::new(
+        ReqwestTransport::new(Duration::from_secs(10)).map_err(|e| KobanError::Internal { reason: e.to_string() })?,
+    );
+    let answer = transport
+        .send(HttpRequest {
+            method: "POST".into(),
+            url: format!("{host}/admin/merchants/{merchant_id}/enrolment-tokens"),
+            headers: Vec::new(),
+            body: Vec::new(),
+        })
+        .await
+        .map_err(|e| KobanError::Internal { reason: format!("enrolment token: {e}") })?;
+    let token =
+        json_text(&answer.body, "token").filter(|_| answer.status == 201).ok_or_else(|| KobanError::Internal {
+            reason: format!(
+                "enrolment token: the host answered {}: {}",
+                answer.status,
+                String::from_utf8_lossy(&answer.body)
+            ),
+        })?;
+    let terminal = Terminal::new(host, DeviceKey::generate()?, Some(transport)).map_err(till_error)?;
+    terminal.enrol(&merchant_id, &token).await.map_err(till_error)?;
+    let charge =
+        terminal.charge(&code_text, CoreMoney::from_minor(amount_minor, currency), None).await.map_err(till_error)?;
+    Ok(TestHookCharge { id: charge.id, status: charge.status.as_str().to_owned() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +174,14 @@ mod tests {
     fn decoding_a_missing_picture_says_which() {
         let e = test_hook_decode_image("/nonexistent/x.webp".into()).unwrap_err();
         assert!(e.to_string().starts_with("invalid input: /nonexistent/x.webp: "), "{e}");
+    }
+
+    #[test]
+    fn a_token_is_read_from_the_hosts_answer() {
+        let body = br#"{"expires_at":1700000600,"merchant_id":"m_jp_mart","token":"enrol_AbC-9_x"}"#;
+        assert_eq!(json_text(body, "token").as_deref(), Some("enrol_AbC-9_x"));
+        assert_eq!(json_text(body, "nonce"), None);
+        assert_eq!(json_text(br#"{"token":"unterminated"#, "token"), None);
     }
 
     #[test]

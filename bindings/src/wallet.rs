@@ -1,5 +1,6 @@
 //! The wallet: enrolment, banks, top-up, merchant payments, P2P, remittances, history,
-//! consumer codes and incoming-money events, over `koban_core::wallet::Wallet`.
+//! consumer codes, till charges to approve and incoming-money events, over
+//! `koban_core::wallet::Wallet`.
 //!
 //! Anything that touches the network is `async` on tokio; local reads and code generation
 //! are synchronous. Every money-moving call is exactly-once (ADR 0005): cancelling a
@@ -103,6 +104,8 @@ pub struct Balance {
     pub used_this_month: Money,
     /// Whether remittances abroad are allowed.
     pub can_remit: bool,
+    /// Till charges of this wallet's codes above this wait for approval on the phone.
+    pub no_confirm_limit: Money,
 }
 
 impl From<core::Balance> for Balance {
@@ -114,6 +117,7 @@ impl From<core::Balance> for Balance {
             monthly_limit: b.monthly_limit.into(),
             used_this_month: b.used_this_month.into(),
             can_remit: b.can_remit,
+            no_confirm_limit: b.no_confirm_limit.into(),
         }
     }
 }
@@ -250,13 +254,64 @@ pub struct HistoryPage {
     pub next_cursor: Option<String>,
 }
 
+/// A till charge above the no-confirmation limit, waiting for the shopper to approve or decline it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChargeRequest {
+    /// The host's charge id, for [`Wallet::approve_charge`] and [`Wallet::decline_charge`].
+    pub id: String,
+    /// The merchant whose till asks.
+    pub merchant_name: String,
+    /// The merchant's country (ISO 3166-1 alpha-2), when the host names it.
+    pub merchant_country: Option<String>,
+    /// The amount the till asks for.
+    pub amount: Money,
+    /// The host refuses an answer after this, Unix seconds (host clock).
+    pub approve_by: i64,
+    /// `pending`, or how it ended (`approved`, `declined`, `expired`, `refused`…).
+    pub status: String,
+    /// When the till asked, Unix seconds (host clock).
+    pub created_at: i64,
+}
+
+impl From<store::ChargeRequest> for ChargeRequest {
+    fn from(c: store::ChargeRequest) -> Self {
+        ChargeRequest {
+            id: c.id,
+            merchant_name: c.merchant_name,
+            merchant_country: c.merchant_country,
+            amount: c.amount.into(),
+            approve_by: c.approve_by,
+            status: c.status,
+            created_at: c.created_at,
+        }
+    }
+}
+
 /// What a sync brought in.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SyncReport {
     /// Transfers received since the last sync.
     pub received: Vec<WalletTransaction>,
+    /// Till charges of this wallet's codes captured since the last sync (now in history).
+    pub charged: Vec<WalletTransaction>,
+    /// Till charges newly waiting for approval.
+    pub charge_requests: Vec<ChargeRequest>,
+    /// Single-use code keys dropped because the host revoked their token.
+    pub codes_revoked: u32,
     /// Balance after the sync, if the host could be asked.
     pub balance: Option<Money>,
+}
+
+impl From<core::SyncReport> for SyncReport {
+    fn from(r: core::SyncReport) -> Self {
+        SyncReport {
+            received: r.received.into_iter().map(Into::into).collect(),
+            charged: r.charged.into_iter().map(Into::into).collect(),
+            charge_requests: r.charge_requests.into_iter().map(Into::into).collect(),
+            codes_revoked: r.codes_revoked,
+            balance: r.balance.map(Into::into),
+        }
+    }
 }
 
 /// Enrolment details.
@@ -587,11 +642,15 @@ impl From<core::ConsumerCode> for ConsumerCode {
     }
 }
 
-/// Receives money that arrives while [`Wallet::listen`] runs.
+/// Hears what [`Wallet::listen`] brings in: money that arrives and till charges to approve.
 #[uniffi::export(with_foreign)]
 pub trait WalletListener: Send + Sync {
     /// A transfer arrived (already in history). Called on a Koban thread: hand it to the UI thread.
     fn on_incoming(&self, transaction: WalletTransaction) -> Result<(), crate::error::PlatformError>;
+
+    /// A till charge waits for approval (also in [`Wallet::charge_requests`] until answered or
+    /// lapsed): prompt at once, the host's window is short. Called on a Koban thread.
+    fn on_charge_request(&self, request: ChargeRequest) -> Result<(), crate::error::PlatformError>;
 }
 
 /// A running [`Wallet::listen`] loop.
@@ -793,13 +852,27 @@ impl Wallet {
         self.done("receive_code", self.core.receive_code().await)
     }
 
-    /// Brings in what others sent since the last sync, long-polling up to `wait_secs`.
+    /// Brings in what happened since the last sync (money received, till charges captured or
+    /// waiting for approval, revoked code keys), long-polling up to `wait_secs`.
     pub async fn sync(&self, wait_secs: u64) -> Result<SyncReport, WalletError> {
-        let r = self.done("sync", self.core.sync(wait_secs).await)?;
-        Ok(SyncReport {
-            received: r.received.into_iter().map(Into::into).collect(),
-            balance: r.balance.map(Into::into),
-        })
+        self.done("sync", self.core.sync(wait_secs).await).map(Into::into)
+    }
+
+    /// Approves a waiting till charge: the host captures it exactly once and it enters the history.
+    pub async fn approve_charge(&self, id: String) -> Result<WalletTransaction, WalletError> {
+        self.done("approve_charge", self.core.approve_charge(&id).await).map(Into::into)
+    }
+
+    /// Declines a waiting till charge: no money moves (the code stays used).
+    pub async fn decline_charge(&self, id: String) -> Result<(), WalletError> {
+        self.done("decline_charge", self.core.decline_charge(&id).await)
+    }
+
+    /// Sets the amount above which till charges wait for approval (zero: every charge; at most
+    /// the host's default); returns the balance record with the new limit.
+    pub async fn set_no_confirm_limit(&self, limit: Money) -> Result<Balance, WalletError> {
+        let limit = core_money(&limit)?;
+        self.done("set_no_confirm_limit", self.core.set_no_confirm_limit(limit).await).map(Into::into)
     }
 
     /// Settles every payment whose outcome is still unknown, with the host.
@@ -847,6 +920,12 @@ impl Wallet {
         Ok(u32::try_from(self.core.pending_count()?).unwrap_or(u32::MAX))
     }
 
+    /// Till charges waiting for approval, oldest first (local; [`Wallet::sync`] and
+    /// [`Wallet::listen`] bring new ones in).
+    pub fn charge_requests(&self) -> Result<Vec<ChargeRequest>, WalletError> {
+        Ok(self.core.charge_requests()?.into_iter().map(Into::into).collect())
+    }
+
     /// Consumer codes that can still be made offline.
     pub fn codes_left(&self) -> Result<u32, WalletError> {
         Ok(self.core.codes_left()?)
@@ -862,8 +941,9 @@ impl Wallet {
         self.done("consumer_code_numeric", self.core.consumer_code_numeric()).map(Into::into)
     }
 
-    /// Calls `listener` for each transfer that arrives, long-polling the host `wait_secs` at a time,
-    /// until [`Listening::cancel`] or until this wallet is gone; retries with back-off when offline.
+    /// Calls `listener` for each transfer that arrives and each till charge that waits for
+    /// approval, long-polling the host `wait_secs` at a time, until [`Listening::cancel`] or
+    /// until this wallet is gone; retries with back-off when offline.
     pub fn listen(&self, listener: Arc<dyn WalletListener>, wait_secs: u64) -> Arc<Listening> {
         let handle = Arc::new(Listening {
             cancelled: AtomicBool::new(false),
@@ -919,6 +999,11 @@ async fn listen_loop(
                 backoff = Duration::from_secs(1);
                 for t in report.received {
                     if let Err(e) = listener.on_incoming(t.into()) {
+                        log.line(LogLevel::Warn, || format!("listen: the listener failed: {e}"));
+                    }
+                }
+                for c in report.charge_requests {
+                    if let Err(e) = listener.on_charge_request(c.into()) {
                         log.line(LogLevel::Warn, || format!("listen: the listener failed: {e}"));
                     }
                 }

@@ -6,10 +6,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use koban_core::crypto::DeviceKey;
+use koban_core::terminal::{ChargeStatus, Terminal};
 use koban_ffi::{
-    file_key_store, BankAccount, Direction, Enrolment, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel,
-    Logger, Money, PaymentRequest, PlatformError, SendTo, Wallet, WalletConfig, WalletError, WalletListener,
-    WalletTransaction,
+    file_key_store, BankAccount, ChargeRequest, Direction, Enrolment, HttpRequest, HttpResponse, HttpTransport,
+    KeyStore, LogLevel, Logger, Money, PaymentRequest, PlatformError, SendTo, Wallet, WalletConfig, WalletError,
+    WalletListener, WalletTransaction,
 };
 use koban_sandbox::{Config, Sandbox};
 
@@ -101,6 +103,21 @@ impl WalletListener for Inbox {
     fn on_incoming(&self, transaction: WalletTransaction) -> Result<(), PlatformError> {
         self.0.send(transaction).map_err(|_| PlatformError::Failed { reason: "inbox closed".into() })
     }
+    fn on_charge_request(&self, _request: ChargeRequest) -> Result<(), PlatformError> {
+        Ok(())
+    }
+}
+
+/// Hands each till charge waiting for approval to the test, as a phone's prompt would get it.
+struct Prompts(tokio::sync::mpsc::UnboundedSender<ChargeRequest>);
+
+impl WalletListener for Prompts {
+    fn on_incoming(&self, _transaction: WalletTransaction) -> Result<(), PlatformError> {
+        Ok(())
+    }
+    fn on_charge_request(&self, request: ChargeRequest) -> Result<(), PlatformError> {
+        self.0.send(request).map_err(|_| PlatformError::Failed { reason: "prompts closed".into() })
+    }
 }
 
 struct Host {
@@ -151,6 +168,30 @@ async fn enrolled(
     w
 }
 
+/// A till of `merchant_id`, its key enrolled with a one-time token from the admin route.
+async fn till(host: &Host, merchant_id: &str) -> Terminal {
+    let r: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/admin/merchants/{merchant_id}/enrolment-tokens", host.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let terminal = Terminal::new(&host.url, DeviceKey::generate().unwrap(), None).unwrap();
+    terminal.enrol(merchant_id, r["token"].as_str().unwrap()).await.unwrap();
+    terminal
+}
+
+/// The next till charge the listener was asked to prompt for.
+async fn next_prompt(prompts: &mut tokio::sync::mpsc::UnboundedReceiver<ChargeRequest>) -> ChargeRequest {
+    tokio::time::timeout(Duration::from_secs(20), prompts.recv()).await.expect("the listener is asked").unwrap()
+}
+
+fn core_jpy(minor: i64) -> koban_core::money::Money {
+    koban_core::money::Money::from_minor(minor, koban_core::money::Currency::from_alpha("JPY").unwrap())
+}
+
 async fn fund(w: &Wallet, amount: i64) -> String {
     let link = w
         .link_bank(BankAccount {
@@ -187,12 +228,14 @@ async fn a_wallet_through_the_exported_api() {
     assert!(aiko.banks().await.unwrap().iter().any(|b| b.id == "bank_sakura"));
 
     // Bank and top-up.
-    let link = fund(&aiko, 100_000).await;
+    // Less than the unverified monthly limit (¥100,000, payments included), so that an
+    // overdraft below it is refused for the funds, not the limit.
+    let link = fund(&aiko, 90_000).await;
     let links = aiko.bank_links().unwrap();
     assert_eq!((links.len(), links[0].id.as_str(), links[0].last4.as_str()), (1, link.as_str(), "4321"));
     let b = aiko.balance().await.unwrap();
-    assert_eq!((b.available.clone(), b.tier.as_str(), b.can_remit), (jpy(100_000), "unverified", false));
-    assert_eq!(aiko.cached_balance().unwrap().unwrap().available, jpy(100_000));
+    assert_eq!((b.available.clone(), b.tier.as_str(), b.can_remit), (jpy(90_000), "unverified", false));
+    assert_eq!(aiko.cached_balance().unwrap().unwrap().available, jpy(90_000));
 
     // A merchant code, the amount typed by the payer; the quote round-trips into the payment.
     let ramen = host.merchant_payload("m_jp_ramen").await;
@@ -265,7 +308,7 @@ async fn a_wallet_through_the_exported_api() {
     assert_eq!(e.kind(), "limit_exceeded", "{e:?}");
     let e = aiko.top_up(link.clone(), jpy(10_000_000)).await.unwrap_err();
     assert!(matches!(&e, WalletError::InsufficientFunds(m) if m == "insufficient funds in bank account"), "{e:?}");
-    let e = aiko.send(SendTo::Handle { handle: "ben".into() }, jpy(94_000), None).await.unwrap_err();
+    let e = aiko.send(SendTo::Handle { handle: "ben".into() }, jpy(90_000), None).await.unwrap_err();
     assert!(matches!(&e, WalletError::InsufficientFunds(m) if m == "insufficient funds in wallet"), "{e:?}");
     let e = aiko.send(SendTo::Handle { handle: "nobody-here".into() }, jpy(1), None).await.unwrap_err();
     assert!(matches!(e, WalletError::UnknownRecipient(_)), "{e:?}");
@@ -382,4 +425,89 @@ async fn a_listen_loop_ends_with_its_wallet() {
     })
     .await
     .expect("the loop stops once the wallet is gone, without waiting out its long poll");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn till_charges_above_the_limit_wait_for_the_shoppers_answer() {
+    let host = Host::start().await;
+    let w = enrolled(&host, "aiko", AppKeyStore::new(5), None).await;
+    fund(&w, 50_000).await;
+    assert_eq!(w.balance().await.unwrap().no_confirm_limit, jpy(10_000), "the host's default");
+    w.replenish_codes().await.unwrap();
+    let till = till(&host, "m_jp_mart").await;
+    let (tx, mut prompts) = tokio::sync::mpsc::unbounded_channel();
+    let listening = w.listen(Arc::new(Prompts(tx)), 5);
+
+    // ¥12,000 is above the limit: the till waits, the phone is asked, nothing has moved yet.
+    let charge = till.charge(&w.consumer_code().unwrap().qr_text, core_jpy(12_000), None).await.unwrap();
+    assert_eq!(charge.status, ChargeStatus::PendingApproval);
+    let asked = next_prompt(&mut prompts).await;
+    assert_eq!(
+        (asked.id.as_str(), asked.amount.clone(), asked.merchant_name.as_str(), asked.status.as_str()),
+        (charge.id.as_str(), jpy(12_000), "KOBAN MART SHIBUYA", "pending")
+    );
+    assert_eq!(asked.merchant_country.as_deref(), Some("JP"));
+    assert!((1..=120).contains(&(asked.approve_by - asked.created_at)), "{asked:?}");
+    assert_eq!(w.charge_requests().unwrap(), vec![asked.clone()]);
+    assert_eq!(w.balance().await.unwrap().available, jpy(50_000));
+
+    // Approved: captured once, in history once, and no longer waiting.
+    let paid = w.approve_charge(asked.id.clone()).await.unwrap();
+    assert_eq!((paid.kind.as_str(), paid.direction, paid.amount.clone()), ("cpm_charge", Direction::Out, jpy(12_000)));
+    assert_eq!(paid.counterparty.as_deref(), Some("KOBAN MART SHIBUYA"));
+    assert_eq!(till.charge_status(&charge.id).await.unwrap().status, ChargeStatus::Captured);
+    assert!(w.charge_requests().unwrap().is_empty());
+    let e = w.approve_charge(asked.id.clone()).await.unwrap_err();
+    assert!(matches!(e, WalletError::InvalidInput(_)), "an answered charge is not answered twice: {e:?}");
+    assert_eq!(w.balance().await.unwrap().available, jpy(38_000));
+
+    // Declined: the till hears so and no money moves.
+    let charge = till.charge(&w.consumer_code().unwrap().qr_text, core_jpy(15_000), None).await.unwrap();
+    assert_eq!(charge.status, ChargeStatus::PendingApproval);
+    let asked = next_prompt(&mut prompts).await;
+    assert_eq!((asked.id.as_str(), asked.amount.clone()), (charge.id.as_str(), jpy(15_000)));
+    w.decline_charge(asked.id.clone()).await.unwrap();
+    assert_eq!(till.charge_status(&charge.id).await.unwrap().status, ChargeStatus::Declined);
+    assert!(w.charge_requests().unwrap().is_empty());
+    listening.cancel();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while listening.is_running() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("a cancelled loop stops");
+    w.sync(0).await.unwrap();
+    assert_eq!(w.balance().await.unwrap().available, jpy(38_000), "the decline moved nothing");
+    let history = w.history(20, None).unwrap().items;
+    let charges: Vec<&str> = history.iter().filter(|t| t.kind == "cpm_charge").map(|t| t.id.as_str()).collect();
+    assert_eq!(charges, [paid.id.as_str()], "the approved charge once, the declined one never");
+
+    // The shopper lowers the ceiling: ¥6,000 now waits too, ¥4,000 is still captured at once.
+    let lowered = w.set_no_confirm_limit(jpy(5_000)).await.unwrap();
+    assert_eq!((lowered.no_confirm_limit.clone(), lowered.available.clone()), (jpy(5_000), jpy(38_000)));
+    let waits = till.charge(&w.consumer_code().unwrap().qr_text, core_jpy(6_000), None).await.unwrap();
+    assert_eq!(waits.status, ChargeStatus::PendingApproval);
+    let captured = till.charge(&w.consumer_code().unwrap().qr_text, core_jpy(4_000), None).await.unwrap();
+    assert_eq!(captured.status, ChargeStatus::Captured);
+    let report = w.sync(0).await.unwrap();
+    assert_eq!(report.charge_requests.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), [waits.id.as_str()]);
+    assert_eq!(
+        report.charged.iter().map(|t| (t.kind.as_str(), t.amount.clone())).collect::<Vec<_>>(),
+        [("cpm_charge", jpy(4_000))]
+    );
+    assert_eq!(report.codes_revoked, 0);
+    assert_eq!(report.balance, Some(jpy(34_000)));
+    let e = w.set_no_confirm_limit(jpy(10_001)).await.unwrap_err();
+    assert!(matches!(e, WalletError::BadRequest(_)), "not above the host's ceiling: {e:?}");
+
+    // Unanswered past its window, the charge lapses: approving it is refused and nothing moves.
+    host.sandbox.advance_clock(121);
+    let e = w.approve_charge(waits.id.clone()).await.unwrap_err();
+    assert!(matches!(e, WalletError::ChargeExpired(_)), "{e:?}");
+    assert_eq!(e.kind(), "charge_expired");
+    assert!(w.charge_requests().unwrap().is_empty());
+    assert_eq!(till.charge_status(&waits.id).await.unwrap().status, ChargeStatus::Expired);
+    assert_eq!(w.balance().await.unwrap().available, jpy(34_000));
+    assert_eq!(w.pending_count().unwrap(), 0);
 }

@@ -27,6 +27,10 @@ extension WalletError: LocalizedError {
         case .NotFound: return "not_found"
         case .Forbidden: return "forbidden"
         case .Unauthorized: return "unauthorized"
+        case .ChargeExpired: return "charge_expired"
+        case .ChargeNotPending: return "charge_not_pending"
+        case .DeviceRevoked: return "device_revoked"
+        case .CodeRevoked: return "code_revoked"
         case .Refused: return "refused"
         case .OutcomeUnknown: return "outcome_unknown"
         case .Unavailable: return "unavailable"
@@ -54,6 +58,8 @@ extension WalletError: LocalizedError {
              .UnsupportedCorridor(let message), .UnknownRecipient(let message),
              .HandleTaken(let message), .AlreadyEnrolled(let message), .BadRequest(let message),
              .NotFound(let message), .Forbidden(let message), .Unauthorized(let message),
+             .ChargeExpired(let message), .ChargeNotPending(let message),
+             .DeviceRevoked(let message), .CodeRevoked(let message),
              .Refused(let message), .OutcomeUnknown(let message), .Unavailable(let message),
              .NotEnrolled(let message), .InvalidInput(let message), .MissingReference(let message),
              .NotPayable(let message), .UnreadableCode(let message), .NoCodesLeft(let message),

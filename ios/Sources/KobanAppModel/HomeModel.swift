@@ -93,4 +93,7 @@ private final class HomeListener: WalletListener, @unchecked Sendable {
     func onIncoming(transaction: WalletTransaction) throws {
         Task { @MainActor [weak model] in await model?.received(transaction) }
     }
+
+    // My Code asks about till charges (the code is shown there); the request waits in the wallet for it.
+    func onChargeRequest(request: ChargeRequest) throws {}
 }

@@ -77,6 +77,11 @@ public struct UserMessage: Equatable, Sendable {
         case "no_codes_left": return ("No codes left", .goOnline)
         case "not_enrolled": return ("Set up your wallet first", nil)
         case "key_store": return ("Your wallet is locked", .retry)
+        // Till charges answered on the phone: retrying cannot bring the request back.
+        case "charge_expired": return ("The request timed out", nil)
+        case "charge_not_pending": return ("Already answered", nil)
+        case "code_revoked": return ("This code was blocked", nil)
+        case "device_revoked": return ("This phone was removed from your wallet", nil)
         default: return ("Something went wrong", .retry)
         }
     }

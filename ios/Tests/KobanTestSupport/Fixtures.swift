@@ -95,7 +95,7 @@ public final class RecordingTransport: HttpTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var _offline = false
     private var _exchanges: [Exchange] = []
-    private var _refused = 0
+    private var _refused: [String] = []
 
     /// Online until told otherwise.
     public init() {}
@@ -110,17 +110,20 @@ public final class RecordingTransport: HttpTransport, @unchecked Sendable {
     public var exchanges: [Exchange] { sync { _exchanges } }
 
     /// Requests refused because the transport was offline.
-    public var refused: Int { sync { _refused } }
+    public var refused: Int { sync { _refused.count } }
+
+    /// The paths (no host, no query) of the requests refused because the transport was offline, in order.
+    public var refusedPaths: [String] { sync { _refused } }
 
     /// Forwards through URLSession unless offline.
     public func send(request: HttpRequest) async throws -> HttpResponse {
+        let path = URLComponents(string: request.url)?.path ?? request.url
         let offline = sync { () -> Bool in
-            if _offline { _refused += 1 }
+            if _offline { _refused.append(path) }
             return _offline
         }
         if offline { throw PlatformError.Connection(reason: "the Internet connection appears to be offline") }
         let response = try await inner.send(request: request)
-        let path = URLComponents(string: request.url)?.path ?? request.url
         let exchange = Exchange(method: request.method, path: path, headerNames: request.headers.map { $0.name.lowercased() }, status: response.status)
         sync { _exchanges.append(exchange) }
         return response
@@ -133,10 +136,11 @@ public final class RecordingTransport: HttpTransport, @unchecked Sendable {
     }
 }
 
-/// A listener that keeps what arrives, for the test to wait on.
+/// A listener that keeps what arrives (money and till charges to approve), for the test to wait on.
 public final class Inbox: WalletListener, @unchecked Sendable {
     private let lock = NSLock()
     private var items: [WalletTransaction] = []
+    private var requests: [ChargeRequest] = []
 
     /// An empty inbox.
     public init() {}
@@ -146,6 +150,20 @@ public final class Inbox: WalletListener, @unchecked Sendable {
         lock.lock()
         items.append(transaction)
         lock.unlock()
+    }
+
+    /// Called by Koban on its own thread when a till charge waits for approval.
+    public func onChargeRequest(request: ChargeRequest) throws {
+        lock.lock()
+        requests.append(request)
+        lock.unlock()
+    }
+
+    /// Every till charge asked about so far.
+    public var chargeRequests: [ChargeRequest] {
+        lock.lock()
+        defer { lock.unlock() }
+        return requests
     }
 
     /// Everything received so far.

@@ -144,6 +144,63 @@ final class WalletTests: XCTestCase {
         XCTAssertEqual(bens, jpy(5_700))
     }
 
+    func testATillChargeAboveTheLimitWaitsForTheShoppersAnswer() async throws {
+        let w = try await enrolledWallet("shopper", in: dir)
+        try await fund(w.wallet, topUp: 30_000)
+        let limit = try await w.wallet.balance().noConfirmLimit
+        XCTAssertEqual(limit, jpy(10_000), "the host's default")
+        _ = try await w.wallet.replenishCodes()
+        let inbox = Inbox()
+        let listening = w.wallet.listen(listener: inbox, waitSecs: 5)
+
+        // ¥12,000 is above the limit: the till waits and the phone is asked at once.
+        let charge = try await testHookTillCharge(
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try w.wallet.consumerCode().qrText, amountMinor: 12_000, currency: "JPY")
+        XCTAssertEqual(charge.status, "pending_approval")
+        let heard = await eventually { inbox.chargeRequests.count == 1 }
+        XCTAssertTrue(heard, "the listener was not asked")
+        let asked = try XCTUnwrap(inbox.chargeRequests.first)
+        XCTAssertEqual(asked.id, charge.id)
+        XCTAssertEqual(asked.amount, jpy(12_000))
+        XCTAssertEqual(asked.merchantName, "KOBAN MART SHIBUYA")
+        XCTAssertEqual(asked.status, "pending")
+        XCTAssertTrue((1...120).contains(asked.approveBy - asked.createdAt), "\(asked)")
+        XCTAssertEqual(try w.wallet.chargeRequests(), [asked])
+        let before = try await w.wallet.balance().available
+        XCTAssertEqual(before, jpy(30_000), "nothing moves before the answer")
+
+        let paid = try await w.wallet.approveCharge(id: asked.id)
+        XCTAssertEqual(paid.kind, "cpm_charge")
+        XCTAssertEqual(paid.direction, .out)
+        XCTAssertEqual(paid.amount, jpy(12_000))
+        XCTAssertEqual(try w.wallet.chargeRequests(), [])
+
+        // Declined: nothing moves.
+        let declined = try await testHookTillCharge(
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try w.wallet.consumerCode().qrText, amountMinor: 15_000, currency: "JPY")
+        let heardTwice = await eventually { inbox.chargeRequests.count == 2 }
+        XCTAssertTrue(heardTwice, "the listener was not asked again")
+        XCTAssertEqual(inbox.chargeRequests.last?.id, declined.id)
+        try await w.wallet.declineCharge(id: declined.id)
+        listening.cancel()
+        let stopped = await eventually(timeout: 5) { !listening.isRunning() }
+        XCTAssertTrue(stopped)
+        let after = try await w.wallet.balance().available
+        XCTAssertEqual(after, jpy(18_000), "the approved charge once, the declined one never")
+        XCTAssertEqual(try w.wallet.history(limit: 20, cursor: nil).items.filter { $0.kind == "cpm_charge" }.map(\.id), [paid.id])
+
+        // A lower ceiling: ¥6,000 waits too, heard by a plain sync.
+        let lowered = try await w.wallet.setNoConfirmLimit(limit: jpy(5_000))
+        XCTAssertEqual(lowered.noConfirmLimit, jpy(5_000))
+        let waits = try await testHookTillCharge(
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try w.wallet.consumerCode().qrText, amountMinor: 6_000, currency: "JPY")
+        XCTAssertEqual(waits.status, "pending_approval")
+        let report = try await w.wallet.sync(waitSecs: 0)
+        XCTAssertEqual(report.chargeRequests.map(\.id), [waits.id])
+        let tooHigh = await walletError { try await w.wallet.setNoConfirmLimit(limit: jpy(10_001)) }
+        XCTAssertEqual(tooHigh?.kind, "bad_request")
+    }
+
     func testHistoryPagesWithCursors() async throws {
         let w = try await enrolledWallet("pager", in: dir)
         let link = try await fund(w.wallet, topUp: 0)

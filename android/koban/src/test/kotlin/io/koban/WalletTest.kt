@@ -54,7 +54,21 @@ class WalletTest {
             received.put(transaction)
         }
 
+        override fun onChargeRequest(request: ChargeRequest) = Unit
+
         fun next(): WalletTransaction = received.poll(20, TimeUnit.SECONDS) ?: throw AssertionError("nothing arrived in 20 s")
+    }
+
+    /** Hands each till charge waiting for approval to the test thread, as a phone's prompt would get it. */
+    private class Prompts : WalletListener {
+        val asked = LinkedBlockingQueue<ChargeRequest>()
+        override fun onIncoming(transaction: WalletTransaction) = Unit
+
+        override fun onChargeRequest(request: ChargeRequest) {
+            asked.put(request)
+        }
+
+        fun next(): ChargeRequest = asked.poll(20, TimeUnit.SECONDS) ?: throw AssertionError("no charge request in 20 s")
     }
 
     private fun nowSecs() = System.currentTimeMillis() / 1000
@@ -370,9 +384,62 @@ class WalletTest {
     }
 
     @Test
+    fun aTillChargeAboveTheLimitWaitsForTheShoppersAnswer() = runBlocking {
+        enrolledWallet(dir, "nao", TestKeyStore(13)).use { w ->
+            w.fund(30_000)
+            assertEquals("the host's default", jpy(10_000), w.balance().noConfirmLimit)
+            w.replenishCodes()
+            val prompts = Prompts()
+            val listening = w.listen(prompts, 5uL)
+            val paid = try {
+                // ¥12,000 is above the limit: the till waits and the phone is asked at once.
+                val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 12_000, "JPY")
+                assertEquals("pending_approval", charge.status)
+                val asked = prompts.next()
+                assertEquals(
+                    listOf<Any?>(charge.id, jpy(12_000), "KOBAN MART SHIBUYA", "JP", "pending"),
+                    listOf(asked.id, asked.amount, asked.merchantName, asked.merchantCountry, asked.status),
+                )
+                assertTrue("${asked.approveBy - asked.createdAt} s to answer", asked.approveBy - asked.createdAt in 1..120)
+                assertEquals(listOf(asked), w.chargeRequests())
+                assertEquals("nothing moves before the answer", jpy(30_000), w.balance().available)
+
+                val paid = w.approveCharge(asked.id)
+                assertEquals(listOf<Any?>("cpm_charge", Direction.OUT, jpy(12_000)), listOf(paid.kind, paid.direction, paid.amount))
+                assertTrue(w.chargeRequests().isEmpty())
+                assertThrowsSuspending<WalletException.InvalidInput> { w.approveCharge(asked.id) }
+
+                // Declined: nothing moves.
+                val declined = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 15_000, "JPY")
+                assertEquals(declined.id, prompts.next().id)
+                w.declineCharge(declined.id)
+                assertTrue(w.chargeRequests().isEmpty())
+                paid
+            } finally {
+                listening.cancel()
+            }
+            withTimeout(5_000) {
+                while (listening.isRunning()) delay(20)
+            }
+            assertEquals("the approved charge once, the declined one never", jpy(18_000), w.balance().available)
+            assertEquals(listOf(paid.id), w.history(20u).items.filter { it.kind == "cpm_charge" }.map { it.id })
+
+            // A lower ceiling: ¥6,000 waits too, heard by a plain sync.
+            assertEquals(jpy(5_000), w.setNoConfirmLimit(jpy(5_000)).noConfirmLimit)
+            val waits = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 6_000, "JPY")
+            assertEquals("pending_approval", waits.status)
+            val report = w.sync(0uL)
+            assertEquals(listOf(waits.id), report.chargeRequests.map { it.id })
+            assertEquals(emptyList<WalletTransaction>(), report.charged)
+            val tooHigh = assertThrowsSuspending<WalletException.BadRequest> { w.setNoConfirmLimit(jpy(10_001)) }
+            assertEquals("bad_request", tooHigh.kind)
+        }
+    }
+
+    @Test
     fun everyWalletErrorKindMatchesRust() {
         val kinds = testHookWalletErrorKinds()
-        assertEquals(33, kinds.size)
+        assertEquals(37, kinds.size)
         assertEquals(kinds.size, kinds.toSet().size)
         val variants = kinds.map { kind ->
             try {

@@ -32,7 +32,7 @@ class UserErrorTest {
             assertTrue("$kind: '${u.message}'", u.message.endsWith(".") && u.message.first().isUpperCase())
             seen[kind] = u.message
         }
-        assertEquals(33, seen.size)
+        assertEquals(37, seen.size)
         assertEquals("Not enough money for this.", seen["insufficient_funds"])
         assertEquals("You are offline. Nothing was sent.", seen["unavailable"])
     }

@@ -1,5 +1,6 @@
 package io.koban.app.model
 
+import io.koban.ChargeRequest
 import io.koban.Listening
 import io.koban.Money
 import io.koban.Wallet
@@ -91,6 +92,9 @@ class HomeViewModel(
                         refresh()
                     }
                 }
+
+                // My Code asks about till charges (the code is shown there); the request waits in the wallet for it.
+                override fun onChargeRequest(request: ChargeRequest) = Unit
             },
             waitSecs,
         )

@@ -53,6 +53,11 @@ private fun walletError(e: WalletException): UserError {
         is WalletException.Unavailable -> say("You are offline. Nothing was sent.", canRetry = true)
         is WalletException.MissingReference -> say("This code needs a reference from you.")
         is WalletException.NoCodesLeft -> say("No codes left on this phone. Go online to get more.")
+        // Till charges waiting on the phone: whatever the answer was, nothing more can be done with this one.
+        is WalletException.ChargeExpired -> say("The shop's request timed out. Nothing was paid.")
+        is WalletException.ChargeNotPending -> say("This request was already answered.")
+        is WalletException.CodeRevoked -> say("This code was blocked. Show a new one.")
+        is WalletException.DeviceRevoked -> say("This phone was removed from your wallet. Set it up again.")
         is WalletException.KeyStore -> say("Your phone's key store is unavailable. Unlock your phone and try again.", canRetry = true)
         is WalletException.BadRequest, is WalletException.NotFound, is WalletException.Forbidden, is WalletException.Unauthorized,
         is WalletException.Refused, is WalletException.InvalidInput, is WalletException.Storage, is WalletException.Internal ->
