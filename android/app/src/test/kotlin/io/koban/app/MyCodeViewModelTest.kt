@@ -2,11 +2,16 @@ package io.koban.app
 
 import io.koban.TokenCode
 import io.koban.Wallet
+import io.koban.app.model.ChargeOutcome
+import io.koban.app.model.ChargePrompt
 import io.koban.app.model.MyCodeState
 import io.koban.app.model.MyCodeViewModel
+import io.koban.testHookTillCharge
 import io.koban.testing.JdkHttpTransport
 import io.koban.testing.Sandbox
 import io.koban.testing.enrolledWallet
+import io.koban.testing.fund
+import io.koban.testing.jpy
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
@@ -15,8 +20,77 @@ import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
 
-/** My Code against the sandbox: keys fetched online, a fresh code at each refresh, offline codes with digits. */
+/**
+ * My Code against the sandbox: keys fetched online, a fresh code at each refresh, offline codes
+ * with digits, and till charges above the no-confirmation limit asked about while it is shown.
+ */
 class MyCodeViewModelTest : ViewModelTest() {
+    /** The charge the screen asks about, once it does. */
+    private suspend fun MyCodeViewModel.asked(): ChargePrompt =
+        charge.await { it != null } ?: throw AssertionError("no charge request")
+
+    @Test
+    fun aTillChargeAboveTheLimitIsAskedAboutAtOnceAndApprovedOnce() = runBlocking {
+        enrolledWallet(dir, "rin", testKeyStore()).use { w ->
+            w.fund(20_000)
+            val screen = MyCodeViewModel(w, vm.scope, ManualTicker(System.currentTimeMillis() / 1000), listenWaitSecs = 5uL)
+            screen.start()
+            val shown = screen.state.awaitIs<MyCodeState.Showing>()
+            assertNull(screen.charge.value)
+
+            // The cashier scans the code on screen and keys in ¥12,000: above the ¥10,000 limit.
+            val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", shown.code.qrText, 12_000, "JPY")
+            assertEquals("pending_approval", charge.status)
+            val asked = screen.asked()
+            assertEquals(
+                listOf<Any?>(charge.id, "KOBAN MART SHIBUYA", jpy(12_000), "¥12,000", false),
+                listOf(asked.id, asked.merchantName, asked.amount, asked.amountText, asked.answering),
+            )
+            assertTrue("${asked.secondsLeft} s left", asked.secondsLeft in 1..120)
+            assertEquals("nothing moves before the answer", jpy(20_000), w.balance().available)
+
+            screen.approve()
+            val outcome = screen.chargeOutcome.await { it != null } as ChargeOutcome.Approved
+            assertEquals(charge.id, outcome.id)
+            assertEquals(listOf<Any?>("cpm_charge", jpy(12_000)), listOf(outcome.transaction.kind, outcome.transaction.amount))
+            assertNull("the dialog closes", screen.charge.value)
+            assertNull("nothing more to answer", screen.approve())
+            assertEquals(jpy(8_000), w.balance().available)
+            assertEquals(listOf(outcome.transaction.id), w.history(10u).items.filter { it.kind == "cpm_charge" }.map { it.id })
+            assertTrue(w.chargeRequests().isEmpty())
+            assertTrue("the code stays on screen", screen.state.value is MyCodeState.Showing)
+            screen.dismissChargeOutcome()
+            assertNull(screen.chargeOutcome.value)
+            screen.stop()
+        }
+    }
+
+    @Test
+    fun aDeclinedTillChargeMovesNoMoneyAndAWaitingOneIsAskedAgainOnReturn() = runBlocking {
+        enrolledWallet(dir, "sho", testKeyStore()).use { w ->
+            w.fund(20_000)
+            val screen = MyCodeViewModel(w, vm.scope, ManualTicker(System.currentTimeMillis() / 1000), listenWaitSecs = 5uL)
+            screen.start()
+            val shown = screen.state.awaitIs<MyCodeState.Showing>()
+            val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", shown.code.qrText, 15_000, "JPY")
+            assertEquals(charge.id, screen.asked().id)
+
+            // The shopper leaves the screen without answering: the request waits, and is asked again.
+            screen.stop()
+            assertNull(screen.charge.value)
+            screen.start()
+            assertEquals(charge.id, screen.asked().id)
+
+            screen.decline()
+            assertEquals(ChargeOutcome.Declined(charge.id), screen.chargeOutcome.await { it != null })
+            assertNull(screen.charge.value)
+            assertEquals("nothing was paid", jpy(20_000), w.balance().available)
+            assertTrue(w.history(10u).items.none { it.kind == "cpm_charge" })
+            assertTrue(w.chargeRequests().isEmpty())
+            screen.stop()
+        }
+    }
+
     @Test
     fun codesRefreshAtTheirRefreshTimeAndKeepTheScreenBright() = runBlocking {
         enrolledWallet(dir, "yui", testKeyStore()).use { w ->

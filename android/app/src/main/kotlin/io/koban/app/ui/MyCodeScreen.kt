@@ -7,9 +7,11 @@ import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.getValue
@@ -24,15 +26,23 @@ import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.LifecycleResumeEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import io.koban.Wallet
+import io.koban.app.model.ChargeOutcome
+import io.koban.app.model.ChargePrompt
 import io.koban.app.model.MyCodeState
 import io.koban.app.model.MyCodeViewModel
+import io.koban.app.model.display
 
-/** My Code: the consumer code for the till, refreshed by the view model, screen on and bright. */
+/**
+ * My Code: the consumer code for the till, refreshed by the view model, screen on and bright;
+ * a till charge above the no-confirmation limit is asked about in a dialog over the code.
+ */
 @Composable
 fun MyCodeScreen(wallet: Wallet) {
     val screen = rememberModel("code") { MyCodeViewModel(wallet, it) }
     val state by screen.state.collectAsStateWithLifecycle()
     val bright by screen.keepScreenBright.collectAsStateWithLifecycle()
+    val charge by screen.charge.collectAsStateWithLifecycle()
+    val outcome by screen.chargeOutcome.collectAsStateWithLifecycle()
     LifecycleResumeEffect(screen) {
         screen.start()
         onPauseOrDispose { screen.stop() }
@@ -53,6 +63,42 @@ fun MyCodeScreen(wallet: Wallet) {
                 }
             }
         }
+        outcome?.let { ChargeNote(it, onDismiss = screen::dismissChargeOutcome) }
+    }
+    charge?.let { ChargeDialog(it, onApprove = { screen.approve() }, onDecline = { screen.decline() }) }
+}
+
+/** The till's request: shop, amount and the seconds left; nothing is paid without "Pay". */
+@Composable
+private fun ChargeDialog(prompt: ChargePrompt, onApprove: () -> Unit, onDecline: () -> Unit) {
+    AlertDialog(
+        // Dismissing is not an answer: the request keeps waiting until it lapses.
+        onDismissRequest = {},
+        title = { Text("Pay ${prompt.amountText}?") },
+        text = {
+            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                Text("${prompt.merchantName} asks for ${prompt.amountText}, above your limit for paying without asking.")
+                Text("${prompt.secondsLeft} s left to answer", style = MaterialTheme.typography.bodySmall)
+                prompt.error?.let { Text(it.message, color = MaterialTheme.colorScheme.error) }
+            }
+        },
+        confirmButton = { TextButton(onClick = onApprove, enabled = !prompt.answering) { Text("Pay") } },
+        dismissButton = { TextButton(onClick = onDecline, enabled = !prompt.answering) { Text("Decline") } },
+    )
+}
+
+/** One line on how the last request ended. */
+@Composable
+private fun ChargeNote(outcome: ChargeOutcome, onDismiss: () -> Unit) {
+    val text = when (outcome) {
+        is ChargeOutcome.Approved -> "Paid ${outcome.transaction.amount.display()}."
+        is ChargeOutcome.Declined -> "Declined. Nothing was paid."
+        is ChargeOutcome.Expired -> "The request timed out. Nothing was paid."
+        is ChargeOutcome.Refused -> outcome.error.message
+    }
+    Row(verticalAlignment = Alignment.CenterVertically) {
+        Text(text, style = MaterialTheme.typography.bodyMedium)
+        TextButton(onClick = onDismiss) { Text("OK") }
     }
 }
 
