@@ -4,7 +4,8 @@ import Koban
 import KobanAppModel
 
 /// My Code: the shopper's code for the till, refreshed by the model at `refreshAt`; the screen
-/// is at full brightness with the idle timer off while it is shown.
+/// is at full brightness with the idle timer off while it is shown. A till charge above the
+/// no-confirmation limit is asked about in an alert over the code.
 struct MyCodeView: View {
     @StateObject private var code: Observed<MyCodeModel>
     @State private var savedBrightness: CGFloat?
@@ -31,10 +32,38 @@ struct MyCodeView: View {
             }
             Toggle("Barcode till", isOn: Binding(get: { model.numeric }, set: { model.showNumeric($0) }))
                 .padding(.horizontal)
+            if let outcome = model.chargeOutcome {
+                HStack {
+                    Text(Self.note(outcome)).font(.callout)
+                    Button("OK") { model.dismissChargeOutcome() }
+                }
+            }
+        }
+        // Dismissing is not an answer: the alert stays while the request waits.
+        .alert(
+            model.charge.map { "Pay \($0.amountText)?" } ?? "",
+            isPresented: Binding(get: { model.charge != nil }, set: { _ in }),
+            presenting: model.charge
+        ) { prompt in
+            Button("Pay") { Task { await model.approve() } }.disabled(prompt.isAnswering)
+            Button("Decline", role: .cancel) { Task { await model.decline() } }.disabled(prompt.isAnswering)
+        } message: { prompt in
+            Text("\(prompt.merchantName) asks for \(prompt.amountText), above your limit for paying without asking. \(prompt.secondsLeft) s left."
+                 + (prompt.message.map { "\n\($0.title)" } ?? ""))
         }
         .onAppear { model.start() }
         .onDisappear { model.stop() }
         .onChange(of: model.keepScreenBright) { bright in applyBrightness(bright) }
+    }
+
+    /// One line on how the last till request ended.
+    private static func note(_ outcome: ChargeOutcome) -> String {
+        switch outcome {
+        case .approved(_, let transaction): return "Paid \(MoneyText.format(transaction.amount))."
+        case .declined: return "Declined. Nothing was paid."
+        case .expired: return "The request timed out. Nothing was paid."
+        case .refused(_, let message): return message.title
+        }
     }
 
     private func applyBrightness(_ bright: Bool) {

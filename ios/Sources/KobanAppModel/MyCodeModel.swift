@@ -17,9 +17,50 @@ public struct CodeDisplay: Equatable, Sendable {
     public let codesLeft: UInt32
 }
 
+/// A till charge above the no-confirmation limit, waiting for the shopper's answer in a dialog.
+public struct ChargePrompt: Equatable, Sendable {
+    /// The host's charge id.
+    public let id: String
+    /// The shop whose till asks.
+    public let merchantName: String
+    /// How much the till asks for, in its currency.
+    public let amount: Money
+    /// `¥12,000`.
+    public let amountText: String
+    /// When the answer must be in, Unix milliseconds by this phone's clock.
+    public let answerByMs: UInt64
+    /// Seconds left to answer, counted down each second; after that nothing is paid.
+    public fileprivate(set) var secondsLeft: UInt64
+    /// The answer is on its way to the host: the buttons wait.
+    public fileprivate(set) var isAnswering = false
+    /// Why the last answer did not reach the host (offline); the request still waits.
+    public fileprivate(set) var message: UserMessage?
+}
+
+/// How the last charge request ended, for a short note under the code.
+public enum ChargeOutcome: Equatable {
+    /// Approved: the shop was paid once; the transaction is in history.
+    case approved(id: String, transaction: WalletTransaction)
+    /// Declined: nothing was paid.
+    case declined(id: String)
+    /// Not answered in time: the host lets it lapse and nothing is paid.
+    case expired(id: String)
+    /// The host refused the answer (timed out there, already answered, not enough money…).
+    case refused(id: String, message: UserMessage)
+
+    /// The charge request this was (the host's charge id).
+    public var id: String {
+        switch self {
+        case .approved(let id, _), .declined(let id), .expired(let id), .refused(let id, _): return id
+        }
+    }
+}
+
 /// My Code: the code a shopper shows at the till. It refreshes itself at `refreshAt`, tops
 /// up its single-use keys when online, works offline while keys last, and asks the screen to
-/// stay bright while shown.
+/// stay bright while shown. While shown it listens to the host, so a till charge above the
+/// no-confirmation limit is asked about at once (`charge`) and answered with `approve()` or
+/// `decline()`.
 public final class MyCodeModel: ViewModel {
     /// Where the screen is.
     public enum State: Equatable {
@@ -41,6 +82,10 @@ public final class MyCodeModel: ViewModel {
     public private(set) var numeric = false { didSet { changed() } }
     /// Whether the last attempt to top up keys found no network (codes keep coming offline).
     public private(set) var isOffline = false { didSet { changed() } }
+    /// The till charge waiting for an answer (oldest first), shown as a dialog over the code.
+    public private(set) var charge: ChargePrompt? { didSet { changed() } }
+    /// How the last charge request ended, until `dismissChargeOutcome()`.
+    public private(set) var chargeOutcome: ChargeOutcome? { didSet { changed() } }
 
     /// Below this many keys left, the screen asks the host for more while online.
     public static let replenishBelow: UInt32 = 5
@@ -49,28 +94,124 @@ public final class MyCodeModel: ViewModel {
 
     private let wallet: Wallet
     private let clock: AppClock
+    private let listenWaitSecs: UInt64
     private var loop: Task<Void, Never>?
+    private var listening: Listening?
+    private var countdown: Task<Void, Never>?
+    // Requests this screen saw end: never asked about again, even while the wallet still lists them.
+    private var settled: Set<String> = []
 
-    /// My Code over `wallet`, timed by `clock`.
-    public init(wallet: Wallet, clock: AppClock = .system) {
+    /// My Code over `wallet`, timed by `clock`; till charges are long-polled `listenWaitSecs` at a time.
+    public init(wallet: Wallet, clock: AppClock = .system, listenWaitSecs: UInt64 = 25) {
         self.wallet = wallet
         self.clock = clock
+        self.listenWaitSecs = listenWaitSecs
     }
 
-    /// Shows a code and keeps it fresh until `stop()`.
+    /// Shows a code and keeps it fresh until `stop()`, and listens for till charges to approve.
     public func start() {
         guard loop == nil else { return }
         keepScreenBright = true
         state = .preparing
         run(replenishFirst: true)
+        listening = wallet.listen(listener: ChargeListener(model: self), waitSecs: listenWaitSecs)
+        // Requests heard before the screen was shown (by another screen's sync) still wait.
+        showChargeRequest()
     }
 
-    /// Leaves the screen: no more codes, normal brightness.
+    /// Leaves the screen: no more codes, normal brightness, no listening. A request left
+    /// unanswered still waits in the wallet and is asked about again on the next `start()`.
     public func stop() {
         loop?.cancel()
         loop = nil
+        listening?.cancel()
+        listening = nil
+        countdown?.cancel()
+        countdown = nil
+        charge = nil
         keepScreenBright = false
         state = .idle
+    }
+
+    /// Pays the charge on screen, exactly once; the outcome arrives in `chargeOutcome`.
+    public func approve() async {
+        let wallet = self.wallet
+        await answer { id in .approved(id: id, transaction: try await wallet.approveCharge(id: id)) }
+    }
+
+    /// Refuses the charge on screen: nothing is paid.
+    public func decline() async {
+        let wallet = self.wallet
+        await answer { id in
+            try await wallet.declineCharge(id: id)
+            return .declined(id: id)
+        }
+    }
+
+    /// The note about the last charge was read.
+    public func dismissChargeOutcome() {
+        chargeOutcome = nil
+    }
+
+    private func answer(_ send: (String) async throws -> ChargeOutcome) async {
+        guard var asked = charge, !asked.isAnswering else { return }
+        asked.isAnswering = true
+        asked.message = nil
+        charge = asked
+        do {
+            end(try await send(asked.id))
+        } catch let e as WalletError where e.kind == "unavailable" {
+            // Nothing reached the host: the request still waits and the buttons work again.
+            if charge?.id == asked.id {
+                charge?.isAnswering = false
+                charge?.message = UserMessage(e)
+            }
+        } catch {
+            // Refused, or an outcome the wallet settles by itself (never answered twice): either
+            // way there is nothing more to answer here.
+            end(.refused(id: asked.id, message: UserMessage(error)))
+        }
+    }
+
+    private func end(_ outcome: ChargeOutcome) {
+        settled.insert(outcome.id)
+        if charge?.id == outcome.id { charge = nil }
+        chargeOutcome = outcome
+        showChargeRequest()
+    }
+
+    /// Shows the oldest request still waiting, unless one is on screen or the screen is not.
+    fileprivate func showChargeRequest() {
+        guard loop != nil, charge == nil else { return }
+        // The local list is the truth (the listener's request is already in it); unreadable, the
+        // next request heard tries again.
+        guard let next = (try? wallet.chargeRequests())?.first(where: { !settled.contains($0.id) }) else { return }
+        // The host's deadline is on the host's clock; a phone clock running behind must not show
+        // more time than the whole window the host gave (approveBy - createdAt).
+        let nowMs = clock.nowMs()
+        let now = Int64(nowMs / 1000)
+        let left = UInt64(max(0, min(next.approveBy - now, next.approveBy - next.createdAt)))
+        charge = ChargePrompt(
+            id: next.id, merchantName: next.merchantName, amount: next.amount, amountText: MoneyText.format(next.amount),
+            answerByMs: nowMs + left * 1000, secondsLeft: left)
+        countdown?.cancel()
+        countdown = Task { [weak self] in await self?.countDown(next.id) }
+    }
+
+    /// Ticks `secondsLeft` each second; at zero the request has lapsed and nothing was paid.
+    private func countDown(_ id: String) async {
+        while !Task.isCancelled {
+            guard let prompt = charge, prompt.id == id else { return }
+            let now = clock.nowMs()
+            let left = prompt.answerByMs > now ? (prompt.answerByMs - now + 999) / 1000 : 0
+            // An answer in flight is decided by the host, not by this clock.
+            if left == 0 && !prompt.isAnswering {
+                end(.expired(id: id))
+                return
+            }
+            if prompt.secondsLeft != left { charge?.secondsLeft = left }
+            do { try await clock.sleepMs(1_000) } catch { return }
+        }
     }
 
     /// Switches between QR only and QR plus digits; the switch shows a fresh code at once.
@@ -121,5 +262,18 @@ public final class MyCodeModel: ViewModel {
             // Any other refusal leaves the keys as they are; the codes say when they run out.
             isOffline = false
         }
+    }
+}
+
+// Koban calls listeners on its own thread; the model lives on the main actor.
+private final class ChargeListener: WalletListener, @unchecked Sendable {
+    weak var model: MyCodeModel?
+
+    init(model: MyCodeModel) { self.model = model }
+
+    func onIncoming(transaction: WalletTransaction) throws {}
+
+    func onChargeRequest(request: ChargeRequest) throws {
+        Task { @MainActor [weak model] in model?.showChargeRequest() }
     }
 }

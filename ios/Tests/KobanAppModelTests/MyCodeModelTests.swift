@@ -13,6 +13,84 @@ final class MyCodeModelTests: XCTestCase {
         return nil
     }
 
+    /// A fresh JP wallet with ¥20,000 and My Code shown, listening with short polls.
+    private func shownWithMoney(_ prefix: String, in dir: TemporaryDirectory) async throws -> (TestWallet, MyCodeModel, CodeDisplay) {
+        let w = try await enrolledWallet(prefix, in: dir)
+        try await fund(w.wallet, topUp: 20_000)
+        let manual = ManualClock(nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+        let model = MyCodeModel(wallet: w.wallet, clock: manual.clock, listenWaitSecs: 5)
+        model.start()
+        let shown = await eventually { self.showing(model) != nil }
+        XCTAssertTrue(shown, "\(model.state)")
+        return (w, model, try XCTUnwrap(showing(model)))
+    }
+
+    /// The cashier scans `code` and keys in `yen`.
+    private func tillCharges(_ code: CodeDisplay, _ yen: Int64) async throws -> TestHookCharge {
+        try await testHookTillCharge(hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: code.qrText, amountMinor: yen, currency: "JPY")
+    }
+
+    func testATillChargeAboveTheLimitIsAskedAboutAtOnceAndApprovedOnce() async throws {
+        let dir = try TemporaryDirectory()
+        let (w, model, code) = try await shownWithMoney("tillok", in: dir)
+        XCTAssertNil(model.charge)
+
+        // ¥12,000 is above the ¥10,000 limit: the till waits and the screen asks.
+        let charge = try await tillCharges(code, 12_000)
+        XCTAssertEqual(charge.status, "pending_approval")
+        let asked = await eventually { model.charge != nil }
+        XCTAssertTrue(asked, "the screen never asked")
+        let prompt = try XCTUnwrap(model.charge)
+        XCTAssertEqual(prompt.id, charge.id)
+        XCTAssertEqual(prompt.merchantName, "KOBAN MART SHIBUYA")
+        XCTAssertEqual(prompt.amount, jpy(12_000))
+        XCTAssertEqual(prompt.amountText, "¥12,000")
+        XCTAssertTrue((1...120).contains(prompt.secondsLeft), "\(prompt.secondsLeft) s left")
+        XCTAssertFalse(prompt.isAnswering)
+        let before = try await w.wallet.balance().available
+        XCTAssertEqual(before, jpy(20_000), "nothing moves before the answer")
+
+        await model.approve()
+        guard case .approved(let id, let transaction)? = model.chargeOutcome else {
+            return XCTFail("not approved: \(String(describing: model.chargeOutcome))")
+        }
+        XCTAssertEqual(id, charge.id)
+        XCTAssertEqual(transaction.kind, "cpm_charge")
+        XCTAssertEqual(transaction.amount, jpy(12_000))
+        XCTAssertNil(model.charge, "the dialog closes")
+        let after = try await w.wallet.balance().available
+        XCTAssertEqual(after, jpy(8_000))
+        XCTAssertEqual(try w.wallet.history(limit: 10, cursor: nil).items.filter { $0.kind == "cpm_charge" }.map(\.id), [transaction.id])
+        XCTAssertEqual(try w.wallet.chargeRequests(), [])
+        XCTAssertNotNil(showing(model), "the code stays on screen")
+        model.dismissChargeOutcome()
+        XCTAssertNil(model.chargeOutcome)
+        model.stop()
+    }
+
+    func testADeclinedTillChargeMovesNoMoneyAndAWaitingOneIsAskedAgainOnReturn() async throws {
+        let dir = try TemporaryDirectory()
+        let (w, model, code) = try await shownWithMoney("tillno", in: dir)
+        let charge = try await tillCharges(code, 15_000)
+        let asked = await eventually { model.charge?.id == charge.id }
+        XCTAssertTrue(asked, "the screen never asked")
+
+        // The shopper leaves the screen without answering: the request waits, and is asked again.
+        model.stop()
+        XCTAssertNil(model.charge)
+        model.start()
+        XCTAssertEqual(model.charge?.id, charge.id, "asked again at once")
+
+        await model.decline()
+        XCTAssertEqual(model.chargeOutcome, .declined(id: charge.id))
+        XCTAssertNil(model.charge)
+        let after = try await w.wallet.balance().available
+        XCTAssertEqual(after, jpy(20_000), "nothing was paid")
+        XCTAssertFalse(try w.wallet.history(limit: 10, cursor: nil).items.contains { $0.kind == "cpm_charge" })
+        XCTAssertEqual(try w.wallet.chargeRequests(), [])
+        model.stop()
+    }
+
     func testTheCodeRefreshesItselfAtRefreshAtAndStopsWithTheScreen() async throws {
         let dir = try TemporaryDirectory()
         let w = try await enrolledWallet("mycode", in: dir)
@@ -100,7 +178,9 @@ final class MyCodeModelTests: XCTestCase {
         let shown = await eventually { self.showing(model) != nil }
         XCTAssertTrue(shown, "\(model.state)")
         XCTAssertEqual(showing(model)?.codesLeft, keys - 1)
-        XCTAssertEqual(transport.refused, refusedBefore, "plenty of keys: the code needed no network")
+        // Only the listen loop (till charges to approve) tried the network.
+        let tried = transport.refusedPaths.dropFirst(refusedBefore)
+        XCTAssertEqual(tried.filter { $0 != "/v1/events" }, [], "plenty of keys: the code needed no network")
         model.stop()
     }
 }
