@@ -744,3 +744,14 @@ async fn pending_intents_under_the_stored_kind_names_resolve_after_an_upgrade() 
     let expected = ["enrol", "bank_link", "topup", "payment", "p2p"].map(|k| (k.to_owned(), "done".to_owned()));
     assert_eq!(rows, expected);
 }
+
+/// A bank link's answer carries the bank account's balance; the wallet's cached balance stays
+/// the wallet's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linking_a_bank_leaves_the_cached_wallet_balance_alone() {
+    let host = start().await;
+    let aiko = Home::new().open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 50_000, 0).await;
+    assert_eq!(aiko.cached_balance().unwrap().map(|(m, _)| m), Some(jpy(0)));
+}

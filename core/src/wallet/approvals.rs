@@ -3,14 +3,28 @@
 //! is a money-moving intent like any other: exactly once across crashes and retries.
 
 use rusqlite::Transaction;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::outbox::{Answer, IntentKind};
-use super::types::{money, money_json, text};
+use super::outbox::{context, no_context, Answer, IntentKind, ReportedBalance};
+use super::types::{money, read};
 use super::{lock, Balance, Refusal, Wallet, WalletError};
 use super::{ChargeRequest, Direction, TransactionRecord};
 use crate::money::Money;
+use crate::net::api;
 use crate::store;
+
+/// Approving and declining carry no body: the charge's id is in the path.
+#[derive(Serialize)]
+struct NoBody {}
+
+/// What the shopper was shown when approving, for the history entry's counterparty.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct ApprovalShown {
+    merchant_name: Option<String>,
+    amount: Option<api::Amount>,
+}
 
 impl Wallet {
     /// Till charges waiting for this shopper's approval (local; `sync` brings new ones in).
@@ -29,29 +43,25 @@ impl Wallet {
     pub async fn approve_charge(&self, id: &str) -> Result<TransactionRecord, WalletError> {
         self.enrolled()?;
         let request = self.charge_request(id)?;
-        let context = json!({ "merchant_name": request.merchant_name, "amount": money_json(request.amount) });
-        let answer =
-            self.submit(IntentKind::ChargeApprove, &format!("/v1/charges/{id}/approve"), &json!({}), context).await;
-        let v = self.settle_request(id, answer)?;
-        self.transaction(&text(&v, "transaction_id")?)
+        let shown = ApprovalShown { merchant_name: Some(request.merchant_name), amount: Some(request.amount.into()) };
+        let path = format!("/v1/charges/{id}/approve");
+        let answer = self.submit(IntentKind::ChargeApprove, &path, &NoBody {}, context(&shown)?).await;
+        let charge: api::Charge = read(&self.settle_request(id, answer)?)?;
+        self.transaction(&captured(&charge)?)
     }
 
     /// Declines a waiting till charge: no money moves, and the code stays used.
     pub async fn decline_charge(&self, id: &str) -> Result<(), WalletError> {
         self.enrolled()?;
         self.charge_request(id)?;
-        let answer =
-            self.submit(IntentKind::ChargeDecline, &format!("/v1/charges/{id}/decline"), &json!({}), json!({})).await;
+        let path = format!("/v1/charges/{id}/decline");
+        let answer = self.submit(IntentKind::ChargeDecline, &path, &NoBody {}, no_context()).await;
         self.settle_request(id, answer).map(|_| ())
     }
 
     /// Records a refusal of an answer (a lapsed or already decided charge); an applied answer
     /// is recorded by the outbox's reconcile, also when it is resolved after a crash.
-    fn settle_request(
-        &self,
-        id: &str,
-        answer: Result<serde_json::Value, WalletError>,
-    ) -> Result<serde_json::Value, WalletError> {
+    fn settle_request(&self, id: &str, answer: Result<Value, WalletError>) -> Result<Value, WalletError> {
         let status: &str = match &answer {
             Ok(_) => return answer,
             Err(WalletError::Refused { refusal: Refusal::Other(kind), .. }) if kind == "charge_expired" => "expired",
@@ -73,47 +83,44 @@ impl Wallet {
         if limit.minor() < 0 {
             return Err(WalletError::InvalidInput("the limit cannot be negative".into()));
         }
-        let v = self
-            .post_idempotent(
-                &format!("/v1/wallets/{}/no-confirm-limit", w.wallet_id),
-                &json!({ "limit": money_json(limit) }),
-            )
-            .await?;
-        Balance::from_json(&v)
+        let body = api::NoConfirmLimitRequest { limit: limit.into() };
+        let v = self.post_idempotent(&format!("/v1/wallets/{}/no-confirm-limit", w.wallet_id), &body).await?;
+        Balance::from_api(&read(&v)?)
     }
 }
 
-/// Reconciles an approval: the charge enters the history and is no longer waiting.
-pub(super) fn approved(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
-    store::insert_transaction(tx, &approved_record(a.v, &a.intent.context, &a.intent.key, a.now)?)?;
-    store::set_charge_request_status(tx, &text(a.v, "id")?, "captured")?;
-    Ok(())
+/// The history transaction of a captured charge.
+fn captured(charge: &api::Charge) -> Result<String, WalletError> {
+    charge.transaction_id.clone().ok_or_else(|| WalletError::Protocol("approved charge without a transaction".into()))
+}
+
+/// Reconciles an approval: the charge enters the history (under the same id as the host's
+/// charge event, so the event heard later adds nothing) and is no longer waiting.
+pub(super) fn approved(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let charge: api::Charge = a.read()?;
+    let shown: ApprovalShown = a.context()?;
+    let name = shown.merchant_name.unwrap_or_else(|| "a shop".to_owned());
+    store::insert_transaction(
+        tx,
+        &TransactionRecord {
+            id: captured(&charge)?,
+            kind: "cpm_charge".into(),
+            direction: Direction::Out,
+            amount: money(&charge.amount)?,
+            description: format!("Paid at {name} with your code (approved)"),
+            counterparty: Some(name),
+            intent_key: a.key(),
+            created_at: charge.created_at,
+            details: a.details(),
+        },
+    )?;
+    store::set_charge_request_status(tx, &charge.id, "captured")?;
+    Ok(None)
 }
 
 /// Reconciles a decline: the charge is no longer waiting.
-pub(super) fn declined(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
-    store::set_charge_request_status(tx, &text(a.v, "id")?, "declined")?;
-    Ok(())
-}
-
-/// The history entry of an approved charge (the same id as the host's charge event, so the
-/// event heard later adds nothing).
-fn approved_record(
-    v: &serde_json::Value,
-    context: &serde_json::Value,
-    intent_key: &str,
-    now: i64,
-) -> Result<TransactionRecord, WalletError> {
-    let name = context["merchant_name"].as_str().unwrap_or("a shop").to_owned();
-    Ok(TransactionRecord {
-        id: text(v, "transaction_id")?,
-        kind: "cpm_charge".into(),
-        direction: Direction::Out,
-        amount: money(&v["amount"])?,
-        description: format!("Paid at {name} with your code (approved)"),
-        counterparty: Some(name),
-        intent_key: Some(intent_key.to_owned()),
-        created_at: v["created_at"].as_i64().unwrap_or(now),
-        details: json!({ "host": v, "context": context }),
-    })
+pub(super) fn declined(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let charge: api::Charge = a.read()?;
+    store::set_charge_request_status(tx, &charge.id, "declined")?;
+    Ok(None)
 }

@@ -1,23 +1,28 @@
 //! Banks: the ones the host can link, linking an account, and topping up from it.
 
 use rusqlite::Transaction;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
-use super::outbox::{Answer, IntentKind};
-use super::types::{money, money_json, text};
+use super::outbox::{context, no_context, Answer, IntentKind, ReportedBalance};
+use super::types::{money, read};
 use super::{lock, positive, Bank, BankAccount, Wallet, WalletError};
 use super::{BankLink, Direction, TransactionRecord};
 use crate::money::Money;
+use crate::net::api;
 use crate::store;
+
+/// What a top-up's reconcile needs that the host's answer lacks: the bank's name to show.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct TopUpShown {
+    bank_name: Option<String>,
+}
 
 impl Wallet {
     /// The banks the host can link.
     pub async fn banks(&self) -> Result<Vec<Bank>, WalletError> {
-        let v = self.get("/v1/banks").await?;
-        let list = v["banks"].as_array().ok_or_else(|| WalletError::Protocol("banks".into()))?;
-        list.iter()
-            .map(|b| Ok(Bank { id: text(b, "id")?, name: text(b, "name")?, currency: text(b, "currency")? }))
-            .collect()
+        let list: api::Banks = self.get("/v1/banks").await?;
+        Ok(list.banks.into_iter().map(|b| Bank { id: b.id, name: b.name, currency: b.currency }).collect())
     }
 
     /// Linked bank accounts (local).
@@ -28,12 +33,14 @@ impl Wallet {
     /// Links a bank account.
     pub async fn link_bank(&self, account: &BankAccount) -> Result<BankLink, WalletError> {
         self.enrolled()?;
-        let mut body = json!({ "bank_id": account.bank_id, "account_number": account.account_number, "holder_name": account.holder_name });
-        if let Some(m) = account.sandbox_opening_balance {
-            body["sandbox_opening_balance"] = json!(m.minor());
-        }
-        let v = self.submit(IntentKind::BankLink, "/v1/bank-links", &body, json!({})).await?;
-        let id = text(&v, "id")?;
+        let body = api::BankLinkRequest {
+            bank_id: account.bank_id.clone(),
+            account_number: account.account_number.clone(),
+            holder_name: account.holder_name.clone(),
+            sandbox_opening_balance: account.sandbox_opening_balance.map(|m| m.minor()),
+        };
+        let v = self.submit(IntentKind::BankLink, "/v1/bank-links", &body, no_context()).await?;
+        let id = read::<api::BankLink>(&v)?.id;
         self.bank_links()?
             .into_iter()
             .find(|b| b.id == id)
@@ -45,36 +52,48 @@ impl Wallet {
         self.enrolled()?;
         positive(amount)?;
         let bank_name = self.bank_links()?.into_iter().find(|b| b.id == bank_link_id).map(|b| b.bank_name);
-        let body = json!({ "bank_link_id": bank_link_id, "amount": money_json(amount) });
-        let v = self.submit(IntentKind::TopUp, "/v1/topups", &body, json!({ "bank_name": bank_name })).await?;
-        self.transaction(&text(&v, "id")?)
+        let body = api::TopUpRequest { bank_link_id: bank_link_id.to_owned(), amount: amount.into() };
+        let v = self.submit(IntentKind::TopUp, "/v1/topups", &body, context(&TopUpShown { bank_name })?).await?;
+        self.transaction(&read::<api::TopUp>(&v)?.id)
     }
 }
 
-/// Reconciles a bank link: kept locally with the last four digits only.
-pub(super) fn linked(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
-    let v = a.v;
+/// Reconciles a bank link: kept locally with the last four digits only. The balance in the
+/// answer is the bank account's, not the wallet's: it is not cached as the wallet's.
+pub(super) fn linked(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let l: api::BankLink = a.read()?;
     store::put_bank_link(
         tx,
         &BankLink {
-            id: text(v, "id")?,
-            bank_id: text(v, "bank_id")?,
-            bank_name: text(v, "bank_name")?,
-            last4: text(v, "account_last4")?,
-            holder_name: text(v, "holder_name")?,
+            id: l.id,
+            bank_id: l.bank_id,
+            bank_name: l.bank_name,
+            last4: l.account_last4,
+            holder_name: l.holder_name,
             created_at: a.now,
         },
     )?;
-    Ok(())
+    Ok(None)
 }
 
 /// Reconciles a top-up into the history.
-pub(super) fn topped_up(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
-    let bank = a.v["bank_link_id"].as_str().map(str::to_owned);
-    let name = a.intent.context["bank_name"].as_str().unwrap_or("bank").to_owned();
+pub(super) fn topped_up(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let t: api::TopUp = a.read()?;
+    let shown: TopUpShown = a.context()?;
+    let name = shown.bank_name.as_deref().unwrap_or("bank");
     store::insert_transaction(
         tx,
-        &a.record("topup", Direction::In, money(&a.v["amount"])?, bank, format!("Top-up from {name}")),
+        &TransactionRecord {
+            id: t.id,
+            kind: "topup".into(),
+            direction: Direction::In,
+            amount: money(&t.amount)?,
+            counterparty: Some(t.bank_link_id),
+            description: format!("Top-up from {name}"),
+            intent_key: a.key(),
+            created_at: t.created_at,
+            details: a.details(),
+        },
     )?;
-    Ok(())
+    Ok(Some((money(&t.balance)?, t.created_at)))
 }

@@ -6,15 +6,17 @@
 //! after showing a code can never show the same counter again. The key is unsealed into a
 //! zeroizing buffer and dropped as soon as the cryptogram is computed.
 
-use super::outbox::IntentKind;
+use super::outbox::{no_context, Answer, IntentKind};
+use super::types::read;
 use super::{lock, Wallet, WalletError};
 use crate::cpm::{QrMatrix, TokenCode};
 use crate::crypto::{LimitedUseKey, CODE_LIFETIME_SECS};
+use crate::net::api;
 use crate::store::{self, Sealer};
 use base64::Engine as _;
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::Transaction;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Keys asked for per batch.
 pub const BATCH: u32 = 20;
@@ -44,34 +46,25 @@ pub struct ConsumerCode {
 }
 
 /// The host's provisioning answer without the keys, for the intent log.
-pub(super) fn without_keys(v: &Value) -> Value {
-    let mut stored = v.clone();
-    if let Some(keys) = stored.get_mut("keys").and_then(Value::as_array_mut) {
-        for k in keys {
-            if let Some(o) = k.as_object_mut() {
-                o.remove("key");
-            }
-        }
+pub(super) fn without_keys(v: &Value) -> Result<Value, WalletError> {
+    let mut stored: api::Provisioned = read(v)?;
+    for k in &mut stored.keys {
+        k.key = None;
     }
-    stored
+    serde_json::to_value(&stored).map_err(|e| WalletError::Protocol(e.to_string()))
 }
 
 /// Seals every key of a provisioning answer into the store.
-pub(super) fn store_keys(tx: &Transaction<'_>, sealer: &Sealer, v: &Value, now: i64) -> Result<(), WalletError> {
-    let token = v["token"].as_str().ok_or_else(|| WalletError::Protocol("provisioning answer without token".into()))?;
-    for k in v["keys"].as_array().into_iter().flatten() {
-        let counter = k["counter"]
-            .as_u64()
-            .and_then(|c| u16::try_from(c).ok())
-            .ok_or_else(|| WalletError::Protocol("key counter".into()))?;
+pub(super) fn store_keys(tx: &Transaction<'_>, sealer: &Sealer, a: &Answer<'_>) -> Result<(), WalletError> {
+    let provisioned: api::Provisioned = a.read()?;
+    for k in &provisioned.keys {
         let bytes = zeroize::Zeroizing::new(
             base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(k["key"].as_str().unwrap_or_default())
+                .decode(k.key.as_deref().unwrap_or_default())
                 .map_err(|_| WalletError::Protocol("key encoding".into()))?,
         );
         LimitedUseKey::from_slice(&bytes)?;
-        let expires_at = k["expires_at"].as_i64().unwrap_or(now + store::KEY_LIFETIME_SECS);
-        store::put_code_key(tx, sealer, token, counter, &bytes, expires_at, now)?;
+        store::put_code_key(tx, sealer, &provisioned.token, k.counter, &bytes, k.expires_at, a.now)?;
     }
     Ok(())
 }
@@ -89,15 +82,15 @@ impl Wallet {
     pub async fn replenish_codes(&self) -> Result<u32, WalletError> {
         if self.codes_left()? < REPLENISH_BELOW {
             let now = self.host_now();
-            let mut body = json!({ "count": BATCH });
+            let mut body = api::ProvisionRequest { count: BATCH, retire_before: None };
             {
                 let s = lock(&self.store);
                 if let Some(token) = store::current_token(s.conn())? {
                     let held = store::lowest_held(s.conn(), &token, now - SHOWN_HELD_SECS, now)?;
-                    body["retire_before"] = json!(held.unwrap_or(u16::MAX));
+                    body.retire_before = Some(held.unwrap_or(u16::MAX));
                 }
             }
-            match self.submit(IntentKind::CpmKeys, "/v1/cpm/keys", &body, json!({})).await {
+            match self.submit(IntentKind::CpmKeys, "/v1/cpm/keys", &body, no_context()).await {
                 // The device already holds as many live keys as the host allows (codes shown
                 // in the last minutes may still reach a till): the keys left are still good.
                 Err(WalletError::Refused { refusal: super::Refusal::LimitExceeded, .. }) => {}

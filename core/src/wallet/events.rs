@@ -3,11 +3,11 @@
 //! for approval) and codes the host revoked.
 
 use rusqlite::Transaction;
-use serde_json::Value;
 
-use super::types::{money, text};
+use super::types::money;
 use super::WalletError;
 use super::{ChargeRequest, Direction, TransactionRecord};
+use crate::net::api::{Event, EventData};
 use crate::store::{self, StoreError};
 
 /// One event of the feed, read.
@@ -24,51 +24,46 @@ pub(super) enum Heard {
     Ignored,
 }
 
-/// Reads one event (`{seq, kind, data, created_at}`).
-pub(super) fn read(e: &Value, now: i64) -> Result<Heard, WalletError> {
-    let d = &e["data"];
-    let at = e["created_at"].as_i64().unwrap_or(now);
-    Ok(match e["kind"].as_str().unwrap_or_default() {
-        "transfer_received" => {
-            let from = &d["from"];
-            let who =
-                from["handle"].as_str().map(|h| format!("@{h}")).or_else(|| from["name"].as_str().map(str::to_owned));
+/// Reads one event of the feed; kinds the wallet keeps nothing of are ignored.
+pub(super) fn read(e: &Event) -> Result<Heard, WalletError> {
+    // The history keeps the event's data as the host's record of it.
+    let details = || e.data.to_value().map_err(|err| WalletError::Protocol(err.to_string()));
+    Ok(match &e.data {
+        EventData::TransferReceived(d) => {
+            let who = format!("@{}", d.from.handle);
             Heard::Received(TransactionRecord {
-                id: text(d, "id")?,
-                kind: d["kind"].as_str().unwrap_or("p2p").to_owned(),
+                id: d.id.clone(),
+                kind: d.kind.clone(),
                 direction: Direction::In,
-                amount: money(&d["amount"])?,
-                description: format!("Received from {}", who.as_deref().unwrap_or("a friend")),
-                counterparty: who,
+                amount: money(&d.amount)?,
+                description: format!("Received from {who}"),
+                counterparty: Some(who),
                 intent_key: None,
-                created_at: at,
-                details: d.clone(),
+                created_at: e.created_at,
+                details: details()?,
             })
         }
-        "consumer_code_charged" => {
-            let name = d["merchant"]["name"].as_str().unwrap_or("a shop").to_owned();
-            Heard::Charged(TransactionRecord {
-                id: text(d, "id")?,
-                kind: "cpm_charge".into(),
-                direction: Direction::Out,
-                amount: money(&d["amount"])?,
-                description: format!("Paid at {name} with your code"),
-                counterparty: Some(name),
-                intent_key: None,
-                created_at: at,
-                details: d.clone(),
-            })
-        }
-        "charge_approval_requested" => Heard::ChargeRequest(ChargeRequest {
-            id: text(d, "id")?,
-            merchant_name: d["merchant"]["name"].as_str().unwrap_or("a shop").to_owned(),
-            merchant_country: d["merchant"]["country"].as_str().map(str::to_owned),
-            amount: money(&d["amount"])?,
-            approve_by: d["approve_by"].as_i64().ok_or_else(|| WalletError::Protocol("approve_by".into()))?,
-            status: "pending".into(),
-            created_at: at,
+        EventData::ConsumerCodeCharged(d) => Heard::Charged(TransactionRecord {
+            id: d.id.clone(),
+            kind: "cpm_charge".into(),
+            direction: Direction::Out,
+            amount: money(&d.amount)?,
+            description: format!("Paid at {} with your code", d.merchant.name),
+            counterparty: Some(d.merchant.name.clone()),
+            intent_key: None,
+            created_at: e.created_at,
+            details: details()?,
         }),
-        "consumer_codes_revoked" => Heard::CodesRevoked(text(d, "token")?),
+        EventData::ChargeApprovalRequested(d) => Heard::ChargeRequest(ChargeRequest {
+            id: d.id.clone(),
+            merchant_name: d.merchant.name.clone(),
+            merchant_country: Some(d.merchant.country.clone()),
+            amount: money(&d.amount)?,
+            approve_by: d.approve_by,
+            status: "pending".into(),
+            created_at: e.created_at,
+        }),
+        EventData::ConsumerCodesRevoked(d) => Heard::CodesRevoked(d.token.clone()),
         _ => Heard::Ignored,
     })
 }

@@ -30,11 +30,13 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::crypto::{new_nonce, DeviceKey};
 use crate::money::Money;
-use crate::net::{Client, HttpTransport, NetError, ReqwestTransport, RESIGN_LIMIT};
+use crate::net::{api, Client, HttpTransport, NetError, ReqwestTransport, RESIGN_LIMIT};
 use crate::store::{self, KeyStore, Store};
 
 pub use codes::ConsumerCode;
@@ -219,7 +221,8 @@ impl Wallet {
 
     // ---- reads: nothing moves, so a retry needs no intent ------------------------------
 
-    async fn get(&self, path: &str) -> Result<Value, WalletError> {
+    /// A signed GET, read as the route's answer type.
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, WalletError> {
         let key = self.device()?;
         let mut last = String::new();
         let (mut attempts, mut resigned) = (0, 0);
@@ -231,15 +234,15 @@ impl Wallet {
                     last = m;
                 }
                 Err(e) if e.fixed_by_resigning() && resigned < RESIGN_LIMIT => resigned += 1,
-                other => return other.map_err(WalletError::from_net_read),
+                other => return types::read(&other.map_err(WalletError::from_net_read)?),
             }
         }
         Err(WalletError::Unavailable(last))
     }
 
     /// A POST that moves no money (a quote): retried under one key, so retries return the
-    /// same result.
-    async fn post_idempotent(&self, path: &str, body: &Value) -> Result<Value, WalletError> {
+    /// same result. The answer comes back as sent, for callers that keep it.
+    async fn post_idempotent(&self, path: &str, body: &impl Serialize) -> Result<Value, WalletError> {
         let key = self.device()?;
         let bytes = serde_json::to_vec(body).map_err(|e| WalletError::Protocol(e.to_string()))?;
         let idem = new_key()?;
@@ -259,9 +262,9 @@ impl Wallet {
     }
 
     /// An FX quote from the host (a merchant payment abroad or a remittance), cached as shown.
-    async fn fx_quote(&self, body: &Value) -> Result<FxQuote, WalletError> {
+    async fn fx_quote(&self, body: &api::QuoteRequest) -> Result<FxQuote, WalletError> {
         let v = self.post_idempotent("/v1/quotes", body).await?;
-        let q = FxQuote::from_json(&v)?;
+        let q = FxQuote::from_api(&types::read(&v)?)?;
         lock(&self.store).write(|tx, _| store::put_quote(tx, &q.id, &q.purpose, &v, q.expires_at))?;
         Ok(q)
     }

@@ -6,18 +6,17 @@
 //! made the intent. Pending intents are resolved before anything new is sent.
 
 use rusqlite::Transaction;
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 #[cfg(any(test, feature = "failpoints"))]
 use super::FailPoint;
-use super::{approvals, bank, codes, lock, new_key, now_secs, payment, profile, transfer};
-use super::{Direction, TransactionRecord, WalletProfile};
-use super::{Refusal, Wallet, WalletError, CLOCK_OFFSET};
+use super::{approvals, bank, codes, lock, new_key, now_secs, payment, profile, transfer, types};
+use super::{Refusal, Wallet, WalletError, WalletProfile, CLOCK_OFFSET};
 use crate::money::Money;
-use crate::net::{NetError, RESIGN_LIMIT};
+use crate::net::{api, NetError, RESIGN_LIMIT};
 use crate::store::{self, Intent, IntentState};
-
-use super::types::money;
 
 /// Declares [`IntentKind`] from one table: each variant with the name the intents table
 /// stores for it, so `as_str` and `parse` cannot drift apart.
@@ -78,41 +77,60 @@ pub(super) enum Resolved {
     Refused(WalletError),
 }
 
-/// The host's success answer to an intent, with what every history entry made from it shares.
+/// The host's success answer to an intent, read by the flow that made the intent.
 pub(super) struct Answer<'a> {
     /// The intent answered.
     pub intent: &'a Intent,
-    /// The host's answer.
+    /// The host's answer, as it came (kept whole in the history entry's details).
     pub v: &'a Value,
     /// This device's time of the reconcile.
     pub now: i64,
-    /// The host's time of the answer, where it says; else `now`.
-    pub created_at: i64,
 }
 
 impl Answer<'_> {
-    /// A history entry of this answer: the host's id (else the intent's key), the intent's
-    /// key, the host's time, and the host's answer with what the user was shown.
-    pub fn record(
-        &self,
-        kind: &str,
-        direction: Direction,
-        amount: Money,
-        counterparty: Option<String>,
-        description: String,
-    ) -> TransactionRecord {
-        TransactionRecord {
-            id: self.v["id"].as_str().unwrap_or(&self.intent.key).to_owned(),
-            kind: kind.to_owned(),
-            direction,
-            amount,
-            counterparty,
-            description,
-            intent_key: Some(self.intent.key.clone()),
-            created_at: self.created_at,
-            details: json!({ "host": self.v, "context": self.intent.context }),
-        }
+    /// The answer as its route's API type.
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, WalletError> {
+        types::read(self.v)
     }
+
+    /// The context committed with the intent (what the user was shown), as the flow wrote it.
+    pub fn context<T: DeserializeOwned>(&self) -> Result<T, WalletError> {
+        T::deserialize(&self.intent.context).map_err(|e| WalletError::Protocol(format!("intent context: {e}")))
+    }
+
+    /// The intent's key, for the history entry made from it.
+    pub fn key(&self) -> Option<String> {
+        Some(self.intent.key.clone())
+    }
+
+    /// A history entry's details: the host's answer and what the user was shown.
+    pub fn details(&self) -> Value {
+        let mut details = Map::new();
+        details.insert("host".to_owned(), self.v.clone());
+        details.insert("context".to_owned(), self.intent.context.clone());
+        Value::Object(details)
+    }
+}
+
+/// The wallet balance an answer reports, with the host time it stood at; `None` when the
+/// answer carries none (or another account's, such as a linked bank's).
+pub(super) type ReportedBalance = Option<(Money, i64)>;
+
+/// An intent's context: what the user was shown, written by the flow for its reconcile.
+pub(super) fn context(shown: &impl Serialize) -> Result<Value, WalletError> {
+    serde_json::to_value(shown).map_err(|e| WalletError::Protocol(e.to_string()))
+}
+
+/// The context of an intent that needs none.
+pub(super) fn no_context() -> Value {
+    Value::Object(Map::new())
+}
+
+/// A refusal as the intent's outcome keeps it: the HTTP status and the host's error.
+#[derive(Serialize)]
+struct RefusedOutcome {
+    status: u16,
+    error: api::ErrorDetail,
 }
 
 impl Wallet {
@@ -145,7 +163,7 @@ impl Wallet {
         &self,
         kind: IntentKind,
         path: &str,
-        body: &Value,
+        body: &impl Serialize,
         context: Value,
     ) -> Result<Value, WalletError> {
         let _guard = self.outbox.lock().await;
@@ -203,7 +221,9 @@ impl Wallet {
                     }
                     #[cfg(any(test, feature = "failpoints"))]
                     self.fail(FailPoint::AfterResponse)?;
-                    let outcome = json!({ "status": status, "error": { "kind": kind, "message": message } });
+                    let error = api::ErrorDetail { kind, message: message.clone() };
+                    let outcome = serde_json::to_value(RefusedOutcome { status, error })
+                        .map_err(|e| WalletError::Protocol(e.to_string()))?;
                     let now = now_secs();
                     lock(&self.store)
                         .write(|tx, _| store::finish_intent(tx, &intent.key, IntentState::Refused, &outcome, now))?;
@@ -230,12 +250,11 @@ impl Wallet {
             .ok_or_else(|| WalletError::Protocol(format!("unknown intent kind {}", intent.kind)))?;
         lock(&self.store).write(|tx, sealer| {
             // Provisioned keys are sealed into their own table; the stored outcome keeps none.
-            let stored = if kind == IntentKind::CpmKeys { codes::without_keys(v) } else { v.clone() };
+            let stored = if kind == IntentKind::CpmKeys { codes::without_keys(v)? } else { v.clone() };
             store::finish_intent(tx, &intent.key, IntentState::Done, &stored, now)?;
-            let answer = Answer { intent, v, now, created_at: v["created_at"].as_i64().unwrap_or(now) };
-            apply(tx, kind, &answer, current.as_ref(), sealer)?;
-            if v["balance"].is_object() {
-                store::put_balance(tx, money(&v["balance"])?, answer.created_at)?;
+            let answer = Answer { intent, v, now };
+            if let Some((balance, as_of)) = apply(tx, kind, &answer, current.as_ref(), sealer)? {
+                store::put_balance(tx, balance, as_of)?;
             }
             store::put_sync_value(tx, CLOCK_OFFSET, offset)?;
             Ok::<_, WalletError>(())
@@ -243,14 +262,15 @@ impl Wallet {
     }
 }
 
-/// Hands a success answer to the flow that made the intent, inside the reconcile's transaction.
+/// Hands a success answer to the flow that made the intent, inside the reconcile's
+/// transaction; the flow says which wallet balance, if any, the answer reports.
 fn apply(
     tx: &Transaction<'_>,
     kind: IntentKind,
     a: &Answer<'_>,
     current: Option<&WalletProfile>,
     sealer: &store::Sealer,
-) -> Result<(), WalletError> {
+) -> Result<ReportedBalance, WalletError> {
     match kind {
         IntentKind::Enrol => profile::enrolled(tx, a),
         IntentKind::Kyc => profile::verified(tx, a, current),
@@ -259,7 +279,7 @@ fn apply(
         IntentKind::Payment => payment::paid(tx, a),
         IntentKind::P2p => transfer::sent(tx, a),
         IntentKind::Remittance => transfer::remitted(tx, a),
-        IntentKind::CpmKeys => codes::store_keys(tx, sealer, a.v, a.now),
+        IntentKind::CpmKeys => codes::store_keys(tx, sealer, a).map(|()| None),
         IntentKind::ChargeApprove => approvals::approved(tx, a),
         IntentKind::ChargeDecline => approvals::declined(tx, a),
     }

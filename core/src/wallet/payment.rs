@@ -2,14 +2,15 @@
 //! paying the quote the payer saw.
 
 use rusqlite::Transaction;
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::outbox::{Answer, IntentKind};
-use super::types::{money, money_json, text};
+use super::outbox::{context, Answer, IntentKind, ReportedBalance};
+use super::types::{money, read};
 use super::{positive, PaymentQuote, PaymentRequest, Wallet, WalletError};
 use super::{Direction, TransactionRecord};
 use crate::emv::Tip;
 use crate::money::Money;
+use crate::net::api;
 use crate::scheme::{self, CrcStatus, Detection, Presentment, ReferenceKind, SchemeId};
 use crate::store;
 
@@ -24,7 +25,14 @@ impl Wallet {
         let (fx, debit, fee) = if p.total.currency() == w.currency {
             (None, p.total, Money::zero(w.currency))
         } else {
-            let q = self.fx_quote(&json!({ "purpose": "merchant_payment", "receive": money_json(p.total) })).await?;
+            let q = self
+                .fx_quote(&api::QuoteRequest {
+                    purpose: "merchant_payment".into(),
+                    send: None,
+                    receive: Some(p.total.into()),
+                    destination_country: None,
+                })
+                .await?;
             let (debit, fee) = (q.total, q.fee);
             (Some(q), debit, fee)
         };
@@ -46,30 +54,59 @@ impl Wallet {
 
     /// Pays a quoted merchant payment.
     pub async fn confirm_payment(&self, q: &PaymentQuote) -> Result<TransactionRecord, WalletError> {
-        let mut body = json!({ "payload": q.payload, "route": q.route, "amount": money_json(q.amount) });
-        if q.tip_prompted && q.tip.minor() > 0 {
-            body["tip"] = money_json(q.tip);
-        }
-        if let Some(fx) = &q.fx {
-            body["quote_id"] = json!(fx.id);
-        }
-        let refs: Vec<Value> = q.references.iter().map(|(k, v)| json!({ "kind": k, "value": v })).collect();
-        let context = json!({ "references": refs, "shown_debit": money_json(q.debit), "shown_fee": money_json(q.fee) });
-        let v = self.submit(IntentKind::Payment, "/v1/payments", &body, context).await?;
-        self.transaction(&text(&v, "id")?)
+        let body = api::PaymentRequest {
+            payload: q.payload.clone(),
+            route: q.route.clone(),
+            amount: Some(q.amount.into()),
+            // Only a tip the payer chose is sent: a fee the code sets is the host's to add.
+            tip: (q.tip_prompted && q.tip.minor() > 0).then(|| q.tip.into()),
+            quote_id: q.fx.as_ref().map(|fx| fx.id.clone()),
+            references: None,
+        };
+        let shown = PaymentShown {
+            references: q.references.iter().map(|(kind, value)| ShownReference { kind: *kind, value }).collect(),
+            shown_debit: q.debit.into(),
+            shown_fee: q.fee.into(),
+        };
+        let v = self.submit(IntentKind::Payment, "/v1/payments", &body, context(&shown)?).await?;
+        self.transaction(&read::<api::Payment>(&v)?.id)
     }
 }
 
+/// What the payer was shown, kept with the payment's intent and in its history entry.
+#[derive(Serialize)]
+struct PaymentShown<'a> {
+    references: Vec<ShownReference<'a>>,
+    shown_debit: api::Amount,
+    shown_fee: api::Amount,
+}
+
+/// One reference as the payer saw it.
+#[derive(Serialize)]
+struct ShownReference<'a> {
+    kind: ReferenceKind,
+    value: &'a str,
+}
+
 /// Reconciles a merchant payment into the history: what left the wallet, fees included.
-pub(super) fn paid(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
-    let v = a.v;
-    let name = v["merchant"]["name"].as_str().unwrap_or("merchant").to_owned();
-    let description = format!("Payment to {name} ({})", money(&v["total"])?.format());
+pub(super) fn paid(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let p: api::Payment = a.read()?;
+    let name = p.merchant.name;
     store::insert_transaction(
         tx,
-        &a.record("payment", Direction::Out, money(&v["debited"])?, Some(name), description),
+        &TransactionRecord {
+            id: p.id,
+            kind: "payment".into(),
+            direction: Direction::Out,
+            amount: money(&p.debited)?,
+            description: format!("Payment to {name} ({})", money(&p.total)?.format()),
+            counterparty: Some(name),
+            intent_key: a.key(),
+            created_at: p.created_at,
+            details: a.details(),
+        },
     )?;
-    Ok(())
+    Ok(Some((money(&p.balance)?, p.created_at)))
 }
 
 /// What a merchant code costs in its own currency, as the payer sees it before any FX.

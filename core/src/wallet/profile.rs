@@ -4,14 +4,14 @@
 use std::sync::Arc;
 
 use rusqlite::Transaction;
-use serde_json::json;
 
-use super::outbox::{Answer, IntentKind};
-use super::types::{money, text};
+use super::outbox::{no_context, Answer, IntentKind, ReportedBalance};
+use super::types::{money, read};
 use super::{lock, now_secs, Balance, Enrolment, Identity, Wallet, WalletError, WalletProfile};
 use super::{CLOCK_OFFSET, DEVICE_KEY_SECRET};
 use crate::crypto::DeviceKey;
 use crate::money::{Currency, Money};
+use crate::net::api;
 use crate::store;
 
 impl Wallet {
@@ -36,24 +36,33 @@ impl Wallet {
                 k
             }
         };
-        let body = json!({ "public_key": key.public_key_b64(), "country": e.country, "handle": handle, "display_name": display_name });
-        self.submit(IntentKind::Enrol, "/v1/devices", &body, json!({})).await?;
+        let body = api::EnrolRequest {
+            public_key: key.public_key_b64(),
+            country: e.country.clone(),
+            handle: handle.to_owned(),
+            display_name: display_name.to_owned(),
+        };
+        self.submit(IntentKind::Enrol, "/v1/devices", &body, no_context()).await?;
         self.enrolled()
     }
 
     /// Verifies the wallet holder's identity (raises limits, allows remittances).
     pub async fn verify_identity(&self, id: &Identity) -> Result<Balance, WalletError> {
         let w = self.enrolled()?;
-        let body = json!({ "legal_name": id.legal_name, "date_of_birth": id.date_of_birth, "document_number": id.document_number });
-        let v = self.submit(IntentKind::Kyc, &format!("/v1/wallets/{}/kyc", w.wallet_id), &body, json!({})).await?;
-        Balance::from_json(&v)
+        let body = api::KycRequest {
+            legal_name: id.legal_name.clone(),
+            date_of_birth: id.date_of_birth.clone(),
+            document_number: id.document_number.clone(),
+        };
+        let v = self.submit(IntentKind::Kyc, &format!("/v1/wallets/{}/kyc", w.wallet_id), &body, no_context()).await?;
+        Balance::from_api(&read(&v)?)
     }
 
     /// The host's balance, tier and limits (cached for [`Wallet::cached_balance`]).
     pub async fn balance(&self) -> Result<Balance, WalletError> {
         let w = self.enrolled()?;
-        let v = self.get(&format!("/v1/wallets/{}", w.wallet_id)).await?;
-        let b = Balance::from_json(&v)?;
+        let v: api::Wallet = self.get(&format!("/v1/wallets/{}", w.wallet_id)).await?;
+        let b = Balance::from_api(&v)?;
         let now = now_secs();
         let offset = self.client.clock_offset_secs();
         lock(&self.store).write(|tx, _| {
@@ -76,42 +85,43 @@ impl Wallet {
     /// This wallet's receive code: an EMV person-to-person code a friend scans to pay.
     pub async fn receive_code(&self) -> Result<String, WalletError> {
         let w = self.enrolled()?;
-        let v = self.get(&format!("/v1/wallets/{}/receive-code", w.wallet_id)).await?;
-        text(&v, "payload")
+        let code: api::ReceiveCode = self.get(&format!("/v1/wallets/{}/receive-code", w.wallet_id)).await?;
+        Ok(code.payload)
     }
 }
 
-/// Reconciles an enrolment: the host's wallet becomes this device's profile.
-pub(super) fn enrolled(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
-    let v = a.v;
-    let w = &v["wallet"];
-    let currency =
-        Currency::from_alpha(&text(w, "currency")?).ok_or_else(|| WalletError::Protocol("wallet currency".into()))?;
+/// Reconciles an enrolment: the host's wallet becomes this device's profile. Its balance is
+/// as of no time at all, so any later answer's balance replaces it.
+pub(super) fn enrolled(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let e: api::Enrolment = a.read()?;
+    let w = e.wallet;
+    let currency = Currency::from_alpha(&w.currency).ok_or_else(|| WalletError::Protocol("wallet currency".into()))?;
     store::put_wallet(
         tx,
         &WalletProfile {
-            wallet_id: text(w, "id")?,
-            device_id: text(v, "device_id")?,
-            handle: text(w, "handle")?,
-            display_name: text(w, "display_name")?,
-            country: text(w, "country")?,
+            wallet_id: w.id,
+            device_id: e.device_id,
+            handle: w.handle,
+            display_name: w.display_name,
+            country: w.country,
             currency,
-            tier: text(w, "tier")?,
+            tier: w.tier,
             enrolled_at: a.now,
         },
     )?;
-    store::put_balance(tx, money(&w["balance"])?, 0)?;
-    Ok(())
+    Ok(Some((money(&w.balance)?, 0)))
 }
 
-/// Reconciles a verified identity: the profile takes the host's new tier.
+/// Reconciles a verified identity: the profile takes the host's new tier, and the answer's
+/// balance (the wallet record, which has no time of its own) is as of now.
 pub(super) fn verified(
     tx: &Transaction<'_>,
     a: &Answer<'_>,
     current: Option<&WalletProfile>,
-) -> Result<(), WalletError> {
+) -> Result<ReportedBalance, WalletError> {
+    let w: api::Wallet = a.read()?;
     if let Some(p) = current {
-        store::put_wallet(tx, &WalletProfile { tier: text(a.v, "tier")?, ..p.clone() })?;
+        store::put_wallet(tx, &WalletProfile { tier: w.tier.clone(), ..p.clone() })?;
     }
-    Ok(())
+    Ok(Some((money(&w.balance)?, a.now)))
 }

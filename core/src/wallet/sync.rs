@@ -2,7 +2,8 @@
 //! waiting for approval, revoked codes), read from the event feed and applied in one local
 //! transaction per page.
 
-use super::{events, lock, now_secs, SyncReport, Wallet, WalletError, EVENTS_CURSOR};
+use super::{events, lock, SyncReport, Wallet, WalletError, EVENTS_CURSOR};
+use crate::net::api;
 use crate::store;
 
 impl Wallet {
@@ -16,11 +17,9 @@ impl Wallet {
         // A long poll must end before the request timeout, or it would read as a failure.
         let mut wait = wait_secs.min(self.timeout.as_secs().saturating_sub(2));
         loop {
-            let v = self.get(&format!("/v1/events?after={after}&wait={wait}")).await?;
-            let events = v["events"].as_array().cloned().unwrap_or_default();
-            let last = v["last_seq"].as_i64().unwrap_or(after);
-            let now = now_secs();
-            let heard = events.iter().map(|e| events::read(e, now)).collect::<Result<Vec<_>, _>>()?;
+            let page: api::Events = self.get(&format!("/v1/events?after={after}&wait={wait}")).await?;
+            let (events, last) = (page.events, page.last_seq);
+            let heard = events.iter().map(events::read).collect::<Result<Vec<_>, _>>()?;
             lock(&self.store).write(|tx, _| {
                 events::apply(tx, heard, &mut applied)?;
                 store::put_sync_value(tx, EVENTS_CURSOR, last)?;

@@ -2,14 +2,23 @@
 //! a quote; the people sent to are remembered.
 
 use rusqlite::Transaction;
-use serde_json::json;
+use serde::Serialize;
 
-use super::outbox::{Answer, IntentKind};
-use super::types::{money, money_json, text};
+use super::outbox::{context, no_context, Answer, IntentKind, ReportedBalance};
+use super::types::{money, read};
 use super::{lock, positive, FxQuote, QuoteAmount, RemitDestination, RemitRecipient, SendTo, Wallet, WalletError};
 use super::{Direction, Recipient, TransactionRecord};
 use crate::money::Money;
+use crate::net::api;
 use crate::store;
+
+/// What the sender was shown, kept with the remittance's intent and in its history entry.
+#[derive(Serialize)]
+struct RemittanceShown {
+    shown_total: api::Amount,
+    shown_receive: api::Amount,
+    rate: String,
+}
 
 impl Wallet {
     /// Sends money to another wallet at home.
@@ -22,15 +31,14 @@ impl Wallet {
         self.enrolled()?;
         positive(amount)?;
         let to = match to {
-            SendTo::Handle(h) => json!({ "handle": h.trim_start_matches('@') }),
-            SendTo::ReceiveCode(c) => json!({ "receive_code": c.trim() }),
+            SendTo::Handle(h) => {
+                api::RecipientRef { handle: Some(h.trim_start_matches('@').to_owned()), receive_code: None }
+            }
+            SendTo::ReceiveCode(c) => api::RecipientRef { handle: None, receive_code: Some(c.trim().to_owned()) },
         };
-        let mut body = json!({ "to": to, "amount": money_json(amount) });
-        if let Some(m) = message {
-            body["message"] = json!(m);
-        }
-        let v = self.submit(IntentKind::P2p, "/v1/transfers", &body, json!({})).await?;
-        self.transaction(&text(&v, "id")?)
+        let body = api::TransferRequest { to, amount: amount.into(), message: message.map(str::to_owned) };
+        let v = self.submit(IntentKind::P2p, "/v1/transfers", &body, no_context()).await?;
+        self.transaction(&read::<api::Transfer>(&v)?.id)
     }
 
     /// Quotes a remittance to `destination_country`: rate, fee, total and arrival estimate.
@@ -40,11 +48,16 @@ impl Wallet {
         amount: QuoteAmount,
     ) -> Result<FxQuote, WalletError> {
         self.enrolled()?;
-        let mut body = json!({ "purpose": "remittance", "destination_country": destination_country });
-        match amount {
-            QuoteAmount::Send(m) => body["send"] = money_json(m),
-            QuoteAmount::Receive(m) => body["receive"] = money_json(m),
-        }
+        let (send, receive) = match amount {
+            QuoteAmount::Send(m) => (Some(m.into()), None),
+            QuoteAmount::Receive(m) => (None, Some(m.into())),
+        };
+        let body = api::QuoteRequest {
+            purpose: "remittance".into(),
+            send,
+            receive,
+            destination_country: Some(destination_country.to_owned()),
+        };
         self.fx_quote(&body).await
     }
 
@@ -57,23 +70,31 @@ impl Wallet {
         message: Option<&str>,
     ) -> Result<TransactionRecord, WalletError> {
         self.enrolled()?;
-        let mut r = json!({ "name": recipient.name });
-        match &recipient.destination {
-            RemitDestination::Handle(h) => r["handle"] = json!(h.trim_start_matches('@')),
-            RemitDestination::Payout { method, provider, account } => {
-                r["payout"] = json!({ "method": method, "provider": provider, "account": account })
-            }
-        }
-        if let Some(rel) = &recipient.relationship {
-            r["relationship"] = json!(rel);
-        }
-        let mut body = json!({ "quote_id": quote.id, "recipient": r, "purpose": purpose });
-        if let Some(m) = message {
-            body["message"] = json!(m);
-        }
-        let context = json!({ "shown_total": money_json(quote.total), "shown_receive": money_json(quote.receive), "rate": quote.rate });
-        let v = self.submit(IntentKind::Remittance, "/v1/remittances", &body, context).await?;
-        self.transaction(&text(&v, "id")?)
+        let (handle, payout) = match &recipient.destination {
+            RemitDestination::Handle(h) => (Some(h.trim_start_matches('@').to_owned()), None),
+            RemitDestination::Payout { method, provider, account } => (
+                None,
+                Some(api::Payout { method: method.clone(), provider: provider.clone(), account: account.clone() }),
+            ),
+        };
+        let body = api::RemittanceRequest {
+            quote_id: quote.id.clone(),
+            recipient: api::RemittanceRecipientRequest {
+                name: recipient.name.clone(),
+                handle,
+                payout,
+                relationship: recipient.relationship.clone(),
+            },
+            purpose: purpose.to_owned(),
+            message: message.map(str::to_owned),
+        };
+        let shown = RemittanceShown {
+            shown_total: quote.total.into(),
+            shown_receive: quote.receive.into(),
+            rate: quote.rate.clone(),
+        };
+        let v = self.submit(IntentKind::Remittance, "/v1/remittances", &body, context(&shown)?).await?;
+        self.transaction(&read::<api::Remittance>(&v)?.id)
     }
 
     /// People this wallet has sent to, most recent first (local).
@@ -83,39 +104,52 @@ impl Wallet {
 }
 
 /// Reconciles a P2P transfer: the recipient is remembered and the transfer enters history.
-pub(super) fn sent(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
-    let to = &a.v["to"];
-    let handle = text(to, "handle")?;
+pub(super) fn sent(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let t: api::Transfer = a.read()?;
+    let handle = t.to.handle;
     store::put_recipient(
         tx,
         &Recipient {
             handle: handle.clone(),
-            display_name: text(to, "display_name")?,
-            country: text(to, "country")?,
-            last_used_at: a.created_at,
+            display_name: t.to.display_name,
+            country: t.to.country,
+            last_used_at: t.created_at,
         },
     )?;
     store::insert_transaction(
         tx,
-        &a.record(
-            "p2p",
-            Direction::Out,
-            money(&a.v["amount"])?,
-            Some(format!("@{handle}")),
-            format!("Sent to @{handle}"),
-        ),
+        &TransactionRecord {
+            id: t.id,
+            kind: "p2p".into(),
+            direction: Direction::Out,
+            amount: money(&t.amount)?,
+            counterparty: Some(format!("@{handle}")),
+            description: format!("Sent to @{handle}"),
+            intent_key: a.key(),
+            created_at: t.created_at,
+            details: a.details(),
+        },
     )?;
-    Ok(())
+    Ok(Some((money(&t.balance)?, t.created_at)))
 }
 
 /// Reconciles a remittance into the history: the total that left, and what arrives.
-pub(super) fn remitted(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<(), WalletError> {
-    let v = a.v;
-    let name = v["recipient"]["name"].as_str().unwrap_or("recipient").to_owned();
-    let description = format!("Remittance to {name}: {} arrives", money(&v["receive"])?.format());
+pub(super) fn remitted(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let r: api::Remittance = a.read()?;
+    let name = r.recipient.name;
     store::insert_transaction(
         tx,
-        &a.record("remittance", Direction::Out, money(&v["total"])?, Some(name), description),
+        &TransactionRecord {
+            id: r.id,
+            kind: "remittance".into(),
+            direction: Direction::Out,
+            amount: money(&r.total)?,
+            description: format!("Remittance to {name}: {} arrives", money(&r.receive)?.format()),
+            counterparty: Some(name),
+            intent_key: a.key(),
+            created_at: r.created_at,
+            details: a.details(),
+        },
     )?;
-    Ok(())
+    Ok(Some((money(&r.balance)?, r.created_at)))
 }

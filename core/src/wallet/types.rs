@@ -2,25 +2,22 @@
 //! it also keeps (profile, bank links, recipients, history, charge requests) are defined here
 //! too: the store reads its rows into them, so a table can change without changing the API.
 
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::error::WalletError;
 use crate::money::{Currency, Money};
+use crate::net::api;
 use crate::scheme::ReferenceKind;
 
-pub(crate) fn money(v: &Value) -> Result<Money, WalletError> {
-    let minor = v["minor"].as_i64().ok_or_else(|| WalletError::Protocol(format!("amount without minor units: {v}")))?;
-    let alpha = v["currency"].as_str().ok_or_else(|| WalletError::Protocol(format!("amount without currency: {v}")))?;
-    let cur = Currency::from_alpha(alpha).ok_or_else(|| WalletError::Protocol(format!("unknown currency {alpha}")))?;
-    Ok(Money::from_minor(minor, cur))
+/// Reads a host answer as its API type; a body that does not fit is a protocol error.
+pub(crate) fn read<T: DeserializeOwned>(v: &Value) -> Result<T, WalletError> {
+    T::deserialize(v).map_err(|e| WalletError::Protocol(e.to_string()))
 }
 
-pub(crate) fn money_json(m: Money) -> Value {
-    json!({ "minor": m.minor(), "currency": m.currency().alpha() })
-}
-
-pub(crate) fn text(v: &Value, field: &str) -> Result<String, WalletError> {
-    v[field].as_str().map(str::to_owned).ok_or_else(|| WalletError::Protocol(format!("missing {field}")))
+/// An amount from the host as money; a currency this library does not know is a protocol error.
+pub(crate) fn money(a: &api::Amount) -> Result<Money, WalletError> {
+    a.money().ok_or_else(|| WalletError::Protocol(format!("unknown currency {}", a.currency)))
 }
 
 /// What the host reports about the wallet: balance, tier and limits.
@@ -43,15 +40,16 @@ pub struct Balance {
 }
 
 impl Balance {
-    pub(crate) fn from_json(v: &Value) -> Result<Balance, WalletError> {
+    /// The balance, tier and limits of the host's wallet record.
+    pub(crate) fn from_api(w: &api::Wallet) -> Result<Balance, WalletError> {
         Ok(Balance {
-            available: money(&v["balance"])?,
-            tier: text(v, "tier")?,
-            per_transfer_limit: money(&v["limits"]["per_transfer"])?,
-            monthly_limit: money(&v["limits"]["monthly"])?,
-            used_this_month: money(&v["limits"]["used_this_month"])?,
-            can_remit: v["limits"]["can_remit"].as_bool().unwrap_or(false),
-            no_confirm_limit: money(&v["limits"]["no_confirm"])?,
+            available: money(&w.balance)?,
+            tier: w.tier.clone(),
+            per_transfer_limit: money(&w.limits.per_transfer)?,
+            monthly_limit: money(&w.limits.monthly)?,
+            used_this_month: money(&w.limits.used_this_month)?,
+            can_remit: w.limits.can_remit,
+            no_confirm_limit: money(&w.limits.no_confirm)?,
         })
     }
 }
@@ -98,20 +96,21 @@ pub struct FxQuote {
 }
 
 impl FxQuote {
-    pub(crate) fn from_json(v: &Value) -> Result<FxQuote, WalletError> {
+    /// The quote as the host gave it.
+    pub(crate) fn from_api(q: &api::Quote) -> Result<FxQuote, WalletError> {
         Ok(FxQuote {
-            id: text(v, "id")?,
-            purpose: text(v, "purpose")?,
-            send: money(&v["send"])?,
-            receive: money(&v["receive"])?,
-            fee: money(&v["fee"])?,
-            total: money(&v["total"])?,
-            rate: text(v, "rate")?,
-            mid_rate: text(v, "mid_rate")?,
-            margin_bps: v["margin_bps"].as_i64().unwrap_or(0),
-            destination_country: v["destination_country"].as_str().map(str::to_owned),
-            delivery_estimate_secs: v["delivery_estimate_secs"].as_i64(),
-            expires_at: v["expires_at"].as_i64().ok_or_else(|| WalletError::Protocol("quote without expiry".into()))?,
+            id: q.id.clone(),
+            purpose: q.purpose.clone(),
+            send: money(&q.send)?,
+            receive: money(&q.receive)?,
+            fee: money(&q.fee)?,
+            total: money(&q.total)?,
+            rate: q.rate.clone(),
+            mid_rate: q.mid_rate.clone(),
+            margin_bps: q.margin_bps,
+            destination_country: q.destination_country.clone(),
+            delivery_estimate_secs: q.delivery_estimate_secs,
+            expires_at: q.expires_at,
         })
     }
 }
