@@ -8,6 +8,8 @@ pub mod crypto;
 pub mod emv;
 pub mod money;
 pub mod net;
+// The scanner exists with at least one QR engine; a host builds the core without any.
+#[cfg(any(feature = "rxing", feature = "rqrr"))]
 pub mod scan;
 pub mod scheme;
 pub mod store;

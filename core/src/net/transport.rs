@@ -1,5 +1,5 @@
 //! The HTTP transport seam: apps may hand in their platform's HTTP stack; reqwest with
-//! rustls is the default.
+//! rustls is the default (feature `reqwest-transport`, on by default).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -61,11 +61,13 @@ pub trait HttpTransport: Send + Sync {
 }
 
 /// The default transport: reqwest over rustls, with connect and request timeouts.
+#[cfg(feature = "reqwest-transport")]
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
 }
 
+#[cfg(feature = "reqwest-transport")]
 impl ReqwestTransport {
     /// A transport whose whole request (connect to last byte) is limited to `timeout`.
     pub fn new(timeout: Duration) -> Result<ReqwestTransport, TransportError> {
@@ -78,6 +80,7 @@ impl ReqwestTransport {
     }
 }
 
+#[cfg(feature = "reqwest-transport")]
 fn transport_error(e: reqwest::Error) -> TransportError {
     if e.is_timeout() {
         TransportError::Timeout
@@ -86,6 +89,7 @@ fn transport_error(e: reqwest::Error) -> TransportError {
     }
 }
 
+#[cfg(feature = "reqwest-transport")]
 impl HttpTransport for ReqwestTransport {
     fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
@@ -105,5 +109,30 @@ impl HttpTransport for ReqwestTransport {
             let body = resp.bytes().await.map_err(transport_error)?.to_vec();
             Ok(HttpResponse { status, headers, body })
         })
+    }
+}
+
+/// The default transport in a build without the `reqwest-transport` feature (a host, or an
+/// app that always hands in its platform's stack): there is no HTTP stack to default to, so
+/// making one fails and the caller must hand in an [`HttpTransport`]. The name stays so the
+/// wallet and terminal, which fall back to it, build the same either way.
+#[cfg(not(feature = "reqwest-transport"))]
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    _none: (),
+}
+
+#[cfg(not(feature = "reqwest-transport"))]
+impl ReqwestTransport {
+    /// Always refuses: this build has no default HTTP stack.
+    pub fn new(_timeout: Duration) -> Result<ReqwestTransport, TransportError> {
+        Err(TransportError::Other("built without the reqwest-transport feature: hand in an HttpTransport".to_owned()))
+    }
+}
+
+#[cfg(not(feature = "reqwest-transport"))]
+impl HttpTransport for ReqwestTransport {
+    fn send(&self, _req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async { Err(TransportError::Other("no default HTTP transport in this build".to_owned())) })
     }
 }
