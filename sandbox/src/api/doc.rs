@@ -11,7 +11,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, approvals, charges, cpm_keys, devices, feed, payments, terminals, transfers, wallets};
+use super::{admin, approvals, charges, cpm_keys, devices, feed, payments, quotes, terminals, transfers, wallets};
 use crate::error::ApiError;
 
 /// The command that rewrites the committed document from the code.
@@ -61,8 +61,8 @@ scale a provider runs its own host over its own ledger database."
         wallets::top_up,
         payments::merchants,
         payments::dynamic_code,
-        payments::create_quote,
-        payments::quote,
+        quotes::create_quote,
+        quotes::quote,
         payments::pay,
         transfers::p2p,
         transfers::remit,

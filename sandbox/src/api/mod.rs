@@ -10,6 +10,7 @@ mod devices;
 mod doc;
 mod feed;
 mod payments;
+mod quotes;
 mod terminals;
 mod transfers;
 mod wallets;
@@ -52,8 +53,8 @@ pub fn routes() -> Vec<Route> {
         r(Method::POST, "/v1/topups", post(wallets::top_up)),
         r(Method::GET, "/v1/merchants", get(payments::merchants)),
         r(Method::POST, "/v1/merchants/{merchant_id}/dynamic-codes", post(payments::dynamic_code)),
-        r(Method::POST, "/v1/quotes", post(payments::create_quote)),
-        r(Method::GET, "/v1/quotes/{quote_id}", get(payments::quote)),
+        r(Method::POST, "/v1/quotes", post(quotes::create_quote)),
+        r(Method::GET, "/v1/quotes/{quote_id}", get(quotes::quote)),
         r(Method::POST, "/v1/payments", post(payments::pay)),
         r(Method::POST, "/v1/transfers", post(transfers::p2p)),
         r(Method::POST, "/v1/remittances", post(transfers::remit)),
@@ -144,13 +145,13 @@ mod tests {
             bill_number: None,
             tip: None,
         });
-        reads_as::<super::payments::QuoteRequest>(wire::QuoteRequest {
+        reads_as::<super::quotes::QuoteRequest>(wire::QuoteRequest {
             purpose: text(),
             send: Some(yen(1)),
             receive: Some(yen(1)),
             destination_country: Some(text()),
         });
-        reads_as::<super::payments::QuoteRequest>(wire::QuoteRequest {
+        reads_as::<super::quotes::QuoteRequest>(wire::QuoteRequest {
             purpose: text(),
             send: None,
             receive: None,

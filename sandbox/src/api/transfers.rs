@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::common::{amount, check_limits, emit, load_wallet, wallet_by_handle, AmountIn, WalletRow};
 use super::doc::IdempotencyKey;
-use super::payments::{take_quote, use_quote, QuoteRow};
+use super::quotes::{take_quote, use_quote, QuoteRow};
 use crate::auth::SignedJson;
 use crate::codes;
 use crate::error::ApiError;
