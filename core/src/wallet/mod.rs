@@ -21,6 +21,7 @@ mod events;
 mod history;
 mod outbox;
 mod payment;
+pub mod pending;
 mod profile;
 mod sync;
 mod transfer;

@@ -1,0 +1,275 @@
+//! Requests in the outbox as the shopper knows them: "¥1,200 to KOBAN RAMEN", not an
+//! idempotency key. A request whose outcome is unknown (a dropped answer, a killed app) stays
+//! pending until a later call resolves it; the apps and the CLI show it meanwhile, and say
+//! what became of it. Also finds a recent identical payment, so that paying the same code the
+//! same amount twice in a row is asked about again instead of going through silently.
+
+use serde_json::{json, Value};
+
+use super::outbox::IntentKind;
+use super::{lock, now_secs, FxQuote, PaymentQuote, RemitDestination, RemitRecipient, SendTo, Wallet, WalletError};
+use crate::money::{Currency, Money};
+use crate::store::{self, Intent, IntentState, KeyStore, Store, StoreError};
+
+/// Where a request of the outbox stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MovementState {
+    /// Recorded and maybe sent; the host's answer is not known yet.
+    Pending,
+    /// The host applied it; its transaction (if it makes one) is in the history.
+    Settled {
+        /// The host's transaction id, when the request made a transaction.
+        transaction_id: Option<String>,
+    },
+    /// The host refused it; nothing moved.
+    Failed {
+        /// The host's words.
+        reason: String,
+    },
+}
+
+/// A request of the outbox, described for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Movement {
+    /// The idempotency key (for [`Wallet::movement`]; never shown to people).
+    pub key: String,
+    /// The request's kind (`payment`, `p2p`, `remittance`, `topup`, `charge_approve`, …).
+    pub kind: String,
+    /// Whether it moves money out of or into the wallet (enrolment, KYC or code keys do not).
+    pub moves_money: bool,
+    /// What it moves, in the currency the shopper chose (a foreign payment: the merchant's).
+    pub amount: Option<Money>,
+    /// "¥1,200 to KOBAN RAMEN", "¥2,000 to @ben", "top-up of ¥20,000 from Sakura Bank".
+    pub description: String,
+    /// When it was recorded, device time, Unix seconds.
+    pub created_at: i64,
+    /// Where it stands.
+    pub state: MovementState,
+}
+
+/// Money as the wire carries it (`{"minor", "currency"}`), read leniently: a description
+/// must never fail over a field it cannot read.
+fn money_at(v: &Value) -> Option<Money> {
+    Some(Money::from_minor(v["minor"].as_i64()?, Currency::from_alpha(v["currency"].as_str()?)?))
+}
+
+impl Wallet {
+    /// The requests whose outcome is not known yet, oldest first (local, no network).
+    pub fn pending_movements(&self) -> Result<Vec<Movement>, WalletError> {
+        let s = lock(&self.store);
+        Ok(store::pending_intents(s.conn(), s.sealer())?.iter().map(describe).collect())
+    }
+
+    /// The pending requests of the wallet database at `path`, read before [`Wallet::open`]
+    /// resolves them: a caller compares them with [`Wallet::movement`] afterwards to tell the
+    /// shopper which of them settled or failed meanwhile.
+    pub fn pending_movements_at(
+        path: impl AsRef<std::path::Path>,
+        keystore: &dyn KeyStore,
+    ) -> Result<Vec<Movement>, WalletError> {
+        let s = Store::open(path, keystore)?;
+        Ok(store::pending_intents(s.conn(), s.sealer())?.iter().map(describe).collect())
+    }
+
+    /// One request of the outbox by its key (e.g. from [`WalletError::OutcomeUnknown`]).
+    pub fn movement(&self, key: &str) -> Result<Option<Movement>, WalletError> {
+        let s = lock(&self.store);
+        Ok(store::intent(s.conn(), s.sealer(), key)?.as_ref().map(describe))
+    }
+
+    /// The newest payment of the same code, route, amount and tip made (or still pending) in
+    /// the last `within_secs` seconds: paying it again is most likely a mistake, so the app
+    /// asks again before [`Wallet::confirm_payment`].
+    pub fn recent_identical_payment(
+        &self,
+        q: &PaymentQuote,
+        within_secs: i64,
+    ) -> Result<Option<Movement>, WalletError> {
+        // A tip is sent only when the code prompts for one and the payer gave one.
+        let tip = (q.tip_prompted && q.tip.minor() > 0).then_some(q.tip);
+        self.recent_identical(IntentKind::Payment, within_secs, |body, _| {
+            body["payload"] == json!(q.payload)
+                && body["route"] == json!(q.route)
+                && money_at(&body["amount"]) == Some(q.amount)
+                && money_at(&body["tip"]) == tip
+        })
+    }
+
+    /// The newest transfer of the same amount to the same person in the last `within_secs`
+    /// seconds, made or still pending.
+    pub fn recent_identical_transfer(
+        &self,
+        to: &SendTo,
+        amount: Money,
+        within_secs: i64,
+    ) -> Result<Option<Movement>, WalletError> {
+        self.recent_identical(IntentKind::P2p, within_secs, |body, _| {
+            let same_person = match to {
+                SendTo::Handle(h) => body["to"]["handle"]
+                    .as_str()
+                    .is_some_and(|sent| sent.eq_ignore_ascii_case(h.trim().trim_start_matches('@'))),
+                SendTo::ReceiveCode(c) => body["to"]["receive_code"].as_str() == Some(c.trim()),
+            };
+            same_person && money_at(&body["amount"]) == Some(amount)
+        })
+    }
+
+    /// The newest remittance of the same total to the same recipient in the last
+    /// `within_secs` seconds, made or still pending.
+    pub fn recent_identical_remittance(
+        &self,
+        quote: &FxQuote,
+        recipient: &RemitRecipient,
+        within_secs: i64,
+    ) -> Result<Option<Movement>, WalletError> {
+        self.recent_identical(IntentKind::Remittance, within_secs, |body, context| {
+            let r = &body["recipient"];
+            let same_destination = match &recipient.destination {
+                RemitDestination::Handle(h) => {
+                    r["handle"].as_str().is_some_and(|sent| sent.eq_ignore_ascii_case(h.trim_start_matches('@')))
+                }
+                RemitDestination::Payout { account, .. } => r["payout"]["account"].as_str() == Some(account),
+            };
+            r["name"] == json!(recipient.name)
+                && same_destination
+                && money_at(&context["shown_total"]) == Some(quote.total)
+                && money_at(&context["shown_receive"]) == Some(quote.receive)
+        })
+    }
+
+    fn recent_identical(
+        &self,
+        kind: IntentKind,
+        within_secs: i64,
+        same: impl Fn(&Value, &Value) -> bool,
+    ) -> Result<Option<Movement>, WalletError> {
+        let s = lock(&self.store);
+        // A refused request moved nothing, so repeating it is no duplicate.
+        let keys: Vec<String> = s
+            .conn()
+            .prepare(
+                "SELECT key FROM intents WHERE kind = ?1 AND created_at >= ?2 AND state != 'refused' ORDER BY seq DESC",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(rusqlite::params![kind.as_str(), now_secs() - within_secs], |r| r.get(0))?.collect()
+            })
+            .map_err(StoreError::from)?;
+        for key in keys {
+            let Some(intent) = store::intent(s.conn(), s.sealer(), &key)? else { continue };
+            let Ok(body) = serde_json::from_slice::<Value>(&intent.body) else { continue };
+            if same(&body, &intent.context) {
+                return Ok(Some(describe(&intent)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Describes an intent from what was sent and what the shopper saw; never fails, since a
+/// description is only for people (an unreadable part reads as "a payment").
+fn describe(intent: &Intent) -> Movement {
+    let body: Value = serde_json::from_slice(&intent.body).unwrap_or(Value::Null);
+    let ctx = &intent.context;
+    let amount_of = money_at;
+    let fmt = |m: Option<Money>| m.map(|m| m.format());
+    let kind = IntentKind::parse(&intent.kind);
+    let (amount, description) = match kind {
+        Some(IntentKind::Payment) => {
+            let amount = amount_of(&body["amount"]);
+            let total = match (amount, amount_of(&body["tip"])) {
+                (Some(a), Some(t)) => a.checked_add(t).or(Some(a)),
+                (a, _) => a,
+            };
+            let merchant = body["payload"]
+                .as_str()
+                .and_then(|p| crate::scheme::detect(p).ok())
+                .and_then(|d| d.merchant.and_then(|m| m.name))
+                .unwrap_or_else(|| "a merchant".into());
+            let mut text = format!("{} to {merchant}", fmt(total).unwrap_or_else(|| "a payment".into()));
+            if let Some(debit) =
+                amount_of(&ctx["shown_debit"]).filter(|d| Some(d.currency()) != total.map(|t| t.currency()))
+            {
+                text.push_str(&format!(" ({} from your wallet)", debit.format()));
+            }
+            (total, text)
+        }
+        Some(IntentKind::P2p) => {
+            let amount = amount_of(&body["amount"]);
+            let to = &body["to"];
+            let whom = match (to["handle"].as_str(), to["receive_code"].as_str()) {
+                (Some(h), _) => format!("@{h}"),
+                (None, Some(code)) => crate::scheme::detect(code)
+                    .ok()
+                    .and_then(|d| d.merchant.and_then(|m| m.name))
+                    .map(|name| format!("{name} (receive code)"))
+                    .unwrap_or_else(|| "a receive code".into()),
+                (None, None) => "a friend".into(),
+            };
+            (amount, format!("{} to {whom}", fmt(amount).unwrap_or_else(|| "a transfer".into())))
+        }
+        Some(IntentKind::Remittance) => {
+            let receive = amount_of(&ctx["shown_receive"]);
+            let name = body["recipient"]["name"].as_str().unwrap_or("a recipient");
+            let mut text = format!("{} to {name}", fmt(receive).unwrap_or_else(|| "a remittance".into()));
+            if let Some(total) = amount_of(&ctx["shown_total"]) {
+                text.push_str(&format!(" ({} from your wallet)", total.format()));
+            }
+            (receive, text)
+        }
+        Some(IntentKind::TopUp) => {
+            let amount = amount_of(&body["amount"]);
+            let bank = ctx["bank_name"].as_str().unwrap_or("your bank");
+            (amount, format!("top-up of {} from {bank}", fmt(amount).unwrap_or_else(|| "money".into())))
+        }
+        Some(IntentKind::ChargeApprove) => {
+            let amount = amount_of(&ctx["amount"]);
+            let shop = ctx["merchant_name"].as_str().unwrap_or("a shop");
+            (amount, format!("approving {} at {shop}", fmt(amount).unwrap_or_else(|| "a till charge".into())))
+        }
+        Some(IntentKind::ChargeDecline) => (None, "declining a till charge".into()),
+        Some(IntentKind::Enrol) => (None, "enrolling this device".into()),
+        Some(IntentKind::Kyc) => (None, "verifying your identity".into()),
+        Some(IntentKind::BankLink) => (None, "linking a bank account".into()),
+        Some(IntentKind::CpmKeys) => (None, "fetching keys for codes to show at tills".into()),
+        None => (None, format!("a {} request", intent.kind)),
+    };
+    // Whether it moves money out of or into the wallet; the rest set the wallet up.
+    let moves_money = matches!(
+        kind,
+        Some(
+            IntentKind::TopUp
+                | IntentKind::Payment
+                | IntentKind::P2p
+                | IntentKind::Remittance
+                | IntentKind::ChargeApprove
+        )
+    );
+    let state = match intent.state {
+        IntentState::Pending => MovementState::Pending,
+        IntentState::Done => MovementState::Settled {
+            transaction_id: intent
+                .outcome
+                .as_ref()
+                .and_then(|o| o["transaction_id"].as_str().or(o["id"].as_str()))
+                .filter(|_| moves_money)
+                .map(str::to_owned),
+        },
+        IntentState::Refused => MovementState::Failed {
+            reason: intent
+                .outcome
+                .as_ref()
+                .and_then(|o| o["error"]["message"].as_str())
+                .unwrap_or("refused by the host")
+                .to_owned(),
+        },
+    };
+    Movement {
+        key: intent.key.clone(),
+        moves_money,
+        kind: intent.kind.clone(),
+        amount,
+        description,
+        created_at: intent.created_at,
+        state,
+    }
+}
