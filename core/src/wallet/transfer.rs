@@ -144,7 +144,8 @@ pub(super) fn remitted(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedB
             kind: "remittance".into(),
             direction: Direction::Out,
             amount: money(&r.total)?,
-            description: format!("Remittance to {name}: {} arrives", money(&r.receive)?.format()),
+            // "…: ₱11,434.50 arrives" read as a sentence cut off; say who receives what.
+            description: format!("Remittance to {name}, who receives {}", money(&r.receive)?.format()),
             counterparty: Some(name),
             intent_key: a.key(),
             created_at: r.created_at,
