@@ -42,6 +42,47 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
+/// The wallet homes the demo makes in its folder, one per person.
+const PEOPLE: [&str; 3] = ["aiko", "maria", "ben"];
+/// The files of a wallet home (the database with its WAL files, and the key file).
+const WALLET_FILES: [&str; 4] = ["wallet.key", "wallet.sqlite3", "wallet.sqlite3-wal", "wallet.sqlite3-shm"];
+
+/// The demo's host lives only as long as the demo, so the wallets an earlier run left in
+/// `dir` belong to a host that is gone: removes them, and only files the demo makes (a home
+/// holding anything else is refused, not emptied). True if there was something to remove.
+fn start_fresh(dir: &Path) -> Result<bool, String> {
+    let mut removed = false;
+    for person in PEOPLE {
+        let home = dir.join(person);
+        let entries = match std::fs::read_dir(&home) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("{}: {e}", home.display())),
+        };
+        for entry in entries {
+            let name = entry.map_err(|e| format!("{}: {e}", home.display()))?.file_name();
+            if !WALLET_FILES.iter().any(|f| name == *f) {
+                return Err(format!(
+                    "{} holds {} which the demo did not make: give --dir a folder of its own",
+                    home.display(),
+                    name.to_string_lossy()
+                ));
+            }
+        }
+        for f in WALLET_FILES {
+            match std::fs::remove_file(home.join(f)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(format!("{}: {e}", home.join(f).display()))
+                }
+                _ => {}
+            }
+        }
+        std::fs::remove_dir(&home).map_err(|e| format!("{}: {e}", home.display()))?;
+        removed = true;
+    }
+    Ok(removed)
+}
+
 fn jpy(minor: i64) -> Money {
     Money::from_minor(minor, Currency::from_alpha("JPY").expect("JPY is in the table"))
 }
@@ -106,6 +147,9 @@ async fn story(args: Args) -> Result<(), String> {
     let dir = match args.dir {
         Some(d) => {
             std::fs::create_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+            if start_fresh(&d)? {
+                println!("Starting fresh: removed the wallets an earlier demo left in {}", d.display());
+            }
             d
         }
         None => {

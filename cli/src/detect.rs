@@ -1,6 +1,6 @@
 //! `koban detect`: what is this payload?
 
-use koban_core::scheme::{detect, Detection, RouteRole};
+use koban_core::scheme::{detect, DetectError, Detection, Format, Rejection, RouteRole};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -39,7 +39,7 @@ pub fn run(args: Args) -> ExitCode {
             if args.json {
                 println!("{}", crate::json::error(&e));
             } else {
-                eprintln!("koban detect: {} ({})", e, e.kind());
+                eprintln!("koban detect: {} ({})", message(&e), e.kind());
                 if let Some(d) = e.partial() {
                     eprint!("what was read:\n{}", summary(d));
                 }
@@ -49,11 +49,27 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
+/// The refusal in words, with times in local time rather than Unix milliseconds.
+fn message(e: &DetectError) -> String {
+    match e {
+        DetectError::Rejected { reasons, .. } => match reasons.first() {
+            Some(Rejection::Expired { expired_at_ms }) => {
+                format!("the code expired at {}", crate::when::human_ms(*expired_at_ms, crate::when::now()))
+            }
+            _ => e.to_string(),
+        },
+        _ => e.to_string(),
+    }
+}
+
 /// A readable, multi-line summary of a detection.
 pub fn summary(d: &Detection) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", d.format.as_str(), d.presentment.as_str());
+    if matches!(d.format, Format::Unknown | Format::NotAPayment) {
+        let _ = writeln!(out, "  not a payment code we know");
+    }
     for r in &d.routes {
         let role = if r.role == RouteRole::Payable { "pay via" } else { "label" };
         let tag = r.tag.map(|t| format!(" [tag {t:02}]")).unwrap_or_default();
@@ -90,6 +106,9 @@ pub fn summary(d: &Detection) -> String {
     }
     for r in &d.references {
         let _ = writeln!(out, "  {:?}: {}", r.kind, r.value.as_deref().unwrap_or("(ask the payer)"));
+    }
+    if let Some(ms) = d.expires_at_ms {
+        let _ = writeln!(out, "  expires  {}", crate::when::human_ms(ms, crate::when::now()));
     }
     if let Some(ok) = d.crc.is_valid() {
         let _ = writeln!(out, "  crc      {}", if ok { "valid" } else { "INVALID" });

@@ -4,12 +4,14 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod args;
 mod demo;
 mod detect;
 mod json;
 mod scan;
 mod terminal;
 mod wallet;
+mod when;
 
 /// Koban developer CLI.
 #[derive(Parser)]

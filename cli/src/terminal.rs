@@ -5,19 +5,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use koban_core::crypto::DeviceKey;
-use koban_core::money::{Currency, Money};
 use koban_core::scheme::{detect, registry, Presentment};
 use koban_core::terminal::{Charge, ChargeStatus, Terminal, TerminalError};
 use serde_json::{json, Value};
+
+use crate::when;
 
 /// Arguments of `koban terminal`.
 #[derive(clap::Args)]
 pub struct Args {
     /// Directory holding this terminal's key and enrolment (created 0700 if missing).
-    #[arg(long, env = "KOBAN_TERMINAL_HOME", global = true)]
+    #[arg(long, env = "KOBAN_TERMINAL_HOME", global = true, hide_env_values = true)]
     home: Option<PathBuf>,
     /// The wallet host, e.g. the URL `koban sandbox` prints.
-    #[arg(long, env = "KOBAN_HOST", global = true)]
+    #[arg(long, env = "KOBAN_HOST", global = true, hide_env_values = true)]
     host: Option<String>,
     /// Print one JSON object instead of sentences.
     #[arg(long, global = true)]
@@ -42,16 +43,20 @@ enum Command {
     /// the shopper's approval on the phone.
     Charge {
         /// Amount in the currency's units, e.g. 1200 (JPY) or 12.50 (THB).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
-        /// ISO 4217 alpha code (the merchant's).
+        /// ISO 4217 alpha code (the merchant's), in either case: JPY or jpy.
         #[arg(long)]
         currency: String,
         /// Offline till: when the code was scanned (Unix seconds); signed with the request.
         #[arg(long)]
         scanned_at: Option<i64>,
         /// The scanned code's text; `-` reads standard input.
-        code: String,
+        #[arg(required_unless_present = "image", conflicts_with = "image")]
+        code: Option<String>,
+        /// Scan the code from a picture of the shopper's screen (PNG, JPEG, WebP) instead.
+        #[arg(long)]
+        image: Option<PathBuf>,
     },
     /// Where a charge stands (e.g. one waiting for approval). Exit codes as for charge.
     Status {
@@ -103,6 +108,12 @@ pub fn classify(text: &str) -> Result<Scanned, String> {
     }
     let issuer = d.payable_routes().next().map(|r| r.scheme);
     Ok(Scanned::Foreign(issuer.map(|s| s.name()).unwrap_or("another issuer")))
+}
+
+/// What the till says about another issuer's shopper code, which it must not send to the
+/// Koban host.
+pub fn foreign_message(issuer: &str) -> String {
+    format!("this code is for {issuer}: charge it through {issuer}'s acquirer, not the Koban host")
 }
 
 fn fail(json: bool, code: u8, kind: &str, message: &str) -> ExitCode {
@@ -165,6 +176,22 @@ fn read_code(code: &str) -> Result<String, String> {
     Ok(s)
 }
 
+/// The first code in a picture, read by the scanner the apps use.
+fn scan_code(image: &Path) -> Result<String, String> {
+    let outcomes = crate::scan::scan_file(image);
+    let text = outcomes.iter().find_map(|o| match o {
+        crate::scan::Outcome::Text(t) => Some(t.clone()),
+        crate::scan::Outcome::Error(_) => None,
+    });
+    text.ok_or_else(|| {
+        let why = outcomes.iter().find_map(|o| match o {
+            crate::scan::Outcome::Error(e) => Some(e.clone()),
+            crate::scan::Outcome::Text(_) => None,
+        });
+        format!("{}: {}", image.display(), why.unwrap_or_else(|| "no code found".into()))
+    })
+}
+
 fn charge_json(c: &Charge) -> Value {
     json!({
         "status": c.status.as_str(), "kind": c.refusal, "id": c.id,
@@ -180,8 +207,9 @@ fn report(c: &Charge, json: bool) -> ExitCode {
         match c.status {
             ChargeStatus::Captured => println!("captured {} (charge {})", c.amount.format(), c.id),
             ChargeStatus::PendingApproval => println!(
-                "{} is waiting for the shopper's approval on their phone (charge {}); ask again with `koban terminal status {}`",
+                "{} is waiting for the shopper's approval on their phone{} (charge {}); ask again with `koban terminal status {}`",
                 c.amount.format(),
+                c.approve_by.map(|at| format!(" until {}", when::human(at, when::now()))).unwrap_or_default(),
                 c.id,
                 c.id
             ),
@@ -196,6 +224,10 @@ pub fn run(args: Args) -> ExitCode {
     let json = args.json;
     let (Some(home), Some(host)) = (args.home.clone(), args.host.clone()) else {
         return fail(json, 2, "usage", "give --home DIR and --host URL (or KOBAN_TERMINAL_HOME and KOBAN_HOST)");
+    };
+    let host = match crate::args::host_url(&host) {
+        Ok(h) => h,
+        Err(e) => return fail(json, 2, "usage", &e),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
@@ -218,8 +250,16 @@ async fn run_async(home: &Path, host: &str, command: Command, json: bool) -> Exi
     };
     match command {
         Command::Enrol { merchant, token } => enrol(home, host, &terminal, &merchant, token, json).await,
-        Command::Charge { amount, currency, scanned_at, code } => {
-            charge(home, &terminal, &amount, &currency, scanned_at, &code, json).await
+        Command::Charge { amount, currency, scanned_at, code, image } => {
+            let text = match (code, image) {
+                (Some(code), _) => read_code(&code),
+                (None, Some(image)) => scan_code(&image),
+                (None, None) => Err("give the code's text, - for standard input, or --image FILE".into()),
+            };
+            match text {
+                Ok(text) => charge(home, &terminal, &amount, &currency, scanned_at, &text, json).await,
+                Err(e) => fail(json, 2, "usage", &e),
+            }
         }
         Command::Status { charge } => match terminal.charge_status(&charge).await {
             Ok(c) => report(&c, json),
@@ -304,38 +344,27 @@ async fn charge(
     amount: &str,
     currency: &str,
     scanned_at: Option<i64>,
-    code: &str,
+    text: &str,
     json: bool,
 ) -> ExitCode {
     if !home.join(STATE_FILE).exists() {
         return fail(json, 2, "not_enrolled", "this terminal is not enrolled yet: run `koban terminal enrol` first");
     }
-    let text = match read_code(code) {
-        Ok(t) => t,
+    let currency = match crate::args::currency(currency) {
+        Ok(c) => c,
         Err(e) => return fail(json, 2, "usage", &e),
     };
-    let Some(currency) = Currency::from_alpha(&currency.trim().to_ascii_uppercase()) else {
-        return fail(json, 2, "usage", &format!("unknown currency {currency:?}"));
+    let amount = match crate::args::amount(amount, currency) {
+        Ok(a) => a,
+        Err(e) => return fail(json, 2, "usage", &e),
     };
-    let amount = match Money::parse_decimal(amount.trim(), currency) {
-        Ok(p) if p.money.minor() > 0 => p.money,
-        Ok(_) => return fail(json, 2, "usage", "the amount must be positive"),
-        Err(e) => return fail(json, 2, "usage", &format!("amount {amount:?}: {e}")),
-    };
-    match classify(&text) {
+    match classify(text) {
         Ok(Scanned::Koban) => {}
-        Ok(Scanned::Foreign(issuer)) => {
-            return fail(
-                json,
-                3,
-                "foreign_code",
-                &format!("this is a {issuer} payment code; charge it through {issuer}'s acquirer, not the Koban host"),
-            )
-        }
+        Ok(Scanned::Foreign(issuer)) => return fail(json, 3, "foreign_code", &foreign_message(issuer)),
         Ok(Scanned::NotConsumer(what)) => return fail(json, 3, "not_consumer", &format!("this is {what}")),
         Err(e) => return fail(json, 3, "unknown_code", &e),
     }
-    match terminal.charge(&text, amount, scanned_at).await {
+    match terminal.charge(text, amount, scanned_at).await {
         Ok(c) => report(&c, json),
         Err(e) => refused(&e, json),
     }
@@ -367,5 +396,14 @@ mod tests {
             ))
         );
         assert_eq!(classify("garbage"), Err("not a payment code this till knows".into()));
+    }
+
+    #[test]
+    fn foreign_codes_are_named_in_plain_grammar() {
+        for issuer in ["Alipay", "UnionPay", "WeChat Pay", "JPQR consumer-presented", "another issuer"] {
+            let m = foreign_message(issuer);
+            assert!(m.starts_with(&format!("this code is for {issuer}: charge it through {issuer}'s")), "{m}");
+            assert!(!m.contains(" a A") && !m.contains(" a U") && !m.contains(" a a"), "{m}");
+        }
     }
 }

@@ -2,23 +2,35 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use koban_core::money::{Currency, Money};
+use koban_core::net::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError};
 use koban_core::store::FileKeyStore;
+use koban_core::wallet::pending::{Movement, MovementState};
 use koban_core::wallet::{
     BankAccount, ChargeRequest, Direction, Enrolment, FxQuote, Identity, PaymentQuote, PaymentRequest, QuoteAmount,
     RemitDestination, RemitRecipient, SendTo, TransactionRecord, Wallet, WalletConfig, WalletError,
 };
 
+use crate::args;
+use crate::when;
+
+/// How long an identical payment, transfer or remittance counts as a repeat that is asked
+/// about again: long enough to catch a command run twice, short enough not to get in the way
+/// of the next lunch at the same shop.
+const REPEAT_WINDOW_SECS: i64 = 10 * 60;
+
 /// Arguments of `koban wallet`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Directory holding this wallet's database and key file (created if missing).
-    #[arg(long, env = "KOBAN_HOME")]
-    home: PathBuf,
-    /// The wallet host, e.g. the URL `koban sandbox` prints.
-    #[arg(long, env = "KOBAN_HOST")]
-    host: String,
+    /// Directory holding this wallet's database and key file (created 0700 if missing).
+    #[arg(long, env = "KOBAN_HOME", global = true, hide_env_values = true)]
+    home: Option<PathBuf>,
+    /// The wallet host, e.g. the URL `koban sandbox` prints (`127.0.0.1:PORT` means http://).
+    /// `history`, `charges` and `code` work without it, from what this device keeps.
+    #[arg(long, env = "KOBAN_HOST", global = true, hide_env_values = true)]
+    host: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -60,14 +72,15 @@ enum Command {
         /// Holder name.
         #[arg(long)]
         holder: String,
-        /// Sandbox only: opening balance of the simulated account, in home-currency units.
-        #[arg(long)]
+        /// Sandbox only: opening balance of the simulated account, in home-currency units
+        /// (the sandbox's default: 1000000).
+        #[arg(long, allow_hyphen_values = true)]
         opening: Option<String>,
     },
     /// Move money from a linked bank into the wallet.
     TopUp {
         /// Amount in home-currency units.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
         /// Bank link id (default: the first linked bank).
         #[arg(long)]
@@ -81,17 +94,21 @@ enum Command {
         #[arg(long)]
         code: String,
         /// Amount in the code's currency, for codes without one.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
         /// Tip in the code's currency, for codes that ask for one.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         tip: Option<String>,
         /// Route (scheme id) to pay; default the code's first.
         #[arg(long)]
         route: Option<String>,
-        /// Confirm the payment after showing the quote.
+        /// Pay after showing the quote. The same payment (code, amount, tip) made in the last
+        /// 10 minutes is not paid again without --again.
         #[arg(long)]
         yes: bool,
+        /// With --yes: pay even though the same payment was made in the last 10 minutes.
+        #[arg(long, requires = "yes")]
+        again: bool,
     },
     /// Send money to a friend at home.
     Send {
@@ -102,11 +119,14 @@ enum Command {
         #[arg(long)]
         code: Option<String>,
         /// Amount in home-currency units.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
-        /// Message.
+        /// Message for the friend (shown in both histories).
         #[arg(long)]
         message: Option<String>,
+        /// Send even though the same amount went to the same friend in the last 10 minutes.
+        #[arg(long)]
+        again: bool,
     },
     /// Quote a remittance abroad.
     Quote {
@@ -114,7 +134,7 @@ enum Command {
         #[arg(long)]
         country: String,
         /// Amount to send, home-currency units.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
     },
     /// Send a remittance abroad: quotes, shows, sends with --yes.
@@ -123,7 +143,7 @@ enum Command {
         #[arg(long)]
         country: String,
         /// Amount to send, home-currency units.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
         /// Recipient's full name.
         #[arg(long)]
@@ -143,28 +163,32 @@ enum Command {
         /// Purpose: family_support, education, medical, savings, gift, business.
         #[arg(long, default_value = "family_support")]
         purpose: String,
-        /// Send after showing the quote.
+        /// Send after showing the quote. The same remittance (recipient, amount) made in the
+        /// last 10 minutes is not sent again without --again.
         #[arg(long)]
         yes: bool,
+        /// With --yes: send even though the same remittance was made in the last 10 minutes.
+        #[arg(long, requires = "yes")]
+        again: bool,
     },
     /// Show my receive code (an EMV person-to-person code).
     ReceiveCode,
-    /// History, newest first.
+    /// History, newest first, after what still waits for the host (works offline).
     History {
-        /// Items per page.
-        #[arg(long, default_value_t = 20)]
+        /// Items per page, 1 to 500.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
         limit: u32,
         /// Cursor from a previous page.
         #[arg(long)]
         cursor: Option<String>,
     },
-    /// Bring in transfers others sent.
+    /// Bring in money others sent, till charges of your codes and charges waiting for approval.
     Sync {
         /// Seconds to wait for something to arrive.
         #[arg(long, default_value_t = 0)]
         wait: u64,
     },
-    /// Till charges waiting for your approval (above your no-confirmation limit).
+    /// Till charges waiting for your approval (works offline; `sync` brings new ones in).
     Charges,
     /// Approve a till charge waiting for you: it is captured once.
     Approve {
@@ -179,9 +203,10 @@ enum Command {
     /// Set the amount above which till charges wait for your approval (at most the host's default).
     NoConfirmLimit {
         /// Amount in home-currency units; 0 asks for every charge.
+        #[arg(allow_hyphen_values = true)]
         amount: String,
     },
-    /// Show a code to pay at a till (works offline while single-use keys last).
+    /// Show a code to pay at a till (works offline, without --host, while single-use keys last).
     Code {
         /// Write the QR code to this PNG file instead of drawing it in the terminal.
         #[arg(long)]
@@ -192,11 +217,56 @@ enum Command {
     },
 }
 
-/// Opens the wallet kept in `home`.
+impl Command {
+    /// Whether the command needs the host; the others read what this device keeps.
+    fn needs_host(&self) -> bool {
+        !matches!(self, Command::History { .. } | Command::Charges | Command::Code { .. })
+    }
+}
+
+/// The base URL a wallet opened without `--host` is given; [`Offline`] never reaches it.
+const OFFLINE_URL: &str = "http://offline.invalid";
+
+/// The transport of a wallet opened without `--host`: every request fails at once, so an
+/// offline command reads the local store and nothing waits for a network.
+struct Offline;
+
+impl HttpTransport for Offline {
+    fn send(&self, _req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async { Err(TransportError::Connection("no --host given: working offline".into())) })
+    }
+}
+
+/// Opens the wallet kept in `home` against `host`.
 pub async fn open(home: &Path, host: &str) -> Result<Wallet, String> {
+    Ok(open_reporting(home, Some(host)).await?.0)
+}
+
+/// Opens the wallet kept in `home` (offline without a host), and returns with it the
+/// requests that were waiting for the host and that opening has now settled or seen refused.
+async fn open_reporting(home: &Path, host: Option<&str>) -> Result<(Wallet, Vec<Movement>), String> {
     private_home(home).map_err(|e| format!("{}: {e}", home.display()))?;
     let keystore = FileKeyStore::open(home.join("wallet.key")).map_err(|e| e.to_string())?;
-    Wallet::open(home.join("wallet.sqlite3"), &keystore, WalletConfig::new(host)).await.map_err(|e| e.to_string())
+    let db = home.join("wallet.sqlite3");
+    // Opening resolves what waits for the host; read it first, to say what became of it.
+    let before = match host {
+        Some(_) if db.exists() => Wallet::pending_movements_at(&db, &keystore).map_err(|e| e.to_string())?,
+        _ => Vec::new(),
+    };
+    let config = match host {
+        Some(h) => WalletConfig::new(h),
+        None => WalletConfig { transport: Some(Arc::new(Offline)), ..WalletConfig::new(OFFLINE_URL) },
+    };
+    let w = Wallet::open(&db, &keystore, config).await.map_err(|e| e.to_string())?;
+    let mut resolved = Vec::new();
+    for m in before {
+        if let Some(now) = w.movement(&m.key).map_err(|e| e.to_string())? {
+            if now.state != MovementState::Pending {
+                resolved.push(now);
+            }
+        }
+    }
+    Ok((w, resolved))
 }
 
 /// Creates `home` 0700, or tightens it (and the wallet files an older build left 0644) when
@@ -230,23 +300,66 @@ fn private_home(home: &Path) -> std::io::Result<()> {
 
 /// Reads a decimal amount in `currency`.
 pub fn amount(s: &str, currency: Currency) -> Result<Money, String> {
-    Money::parse_decimal(s.trim(), currency).map(|p| p.money).map_err(|e| format!("amount {s:?}: {e}"))
+    args::amount(s, currency)
+}
+
+/// What a history entry says, with the friend's message.
+fn description(t: &TransactionRecord) -> String {
+    let mut text = t.description.clone();
+    // Outgoing entries keep the host's answer under "host"; incoming ones are the event itself.
+    let message =
+        t.details["host"]["message"].as_str().or(t.details["message"].as_str()).filter(|m| !m.trim().is_empty());
+    if let Some(m) = message {
+        text.push_str(&format!(": \"{m}\""));
+    }
+    text
 }
 
 /// One history line.
 pub fn line(t: &TransactionRecord) -> String {
     let sign = if t.direction == Direction::In { "+" } else { "-" };
-    format!("{:<11} {sign}{:>12}  {}", t.kind, t.amount.format(), t.description)
+    format!("{:<11} {sign}{:>12}  {}", t.kind, t.amount.format(), description(t))
+}
+
+/// A local date and time with the zone, for the history's first column.
+fn stamp(at: i64) -> String {
+    jiff::Timestamp::from_second(at)
+        .map(|ts| ts.to_zoned_datetime(jiff::tz::TimeZone::system()).strftime("%Y-%m-%d %H:%M %Z").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// One line of a request still waiting for the host, in the history's columns.
+fn pending_line(m: &Movement) -> String {
+    let sign = if m.kind == "topup" { "+" } else { "-" };
+    let amount = m.amount.map(|a| a.format()).unwrap_or_default();
+    format!(
+        "{}  {:<11} {sign}{amount:>12}  {}, waiting for the host since {}",
+        stamp(m.created_at),
+        m.kind,
+        m.description,
+        when::human(m.created_at, when::now())
+    )
+}
+
+/// What became of a request that was waiting for the host.
+fn resolved_line(m: &Movement) -> String {
+    match &m.state {
+        MovementState::Settled { .. } => format!("settled: {} (it was waiting for the host)", m.description),
+        MovementState::Failed { reason } => {
+            format!("failed: {} was refused by the host ({reason}); nothing moved", m.description)
+        }
+        MovementState::Pending => format!("still waiting for the host: {}", m.description),
+    }
 }
 
 /// One till charge waiting for approval.
 pub fn charge_line(c: &ChargeRequest) -> String {
     format!(
-        "charge {}: {} at {} asks for your approval (until {})",
+        "charge {}: {} at {} asks for your approval until {}",
         c.id,
         c.amount.format(),
         c.merchant_name,
-        c.approve_by
+        when::human(c.approve_by, when::now())
     )
 }
 
@@ -321,14 +434,47 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn err(e: WalletError) -> String {
-    e.to_string()
+/// A wallet error in words, naming a request by what it moves rather than its key.
+fn explain(w: &Wallet, e: WalletError) -> String {
+    match &e {
+        WalletError::OutcomeUnknown { intent, reason } => {
+            let what = w.movement(intent).ok().flatten().map(|m| m.description).unwrap_or_else(|| "a request".into());
+            format!(
+                "no answer from the host about {what} ({reason}); it may have gone through. It waits for the \
+                 host (`history` shows it) and is settled before anything else is sent, never twice"
+            )
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// Refuses a repeat of `previous` unless `again`: `what` names it (payment, transfer,
+/// remittance), `(done, redo)` the verb ("paid", "pay").
+fn check_repeat(previous: Option<Movement>, again: bool, what: &str, (done, redo): (&str, &str)) -> Result<(), String> {
+    let Some(m) = previous.filter(|_| !again) else { return Ok(()) };
+    let delta = m.created_at - when::now();
+    let ago = if delta == 0 { "just now".to_owned() } else { when::relative(delta) };
+    let waiting = if m.state == MovementState::Pending { " and still waits for the host" } else { "" };
+    Err(format!(
+        "not {done}: the same {what} ({}) was made {ago}{waiting}; to {redo} it once more, add --again",
+        m.description
+    ))
 }
 
 async fn run_async(args: Args) -> Result<(), String> {
-    let w = open(&args.home, &args.host).await?;
+    let home = args.home.ok_or("give --home DIR (or KOBAN_HOME): the folder that keeps this wallet")?;
+    let host = args.host.as_deref().map(args::host_url).transpose()?;
+    if host.is_none() && args.command.needs_host() {
+        return Err("this command talks to the wallet host: give --host URL (or KOBAN_HOST), e.g. the URL \
+                    `koban sandbox` prints"
+            .into());
+    }
+    let (w, resolved) = open_reporting(&home, host.as_deref()).await?;
+    resolved.iter().for_each(|m| eprintln!("{}", resolved_line(m)));
+    let err = |e: WalletError| explain(&w, e);
     match args.command {
         Command::Enrol { handle, country, name } => {
+            let country = args::country(&country)?;
             let p = w
                 .enrol(&Enrolment { display_name: name.unwrap_or_else(|| handle.clone()), handle, country })
                 .await
@@ -344,7 +490,7 @@ async fn run_async(args: Args) -> Result<(), String> {
         }
         Command::LinkBank { bank, account, holder, opening } => {
             let cur = home_currency(&w)?;
-            let opening = opening.map(|o| amount(&o, cur)).transpose()?;
+            let opening = opening.map(|o| args::amount_or_zero(&o, cur)).transpose()?;
             let l = w
                 .link_bank(&BankAccount {
                     bank_id: bank,
@@ -358,6 +504,7 @@ async fn run_async(args: Args) -> Result<(), String> {
         }
         Command::TopUp { amount: a, bank_link } => {
             let cur = home_currency(&w)?;
+            let a = amount(&a, cur)?;
             let link = match bank_link {
                 Some(l) => l,
                 None => w
@@ -367,7 +514,7 @@ async fn run_async(args: Args) -> Result<(), String> {
                     .map(|l| l.id.clone())
                     .ok_or("no bank linked: run `koban wallet link-bank`")?,
             };
-            let t = w.top_up(&link, amount(&a, cur)?).await.map_err(err)?;
+            let t = w.top_up(&link, a).await.map_err(err)?;
             println!("{}", line(&t));
         }
         Command::Balance => {
@@ -383,14 +530,24 @@ async fn run_async(args: Args) -> Result<(), String> {
                 b.no_confirm_limit.format()
             );
         }
-        Command::Pay { code, amount: a, tip, route, yes } => {
-            let d = koban_core::scheme::detect(&code).map_err(|e| e.to_string())?;
-            let cur = d.currency.ok_or("the code names no currency")?;
+        Command::Pay { code, amount: a, tip, route, yes, again } => {
+            // The amount is read in the code's currency, so tell what the code is first.
+            let d = koban_core::scheme::detect(&code).map_err(|e| format!("this code cannot be paid: {e}"))?;
+            if !d.is_payable() {
+                return Err(match d.presentment {
+                    koban_core::scheme::Presentment::Consumer => {
+                        "this is a code a shopper shows at a till, not one to pay".into()
+                    }
+                    _ if d.schemes().is_empty() => "not a payment code we know".into(),
+                    _ => format!("this {} code names no route Koban can pay", d.format.as_str()),
+                });
+            }
+            let cur = d.currency.ok_or("this code names no currency, so it cannot be paid")?;
             let req = PaymentRequest {
                 payload: code,
                 route,
                 amount: a.map(|a| amount(&a, cur)).transpose()?,
-                tip: tip.map(|t| amount(&t, cur)).transpose()?,
+                tip: tip.map(|t| args::amount_or_zero(&t, cur)).transpose()?,
                 references: Vec::new(),
             };
             let q = w.quote_payment(&req).await.map_err(err)?;
@@ -399,24 +556,39 @@ async fn run_async(args: Args) -> Result<(), String> {
                 println!("not paid: run again with --yes to confirm");
                 return Ok(());
             }
+            check_repeat(
+                w.recent_identical_payment(&q, REPEAT_WINDOW_SECS).map_err(err)?,
+                again,
+                "payment",
+                ("paid", "pay"),
+            )?;
             println!("{}", line(&w.confirm_payment(&q).await.map_err(err)?));
         }
-        Command::Send { to, code, amount: a, message } => {
+        Command::Send { to, code, amount: a, message, again } => {
             let cur = home_currency(&w)?;
+            let a = amount(&a, cur)?;
             let to = match (to, code) {
                 (Some(h), _) => SendTo::Handle(h),
                 (None, Some(c)) => SendTo::ReceiveCode(c),
                 (None, None) => return Err("give --to or --code".into()),
             };
-            println!("{}", line(&w.send(&to, amount(&a, cur)?, message.as_deref()).await.map_err(err)?));
+            check_repeat(
+                w.recent_identical_transfer(&to, a, REPEAT_WINDOW_SECS).map_err(err)?,
+                again,
+                "transfer",
+                ("sent", "send"),
+            )?;
+            println!("{}", line(&w.send(&to, a, message.as_deref()).await.map_err(err)?));
         }
         Command::Quote { country, amount: a } => {
             let cur = home_currency(&w)?;
+            let country = args::country(&country)?;
             let q = w.quote_remittance(&country, QuoteAmount::Send(amount(&a, cur)?)).await.map_err(err)?;
             remit_lines(&q).iter().for_each(|l| println!("{l}"));
         }
-        Command::Remit { country, amount: a, name, handle, account, provider, method, purpose, yes } => {
+        Command::Remit { country, amount: a, name, handle, account, provider, method, purpose, yes, again } => {
             let cur = home_currency(&w)?;
+            let country = args::country(&country)?;
             let destination = match (handle, account) {
                 (Some(h), _) => RemitDestination::Handle(h),
                 (None, Some(account)) => {
@@ -430,16 +602,21 @@ async fn run_async(args: Args) -> Result<(), String> {
                 println!("not sent: run again with --yes to confirm");
                 return Ok(());
             }
-            let t = w
-                .remit(&q, &RemitRecipient { name, destination, relationship: None }, &purpose, None)
-                .await
-                .map_err(err)?;
+            let recipient = RemitRecipient { name, destination, relationship: None };
+            let previous = w.recent_identical_remittance(&q, &recipient, REPEAT_WINDOW_SECS).map_err(err)?;
+            check_repeat(previous, again, "remittance", ("sent", "send"))?;
+            let t = w.remit(&q, &recipient, &purpose, None).await.map_err(err)?;
             println!("{}", line(&t));
         }
         Command::ReceiveCode => println!("{}", w.receive_code().await.map_err(err)?),
         Command::History { limit, cursor } => {
+            // What waits for the host is newer than anything settled: it heads the first page.
+            if cursor.is_none() {
+                let pending = w.pending_movements().map_err(err)?;
+                pending.iter().filter(|m| m.moves_money).for_each(|m| println!("{}", pending_line(m)));
+            }
             let page = w.history(limit, cursor.as_deref()).map_err(err)?;
-            page.items.iter().for_each(|t| println!("{}", line(t)));
+            page.items.iter().for_each(|t| println!("{}  {}", stamp(t.created_at), line(t)));
             if let Some(c) = page.next_cursor {
                 println!("more: --cursor {c}");
             }
@@ -470,15 +647,16 @@ async fn run_async(args: Args) -> Result<(), String> {
         Command::NoConfirmLimit { amount: a } => {
             let cur = home_currency(&w)?;
             // Zero is a limit here (ask for every charge), which amounts elsewhere may not be.
-            let zero = !a.trim().is_empty() && a.trim().chars().all(|c| c == '0' || c == '.');
-            let limit = if zero { Money::zero(cur) } else { amount(&a, cur)? };
+            let limit = args::amount_or_zero(&a, cur)?;
             let b = w.set_no_confirm_limit(limit).await.map_err(err)?;
             println!("till charges above {} now wait for your approval", b.no_confirm_limit.format());
         }
         Command::Code { png, numeric } => {
             // Top up the key supply while online; offline, codes keep coming until the keys run out.
-            if let Err(e) = w.replenish_codes().await {
-                eprintln!("offline ({e}); using the keys on this device");
+            if host.is_none() {
+                eprintln!("offline (no --host): using the keys on this device");
+            } else if let Err(e) = w.replenish_codes().await {
+                eprintln!("offline ({}); using the keys on this device", explain(&w, e));
             }
             let code = if numeric { w.consumer_code_numeric() } else { w.consumer_code() }.map_err(err)?;
             match png {
@@ -492,9 +670,16 @@ async fn run_async(args: Args) -> Result<(), String> {
             if let Some(digits) = &code.numeric {
                 println!("numeric {digits}");
             }
+            // The code carries the host's time, which may differ from this machine's: show its
+            // lifetime from now on this machine's clock.
+            let made_at = code.expires_at.saturating_sub(koban_core::crypto::CODE_LIFETIME_SECS);
+            let now = when::now();
+            let local = |at: u64| now + (at as i64 - made_at as i64);
             println!(
-                "valid until {} (refresh at {}); {} codes left on this device",
-                code.expires_at, code.refresh_at, code.codes_left
+                "valid until {}, show a fresh one from {}; {} codes left on this device",
+                when::human(local(code.expires_at), now),
+                when::human(local(code.refresh_at), now),
+                code.codes_left
             );
         }
     }

@@ -36,6 +36,19 @@ impl Client {
     }
 }
 
+#[test]
+fn a_host_without_scheme_is_taken_as_loopback_http_and_a_bad_one_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 9 of loopback: the URL is accepted, the connection then fails.
+    let (code, out) = terminal(&dir.path().join("till"), "127.0.0.1:9", &["enrol", "--merchant", "m_jp_mart"]);
+    assert!(out.contains("http://127.0.0.1:9"), "{out}");
+    assert!(!out.contains("builder error"), "{out}");
+    assert_eq!(code, 2, "{out}");
+    let (code, out) = terminal(&dir.path().join("till"), "ftp://127.0.0.1:9", &["status", "ch_1"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("the scheme must be http:// or https://"), "{out}");
+}
+
 /// Runs `koban terminal --home HOME --host URL ARGS…`: exit code and all output.
 fn terminal(home: &std::path::Path, url: &str, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_koban"))
@@ -155,6 +168,18 @@ async fn the_till_enrols_then_charges_a_code_once_and_refuses_the_rest() {
     assert!(out.contains("not a payment code this till knows"), "{out}");
     let (code, out) = run(charge("-100", &numeric)).await.unwrap();
     assert_eq!(code, 2, "{out}");
+    assert!(out.contains("amount -100: the amount must be positive"), "{out}");
+    let (code, out) = run(args(&["charge", "--amount", "100", "--currency", "yen", &numeric])).await.unwrap();
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("currency \"yen\": give a three-letter ISO 4217 code"), "{out}");
+    // A picture of the shopper's screen, in a currency code typed in lower case.
+    let shown = TokenCode::generate(&keys[4].1, &token, keys[4].0, now(), [9, 9, 9, 9]).unwrap().to_qr_text();
+    let png = dir.path().join("screen.png");
+    qrcode::QrCode::new(shown.as_bytes()).unwrap().render::<image::Luma<u8>>().build().save(&png).unwrap();
+    let (code, out) =
+        run(args(&["charge", "--amount", "300", "--currency", "jpy", "--image", png.to_str().unwrap()])).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("captured ¥300"), "{out}");
 
     let client_wallet: Value = {
         let signed = client.key.sign_request("GET", &format!("/v1/wallets/{wallet}"), b"", now()).unwrap();
@@ -164,6 +189,6 @@ async fn the_till_enrols_then_charges_a_code_once_and_refuses_the_rest() {
         }
         req.send().await.unwrap().json().await.unwrap()
     };
-    assert_eq!(client_wallet["balance"]["minor"], 30000 - 1200 - 800, "exactly two charges moved money");
+    assert_eq!(client_wallet["balance"]["minor"], 30000 - 1200 - 800 - 300, "exactly three charges moved money");
     assert!(sandbox.check_invariants().is_ok());
 }

@@ -188,3 +188,332 @@ fn the_wallet_home_and_its_files_are_the_owners_only() {
     assert_eq!(mode(&db), 0o600);
     drop(sandbox);
 }
+
+/// A sandbox on loopback and a wallet home, driven through the `koban` binary.
+struct Session {
+    rt: tokio::runtime::Runtime,
+    sandbox: koban_sandbox::Sandbox,
+    dir: tempfile::TempDir,
+}
+
+/// What one run of `koban` did.
+struct Run {
+    ok: bool,
+    out: String,
+    err: String,
+}
+
+impl Run {
+    fn text(&self) -> String {
+        format!("{}{}", self.out, self.err)
+    }
+}
+
+impl Session {
+    fn start() -> Session {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let config = koban_sandbox::Config { admin: true, ..koban_sandbox::Config::default() };
+        let sandbox = rt.block_on(koban_sandbox::Sandbox::start(config)).unwrap();
+        Session { rt, sandbox, dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn home(&self, who: &str) -> String {
+        self.dir.path().join(who).to_str().unwrap().to_owned()
+    }
+
+    /// `koban ARGS…` with times in UTC and no KOBAN_* variables from the caller's shell.
+    fn koban(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_koban"))
+            .args(args)
+            .env("TZ", "UTC")
+            .env_remove("KOBAN_HOME")
+            .env_remove("KOBAN_HOST")
+            .env_remove("KOBAN_TERMINAL_HOME")
+            .output()
+            .expect("koban runs");
+        Run {
+            ok: out.status.success(),
+            out: String::from_utf8_lossy(&out.stdout).into_owned(),
+            err: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `koban wallet --home HOME --host URL ARGS…`.
+    fn wallet(&self, who: &str, args: &[&str]) -> Run {
+        let (home, url) = (self.home(who), self.sandbox.url());
+        let mut all = vec!["wallet", "--home", &home, "--host", &url];
+        all.extend_from_slice(args);
+        self.koban(&all)
+    }
+
+    /// A wallet enrolled in Japan with `yen` in it.
+    fn funded(&self, who: &str, yen: &str) {
+        assert!(self.wallet(who, &["enrol", "--handle", who]).ok);
+        assert!(self.wallet(who, &["link-bank", "--account", "1234567", "--holder", "X", "--opening", "100000"]).ok);
+        assert!(self.wallet(who, &["top-up", "--amount", yen]).ok);
+    }
+
+    fn merchant_code(&self, id: &str) -> String {
+        let url = format!("{}/v1/merchants", self.sandbox.url());
+        let v: serde_json::Value = self.rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+        v["merchants"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap()["static_payload"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+#[test]
+fn plain_errors_say_what_is_wrong() {
+    let s = Session::start();
+    let home = s.home("aiko");
+    let url = s.sandbox.url();
+    // A host without scheme is taken as http:// on loopback; flags may follow the subcommand.
+    let bare = url.trim_start_matches("http://");
+    let r = s.koban(&["wallet", "enrol", "--handle", "aiko", "--country", "jp", "--home", &home, "--host", bare]);
+    assert!(r.ok && r.out.contains("enrolled @aiko (JP, JPY)"), "{}", r.text());
+    let r = s.koban(&["wallet", "balance", "--home", &home, "--host", &url]);
+    assert!(r.ok && r.out.starts_with("balance ¥0"), "{}", r.text());
+    let r = s.koban(&["wallet", "--home", &home, "--host", "ftp://127.0.0.1:1", "balance"]);
+    assert!(!r.ok && r.err.contains("the scheme must be http:// or https://, not ftp://"), "{}", r.text());
+    // Negative amounts reach the CLI's own check instead of being read as flags.
+    let r = s.wallet("aiko", &["top-up", "--amount", "-100"]);
+    assert!(!r.ok && r.err.contains("amount -100: the amount must be positive"), "{}", r.text());
+    let r = s.wallet("aiko", &["no-confirm-limit", "-5"]);
+    assert!(!r.ok && r.err.contains("amount -5: the amount must be positive"), "{}", r.text());
+    // Garbage is not a currency problem.
+    let r = s.wallet("aiko", &["pay", "--code", "garbage", "--amount", "100"]);
+    assert!(!r.ok && r.err.contains("not a payment code we know"), "{}", r.text());
+    assert!(!r.err.contains("currency"), "{}", r.text());
+    // Country codes in either case.
+    let r = s.wallet("aiko", &["quote", "--country", "ph", "--amount", "30000"]);
+    assert!(r.ok && r.out.contains("fee ¥500, total ¥30,500"), "{}", r.text());
+    let r = s.wallet("aiko", &["quote", "--country", "phl", "--amount", "30000"]);
+    assert!(!r.ok && r.err.contains("give a two-letter code"), "{}", r.text());
+    // A page of no items is no page.
+    let r = s.wallet("aiko", &["history", "--limit", "0"]);
+    assert!(!r.ok && r.err.contains("0 is not in 1..=500"), "{}", r.text());
+    // Offline commands need no host; the others say so.
+    let r = s.koban(&["wallet", "history", "--home", &home]);
+    assert!(r.ok, "{}", r.text());
+    let r = s.koban(&["wallet", "charges", "--home", &home]);
+    assert!(r.ok && r.out.contains("no till charge is waiting"), "{}", r.text());
+    let r = s.koban(&["wallet", "balance", "--home", &home]);
+    assert!(!r.ok && r.err.contains("this command talks to the wallet host: give --host URL"), "{}", r.text());
+    let r = s.koban(&["wallet", "balance", "--host", &url]);
+    assert!(!r.ok && r.err.contains("give --home DIR"), "{}", r.text());
+}
+
+#[test]
+fn payments_count_this_month_and_a_repeat_is_asked_about() {
+    let s = Session::start();
+    s.funded("aiko", "20000");
+    let ramen = s.merchant_code("m_jp_ramen");
+    let pay = |extra: &[&str]| {
+        let mut args = vec!["pay", "--code", ramen.as_str(), "--amount", "1200"];
+        args.extend_from_slice(extra);
+        s.wallet("aiko", &args)
+    };
+    let r = pay(&["--yes"]);
+    assert!(r.ok && r.out.contains("payment     -      ¥1,200  Payment to KOBAN RAMEN"), "{}", r.text());
+    // The same payment again at once: --yes is not enough.
+    let r = pay(&["--yes"]);
+    assert!(!r.ok, "{}", r.text());
+    assert!(
+        r.err.contains("not paid: the same payment (¥1,200 to KOBAN RAMEN) was made")
+            && r.err.contains("to pay it once more, add --again"),
+        "{}",
+        r.text()
+    );
+    let r = s.wallet("aiko", &["pay", "--help"]);
+    assert!(r.out.contains("--again") && r.out.contains("10 minutes"), "{}", r.text());
+    let r = pay(&["--again"]);
+    assert!(!r.ok && r.err.contains("--yes"), "--again alone pays nothing: {}", r.text());
+    let r = pay(&["--yes", "--again"]);
+    assert!(r.ok && r.out.contains("Payment to KOBAN RAMEN"), "{}", r.text());
+    // Another amount is another payment.
+    let r = s.wallet("aiko", &["pay", "--code", &ramen, "--amount", "800", "--yes"]);
+    assert!(r.ok, "{}", r.text());
+    let r = s.wallet("aiko", &["balance"]);
+    assert!(
+        r.ok && r.out.contains("balance ¥16,800") && r.out.contains("this month ¥3,200 of ¥100,000"),
+        "{}",
+        r.text()
+    );
+
+    // Transfers: the message shows on both sides, and a repeat is asked about too.
+    s.funded("ben", "1000");
+    let send = || s.wallet("aiko", &["send", "--to", "@ben", "--amount", "2000", "--message", "concert tickets"]);
+    let r = send();
+    assert!(r.ok && r.out.contains("Sent to @ben: \"concert tickets\""), "{}", r.text());
+    let r = send();
+    assert!(!r.ok && r.err.contains("not sent: the same transfer (¥2,000 to @ben) was made"), "{}", r.text());
+    let r = s.wallet("ben", &["sync"]);
+    assert!(r.ok && r.out.contains("Received from @aiko: \"concert tickets\""), "{}", r.text());
+    let r = s.wallet("aiko", &["history", "--limit", "1"]);
+    assert!(r.ok && r.out.contains("Sent to @ben: \"concert tickets\"") && r.out.contains(" UTC  p2p"), "{}", r.text());
+}
+
+#[test]
+fn a_remittance_line_says_who_receives_what() {
+    let s = Session::start();
+    s.funded("aiko", "40000");
+    let r = s.wallet(
+        "aiko",
+        &["kyc", "--legal-name", "Aiko Tanaka", "--date-of-birth", "1994-04-01", "--document", "MN1234567"],
+    );
+    assert!(r.ok, "{}", r.text());
+    let remit = || {
+        s.wallet(
+            "aiko",
+            &[
+                "remit",
+                "--country",
+                "ph",
+                "--amount",
+                "30000",
+                "--name",
+                "Maria Santos",
+                "--account",
+                "0917",
+                "--provider",
+                "GCash",
+                "--method",
+                "mobile_wallet",
+                "--yes",
+            ],
+        )
+    };
+    let r = remit();
+    assert!(r.ok && r.out.contains("Remittance to Maria Santos, who receives ₱11,434.50"), "{}", r.text());
+    let r = remit();
+    assert!(
+        !r.ok
+            && r.err.contains("not sent: the same remittance (₱11,434.50 to Maria Santos (¥30,500 from your wallet))"),
+        "{}",
+        r.text()
+    );
+}
+
+#[test]
+fn a_payment_whose_answer_is_lost_shows_in_history_until_it_settles() {
+    let s = Session::start();
+    s.funded("aiko", "20000");
+    let home = s.home("aiko");
+    let ramen = s.merchant_code("m_jp_ramen");
+    // The host applies the payment, but every answer is lost on the way back.
+    s.sandbox.set_faults(koban_sandbox::FaultConfig { drop_after_commit_permille: 1000, ..Default::default() });
+    let r = s.wallet("aiko", &["pay", "--code", &ramen, "--amount", "1200", "--yes"]);
+    assert!(!r.ok && r.err.contains("no answer from the host about ¥1,200 to KOBAN RAMEN"), "{}", r.text());
+    assert!(!r.err.contains("i-"), "the message names the payment, not the intent: {}", r.text());
+    // Offline, history shows it as what it is.
+    let r = s.koban(&["wallet", "history", "--home", &home]);
+    assert!(r.ok, "{}", r.text());
+    let first = r.out.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("payment     -      ¥1,200  ¥1,200 to KOBAN RAMEN, waiting for the host since")
+            && first.contains(" UTC ("),
+        "{}",
+        r.text()
+    );
+    // Paying it again is asked about even while its outcome is unknown.
+    let r = s.wallet("aiko", &["pay", "--code", &ramen, "--amount", "1200", "--yes"]);
+    assert!(!r.ok && r.err.contains("still waits for the host"), "{}", r.text());
+    // Once the host answers again, the next command settles it and says so.
+    s.sandbox.set_faults(koban_sandbox::FaultConfig::default());
+    let r = s.wallet("aiko", &["balance"]);
+    assert!(r.ok && r.err.contains("settled: ¥1,200 to KOBAN RAMEN (it was waiting for the host)"), "{}", r.text());
+    assert!(r.out.contains("balance ¥18,800"), "paid once: {}", r.text());
+    let r = s.wallet("aiko", &["history"]);
+    assert!(
+        r.ok && !r.out.contains("waiting for the host") && r.out.contains("Payment to KOBAN RAMEN"),
+        "{}",
+        r.text()
+    );
+    let r = s.wallet("aiko", &["balance"]);
+    assert!(r.ok && !r.err.contains("settled"), "said once: {}", r.text());
+}
+
+#[test]
+fn a_pending_payment_the_host_refuses_later_is_reported_as_failed() {
+    use koban_core::wallet::{PaymentRequest, Wallet, WalletConfig, WalletError};
+    let s = Session::start();
+    s.funded("aiko", "20000");
+    let home = std::path::PathBuf::from(s.home("aiko"));
+    let somtam = s.merchant_code("m_th_somtam");
+    // The CLI quotes and pays in one run, so the app's side leaves this payment pending: the
+    // host hears nothing (503 before handling) until the payment's FX quote has expired.
+    let key = s.rt.block_on(async {
+        let keystore = koban_core::store::FileKeyStore::open(home.join("wallet.key")).unwrap();
+        let w = Wallet::open(home.join("wallet.sqlite3"), &keystore, WalletConfig::new(s.sandbox.url())).await.unwrap();
+        let thb = koban_core::money::Currency::from_alpha("THB").unwrap();
+        let request = PaymentRequest {
+            payload: somtam.clone(),
+            amount: Some(koban_core::money::Money::from_minor(12_000, thb)),
+            ..Default::default()
+        };
+        let q = w.quote_payment(&request).await.unwrap();
+        s.sandbox.set_faults(koban_sandbox::FaultConfig { error_permille: 1000, ..Default::default() });
+        match w.confirm_payment(&q).await {
+            Err(WalletError::OutcomeUnknown { intent, .. }) => intent,
+            other => panic!("expected an unknown outcome, got {other:?}"),
+        }
+    });
+    let r = s.koban(&["wallet", "history", "--home", home.to_str().unwrap()]);
+    assert!(r.out.contains("฿120.00 to SOM TAM STALL (¥") && r.out.contains("waiting for the host"), "{}", r.text());
+    assert!(!r.text().contains(&key), "{}", r.text());
+    s.sandbox.set_faults(koban_sandbox::FaultConfig::default());
+    s.sandbox.advance_clock(120);
+    let r = s.wallet("aiko", &["balance"]);
+    assert!(
+        r.ok && r.err.contains("failed: ฿120.00 to SOM TAM STALL (¥") && r.err.contains("was refused by the host"),
+        "{}",
+        r.text()
+    );
+    assert!(r.out.contains("balance ¥20,000"), "nothing moved: {}", r.text());
+    let r = s.wallet("aiko", &["history"]);
+    assert!(r.ok && !r.out.contains("SOM TAM"), "a refused payment leaves no line: {}", r.text());
+}
+
+#[test]
+fn times_are_local_with_the_zone_and_relative() {
+    let s = Session::start();
+    s.funded("aiko", "1000");
+    let r = s.wallet("aiko", &["code"]);
+    let valid = r.out.lines().find(|l| l.starts_with("valid until")).unwrap_or_default();
+    assert!(
+        valid.contains(" UTC (in 60 s), show a fresh one from ") && valid.contains(" UTC (in 50 s)"),
+        "{}",
+        r.text()
+    );
+    // Offline, the code still comes from the keys on the device.
+    let r = s.koban(&["wallet", "code", "--home", &s.home("aiko")]);
+    assert!(r.ok && r.err.contains("offline (no --host)") && r.out.contains("codes left"), "{}", r.text());
+    // An expired PayNow code: its date read in local time, never in Unix milliseconds.
+    let body = "00020101021226490009SG.PAYNOW010120210201403121W03010040820200101520400005303702540510.005802SG\
+                5910KOBAN KOPI6009Singapore6304";
+    let code = format!("{body}{}", koban_core::emv::crc16_hex(body.as_bytes()));
+    let r = s.koban(&["detect", &code]);
+    assert!(!r.ok && r.err.contains("the code expired at 2020-01-01 15:59:59 UTC (6 years ago)"), "{}", r.text());
+    assert!(r.err.contains("expires  2020-01-01 15:59:59 UTC") && !r.text().contains("Unix ms"), "{}", r.text());
+    let r = s.koban(&["detect", "--json", &code]);
+    let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v["expires_at_ms"], 1_577_894_399_000_i64, "JSON keeps Unix milliseconds");
+}
+
+#[test]
+fn demo_in_a_used_folder_starts_fresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let first = koban(&["demo", "--dir", d]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let again = koban(&["demo", "--dir", d]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(stdout(&again).contains("Starting fresh: removed the wallets an earlier demo left in"));
+    // Files the demo did not make are never removed: the demo refuses instead.
+    std::fs::write(dir.path().join("aiko").join("notes.txt"), "mine").unwrap();
+    let refused = koban(&["demo", "--dir", d]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.txt which the demo did not make"));
+    assert!(dir.path().join("aiko").join("notes.txt").exists());
+}
