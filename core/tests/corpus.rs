@@ -4,6 +4,9 @@
 //! It names some fields and formats its own way; the mapping lives in this test, not in
 //! the product. Where the corpus is absent the suite says so loudly and skips.
 
+#[path = "support/skip.rs"]
+mod skip;
+
 use koban_core::scheme::{detect_at, DetectError, Detection, RouteRole};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -25,7 +28,10 @@ fn corpus_path() -> Option<PathBuf> {
 
 fn records() -> Option<Vec<Value>> {
     let Some(path) = corpus_path() else {
-        eprintln!("\n*** SKIPPED: ../shared/corpus/payloads.jsonl not found (set KOBAN_SHARED); the conformance suite did not run ***\n");
+        skip::skipped(
+            "every_corpus_record_conforms",
+            "../shared/corpus/payloads.jsonl not found (set KOBAN_SHARED); the conformance suite did not run",
+        );
         return None;
     };
     let text = std::fs::read_to_string(&path).expect("corpus readable");

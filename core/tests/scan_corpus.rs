@@ -22,7 +22,10 @@ fn corpus_decode_counts_meet_thresholds() {
     let samples = match corpus::load() {
         Ok(s) => s,
         Err(why) => {
-            eprintln!("SKIPPED corpus_decode_counts_meet_thresholds: shared corpus unavailable: {why}");
+            support::skip::skipped(
+                "corpus_decode_counts_meet_thresholds",
+                &format!("shared corpus unavailable: {why}"),
+            );
             return;
         }
     };
