@@ -4,7 +4,9 @@
 //! core's internal error chain: the conversions here decide what a user may read, so
 //! they are also where payloads, tokens and account data must be left out.
 
-use koban_core::{cpm::CpmError, crypto::CryptoError, money, scheme::DetectError, scheme::Rejection};
+use koban_core::{
+    cpm::CpmError, crypto::CryptoError, money, scheme::DetectError, scheme::DetectErrorKind, scheme::Rejection,
+};
 
 /// An error from a Koban call, with a message fit to show to the user.
 ///
@@ -173,59 +175,70 @@ impl From<DetectError> for DetectionError {
 }
 
 impl DetectionError {
-    /// Every kind, in variant order, as the core spells it.
+    /// Every variant's constructor, in variant order.
     #[cfg(any(test, feature = "test-hooks"))]
-    pub(crate) const KINDS: [&'static str; 20] = [
-        "empty",
-        "malformed_tlv",
-        "missing_payload_format_indicator",
-        "malformed",
-        "crc_mismatch",
-        "missing_crc",
-        "crc_not_last",
-        "empty_value",
-        "guid_too_long",
-        "duplicate_tag",
-        "invalid_point_of_initiation",
-        "unsupported_format_indicator",
-        "invalid_amount",
-        "currency_mismatch",
-        "expired",
-        "missing_expiration",
-        "invalid_timestamp",
-        "missing_field",
-        "bad_checksum",
-        "mixed_case",
+    const VARIANTS: [fn(String) -> DetectionError; 20] = [
+        DetectionError::Empty,
+        DetectionError::MalformedTlv,
+        DetectionError::MissingPayloadFormatIndicator,
+        DetectionError::Malformed,
+        DetectionError::CrcMismatch,
+        DetectionError::MissingCrc,
+        DetectionError::CrcNotLast,
+        DetectionError::EmptyValue,
+        DetectionError::GuidTooLong,
+        DetectionError::DuplicateTag,
+        DetectionError::InvalidPointOfInitiation,
+        DetectionError::UnsupportedFormatIndicator,
+        DetectionError::InvalidAmount,
+        DetectionError::CurrencyMismatch,
+        DetectionError::Expired,
+        DetectionError::MissingExpiration,
+        DetectionError::InvalidTimestamp,
+        DetectionError::MissingField,
+        DetectionError::BadChecksum,
+        DetectionError::MixedCase,
     ];
 
-    /// The variant for `kind` (one of [`DetectionError::KINDS`]) carrying `message`.
+    /// The core's kind of this variant (each variant is the kind in UpperCamelCase).
+    pub fn kind(&self) -> DetectErrorKind {
+        use DetectErrorKind as K;
+        use DetectionError as E;
+        match self {
+            E::Empty(_) => K::Empty,
+            E::MalformedTlv(_) => K::MalformedTlv,
+            E::MissingPayloadFormatIndicator(_) => K::MissingPayloadFormatIndicator,
+            E::Malformed(_) => K::Malformed,
+            E::CrcMismatch(_) => K::CrcMismatch,
+            E::MissingCrc(_) => K::MissingCrc,
+            E::CrcNotLast(_) => K::CrcNotLast,
+            E::EmptyValue(_) => K::EmptyValue,
+            E::GuidTooLong(_) => K::GuidTooLong,
+            E::DuplicateTag(_) => K::DuplicateTag,
+            E::InvalidPointOfInitiation(_) => K::InvalidPointOfInitiation,
+            E::UnsupportedFormatIndicator(_) => K::UnsupportedFormatIndicator,
+            E::InvalidAmount(_) => K::InvalidAmount,
+            E::CurrencyMismatch(_) => K::CurrencyMismatch,
+            E::Expired(_) => K::Expired,
+            E::MissingExpiration(_) => K::MissingExpiration,
+            E::InvalidTimestamp(_) => K::InvalidTimestamp,
+            E::MissingField(_) => K::MissingField,
+            E::BadChecksum(_) => K::BadChecksum,
+            E::MixedCase(_) => K::MixedCase,
+        }
+    }
+
+    /// Every kind, in variant order, as the core spells it.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub(crate) fn kinds() -> Vec<&'static str> {
+        Self::VARIANTS.iter().map(|make| make(String::new()).kind().as_str()).collect()
+    }
+
+    /// The variant for `kind` (one of [`DetectionError::kinds`]) carrying `message`.
     #[cfg(any(test, feature = "test-hooks"))]
     pub(crate) fn of_kind(kind: &str, message: String) -> Option<DetectionError> {
-        use DetectionError as E;
-        let make: fn(String) -> DetectionError = match kind {
-            "empty" => E::Empty,
-            "malformed_tlv" => E::MalformedTlv,
-            "missing_payload_format_indicator" => E::MissingPayloadFormatIndicator,
-            "malformed" => E::Malformed,
-            "crc_mismatch" => E::CrcMismatch,
-            "missing_crc" => E::MissingCrc,
-            "crc_not_last" => E::CrcNotLast,
-            "empty_value" => E::EmptyValue,
-            "guid_too_long" => E::GuidTooLong,
-            "duplicate_tag" => E::DuplicateTag,
-            "invalid_point_of_initiation" => E::InvalidPointOfInitiation,
-            "unsupported_format_indicator" => E::UnsupportedFormatIndicator,
-            "invalid_amount" => E::InvalidAmount,
-            "currency_mismatch" => E::CurrencyMismatch,
-            "expired" => E::Expired,
-            "missing_expiration" => E::MissingExpiration,
-            "invalid_timestamp" => E::InvalidTimestamp,
-            "missing_field" => E::MissingField,
-            "bad_checksum" => E::BadChecksum,
-            "mixed_case" => E::MixedCase,
-            _ => return None,
-        };
-        Some(make(message))
+        let wanted = DetectErrorKind::parse(kind)?;
+        Self::VARIANTS.iter().map(|make| make(message.clone())).find(|e| e.kind() == wanted)
     }
 }
 
@@ -396,139 +409,105 @@ pub enum WalletError {
 }
 
 impl WalletError {
-    /// The stable snake_case kind of this error (the host's kind for refusals).
+    /// The stable snake_case kind of this error: the host's kind for the refusals an app
+    /// answers differently, the wallet's own otherwise (both spelled by the core's tables).
     pub fn kind(&self) -> &'static str {
+        use koban_core::net::ErrorKind as H;
+        use koban_core::wallet::WalletErrorKind as W;
         use WalletError as E;
         match self {
-            E::InsufficientFunds(_) => "insufficient_funds",
-            E::LimitExceeded(_) => "limit_exceeded",
-            E::KycRequired(_) => "kyc_required",
-            E::QuoteExpired(_) => "quote_expired",
-            E::QuoteUsed(_) => "quote_used",
-            E::QuoteMismatch(_) => "quote_mismatch",
-            E::QuoteRequired(_) => "quote_required",
-            E::AmountMismatch(_) => "amount_mismatch",
-            E::RouteMismatch(_) => "route_mismatch",
-            E::InvalidPayload(_) => "invalid_payload",
-            E::UnknownMerchant(_) => "unknown_merchant",
-            E::CodeAlreadyPaid(_) => "code_already_paid",
-            E::CurrencyMismatch(_) => "currency_mismatch",
-            E::UnsupportedCorridor(_) => "unsupported_corridor",
-            E::UnknownRecipient(_) => "unknown_recipient",
-            E::HandleTaken(_) => "handle_taken",
-            E::AlreadyEnrolled(_) => "already_enrolled",
-            E::BadRequest(_) => "bad_request",
-            E::NotFound(_) => "not_found",
-            E::Forbidden(_) => "forbidden",
-            E::Unauthorized(_) => "unauthorized",
-            E::ChargeExpired(_) => "charge_expired",
-            E::ChargeNotPending(_) => "charge_not_pending",
-            E::DeviceRevoked(_) => "device_revoked",
-            E::CodeRevoked(_) => "code_revoked",
-            E::Refused(_) => "refused",
-            E::OutcomeUnknown(_) => "outcome_unknown",
-            E::Unavailable(_) => "unavailable",
-            E::NotEnrolled(_) => "not_enrolled",
-            E::InvalidInput(_) => "invalid_input",
-            E::MissingReference(_) => "missing_reference",
-            E::NotPayable(_) => "not_payable",
-            E::UnreadableCode(_) => "unreadable_code",
-            E::NoCodesLeft(_) => "no_codes_left",
-            E::KeyStore(_) => "key_store",
-            E::Storage(_) => "storage",
-            E::Internal(_) => "internal",
+            E::InsufficientFunds(_) => H::InsufficientFunds.as_str(),
+            E::LimitExceeded(_) => H::LimitExceeded.as_str(),
+            E::KycRequired(_) => H::KycRequired.as_str(),
+            E::QuoteExpired(_) => H::QuoteExpired.as_str(),
+            E::QuoteUsed(_) => H::QuoteUsed.as_str(),
+            E::QuoteMismatch(_) => H::QuoteMismatch.as_str(),
+            E::QuoteRequired(_) => H::QuoteRequired.as_str(),
+            E::AmountMismatch(_) => H::AmountMismatch.as_str(),
+            E::RouteMismatch(_) => H::RouteMismatch.as_str(),
+            E::InvalidPayload(_) => H::InvalidPayload.as_str(),
+            E::UnknownMerchant(_) => H::UnknownMerchant.as_str(),
+            E::CodeAlreadyPaid(_) => H::CodeAlreadyPaid.as_str(),
+            E::CurrencyMismatch(_) => H::CurrencyMismatch.as_str(),
+            E::UnsupportedCorridor(_) => H::UnsupportedCorridor.as_str(),
+            E::UnknownRecipient(_) => H::UnknownRecipient.as_str(),
+            E::HandleTaken(_) => H::HandleTaken.as_str(),
+            E::AlreadyEnrolled(_) => H::AlreadyEnrolled.as_str(),
+            E::BadRequest(_) => H::BadRequest.as_str(),
+            E::NotFound(_) => H::NotFound.as_str(),
+            E::Forbidden(_) => H::Forbidden.as_str(),
+            E::Unauthorized(_) => W::Unauthorized.as_str(),
+            E::ChargeExpired(_) => H::ChargeExpired.as_str(),
+            E::ChargeNotPending(_) => H::ChargeNotPending.as_str(),
+            E::DeviceRevoked(_) => H::DeviceRevoked.as_str(),
+            E::CodeRevoked(_) => H::CodeRevoked.as_str(),
+            E::Refused(_) => W::Refused.as_str(),
+            E::OutcomeUnknown(_) => W::OutcomeUnknown.as_str(),
+            E::Unavailable(_) => W::Unavailable.as_str(),
+            E::NotEnrolled(_) => W::NotEnrolled.as_str(),
+            E::InvalidInput(_) => W::InvalidInput.as_str(),
+            E::MissingReference(_) => W::MissingReference.as_str(),
+            E::NotPayable(_) => W::NotPayable.as_str(),
+            E::UnreadableCode(_) => W::UnreadableCode.as_str(),
+            E::NoCodesLeft(_) => W::NoCodesLeft.as_str(),
+            E::KeyStore(_) => W::KeyStore.as_str(),
+            E::Storage(_) => W::Storage.as_str(),
+            E::Internal(_) => H::Internal.as_str(),
         }
     }
-}
 
-impl WalletError {
-    /// Every kind, in variant order, as [`WalletError::kind`] spells it.
+    /// Every variant's constructor, in variant order.
     #[cfg(any(test, feature = "test-hooks"))]
-    pub(crate) const KINDS: [&'static str; 37] = [
-        "insufficient_funds",
-        "limit_exceeded",
-        "kyc_required",
-        "quote_expired",
-        "quote_used",
-        "quote_mismatch",
-        "quote_required",
-        "amount_mismatch",
-        "route_mismatch",
-        "invalid_payload",
-        "unknown_merchant",
-        "code_already_paid",
-        "currency_mismatch",
-        "unsupported_corridor",
-        "unknown_recipient",
-        "handle_taken",
-        "already_enrolled",
-        "bad_request",
-        "not_found",
-        "forbidden",
-        "unauthorized",
-        "charge_expired",
-        "charge_not_pending",
-        "device_revoked",
-        "code_revoked",
-        "refused",
-        "outcome_unknown",
-        "unavailable",
-        "not_enrolled",
-        "invalid_input",
-        "missing_reference",
-        "not_payable",
-        "unreadable_code",
-        "no_codes_left",
-        "key_store",
-        "storage",
-        "internal",
+    const VARIANTS: [fn(String) -> WalletError; 37] = [
+        WalletError::InsufficientFunds,
+        WalletError::LimitExceeded,
+        WalletError::KycRequired,
+        WalletError::QuoteExpired,
+        WalletError::QuoteUsed,
+        WalletError::QuoteMismatch,
+        WalletError::QuoteRequired,
+        WalletError::AmountMismatch,
+        WalletError::RouteMismatch,
+        WalletError::InvalidPayload,
+        WalletError::UnknownMerchant,
+        WalletError::CodeAlreadyPaid,
+        WalletError::CurrencyMismatch,
+        WalletError::UnsupportedCorridor,
+        WalletError::UnknownRecipient,
+        WalletError::HandleTaken,
+        WalletError::AlreadyEnrolled,
+        WalletError::BadRequest,
+        WalletError::NotFound,
+        WalletError::Forbidden,
+        WalletError::Unauthorized,
+        WalletError::ChargeExpired,
+        WalletError::ChargeNotPending,
+        WalletError::DeviceRevoked,
+        WalletError::CodeRevoked,
+        WalletError::Refused,
+        WalletError::OutcomeUnknown,
+        WalletError::Unavailable,
+        WalletError::NotEnrolled,
+        WalletError::InvalidInput,
+        WalletError::MissingReference,
+        WalletError::NotPayable,
+        WalletError::UnreadableCode,
+        WalletError::NoCodesLeft,
+        WalletError::KeyStore,
+        WalletError::Storage,
+        WalletError::Internal,
     ];
 
-    /// The variant for `kind` (one of [`WalletError::KINDS`]) carrying `message`.
+    /// Every kind, in variant order, as [`WalletError::kind`] spells it.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub(crate) fn kinds() -> Vec<&'static str> {
+        Self::VARIANTS.iter().map(|make| make(String::new()).kind()).collect()
+    }
+
+    /// The variant for `kind` (one of [`WalletError::kinds`]) carrying `message`.
     #[cfg(any(test, feature = "test-hooks"))]
     pub(crate) fn of_kind(kind: &str, message: String) -> Option<WalletError> {
-        use WalletError as E;
-        let make: fn(String) -> WalletError = match kind {
-            "insufficient_funds" => E::InsufficientFunds,
-            "limit_exceeded" => E::LimitExceeded,
-            "kyc_required" => E::KycRequired,
-            "quote_expired" => E::QuoteExpired,
-            "quote_used" => E::QuoteUsed,
-            "quote_mismatch" => E::QuoteMismatch,
-            "quote_required" => E::QuoteRequired,
-            "amount_mismatch" => E::AmountMismatch,
-            "route_mismatch" => E::RouteMismatch,
-            "invalid_payload" => E::InvalidPayload,
-            "unknown_merchant" => E::UnknownMerchant,
-            "code_already_paid" => E::CodeAlreadyPaid,
-            "currency_mismatch" => E::CurrencyMismatch,
-            "unsupported_corridor" => E::UnsupportedCorridor,
-            "unknown_recipient" => E::UnknownRecipient,
-            "handle_taken" => E::HandleTaken,
-            "already_enrolled" => E::AlreadyEnrolled,
-            "bad_request" => E::BadRequest,
-            "not_found" => E::NotFound,
-            "forbidden" => E::Forbidden,
-            "unauthorized" => E::Unauthorized,
-            "charge_expired" => E::ChargeExpired,
-            "charge_not_pending" => E::ChargeNotPending,
-            "device_revoked" => E::DeviceRevoked,
-            "code_revoked" => E::CodeRevoked,
-            "refused" => E::Refused,
-            "outcome_unknown" => E::OutcomeUnknown,
-            "unavailable" => E::Unavailable,
-            "not_enrolled" => E::NotEnrolled,
-            "invalid_input" => E::InvalidInput,
-            "missing_reference" => E::MissingReference,
-            "not_payable" => E::NotPayable,
-            "unreadable_code" => E::UnreadableCode,
-            "no_codes_left" => E::NoCodesLeft,
-            "key_store" => E::KeyStore,
-            "storage" => E::Storage,
-            "internal" => E::Internal,
-            _ => return None,
-        };
-        Some(make(message))
+        Self::VARIANTS.iter().map(|make| make(message.clone())).find(|e| e.kind() == kind)
     }
 }
 
@@ -564,14 +543,11 @@ impl From<koban_core::wallet::WalletError> for WalletError {
                     R::NotFound => E::NotFound(m),
                     R::Forbidden => E::Forbidden(m),
                     R::Unauthorized => E::Unauthorized(m),
-                    // Kinds the core keeps as `Other` that an app answers differently.
-                    R::Other(kind) => match kind.as_str() {
-                        "charge_expired" => E::ChargeExpired(m),
-                        "charge_not_pending" => E::ChargeNotPending(m),
-                        "device_revoked" => E::DeviceRevoked(m),
-                        "code_revoked" => E::CodeRevoked(m),
-                        _ => E::Refused(format!("refused by the host ({kind}): {m}")),
-                    },
+                    R::ChargeExpired => E::ChargeExpired(m),
+                    R::ChargeNotPending => E::ChargeNotPending(m),
+                    R::DeviceRevoked => E::DeviceRevoked(m),
+                    R::CodeRevoked => E::CodeRevoked(m),
+                    R::Other(kind) => E::Refused(format!("refused by the host ({kind}): {m}")),
                 }
             }
             // The intent's idempotency key means nothing to a user; the reason is transport text.
@@ -695,7 +671,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_its_variant() {
-        for kind in DetectionError::KINDS {
+        for kind in DetectionError::kinds() {
             let e = DetectionError::of_kind(kind, "m".into()).unwrap();
             assert_eq!(variant_kind(&e), kind);
             assert_eq!(e.to_string(), "m");
@@ -736,7 +712,7 @@ mod tests {
         let e: WalletError = C::NotEnrolled.into();
         assert_eq!((e.kind(), e.to_string().as_str()), ("not_enrolled", "this device is not enrolled yet"));
         for kind in ["charge_expired", "charge_not_pending", "device_revoked", "code_revoked"] {
-            let e: WalletError = C::Refused { refusal: Refusal::Other(kind.into()), message: "m".into() }.into();
+            let e: WalletError = C::Refused { refusal: Refusal::from_kind(kind), message: "m".into() }.into();
             assert_eq!((e.kind(), e.to_string().as_str()), (kind, "m"));
         }
     }
@@ -761,7 +737,7 @@ mod tests {
 
     #[test]
     fn every_wallet_kind_has_its_variant() {
-        for kind in WalletError::KINDS {
+        for kind in WalletError::kinds() {
             let e = WalletError::of_kind(kind, "m".into()).unwrap();
             assert_eq!((e.kind(), e.to_string().as_str()), (kind, "m"));
         }

@@ -33,7 +33,7 @@ pub fn test_hook_invalid_input(reason: String) -> Result<(), KobanError> {
 /// Test hook: every detection error kind, so the suites can check their `kind` mappings.
 #[uniffi::export]
 pub fn test_hook_detection_error_kinds() -> Vec<String> {
-    DetectionError::KINDS.iter().map(|k| (*k).to_owned()).collect()
+    DetectionError::kinds().into_iter().map(str::to_owned).collect()
 }
 
 /// Test hook: fails with the [`DetectionError`] variant of `kind`, whose message is `message`.
@@ -48,7 +48,7 @@ pub fn test_hook_detection_error(kind: String, message: String) -> Result<(), De
 /// Test hook: every wallet error kind, so the suites can check their `kind` mappings.
 #[uniffi::export]
 pub fn test_hook_wallet_error_kinds() -> Vec<String> {
-    WalletError::KINDS.iter().map(|k| (*k).to_owned()).collect()
+    WalletError::kinds().into_iter().map(str::to_owned).collect()
 }
 
 /// Test hook: fails with the [`WalletError`] variant of `kind`, whose message is `message`.

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use koban_core::crypto::DeviceKey;
+use koban_core::net::ErrorKind;
 use koban_core::scheme::{detect, registry, Presentment};
 use koban_core::terminal::{Charge, ChargeStatus, Terminal, TerminalError};
+use koban_core::wallet::WalletErrorKind;
 use serde_json::{json, Value};
 
 use crate::when;
@@ -274,7 +276,7 @@ fn refused(e: &TerminalError, json: bool) -> ExitCode {
         TerminalError::Unknown(m) => fail(
             json,
             5,
-            "outcome_unknown",
+            WalletErrorKind::OutcomeUnknown.as_str(),
             &format!("no answer from the host ({m}); run the same charge again: it is never applied twice"),
         ),
         other => fail(json, 2, "protocol", &other.to_string()),
@@ -290,7 +292,12 @@ async fn enrol(
     json: bool,
 ) -> ExitCode {
     if home.join(STATE_FILE).exists() {
-        return fail(json, 2, "already_enrolled", &format!("{} already holds an enrolled terminal", home.display()));
+        return fail(
+            json,
+            2,
+            ErrorKind::AlreadyEnrolled.as_str(),
+            &format!("{} already holds an enrolled terminal", home.display()),
+        );
     }
     let token = match token {
         Some(t) => t,
@@ -348,7 +355,12 @@ async fn charge(
     json: bool,
 ) -> ExitCode {
     if !home.join(STATE_FILE).exists() {
-        return fail(json, 2, "not_enrolled", "this terminal is not enrolled yet: run `koban terminal enrol` first");
+        return fail(
+            json,
+            2,
+            WalletErrorKind::NotEnrolled.as_str(),
+            "this terminal is not enrolled yet: run `koban terminal enrol` first",
+        );
     }
     let currency = match crate::args::currency(currency) {
         Ok(c) => c,

@@ -2,6 +2,9 @@
 //!
 //! The crate has no FFI types; `bindings/` wraps it for UniFFI.
 
+// First: the error-kind tables of the modules below are declared with its macro.
+#[macro_use]
+pub mod kinds;
 pub mod calendar;
 pub mod cpm;
 pub mod crypto;

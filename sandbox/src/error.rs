@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use koban_core::net::api::{ErrorBody, ErrorDetail};
+use koban_core::net::ErrorKind;
 use serde::Serialize;
 
 /// Everything the host can refuse, each with a stable machine-readable kind.
@@ -133,93 +134,55 @@ pub enum ApiError {
 impl ApiError {
     /// Every kind, for the OpenAPI document's `Error.kind` enum (a unit test holds it equal
     /// to the kinds of all variants).
-    pub const KINDS: &[&str] = &[
-        "bad_request",
-        "bad_signature",
-        "stale_signature",
-        "replayed_nonce",
-        "unknown_device",
-        "already_enrolled",
-        "device_revoked",
-        "unknown_terminal",
-        "bad_enrolment_token",
-        "forbidden",
-        "not_found",
-        "idempotency_key_missing",
-        "idempotency_key_reused",
-        "insufficient_funds",
-        "limit_exceeded",
-        "kyc_required",
-        "handle_taken",
-        "quote_expired",
-        "quote_used",
-        "quote_mismatch",
-        "quote_required",
-        "amount_mismatch",
-        "route_mismatch",
-        "reference_required",
-        "invalid_payload",
-        "unknown_merchant",
-        "code_already_paid",
-        "currency_mismatch",
-        "unsupported_corridor",
-        "unknown_recipient",
-        "code_expired",
-        "code_used",
-        "bad_cryptogram",
-        "unknown_token",
-        "code_revoked",
-        "charge_expired",
-        "charge_not_pending",
-        "admin_disabled",
-        "injected_fault",
-        "internal",
-    ];
+    pub fn kinds() -> Vec<&'static str> {
+        ErrorKind::ALL.iter().map(|k| k.as_str()).collect()
+    }
 
-    /// The stable kind string carried in the JSON body.
-    pub fn kind(&self) -> &'static str {
+    /// The stable kind carried in the JSON body (spelled by [`ErrorKind`], its one table).
+    pub fn kind(&self) -> ErrorKind {
         use ApiError::*;
+        use ErrorKind as K;
         match self {
-            BadRequest(_) => "bad_request",
-            BadSignature(_) => "bad_signature",
-            StaleSignature(_) => "stale_signature",
-            ReplayedNonce => "replayed_nonce",
-            UnknownDevice => "unknown_device",
-            AlreadyEnrolled => "already_enrolled",
-            DeviceRevoked => "device_revoked",
-            UnknownTerminal => "unknown_terminal",
-            BadEnrolmentToken(_) => "bad_enrolment_token",
-            Forbidden => "forbidden",
-            NotFound(_) => "not_found",
-            IdempotencyKeyMissing => "idempotency_key_missing",
-            IdempotencyKeyReused => "idempotency_key_reused",
-            InsufficientFunds(_) => "insufficient_funds",
-            LimitExceeded(_) => "limit_exceeded",
-            KycRequired(_) => "kyc_required",
-            HandleTaken => "handle_taken",
-            QuoteExpired => "quote_expired",
-            QuoteUsed => "quote_used",
-            QuoteMismatch(_) => "quote_mismatch",
-            QuoteRequired => "quote_required",
-            AmountMismatch(_) => "amount_mismatch",
-            RouteMismatch(_) => "route_mismatch",
-            ReferenceRequired(_) => "reference_required",
-            InvalidPayload(_) => "invalid_payload",
-            UnknownMerchant => "unknown_merchant",
-            CodeAlreadyPaid => "code_already_paid",
-            CurrencyMismatch(_) => "currency_mismatch",
-            UnsupportedCorridor(_) => "unsupported_corridor",
-            UnknownRecipient => "unknown_recipient",
-            CodeExpired => "code_expired",
-            CodeUsed => "code_used",
-            BadCryptogram => "bad_cryptogram",
-            UnknownToken => "unknown_token",
-            CodeRevoked(_) => "code_revoked",
-            ChargeExpired => "charge_expired",
-            ChargeNotPending(_) => "charge_not_pending",
-            AdminDisabled => "admin_disabled",
-            InjectedFault => "injected_fault",
-            Internal(_) => "internal",
+            BadRequest(_) => K::BadRequest,
+            BadSignature(_) => K::BadSignature,
+            StaleSignature(_) => K::StaleSignature,
+            ReplayedNonce => K::ReplayedNonce,
+            UnknownDevice => K::UnknownDevice,
+            AlreadyEnrolled => K::AlreadyEnrolled,
+            DeviceRevoked => K::DeviceRevoked,
+            UnknownTerminal => K::UnknownTerminal,
+            BadEnrolmentToken(_) => K::BadEnrolmentToken,
+            Forbidden => K::Forbidden,
+            NotFound(_) => K::NotFound,
+            IdempotencyKeyMissing => K::IdempotencyKeyMissing,
+            IdempotencyKeyReused => K::IdempotencyKeyReused,
+            InsufficientFunds(_) => K::InsufficientFunds,
+            LimitExceeded(_) => K::LimitExceeded,
+            KycRequired(_) => K::KycRequired,
+            HandleTaken => K::HandleTaken,
+            QuoteExpired => K::QuoteExpired,
+            QuoteUsed => K::QuoteUsed,
+            QuoteMismatch(_) => K::QuoteMismatch,
+            QuoteRequired => K::QuoteRequired,
+            AmountMismatch(_) => K::AmountMismatch,
+            RouteMismatch(_) => K::RouteMismatch,
+            ReferenceRequired(_) => K::ReferenceRequired,
+            InvalidPayload(_) => K::InvalidPayload,
+            UnknownMerchant => K::UnknownMerchant,
+            CodeAlreadyPaid => K::CodeAlreadyPaid,
+            CurrencyMismatch(_) => K::CurrencyMismatch,
+            UnsupportedCorridor(_) => K::UnsupportedCorridor,
+            UnknownRecipient => K::UnknownRecipient,
+            CodeExpired => K::CodeExpired,
+            CodeUsed => K::CodeUsed,
+            BadCryptogram => K::BadCryptogram,
+            UnknownToken => K::UnknownToken,
+            CodeRevoked(_) => K::CodeRevoked,
+            ChargeExpired => K::ChargeExpired,
+            ChargeNotPending(_) => K::ChargeNotPending,
+            AdminDisabled => K::AdminDisabled,
+            InjectedFault => K::InjectedFault,
+            Internal(_) => K::Internal,
         }
     }
 
@@ -266,7 +229,7 @@ impl ApiError {
 
     /// The JSON error body.
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: ErrorDetail { kind: self.kind().to_owned(), message: self.to_string() } }
+        ErrorBody { error: ErrorDetail { kind: self.kind().as_str().to_owned(), message: self.to_string() } }
     }
 }
 
@@ -406,7 +369,7 @@ mod tests {
             .iter()
             .map(|k| k.as_str().unwrap())
             .collect();
-        let mut kinds: Vec<&str> = every_variant().iter().map(ApiError::kind).collect();
+        let mut kinds: Vec<&str> = every_variant().iter().map(|e| e.kind().as_str()).collect();
         let n = kinds.len();
         kinds.sort_unstable();
         kinds.dedup();

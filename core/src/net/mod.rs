@@ -2,6 +2,7 @@
 //! tell a refusal from an unknown outcome.
 
 pub mod api;
+mod kinds;
 mod transport;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -13,6 +14,7 @@ use serde_json::Value;
 use crate::crypto::request::{HEADER_HOST_TIME, HEADER_IDEMPOTENCY_KEY};
 use crate::crypto::{CryptoError, DeviceKey};
 
+pub use kinds::ErrorKind;
 pub use transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, ReqwestTransport, TransportError};
 
 /// Why a call to the host failed.
@@ -54,7 +56,10 @@ impl NetError {
     /// (`replayed_nonce`, e.g. a proxy repeated it). Both are given before the host reads the
     /// idempotency key, so resending the same bytes under the same key, re-signed, is safe.
     pub fn fixed_by_resigning(&self) -> bool {
-        matches!(self.refusal_kind(), Some("stale_signature" | "replayed_nonce"))
+        matches!(
+            self.refusal_kind().and_then(ErrorKind::parse),
+            Some(ErrorKind::StaleSignature | ErrorKind::ReplayedNonce)
+        )
     }
 }
 
@@ -134,7 +139,10 @@ impl Client {
     ) -> Result<Value, NetError> {
         let offset = self.clock_offset_secs();
         match self.send_once(key, method, path, body, idempotency_key).await {
-            Err(e) if e.refusal_kind() == Some("stale_signature") && self.clock_offset_secs() != offset => {
+            Err(e)
+                if e.refusal_kind() == Some(ErrorKind::StaleSignature.as_str())
+                    && self.clock_offset_secs() != offset =>
+            {
                 self.send_once(key, method, path, body, idempotency_key).await
             }
             other => other,

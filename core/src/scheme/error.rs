@@ -3,6 +3,52 @@
 use super::Detection;
 use crate::emv::TlvError;
 
+crate::error_kinds! {
+    /// Why detection refused a payload, as `koban detect --json` and the apps spell it.
+    pub enum DetectErrorKind {
+        /// Nothing to detect.
+        Empty = "empty",
+        /// The EMV TLV structure is broken.
+        MalformedTlv = "malformed_tlv",
+        /// An EMV payload without tag 00 first.
+        MissingPayloadFormatIndicator = "missing_payload_format_indicator",
+        /// A recognised family whose text is malformed.
+        Malformed = "malformed",
+        /// The checksum does not match (damaged or edited).
+        CrcMismatch = "crc_mismatch",
+        /// The format requires a checksum and there is none.
+        MissingCrc = "missing_crc",
+        /// Tag 63 is misplaced or not four characters.
+        CrcNotLast = "crc_not_last",
+        /// A data object has length 00.
+        EmptyValue = "empty_value",
+        /// A template identifier is longer than 32 characters.
+        GuidTooLong = "guid_too_long",
+        /// A root tag appears twice.
+        DuplicateTag = "duplicate_tag",
+        /// Tag 01 is neither 11 nor 12.
+        InvalidPointOfInitiation = "invalid_point_of_initiation",
+        /// A payload format indicator Koban does not know.
+        UnsupportedFormatIndicator = "unsupported_format_indicator",
+        /// The amount cannot be read exactly.
+        InvalidAmount = "invalid_amount",
+        /// The currency contradicts the scheme (JPQR: JPY only).
+        CurrencyMismatch = "currency_mismatch",
+        /// The code has expired.
+        Expired = "expired",
+        /// A dynamic code that must say when it expires does not.
+        MissingExpiration = "missing_expiration",
+        /// A timestamp is not in the scheme's form.
+        InvalidTimestamp = "invalid_timestamp",
+        /// A required field is absent.
+        MissingField = "missing_field",
+        /// A Lightning invoice's bech32 checksum is wrong.
+        BadChecksum = "bad_checksum",
+        /// A Lightning invoice mixes upper and lower case.
+        MixedCase = "mixed_case",
+    }
+}
+
 /// A reason to refuse a code that was otherwise readable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
@@ -100,23 +146,29 @@ pub enum Rejection {
 impl Rejection {
     /// Stable snake_case kind for JSON and the foreign bindings.
     pub fn kind(&self) -> &'static str {
+        self.error_kind().as_str()
+    }
+
+    /// The kind, typed.
+    pub fn error_kind(&self) -> DetectErrorKind {
+        use DetectErrorKind as K;
         match self {
-            Rejection::CrcMismatch { .. } => "crc_mismatch",
-            Rejection::MissingCrc => "missing_crc",
-            Rejection::CrcNotLast => "crc_not_last",
-            Rejection::EmptyValue { .. } => "empty_value",
-            Rejection::GuidTooLong { .. } => "guid_too_long",
-            Rejection::DuplicateTag { .. } => "duplicate_tag",
-            Rejection::InvalidPointOfInitiation(_) => "invalid_point_of_initiation",
-            Rejection::UnsupportedFormatIndicator(_) => "unsupported_format_indicator",
-            Rejection::InvalidAmount { .. } => "invalid_amount",
-            Rejection::CurrencyMismatch { .. } => "currency_mismatch",
-            Rejection::Expired { .. } => "expired",
-            Rejection::MissingExpiration { .. } => "missing_expiration",
-            Rejection::InvalidTimestamp { .. } => "invalid_timestamp",
-            Rejection::MissingField(_) => "missing_field",
-            Rejection::BadChecksum => "bad_checksum",
-            Rejection::MixedCase => "mixed_case",
+            Rejection::CrcMismatch { .. } => K::CrcMismatch,
+            Rejection::MissingCrc => K::MissingCrc,
+            Rejection::CrcNotLast => K::CrcNotLast,
+            Rejection::EmptyValue { .. } => K::EmptyValue,
+            Rejection::GuidTooLong { .. } => K::GuidTooLong,
+            Rejection::DuplicateTag { .. } => K::DuplicateTag,
+            Rejection::InvalidPointOfInitiation(_) => K::InvalidPointOfInitiation,
+            Rejection::UnsupportedFormatIndicator(_) => K::UnsupportedFormatIndicator,
+            Rejection::InvalidAmount { .. } => K::InvalidAmount,
+            Rejection::CurrencyMismatch { .. } => K::CurrencyMismatch,
+            Rejection::Expired { .. } => K::Expired,
+            Rejection::MissingExpiration { .. } => K::MissingExpiration,
+            Rejection::InvalidTimestamp { .. } => K::InvalidTimestamp,
+            Rejection::MissingField(_) => K::MissingField,
+            Rejection::BadChecksum => K::BadChecksum,
+            Rejection::MixedCase => K::MixedCase,
         }
     }
 }
@@ -154,12 +206,17 @@ pub enum DetectError {
 impl DetectError {
     /// Stable snake_case kind for JSON and the foreign bindings.
     pub fn kind(&self) -> &'static str {
+        self.error_kind().as_str()
+    }
+
+    /// The kind, typed.
+    pub fn error_kind(&self) -> DetectErrorKind {
         match self {
-            DetectError::Empty => "empty",
-            DetectError::MalformedTlv(_) => "malformed_tlv",
-            DetectError::MissingPayloadFormatIndicator => "missing_payload_format_indicator",
-            DetectError::Malformed { .. } => "malformed",
-            DetectError::Rejected { reasons, .. } => reasons[0].kind(),
+            DetectError::Empty => DetectErrorKind::Empty,
+            DetectError::MalformedTlv(_) => DetectErrorKind::MalformedTlv,
+            DetectError::MissingPayloadFormatIndicator => DetectErrorKind::MissingPayloadFormatIndicator,
+            DetectError::Malformed { .. } => DetectErrorKind::Malformed,
+            DetectError::Rejected { reasons, .. } => reasons[0].error_kind(),
         }
     }
 

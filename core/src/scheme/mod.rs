@@ -20,7 +20,7 @@ pub use detection::{
     CrcStatus, Detection, Format, Merchant, Presentment, Reference, ReferenceKind, Route, RouteField, RouteRole,
     Warning,
 };
-pub use error::{DetectError, Rejection};
+pub use error::{DetectError, DetectErrorKind, Rejection};
 pub use registry::SchemeId;
 
 /// A detector: `None` when the payload is not of its family.

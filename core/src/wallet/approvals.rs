@@ -64,10 +64,8 @@ impl Wallet {
     fn settle_request(&self, id: &str, answer: Result<Value, WalletError>) -> Result<Value, WalletError> {
         let status: &str = match &answer {
             Ok(_) => return answer,
-            Err(WalletError::Refused { refusal: Refusal::Other(kind), .. }) if kind == "charge_expired" => "expired",
-            Err(WalletError::Refused { refusal: Refusal::Other(kind), .. }) if kind == "charge_not_pending" => {
-                "decided"
-            }
+            Err(WalletError::Refused { refusal: Refusal::ChargeExpired, .. }) => "expired",
+            Err(WalletError::Refused { refusal: Refusal::ChargeNotPending, .. }) => "decided",
             Err(WalletError::Refused { refusal: Refusal::NotFound, .. }) => "unknown",
             Err(WalletError::Refused { .. }) => "refused",
             // Unknown outcomes stay pending: the intent is resolved before anything else.

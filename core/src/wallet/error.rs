@@ -1,9 +1,40 @@
 //! Wallet errors: what the host refused, what is unknown, and what the app must fix.
 
 use crate::crypto::CryptoError;
-use crate::net::NetError;
+use crate::net::{ErrorKind, NetError};
 use crate::scheme::DetectError;
 use crate::store::{KeyStoreError, StoreError};
+
+crate::error_kinds! {
+    /// The wallet's own failure kinds, beside the host's refusals ([`ErrorKind`]): what an app
+    /// tells apart about a call that failed without a refusal it answers specially.
+    pub enum WalletErrorKind {
+        /// A refusal the app does not answer differently; the message names the host's kind.
+        Refused = "refused",
+        /// The host did not accept this device's signature.
+        Unauthorized = "unauthorized",
+        /// The request may or may not have been applied; it is resolved before anything else.
+        OutcomeUnknown = "outcome_unknown",
+        /// The host could not be reached; nothing moved.
+        Unavailable = "unavailable",
+        /// No wallet is enrolled on this device yet.
+        NotEnrolled = "not_enrolled",
+        /// The app passed something unusable.
+        InvalidInput = "invalid_input",
+        /// The code asks the payer for a reference that was not given.
+        MissingReference = "missing_reference",
+        /// The scanned code cannot be paid.
+        NotPayable = "not_payable",
+        /// The scanned code could not be read.
+        UnreadableCode = "unreadable_code",
+        /// Every single-use key is used; go online to get more.
+        NoCodesLeft = "no_codes_left",
+        /// The platform key store failed or holds another key.
+        KeyStore = "key_store",
+        /// Local storage failed.
+        Storage = "storage",
+    }
+}
 
 /// What the host refused, by its stable error kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,43 +82,58 @@ pub enum Refusal {
     /// The host did not accept the device's signature: unknown device, bad signature, or a
     /// stale time or replayed nonce that still stood after the re-signed resends.
     Unauthorized,
-    /// A kind this build does not know.
+    /// The till charge was not answered within the host's window; nothing was paid.
+    ChargeExpired,
+    /// The till charge was already approved, declined or refused.
+    ChargeNotPending,
+    /// This device was revoked at the host (a lost phone).
+    DeviceRevoked,
+    /// The host revoked this consumer code's keys.
+    CodeRevoked,
+    /// A kind the wallet does not answer differently (its host spelling).
     Other(String),
 }
 
 impl Refusal {
-    /// Maps the host's `kind` string.
+    /// Maps the host's `kind` (spelled by [`ErrorKind`]).
     pub fn from_kind(kind: &str) -> Refusal {
-        match kind {
-            "insufficient_funds" => Refusal::InsufficientFunds,
-            "limit_exceeded" => Refusal::LimitExceeded,
-            "kyc_required" => Refusal::KycRequired,
-            "quote_expired" => Refusal::QuoteExpired,
-            "quote_used" => Refusal::QuoteUsed,
-            "quote_mismatch" => Refusal::QuoteMismatch,
-            "quote_required" => Refusal::QuoteRequired,
-            "amount_mismatch" => Refusal::AmountMismatch,
-            "route_mismatch" => Refusal::RouteMismatch,
-            "invalid_payload" => Refusal::InvalidPayload,
-            "unknown_merchant" => Refusal::UnknownMerchant,
-            "code_already_paid" => Refusal::CodeAlreadyPaid,
-            "currency_mismatch" => Refusal::CurrencyMismatch,
-            "unsupported_corridor" => Refusal::UnsupportedCorridor,
-            "unknown_recipient" => Refusal::UnknownRecipient,
-            "handle_taken" => Refusal::HandleTaken,
-            "already_enrolled" => Refusal::AlreadyEnrolled,
-            "bad_request" => Refusal::BadRequest,
-            "not_found" => Refusal::NotFound,
-            "forbidden" => Refusal::Forbidden,
-            "bad_signature" | "stale_signature" | "replayed_nonce" | "unknown_device" => Refusal::Unauthorized,
-            other => Refusal::Other(other.to_owned()),
+        use ErrorKind as K;
+        let Some(known) = ErrorKind::parse(kind) else { return Refusal::Other(kind.to_owned()) };
+        match known {
+            K::InsufficientFunds => Refusal::InsufficientFunds,
+            K::LimitExceeded => Refusal::LimitExceeded,
+            K::KycRequired => Refusal::KycRequired,
+            K::QuoteExpired => Refusal::QuoteExpired,
+            K::QuoteUsed => Refusal::QuoteUsed,
+            K::QuoteMismatch => Refusal::QuoteMismatch,
+            K::QuoteRequired => Refusal::QuoteRequired,
+            K::AmountMismatch => Refusal::AmountMismatch,
+            K::RouteMismatch => Refusal::RouteMismatch,
+            K::InvalidPayload => Refusal::InvalidPayload,
+            K::UnknownMerchant => Refusal::UnknownMerchant,
+            K::CodeAlreadyPaid => Refusal::CodeAlreadyPaid,
+            K::CurrencyMismatch => Refusal::CurrencyMismatch,
+            K::UnsupportedCorridor => Refusal::UnsupportedCorridor,
+            K::UnknownRecipient => Refusal::UnknownRecipient,
+            K::HandleTaken => Refusal::HandleTaken,
+            K::AlreadyEnrolled => Refusal::AlreadyEnrolled,
+            K::BadRequest => Refusal::BadRequest,
+            K::NotFound => Refusal::NotFound,
+            K::Forbidden => Refusal::Forbidden,
+            K::BadSignature | K::StaleSignature | K::ReplayedNonce | K::UnknownDevice => Refusal::Unauthorized,
+            K::ChargeExpired => Refusal::ChargeExpired,
+            K::ChargeNotPending => Refusal::ChargeNotPending,
+            K::DeviceRevoked => Refusal::DeviceRevoked,
+            K::CodeRevoked => Refusal::CodeRevoked,
+            other => Refusal::Other(other.as_str().to_owned()),
         }
     }
 
     /// Refusals given before the host looked at the idempotency key: they say nothing about
     /// whether an earlier send of the same request was applied.
     pub(crate) fn is_pre_idempotency(&self) -> bool {
-        matches!(self, Refusal::Unauthorized) || self == &Refusal::Other("idempotency_key_reused".into())
+        matches!(self, Refusal::Unauthorized | Refusal::DeviceRevoked)
+            || self == &Refusal::Other(ErrorKind::IdempotencyKeyReused.as_str().into())
     }
 }
 

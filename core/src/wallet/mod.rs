@@ -43,7 +43,7 @@ use crate::store::{self, KeyStore, Store};
 pub use codes::ConsumerCode;
 #[cfg(any(test, feature = "failpoints"))]
 pub use error::FailPoint;
-pub use error::{Refusal, WalletError};
+pub use error::{Refusal, WalletError, WalletErrorKind};
 pub use types::{
     Balance, Bank, BankAccount, BankLink, ChargeRequest, Direction, Enrolment, FxQuote, HistoryPage, Identity,
     PaymentQuote, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient, SendTo, SyncReport,

@@ -366,13 +366,13 @@ pub fn refuse_on_error(
         Err(e) if e.is_final() => {
             tx.execute(
                 "UPDATE charges SET status = 'refused', refusal = ?2, decided_at = ?3 WHERE id = ?1",
-                params![charge.id, e.kind(), now],
+                params![charge.id, e.kind().as_str(), now],
             )?;
             let event = api::CodeRefused {
                 charge_id: charge.id.clone(),
                 merchant_id: charge.merchant_id.clone(),
                 amount: amount(charge.amount, &charge.currency),
-                refusal: e.kind().to_owned(),
+                refusal: e.kind().as_str().to_owned(),
             };
             emit(tx, &charge.wallet_id, EventData::ConsumerCodeRefused(event), now)?;
             Ok(e.committed())

@@ -130,7 +130,7 @@ impl Modify for Host {
         if let Some(RefOr::T(Schema::Object(error))) = components.schemas.get_mut("Error") {
             let kind = ObjectBuilder::new()
                 .schema_type(SchemaType::Type(Type::String))
-                .enum_values(Some(ApiError::KINDS.iter().copied()))
+                .enum_values(Some(ApiError::kinds()))
                 .description(Some("Stable machine-readable kind"));
             let message = ObjectBuilder::new()
                 .schema_type(SchemaType::Type(Type::String))
