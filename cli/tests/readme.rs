@@ -37,10 +37,15 @@ fn readme_lists_every_detect_error_kind() {
     let text = std::fs::read_to_string(readme()).expect("README.md readable");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src/scheme/error.rs");
     let source = std::fs::read_to_string(source).expect("core/src/scheme/error.rs readable");
-    // The kinds are the string literals the two `kind()` matches return: `… => "kind",`.
+    // The kinds are snake_case string literals, in `kind()` matches (`… => "kind",`) or in a
+    // table of kinds (`Variant = "kind",`): either way this reads them from the source.
     let kinds: Vec<&str> = source
         .lines()
-        .filter_map(|l| l.split_once("=> \"").and_then(|(_, rest)| rest.split_once('"')).map(|(k, _)| k))
+        .filter_map(|l| {
+            let (_, rest) = l.split_once("=> \"").or_else(|| l.split_once(" = \""))?;
+            let (kind, _) = rest.split_once('"')?;
+            (!kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')).then_some(kind)
+        })
         .collect();
     assert!(kinds.len() >= 20 && kinds.contains(&"empty"), "kinds not found in error.rs: {kinds:?}");
     let missing: Vec<&&str> = kinds.iter().filter(|k| !text.contains(&format!("`{k}`"))).collect();
