@@ -755,3 +755,28 @@ async fn linking_a_bank_leaves_the_cached_wallet_balance_alone() {
     fund(&aiko, 50_000, 0).await;
     assert_eq!(aiko.cached_balance().unwrap().map(|(m, _)| m), Some(jpy(0)));
 }
+
+/// A code that leaves the bill number to the payer (`***`) is paid with what the payer typed:
+/// the wallet sends it, the host checks it and keeps it with the payment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bill_number_the_payer_types_reaches_the_host() {
+    let host = start().await;
+    let home = Home::new();
+    let aiko = home.open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 100_000, 10_000).await;
+    let request = koban_core::net::api::DynamicCodeRequest {
+        amount: jpy(3_200).into(),
+        reference: Some("TABLE-7".into()),
+        bill_number: Some("***".into()),
+        tip: None,
+    };
+    let code = till(&host, "m_jp_ramen").await.dynamic_code("m_jp_ramen", &request).await.unwrap().payload;
+    let mut r = PaymentRequest { payload: code, ..Default::default() };
+    r.references = vec![(ReferenceKind::BillNumber, "INV-42".into())];
+    let q = aiko.quote_payment(&r).await.unwrap();
+    let paid = aiko.confirm_payment(&q).await.unwrap();
+    assert_eq!(paid.amount, jpy(3_200));
+    let details = host_history(&aiko, &host).await;
+    assert!(details.iter().any(|h| h.to_string().contains("INV-42")), "{details:?}");
+}

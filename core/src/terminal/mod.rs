@@ -5,11 +5,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::crypto::{body_digest_hex, DeviceKey};
-use crate::money::{Currency, Money};
-use crate::net::{Client, HttpTransport, NetError, ReqwestTransport};
+use crate::money::Money;
+use crate::net::{api, Client, HttpTransport, NetError, ReqwestTransport};
+
+/// An answer read as its route's type.
+fn read<A: DeserializeOwned>(v: Value) -> Result<A, TerminalError> {
+    serde_json::from_value(v).map_err(|e| TerminalError::Protocol(format!("unreadable answer: {e}")))
+}
 
 /// Why a terminal call failed.
 #[derive(Debug, thiserror::Error)]
@@ -107,17 +114,15 @@ pub struct Charge {
 }
 
 impl Charge {
-    fn from_json(v: &Value) -> Result<Charge, TerminalError> {
-        let bad = |what: &str| TerminalError::Protocol(format!("charge without {what}"));
-        let currency =
-            v["amount"]["currency"].as_str().and_then(Currency::from_alpha).ok_or_else(|| bad("currency"))?;
+    fn from_api(c: api::Charge) -> Result<Charge, TerminalError> {
+        let bad = |what: &str| TerminalError::Protocol(format!("charge with an unreadable {what}"));
         Ok(Charge {
-            id: v["id"].as_str().ok_or_else(|| bad("id"))?.to_owned(),
-            status: v["status"].as_str().and_then(ChargeStatus::parse).ok_or_else(|| bad("status"))?,
-            amount: Money::from_minor(v["amount"]["minor"].as_i64().ok_or_else(|| bad("amount"))?, currency),
-            transaction_id: v["transaction_id"].as_str().map(str::to_owned),
-            approve_by: v["approve_by"].as_i64(),
-            refusal: v["refusal"].as_str().map(str::to_owned),
+            status: ChargeStatus::parse(&c.status).ok_or_else(|| bad("status"))?,
+            amount: c.amount.money().ok_or_else(|| bad("currency"))?,
+            id: c.id,
+            transaction_id: c.transaction_id,
+            approve_by: c.approve_by,
+            refusal: c.refusal,
         })
     }
 }
@@ -170,7 +175,12 @@ impl Terminal {
         self.key.device_id()
     }
 
-    async fn post(&self, path: &str, body: &Value, idempotency_key: &str) -> Result<Value, TerminalError> {
+    async fn post<B: Serialize, A: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        idempotency_key: &str,
+    ) -> Result<A, TerminalError> {
         let bytes = serde_json::to_vec(body).map_err(|e| TerminalError::Protocol(e.to_string()))?;
         let mut last = String::new();
         for attempt in 0..self.max_attempts {
@@ -179,7 +189,7 @@ impl Terminal {
             }
             match self.client.post(&self.key, path, &bytes, idempotency_key).await {
                 Err(NetError::Unknown(m)) => last = m,
-                other => return other.map_err(TerminalError::from),
+                other => return read(other?),
             }
         }
         Err(TerminalError::Unknown(last))
@@ -187,15 +197,18 @@ impl Terminal {
 
     /// Enrols this terminal's key for `merchant_id` with a one-time token from the host's operator.
     pub async fn enrol(&self, merchant_id: &str, enrolment_token: &str) -> Result<Enrolled, TerminalError> {
-        let body = json!({ "merchant_id": merchant_id, "public_key": self.key.public_key_b64(), "enrolment_token": enrolment_token });
+        let body = api::TerminalEnrolRequest {
+            merchant_id: merchant_id.to_owned(),
+            public_key: self.key.public_key_b64(),
+            enrolment_token: enrolment_token.to_owned(),
+        };
         let key = format!("enrol-{}", &body_digest_hex(enrolment_token.as_bytes())[..32]);
-        let v = self.post("/v1/terminals", &body, &key).await?;
-        let text = |v: &Value| v.as_str().map(str::to_owned).ok_or_else(|| TerminalError::Protocol("enrolment".into()));
+        let v: api::TerminalEnrolment = self.post("/v1/terminals", &body, &key).await?;
         Ok(Enrolled {
-            terminal_id: text(&v["terminal_id"])?,
-            merchant_id: text(&v["merchant"]["id"])?,
-            merchant_name: text(&v["merchant"]["name"])?,
-            currency: text(&v["merchant"]["currency"])?,
+            terminal_id: v.terminal_id,
+            merchant_id: v.merchant.id,
+            merchant_name: v.merchant.name,
+            currency: v.merchant.currency,
         })
     }
 
@@ -211,37 +224,27 @@ impl Terminal {
         if amount.minor() <= 0 {
             return Err(TerminalError::InvalidInput("the amount must be positive".into()));
         }
-        let mut body =
-            json!({ "amount": { "minor": amount.minor(), "currency": amount.currency().alpha() }, "code": code });
-        if let Some(at) = scanned_at {
-            body["scanned_at"] = json!(at);
-        }
+        let body = api::ChargeRequest { amount: amount.into(), code: code.to_owned(), scanned_at };
         let seed = format!("{code}\n{}\n{}", amount.minor(), amount.currency().alpha());
         let key = format!("charge-{}", &body_digest_hex(seed.as_bytes())[..32]);
-        Charge::from_json(&self.post("/v1/terminal/charges", &body, &key).await?)
+        Charge::from_api(self.post("/v1/terminal/charges", &body, &key).await?)
     }
 
-    /// A one-payment merchant code for `amount` (a dynamic code the customer scans), with the
-    /// merchant's `reference` (a bill or order number); the idempotency key is the reference,
-    /// so retries make one code.
+    /// A one-payment merchant code (a dynamic code the customer scans) for `request`'s
+    /// amount, with the merchant's reference (a bill or order number) or `***` to ask the
+    /// payer for a bill number; the idempotency key is the reference, so retries make one code.
     pub async fn dynamic_code(
         &self,
         merchant_id: &str,
-        amount: Money,
-        reference: &str,
-    ) -> Result<String, TerminalError> {
-        let body = json!({ "amount": { "minor": amount.minor(), "currency": amount.currency().alpha() }, "reference": reference });
+        request: &api::DynamicCodeRequest,
+    ) -> Result<api::DynamicCode, TerminalError> {
+        let reference = request.reference.as_deref().unwrap_or_default();
         let key = format!("dynamic-{}", &body_digest_hex(format!("{merchant_id}\n{reference}").as_bytes())[..32]);
-        let v = self.post(&format!("/v1/merchants/{merchant_id}/dynamic-codes"), &body, &key).await?;
-        v["payload"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| TerminalError::Protocol("dynamic code without payload".into()))
+        self.post(&format!("/v1/merchants/{merchant_id}/dynamic-codes"), request, &key).await
     }
 
     /// A charge of this terminal's merchant, as it stands now.
     pub async fn charge_status(&self, charge_id: &str) -> Result<Charge, TerminalError> {
-        let v = self.client.get(&self.key, &format!("/v1/terminal/charges/{charge_id}")).await?;
-        Charge::from_json(&v)
+        Charge::from_api(read(self.client.get(&self.key, &format!("/v1/terminal/charges/{charge_id}")).await?)?)
     }
 }

@@ -1,6 +1,8 @@
 //! Paying a scanned merchant code: reading and pricing it (with an FX quote abroad), then
 //! paying the quote the payer saw.
 
+use std::collections::BTreeMap;
+
 use rusqlite::Transaction;
 use serde::Serialize;
 
@@ -61,7 +63,7 @@ impl Wallet {
             // Only a tip the payer chose is sent: a fee the code sets is the host's to add.
             tip: (q.tip_prompted && q.tip.minor() > 0).then(|| q.tip.into()),
             quote_id: q.fx.as_ref().map(|fx| fx.id.clone()),
-            references: None,
+            references: typed_references(&q.references),
         };
         let shown = PaymentShown {
             references: q.references.iter().map(|(kind, value)| ShownReference { kind: *kind, value }).collect(),
@@ -71,6 +73,19 @@ impl Wallet {
         let v = self.submit(IntentKind::Payment, "/v1/payments", &body, context(&shown)?).await?;
         self.transaction(&read::<api::Payment>(&v)?.id)
     }
+}
+
+/// The references as the host reads them, by their snake_case kind: the host checks the ones
+/// the code leaves open (`***`) against what the payer typed and keeps the rest as given.
+fn typed_references(refs: &[(ReferenceKind, String)]) -> Option<BTreeMap<String, String>> {
+    let by_kind: BTreeMap<String, String> = refs
+        .iter()
+        .filter_map(|(kind, value)| {
+            let name = serde_json::to_value(kind).ok()?.as_str()?.to_owned();
+            Some((name, value.clone()))
+        })
+        .collect();
+    (!by_kind.is_empty()).then_some(by_kind)
 }
 
 /// What the payer was shown, kept with the payment's intent and in its history entry.

@@ -127,7 +127,13 @@ pub async fn merchant_payload(host: &Host, merchant_id: &str) -> String {
 
 /// A dynamic code for `amount` minor units, made by the merchant's terminal.
 pub async fn dynamic_code(host: &Host, merchant_id: &str, minor: i64, currency: &str, reference: &str) -> String {
-    till(host, merchant_id).await.dynamic_code(merchant_id, cur(currency, minor), reference).await.unwrap()
+    let request = koban_core::net::api::DynamicCodeRequest {
+        amount: cur(currency, minor).into(),
+        reference: Some(reference.to_owned()),
+        bill_number: None,
+        tip: None,
+    };
+    till(host, merchant_id).await.dynamic_code(merchant_id, &request).await.unwrap().payload
 }
 
 /// A raw signed client as the wallet's own device, for checking the host's side.
