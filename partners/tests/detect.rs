@@ -51,11 +51,9 @@ async fn unionpay_qr_codes_are_emv_consumer_codes_with_unionpays_aid() {
     }
 }
 
-/// The core's consumer-presented table (`CPM_RULES` in core/src/scheme/registry.rs) has no row
-/// for UnionPay's RID A000000333 yet, so these codes detect as `emvco-generic`. One row —
-/// `CpmRule { aid_prefix: "A000000333", pan_prefix: None, scheme: UNIONPAY }` — fixes it.
+/// The core's consumer-presented table (`CPM_RULES` in core/src/scheme/registry.rs) names
+/// every application under UnionPay's RID A000000333 UnionPay.
 #[tokio::test]
-#[ignore = "needs UnionPay's AID in the core's CPM table"]
 async fn detection_names_unionpay_qr_codes_unionpay() {
     let net = common::start().await;
     let issued = net.sim.issue_code("liu_yang", Some(CodeForm::EmvCpm)).await.unwrap();

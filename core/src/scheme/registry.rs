@@ -534,6 +534,10 @@ pub(crate) static CPM_RULES: &[CpmRule] = &[
     CpmRule { aid_prefix: "A000000065039202", pan_prefix: None, scheme: JPQR_CPM },
     CpmRule { aid_prefix: "A000000065039202", pan_prefix: Some("31589900"), scheme: MERPAY },
     CpmRule { aid_prefix: crate::cpm::KOBAN_AID, pan_prefix: None, scheme: KOBAN_CPM },
+    // A000000333 is UnionPay's registered application provider identifier (RID); CPM
+    // matches applications by AID prefix (§2, CPM spec §5.1.4), so every UnionPay
+    // application (A000000333010101 debit, …0102 credit…) is a UnionPay route.
+    CpmRule { aid_prefix: "A000000333", pan_prefix: None, scheme: UNIONPAY },
 ];
 
 /// One row of the numeric payment-code table (§26).

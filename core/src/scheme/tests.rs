@@ -167,3 +167,33 @@ fn a_bill_barcode_with_a_zero_amount_has_no_amount() {
     let d = detect("|099400016550100\r10\r1\r364922").unwrap();
     assert_eq!(d.amount, Some(Money::from_minor(364922, cur("THB"))));
 }
+
+/// A consumer-presented code (CPM spec Table 3.1: `85` "CPV01", then a `61` application
+/// template holding `4F` ADF name and `5A` PAN), as base64 QR text.
+fn cpm_code(aid_hex: &str, pan: &str) -> String {
+    use base64::Engine as _;
+    let hex = |s: &str| -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    };
+    let mut app = Vec::new();
+    crate::cpm::ber::encode(0x4F, &hex(aid_hex), &mut app);
+    crate::cpm::ber::encode(0x5A, &hex(pan), &mut app);
+    let mut out = Vec::new();
+    crate::cpm::ber::encode(0x85, b"CPV01", &mut out);
+    crate::cpm::ber::encode(0x61, &app, &mut out);
+    base64::engine::general_purpose::STANDARD.encode(out)
+}
+
+#[test]
+fn unionpay_consumer_codes_are_named_by_unionpays_rid() {
+    // CPM matches an application by exact or prefix AID (CPM spec §5.1.4): every AID
+    // under UnionPay's RID A000000333 is UnionPay, whatever its suffix.
+    for aid in ["A000000333", "A000000333010101", "A000000333010102", "A000000333010103"] {
+        let d = detect(&cpm_code(aid, "6212345678901234")).unwrap();
+        assert_eq!((d.format, d.presentment), (Format::EmvCpm, Presentment::Consumer), "{aid}");
+        assert_eq!(d.schemes(), vec![UNIONPAY], "{aid}");
+        assert_eq!(d.routes[0].role, RouteRole::Payable);
+    }
+    // Another RID is not UnionPay's.
+    assert_eq!(detect(&cpm_code("A000000334010101", "6212345678901234")).unwrap().schemes(), vec![EMVCO_GENERIC]);
+}
