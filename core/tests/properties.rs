@@ -225,3 +225,55 @@ proptest! {
         }
     }
 }
+
+/// Writes `s` the way form encoders do (WHATWG `application/x-www-form-urlencoded`
+/// serializer, Java's `URLEncoder`): a space is `+`, `*-._` and alphanumerics stay, every
+/// other byte (a plus included) is `%XX`.
+fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b' ' => "+".to_owned(),
+            b if b.is_ascii_alphanumeric() || b"*-._".contains(&b) => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Names and notes as UPI payees write them: spaces, pluses, ampersands, Devanagari.
+fn upi_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            proptest::char::range('A', 'z'),
+            proptest::char::range('0', '9'),
+            Just(' '),
+            Just('+'),
+            Just('&'),
+            Just('='),
+            Just('%'),
+            proptest::char::range('क', 'ह'),
+        ],
+        1..=24,
+    )
+    .prop_map(|c| c.into_iter().collect::<String>())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// UPI values are form-encoded (schemes.md §14, Android's `Uri.getQueryParameter`):
+    /// whatever a form encoder wrote, detection reads back exactly, `+` as a space and
+    /// `%2B` as a plus.
+    #[test]
+    fn upi_values_read_back_what_a_form_encoder_wrote(name in upi_text(), note in upi_text()) {
+        let payload = format!(
+            "upi://pay?pa=shop@okaxis&pn={}&tn={}&am=10&cu=INR",
+            form_encode(&name),
+            form_encode(&note)
+        );
+        let d = detect_at(&payload, 0).unwrap();
+        prop_assert_eq!(d.merchant.as_ref().and_then(|m| m.name.as_deref()), Some(name.as_str()));
+        let tn = d.references.iter().find(|r| r.kind == koban_core::scheme::ReferenceKind::Note);
+        prop_assert_eq!(tn.and_then(|r| r.value.as_deref()), Some(note.as_str()));
+        prop_assert_eq!(d.routes[0].field("pn"), Some(name.as_str()));
+    }
+}

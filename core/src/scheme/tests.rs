@@ -197,3 +197,15 @@ fn unionpay_consumer_codes_are_named_by_unionpays_rid() {
     // Another RID is not UnionPay's.
     assert_eq!(detect(&cpm_code("A000000334010101", "6212345678901234")).unwrap().schemes(), vec![EMVCO_GENERIC]);
 }
+
+#[test]
+fn upi_links_are_read_as_form_encoded() {
+    // schemes.md §14: values are URL-encoded; Android's `Uri.getQueryParameter`, which UPI
+    // apps read intents with, turns `+` into a space, and `%2B` is a literal plus.
+    let d =
+        detect("upi://pay?pa=sharma.store%40okicici&pn=Sharma+General+Store&tn=Rice+%2B+dal&am=120&mc=5411").unwrap();
+    assert_eq!(d.merchant.as_ref().unwrap().name.as_deref(), Some("Sharma General Store"));
+    assert_eq!(d.routes[0].identifier.as_deref(), Some("sharma.store@okicici"));
+    assert_eq!(d.reference(ReferenceKind::Note).unwrap().value.as_deref(), Some("Rice + dal"));
+    assert_eq!(d.routes[0].field("tn"), Some("Rice + dal"));
+}

@@ -44,6 +44,23 @@ impl<'a> Uri<'a> {
     pub fn param(&self, name: &str) -> Option<Cow<'a, str>> {
         self.params().find(|(k, _)| k == name).map(|(_, v)| v)
     }
+
+    /// Query parameter `name` read as `application/x-www-form-urlencoded`: `+` is a space.
+    pub fn form_param(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.query.split('&').filter(|p| !p.is_empty()).find_map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (form_decode(k) == name).then(|| form_decode(v))
+        })
+    }
+}
+
+/// Decodes a form-encoded component (WHATWG URL, "application/x-www-form-urlencoded parsing"):
+/// every `+` becomes a space *before* `%XX` escapes are decoded, so `%2B` stays a plus.
+pub(crate) fn form_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('+') {
+        return percent_decode(s);
+    }
+    Cow::Owned(percent_decode(&s.replace('+', " ")).into_owned())
 }
 
 /// Decodes `%XX` escapes; invalid escapes are kept as written, invalid UTF-8 replaced.
@@ -264,34 +281,38 @@ fn qq_wallet(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
 }
 
 /// UPI intent (NPCI linking specification; schemes.md §14): `pa` is mandatory.
+///
+/// Values are read as form-encoded (`+` is a space): UPI apps read intents with Android's
+/// `Uri.getQueryParameter`, which decodes `+` as a space, and generators built on
+/// `URLEncoder` or HTML forms write spaces that way; `%2B` is the only way to write a plus.
 fn upi(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
-    let pa = uri.param("pa").filter(|p| !p.is_empty()).ok_or_else(|| malformed("upi", "no payee address (pa)"))?;
+    let pa = uri.form_param("pa").filter(|p| !p.is_empty()).ok_or_else(|| malformed("upi", "no payee address (pa)"))?;
     if !pa.contains('@') {
         return Err(malformed("upi", format!("payee address {pa:?} is not a VPA (name@handle)")));
     }
     let inr = Currency::from_alpha("INR").expect("INR is in the table");
     d.country = Some("IN".into());
     d.currency = Some(inr);
-    if let Some(cu) = uri.param("cu") {
+    if let Some(cu) = uri.form_param("cu") {
         if !cu.eq_ignore_ascii_case("INR") {
             d.warnings.push(Warning::new("unexpected_currency", format!("UPI currency {cu:?} is not INR")));
         }
     }
     let mut errors = Vec::new();
-    if let Some(am) = uri.param("am") {
+    if let Some(am) = uri.form_param("am") {
         match Money::parse_decimal(&am, inr) {
             Ok(p) => d.amount = Some(p.money),
             Err(e) => errors.push(Rejection::InvalidAmount { value: am.into_owned(), reason: e.to_string() }),
         }
     }
-    let mc = uri.param("mc");
+    let mc = uri.form_param("mc");
     if let Some(m) = &mc {
         d.presentment = Presentment::Merchant;
         if m.len() != 4 || !m.bytes().all(|b| b.is_ascii_digit()) {
             d.warnings.push(Warning::new("invalid_mcc", format!("merchant category code {m:?} is not four digits")));
         }
     }
-    let pn = uri.param("pn");
+    let pn = uri.form_param("pn");
     if pn.is_some() || mc.is_some() {
         d.merchant = Some(super::Merchant {
             name: pn.as_deref().map(str::to_owned),
@@ -305,14 +326,14 @@ fn upi(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
         ("tid", ReferenceKind::TerminalLabel),
         ("purpose", ReferenceKind::Purpose),
     ] {
-        if let Some(v) = uri.param(key) {
+        if let Some(v) = uri.form_param(key) {
             d.references.push(super::Reference { kind, value: Some(v.into_owned()) });
         }
     }
     let mut fields = Vec::new();
     for key in ["pa", "pn", "mc", "tr", "tn", "mode", "tid", "url", "orgid", "sign"] {
         let name: &'static str = key;
-        fields.extend(field(name, uri.param(key).as_deref()));
+        fields.extend(field(name, uri.form_param(key).as_deref()));
     }
     d.routes.push(super::Route {
         p2p: mc.is_none(),
@@ -361,5 +382,22 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%E5%B1%B9"), "屹");
+    }
+
+    #[test]
+    fn form_decoding_turns_plus_into_space_before_escapes() {
+        // WHATWG URL, application/x-www-form-urlencoded parsing: replace `+` by a space,
+        // then percent-decode; so `%2B` is the one way to write a plus.
+        assert_eq!(form_decode("Sharma+General+Store"), "Sharma General Store");
+        assert_eq!(form_decode("A%2BB"), "A+B");
+        assert_eq!(form_decode("a+%2B+b"), "a + b");
+        assert_eq!(form_decode("C%2B%2B++"), "C++  ");
+        assert_eq!(form_decode("%2b"), "+");
+        assert_eq!(form_decode("Test%20Merchant"), "Test Merchant");
+        assert_eq!(form_decode("100%+off"), "100% off");
+        let u = Uri::parse("upi://pay?pa=a@b&pn=Sharma+General+Store&tn=A%2BB+grade").unwrap();
+        assert_eq!(u.form_param("pn").as_deref(), Some("Sharma General Store"));
+        assert_eq!(u.form_param("tn").as_deref(), Some("A+B grade"));
+        assert_eq!(u.form_param("mc"), None);
     }
 }
