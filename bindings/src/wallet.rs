@@ -404,144 +404,143 @@ impl TryFrom<&PaymentRequest> for core::PaymentRequest {
 }
 
 /// An FX quote: what leaves the wallet (home currency) and what arrives, at which rate, until when.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct FxQuote {
+///
+/// An object, not a record: the app reads it and hands it back to [`Wallet::remit`] (or, inside a
+/// [`PaymentQuote`], to [`Wallet::confirm_payment`]) but cannot alter what the payer was shown.
+#[derive(Debug, PartialEq, Eq, uniffi::Object)]
+#[uniffi::export(Debug, Eq)]
+pub struct FxQuote(core::FxQuote);
+
+#[uniffi::export]
+impl FxQuote {
     /// Quote id.
-    pub id: String,
-    /// `merchant_payment` or `remittance`.
-    pub purpose: String,
-    /// Converted amount, home currency.
-    pub send: Money,
-    /// Amount delivered, foreign currency.
-    pub receive: Money,
-    /// Fee, home currency.
-    pub fee: Money,
-    /// Debited from the wallet: send plus fee.
-    pub total: Money,
-    /// Customer rate, foreign units per home unit, as a decimal string.
-    pub rate: String,
-    /// Mid-market rate, for showing the margin.
-    pub mid_rate: String,
-    /// Margin over mid-market, basis points.
-    pub margin_bps: i64,
-    /// Destination country of a remittance.
-    pub destination_country: Option<String>,
-    /// Delivery estimate of a remittance, seconds.
-    pub delivery_estimate_secs: Option<i64>,
-    /// Host time after which the quote cannot be used, Unix seconds.
-    pub expires_at: i64,
-}
-
-impl From<core::FxQuote> for FxQuote {
-    fn from(q: core::FxQuote) -> Self {
-        FxQuote {
-            id: q.id,
-            purpose: q.purpose,
-            send: q.send.into(),
-            receive: q.receive.into(),
-            fee: q.fee.into(),
-            total: q.total.into(),
-            rate: q.rate,
-            mid_rate: q.mid_rate,
-            margin_bps: q.margin_bps,
-            destination_country: q.destination_country,
-            delivery_estimate_secs: q.delivery_estimate_secs,
-            expires_at: q.expires_at,
-        }
+    pub fn id(&self) -> String {
+        self.0.id.clone()
     }
-}
 
-impl TryFrom<&FxQuote> for core::FxQuote {
-    type Error = WalletError;
-    fn try_from(q: &FxQuote) -> Result<Self, WalletError> {
-        Ok(core::FxQuote {
-            id: q.id.clone(),
-            purpose: q.purpose.clone(),
-            send: core_money(&q.send)?,
-            receive: core_money(&q.receive)?,
-            fee: core_money(&q.fee)?,
-            total: core_money(&q.total)?,
-            rate: q.rate.clone(),
-            mid_rate: q.mid_rate.clone(),
-            margin_bps: q.margin_bps,
-            destination_country: q.destination_country.clone(),
-            delivery_estimate_secs: q.delivery_estimate_secs,
-            expires_at: q.expires_at,
-        })
+    /// `merchant_payment` or `remittance`.
+    pub fn purpose(&self) -> String {
+        self.0.purpose.clone()
+    }
+
+    /// Converted amount, home currency.
+    pub fn send(&self) -> Money {
+        self.0.send.into()
+    }
+
+    /// Amount delivered, foreign currency.
+    pub fn receive(&self) -> Money {
+        self.0.receive.into()
+    }
+
+    /// Fee, home currency.
+    pub fn fee(&self) -> Money {
+        self.0.fee.into()
+    }
+
+    /// Debited from the wallet: send plus fee.
+    pub fn total(&self) -> Money {
+        self.0.total.into()
+    }
+
+    /// Customer rate, foreign units per home unit, as a decimal string.
+    pub fn rate(&self) -> String {
+        self.0.rate.clone()
+    }
+
+    /// Mid-market rate, for showing the margin.
+    pub fn mid_rate(&self) -> String {
+        self.0.mid_rate.clone()
+    }
+
+    /// Margin over mid-market, basis points.
+    pub fn margin_bps(&self) -> i64 {
+        self.0.margin_bps
+    }
+
+    /// Destination country of a remittance.
+    pub fn destination_country(&self) -> Option<String> {
+        self.0.destination_country.clone()
+    }
+
+    /// Delivery estimate of a remittance, seconds.
+    pub fn delivery_estimate_secs(&self) -> Option<i64> {
+        self.0.delivery_estimate_secs
+    }
+
+    /// Host time after which the quote cannot be used, Unix seconds.
+    pub fn expires_at(&self) -> i64 {
+        self.0.expires_at
     }
 }
 
 /// A merchant payment ready to confirm: everything the payer must see first.
 ///
-/// Pass it back unchanged to [`Wallet::confirm_payment`].
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentQuote {
-    /// The payload to pay.
-    pub payload: String,
+/// An object the app can read but not build or alter, so [`Wallet::confirm_payment`] pays
+/// exactly what [`Wallet::quote_payment`] priced and the payer saw.
+#[derive(Debug, PartialEq, Eq, uniffi::Object)]
+#[uniffi::export(Debug, Eq)]
+pub struct PaymentQuote(core::PaymentQuote);
+
+#[uniffi::export]
+impl PaymentQuote {
     /// Route (scheme id).
-    pub route: String,
-    /// Merchant name from the code.
-    pub merchant_name: Option<String>,
-    /// Merchant country from the code.
-    pub merchant_country: Option<String>,
-    /// The amount, merchant currency.
-    pub amount: Money,
-    /// Tip or convenience fee, merchant currency.
-    pub tip: Money,
-    /// Amount plus tip, merchant currency.
-    pub total: Money,
-    /// For a foreign merchant: the FX quote.
-    pub fx: Option<FxQuote>,
-    /// What leaves the wallet, home currency (FX fee included).
-    pub debit: Money,
-    /// Fee, home currency.
-    pub fee: Money,
-    /// References sent with the payment.
-    pub references: Vec<PaymentReference>,
-    /// Whether the code prompts for a tip (so the tip is sent as the payer's choice).
-    pub tip_prompted: bool,
-}
-
-impl From<core::PaymentQuote> for PaymentQuote {
-    fn from(q: core::PaymentQuote) -> Self {
-        PaymentQuote {
-            payload: q.payload,
-            route: q.route,
-            merchant_name: q.merchant_name,
-            merchant_country: q.merchant_country,
-            amount: q.amount.into(),
-            tip: q.tip.into(),
-            total: q.total.into(),
-            fx: q.fx.map(Into::into),
-            debit: q.debit.into(),
-            fee: q.fee.into(),
-            references: q
-                .references
-                .into_iter()
-                .map(|(kind, value)| PaymentReference { kind: kind.into(), value })
-                .collect(),
-            tip_prompted: q.tip_prompted,
-        }
+    pub fn route(&self) -> String {
+        self.0.route.clone()
     }
-}
 
-impl TryFrom<&PaymentQuote> for core::PaymentQuote {
-    type Error = WalletError;
-    fn try_from(q: &PaymentQuote) -> Result<Self, WalletError> {
-        Ok(core::PaymentQuote {
-            payload: q.payload.clone(),
-            route: q.route.clone(),
-            merchant_name: q.merchant_name.clone(),
-            merchant_country: q.merchant_country.clone(),
-            amount: core_money(&q.amount)?,
-            tip: core_money(&q.tip)?,
-            total: core_money(&q.total)?,
-            fx: q.fx.as_ref().map(core::FxQuote::try_from).transpose()?,
-            debit: core_money(&q.debit)?,
-            fee: core_money(&q.fee)?,
-            references: q.references.iter().map(|x| (core_reference_kind(x.kind), x.value.clone())).collect(),
-            tip_prompted: q.tip_prompted,
-        })
+    /// Merchant name from the code.
+    pub fn merchant_name(&self) -> Option<String> {
+        self.0.merchant_name.clone()
+    }
+
+    /// Merchant country from the code.
+    pub fn merchant_country(&self) -> Option<String> {
+        self.0.merchant_country.clone()
+    }
+
+    /// The amount, merchant currency.
+    pub fn amount(&self) -> Money {
+        self.0.amount.into()
+    }
+
+    /// Tip or convenience fee, merchant currency.
+    pub fn tip(&self) -> Money {
+        self.0.tip.into()
+    }
+
+    /// Amount plus tip, merchant currency.
+    pub fn total(&self) -> Money {
+        self.0.total.into()
+    }
+
+    /// For a foreign merchant: the FX quote.
+    pub fn fx(&self) -> Option<Arc<FxQuote>> {
+        self.0.fx.clone().map(|q| Arc::new(FxQuote(q)))
+    }
+
+    /// What leaves the wallet, home currency (FX fee included).
+    pub fn debit(&self) -> Money {
+        self.0.debit.into()
+    }
+
+    /// Fee, home currency.
+    pub fn fee(&self) -> Money {
+        self.0.fee.into()
+    }
+
+    /// References sent with the payment.
+    pub fn references(&self) -> Vec<PaymentReference> {
+        self.0
+            .references
+            .iter()
+            .map(|(kind, value)| PaymentReference { kind: (*kind).into(), value: value.clone() })
+            .collect()
+    }
+
+    /// Whether the code prompts for a tip (so the tip is sent as the payer's choice).
+    pub fn tip_prompted(&self) -> bool {
+        self.0.tip_prompted
     }
 }
 
@@ -793,15 +792,14 @@ impl Wallet {
     }
 
     /// Reads a scanned merchant code and prices it (with an FX quote abroad), to show before paying.
-    pub async fn quote_payment(&self, request: PaymentRequest) -> Result<PaymentQuote, WalletError> {
+    pub async fn quote_payment(&self, request: PaymentRequest) -> Result<Arc<PaymentQuote>, WalletError> {
         let r = core::PaymentRequest::try_from(&request)?;
-        self.done("quote_payment", self.core.quote_payment(&r).await).map(Into::into)
+        self.done("quote_payment", self.core.quote_payment(&r).await).map(|q| Arc::new(PaymentQuote(q)))
     }
 
     /// Pays a quote from [`Wallet::quote_payment`], exactly once.
-    pub async fn confirm_payment(&self, quote: PaymentQuote) -> Result<WalletTransaction, WalletError> {
-        let q = core::PaymentQuote::try_from(&quote)?;
-        self.done("confirm_payment", self.core.confirm_payment(&q).await).map(Into::into)
+    pub async fn confirm_payment(&self, quote: Arc<PaymentQuote>) -> Result<WalletTransaction, WalletError> {
+        self.done("confirm_payment", self.core.confirm_payment(&quote.0).await).map(Into::into)
     }
 
     /// Sends money to another wallet at home, exactly once.
@@ -821,30 +819,31 @@ impl Wallet {
         &self,
         destination_country: String,
         amount: QuoteAmount,
-    ) -> Result<FxQuote, WalletError> {
+    ) -> Result<Arc<FxQuote>, WalletError> {
         let amount = match &amount {
             QuoteAmount::Send { amount } => core::QuoteAmount::Send(core_money(amount)?),
             QuoteAmount::Receive { amount } => core::QuoteAmount::Receive(core_money(amount)?),
         };
-        self.done("quote_remittance", self.core.quote_remittance(&destination_country, amount).await).map(Into::into)
+        self.done("quote_remittance", self.core.quote_remittance(&destination_country, amount).await)
+            .map(|q| Arc::new(FxQuote(q)))
     }
 
     /// Sends a remittance quoted by [`Wallet::quote_remittance`], exactly once.
     #[uniffi::method(default(message = None))]
     pub async fn remit(
         &self,
-        quote: FxQuote,
+        quote: Arc<FxQuote>,
         recipient: RemitRecipient,
         purpose: String,
         message: Option<String>,
     ) -> Result<WalletTransaction, WalletError> {
-        let q = core::FxQuote::try_from(&quote)?;
+        let q = &quote.0;
         let r = core::RemitRecipient {
             name: recipient.name,
             destination: (&recipient.destination).into(),
             relationship: recipient.relationship,
         };
-        self.done("remit", self.core.remit(&q, &r, &purpose, message.as_deref()).await).map(Into::into)
+        self.done("remit", self.core.remit(q, &r, &purpose, message.as_deref()).await).map(Into::into)
     }
 
     /// This wallet's receive code: an EMV person-to-person code a friend scans to pay.

@@ -10,8 +10,8 @@ use koban_core::crypto::DeviceKey;
 use koban_core::terminal::{ChargeStatus, Terminal};
 use koban_ffi::{
     file_key_store, BankAccount, ChargeRequest, Direction, Enrolment, HttpRequest, HttpResponse, HttpTransport,
-    KeyStore, LogLevel, Logger, Money, PaymentRequest, PlatformError, SendTo, Wallet, WalletConfig, WalletError,
-    WalletListener, WalletTransaction,
+    Identity, KeyStore, LogLevel, Logger, Money, PaymentRequest, PlatformError, QuoteAmount, RemitDestination,
+    RemitRecipient, SendTo, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
 };
 use koban_sandbox::{Config, Sandbox};
 
@@ -250,8 +250,8 @@ async fn a_wallet_through_the_exported_api() {
         .await
         .unwrap();
     assert_eq!(
-        (quote.route.as_str(), quote.fx.is_none(), quote.debit.clone(), quote.merchant_name.as_deref()),
-        ("jpqr", true, jpy(1_200), Some("KOBAN RAMEN"))
+        (quote.route(), quote.fx().is_none(), quote.debit(), quote.merchant_name()),
+        ("jpqr".to_owned(), true, jpy(1_200), Some("KOBAN RAMEN".to_owned()))
     );
     let paid = aiko.confirm_payment(quote).await.unwrap();
     assert_eq!((paid.kind.as_str(), paid.direction, paid.amount.clone()), ("payment", Direction::Out, jpy(1_200)));
@@ -407,6 +407,67 @@ async fn the_apps_http_stack_carries_every_request() {
     assert_eq!(w.pending_count().unwrap(), 0, "reopening online settles the pending transfer");
     assert_eq!(w.balance().await.unwrap().available, jpy(2_000));
     assert_eq!(ben.sync(0).await.unwrap().received.len(), 1, "sent exactly once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quotes_cross_as_objects_the_app_reads_and_hands_back() {
+    let host = Host::start().await;
+    let w = enrolled(&host, "gen", AppKeyStore::new(6), None).await;
+    fund(&w, 50_000).await;
+    w.verify_identity(Identity {
+        legal_name: "Gen Sato".into(),
+        date_of_birth: "1990-04-01".into(),
+        document_number: "TK1234567".into(),
+    })
+    .await
+    .expect("verifies");
+
+    // Abroad: what the shop gets in baht, what leaves the wallet in yen, and the FX quote inside.
+    let baht = Money { minor: 12_000, currency: "THB".into() };
+    let stall = host.merchant_payload("m_th_somtam").await;
+    let quote = w
+        .quote_payment(PaymentRequest {
+            payload: stall,
+            route: None,
+            amount: Some(baht.clone()),
+            tip: None,
+            references: vec![],
+        })
+        .await
+        .unwrap();
+    let fx = quote.fx().expect("a merchant abroad comes with an FX quote");
+    assert_eq!(
+        (quote.merchant_country().as_deref(), quote.amount(), quote.total()),
+        (Some("TH"), baht.clone(), baht.clone())
+    );
+    assert_eq!(
+        (fx.purpose().as_str(), fx.receive(), fx.total(), fx.fee()),
+        ("merchant_payment", baht, quote.debit(), quote.fee())
+    );
+    assert_eq!(quote.fx().as_deref(), Some(&*fx), "the getter reads the same quote every time");
+    let paid = w.confirm_payment(quote.clone()).await.unwrap();
+    assert_eq!(paid.amount, quote.debit());
+
+    // A remittance: the quote object goes back to `remit` as the app received it.
+    let q = w.quote_remittance("PH".into(), QuoteAmount::Send { amount: jpy(10_000) }).await.unwrap();
+    assert_eq!(
+        (q.purpose().as_str(), q.destination_country().as_deref(), q.send()),
+        ("remittance", Some("PH"), jpy(10_000))
+    );
+    assert!(q.delivery_estimate_secs().is_some() && q.expires_at() > 0 && q.margin_bps() >= 0);
+    let recipient = RemitRecipient {
+        name: "Maria Santos".into(),
+        destination: RemitDestination::Payout {
+            method: "mobile_wallet".into(),
+            provider: "GCash".into(),
+            account: "09171234567".into(),
+        },
+        relationship: None,
+    };
+    let sent = w.remit(q.clone(), recipient.clone(), "family_support".into(), None).await.unwrap();
+    assert_eq!((sent.kind.as_str(), sent.amount.clone()), ("remittance", q.total()));
+    let again = w.remit(q, recipient, "family_support".into(), None).await.unwrap_err();
+    assert!(matches!(again, WalletError::QuoteUsed(_)), "a quote pays once: {again:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -64,7 +64,7 @@ public struct AmountPrompt: Equatable, Sendable {
 /// Everything the payer must see before paying: the merchant, the amount in its currency,
 /// and what leaves the wallet in the home currency with the fee and rate.
 public struct PaymentConfirmation: Equatable, Sendable {
-    /// The quote, passed back unchanged to pay.
+    /// The quote to pay: an object of the core's that the app reads but cannot alter.
     public let quote: PaymentQuote
     /// Merchant name.
     public let merchantName: String
@@ -231,16 +231,16 @@ public final class ScanPayModel: ViewModel {
     static func confirmation(_ q: PaymentQuote) -> PaymentConfirmation {
         PaymentConfirmation(
             quote: q,
-            merchantName: q.merchantName ?? "Merchant",
-            merchantCountry: q.merchantCountry,
-            merchantAmount: q.total,
-            merchantAmountText: MoneyText.format(q.total),
-            debit: q.debit,
-            debitText: MoneyText.format(q.debit),
-            fee: q.fee,
-            feeText: MoneyText.format(q.fee),
-            isForeign: q.fx != nil,
-            rateText: q.fx.map { "1 \($0.total.currency) = \(trimmedDecimal($0.rate)) \($0.receive.currency)" }
+            merchantName: q.merchantName() ?? "Merchant",
+            merchantCountry: q.merchantCountry(),
+            merchantAmount: q.total(),
+            merchantAmountText: MoneyText.format(q.total()),
+            debit: q.debit(),
+            debitText: MoneyText.format(q.debit()),
+            fee: q.fee(),
+            feeText: MoneyText.format(q.fee()),
+            isForeign: q.fx() != nil,
+            rateText: q.fx().map { "1 \($0.total().currency) = \(trimmedDecimal($0.rate())) \($0.receive().currency)" }
         )
     }
 

@@ -76,21 +76,21 @@ class ScanPayViewModelTest : ViewModelTest() {
                 pay.enterAmount("120.00")
                 val confirm = pay.state.awaitIs<ScanPayState.Confirm>()
                 val q = confirm.quote
-                val fx = q.fx!!
+                val fx = q.fx()!!
                 with(confirm.summary) {
                     assertEquals("SOM TAM STALL", merchant)
                     assertEquals("TH", country)
                     assertEquals("฿120.00", amount)
-                    assertEquals(q.debit.display(), debit)
+                    assertEquals(q.debit().display(), debit)
                     assertTrue(debit, debit.startsWith("¥"))
-                    assertEquals(fx.fee.display(), fee)
-                    assertEquals("1 JPY = ${BigDecimal(fx.rate).stripTrailingZeros().toPlainString()} THB", rate)
-                    assertEquals(fx.expiresAt, rateExpiresAt)
+                    assertEquals(fx.fee().display(), fee)
+                    assertEquals("1 JPY = ${BigDecimal(fx.rate()).stripTrailingZeros().toPlainString()} THB", rate)
+                    assertEquals(fx.expiresAt(), rateExpiresAt)
                 }
                 pay.confirm()
                 val done = pay.state.awaitIs<ScanPayState.Done>()
-                assertEquals("the yen that left the wallet", q.debit, done.transaction.amount)
-                assertEquals(jpy(10_000 - q.debit.minor), w.balance().available)
+                assertEquals("the yen that left the wallet", q.debit(), done.transaction.amount)
+                assertEquals(jpy(10_000 - q.debit().minor), w.balance().available)
             }
         }
     }
@@ -143,8 +143,8 @@ class ScanPayViewModelTest : ViewModelTest() {
                 transport.offline = false
                 pay.retry()
                 val confirm = pay.state.awaitIs<ScanPayState.Confirm>()
-                assertEquals(Money(500, "MYR"), confirm.quote.amount)
-                assertEquals("the quote asked with the same amount", confirm.quote.amount.display(), confirm.summary.amount)
+                assertEquals(Money(500, "MYR"), confirm.quote.amount())
+                assertEquals("the quote asked with the same amount", confirm.quote.amount().display(), confirm.summary.amount)
             }
         }
     }
@@ -163,14 +163,14 @@ class ScanPayViewModelTest : ViewModelTest() {
                 Sandbox.advanceClock(61)
                 pay.confirm()
                 val again = pay.state.await { it is ScanPayState.Confirm && it.requoted } as ScanPayState.Confirm
-                assertTrue("a new quote", again.quote.fx!!.id != first.quote.fx!!.id)
-                assertEquals(Money(550, "SGD"), again.quote.amount)
-                assertEquals(again.quote.amount.display(), again.summary.amount)
+                assertTrue("a new quote", again.quote.fx()!!.id() != first.quote.fx()!!.id())
+                assertEquals(Money(550, "SGD"), again.quote.amount())
+                assertEquals(again.quote.amount().display(), again.summary.amount)
                 assertEquals("nothing paid yet", jpy(10_000), w.balance().available)
                 pay.confirm()
                 val done = pay.state.awaitIs<ScanPayState.Done>()
-                assertEquals(again.quote.debit, done.transaction.amount)
-                assertEquals(jpy(10_000 - again.quote.debit.minor), w.balance().available)
+                assertEquals(again.quote.debit(), done.transaction.amount)
+                assertEquals(jpy(10_000 - again.quote.debit().minor), w.balance().available)
             }
         }
     }

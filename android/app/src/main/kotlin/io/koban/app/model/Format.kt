@@ -10,4 +10,4 @@ fun Money.display(): String = moneyFormat(this)
 
 /** The customer rate as people read it: "1 JPY = 0.2277 THB". */
 fun FxQuote.rateLine(): String =
-    "1 ${send.currency} = ${BigDecimal(rate).stripTrailingZeros().toPlainString()} ${receive.currency}"
+    "1 ${send().currency} = ${BigDecimal(rate()).stripTrailingZeros().toPlainString()} ${receive().currency}"

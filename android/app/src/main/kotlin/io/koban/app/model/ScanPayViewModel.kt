@@ -44,14 +44,14 @@ data class PaymentSummary(
     companion object {
         /** The summary of `q`. */
         fun of(q: PaymentQuote): PaymentSummary = PaymentSummary(
-            merchant = q.merchantName ?: "Unnamed shop",
-            country = q.merchantCountry,
-            amount = q.amount.display(),
-            tip = q.tip.takeIf { it.minor > 0 }?.display(),
-            debit = q.debit.display(),
-            fee = q.fee.takeIf { it.minor > 0 }?.display(),
-            rate = q.fx?.rateLine(),
-            rateExpiresAt = q.fx?.expiresAt,
+            merchant = q.merchantName() ?: "Unnamed shop",
+            country = q.merchantCountry(),
+            amount = q.amount().display(),
+            tip = q.tip().takeIf { it.minor > 0 }?.display(),
+            debit = q.debit().display(),
+            fee = q.fee().takeIf { it.minor > 0 }?.display(),
+            rate = q.fx()?.rateLine(),
+            rateExpiresAt = q.fx()?.expiresAt(),
         )
     }
 }
@@ -76,7 +76,7 @@ sealed interface ScanPayState {
 
     /** Everything the payer must see before paying; [ScanPayViewModel.confirm] pays it. */
     data class Confirm(
-        /** The quote, passed back unchanged to pay. */
+        /** The quote to pay: an object of the core's that the app reads but cannot alter. */
         val quote: PaymentQuote,
         /** The quote for people. */
         val summary: PaymentSummary,
