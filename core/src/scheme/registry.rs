@@ -87,6 +87,7 @@ schemes! {
     DUITNOW "duitnow" "DuitNow" Some("MY");
     KHQR "khqr" "KHQR (Bakong)" Some("KH");
     VIETQR "vietqr" "VietQR (NAPAS)" Some("VN");
+    VNPAY "vnpay" "VNPAY-QR" Some("VN");
     QRPH "qrph" "QR Ph" Some("PH");
     INSTAPAY "instapay" "InstaPay" Some("PH");
     FPS "fps" "FPS" Some("HK");
@@ -368,6 +369,15 @@ pub(crate) static TEMPLATE_RULES: &[TemplateRule] = &[
         identifier: &["account"],
         ..rule(VIETQR, ACCOUNT, Matcher::Guid("A000000727"))
     },
+    // Vietnam's VNPAY-QR (not in schemes.md; inferred from public merchant codes and VNPAY's
+    // merchant API): GUID A000000775 (the API's `masterMerCode`), 01 the merchant code
+    // (`merchantCode`); bill number, store and terminal (`terminalId`) sit in 62/01, 03 and 07
+    // like any EMV code. A merchant payment: VNPAY-QR has no person-to-person form.
+    TemplateRule {
+        fields: &[Sub(1, "merchant_id")],
+        identifier: &["merchant_id"],
+        ..rule(VNPAY, ACCOUNT, Matcher::Guid("A000000775"))
+    },
     // §9 QR Ph.
     TemplateRule {
         fields: &[Sub(1, "bic"), Sub(3, "merchant_account"), Sub(4, "extra_04"), Sub(5, "extra_05")],
@@ -377,7 +387,8 @@ pub(crate) static TEMPLATE_RULES: &[TemplateRule] = &[
     TemplateRule {
         p2p: P2p::Always,
         fields: &[Sub(1, "bic"), Sub(2, "proxy_or_channel"), Sub(3, "account"), Sub(4, "extra_04")],
-        identifier: &["account"],
+        // §9: a person-to-person code names the payee by 03 or 04 ("account or identifier").
+        identifier: &["account", "extra_04"],
         implies: &[(INSTAPAY, Cond::SubEquals(2, "99964403"))],
         ..rule(QRPH, ACCOUNT, Matcher::Guid("com.p2pqrpay"))
     },

@@ -209,3 +209,63 @@ fn upi_links_are_read_as_form_encoded() {
     assert_eq!(d.reference(ReferenceKind::Note).unwrap().value.as_deref(), Some("Rice + dal"));
     assert_eq!(d.routes[0].field("tn"), Some("Rice + dal"));
 }
+
+#[test]
+fn qr_ph_person_to_person_codes_name_the_payee_by_03_or_04() {
+    // schemes.md §9: template 27 `com.p2pqrpay` carries the account or identifier in 03 or 04.
+    let p2p = |subs: &[(u8, &str)]| {
+        let mut code = MerchantCode::new("PH", cur("PHP"));
+        let mut fields = vec![(1, "GXCHPHM2XXX".to_string()), (2, "99964403".to_string())];
+        fields.extend(subs.iter().map(|(t, v)| (*t, (*v).to_string())));
+        code.accounts = vec![Account::Template(Template::with_guid(27, "com.p2pqrpay", fields))];
+        code.merchant_category = Some("6016".into());
+        detect(&code.encode().unwrap()).unwrap()
+    };
+    let id = |d: &Detection| d.route(QRPH).and_then(|r| r.identifier.clone());
+    assert_eq!(id(&p2p(&[(3, "09171234567")])).as_deref(), Some("09171234567"));
+    assert_eq!(id(&p2p(&[(4, "DWQM4TK3JDNWVJGXW")])).as_deref(), Some("DWQM4TK3JDNWVJGXW"));
+    assert_eq!(id(&p2p(&[(3, "09171234567"), (4, "DWQM4TK3JDNWVJGXW")])).as_deref(), Some("09171234567"));
+    let only_04 = p2p(&[(4, "DWQM4TK3JDNWVJGXW")]);
+    assert_eq!(only_04.presentment, Presentment::P2p);
+    assert_eq!(id(&only_04), only_04.route(INSTAPAY).and_then(|r| r.identifier.clone()));
+}
+
+#[test]
+fn vnpay_qr_is_recognised_with_its_merchant_fields() {
+    // VNPAY-QR: template (26 in practice) with GUID A000000775 and the merchant code in 01;
+    // VND has no minor unit (ISO 4217 exponent 0), references in 62 as EMVCo defines them.
+    for tag in [26, 38, 51] {
+        let mut code = MerchantCode::new("VN", cur("VND"));
+        code.initiation = Some(Initiation::Dynamic);
+        code.accounts =
+            vec![Account::Template(Template::with_guid(tag, "A000000775", [(1, "0106913377".to_string())]))];
+        code.merchant_category = Some("5045".into());
+        code.amount = Some(Money::from_minor(55000, cur("VND")));
+        code.merchant_name = Some("POS365".into());
+        code.merchant_city = Some("HANOI".into());
+        code.additional_data = vec![
+            crate::emv::Field::new(1, "ND03427"),
+            crate::emv::Field::new(3, "POS365 Hanoi"),
+            crate::emv::Field::new(7, "POS01"),
+        ];
+        let d = detect(&code.encode().unwrap()).unwrap();
+        assert_eq!((d.format, d.presentment, d.schemes()), (Format::EmvMpm, Presentment::Merchant, vec![VNPAY]));
+        let r = d.route(VNPAY).unwrap();
+        assert_eq!((r.tag, r.guid.as_deref(), r.p2p), (Some(tag), Some("A000000775"), false));
+        assert_eq!((r.identifier.as_deref(), r.field("merchant_id")), (Some("0106913377"), Some("0106913377")));
+        assert_eq!(d.amount, Some(Money::from_minor(55000, cur("VND"))));
+        assert_eq!(d.merchant.as_ref().unwrap().name.as_deref(), Some("POS365"));
+        assert_eq!(d.reference(ReferenceKind::TerminalLabel).unwrap().value.as_deref(), Some("POS01"));
+        assert_eq!(d.reference(ReferenceKind::BillNumber).unwrap().value.as_deref(), Some("ND03427"));
+        assert_eq!(d.reference(ReferenceKind::StoreLabel).unwrap().value.as_deref(), Some("POS365 Hanoi"));
+    }
+    // A merchant code as VNPAY prints it (sample from a public VNPAY-QR decoder).
+    let d = detect(
+        "00020101021226280010A00000077501100106913377520450455303704540115802VN5906POS3656005HANOI\
+         62410112ND03427/06180312POS365 Hanoi0705POS01630493CE",
+    )
+    .unwrap();
+    assert_eq!(d.schemes(), vec![VNPAY]);
+    assert_eq!(d.routes[0].identifier.as_deref(), Some("0106913377"));
+    assert_eq!(d.amount, Some(Money::from_minor(1, cur("VND"))));
+}
