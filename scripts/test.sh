@@ -34,6 +34,21 @@ check_format() {
 }
 
 part "rust formatting" check_format
+
+# Lints (`[workspace.lints]` in Cargo.toml) with warnings denied, over every target and the
+# FFI test hooks. clippy is a rustup component a minimal toolchain may lack: install it
+# (idempotent), and say so loudly if that is impossible.
+check_lints() {
+  if ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add clippy >/dev/null 2>&1 || true
+  fi
+  if cargo clippy --version >/dev/null 2>&1; then
+    cargo clippy --workspace --all-targets --locked --features koban-ffi/test-hooks -- -D warnings
+  else
+    echo "*** clippy is not installed and could not be (rustup component add clippy): lints NOT checked ***" >&2
+  fi
+}
+part "rust lints" check_lints
 part "rust" cargo test --workspace --locked
 part "rust ffi test hooks" cargo test --locked -p koban-ffi --features test-hooks
 part "elf alignment check" ./tests/elf_alignment.sh

@@ -215,13 +215,10 @@ pub fn router(state: AppState) -> Router {
 
 async fn serve(listener: TcpListener, router: Router) {
     loop {
-        let (stream, _) = match listener.accept().await {
-            Ok(s) => s,
-            // Out of file descriptors or a reset during accept: keep serving the others.
-            Err(_) => {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                continue;
-            }
+        // Out of file descriptors or a reset during accept: keep serving the others.
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            continue;
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();

@@ -66,12 +66,9 @@ async fn until_definite(host: &Host, dev: &Device, path: &str, body: &Value, key
         let t = Instant::now();
         let res = req.body(bytes.clone()).send().await;
         stats.requests.fetch_add(1, Ordering::Relaxed);
-        let resp = match res {
-            Ok(r) => r,
-            Err(_) => {
-                stats.transport_errors.fetch_add(1, Ordering::Relaxed);
-                continue;
-            }
+        let Ok(resp) = res else {
+            stats.transport_errors.fetch_add(1, Ordering::Relaxed);
+            continue;
         };
         let status = resp.status();
         if resp.headers().contains_key("idempotent-replayed") {

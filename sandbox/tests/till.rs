@@ -400,7 +400,7 @@ async fn terminals_must_be_enrolled_and_sign_every_request() {
     raw(&host, "/v1/terminal/charges", &body, &h).await.refused(401, "unknown_terminal");
     let till = host.till("m_jp_mart").await;
     let mut forged = signed(&stranger, host.now());
-    for (name, value) in forged.iter_mut() {
+    for (name, value) in &mut forged {
         if *name == "x-koban-device" {
             *value = till.key.device_id();
         }

@@ -296,7 +296,7 @@ fn tip_due(rule: Option<Tip>, base: i64, given: Option<&AmountIn>, currency: &st
             }
             t.minor
         }
-        (Some(Tip::Prompt), None) | (None, None) => 0,
+        (Some(Tip::Prompt) | None, None) => 0,
         (Some(Tip::Fixed { fee }), None) => fee.minor(),
         (Some(Tip::Percentage { hundredths }), None) => (i128::from(base) * i128::from(hundredths) / 10_000) as i64,
         (_, Some(_)) => return Err(ApiError::AmountMismatch("this code does not prompt for a tip".into())),
