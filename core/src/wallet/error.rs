@@ -161,8 +161,9 @@ pub enum WalletError {
         message: String,
     },
     /// The request may or may not have been applied; it stays pending and is resolved with
-    /// the host before anything else is sent.
-    #[error("the outcome of {intent} is not known yet ({reason}); it will be resolved before anything else is sent")]
+    /// the host before anything else is sent. The message leaves the intent's key out: it
+    /// means nothing to a person (`Wallet::movement` names the payment).
+    #[error("the outcome is not known yet ({reason}); it will be resolved before anything else is sent")]
     OutcomeUnknown {
         /// The pending intent's idempotency key.
         intent: String,
