@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// One row of the ISO 4217 table.
+/// One row of the ISO 4217 table (or one of the few non-ISO currencies codes are denominated in).
 #[derive(Debug)]
 struct CurrencyInfo {
     alpha: &'static str,
@@ -10,9 +10,12 @@ struct CurrencyInfo {
     exponent: u8,
     name: &'static str,
     symbol: &'static str,
+    /// False for currencies ISO 4217 does not list (Bitcoin).
+    iso: bool,
 }
 
-/// An ISO 4217 currency (a cheap, copyable handle into the built-in table).
+/// An ISO 4217 currency (a cheap, copyable handle into the built-in table), or one of the
+/// few non-ISO currencies a scanned code can be denominated in ([`Currency::BTC`]).
 #[derive(Clone, Copy)]
 pub struct Currency(&'static CurrencyInfo);
 
@@ -24,7 +27,7 @@ pub struct UnknownCurrency(pub String);
 macro_rules! table {
     ($( $alpha:literal $numeric:literal $exp:literal $symbol:literal $name:literal ;)*) => {
         static TABLE: &[CurrencyInfo] = &[
-            $( CurrencyInfo { alpha: $alpha, numeric: $numeric, exponent: $exp, name: $name, symbol: $symbol }, )*
+            $( CurrencyInfo { alpha: $alpha, numeric: $numeric, exponent: $exp, name: $name, symbol: $symbol, iso: true }, )*
         ];
     };
 }
@@ -84,7 +87,19 @@ table! {
     "ZAR" 710 2 "R" "Rand";
 }
 
+/// Bitcoin: no ISO 4217 entry (hence no numeric code; 0 stands in, which ISO never assigns),
+/// 8 decimals because BIP21 amounts are decimal BTC and one satoshi is 10^-8 BTC.
+const BTC_INFO: CurrencyInfo =
+    CurrencyInfo { alpha: "BTC", numeric: 0, exponent: 8, name: "Bitcoin", symbol: "₿", iso: false };
+
+/// Non-ISO currencies: found by [`Currency::parse`] (so amounts in them round-trip through
+/// their code), never by the ISO look-ups or [`Currency::all`].
+static NON_ISO: &[&CurrencyInfo] = &[&BTC_INFO];
+
 impl Currency {
+    /// Bitcoin (BIP21 and BOLT11 amounts), 8 decimals; not an ISO 4217 currency.
+    pub const BTC: Currency = Currency(&BTC_INFO);
+
     /// Looks a currency up by its ISO 4217 numeric code (as found in EMV tag 53).
     pub fn from_numeric(numeric: u16) -> Option<Currency> {
         TABLE.iter().find(|c| c.numeric == numeric).map(Currency)
@@ -103,11 +118,18 @@ impl Currency {
         TABLE.iter().find(|c| c.alpha.eq_ignore_ascii_case(alpha)).map(Currency)
     }
 
-    /// Parses an alpha or numeric code, with a typed error for unknown ones.
+    /// Parses an alpha or numeric code, with a typed error for unknown ones; also knows the
+    /// non-ISO currencies by their alpha code ("BTC"), so every `Money` reads back its own code.
     pub fn parse(code: &str) -> Result<Currency, UnknownCurrency> {
         Currency::from_alpha(code)
             .or_else(|| Currency::from_numeric_str(code))
+            .or_else(|| NON_ISO.iter().find(|c| c.alpha.eq_ignore_ascii_case(code)).map(|c| Currency(c)))
             .ok_or_else(|| UnknownCurrency(code.to_owned()))
+    }
+
+    /// True for an ISO 4217 currency, false for [`Currency::BTC`].
+    pub fn is_iso(self) -> bool {
+        self.0.iso
     }
 
     /// The ISO 4217 alpha code, e.g. `"THB"`.
@@ -115,7 +137,7 @@ impl Currency {
         self.0.alpha
     }
 
-    /// The ISO 4217 numeric code, e.g. `764`.
+    /// The ISO 4217 numeric code, e.g. `764`; 0 for a non-ISO currency.
     pub fn numeric(self) -> u16 {
         self.0.numeric
     }
@@ -140,7 +162,7 @@ impl Currency {
         self.0.symbol
     }
 
-    /// Every currency Koban knows, in alpha order.
+    /// Every ISO 4217 currency Koban knows, in alpha order.
     pub fn all() -> impl Iterator<Item = Currency> {
         TABLE.iter().map(Currency)
     }
@@ -241,5 +263,20 @@ mod tests {
         assert!(Currency::from_numeric_str("+39").is_none());
         assert_eq!(Currency::parse("XYZ"), Err(UnknownCurrency("XYZ".into())));
         assert_eq!(Currency::parse("jpy").unwrap().alpha(), "JPY");
+    }
+
+    #[test]
+    fn bitcoin_is_a_non_iso_currency_with_satoshi_decimals() {
+        let btc = Currency::BTC;
+        assert_eq!((btc.alpha(), btc.exponent(), btc.is_iso()), ("BTC", 8, false));
+        assert!(Currency::all().all(Currency::is_iso));
+        assert!(Currency::all().all(|c| c != btc));
+        // ISO look-ups never answer Bitcoin; parsing its code (serde, the bindings) does.
+        assert_eq!(Currency::from_alpha("BTC"), None);
+        assert_eq!(Currency::from_numeric(0), None);
+        assert_eq!(Currency::from_numeric_str("000"), None);
+        assert_eq!(Currency::parse("btc"), Ok(btc));
+        let json = serde_json::to_string(&btc).unwrap();
+        assert_eq!((json.as_str(), serde_json::from_str::<Currency>(&json).unwrap()), ("\"BTC\"", btc));
     }
 }

@@ -269,3 +269,52 @@ fn vnpay_qr_is_recognised_with_its_merchant_fields() {
     assert_eq!(d.routes[0].identifier.as_deref(), Some("0106913377"));
     assert_eq!(d.amount, Some(Money::from_minor(1, cur("VND"))));
 }
+
+#[test]
+fn bip21_amounts_are_decimal_btc_with_satoshi_precision() {
+    // BIP21: `amount` is decimal BTC, `*digit [ "." *digit ]`, a period and no commas.
+    let btc = |minor| Some(Money::from_minor(minor, Currency::BTC));
+    let at =
+        |amount: &str| detect(&format!("bitcoin:175tWpb8K1S7NmH4Zx6rewF9WQrcZv245W?amount={amount}&label=Luke-Jr"));
+    for (text, sat) in [
+        ("50", 5_000_000_000),
+        ("50.00", 5_000_000_000),
+        ("20.3", 2_030_000_000),
+        ("0.001", 100_000),
+        (".5", 50_000_000),
+        ("0.00000001", 1),
+        ("0.000000010", 1),
+    ] {
+        let d = at(text).unwrap();
+        assert_eq!((d.amount, d.currency), (btc(sat), Some(Currency::BTC)), "{text}");
+    }
+    assert_eq!(at("0.001").unwrap().amount.unwrap().to_decimal_string(), "0.00100000");
+    for bad in ["50,000.00", "1e3", "-1", "0.000000001", "1.2.3"] {
+        let e = at(bad).unwrap_err();
+        assert_eq!(e.kind(), "invalid_amount", "{bad}");
+        assert_eq!(e.partial().unwrap().schemes(), vec![BITCOIN]);
+    }
+    let zero = at("0").unwrap();
+    assert!(zero.amount.is_none() && zero.warnings.iter().any(|w| w.code == "zero_amount"));
+    let none = detect("bitcoin:175tWpb8K1S7NmH4Zx6rewF9WQrcZv245W").unwrap();
+    assert_eq!((none.amount, none.currency), (None, Some(Currency::BTC)));
+}
+
+#[test]
+fn bolt11_amounts_become_btc_with_8_decimals() {
+    // The BOLT11 spec example "1 cup coffee": 2500u = 0.0025 BTC = 250000 satoshis.
+    let coffee = "lnbc2500u1pvjluezsp5zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zygspp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqypqdq5xysxxatsyp3k7enxv4jsxqzpu9qrsgquk0rl77nj30yxdy8j9vdx85fkpmdla2087ne0xh8nhedh8w27kyke0lp53ut353s06fv3qfegext0eh0ymjpf39tuven09sam30g4vgpfna3rh";
+    let d = detect(coffee).unwrap();
+    assert_eq!(d.amount, Some(Money::from_minor(250_000, Currency::BTC)));
+    assert_eq!(d.amount.unwrap().to_decimal_string(), "0.00250000");
+    assert_eq!(d.currency, Some(Currency::BTC));
+    assert_eq!(d.route(LIGHTNING).unwrap().field("amount_msat"), Some("250000000"));
+    // The amount lives in the human-readable part, which the checksum covers: another
+    // multiplier is read (and then fails the checksum), a bad one is refused by its own rule.
+    let e = detect(&coffee.replacen("2500u", "2500n", 1)).unwrap_err();
+    assert_eq!(e.kind(), "bad_checksum");
+    assert_eq!(e.partial().unwrap().amount, Some(Money::from_minor(250, Currency::BTC)));
+    let e = detect(&coffee.replacen("2500u", "2501p", 1)).unwrap_err();
+    let DetectError::Rejected { reasons, .. } = &e else { panic!("{e:?}") };
+    assert!(reasons.iter().any(|r| matches!(r, Rejection::InvalidAmount { .. })), "{reasons:?}");
+}

@@ -359,8 +359,34 @@ fn bip21(uri: &Uri<'_>, d: &mut Detection) -> Result<(), DetectError> {
     for key in ["amount", "label", "message"] {
         fields.extend(field(key, uri.param(key).as_deref()));
     }
+    d.currency = Some(Currency::BTC);
+    let mut errors = Vec::new();
+    if let Some(am) = uri.param("amount") {
+        match bip21_amount(&am) {
+            Ok(Some(money)) => d.amount = Some(money),
+            Ok(None) => d.warnings.push(Warning::new("zero_amount", "amount is zero; the payer enters the amount")),
+            Err(reason) => errors.push(Rejection::InvalidAmount { value: am.into_owned(), reason }),
+        }
+    }
     d.routes.push(simple_route(BITCOIN, RouteRole::Payable, Some(address.to_owned()), fields));
-    Ok(())
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(DetectError::Rejected { reasons: errors, detection: Box::new(d.clone()) })
+    }
+}
+
+/// A BIP21 amount: `*digit [ "." *digit ]` in decimal BTC, never commas (BIP21 "ABNF grammar"
+/// and "Transfer amount/size"); `None` for zero. Bitcoin moves whole satoshis (10^-8 BTC), so
+/// a non-zero digit past the eighth decimal cannot be paid exactly and is refused.
+fn bip21_amount(text: &str) -> Result<Option<Money>, String> {
+    // The grammar allows no digit before the point (".5"); Money wants one.
+    let text: Cow<'_, str> = if text.starts_with('.') { Cow::Owned(format!("0{text}")) } else { Cow::Borrowed(text) };
+    match Money::parse_decimal(&text, Currency::BTC) {
+        Ok(p) => Ok(Some(p.money)),
+        Err(crate::money::AmountError::Zero) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[cfg(test)]
