@@ -692,9 +692,6 @@ impl std::fmt::Debug for Wallet {
     }
 }
 
-/// Back-off of the listen loop after a failed sync: 1 s doubling to this.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
-
 impl Wallet {
     /// Logs how an operation ended: its name and, on failure, the error's kind (no message:
     /// messages can carry host text).
@@ -942,21 +939,27 @@ impl Wallet {
 
     /// Calls `listener` for each transfer that arrives and each till charge that waits for
     /// approval, long-polling the host `wait_secs` at a time, until [`Listening::cancel`] or
-    /// until this wallet is gone; retries with back-off when offline.
+    /// until this wallet is gone; the core's `Listener` retries with back-off when offline.
     pub fn listen(&self, listener: Arc<dyn WalletListener>, wait_secs: u64) -> Arc<Listening> {
         let handle = Arc::new(Listening {
             cancelled: AtomicBool::new(false),
             wake: Notify::new(),
             running: Arc::new(AtomicBool::new(true)),
         });
-        // Weak: the loop must not keep the wallet (and its database) alive.
-        let wallet = Arc::downgrade(&self.core);
+        let syncing = core::Listener::new(&self.core, wait_secs);
         let control = Arc::downgrade(&handle);
         let running = handle.running.clone();
         let mut closed = self.closed.clone();
         let log = self.log.clone();
         self.runtime.spawn(async move {
-            listen_loop(wallet, control, &mut closed, listener, wait_secs, &log).await;
+            let stop = async {
+                tokio::select! {
+                    () = cancelled(&control) => {}
+                    // The wallet's sender is dropped with the wallet.
+                    _ = closed.changed() => {}
+                }
+            };
+            syncing.run(stop, |event| forward(&*listener, &log, event)).await;
             running.store(false, Ordering::SeqCst);
             log.line(LogLevel::Info, || "listen: stopped".to_owned());
         });
@@ -974,51 +977,19 @@ async fn cancelled(control: &Weak<Listening>) {
     }
 }
 
-async fn listen_loop(
-    wallet: Weak<core::Wallet>,
-    control: Weak<Listening>,
-    closed: &mut watch::Receiver<()>,
-    listener: Arc<dyn WalletListener>,
-    wait_secs: u64,
-    log: &Log,
-) {
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        let Some(core) = wallet.upgrade() else { return };
-        let outcome = tokio::select! {
-            r = core.sync(wait_secs) => r,
-            () = cancelled(&control) => return,
-            // The wallet's sender is dropped with the wallet.
-            _ = closed.changed() => return,
-        };
-        // No Rust lock (nor the wallet itself) is held while the app's listener runs.
-        drop(core);
-        match outcome {
-            Ok(report) => {
-                backoff = Duration::from_secs(1);
-                for t in report.received {
-                    if let Err(e) = listener.on_incoming(t.into()) {
-                        log.line(LogLevel::Warn, || format!("listen: the listener failed: {e}"));
-                    }
-                }
-                for c in report.charge_requests {
-                    if let Err(e) = listener.on_charge_request(c.into()) {
-                        log.line(LogLevel::Warn, || format!("listen: the listener failed: {e}"));
-                    }
-                }
-            }
-            Err(e) => {
-                let e = WalletError::from(e);
-                log.line(LogLevel::Warn, || {
-                    format!("listen: sync failed ({}), retrying in {}s", e.kind(), backoff.as_secs())
-                });
-                tokio::select! {
-                    () = tokio::time::sleep(backoff) => {}
-                    () = cancelled(&control) => return,
-                    _ = closed.changed() => return,
-                }
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-            }
+/// Hands one of the core listener's reports to the app's listener, logging what the app
+/// cannot be told (failed syncs, which the core retries, and the app's own failures).
+fn forward(listener: &dyn WalletListener, log: &Log, event: core::ListenEvent) {
+    let told = match event {
+        core::ListenEvent::Incoming(t) => listener.on_incoming(t.into()),
+        core::ListenEvent::ChargeRequest(c) => listener.on_charge_request(c.into()),
+        core::ListenEvent::SyncFailed { error, retry_in } => {
+            let kind = WalletError::from(error).kind();
+            log.line(LogLevel::Warn, || format!("listen: sync failed ({kind}), retrying in {}s", retry_in.as_secs()));
+            Ok(())
         }
+    };
+    if let Err(e) = told {
+        log.line(LogLevel::Warn, || format!("listen: the listener failed: {e}"));
     }
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::*;
 use koban_core::emv::{Account, Initiation, MerchantCode, Template, Tip};
@@ -11,8 +12,8 @@ use koban_core::net::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, Reqwe
 use koban_core::scheme::ReferenceKind;
 use koban_core::store::Direction;
 use koban_core::wallet::{
-    BankAccount, Enrolment, PaymentQuote, PaymentRequest, QuoteAmount, Refusal, RemitDestination, RemitRecipient,
-    SendTo, WalletConfig, WalletError,
+    Backoff, BankAccount, Enrolment, ListenEvent, Listener, PaymentQuote, PaymentRequest, QuoteAmount, Refusal,
+    RemitDestination, RemitRecipient, SendTo, WalletConfig, WalletError,
 };
 
 fn refused(e: WalletError) -> Refusal {
@@ -415,7 +416,7 @@ async fn dropping_the_future_mid_flight_pays_once() {
     let sent = Arc::new(tokio::sync::Notify::new());
     let mut config = WalletConfig::new(&host.url);
     config.transport = Some(Arc::new(Blackhole {
-        inner: ReqwestTransport::new(std::time::Duration::from_secs(10)).unwrap(),
+        inner: ReqwestTransport::new(Duration::from_secs(10)).unwrap(),
         sent: sent.clone(),
     }));
     let stuck = home.open_with(config).await;
@@ -621,7 +622,7 @@ async fn a_send_refused_as_replayed_is_re_signed_and_pays_once() {
     }
     let mut config = WalletConfig::new(&host.url);
     config.transport = Some(Arc::new(RepeatFirstPayment {
-        inner: ReqwestTransport::new(std::time::Duration::from_secs(10)).unwrap(),
+        inner: ReqwestTransport::new(Duration::from_secs(10)).unwrap(),
         armed: std::sync::atomic::AtomicBool::new(true),
     }));
     let aiko = home.open_with(config).await;
@@ -779,4 +780,97 @@ async fn a_bill_number_the_payer_types_reaches_the_host() {
     assert_eq!(paid.amount, jpy(3_200));
     let details = host_history(&aiko, &host).await;
     assert!(details.iter().any(|h| h.to_string().contains("INV-42")), "{details:?}");
+}
+
+/// Answers every `/v1` request of the host with a 503 (`permille` 1000) or none (0).
+async fn host_fails(host: &Host, permille: u16) {
+    let r = reqwest::Client::new()
+        .put(format!("{}/admin/faults", host.url))
+        .json(&serde_json::json!({ "error_permille": permille }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{r:?}");
+}
+
+/// The listener's next report, within 20 s.
+async fn heard(events: &mut tokio::sync::mpsc::UnboundedReceiver<ListenEvent>) -> ListenEvent {
+    tokio::time::timeout(Duration::from_secs(20), events.recv()).await.expect("the listener reports").unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_listener_backs_off_while_the_host_fails_and_hears_money_once_it_is_back() {
+    let host = start().await;
+    let (home_a, home_b) = (Home::new(), Home::new());
+    let aiko = home_a.open(&host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 100_000, 20_000).await;
+    let ben = Arc::new(home_b.open(&host).await);
+    enrol(&ben, "ben", "JP").await;
+
+    // The host answers nothing but 503s: each failed sync is reported with the wait before the
+    // next, doubling to the ceiling.
+    host_fails(&host, 1000).await;
+    let ms = Duration::from_millis;
+    let backoff = Backoff { first: ms(100), max: ms(250) };
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let listening = tokio::spawn(Listener::new(&ben, 2).with_backoff(backoff).run(
+        async {
+            let _ = stopped.await;
+        },
+        move |e| {
+            let _ = tx.send(e);
+        },
+    ));
+    let mut waits = Vec::new();
+    while waits.len() < 4 {
+        match heard(&mut events).await {
+            ListenEvent::SyncFailed { error: WalletError::Unavailable(_), retry_in } => waits.push(retry_in),
+            other => panic!("expected a failed sync, got {other:?}"),
+        }
+    }
+    assert_eq!(waits, [ms(100), ms(200), ms(250), ms(250)]);
+
+    // Back up: the listener recovers by itself and hears the transfer.
+    host_fails(&host, 0).await;
+    let sent = aiko.send(&SendTo::Handle("ben".into()), jpy(3_000), None).await.unwrap();
+    let got = loop {
+        match heard(&mut events).await {
+            ListenEvent::Incoming(t) => break t,
+            ListenEvent::SyncFailed { .. } => continue, // a sync that began before the host came back
+            other => panic!("expected the transfer, got {other:?}"),
+        }
+    };
+    assert_eq!((got.id.as_str(), got.amount), (sent.id.as_str(), jpy(3_000)));
+
+    // A success resets the back-off: the next failure waits the first step again.
+    host_fails(&host, 1000).await;
+    match heard(&mut events).await {
+        ListenEvent::SyncFailed { retry_in, .. } => assert_eq!(retry_in, ms(100)),
+        other => panic!("expected a failed sync, got {other:?}"),
+    }
+    host_fails(&host, 0).await;
+
+    // Stopping ends it at once, even mid long poll or mid back-off.
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), listening).await.expect("the listener stops").unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listener_ends_when_its_wallet_is_dropped() {
+    let host = start().await;
+    let home = Home::new();
+    let ben = Arc::new(home.open(&host).await);
+    enrol(&ben, "ben", "JP").await;
+    // An unreachable host for a while: the listener backs off and does not keep the wallet open.
+    host_fails(&host, 1000).await;
+    let listening = tokio::spawn(Listener::new(&ben, 2).run(std::future::pending(), |_| {}));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(ben);
+    host_fails(&host, 0).await;
+    tokio::time::timeout(Duration::from_secs(5), listening).await.expect("the listener stops with its wallet").unwrap();
+    // The database is free again: the same home opens.
+    let again = home.open(&host).await;
+    assert_eq!(again.profile().unwrap().unwrap().handle, "ben");
 }

@@ -44,6 +44,7 @@ pub use codes::ConsumerCode;
 #[cfg(any(test, feature = "failpoints"))]
 pub use error::FailPoint;
 pub use error::{Refusal, WalletError, WalletErrorKind};
+pub use sync::{Backoff, ListenEvent, Listener};
 pub use types::{
     Balance, Bank, BankAccount, BankLink, ChargeRequest, Direction, Enrolment, FxQuote, HistoryPage, Identity,
     PaymentQuote, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient, SendTo, SyncReport,
