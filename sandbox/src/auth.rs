@@ -321,6 +321,25 @@ impl<T: DeserializeOwned> FromRequest<AppState> for TerminalJson<T> {
     }
 }
 
+/// Checks an enrolment's proof of possession: the request is signed by the key being
+/// enrolled, fresh, under the id that key derives (so nobody claims another key's id), with
+/// a nonce not seen before. Returns the signature headers.
+pub async fn verify_enrolment(
+    state: &AppState,
+    req: &RawRequest,
+    public_key: &[u8],
+) -> Result<SignatureHeaders, ApiError> {
+    let sig = signature_headers(&req.parts.headers)?;
+    let now = state.clock.now();
+    verify(req, &sig, public_key, now)?;
+    if sig.device_id != koban_core::crypto::request::device_id_for(public_key) {
+        return Err(ApiError::BadSignature("the id is not the one the enrolled key derives".into()));
+    }
+    let (id, nonce) = (sig.device_id.clone(), sig.nonce.clone());
+    state.with_db(move |conn| consume_nonce(conn, &id, &nonce, now)).await?;
+    Ok(sig)
+}
+
 /// Decodes a base64url public key from an enrolment body.
 pub fn decode_public_key(b64: &str) -> Result<Vec<u8>, ApiError> {
     URL_SAFE_NO_PAD.decode(b64).map_err(|_| ApiError::BadRequest("public_key must be base64url".into()))

@@ -465,3 +465,44 @@ async fn merchant_a_terminal_cannot_act_as_merchant_b() {
     let body = json!({ "amount": amt(100, "JPY"), "code": keys.qr(1, host.now()) });
     host.merchant_post("m_th_somtam", "/v1/terminal/charges", body, &key()).await.refused(422, "currency_mismatch");
 }
+
+/// An enrolment is signed by the key it enrols, under the id that key derives: nobody can
+/// enrol a key under an id of their choosing (a victim's future device or terminal id).
+#[tokio::test]
+async fn an_enrolment_under_an_id_the_key_does_not_derive_is_refused() {
+    use koban_core::crypto::request::{canonical_request, RequestToSign};
+    let host = start().await;
+    let mallory = DeviceKey::generate().unwrap();
+    let token = host.enrolment_token("m_jp_mart").await;
+    for (path, body) in [
+        (
+            "/v1/devices",
+            json!({ "public_key": mallory.public_key_b64(), "country": "JP", "handle": "mallory", "display_name": "M" }),
+        ),
+        (
+            "/v1/terminals",
+            json!({ "merchant_id": "m_jp_mart", "public_key": mallory.public_key_b64(), "enrolment_token": token }),
+        ),
+    ] {
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let (ts, nonce, chosen) =
+            (host.now(), koban_core::crypto::new_nonce().unwrap(), "d_00000000000000000000000000000001");
+        let canonical = canonical_request(&RequestToSign {
+            method: "POST",
+            path_and_query: path,
+            body: &bytes,
+            timestamp: ts,
+            nonce: &nonce,
+            device_id: chosen,
+        });
+        let signature = URL_SAFE_NO_PAD.encode(mallory.sign(canonical.as_bytes()).unwrap());
+        let headers = [
+            ("x-koban-device", chosen.to_owned()),
+            ("x-koban-timestamp", ts.to_string()),
+            ("x-koban-nonce", nonce),
+            ("x-koban-signature", signature),
+            ("idempotency-key", key()),
+        ];
+        raw(&host, path, &body, &headers).await.refused(401, "bad_signature");
+    }
+}

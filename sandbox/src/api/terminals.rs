@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use koban_core::crypto::request::device_id_for;
 use koban_core::crypto::{body_digest_hex, new_nonce};
 use koban_core::net::api;
 use rusqlite::{params, OptionalExtension};
@@ -80,17 +79,7 @@ pub async fn enrol(State(state): State<AppState>, req: RawRequest) -> Response {
 async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiError> {
     let body: EnrolRequest = req.json()?;
     let public_key = auth::decode_public_key(&body.public_key)?;
-    let sig = auth::signature_headers(&req.parts.headers)?;
-    let now = state.clock.now();
-    auth::verify(&req, &sig, &public_key, now)?;
-    let terminal_id = device_id_for(&public_key);
-    if sig.device_id != terminal_id {
-        return Err(ApiError::BadSignature("the terminal id is not the one its key derives".into()));
-    }
-    {
-        let (t, n) = (terminal_id.clone(), sig.nonce.clone());
-        state.with_db(move |conn| auth::consume_nonce(conn, &t, &n, now)).await?;
-    }
+    let terminal_id = auth::verify_enrolment(&state, &req, &public_key).await?.device_id;
     let m = req.mutation(format!("terminal:{terminal_id}"))?;
     Ok(idem::run(&state, m, move |tx, ctx| {
         let merchant = seed::merchant(&body.merchant_id).ok_or(ApiError::NotFound("merchant"))?;

@@ -70,14 +70,7 @@ pub async fn enrol(State(state): State<AppState>, req: RawRequest) -> Response {
 async fn enrol_inner(state: AppState, req: RawRequest) -> Result<Response, ApiError> {
     let body: EnrolRequest = req.json()?;
     let public_key = auth::decode_public_key(&body.public_key)?;
-    let sig = auth::signature_headers(&req.parts.headers)?;
-    let now = state.clock.now();
-    auth::verify(&req, &sig, &public_key, now)?;
-    let device_id = sig.device_id.clone();
-    {
-        let (d, n) = (device_id.clone(), sig.nonce.clone());
-        state.with_db(move |conn| auth::consume_nonce(conn, &d, &n, now)).await?;
-    }
+    let device_id = auth::verify_enrolment(&state, &req, &public_key).await?.device_id;
     let m = req.mutation(device_id.clone())?;
     let wallet_id = state.new_id("w");
     Ok(idem::run(&state, m, move |tx, ctx| {
