@@ -17,6 +17,7 @@ pub mod error;
 pub mod faults;
 pub mod fx;
 pub mod idem;
+pub mod journal_meta;
 pub mod ledger;
 pub mod policy;
 pub mod seed;

@@ -2,6 +2,7 @@
 //! the first verified presentation burns the code whatever happens to the charge, wrong
 //! cryptograms are counted, and charges above the shopper's ceiling wait for the phone.
 
+use crate::journal_meta::{self, ChargeMeta};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,7 +12,6 @@ use koban_core::crypto;
 use koban_core::net::api::{self, EventData};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::common::{amount, check_limits, emit, load_wallet, merchant_ref, no_confirm_limit, AmountIn, WalletRow};
@@ -330,8 +330,12 @@ pub fn capture(
     journal_id: &str,
 ) -> Result<(StatusCode, api::Charge), ApiError> {
     let x = charge.amount;
-    let meta = json!({ "merchant": merchant_ref(merchant), "charge_id": charge.id, "counter": charge.counter,
-                       "description": format!("Paid at {} with a consumer code", merchant.name) });
+    let meta = journal_meta::to_value(&ChargeMeta {
+        merchant: merchant_ref(merchant),
+        charge_id: &charge.id,
+        counter: charge.counter,
+        description: format!("Paid at {} with a consumer code", merchant.name),
+    })?;
     let header = ctx.journal(journal_id, "cpm_charge", &w.id, &meta);
     ledger::post(tx, &header, &[Leg::new(w.account_id.clone(), -x), Leg::new(format!("merchant:{}", merchant.id), x)])?;
     tx.execute(

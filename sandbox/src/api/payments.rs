@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::journal_meta::{self, PaymentMeta};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,7 +12,6 @@ use koban_core::money::Money;
 use koban_core::net::api::{self, EventData};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::common::{amount, check_limits, emit, load_wallet, merchant_ref, AmountIn, WalletRow};
@@ -366,14 +366,16 @@ fn post_payment(
     priced: Priced,
 ) -> Result<api::Payment, ApiError> {
     let (merchant, currency, total) = (order.merchant, order.merchant.currency, order.total());
-    let mut meta = json!({
-        "merchant": merchant_ref(merchant), "route": body.route, "amount": amount(order.base, currency),
-        "tip": amount(order.extra, currency), "total": amount(total, currency), "references": order.references,
-        "description": format!("Payment to {}", merchant.name),
-    });
-    if let Some((_, shown)) = &priced.quote {
-        meta["quote"] = json!(shown);
-    }
+    let meta = journal_meta::to_value(&PaymentMeta {
+        merchant: merchant_ref(merchant),
+        route: &body.route,
+        amount: amount(order.base, currency),
+        tip: amount(order.extra, currency),
+        total: amount(total, currency),
+        references: &order.references,
+        description: format!("Payment to {}", merchant.name),
+        quote: priced.quote.as_ref().map(|(_, shown)| shown),
+    })?;
     ledger::post(tx, &ctx.journal(journal_id, "payment", &w.id, &meta), &priced.legs)?;
     if let Some((quote_id, _)) = &priced.quote {
         use_quote(tx, quote_id, journal_id)?;

@@ -1,12 +1,12 @@
 //! Person-to-person transfers at home and cross-border remittances.
 
+use crate::journal_meta::{self, RemittanceMeta, TransferMeta};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use koban_core::net::api::{self, EventData};
 use rusqlite::Transaction;
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::common::{amount, check_limits, emit, load_wallet, wallet_by_handle, AmountIn, WalletRow};
@@ -111,8 +111,12 @@ fn p2p_inner(
     }
     let x = body.amount.minor;
     check_limits(tx, &from, x, x, ctx.now)?;
-    let meta = json!({ "from": party(&from), "to": party(&to), "message": message,
-                       "description": format!("Transfer @{} -> @{}", from.handle, to.handle) });
+    let meta = journal_meta::to_value(&TransferMeta {
+        from: party(&from),
+        to: party(&to),
+        message: &message,
+        description: format!("Transfer @{} -> @{}", from.handle, to.handle),
+    })?;
     let header = ctx.journal(journal_id, "p2p", wallet_id, &meta);
     ledger::post(tx, &header, &[Leg::new(from.account_id.clone(), -x), Leg::new(to.account_id.clone(), x)])?;
     let out = api::Transfer {
@@ -314,11 +318,16 @@ fn post_remittance(
     let PricedRemittance { quote: q, country, eta_secs } = priced;
     let sender =
         api::Sender { handle: from.handle.clone(), name: from.legal_name.clone(), country: from.country.clone() };
-    let meta = json!({
-        "from": sender, "recipient": to.recipient, "purpose": body.purpose, "message": body.message,
-        "destination_country": country, "quote": q.body, "status": to.status,
-        "description": format!("Remittance to {} ({country})", to.recipient.name),
-    });
+    let meta = journal_meta::to_value(&RemittanceMeta {
+        from: &sender,
+        recipient: &to.recipient,
+        purpose: &body.purpose,
+        message: body.message.as_deref(),
+        destination_country: &country,
+        quote: &q.body,
+        status: to.status,
+        description: format!("Remittance to {} ({country})", to.recipient.name),
+    })?;
     let header = ctx.journal(journal_id, "remittance", &from.id, &meta);
     ledger::post(
         tx,

@@ -1,5 +1,6 @@
 //! Enrolment, wallet, KYC, banks and top-up.
 
+use crate::journal_meta::{self, BankMeta};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -7,7 +8,6 @@ use axum::Json;
 use koban_core::net::api::{self, EventData};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::common::{amount, emit, load_wallet, own, wallet_view, AmountIn};
@@ -315,7 +315,11 @@ pub async fn link_bank(State(state): State<AppState>, s: SignedJson<BankLinkRequ
             params![link_id, wallet_id, body.bank_id, last4, body.holder_name.trim(), account, ctx.now],
         )?;
         if opening > 0 {
-            let meta = json!({ "bank_link_id": link_id, "description": "Sandbox bank account opening balance" });
+            let meta = journal_meta::to_value(&BankMeta {
+                bank_link_id: &link_id,
+                bank_name: None,
+                description: "Sandbox bank account opening balance".into(),
+            })?;
             let header = JournalHeader {
                 id: &journal_id,
                 kind: "bank_funding",
@@ -365,7 +369,11 @@ pub async fn top_up(State(state): State<AppState>, s: SignedJson<TopUpRequest>) 
             return Err(ApiError::CurrencyMismatch(format!("top-up in {}, wallet is {}", body.amount.currency, w.currency)));
         }
         let x = body.amount.minor;
-        let meta = json!({ "bank_link_id": body.bank_link_id, "bank_name": bank_name, "description": format!("Top-up from {bank_name}") });
+        let meta = journal_meta::to_value(&BankMeta {
+            bank_link_id: &body.bank_link_id,
+            bank_name: Some(&bank_name),
+            description: format!("Top-up from {bank_name}"),
+        })?;
         let header = ctx.journal(&journal_id, "topup", &wallet_id, &meta);
         ledger::post(tx, &header, &[Leg::new(bank_account, -x), Leg::new(w.account_id.clone(), x)])?;
         let balance = ledger::balance(tx, &w.account_id)?;
