@@ -198,7 +198,9 @@ fn charge_json(c: &Charge) -> Value {
     json!({
         "status": c.status.as_str(), "kind": c.refusal, "id": c.id,
         "amount": { "minor": c.amount.minor(), "currency": c.amount.currency().alpha() },
-        "transaction_id": c.transaction_id, "approve_by": c.approve_by,
+        "transaction_id": c.transaction_id,
+        // JSON keeps machine times, in Unix milliseconds like `koban detect --json`.
+        "approve_by_ms": c.approve_by.map(|s| s.saturating_mul(1000)),
     })
 }
 

@@ -157,6 +157,8 @@ async fn the_till_enrols_then_charges_a_code_once_and_refuses_the_rest() {
     assert_eq!(code, 4, "{out}");
     let v: Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["status"], "pending_approval");
+    let by_ms = v["approve_by_ms"].as_i64().expect("the deadline in Unix milliseconds");
+    assert!((now() as i64 * 1000..=(now() as i64 + 130) * 1000).contains(&by_ms), "{out}");
     let (code, out) = run(args(&["status", v["id"].as_str().unwrap()])).await.unwrap();
     assert_eq!(code, 4, "{out}");
     // A foreign shopper code is named, not sent to the Koban host; garbage is said to be garbage.
