@@ -325,8 +325,9 @@ pub struct Enrolment {
     pub display_name: String,
 }
 
-/// Identity details for KYC.
+/// Identity details for KYC. Prints redacted in Kotlin and Swift too (exported `Debug`/`Display`).
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct Identity {
     /// Legal name.
     pub legal_name: String,
@@ -342,8 +343,9 @@ impl std::fmt::Debug for Identity {
     }
 }
 
-/// A bank account to link.
+/// A bank account to link. Prints without its number in Kotlin and Swift too.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct BankAccount {
     /// Bank id from [`Wallet::banks`].
     pub bank_id: String,
@@ -571,8 +573,9 @@ pub enum QuoteAmount {
     Receive { amount: Money },
 }
 
-/// How a remittance is paid out.
+/// How a remittance is paid out. Prints without the account in Kotlin and Swift too.
 #[derive(Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::export(Debug, Display)]
 pub enum RemitDestination {
     /// A Koban wallet in the destination country.
     Handle { handle: String },
@@ -599,8 +602,9 @@ impl From<&RemitDestination> for core::RemitDestination {
     }
 }
 
-/// Who receives a remittance.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// Who receives a remittance. Prints without name or account in Kotlin and Swift too.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct RemitRecipient {
     /// Full name.
     pub name: String,
@@ -610,6 +614,28 @@ pub struct RemitRecipient {
     #[uniffi(default = None)]
     pub relationship: Option<String>,
 }
+
+impl std::fmt::Debug for RemitRecipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemitRecipient")
+            .field("name", &"<redacted>")
+            .field("destination", &self.destination)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `Display` is the redacted `Debug`: the generated Kotlin `toString` and Swift `description`
+/// print it, so personal data never reaches a log through them.
+macro_rules! display_as_debug {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(self, f)
+            }
+        }
+    )*};
+}
+display_as_debug!(Identity, BankAccount, RemitDestination, RemitRecipient);
 
 /// A consumer-presented code to show at the till: made offline from a single-use key.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
