@@ -1,13 +1,13 @@
 //! `koban terminal`: play the till. Enrol a terminal key for a merchant once, then charge
-//! the codes shoppers present and follow charges waiting for the shopper's approval.
+//! the codes shoppers present, follow charges waiting for the shopper's approval and refund.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use koban_core::crypto::DeviceKey;
+use koban_core::crypto::{body_digest_hex, DeviceKey};
 use koban_core::net::ErrorKind;
 use koban_core::scheme::{detect, registry, Presentment};
-use koban_core::terminal::{Charge, ChargeStatus, Terminal, TerminalError};
+use koban_core::terminal::{Charge, ChargeStatus, Refund, RefundOf, Terminal, TerminalError};
 use koban_core::wallet::WalletErrorKind;
 use serde_json::{json, Value};
 
@@ -59,6 +59,25 @@ enum Command {
         /// Scan the code from a picture of the shopper's screen (PNG, JPEG, WebP) instead.
         #[arg(long)]
         image: Option<PathBuf>,
+    },
+    /// Refund, in full or in part, a till charge or a payment to this merchant's code. Exit 0
+    /// refunded, 1 refused (more than is left, another merchant's payment).
+    Refund {
+        /// The till charge to refund (the id `charge` printed).
+        #[arg(long, required_unless_present = "transaction", conflicts_with = "transaction")]
+        charge: Option<String>,
+        /// A payment's transaction id instead, e.g. one made to the merchant's sticker.
+        #[arg(long)]
+        transaction: Option<String>,
+        /// How much, in the merchant's currency's units (e.g. 300 or 12.50); all that is left
+        /// when omitted.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// The return's own reference (a receipt number): the same command run again is the
+        /// same refund, never a second one; give another reference for another return of the
+        /// same amount.
+        #[arg(long, default_value = "")]
+        reference: String,
     },
     /// Where a charge stands (e.g. one waiting for approval). Exit codes as for charge.
     Status {
@@ -265,6 +284,14 @@ async fn run_async(home: &Path, host: &str, command: Command, json: bool) -> Exi
                 Err(e) => fail(json, 2, "usage", &e),
             }
         }
+        Command::Refund { charge, transaction, amount, reference } => {
+            let of = match (charge, transaction) {
+                (Some(c), _) => RefundOf::Charge(c),
+                (None, Some(t)) => RefundOf::Transaction(t),
+                (None, None) => return fail(json, 2, "usage", "give --charge ID or --transaction ID"),
+            };
+            refund(home, &terminal, &of, amount.as_deref(), &reference, json).await
+        }
         Command::Status { charge } => match terminal.charge_status(&charge).await {
             Ok(c) => report(&c, json),
             Err(e) => refused(&e, json),
@@ -380,6 +407,73 @@ async fn charge(
     }
     match terminal.charge(text, amount, scanned_at).await {
         Ok(c) => report(&c, json),
+        Err(e) => refused(&e, json),
+    }
+}
+
+/// The merchant's currency, as enrolment recorded it.
+fn merchant_currency(home: &Path) -> Result<koban_core::money::Currency, String> {
+    let text = std::fs::read_to_string(home.join(STATE_FILE))
+        .map_err(|_| "this terminal is not enrolled yet: run `koban terminal enrol` first".to_owned())?;
+    let state: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", home.join(STATE_FILE).display()))?;
+    crate::args::currency(state["currency"].as_str().unwrap_or_default())
+}
+
+/// The idempotency key of a refund: the same original, amount and reference make the same
+/// key, so running the command again after a lost answer never refunds twice.
+fn refund_key(of: &RefundOf, amount: Option<koban_core::money::Money>, reference: &str) -> String {
+    let original = match of {
+        RefundOf::Charge(id) => format!("charge {id}"),
+        RefundOf::Transaction(id) => format!("transaction {id}"),
+    };
+    let amount = amount.map_or_else(|| "rest".to_owned(), |a| a.minor().to_string());
+    format!("refund-{}", &body_digest_hex(format!("{original}\n{amount}\n{reference}").as_bytes())[..32])
+}
+
+fn refund_json(r: &Refund) -> Value {
+    let money = |m: koban_core::money::Money| json!({ "minor": m.minor(), "currency": m.currency().alpha() });
+    json!({
+        "status": "refunded", "id": r.id, "transaction_id": r.transaction_id,
+        "original_transaction_id": r.original_transaction_id, "charge_id": r.charge_id,
+        "amount": money(r.amount), "refunded_total": money(r.refunded_total), "refundable": money(r.refundable),
+    })
+}
+
+async fn refund(
+    home: &Path,
+    terminal: &Terminal,
+    of: &RefundOf,
+    amount: Option<&str>,
+    reference: &str,
+    json: bool,
+) -> ExitCode {
+    let currency = match merchant_currency(home) {
+        Ok(c) => c,
+        Err(e) => return fail(json, 2, WalletErrorKind::NotEnrolled.as_str(), &e),
+    };
+    let amount = match amount.map(|a| crate::args::amount(a, currency)).transpose() {
+        Ok(a) => a,
+        Err(e) => return fail(json, 2, "usage", &e),
+    };
+    match terminal.refund(of, amount, &refund_key(of, amount, reference)).await {
+        Ok(r) if json => {
+            println!("{}", refund_json(&r));
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            let what = r
+                .charge_id
+                .as_ref()
+                .map_or_else(|| format!("transaction {}", r.original_transaction_id), |c| format!("charge {c}"));
+            println!(
+                "refunded {} of {what} (refund {}); {} refunded in all, {} left",
+                r.amount.format(),
+                r.id,
+                r.refunded_total.format(),
+                r.refundable.format()
+            );
+            ExitCode::SUCCESS
+        }
         Err(e) => refused(&e, json),
     }
 }

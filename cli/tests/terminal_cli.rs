@@ -194,3 +194,92 @@ async fn the_till_enrols_then_charges_a_code_once_and_refuses_the_rest() {
     assert_eq!(client_wallet["balance"]["minor"], 30000 - 1200 - 800 - 300, "exactly three charges moved money");
     assert!(sandbox.check_invariants().is_ok());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_till_refunds_a_charge_and_a_sticker_payment_once_and_no_more_than_was_paid() {
+    let config = koban_sandbox::Config { admin: true, ..koban_sandbox::Config::default() };
+    let sandbox = koban_sandbox::Sandbox::start(config).await.unwrap();
+    let url = sandbox.url();
+    let client = Client {
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        url: url.clone(),
+        key: DeviceKey::generate().unwrap(),
+        n: 0.into(),
+    };
+    let enrolled = client.post("/v1/devices", json!({ "public_key": client.key.public_key_b64(), "country": "JP", "handle": "aiko", "display_name": "Aiko" })).await;
+    let wallet = enrolled["wallet"]["id"].as_str().unwrap().to_owned();
+    let link = client.post("/v1/bank-links", json!({ "bank_id": "bank_sakura", "account_number": "1234567", "holder_name": "TANAKA AIKO", "sandbox_opening_balance": 100000 })).await;
+    client
+        .post("/v1/topups", json!({ "bank_link_id": link["id"], "amount": { "minor": 10000, "currency": "JPY" } }))
+        .await;
+    let batch = client.post("/v1/cpm/keys", json!({ "count": 1 })).await;
+    let k = &batch["keys"][0];
+    let luk = LimitedUseKey::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(k["key"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let counter = k["counter"].as_u64().unwrap() as u16;
+    let code = TokenCode::generate(&luk, batch["token"].as_str().unwrap(), counter, now(), [1, 2, 3, 4]).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let run = |till: &str, args: &[&str]| {
+        let (home, url) = (dir.path().join(till), url.clone());
+        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            terminal(&home, &url, &args)
+        })
+    };
+    assert_eq!(run("mart", &["enrol", "--merchant", "m_jp_mart"]).await.unwrap().0, 0);
+    assert_eq!(run("ramen", &["enrol", "--merchant", "m_jp_ramen"]).await.unwrap().0, 0);
+    let (code, out) =
+        run("mart", &["--json", "charge", "--amount", "1000", "--currency", "JPY", &code.to_qr_text()]).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    let charge = serde_json::from_str::<Value>(out.trim()).unwrap()["id"].as_str().unwrap().to_owned();
+
+    // Another merchant's till cannot refund it.
+    let (code, out) = run("ramen", &["refund", "--charge", &charge]).await.unwrap();
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not_found"), "{out}");
+    // A partial refund, run twice: one refund.
+    let (code, out) = run("mart", &["refund", "--charge", &charge, "--amount", "300"]).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("refunded ¥300 of charge {charge}")) && out.contains("¥700 left"), "{out}");
+    let (code, again) = run("mart", &["refund", "--charge", &charge, "--amount", "300"]).await.unwrap();
+    assert_eq!((code, &again), (0, &out), "the same command is the same refund");
+    // More than is left is refused; the rest is refunded.
+    let (code, out) = run("mart", &["--json", "refund", "--charge", &charge, "--amount", "701"]).await.unwrap();
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(serde_json::from_str::<Value>(out.trim()).unwrap()["kind"], "refund_exceeds_payment");
+    let (code, out) = run("mart", &["--json", "refund", "--charge", &charge]).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!((v["amount"]["minor"].as_i64(), v["refundable"]["minor"].as_i64()), (Some(700), Some(0)));
+
+    // A payment to the ramen shop's sticker, refunded in part by its transaction id.
+    let merchants: Value = client.http.get(format!("{url}/v1/merchants")).send().await.unwrap().json().await.unwrap();
+    let sticker = merchants["merchants"].as_array().unwrap().iter().find(|m| m["id"] == "m_jp_ramen").unwrap()
+        ["static_payload"]
+        .clone();
+    let paid = client
+        .post(
+            "/v1/payments",
+            json!({ "payload": sticker, "route": "jpqr", "amount": { "minor": 980, "currency": "JPY" } }),
+        )
+        .await;
+    let tx = paid["id"].as_str().unwrap();
+    let (code, out) = run("ramen", &["refund", "--transaction", tx, "--amount", "480"]).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("refunded ¥480 of transaction {tx}")), "{out}");
+    let (code, out) = run("ramen", &["refund", "--charge", &charge, "--transaction", tx]).await.unwrap();
+    assert_eq!(code, 2, "one original at a time: {out}");
+
+    let signed = client.key.sign_request("GET", &format!("/v1/wallets/{wallet}"), b"", now()).unwrap();
+    let mut req = client.http.get(format!("{url}/v1/wallets/{wallet}"));
+    for (name, value) in signed.pairs() {
+        req = req.header(name, value);
+    }
+    let w: Value = req.send().await.unwrap().json().await.unwrap();
+    assert_eq!(w["balance"]["minor"], 10000 - 980 + 480, "the charge refunded in full, the payment in part");
+    assert!(sandbox.check_invariants().is_ok());
+}

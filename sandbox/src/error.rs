@@ -120,6 +120,12 @@ pub enum ApiError {
     /// The charge is not waiting for approval (already decided).
     #[error("the charge is not waiting for approval: it is {0}")]
     ChargeNotPending(String),
+    /// A refund would take back more than the original payment, in total.
+    #[error("refund exceeds the payment: {0}")]
+    RefundExceedsPayment(String),
+    /// The original moved no money to refund.
+    #[error("not refundable: {0}")]
+    NotRefundable(String),
     /// Admin endpoints are disabled unless the host was started with them.
     #[error("admin endpoints are disabled; start the sandbox with --admin")]
     AdminDisabled,
@@ -180,6 +186,8 @@ impl ApiError {
             CodeRevoked(_) => K::CodeRevoked,
             ChargeExpired => K::ChargeExpired,
             ChargeNotPending(_) => K::ChargeNotPending,
+            RefundExceedsPayment(_) => K::RefundExceedsPayment,
+            NotRefundable(_) => K::NotRefundable,
             AdminDisabled => K::AdminDisabled,
             InjectedFault => K::InjectedFault,
             Internal(_) => K::Internal,
@@ -197,7 +205,7 @@ impl ApiError {
             Forbidden | KycRequired(_) | AdminDisabled | BadEnrolmentToken(_) => StatusCode::FORBIDDEN,
             NotFound(_) | UnknownRecipient | UnknownMerchant | UnknownToken => StatusCode::NOT_FOUND,
             AlreadyEnrolled | HandleTaken | IdempotencyKeyReused | QuoteUsed | CodeAlreadyPaid | CodeUsed
-            | ChargeNotPending(_) => StatusCode::CONFLICT,
+            | ChargeNotPending(_) | NotRefundable(_) => StatusCode::CONFLICT,
             IdempotencyKeyMissing => StatusCode::BAD_REQUEST,
             InsufficientFunds(_) => StatusCode::PAYMENT_REQUIRED,
             QuoteExpired | CodeExpired | CodeRevoked(_) | ChargeExpired => StatusCode::GONE,
@@ -209,7 +217,8 @@ impl ApiError {
             | ReferenceRequired(_)
             | CurrencyMismatch(_)
             | UnsupportedCorridor(_)
-            | BadCryptogram => StatusCode::UNPROCESSABLE_ENTITY,
+            | BadCryptogram
+            | RefundExceedsPayment(_) => StatusCode::UNPROCESSABLE_ENTITY,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -308,6 +317,8 @@ mod tests {
             CodeRevoked(""),
             ChargeExpired,
             ChargeNotPending(String::new()),
+            RefundExceedsPayment(String::new()),
+            NotRefundable(String::new()),
             AdminDisabled,
             InjectedFault,
             Internal(String::new()),
@@ -351,6 +362,8 @@ mod tests {
                 | CodeRevoked(_)
                 | ChargeExpired
                 | ChargeNotPending(_)
+                | RefundExceedsPayment(_)
+                | NotRefundable(_)
                 | AdminDisabled
                 | InjectedFault
                 | Internal(_) => {}

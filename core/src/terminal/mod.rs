@@ -127,6 +127,51 @@ impl Charge {
     }
 }
 
+/// What a refund gives back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundOf {
+    /// A till charge, by its charge id.
+    Charge(String),
+    /// A till charge's or a merchant payment's transaction id.
+    Transaction(String),
+}
+
+/// A refund as the host reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    /// The host's refund id.
+    pub id: String,
+    /// The refund's ledger transaction.
+    pub transaction_id: String,
+    /// The transaction refunded.
+    pub original_transaction_id: String,
+    /// The till charge refunded, when the original was one.
+    pub charge_id: Option<String>,
+    /// What this refund gave back, in the merchant's currency.
+    pub amount: Money,
+    /// Everything refunded of the original so far.
+    pub refunded_total: Money,
+    /// What may still be refunded.
+    pub refundable: Money,
+}
+
+impl Refund {
+    fn from_api(r: api::Refund) -> Result<Refund, TerminalError> {
+        let money = |a: &api::Amount| {
+            a.money().ok_or_else(|| TerminalError::Protocol(format!("refund in an unknown currency {}", a.currency)))
+        };
+        Ok(Refund {
+            amount: money(&r.amount)?,
+            refunded_total: money(&r.refunded_total)?,
+            refundable: money(&r.refundable)?,
+            id: r.id,
+            transaction_id: r.transaction_id,
+            original_transaction_id: r.original_transaction_id,
+            charge_id: r.charge_id,
+        })
+    }
+}
+
 /// What the host said about a new terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enrolled {
@@ -241,6 +286,34 @@ impl Terminal {
         let reference = request.reference.as_deref().unwrap_or_default();
         let key = format!("dynamic-{}", &body_digest_hex(format!("{merchant_id}\n{reference}").as_bytes())[..32]);
         self.post(&format!("/v1/merchants/{merchant_id}/dynamic-codes"), request, &key).await
+    }
+
+    /// Refunds (part of) a payment to this terminal's merchant: `of` names a till charge or a
+    /// transaction, `amount` (the merchant's currency) a partial refund, `None` all that is
+    /// left. The caller gives the idempotency key (a return slip's number, say): the same
+    /// key sent again gets the host's stored outcome, never a second refund, while two
+    /// returns of the same amount need two keys.
+    pub async fn refund(
+        &self,
+        of: &RefundOf,
+        amount: Option<Money>,
+        idempotency_key: &str,
+    ) -> Result<Refund, TerminalError> {
+        if idempotency_key.trim().is_empty() {
+            return Err(TerminalError::InvalidInput("no idempotency key".into()));
+        }
+        if amount.is_some_and(|a| a.minor() <= 0) {
+            return Err(TerminalError::InvalidInput("the amount must be positive".into()));
+        }
+        let (charge_id, transaction_id) = match of {
+            RefundOf::Charge(id) => (Some(id.trim().to_owned()), None),
+            RefundOf::Transaction(id) => (None, Some(id.trim().to_owned())),
+        };
+        if charge_id.iter().chain(&transaction_id).any(String::is_empty) {
+            return Err(TerminalError::InvalidInput("no charge or transaction id".into()));
+        }
+        let body = api::RefundRequest { charge_id, transaction_id, amount: amount.map(Into::into) };
+        Refund::from_api(self.post("/v1/terminal/refunds", &body, idempotency_key).await?)
     }
 
     /// A charge of this terminal's merchant, as it stands now.

@@ -1,6 +1,6 @@
 //! What the host's event feed tells the wallet, read into typed facts and applied to the
-//! store in the sync's one transaction: money received, till charges (captured or waiting
-//! for approval) and codes the host revoked.
+//! store in the sync's one transaction: money received (transfers and merchants' refunds),
+//! till charges (captured or waiting for approval) and codes the host revoked.
 
 use rusqlite::Transaction;
 
@@ -12,7 +12,7 @@ use crate::store::{self, StoreError};
 
 /// One event of the feed, read.
 pub(super) enum Heard {
-    /// Another wallet sent money (P2P or remittance).
+    /// Another wallet sent money (P2P or remittance), or a merchant refunded.
     Received(TransactionRecord),
     /// A till captured a charge of one of this wallet's codes.
     Charged(TransactionRecord),
@@ -43,6 +43,19 @@ pub(super) fn read(e: &Event) -> Result<Heard, WalletError> {
                 details: details()?,
             })
         }
+        // A refund is money in, linked to the payment it gives back by `details`'
+        // `original_transaction_id` (see `TransactionRecord::refund_of`).
+        EventData::RefundReceived(d) => Heard::Received(TransactionRecord {
+            id: d.id.clone(),
+            kind: d.kind.clone(),
+            direction: Direction::In,
+            amount: money(&d.amount)?,
+            description: format!("Refund from {}", d.merchant.name),
+            counterparty: Some(d.merchant.name.clone()),
+            intent_key: None,
+            created_at: e.created_at,
+            details: details()?,
+        }),
         EventData::ConsumerCodeCharged(d) => Heard::Charged(TransactionRecord {
             id: d.id.clone(),
             kind: "cpm_charge".into(),
@@ -71,7 +84,7 @@ pub(super) fn read(e: &Event) -> Result<Heard, WalletError> {
 /// What applying a batch of events changed.
 #[derive(Default)]
 pub(super) struct Applied {
-    /// Money received, new to the history.
+    /// Money received (transfers, refunds), new to the history.
     pub received: Vec<TransactionRecord>,
     /// Till charges new to the history.
     pub charged: Vec<TransactionRecord>,

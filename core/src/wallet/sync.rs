@@ -51,7 +51,7 @@ impl Wallet {
 /// What a [`Listener`] reports, in the order it happened.
 #[derive(Debug)]
 pub enum ListenEvent {
-    /// A transfer arrived (already in history).
+    /// Money arrived: a transfer or a merchant's refund (already in history).
     Incoming(TransactionRecord),
     /// A till charge waits for the shopper's approval (already stored).
     ChargeRequest(ChargeRequest),

@@ -232,7 +232,7 @@ pub struct HistoryPage {
 /// What a sync brought in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncReport {
-    /// Transfers received since the last sync.
+    /// Transfers and merchants' refunds received since the last sync.
     pub received: Vec<TransactionRecord>,
     /// Till charges of this wallet's codes captured since the last sync.
     pub charged: Vec<TransactionRecord>,
@@ -386,6 +386,16 @@ pub struct TransactionRecord {
     pub created_at: i64,
     /// The host's full record.
     pub details: Value,
+}
+
+impl TransactionRecord {
+    /// For a refund, the transaction it gives back (another entry of this history).
+    pub fn refund_of(&self) -> Option<&str> {
+        if self.kind != "refund" {
+            return None;
+        }
+        self.details.get("original_transaction_id").and_then(Value::as_str)
+    }
 }
 
 /// A till charge above the no-confirmation limit, as the phone shows it.

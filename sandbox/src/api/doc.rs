@@ -11,7 +11,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, approvals, charges, cpm_keys, devices, feed, payments, quotes, terminals, transfers, wallets};
+use super::{
+    admin, approvals, charges, cpm_keys, devices, feed, payments, quotes, refunds, terminals, transfers, wallets,
+};
 use crate::error::ApiError;
 
 /// The command that rewrites the committed document from the code.
@@ -79,6 +81,7 @@ scale a provider runs its own host over its own ledger database."
         terminals::enrol,
         charges::charge,
         charges::status,
+        refunds::refund,
         admin::invariants,
         admin::faults,
         admin::clock,

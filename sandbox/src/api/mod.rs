@@ -11,6 +11,7 @@ mod doc;
 mod feed;
 mod payments;
 mod quotes;
+mod refunds;
 mod terminals;
 mod transfers;
 mod wallets;
@@ -71,6 +72,7 @@ pub fn routes() -> Vec<Route> {
         r(Method::POST, "/v1/terminals", post(terminals::enrol)),
         r(Method::POST, "/v1/terminal/charges", post(charges::charge)),
         r(Method::GET, "/v1/terminal/charges/{charge_id}", get(charges::status)),
+        r(Method::POST, "/v1/terminal/refunds", post(refunds::refund)),
         r(Method::GET, "/admin/invariants", get(admin::invariants)),
         r(Method::PUT, "/admin/faults", put(admin::faults)),
         r(Method::POST, "/admin/clock", post(admin::clock)),
@@ -201,6 +203,9 @@ mod tests {
         });
         for scanned_at in [None, Some(1)] {
             reads_as::<super::charges::ChargeRequest>(wire::ChargeRequest { amount: yen(1), code: text(), scanned_at });
+        }
+        for (charge_id, transaction_id, amount) in [(Some(text()), None, Some(yen(1))), (None, Some(text()), None)] {
+            reads_as::<super::refunds::RefundRequest>(wire::RefundRequest { charge_id, transaction_id, amount });
         }
     }
 }

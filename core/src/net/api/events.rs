@@ -51,6 +51,8 @@ pub enum EventData {
     ConsumerCodeCharged(CodeCharged),
     /// `consumer_code_refused`: a till presented a code and the charge was refused.
     ConsumerCodeRefused(CodeRefused),
+    /// `refund_received`: a merchant refunded (part of) a payment or till charge.
+    RefundReceived(RefundReceived),
     /// A kind this client does not know yet (newer hosts may add some).
     Other {
         /// The kind.
@@ -73,6 +75,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "charge_approval_requested",
     "consumer_code_charged",
     "consumer_code_refused",
+    "refund_received",
 ];
 
 impl EventData {
@@ -90,6 +93,7 @@ impl EventData {
             EventData::ChargeApprovalRequested(_) => EVENT_KINDS[8],
             EventData::ConsumerCodeCharged(_) => EVENT_KINDS[9],
             EventData::ConsumerCodeRefused(_) => EVENT_KINDS[10],
+            EventData::RefundReceived(_) => EVENT_KINDS[11],
             EventData::Other { kind, .. } => kind,
         }
     }
@@ -108,6 +112,7 @@ impl EventData {
             EventData::ChargeApprovalRequested(d) => serde_json::to_value(d),
             EventData::ConsumerCodeCharged(d) => serde_json::to_value(d),
             EventData::ConsumerCodeRefused(d) => serde_json::to_value(d),
+            EventData::RefundReceived(d) => serde_json::to_value(d),
             EventData::Other { data, .. } => Ok(data.clone()),
         }
     }
@@ -128,6 +133,7 @@ impl EventData {
             "charge_approval_requested" => EventData::ChargeApprovalRequested(read(data)?),
             "consumer_code_charged" => EventData::ConsumerCodeCharged(read(data)?),
             "consumer_code_refused" => EventData::ConsumerCodeRefused(read(data)?),
+            "refund_received" => EventData::RefundReceived(read(data)?),
             other => EventData::Other { kind: other.to_owned(), data },
         })
     }

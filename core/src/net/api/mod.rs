@@ -21,12 +21,14 @@ use crate::money::{Currency, Money};
 mod events;
 mod history;
 mod payments;
+mod refunds;
 mod terminal;
 mod wallet;
 
 pub use events::*;
 pub use history::*;
 pub use payments::*;
+pub use refunds::*;
 pub use terminal::*;
 pub use wallet::*;
 
@@ -171,6 +173,7 @@ mod doc {
             one::<ApprovalRequested>(EVENT_KINDS[8]),
             one::<CodeCharged>(EVENT_KINDS[9]),
             one::<CodeRefused>(EVENT_KINDS[10]),
+            one::<RefundReceived>(EVENT_KINDS[11]),
         ]
     }
 
@@ -209,6 +212,7 @@ mod doc {
             <super::CodeCharged as ToSchema>::schemas(schemas);
             <super::TopUp as ToSchema>::schemas(schemas);
             <super::CodeRefused as ToSchema>::schemas(schemas);
+            <super::RefundReceived as ToSchema>::schemas(schemas);
         }
     }
 }
