@@ -4,6 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use koban_partners::AcquirerKey;
+
+use crate::acquiring::{AcquirerConfig, DEFAULT_DEADLINE};
 use crate::{Config, FaultConfig, HostKey, Sandbox};
 
 /// Runs the Koban wallet host sandbox on loopback.
@@ -29,6 +32,17 @@ pub struct SandboxArgs {
     /// `KOBAN_HOST_KEY`); default: random for a temporary database, `<db>.hostkey` for a kept one.
     #[arg(long, env = "KOBAN_HOST_KEY", hide_env_values = true)]
     pub host_key: Option<String>,
+    /// The partner networks (Alipay+, WeChat Pay, UnionPay) to acquire tourists' codes
+    /// through; default: a simulator started beside the host on loopback.
+    #[arg(long)]
+    pub partners_url: Option<String>,
+    /// The host's acquirer key at the partner networks, `client=<64 hex>` (environment
+    /// `KOBAN_ACQUIRER_KEY`); needed with `--partners-url`.
+    #[arg(long, env = "KOBAN_ACQUIRER_KEY", hide_env_values = true)]
+    pub acquirer_key: Option<String>,
+    /// Start no partner networks: foreign codes are refused at the till.
+    #[arg(long, conflicts_with = "partners_url")]
+    pub no_partners: bool,
 }
 
 impl std::fmt::Debug for SandboxArgs {
@@ -40,6 +54,8 @@ impl std::fmt::Debug for SandboxArgs {
             .field("faults", &self.faults)
             .field("admin", &self.admin)
             .field("host_key", &self.host_key.as_ref().map(|_| "<redacted>"))
+            .field("partners_url", &self.partners_url)
+            .field("acquirer_key", &self.acquirer_key.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
@@ -71,6 +87,15 @@ impl SandboxArgs {
             None => FaultConfig::default(),
         };
         let host_key = self.host_key.as_deref().map(HostKey::from_hex).transpose()?.map(std::sync::Arc::new);
+        let acquirer = match (&self.partners_url, &self.acquirer_key) {
+            (Some(url), Some(key)) => Some(AcquirerConfig {
+                url: url.clone(),
+                key: AcquirerKey::parse(key).map_err(|e| format!("--acquirer-key: {e}"))?,
+                deadline: DEFAULT_DEADLINE,
+            }),
+            (Some(_), None) => return Err("--partners-url needs --acquirer-key (or KOBAN_ACQUIRER_KEY)".into()),
+            (None, _) => None,
+        };
         Ok(Config {
             addr: self.addr,
             db_path: self.db.clone(),
@@ -78,6 +103,7 @@ impl SandboxArgs {
             fault_seed: self.fault_seed,
             admin: self.admin,
             host_key,
+            acquirer,
         })
     }
 }
@@ -110,6 +136,24 @@ pub fn run_sandbox(args: &SandboxArgs) -> ExitCode {
         }
     };
     runtime.block_on(async {
+        let mut config = config;
+        // The networks' simulator lives as long as the host when we start it ourselves.
+        let mut _partners = None;
+        if !args.no_partners && config.acquirer.is_none() {
+            match koban_partners::Partners::start(koban_partners::Config::default()).await {
+                Ok(p) => {
+                    if let Some(key) = p.acquirers().first().cloned() {
+                        config.acquirer = Some(AcquirerConfig { url: p.url(), key, deadline: DEFAULT_DEADLINE });
+                    }
+                    eprintln!("koban sandbox: partner networks (Alipay+, WeChat Pay, UnionPay) on {}", p.url());
+                    _partners = Some(p);
+                }
+                Err(e) => {
+                    eprintln!("koban sandbox: partner networks: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
         let sandbox = match Sandbox::start(config).await {
             Ok(s) => s,
             Err(e) => {

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod acquiring;
 pub mod api;
 pub mod auth;
 pub mod cli;

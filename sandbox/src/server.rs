@@ -36,6 +36,9 @@ pub struct Config {
     /// temporary database, or the key file beside a kept database (`<db>.hostkey`, made 0600
     /// on first start) so the ledger survives restarts.
     pub host_key: Option<Arc<HostKey>>,
+    /// The partner networks the host acquires foreign shopper codes through; `None`: such
+    /// codes are refused at the till.
+    pub acquirer: Option<crate::acquiring::AcquirerConfig>,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             fault_seed: 1,
             admin: false,
             host_key: None,
+            acquirer: None,
         }
     }
 }
@@ -71,6 +75,9 @@ pub enum StartError {
     /// The host key could not be read or made.
     #[error("host key: {0}")]
     HostKey(String),
+    /// The partner networks' client could not be built.
+    #[error("partner networks: {0}")]
+    Acquirer(String),
 }
 
 /// The connection was dropped on purpose by the fault switch.
@@ -112,12 +119,17 @@ impl Sandbox {
             ),
             None => Arc::new(key_file(&db_path.with_extension("hostkey")).map_err(StartError::HostKey)?),
         };
-        let state = AppState::new(conn, FaultSwitch::new(config.faults, config.fault_seed), config.admin, host_key);
+        let mut state = AppState::new(conn, FaultSwitch::new(config.faults, config.fault_seed), config.admin, host_key);
+        if let Some(a) = &config.acquirer {
+            state.acquirer = Some(Arc::new(crate::acquiring::Acquirer::new(a).map_err(StartError::Acquirer)?));
+        }
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let task = tokio::spawn(serve(listener, router(state.clone())));
         tokio::spawn(prune_nonces(state.clone()));
+        // Foreign charges a stopped host left between pay and decision.
+        tokio::spawn(api::recover_foreign_charges(state.clone()));
         Ok(Sandbox { addr, db_path, state, task, _temp: temp })
     }
 

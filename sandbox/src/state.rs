@@ -51,6 +51,8 @@ pub struct AppState {
     pub devices: Arc<RwLock<HashMap<String, Arc<EnrolledDevice>>>>,
     /// Seals the consumer-code master keys at rest.
     pub host_key: Arc<HostKey>,
+    /// The partner networks, when the host acquires foreign shopper codes.
+    pub acquirer: Option<Arc<crate::acquiring::Acquirer>>,
     counter: Arc<AtomicU64>,
 }
 
@@ -74,6 +76,7 @@ impl AppState {
             events: Arc::new(watch::channel(0).0),
             devices: Arc::default(),
             host_key,
+            acquirer: None,
             counter: Arc::new(AtomicU64::new(0)),
         }
     }

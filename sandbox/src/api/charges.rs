@@ -5,7 +5,7 @@
 use crate::journal_meta::{self, ChargeMeta};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use koban_core::cpm::TokenCode;
 use koban_core::crypto;
@@ -135,6 +135,11 @@ pub async fn charge(State(state): State<AppState>, t: TerminalJson<ChargeRequest
     let ids = Ids { charge: state.new_id("ch"), journal: state.new_id("tx") };
     let host_key = state.host_key.clone();
     let (terminal_id, merchant_id, body) = (t.terminal_id, t.merchant_id, t.body);
+    // A tourist's Alipay+, WeChat Pay or UnionPay code: the host acquires it through its network.
+    if let Some(network) = super::foreign::network_of(&body.code) {
+        return super::foreign::charge(state, terminal_id, merchant_id, t.mutation, network, body.amount, body.code)
+            .await;
+    }
     idem::run(&state, t.mutation, move |tx, ctx| {
         let merchant = seed::merchant(&merchant_id).ok_or(ApiError::UnknownMerchant)?;
         charge_inner(tx, ctx, &host_key, &terminal_id, merchant, &ids, body)
@@ -395,14 +400,16 @@ pub async fn status(
     State(state): State<AppState>,
     Path(charge_id): Path<String>,
     t: TerminalSigned,
-) -> Result<Json<api::Charge>, ApiError> {
+) -> Result<Response, ApiError> {
     let now = state.clock.now();
     state
         .with_db(move |conn| {
-            let charge = load_charge(conn, &charge_id)?
-                .filter(|c| c.merchant_id == t.merchant_id)
-                .ok_or(ApiError::NotFound("charge"))?;
-            Ok(Json(charge.view(now)))
+            if let Some(c) = load_charge(conn, &charge_id)?.filter(|c| c.merchant_id == t.merchant_id) {
+                return Ok(Json(c.view(now)).into_response());
+            }
+            let foreign =
+                super::foreign::view(conn, &charge_id, &t.merchant_id)?.ok_or(ApiError::NotFound("charge"))?;
+            Ok(Json(foreign).into_response())
         })
         .await
 }

@@ -9,6 +9,7 @@ mod cpm_keys;
 mod devices;
 mod doc;
 mod feed;
+mod foreign;
 mod payments;
 mod quotes;
 mod refunds;
@@ -24,6 +25,7 @@ use crate::state::AppState;
 pub use common::{month_start, wallet_limits, Limits};
 pub use devices::add_device_message;
 pub use doc::{openapi, openapi_json, REGENERATE};
+pub use foreign::recover as recover_foreign_charges;
 
 /// One route: method, path (axum syntax), handler.
 pub struct Route {

@@ -1,0 +1,392 @@
+//! A foreign shopper code (Alipay+, WeChat Pay, UnionPay) at a Koban merchant's terminal: the
+//! host records the charge, then charges the code through its network as acquirer, and
+//! settles the merchant in its own currency against a receivable from the network.
+//!
+//! Exactly once (ADR 0005 across the network boundary, ADR 0007): the intent row commits
+//! first under a request id derived from the terminal's idempotency key; then the network is
+//! called; the decision, the ledger and the terminal's stored answer commit together. A retry
+//! before that finds the row and resumes it; a host restart resumes every pending row.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use koban_core::net::api;
+use koban_partners::client::PaymentResult;
+use koban_partners::Network;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::common::{amount, merchant_ref, AmountIn};
+use crate::acquiring::{self, Acquirer, Decision, Intent};
+use crate::error::{ApiError, OrRefusal};
+use crate::idem::{self, Ctx, Mutation};
+use crate::journal_meta;
+use crate::ledger::{self, JournalHeader, Leg};
+use crate::seed;
+use crate::state::AppState;
+
+/// The network that acquires `code`, when detection names it a foreign shopper code.
+pub fn network_of(code: &str) -> Option<Network> {
+    let detection = koban_core::scheme::detect(code).ok()?;
+    if detection.presentment != koban_core::scheme::Presentment::Consumer {
+        return None;
+    }
+    detection.schemes().into_iter().find_map(Network::for_scheme)
+}
+
+/// A foreign charge as the terminal sees it: the till charge plus the network's side.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForeignCharge {
+    /// The charge in the merchant's currency.
+    #[serde(flatten)]
+    pub charge: api::Charge,
+    /// `alipay_plus`, `wechat_pay` or `unionpay`.
+    pub network: String,
+    /// What the network took from its user, in the user's currency.
+    pub customer_amount: Option<api::Amount>,
+    /// The network's rate, user's currency per merchant's, ten decimals.
+    pub rate: Option<String>,
+}
+
+/// The journal meta of a captured foreign charge: the CNY side and the rate stay with it.
+#[derive(Serialize)]
+struct ForeignChargeMeta<'a> {
+    merchant: api::MerchantRef,
+    charge_id: &'a str,
+    network: &'a str,
+    payment_id: Option<&'a str>,
+    customer_amount: Option<i64>,
+    customer_currency: Option<&'a str>,
+    rate: Option<&'a str>,
+    description: String,
+}
+
+/// A foreign charge row.
+struct Row {
+    intent: Intent,
+    scope: String,
+    key: String,
+    request_hash: String,
+    status: String,
+    refusal: Option<String>,
+    journal_id: Option<String>,
+    customer_amount: Option<i64>,
+    customer_currency: Option<String>,
+    rate: Option<String>,
+}
+
+impl Row {
+    fn view(&self) -> ForeignCharge {
+        let i = &self.intent;
+        ForeignCharge {
+            charge: api::Charge {
+                id: i.id.clone(),
+                // The till's words: a charge cancelled at its deadline lapsed like an unapproved one.
+                status: if self.status == "cancelled" { "expired".into() } else { self.status.clone() },
+                merchant_id: i.merchant_id.clone(),
+                amount: amount(i.amount, &i.currency),
+                counter: 0,
+                refusal: self.refusal.clone(),
+                transaction_id: self.journal_id.clone(),
+                approve_by: None,
+                created_at: i.created_at,
+            },
+            network: i.network.id().to_owned(),
+            customer_amount: match (self.customer_amount, &self.customer_currency) {
+                (Some(v), Some(c)) => Some(amount(v, c)),
+                _ => None,
+            },
+            rate: self.rate.clone(),
+        }
+    }
+
+    fn mutation(&self) -> Mutation {
+        Mutation { scope: self.scope.clone(), key: self.key.clone(), request_hash: self.request_hash.clone() }
+    }
+}
+
+const COLUMNS: &str = "id, network, request_id, code, amount, currency, merchant_id, created_at, scope, idem_key,
+    request_hash, status, refusal, journal_id, customer_amount, customer_currency, rate";
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    let network: String = r.get(1)?;
+    let merchant_id: String = r.get(6)?;
+    let merchant_name = seed::merchant(&merchant_id).map(|m| m.name.to_owned()).unwrap_or_default();
+    Ok(Row {
+        intent: Intent {
+            id: r.get(0)?,
+            network: Network::from_id(&network).unwrap_or(Network::AlipayPlus),
+            request_id: r.get(2)?,
+            code: r.get(3)?,
+            amount: r.get(4)?,
+            currency: r.get(5)?,
+            merchant_id,
+            merchant_name,
+            created_at: r.get(7)?,
+        },
+        scope: r.get(8)?,
+        key: r.get(9)?,
+        request_hash: r.get(10)?,
+        status: r.get(11)?,
+        refusal: r.get(12)?,
+        journal_id: r.get(13)?,
+        customer_amount: r.get(14)?,
+        customer_currency: r.get(15)?,
+        rate: r.get(16)?,
+    })
+}
+
+fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Row>, ApiError> {
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM foreign_charges WHERE id = ?1"), [id], read_row).optional()?)
+}
+
+/// A foreign charge of `merchant_id` by id, for `GET /v1/terminal/charges/{id}`.
+pub fn view(conn: &rusqlite::Connection, id: &str, merchant_id: &str) -> Result<Option<ForeignCharge>, ApiError> {
+    Ok(load(conn, id)?.filter(|r| r.intent.merchant_id == merchant_id).map(|r| r.view()))
+}
+
+/// `POST /v1/terminal/charges` for a foreign code: record, charge at the network, settle.
+pub async fn charge(
+    state: AppState,
+    terminal_id: String,
+    merchant_id: String,
+    m: Mutation,
+    network: Network,
+    amount_in: AmountIn,
+    code: String,
+) -> Response {
+    let Some(acquirer) = state.acquirer.clone() else {
+        let e = ApiError::InvalidPayload(format!(
+            "this is a {} code and this host is not connected to the partner networks",
+            network.name()
+        ));
+        return e.into_response();
+    };
+    let now = state.clock.now();
+    let id = state.new_id("ch");
+    let recorded = state
+        .with_db(move |conn| {
+            // A stored answer is the end of the story: replay it like any other mutation.
+            if let Some((hash, status, body)) = conn
+                .query_row(
+                    "SELECT request_hash, status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
+                    params![m.scope, m.key],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, u16>(1)?, r.get::<_, String>(2)?)),
+                )
+                .optional()?
+            {
+                if hash != m.request_hash {
+                    return Err(ApiError::IdempotencyKeyReused);
+                }
+                return Ok(Err((status, body)));
+            }
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let id = record(&tx, &id, &terminal_id, &merchant_id, &m, network, &amount_in, &code, now)?;
+            tx.commit()?;
+            Ok(Ok(id))
+        })
+        .await;
+    let id = match recorded {
+        Ok(Ok(id)) => id,
+        Ok(Err((status, body))) => return replayed(status, body),
+        Err(e) => return e.into_response(),
+    };
+    match settle(&state, &acquirer, &id).await {
+        Ok(outcome) => outcome.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn replayed(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response();
+    resp.headers_mut().insert(idem::HEADER_REPLAYED, axum::http::HeaderValue::from_static("true"));
+    resp
+}
+
+/// Records the intent, or finds the one this key recorded before (a retry, or a request
+/// whose answer never arrived). Returns the charge id.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    tx: &Transaction<'_>,
+    id: &str,
+    terminal_id: &str,
+    merchant_id: &str,
+    m: &Mutation,
+    network: Network,
+    amount_in: &AmountIn,
+    code: &str,
+    now: i64,
+) -> Result<String, ApiError> {
+    let existing: Option<(String, String)> = tx
+        .query_row(
+            "SELECT id, request_hash FROM foreign_charges WHERE scope = ?1 AND idem_key = ?2",
+            params![m.scope, m.key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((id, hash)) = existing {
+        return if hash == m.request_hash { Ok(id) } else { Err(ApiError::IdempotencyKeyReused) };
+    }
+    let merchant = seed::merchant(merchant_id).ok_or(ApiError::UnknownMerchant)?;
+    amount_in.validate()?;
+    if amount_in.currency != merchant.currency {
+        return Err(ApiError::CurrencyMismatch(format!("{} takes {}", merchant.name, merchant.currency)));
+    }
+    tx.execute(
+        "INSERT INTO foreign_charges (id, scope, idem_key, request_hash, merchant_id, terminal_id, network, request_id,
+             code, amount, currency, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12)",
+        params![
+            id,
+            m.scope,
+            m.key,
+            m.request_hash,
+            merchant.id,
+            terminal_id,
+            network.id(),
+            acquiring::request_id(&m.scope, &m.key),
+            code.trim(),
+            amount_in.minor,
+            merchant.currency,
+            now
+        ],
+    )?;
+    Ok(id.to_owned())
+}
+
+/// Drives a recorded charge to a definite state and commits the decision with the
+/// terminal's answer. Safe to run again for the same charge at any point.
+async fn settle(state: &AppState, acquirer: &Acquirer, id: &str) -> Result<idem::Outcome, ApiError> {
+    let _guard = acquiring::lock(id).await;
+    let id_owned = id.to_owned();
+    let row = state
+        .with_db(move |conn| load(conn, &id_owned))
+        .await?
+        .ok_or_else(|| ApiError::Internal("foreign charge vanished".into()))?;
+    let decision = if row.status == "pending" {
+        acquiring::drive(state, acquirer, &row.intent).await.ok_or_else(|| {
+            ApiError::Internal(format!("{} did not answer; the charge resumes on retry", row.intent.network.name()))
+        })?
+    } else {
+        // Decided already (its answer is stored): the mutation below replays it.
+        Decision::Cancelled
+    };
+    let id_owned = id.to_owned();
+    idem::run_outcome(state, row.mutation(), move |tx, ctx| decide(tx, ctx, &id_owned, decision)).await
+}
+
+/// Applies a decision: the ledger for a capture, the row's status, the answer.
+fn decide(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    id: &str,
+    decision: Decision,
+) -> Result<(StatusCode, OrRefusal<ForeignCharge>), ApiError> {
+    let mut row = load(tx, id)?.ok_or_else(|| ApiError::Internal("foreign charge vanished".into()))?;
+    if row.status != "pending" {
+        return Ok((StatusCode::OK, OrRefusal::Body(row.view())));
+    }
+    match decision {
+        Decision::Captured(p) => {
+            capture(tx, ctx, &mut row, &p)?;
+            Ok((StatusCode::CREATED, OrRefusal::Body(row.view())))
+        }
+        Decision::Refused(e) => {
+            tx.execute(
+                "UPDATE foreign_charges SET status = 'refused', refusal = ?2, decided_at = ?3 WHERE id = ?1",
+                params![id, e.kind().as_str(), ctx.now],
+            )?;
+            Ok(e.committed())
+        }
+        Decision::Cancelled => {
+            let e = ApiError::ChargeExpired;
+            tx.execute(
+                "UPDATE foreign_charges SET status = 'cancelled', refusal = ?2, decided_at = ?3 WHERE id = ?1",
+                params![id, e.kind().as_str(), ctx.now],
+            )?;
+            Ok(e.committed())
+        }
+    }
+}
+
+/// Settles a capture: the network owes the host, the merchant is owed, in the merchant's currency.
+fn capture(tx: &Transaction<'_>, ctx: &Ctx, row: &mut Row, p: &PaymentResult) -> Result<(), ApiError> {
+    let i = &row.intent;
+    if let Some(a) = &p.amount {
+        // The network charged another amount than asked: a bug on one side, never settled silently.
+        if a.value != i.amount || a.currency != i.currency {
+            return Err(ApiError::Internal(format!(
+                "{} charged {} {}, not {} {}",
+                i.network.name(),
+                a.value,
+                a.currency,
+                i.amount,
+                i.currency
+            )));
+        }
+    }
+    let merchant = seed::merchant(&i.merchant_id).ok_or(ApiError::UnknownMerchant)?;
+    let journal_id = format!("tx_{}", i.id.trim_start_matches("ch_"));
+    let customer = p.customer_amount.as_ref();
+    let meta = journal_meta::to_value(&ForeignChargeMeta {
+        merchant: merchant_ref(merchant),
+        charge_id: &i.id,
+        network: i.network.id(),
+        payment_id: p.payment_id.as_deref(),
+        customer_amount: customer.map(|c| c.value),
+        customer_currency: customer.map(|c| c.currency.as_str()),
+        rate: p.rate.as_deref(),
+        description: format!("{} code charged at {}", i.network.name(), merchant.name),
+    })?;
+    let header = JournalHeader {
+        id: &journal_id,
+        kind: "foreign_charge",
+        wallet_id: None,
+        idempotency: Some(&ctx.idempotency),
+        meta: &meta,
+        now: ctx.now,
+    };
+    let receivable = format!("network:{}", i.network.id());
+    ledger::post(
+        tx,
+        &header,
+        &[Leg::new(receivable, -i.amount), Leg::new(format!("merchant:{}", merchant.id), i.amount)],
+    )?;
+    tx.execute(
+        "UPDATE foreign_charges SET status = 'captured', journal_id = ?2, payment_id = ?3, customer_amount = ?4,
+             customer_currency = ?5, rate = ?6, decided_at = ?7 WHERE id = ?1",
+        params![
+            i.id,
+            journal_id,
+            p.payment_id,
+            customer.map(|c| c.value),
+            customer.map(|c| c.currency.as_str()),
+            p.rate,
+            ctx.now
+        ],
+    )?;
+    row.status = "captured".into();
+    row.journal_id = Some(journal_id);
+    row.customer_amount = customer.map(|c| c.value);
+    row.customer_currency = customer.map(|c| c.currency.clone());
+    row.rate.clone_from(&p.rate);
+    Ok(())
+}
+
+/// Resumes every foreign charge left pending (a host stopped between pay and decision).
+pub async fn recover(state: AppState) {
+    let Some(acquirer) = state.acquirer.clone() else { return };
+    let pending = state
+        .with_db(|conn| {
+            let mut stmt = conn.prepare("SELECT id FROM foreign_charges WHERE status = 'pending'")?;
+            let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(ids)
+        })
+        .await
+        .unwrap_or_default();
+    for id in pending {
+        // A failure leaves the row pending: the terminal's retry resumes it.
+        let _ = settle(&state, &acquirer, &id).await;
+    }
+}

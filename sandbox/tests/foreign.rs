@@ -1,0 +1,286 @@
+//! The host as acquirer: tourists' Alipay, WeChat Pay and UnionPay codes at a Koban till,
+//! against the real host and the real partner-network service on loopback.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{amt, key, start_with, Host};
+use koban_partners::client::SimulatorClient;
+use koban_partners::{FaultConfig as NetworkFaults, Partners};
+use koban_sandbox::acquiring::AcquirerConfig;
+use koban_sandbox::Config;
+use serde_json::{json, Value};
+
+const SHOP: &str = "m_jp_ramen";
+
+struct World {
+    host: Host,
+    partners: Partners,
+    sim: SimulatorClient,
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let report = self.partners.check_invariants();
+            assert!(report.is_ok(), "network invariants violated: {report:?}");
+        }
+    }
+}
+
+/// The partner networks and a host acquiring through them; a charge waits at most `deadline`.
+async fn world(deadline: Duration) -> World {
+    let partners =
+        Partners::start(koban_partners::Config { admin: true, ..Default::default() }).await.expect("partners start");
+    let acquirer = AcquirerConfig { url: partners.url(), key: partners.acquirers()[0].clone(), deadline };
+    let host = start_with(Config { admin: true, acquirer: Some(acquirer), ..Config::default() }).await;
+    let sim = partners.simulator_client().unwrap();
+    World { host, partners, sim }
+}
+
+impl World {
+    async fn code(&self, user: &str) -> String {
+        self.sim.issue_code(user, None).await.unwrap().code
+    }
+
+    async fn balance(&self, user: &str) -> i64 {
+        self.sim.user(user).await.unwrap().balance.value
+    }
+
+    async fn charge(&self, code: &str, yen: i64, idem: &str) -> common::Resp {
+        self.host
+            .merchant_post(SHOP, "/v1/terminal/charges", json!({ "amount": amt(yen, "JPY"), "code": code }), idem)
+            .await
+    }
+}
+
+fn customer_minor(body: &Value) -> i64 {
+    body["customer_amount"]["minor"].as_i64().unwrap_or_else(|| panic!("no customer amount in {body}"))
+}
+
+#[tokio::test]
+async fn an_alipay_a_wechat_pay_and_a_unionpay_code_each_charge_once_and_settle_in_yen() {
+    let w = world(Duration::from_secs(10)).await;
+    let merchant = format!("merchant:{SHOP}");
+    let mut settled = 0;
+    for (user, network) in [("li_wei", "alipay_plus"), ("wang_fang", "wechat_pay"), ("liu_yang", "unionpay")] {
+        let before = w.balance(user).await;
+        let code = w.code(user).await;
+        let idem = key();
+        let r = w.charge(&code, 1_200, &idem).await;
+        assert_eq!(r.status.as_u16(), 201, "{user}: {}", r.body);
+        let body = r.body;
+        assert_eq!(body["status"], "captured", "{body}");
+        assert_eq!(body["network"], network);
+        assert_eq!(body["amount"], amt(1_200, "JPY"));
+        assert_eq!(body["customer_amount"]["currency"], "CNY");
+        assert!(body["rate"].as_str().is_some_and(|r| r.starts_with("0.0")), "{body}");
+        let taken = customer_minor(&body);
+        assert!(taken > 0);
+        assert_eq!(w.balance(user).await, before - taken, "{user} pays once, at the network's rate");
+        settled += 1_200;
+        assert_eq!(w.host.account_balance(&merchant), settled);
+        assert_eq!(w.host.account_balance(&format!("network:{network}")), -1_200);
+
+        // The same terminal request again: the stored answer, nothing charged twice.
+        let again = w.charge(&code, 1_200, &idem).await;
+        assert!(again.replayed);
+        assert_eq!(again.body, body);
+        assert_eq!(w.balance(user).await, before - taken);
+        // The status route follows the charge.
+        let id = body["id"].as_str().unwrap();
+        let s = w.host.merchant_get(SHOP, &format!("/v1/terminal/charges/{id}")).await.ok();
+        assert_eq!(s["status"], "captured");
+        assert_eq!(customer_minor(&s), taken);
+        // The journal keeps the yuan and the rate.
+        let history = w.sim.history(user).await.unwrap();
+        assert!(!format!("{history:?}").is_empty());
+    }
+}
+
+#[tokio::test]
+async fn refusals_at_the_network_take_nothing() {
+    let w = world(Duration::from_secs(10)).await;
+    // zhang_min holds CNY 20: a ¥10,000 bowl is too much.
+    let code = w.code("zhang_min").await;
+    w.charge(&code, 10_000, &key()).await.refused(402, "insufficient_funds");
+    assert_eq!(w.balance("zhang_min").await, 2_000);
+    // A code is single use: shown again under a new request it is refused.
+    let code = w.code("li_wei").await;
+    w.charge(&code, 500, &key()).await.ok();
+    let before = w.balance("li_wei").await;
+    w.charge(&code, 500, &key()).await.refused(409, "code_used");
+    assert_eq!(w.balance("li_wei").await, before);
+    assert_eq!(w.host.account_balance(&format!("merchant:{SHOP}")), 500);
+}
+
+#[tokio::test]
+async fn a_user_paying_code_is_captured_after_inquiries() {
+    let w = world(Duration::from_secs(10)).await;
+    w.partners.set_faults(NetworkFaults { paying_permille: 1000, paying_polls: 2, ..Default::default() });
+    for user in ["li_wei", "wang_fang", "liu_yang"] {
+        let before = w.balance(user).await;
+        let code = w.code(user).await;
+        let r = w.charge(&code, 800, &key()).await;
+        assert_eq!(r.status.as_u16(), 201, "{user}: {}", r.body);
+        assert_eq!(w.balance(user).await, before - customer_minor(&r.body));
+    }
+}
+
+#[tokio::test]
+async fn a_code_the_user_never_confirms_is_cancelled_with_nothing_taken() {
+    let w = world(Duration::from_secs(2)).await;
+    w.partners.set_faults(NetworkFaults { paying_permille: 1000, abandon_permille: 1000, ..Default::default() });
+    for user in ["li_wei", "wang_fang", "liu_yang"] {
+        let before = w.balance(user).await;
+        let code = w.code(user).await;
+        let r = w.charge(&code, 900, &key()).await;
+        r.refused(410, "charge_expired");
+        assert_eq!(w.balance(user).await, before, "{user}: nothing taken");
+        let id: String = rusqlite::Connection::open(w.host.sandbox.db_path())
+            .unwrap()
+            .query_row("SELECT id FROM foreign_charges ORDER BY created_at DESC, rowid DESC LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        let s = w.host.merchant_get(SHOP, &format!("/v1/terminal/charges/{id}")).await.ok();
+        assert_eq!((s["status"].as_str(), s["refusal"].as_str()), (Some("expired"), Some("charge_expired")));
+    }
+    assert_eq!(w.host.account_balance(&format!("merchant:{SHOP}")), 0);
+}
+
+#[tokio::test]
+async fn a_dropped_network_answer_and_a_retried_till_request_charge_once() {
+    let w = world(Duration::from_secs(10)).await;
+    // The network commits the payment and drops the connection: the host sends the same pay
+    // again (same request id) once the line is back, and the network answers from its state.
+    w.partners.set_faults(NetworkFaults { drop_after_commit_permille: 1000, ..Default::default() });
+    let before = w.balance("li_wei").await;
+    let code = w.code("li_wei").await;
+    let idem = key();
+    let first = {
+        let w = &w;
+        let code = code.clone();
+        let idem = idem.clone();
+        async move { w.charge(&code, 1_500, &idem).await }
+    };
+    let heal = async {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        w.partners.set_faults(NetworkFaults::default());
+    };
+    // Meanwhile the till, hearing nothing, sends the same request again.
+    let retry = async {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        w.charge(&code, 1_500, &idem).await
+    };
+    let (a, (), b) = tokio::join!(first, heal, retry);
+    assert_eq!(a.status.as_u16(), 201, "{}", a.body);
+    assert!(b.status.is_success(), "{}", b.body);
+    assert_eq!(a.body["id"], b.body["id"]);
+    let taken = customer_minor(&a.body);
+    assert_eq!(w.balance("li_wei").await, before - taken, "charged once");
+    assert_eq!(w.host.account_balance(&format!("merchant:{SHOP}")), 1_500);
+    // A third time, after the fact: replayed.
+    let c = w.charge(&code, 1_500, &idem).await;
+    assert!(c.replayed);
+    assert_eq!(w.balance("li_wei").await, before - taken);
+}
+
+#[tokio::test]
+async fn a_host_answer_dropped_after_commit_is_replayed_on_retry() {
+    let w = world(Duration::from_secs(10)).await;
+    let till = w.host.till(SHOP).await;
+    w.host.sandbox.set_faults(koban_sandbox::FaultConfig { drop_after_commit_permille: 1000, ..Default::default() });
+    let before = w.balance("wang_fang").await;
+    let code = w.code("wang_fang").await;
+    let idem = key();
+    let body = json!({ "amount": amt(700, "JPY"), "code": code });
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let signed = till.key.sign_request("POST", "/v1/terminal/charges", &bytes, w.host.now()).unwrap();
+    let mut req = w.host.http.post(format!("{}/v1/terminal/charges", w.host.url));
+    for (name, value) in signed.pairs() {
+        req = req.header(name, value);
+    }
+    let lost = req.header("idempotency-key", &idem).header("content-type", "application/json").body(bytes).send().await;
+    assert!(lost.is_err(), "the host dropped its answer");
+    w.host.sandbox.set_faults(koban_sandbox::FaultConfig::default());
+    let r = w.charge(&code, 700, &idem).await;
+    assert!(r.replayed, "{}", r.body);
+    assert_eq!(r.status.as_u16(), 201);
+    assert_eq!(w.balance("wang_fang").await, before - customer_minor(&r.body));
+}
+
+#[tokio::test]
+async fn a_host_restarted_between_pay_and_decision_settles_the_charge_once() {
+    let partners =
+        Partners::start(koban_partners::Config { admin: true, ..Default::default() }).await.expect("partners start");
+    let sim = partners.simulator_client().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("host.sqlite3");
+    let acquirer =
+        AcquirerConfig { url: partners.url(), key: partners.acquirers()[0].clone(), deadline: Duration::from_secs(10) };
+    let config = Config { admin: true, db_path: Some(db.clone()), acquirer: Some(acquirer), ..Config::default() };
+    // The first host records two intents and stops: one whose pay reached the network (its
+    // answer lost with the host), one whose pay was never sent.
+    let host = start_with(config.clone()).await;
+    drop(host);
+    let before = sim.user("li_wei").await.unwrap().balance.value;
+    let (paid_code, unsent_code) =
+        (sim.issue_code("li_wei", None).await.unwrap().code, sim.issue_code("li_wei", None).await.unwrap().code);
+    let scope = "terminal:t_restart";
+    let paid_id = koban_sandbox::acquiring::request_id(scope, "paid");
+    let pay = koban_partners::client::PayRequest {
+        request_id: paid_id,
+        code: paid_code.clone(),
+        amount: koban_partners::Amount::new(1_000, "JPY"),
+        merchant_id: SHOP.into(),
+        // Exactly what the host sends for the row below: a resent pay must be the same request.
+        merchant_name: koban_sandbox::seed::merchant(SHOP).unwrap().name.into(),
+        description: format!("Paid at {}", koban_sandbox::seed::merchant(SHOP).unwrap().name),
+    };
+    let taken_first = partners.acquirer_client().unwrap().pay(koban_partners::Network::AlipayPlus, &pay).await.unwrap();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        for (id, key, code) in [("ch_paid", "paid", &paid_code), ("ch_unsent", "unsent", &unsent_code)] {
+            conn.execute(
+                "INSERT INTO foreign_charges (id, scope, idem_key, request_hash, merchant_id, terminal_id, network,
+                     request_id, code, amount, currency, status, created_at)
+                 VALUES (?1, ?2, ?3, 'h', ?4, 't_restart', 'alipay_plus', ?5, ?6, 1000, 'JPY', 'pending', ?7)",
+                rusqlite::params![
+                    id,
+                    scope,
+                    key,
+                    SHOP,
+                    koban_sandbox::acquiring::request_id(scope, key),
+                    code,
+                    common::now() as i64
+                ],
+            )
+            .unwrap();
+        }
+    }
+    // The restarted host resumes both: the paid one is captured from the network's state, the
+    // other is paid now; each is settled once.
+    let host = start_with(config).await;
+    let mut settled = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if host.account_balance(&format!("merchant:{SHOP}")) == 2_000 {
+            settled = true;
+            break;
+        }
+    }
+    let rows: Vec<(String, String, Option<String>)> = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = conn.prepare("SELECT id, status, refusal FROM foreign_charges").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert!(settled, "both pending charges settled after the restart: {rows:?}");
+    let after = sim.user("li_wei").await.unwrap().balance.value;
+    let first = taken_first.customer_amount.unwrap().value;
+    assert!(before - after >= 2 * first - 1 && before - after <= 2 * first + 1, "two payments, each once");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let captured: i64 =
+        conn.query_row("SELECT COUNT(*) FROM foreign_charges WHERE status = 'captured'", [], |r| r.get(0)).unwrap();
+    assert_eq!(captured, 2);
+    assert!(partners.check_invariants().is_ok());
+}
