@@ -18,9 +18,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// How long a foreign charge may wait for its network (a "user paying" state included)
-/// before the host cancels it: long enough for a tourist to confirm on the phone, short
-/// enough for a queue at the till.
-pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(45);
+/// before the host cancels it: the till's client gives up after 10 s, and the answer it waits
+/// for must be definite, so the host decides within that.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(8);
 
 /// First wait between inquiries; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);

@@ -284,3 +284,37 @@ async fn a_host_restarted_between_pay_and_decision_settles_the_charge_once() {
     assert_eq!(captured, 2);
     assert!(partners.check_invariants().is_ok());
 }
+
+#[tokio::test]
+async fn a_till_that_hangs_up_does_not_stop_the_charge_from_settling() {
+    let w = world(Duration::from_secs(10)).await;
+    // The user confirms only after four inquiries (about 1.5 s of back-off): the till gives up first.
+    w.partners.set_faults(NetworkFaults { paying_permille: 1000, paying_polls: 4, ..Default::default() });
+    let till = w.host.till(SHOP).await;
+    let before = w.balance("li_wei").await;
+    let code = w.code("li_wei").await;
+    let body = serde_json::to_vec(&json!({ "amount": amt(600, "JPY"), "code": code })).unwrap();
+    let signed = till.key.sign_request("POST", "/v1/terminal/charges", &body, w.host.now()).unwrap();
+    let mut req = w.host.http.post(format!("{}/v1/terminal/charges", w.host.url));
+    for (name, value) in signed.pairs() {
+        req = req.header(name, value);
+    }
+    let hung_up = req
+        .header("idempotency-key", key())
+        .header("content-type", "application/json")
+        .timeout(Duration::from_millis(150))
+        .body(body)
+        .send()
+        .await;
+    assert!(hung_up.is_err(), "the till gave up before the answer");
+    let mut settled = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if w.host.account_balance(&format!("merchant:{SHOP}")) == 600 {
+            settled = true;
+            break;
+        }
+    }
+    assert!(settled, "the charge settled without a retry");
+    assert!(w.balance("li_wei").await < before);
+}

@@ -191,9 +191,13 @@ pub async fn charge(
         Ok(Err((status, body))) => return replayed(status, body),
         Err(e) => return e.into_response(),
     };
-    match settle(&state, &acquirer, &id).await {
-        Ok(outcome) => outcome.into_response(),
-        Err(e) => e.into_response(),
+    // On a task of its own: a till that hangs up (its timeout, a crash) drops this handler,
+    // and the charge must still reach its decision rather than wait for a retry or a restart.
+    let settled = tokio::spawn(async move { settle(&state, &acquirer, &id).await });
+    match settled.await {
+        Ok(Ok(outcome)) => outcome.into_response(),
+        Ok(Err(e)) => e.into_response(),
+        Err(e) => ApiError::Internal(format!("foreign charge task: {e}")).into_response(),
     }
 }
 
