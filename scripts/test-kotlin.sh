@@ -35,6 +35,23 @@ APP_TEST_SRC="$KOBAN_ROOT/android/app/src/test/kotlin"
 GENERATED="$BINDINGS_DIR/kotlin-jvm/io/koban/koban_ffi.kt"
 CLASSES="$KOBAN_BUILD/kotlin-test-classes"
 
+# No unsigned types in the public Kotlin API (they are awkward from Java and in Kotlin
+# arithmetic): the generated code names API types fully qualified (`kotlin.UInt`), while the
+# FFI plumbing uses the bare names, so any `kotlin.U…` is a public signature, and an
+# `FfiConverterU…` means some type somewhere is unsigned.
+check_no_unsigned_api() {
+    local f hits
+    for f in "$GENERATED" "$BINDINGS_DIR/kotlin-android/io/koban/koban_ffi.kt"; do
+        [ -f "$f" ] || die "no generated Kotlin at $f"
+        hits="$(grep -nE '\bkotlin\.U(Int|Long|Short|Byte)\b|\bFfiConverterU(Int|Long|Short|Byte)\b' "$f" || true)"
+        if [ -n "$hits" ]; then
+            echo "$hits" | head -n 20 >&2
+            die "unsigned types in the public Kotlin API of $f (export i32/i64 from koban-ffi)"
+        fi
+    done
+}
+check_no_unsigned_api
+
 kt_files() { local d; for d in "$@"; do [ -d "$d" ] && find "$d" -name '*.kt'; done | sort; }
 mapfile -t koban_tests < <(kt_files "$KOBAN_TEST_SRC")
 mapfile -t app_tests < <(kt_files "$APP_TEST_SRC")

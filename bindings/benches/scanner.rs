@@ -31,7 +31,10 @@ const FRAMES: [&str; 2] = ["frame-1080p", "frame-1080p-nocode"];
 const PREFERRED: &str = "qrcode-2/#1132.webp";
 
 fn scan(scanner: &Scanner, luma: &[u8], meta: &Meta) -> Vec<koban_ffi::ScannedCode> {
-    scanner.scan_frame(luma, meta.width, meta.height, meta.stride, FrameRotation::Deg0).expect("valid frame geometry")
+    let size = |v: u32| i32::try_from(v).expect("frame sizes fit in i32");
+    scanner
+        .scan_frame(luma, size(meta.width), size(meta.height), size(meta.stride), FrameRotation::Deg0)
+        .expect("valid frame geometry")
 }
 
 struct Meta {

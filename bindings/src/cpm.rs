@@ -19,14 +19,15 @@ use crate::KobanError;
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct QrMatrix {
     /// Modules per side.
-    pub size: u32,
+    pub size: i32,
     /// `size * size` modules, row by row; `true` is dark (module x, y is at `y * size + x`).
     pub modules: Vec<bool>,
 }
 
 impl From<core::QrMatrix> for QrMatrix {
     fn from(m: core::QrMatrix) -> Self {
-        QrMatrix { size: m.size, modules: m.modules }
+        // A QR code has at most 177 modules per side.
+        QrMatrix { size: i32::try_from(m.size).unwrap_or(i32::MAX), modules: m.modules }
     }
 }
 
@@ -41,6 +42,11 @@ pub fn qr_matrix(text: String) -> Result<QrMatrix, KobanError> {
 pub struct TokenCode(core::TokenCode);
 
 #[cfg(any(test, feature = "test-hooks"))]
+/// A Unix time in seconds from the foreign side's signed number; negative is refused.
+fn unix_secs(secs: i64) -> Result<u64, KobanError> {
+    u64::try_from(secs).map_err(|_| KobanError::InvalidInput { reason: format!("time {secs} is before 1970") })
+}
+
 fn unpredictable_number(bytes: &[u8]) -> Result<crypto::UnpredictableNumber, KobanError> {
     bytes.try_into().map_err(|_| KobanError::InvalidInput {
         reason: format!("the unpredictable number must be 4 bytes, got {}", bytes.len()),
@@ -59,14 +65,17 @@ impl TokenCode {
     pub fn generate(
         limited_use_key: Vec<u8>,
         token: String,
-        counter: u16,
-        timestamp: u64,
+        counter: i32,
+        timestamp: i64,
         unpredictable_number: Vec<u8>,
     ) -> Result<Arc<TokenCode>, KobanError> {
         // Wiped when dropped, like the core's own key type.
         let key_bytes = Zeroizing::new(limited_use_key);
         let key = crypto::LimitedUseKey::from_slice(&key_bytes)?;
         let un = self::unpredictable_number(&unpredictable_number)?;
+        let counter = u16::try_from(counter)
+            .map_err(|_| KobanError::InvalidInput { reason: format!("counter {counter} is not in 0..=65535") })?;
+        let timestamp = unix_secs(timestamp)?;
         Ok(Arc::new(TokenCode(core::TokenCode::generate(&key, &token, counter, timestamp, un)?)))
     }
 }
@@ -81,8 +90,8 @@ impl TokenCode {
 
     /// Reads a 36-digit code; `now` (Unix seconds) restores the creation time from its last three time digits.
     #[uniffi::constructor]
-    pub fn from_numeric(digits: String, now: u64) -> Result<Arc<TokenCode>, KobanError> {
-        Ok(Arc::new(TokenCode(core::TokenCode::from_numeric(&digits, now)?)))
+    pub fn from_numeric(digits: String, now: i64) -> Result<Arc<TokenCode>, KobanError> {
+        Ok(Arc::new(TokenCode(core::TokenCode::from_numeric(&digits, unix_secs(now)?)?)))
     }
 
     /// The 16-digit payment token (not the account number).
@@ -91,18 +100,18 @@ impl TokenCode {
     }
 
     /// The limited-use key's counter (EMV application transaction counter).
-    pub fn counter(&self) -> u16 {
-        self.0.counter
+    pub fn counter(&self) -> i32 {
+        i32::from(self.0.counter)
     }
 
     /// Creation time, Unix seconds.
-    pub fn timestamp(&self) -> u64 {
-        self.0.timestamp
+    pub fn timestamp(&self) -> i64 {
+        i64::try_from(self.0.timestamp).unwrap_or(i64::MAX)
     }
 
     /// When the code stops being accepted, Unix seconds.
-    pub fn expires_at(&self) -> u64 {
-        self.0.expires_at()
+    pub fn expires_at(&self) -> i64 {
+        i64::try_from(self.0.expires_at()).unwrap_or(i64::MAX)
     }
 
     /// The 4-byte unpredictable number (zeros for codes read from digits).

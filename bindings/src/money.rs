@@ -22,9 +22,9 @@ pub struct Currency {
     /// Alpha code, e.g. "THB".
     pub alpha: String,
     /// Numeric code, e.g. 764.
-    pub numeric: u16,
+    pub numeric: i32,
     /// Digits after the decimal point of the minor unit (JPY 0, THB 2, KWD 3).
-    pub exponent: u8,
+    pub exponent: i32,
     /// English name from ISO 4217.
     pub name: String,
     /// Display symbol ("฿", "¥"), or the alpha code where none is unambiguous.
@@ -35,8 +35,8 @@ impl From<core::Currency> for Currency {
     fn from(c: core::Currency) -> Self {
         Currency {
             alpha: c.alpha().to_owned(),
-            numeric: c.numeric(),
-            exponent: c.exponent(),
+            numeric: i32::from(c.numeric()),
+            exponent: i32::from(c.exponent()),
             name: c.name().to_owned(),
             symbol: c.symbol().to_owned(),
         }

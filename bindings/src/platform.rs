@@ -133,7 +133,7 @@ pub struct HttpRequest {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HttpResponse {
     /// Status code.
-    pub status: u16,
+    pub status: i32,
     /// Headers.
     pub headers: Vec<HttpHeader>,
     /// Body bytes.
@@ -168,8 +168,11 @@ impl net::HttpTransport for TransportAdapter {
         Box::pin(async move {
             match tokio::time::timeout(self.timeout, self.inner.send(request)).await {
                 Err(_) => Err(net::TransportError::Timeout),
+                Ok(Ok(r)) if u16::try_from(r.status).is_err() => {
+                    Err(net::TransportError::Other(format!("HTTP status {} is out of range", r.status)))
+                }
                 Ok(Ok(r)) => Ok(net::HttpResponse {
-                    status: r.status,
+                    status: u16::try_from(r.status).unwrap_or_default(),
                     headers: r.headers.into_iter().map(|h| (h.name.to_ascii_lowercase(), h.value)).collect(),
                     body: r.body,
                 }),

@@ -94,11 +94,12 @@ impl Scanner {
     pub fn scan_frame(
         &self,
         luma: &[u8],
-        width: u32,
-        height: u32,
-        stride: u32,
+        width: i32,
+        height: i32,
+        stride: i32,
         rotation: FrameRotation,
     ) -> Result<Vec<ScannedCode>, KobanError> {
+        let (width, height, stride) = dimensions(width, height, stride)?;
         let frame = core::Frame::new(luma, width, height, stride)?.with_rotation(rotation.into());
         // A panic mid-scan poisons the lock; the scanner's state is only a retry counter, so go on.
         let mut scanner = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -109,8 +110,17 @@ impl Scanner {
 /// Decodes every QR code in a still picture with the full (slower) cascade; `luma` is lent as in
 /// [`Scanner::scan_frame`].
 #[uniffi::export]
-pub fn scan_image(luma: &[u8], width: u32, height: u32, stride: u32) -> Result<Vec<ScannedCode>, KobanError> {
+pub fn scan_image(luma: &[u8], width: i32, height: i32, stride: i32) -> Result<Vec<ScannedCode>, KobanError> {
+    let (width, height, stride) = dimensions(width, height, stride)?;
     Ok(core::scan_luma(luma, width, height, stride)?.into_iter().map(Into::into).collect())
+}
+
+/// Frame sizes from the foreign side's signed numbers; a negative one is refused.
+fn dimensions(width: i32, height: i32, stride: i32) -> Result<(u32, u32, u32), KobanError> {
+    let size = |name: &str, v: i32| {
+        u32::try_from(v).map_err(|_| KobanError::InvalidInput { reason: format!("{name} {v} is negative") })
+    };
+    Ok((size("width", width)?, size("height", height)?, size("stride", stride)?))
 }
 
 #[cfg(test)]
@@ -134,6 +144,7 @@ mod tests {
                 }
             }
         }
+        let (side, stride) = (i32::try_from(side).unwrap(), i32::try_from(stride).unwrap());
         let codes = scan_image(&luma, side, side, stride).unwrap();
         assert_eq!(codes.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), [text]);
         assert_eq!(codes[0].corners.len(), 4);

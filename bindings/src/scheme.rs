@@ -154,7 +154,7 @@ pub struct Route {
     /// True when the route pays a person rather than a merchant.
     pub p2p: bool,
     /// The EMV tag it came from (26, 2…), where there is one.
-    pub tag: Option<u8>,
+    pub tag: Option<i32>,
     /// The template's globally unique identifier, where there is one.
     pub guid: Option<String>,
     /// The main account, proxy or merchant identifier.
@@ -170,7 +170,7 @@ impl From<core::Route> for Route {
             scheme_name: r.scheme.name().to_owned(),
             role: r.role.into(),
             p2p: r.p2p,
-            tag: r.tag,
+            tag: r.tag.map(i32::from),
             guid: r.guid,
             identifier: r.identifier,
             fields: r.fields.into_iter().map(|f| RouteField { name: f.name.to_owned(), value: f.value }).collect(),
@@ -248,7 +248,7 @@ pub enum Tip {
     /// A fixed convenience fee.
     Fixed { fee: Money },
     /// A percentage convenience fee in hundredths of a percent (0.7 % = 70).
-    Percentage { hundredths: u32 },
+    Percentage { hundredths: i32 },
 }
 
 impl From<emv::Tip> for Tip {
@@ -256,7 +256,9 @@ impl From<emv::Tip> for Tip {
         match t {
             emv::Tip::Prompt => Self::Prompt,
             emv::Tip::Fixed { fee } => Self::Fixed { fee: fee.into() },
-            emv::Tip::Percentage { hundredths } => Self::Percentage { hundredths },
+            emv::Tip::Percentage { hundredths } => {
+                Self::Percentage { hundredths: i32::try_from(hundredths).unwrap_or(i32::MAX) }
+            }
         }
     }
 }

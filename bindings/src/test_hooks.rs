@@ -64,9 +64,9 @@ pub fn test_hook_wallet_error(kind: String, message: String) -> Result<(), Walle
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TestHookLuma {
     /// Pixels per row.
-    pub width: u32,
+    pub width: i32,
     /// Rows.
-    pub height: u32,
+    pub height: i32,
     /// `width * height` bytes.
     pub luma: Vec<u8>,
 }
@@ -77,7 +77,11 @@ pub struct TestHookLuma {
 #[uniffi::export]
 pub fn test_hook_decode_image(path: String) -> Result<TestHookLuma, KobanError> {
     let img = image::open(&path).map_err(|e| KobanError::InvalidInput { reason: format!("{path}: {e}") })?.to_luma8();
-    Ok(TestHookLuma { width: img.width(), height: img.height(), luma: img.into_raw() })
+    let (width, height) = (i32::try_from(img.width()), i32::try_from(img.height()));
+    let (Ok(width), Ok(height)) = (width, height) else {
+        return Err(KobanError::InvalidInput { reason: format!("{path}: too large") });
+    };
+    Ok(TestHookLuma { width, height, luma: img.into_raw() })
 }
 
 /// Test hook: sums `a` and `b` after sleeping `delay_ms` on the tokio runtime.
@@ -85,9 +89,9 @@ pub fn test_hook_decode_image(path: String) -> Result<TestHookLuma, KobanError> 
 /// Uses the same `async_runtime = "tokio"` attribute the wallet's network calls use,
 /// so the suites prove tokio timers work under Kotlin coroutines and Swift async.
 #[uniffi::export(async_runtime = "tokio")]
-pub async fn test_hook_async_add(a: u32, b: u32, delay_ms: u64) -> Result<u32, KobanError> {
-    tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-    a.checked_add(b).ok_or_else(|| KobanError::InvalidInput { reason: format!("{a} + {b} overflows u32") })
+pub async fn test_hook_async_add(a: i32, b: i32, delay_ms: i64) -> Result<i32, KobanError> {
+    tokio::time::sleep(Duration::from_millis(u64::try_from(delay_ms).unwrap_or(0))).await;
+    a.checked_add(b).ok_or_else(|| KobanError::InvalidInput { reason: format!("{a} + {b} overflows i32") })
 }
 
 /// Test hook: returns `data` unchanged, so the suites can look for per-call leaks with a payload.

@@ -50,10 +50,10 @@ pub struct WalletConfig {
     pub host_url: String,
     /// Limit on one request, connect to last byte, in milliseconds.
     #[uniffi(default = 15000)]
-    pub timeout_ms: u64,
+    pub timeout_ms: i64,
     /// Sends of one request before its outcome is reported unknown.
     #[uniffi(default = 3)]
-    pub max_attempts: u32,
+    pub max_attempts: i32,
 }
 
 /// The enrolled wallet as this device knows it.
@@ -297,7 +297,7 @@ pub struct SyncReport {
     /// Till charges newly waiting for approval.
     pub charge_requests: Vec<ChargeRequest>,
     /// Single-use code keys dropped because the host revoked their token.
-    pub codes_revoked: u32,
+    pub codes_revoked: i32,
     /// Balance after the sync, if the host could be asked.
     pub balance: Option<Money>,
 }
@@ -308,7 +308,7 @@ impl From<core::SyncReport> for SyncReport {
             received: r.received.into_iter().map(Into::into).collect(),
             charged: r.charged.into_iter().map(Into::into).collect(),
             charge_requests: r.charge_requests.into_iter().map(Into::into).collect(),
-            codes_revoked: r.codes_revoked,
+            codes_revoked: signed(r.codes_revoked),
             balance: r.balance.map(Into::into),
         }
     }
@@ -647,11 +647,11 @@ pub struct ConsumerCode {
     /// The QR module matrix to draw.
     pub matrix: QrMatrix,
     /// When the till stops accepting it, Unix seconds.
-    pub expires_at: u64,
+    pub expires_at: i64,
     /// When to replace it with a fresh code, Unix seconds.
-    pub refresh_at: u64,
+    pub refresh_at: i64,
     /// Single-use keys left on the device after this one.
-    pub codes_left: u32,
+    pub codes_left: i32,
 }
 
 impl From<core::ConsumerCode> for ConsumerCode {
@@ -660,9 +660,9 @@ impl From<core::ConsumerCode> for ConsumerCode {
             qr_text: c.qr_text,
             numeric: c.numeric,
             matrix: c.matrix.into(),
-            expires_at: c.expires_at,
-            refresh_at: c.refresh_at,
-            codes_left: c.codes_left,
+            expires_at: signed64(c.expires_at),
+            refresh_at: signed64(c.refresh_at),
+            codes_left: signed(c.codes_left),
         }
     }
 }
@@ -750,10 +750,10 @@ impl Wallet {
         let log = Log(logger);
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| WalletError::Internal("no tokio runtime to open the wallet on".into()))?;
-        let timeout = Duration::from_millis(config.timeout_ms.max(1));
+        let timeout = Duration::from_millis(unsigned(config.timeout_ms).max(1));
         let mut c = core::WalletConfig::new(config.host_url);
         c.timeout = timeout;
-        c.max_attempts = config.max_attempts;
+        c.max_attempts = u32::try_from(config.max_attempts).unwrap_or(0);
         c.transport = transport
             .map(|inner| Arc::new(TransportAdapter { inner, timeout }) as Arc<dyn koban_core::net::HttpTransport>);
         let opened = core::Wallet::open(&db_path, &KeyStoreAdapter(key_store), c).await;
@@ -876,8 +876,8 @@ impl Wallet {
 
     /// Brings in what happened since the last sync (money received, till charges captured or
     /// waiting for approval, revoked code keys), long-polling up to `wait_secs`.
-    pub async fn sync(&self, wait_secs: u64) -> Result<SyncReport, WalletError> {
-        self.done("sync", self.core.sync(wait_secs).await).map(Into::into)
+    pub async fn sync(&self, wait_secs: i64) -> Result<SyncReport, WalletError> {
+        self.done("sync", self.core.sync(unsigned(wait_secs)).await).map(Into::into)
     }
 
     /// Approves a waiting till charge: the host captures it exactly once and it enters the history.
@@ -903,8 +903,8 @@ impl Wallet {
     }
 
     /// Tops up the consumer-code keys when few are left (online); returns how many are left.
-    pub async fn replenish_codes(&self) -> Result<u32, WalletError> {
-        self.done("replenish_codes", self.core.replenish_codes().await)
+    pub async fn replenish_codes(&self) -> Result<i32, WalletError> {
+        self.done("replenish_codes", self.core.replenish_codes().await).map(signed)
     }
 }
 
@@ -932,14 +932,14 @@ impl Wallet {
 
     /// A page of at most `limit` history items, newest first, after `cursor` (local).
     #[uniffi::method(default(cursor = None))]
-    pub fn history(&self, limit: u32, cursor: Option<String>) -> Result<HistoryPage, WalletError> {
-        let p = self.core.history(limit, cursor.as_deref())?;
+    pub fn history(&self, limit: i32, cursor: Option<String>) -> Result<HistoryPage, WalletError> {
+        let p = self.core.history(u32::try_from(limit).unwrap_or(0), cursor.as_deref())?;
         Ok(HistoryPage { items: p.items.into_iter().map(Into::into).collect(), next_cursor: p.next_cursor })
     }
 
     /// How many money-moving requests still have an unknown outcome (local).
-    pub fn pending_count(&self) -> Result<u32, WalletError> {
-        Ok(u32::try_from(self.core.pending_count()?).unwrap_or(u32::MAX))
+    pub fn pending_count(&self) -> Result<i32, WalletError> {
+        Ok(i32::try_from(self.core.pending_count()?).unwrap_or(i32::MAX))
     }
 
     /// Till charges waiting for approval, oldest first (local; [`Wallet::sync`] and
@@ -949,8 +949,8 @@ impl Wallet {
     }
 
     /// Consumer codes that can still be made offline.
-    pub fn codes_left(&self) -> Result<u32, WalletError> {
-        Ok(self.core.codes_left()?)
+    pub fn codes_left(&self) -> Result<i32, WalletError> {
+        Ok(signed(self.core.codes_left()?))
     }
 
     /// The next consumer code as a QR code (offline; uses up one single-use key).
@@ -966,13 +966,13 @@ impl Wallet {
     /// Calls `listener` for each transfer that arrives and each till charge that waits for
     /// approval, long-polling the host `wait_secs` at a time, until [`Listening::cancel`] or
     /// until this wallet is gone; the core's `Listener` retries with back-off when offline.
-    pub fn listen(&self, listener: Arc<dyn WalletListener>, wait_secs: u64) -> Arc<Listening> {
+    pub fn listen(&self, listener: Arc<dyn WalletListener>, wait_secs: i64) -> Arc<Listening> {
         let handle = Arc::new(Listening {
             cancelled: AtomicBool::new(false),
             wake: Notify::new(),
             running: Arc::new(AtomicBool::new(true)),
         });
-        let syncing = core::Listener::new(&self.core, wait_secs);
+        let syncing = core::Listener::new(&self.core, unsigned(wait_secs));
         let control = Arc::downgrade(&handle);
         let running = handle.running.clone();
         let mut closed = self.closed.clone();
@@ -991,6 +991,22 @@ impl Wallet {
         });
         handle
     }
+}
+
+/// The bindings speak signed numbers (Kotlin has no idiomatic unsigned types): a negative
+/// count, limit or wait from the app means none.
+fn unsigned(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// A count from the core, for the app; saturates (no count comes near it).
+fn signed(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+/// A Unix time from the core, for the app.
+fn signed64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 /// Completes when the loop is cancelled; never if its handle is gone (a dropped handle cannot

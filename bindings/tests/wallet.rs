@@ -92,7 +92,7 @@ impl HttpTransport for AppTransport {
             .iter()
             .map(|(k, v)| koban_ffi::HttpHeader { name: k.to_string(), value: v.to_str().unwrap_or("").into() })
             .collect();
-        Ok(HttpResponse { status, headers, body: r.bytes().await.unwrap().to_vec() })
+        Ok(HttpResponse { status: status.into(), headers, body: r.bytes().await.unwrap().to_vec() })
     }
 }
 

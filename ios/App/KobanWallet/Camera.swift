@@ -62,7 +62,7 @@ final class CameraFrameSource: NSObject, AVCaptureVideoDataOutputSampleBufferDel
         let plane = UnsafeRawBufferPointer(start: base, count: bytesPerRow * height)
         // Sensor frames are landscape; the app is portrait. A frame that fails to scan is dropped
         // like one without a code: the next one comes within milliseconds.
-        let texts = (try? reader?.read(luma: plane, width: UInt32(width), height: UInt32(height), bytesPerRow: UInt32(bytesPerRow), rotation: .deg90)) ?? []
+        let texts = (try? reader?.read(luma: plane, width: Int32(width), height: Int32(height), bytesPerRow: Int32(bytesPerRow), rotation: .deg90)) ?? []
         guard !texts.isEmpty, let onCodes else { return done() }
         onCodes(texts)
     }

@@ -10,7 +10,7 @@ extension Scanner {
     ///
     /// Same arguments, result and errors as `scanFrame(luma: Data, …)`: `luma` holds the Y plane,
     /// `stride` bytes per row. It is read only during the call.
-    public func scanFrame(luma: UnsafeRawBufferPointer, width: UInt32, height: UInt32, stride: UInt32, rotation: FrameRotation) throws -> [ScannedCode] {
+    public func scanFrame(luma: UnsafeRawBufferPointer, width: Int32, height: Int32, stride: Int32, rotation: FrameRotation) throws -> [ScannedCode] {
         try scanFrame(luma: borrowedData(luma), width: width, height: height, stride: stride, rotation: rotation)
     }
 }

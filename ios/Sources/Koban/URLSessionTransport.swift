@@ -44,7 +44,7 @@ public final class URLSessionTransport: HttpTransport, @unchecked Sendable {
             guard let name = name as? String else { return nil }
             return HttpHeader(name: name.lowercased(), value: "\(value)")
         }
-        return HttpResponse(status: UInt16(clamping: http.statusCode), headers: headers, body: data)
+        return HttpResponse(status: Int32(clamping: http.statusCode), headers: headers, body: data)
     }
 
     // A completion-handler task rather than `data(for:)`, which older FoundationNetworking

@@ -13,7 +13,7 @@ extension Wallet {
     /// (long-polling the host `waitSecs` at a time, with the core's back-off when offline),
     /// and the loop is cancelled when the task iterating it is cancelled or the stream is
     /// dropped. Events are buffered without bound (they are rare), so none is lost.
-    public func events(waitSecs: UInt64 = 25) -> AsyncStream<WalletEvent> {
+    public func events(waitSecs: Int64 = 25) -> AsyncStream<WalletEvent> {
         walletEvents { self.listen(listener: $0, waitSecs: waitSecs) }
     }
 }

@@ -42,11 +42,11 @@ public final class HistoryModel: ViewModel {
     public private(set) var message: UserMessage? { didSet { changed() } }
 
     private let wallet: Wallet
-    private let pageSize: UInt32
+    private let pageSize: Int32
     private var cursor: String?
 
     /// History over `wallet`, `pageSize` rows a page.
-    public init(wallet: Wallet, pageSize: UInt32 = 20) {
+    public init(wallet: Wallet, pageSize: Int32 = 20) {
         self.wallet = wallet
         self.pageSize = pageSize
     }

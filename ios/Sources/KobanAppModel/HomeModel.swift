@@ -65,7 +65,7 @@ public final class HomeModel: ViewModel {
     }
 
     /// Listens for incoming money while Home is shown; each arrival updates the balance.
-    public func startListening(waitSecs: UInt64 = 25) {
+    public func startListening(waitSecs: Int64 = 25) {
         guard !isListening else { return }
         listening = wallet.listen(listener: HomeListener(model: self), waitSecs: waitSecs)
     }

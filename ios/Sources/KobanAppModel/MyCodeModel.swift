@@ -14,7 +14,7 @@ public struct CodeDisplay: Equatable, Sendable {
     /// When a fresh code replaces it, Unix seconds.
     public let refreshAt: UInt64
     /// Codes that can still be made offline.
-    public let codesLeft: UInt32
+    public let codesLeft: Int32
 }
 
 /// A till charge above the no-confirmation limit, waiting for the shopper's answer in a dialog.
@@ -88,13 +88,13 @@ public final class MyCodeModel: ViewModel {
     public private(set) var chargeOutcome: ChargeOutcome? { didSet { changed() } }
 
     /// Below this many keys left, the screen asks the host for more while online.
-    public static let replenishBelow: UInt32 = 5
+    public static let replenishBelow: Int32 = 5
     // Never refresh faster than this, whatever the clocks say: each code uses up a key.
     static let minimumRefreshMs: UInt64 = 1_000
 
     private let wallet: Wallet
     private let clock: AppClock
-    private let listenWaitSecs: UInt64
+    private let listenWaitSecs: Int64
     private var loop: Task<Void, Never>?
     private var listening: Listening?
     private var countdown: Task<Void, Never>?
@@ -102,7 +102,7 @@ public final class MyCodeModel: ViewModel {
     private var settled: Set<String> = []
 
     /// My Code over `wallet`, timed by `clock`; till charges are long-polled `listenWaitSecs` at a time.
-    public init(wallet: Wallet, clock: AppClock = .system, listenWaitSecs: UInt64 = 25) {
+    public init(wallet: Wallet, clock: AppClock = .system, listenWaitSecs: Int64 = 25) {
         self.wallet = wallet
         self.clock = clock
         self.listenWaitSecs = listenWaitSecs
@@ -242,7 +242,7 @@ public final class MyCodeModel: ViewModel {
     private func nextCode() -> CodeDisplay? {
         do {
             let c = numeric ? try wallet.consumerCodeNumeric() : try wallet.consumerCode()
-            let display = CodeDisplay(qrText: c.qrText, numeric: c.numeric, matrix: c.matrix, expiresAt: c.expiresAt, refreshAt: c.refreshAt, codesLeft: c.codesLeft)
+            let display = CodeDisplay(qrText: c.qrText, numeric: c.numeric, matrix: c.matrix, expiresAt: UInt64(clamping: c.expiresAt), refreshAt: UInt64(clamping: c.refreshAt), codesLeft: c.codesLeft)
             state = .showing(display)
             return display
         } catch {

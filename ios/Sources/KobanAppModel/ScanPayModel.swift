@@ -6,16 +6,16 @@ public struct LumaFrame: Sendable {
     /// The Y plane bytes (at least `bytesPerRow * (height - 1) + width`).
     public let luma: Data
     /// Pixels per row.
-    public let width: UInt32
+    public let width: Int32
     /// Rows.
-    public let height: UInt32
+    public let height: Int32
     /// Bytes from one row to the next (the pixel buffer's bytesPerRow, padding included).
-    public let bytesPerRow: UInt32
+    public let bytesPerRow: Int32
     /// How the frame must turn to appear upright on screen.
     public let rotation: FrameRotation
 
     /// A frame from the camera's Y plane.
-    public init(luma: Data, width: UInt32, height: UInt32, bytesPerRow: UInt32, rotation: FrameRotation) {
+    public init(luma: Data, width: Int32, height: Int32, bytesPerRow: Int32, rotation: FrameRotation) {
         self.luma = luma
         self.width = width
         self.height = height
@@ -39,7 +39,7 @@ public final class FrameReader: @unchecked Sendable {
     }
 
     /// The text of every code in a Y plane the caller holds, such as a locked pixel buffer's.
-    public func read(luma: UnsafeRawBufferPointer, width: UInt32, height: UInt32, bytesPerRow: UInt32, rotation: FrameRotation) throws -> [String] {
+    public func read(luma: UnsafeRawBufferPointer, width: Int32, height: Int32, bytesPerRow: Int32, rotation: FrameRotation) throws -> [String] {
         // Read where it lies: Rust borrows the plane for the call, no copy.
         try scanner.scanFrame(luma: luma, width: width, height: height, stride: bytesPerRow, rotation: rotation).map(\.text)
     }

@@ -20,7 +20,7 @@ final class ScanPayModelTests: XCTestCase {
 
         // The Y plane as the camera hands it over: padded rows.
         let (luma, side, stride) = renderLuma(try qrMatrix(text: ramen.staticPayload), scale: 4, pad: 16)
-        let frame = LumaFrame(luma: luma, width: UInt32(side), height: UInt32(side), bytesPerRow: UInt32(stride), rotation: .deg0)
+        let frame = LumaFrame(luma: luma, width: Int32(side), height: Int32(side), bytesPerRow: Int32(stride), rotation: .deg0)
         let taken = try await model.read(frame: frame)
         XCTAssertTrue(taken)
         guard case .enterAmount(let prompt) = model.state else { return XCTFail("expected the amount prompt, got \(model.state)") }
@@ -79,7 +79,7 @@ final class ScanPayModelTests: XCTestCase {
         let held = Data(repeating: 0x55, count: 64) + luma + Data(repeating: 0xAA, count: 64)
         let texts = try await Task.detached {
             try held.withUnsafeBytes { all in
-                try reader.read(luma: UnsafeRawBufferPointer(rebasing: all[64..<(64 + luma.count)]), width: UInt32(side), height: UInt32(side), bytesPerRow: UInt32(stride), rotation: .deg90)
+                try reader.read(luma: UnsafeRawBufferPointer(rebasing: all[64..<(64 + luma.count)]), width: Int32(side), height: Int32(side), bytesPerRow: Int32(stride), rotation: .deg90)
             }
         }.value
         XCTAssertEqual(texts, [ramen.staticPayload])
@@ -87,7 +87,7 @@ final class ScanPayModelTests: XCTestCase {
         let none = try blank.withUnsafeBytes { try reader.read(luma: $0, width: 64, height: 64, bytesPerRow: 64, rotation: .deg0) }
         XCTAssertEqual(none, [])
         // Too few bytes for the geometry: Koban's typed error, not a read past the buffer.
-        XCTAssertThrowsError(try luma.withUnsafeBytes { try reader.read(luma: UnsafeRawBufferPointer(rebasing: $0[0..<100]), width: UInt32(side), height: UInt32(side), bytesPerRow: UInt32(stride), rotation: .deg0) })
+        XCTAssertThrowsError(try luma.withUnsafeBytes { try reader.read(luma: UnsafeRawBufferPointer(rebasing: $0[0..<100]), width: Int32(side), height: Int32(side), bytesPerRow: Int32(stride), rotation: .deg0) })
 
         let nothing = await model.found([])
         XCTAssertFalse(nothing)

@@ -88,7 +88,7 @@ public final class RecordingTransport: HttpTransport, @unchecked Sendable {
         /// Names of the request headers, lower case.
         public let headerNames: [String]
         /// Answer status.
-        public let status: UInt16
+        public let status: Int32
     }
 
     private let inner = URLSessionTransport()

@@ -12,8 +12,8 @@ final class ConsumerCodeTests: XCTestCase {
             let code = try TokenCode.generate(
                 limitedUseKey: TestData.hex(v["limited_use_key_hex"] as! String),
                 token: v["token"] as! String,
-                counter: (v["counter"] as! NSNumber).uint16Value,
-                timestamp: (v["timestamp"] as! NSNumber).uint64Value,
+                counter: (v["counter"] as! NSNumber).int32Value,
+                timestamp: (v["timestamp"] as! NSNumber).int64Value,
                 unpredictableNumber: TestData.hex(v["unpredictable_number_hex"] as! String)
             )
             XCTAssertEqual(TestData.hex(code.cryptogram()), v["cryptogram_hex"] as? String, name)
@@ -32,10 +32,10 @@ final class ConsumerCodeTests: XCTestCase {
 
     func testTheTillReadsTheKnownAnswersBack() throws {
         for v in try TestData.vectors("cpm.json") {
-            let ts = (v["timestamp"] as! NSNumber).uint64Value
+            let ts = (v["timestamp"] as! NSNumber).int64Value
             let read = try TokenCode.fromQrText(text: v["qr_text"] as! String)
             XCTAssertEqual(read.token(), v["token"] as? String)
-            XCTAssertEqual(read.counter(), (v["counter"] as! NSNumber).uint16Value)
+            XCTAssertEqual(read.counter(), (v["counter"] as! NSNumber).int32Value)
             XCTAssertEqual(read.timestamp(), ts)
             XCTAssertEqual(read.expiresAt(), ts + 60)
             XCTAssertEqual(read.cryptogram(), TestData.hex(v["cryptogram_hex"] as! String))

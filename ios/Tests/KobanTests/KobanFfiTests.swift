@@ -43,10 +43,10 @@ final class KobanFfiTests: XCTestCase {
 
     func testAsyncErrorsArriveAsTypedErrors() async {
         do {
-            _ = try await testHookAsyncAdd(a: UInt32.max, b: 1, delayMs: 0)
+            _ = try await testHookAsyncAdd(a: Int32.max, b: 1, delayMs: 0)
             XCTFail("overflow was not reported")
         } catch KobanError.InvalidInput(let message) {
-            XCTAssertEqual(message, "invalid input: 4294967295 + 1 overflows u32")
+            XCTAssertEqual(message, "invalid input: 2147483647 + 1 overflows i32")
         } catch {
             XCTFail("expected KobanError.InvalidInput, got \(error)")
         }
@@ -55,16 +55,16 @@ final class KobanFfiTests: XCTestCase {
     func testAsyncCallsSuspendInsteadOfBlocking() async throws {
         // 20 calls of 200 ms: only truly suspending calls overlap; blocking ones take 4 s.
         let started = DispatchTime.now().uptimeNanoseconds
-        let sums = try await withThrowingTaskGroup(of: UInt32.self) { group in
-            for i in UInt32(1)...20 {
+        let sums = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for i in Int32(1)...20 {
                 group.addTask { try await testHookAsyncAdd(a: i, b: 1, delayMs: 200) }
             }
-            var all: [UInt32] = []
+            var all: [Int32] = []
             for try await sum in group { all.append(sum) }
             return all.sorted()
         }
         let elapsedMs = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-        XCTAssertEqual(sums, Array(UInt32(2)...21))
+        XCTAssertEqual(sums, Array(Int32(2)...21))
         XCTAssertLessThan(elapsedMs, 2_000, "20 overlapping 200 ms calls took \(elapsedMs) ms")
     }
 }

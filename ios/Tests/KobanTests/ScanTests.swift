@@ -12,12 +12,12 @@ final class ScanTests: XCTestCase {
         let code = try TokenCode.generate(limitedUseKey: Data(repeating: 7, count: 32), token: "4900000000000001", counter: 1, timestamp: 1_795_500_000, unpredictableNumber: Data(count: 4))
         let text = try code.qrText()
         let (luma, side, stride) = renderLuma(try qrMatrix(text: text), scale: 4, pad: 12)
-        let codes = try scanImage(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride))
+        let codes = try scanImage(luma: luma, width: Int32(side), height: Int32(side), stride: Int32(stride))
         XCTAssertEqual(codes.map(\.text), [text])
         XCTAssertEqual(codes.first?.corners.count, 4)
         XCTAssertEqual(try detect(payload: codes[0].text).schemes, ["koban-cpm"])
         // The fast pass reads a clean, upright code in the first frame.
-        let frame = try Scanner().scanFrame(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride), rotation: .deg0)
+        let frame = try Scanner().scanFrame(luma: luma, width: Int32(side), height: Int32(side), stride: Int32(stride), rotation: .deg0)
         XCTAssertEqual(frame.map(\.text), [text])
     }
 

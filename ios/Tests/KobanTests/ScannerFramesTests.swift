@@ -13,7 +13,7 @@ final class ScannerFramesTests: XCTestCase {
     }
 
     struct Frame {
-        let luma: Data, width: UInt32, height: UInt32, stride: UInt32
+        let luma: Data, width: Int32, height: Int32, stride: Int32
     }
 
     /// The same frames both ways, each with a fresh scanner: raw pointer, generated (`Data`).
@@ -30,10 +30,10 @@ final class ScannerFramesTests: XCTestCase {
     func testTheRawPointerReturnsWhatTheGeneratedCallDoes() throws {
         let text = try codeText()
         let (luma, side, stride) = renderLuma(try qrMatrix(text: text), scale: 4, pad: 12)
-        let r = try bothWays(Frame(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride)), .deg0, frames: 1)
+        let r = try bothWays(Frame(luma: luma, width: Int32(side), height: Int32(side), stride: Int32(stride)), .deg0, frames: 1)
         XCTAssertEqual(r.raw.map { $0.map(\.text) }, [[text]])
         XCTAssertEqual(r.raw, r.generated)
-        XCTAssertEqual(try scanImage(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride)), r.generated[0])
+        XCTAssertEqual(try scanImage(luma: luma, width: Int32(side), height: Int32(side), stride: Int32(stride)), r.generated[0])
     }
 
     func testStrideAndRotationReachTheScanner() throws {
@@ -46,7 +46,7 @@ final class ScannerFramesTests: XCTestCase {
         var luma = [UInt8](repeating: 0, count: stride * height)
         for y in 0..<height { for x in 0..<width { luma[y * stride + x] = 255 } }
         for y in 0..<side { for x in 0..<side { luma[(y + 4) * stride + 30 + x] = code[y * codeStride + x] } }
-        let frame = Frame(luma: Data(luma), width: UInt32(width), height: UInt32(height), stride: UInt32(stride))
+        let frame = Frame(luma: Data(luma), width: Int32(width), height: Int32(height), stride: Int32(stride))
         var corners: [FrameRotation: [ScanPoint]] = [:]
         for rotation in [FrameRotation.deg0, .deg90, .deg180, .deg270] {
             let r = try bothWays(frame, rotation, frames: 4)
@@ -74,7 +74,7 @@ final class ScannerFramesTests: XCTestCase {
 
     func testBadGeometryIsRefusedWithTheGeneratedPathsTypedErrors() throws {
         let scanner = Scanner()
-        func same(_ luma: Data, _ width: UInt32, _ height: UInt32, _ stride: UInt32, _ message: String, line: UInt = #line) {
+        func same(_ luma: Data, _ width: Int32, _ height: Int32, _ stride: Int32, _ message: String, line: UInt = #line) {
             let calls: [(String, () throws -> [ScannedCode])] = [
                 ("generated", { try scanner.scanFrame(luma: luma, width: width, height: height, stride: stride, rotation: .deg0) }),
                 ("raw", { try luma.withUnsafeBytes { try scanner.scanFrame(luma: $0, width: width, height: height, stride: stride, rotation: .deg0) } }),
@@ -103,15 +103,15 @@ final class ScannerFramesTests: XCTestCase {
         let text = try codeText()
         let (luma, side, stride) = renderLuma(try qrMatrix(text: text), scale: 4, pad: 12)
         let whole = Data(count: 100) + luma + Data(count: 50)
-        let expected = try Scanner().scanFrame(luma: luma, width: UInt32(side), height: UInt32(side), stride: UInt32(stride), rotation: .deg0)
+        let expected = try Scanner().scanFrame(luma: luma, width: Int32(side), height: Int32(side), stride: Int32(stride), rotation: .deg0)
         XCTAssertEqual(expected.map(\.text), [text])
         let raw = try whole.withUnsafeBytes { all in
-            try Scanner().scanFrame(luma: UnsafeRawBufferPointer(rebasing: all[100..<(100 + luma.count)]), width: UInt32(side), height: UInt32(side), stride: UInt32(stride), rotation: .deg0)
+            try Scanner().scanFrame(luma: UnsafeRawBufferPointer(rebasing: all[100..<(100 + luma.count)]), width: Int32(side), height: Int32(side), stride: Int32(stride), rotation: .deg0)
         }
         XCTAssertEqual(raw, expected)
         // A Data slice keeps its parent's indices: the generated call lends only the slice.
         let slice = whole[100..<(100 + luma.count)]
-        XCTAssertEqual(try Scanner().scanFrame(luma: slice, width: UInt32(side), height: UInt32(side), stride: UInt32(stride), rotation: .deg0), expected)
+        XCTAssertEqual(try Scanner().scanFrame(luma: slice, width: Int32(side), height: Int32(side), stride: Int32(stride), rotation: .deg0), expected)
         XCTAssertThrowsError(try Scanner().scanFrame(luma: whole[500..<510], width: 4, height: 4, stride: 4, rotation: .deg0)) { error in
             XCTAssertEqual(error as? KobanError, .InvalidInput(message: "invalid input: luma buffer has 10 bytes, 16 needed for 4x4 with stride 4"))
         }

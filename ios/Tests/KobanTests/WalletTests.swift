@@ -238,7 +238,7 @@ final class WalletTests: XCTestCase {
         XCTAssertNil(code.numeric)
         XCTAssertEqual(code.matrix.modules.count, Int(code.matrix.size * code.matrix.size))
         XCTAssertLessThan(code.refreshAt, code.expiresAt)
-        let now = UInt64(Date().timeIntervalSince1970)
+        let now = Int64(Date().timeIntervalSince1970)
         XCTAssertTrue((now...now + 120).contains(code.expiresAt), "valid for about a minute: \(code.expiresAt) at \(now)")
         XCTAssertEqual(code.codesLeft, left - 1)
         XCTAssertEqual(try detect(payload: code.qrText).presentment, .consumer)

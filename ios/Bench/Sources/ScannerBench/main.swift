@@ -15,7 +15,7 @@ import Koban
 let frames = ["frame-1080p", "frame-1080p-nocode"]
 
 struct Frame {
-    let width: UInt32, height: UInt32, stride: UInt32
+    let width: Int32, height: Int32, stride: Int32
     let luma: Data
     let expected: String?
 }
@@ -32,8 +32,8 @@ func readFrame(_ dir: String, _ name: String) -> Frame {
         guard let eq = line.firstIndex(of: "=") else { continue }
         meta[String(line[..<eq])] = String(line[line.index(after: eq)...])
     }
-    func num(_ key: String) -> UInt32 {
-        guard let v = meta[key].flatMap({ UInt32($0) }) else { fail("\(name).meta: no \(key)") }
+    func num(_ key: String) -> Int32 {
+        guard let v = meta[key].flatMap({ Int32($0) }) else { fail("\(name).meta: no \(key)") }
         return v
     }
     guard let luma = FileManager.default.contents(atPath: "\(dir)/\(name).luma") else { fail("\(dir)/\(name).luma: cannot read") }

@@ -18,22 +18,22 @@ import java.nio.ByteBuffer
  * limit are left as they were.
  */
 @Throws(KobanException::class)
-fun Scanner.scanFrame(luma: ByteBuffer, width: UInt, height: UInt, stride: UInt, rotation: FrameRotation): List<ScannedCode> =
+fun Scanner.scanFrame(luma: ByteBuffer, width: Int, height: Int, stride: Int, rotation: FrameRotation): List<ScannedCode> =
     lend(luma) { scanFrameDirect(it, width, height, stride, rotation) }
 
 /** Scans one frame held in a ByteArray (copied once into native memory); as `scanFrame(ByteBuffer, …)`. */
 @Throws(KobanException::class)
-fun Scanner.scanFrame(luma: ByteArray, width: UInt, height: UInt, stride: UInt, rotation: FrameRotation): List<ScannedCode> =
+fun Scanner.scanFrame(luma: ByteArray, width: Int, height: Int, stride: Int, rotation: FrameRotation): List<ScannedCode> =
     scanFrame(ByteBuffer.wrap(luma), width, height, stride, rotation)
 
 /** Decodes every QR code in a still picture's luma (remaining bytes, `stride` per row), with the full cascade. */
 @Throws(KobanException::class)
-fun scanImage(luma: ByteBuffer, width: UInt, height: UInt, stride: UInt): List<ScannedCode> =
+fun scanImage(luma: ByteBuffer, width: Int, height: Int, stride: Int): List<ScannedCode> =
     lend(luma) { scanImageDirect(it, width, height, stride) }
 
 /** Decodes every QR code in a still picture's luma held in a ByteArray; as `scanImage(ByteBuffer, …)`. */
 @Throws(KobanException::class)
-fun scanImage(luma: ByteArray, width: UInt, height: UInt, stride: UInt): List<ScannedCode> =
+fun scanImage(luma: ByteArray, width: Int, height: Int, stride: Int): List<ScannedCode> =
     scanImage(ByteBuffer.wrap(luma), width, height, stride)
 
 /**

@@ -21,7 +21,7 @@ sealed interface WalletEvent {
  * cancelling the collector cancels that loop. Events are buffered without bound (they are
  * rare), so a slow collector loses none.
  */
-fun Wallet.events(waitSecs: ULong = 25uL): Flow<WalletEvent> = walletEvents { listen(it, waitSecs) }
+fun Wallet.events(waitSecs: Long = 25L): Flow<WalletEvent> = walletEvents { listen(it, waitSecs) }
 
 /** [Wallet.events] over any `listen`, so tests can see the [Listening] handle it stops. */
 internal fun walletEvents(listen: (WalletListener) -> Listening): Flow<WalletEvent> = callbackFlow {

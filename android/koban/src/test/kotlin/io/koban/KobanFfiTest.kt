@@ -43,15 +43,15 @@ class KobanFfiTest {
 
     @Test
     fun asyncCallsCompleteUnderRunBlocking() = runBlocking {
-        assertEquals(5u, testHookAsyncAdd(2u, 3u, 20uL))
+        assertEquals(5, testHookAsyncAdd(2, 3, 20L))
     }
 
     @Test
     fun asyncErrorsArriveAsTypedExceptions() {
         val e = assertThrows(KobanException.InvalidInput::class.java) {
-            runBlocking { testHookAsyncAdd(UInt.MAX_VALUE, 1u, 0uL) }
+            runBlocking { testHookAsyncAdd(Int.MAX_VALUE, 1, 0L) }
         }
-        assertEquals("invalid input: 4294967295 + 1 overflows u32", e.message)
+        assertEquals("invalid input: 2147483647 + 1 overflows i32", e.message)
     }
 
     @Test
@@ -59,9 +59,9 @@ class KobanFfiTest {
         // 20 calls of 200 ms on runBlocking's single thread: only truly suspending
         // calls overlap; blocking ones would take 4 s.
         val started = System.nanoTime()
-        val sums = (1u..20u).map { i -> async { testHookAsyncAdd(i, 1u, 200uL) } }.awaitAll()
+        val sums = (1..20).map { i -> async { testHookAsyncAdd(i, 1, 200L) } }.awaitAll()
         val elapsedMs = (System.nanoTime() - started) / 1_000_000
-        assertEquals((2u..21u).toList(), sums)
+        assertEquals((2..21).toList(), sums)
         assertTrue("20 overlapping 200 ms calls took $elapsedMs ms", elapsedMs < 2_000)
     }
 }

@@ -34,7 +34,7 @@ class MoneyTest {
 
     @Test
     fun looksCurrenciesUp() {
-        assertEquals(Currency("THB", 764u, 2u, "Baht", "฿"), currencyLookup("thb"))
+        assertEquals(Currency("THB", 764, 2, "Baht", "฿"), currencyLookup("thb"))
         assertEquals("JPY", currencyLookup("392").alpha)
         assertTrue(currencies().size >= 50)
     }

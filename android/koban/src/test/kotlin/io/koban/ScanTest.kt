@@ -11,15 +11,15 @@ import org.junit.Test
 class ScanTest {
     @Test
     fun aDrawnConsumerCodeScansBackAndDetects() {
-        val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1u, 1_795_500_000uL, ByteArray(4)).use { it.qrText() }
+        val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
         val f = LumaFrames.render(qrMatrix(text), 4, 12)
-        val codes = scanImage(f.luma, f.width.toUInt(), f.height.toUInt(), f.stride.toUInt())
+        val codes = scanImage(f.luma, f.width, f.height, f.stride)
         assertEquals(listOf(text), codes.map { it.text })
         assertEquals(4, codes[0].corners.size)
         assertEquals(listOf("koban-cpm"), detect(codes[0].text).schemes)
         Scanner().use { scanner ->
             // The fast pass reads a clean, upright code in the first frame.
-            val frame = scanner.scanFrame(f.luma, f.width.toUInt(), f.height.toUInt(), f.stride.toUInt(), FrameRotation.DEG0)
+            val frame = scanner.scanFrame(f.luma, f.width, f.height, f.stride, FrameRotation.DEG0)
             assertEquals(listOf(text), frame.map { it.text })
         }
     }
@@ -40,14 +40,14 @@ class ScanTest {
 
     @Test
     fun badFramesAreTypedErrorsWithReadableMessages() {
-        val short = assertThrows(KobanException.InvalidInput::class.java) { scanImage(ByteArray(10), 4u, 4u, 4u) }
+        val short = assertThrows(KobanException.InvalidInput::class.java) { scanImage(ByteArray(10), 4, 4, 4) }
         assertEquals("invalid input: luma buffer has 10 bytes, 16 needed for 4x4 with stride 4", short.message)
         Scanner().use { scanner ->
             val stride = assertThrows(KobanException.InvalidInput::class.java) {
-                scanner.scanFrame(ByteArray(16), 4u, 4u, 3u, FrameRotation.DEG0)
+                scanner.scanFrame(ByteArray(16), 4, 4, 3, FrameRotation.DEG0)
             }
             assertEquals("invalid input: row stride 3 is smaller than the width 4", stride.message)
-            assertTrue(scanner.scanFrame(ByteArray(64 * 64) { 128.toByte() }, 64u, 64u, 64u, FrameRotation.DEG90).isEmpty())
+            assertTrue(scanner.scanFrame(ByteArray(64 * 64) { 128.toByte() }, 64, 64, 64, FrameRotation.DEG90).isEmpty())
         }
     }
 

@@ -25,14 +25,14 @@ private typealias Codes = List<Code>
  * necessary pinned down (so an upgrade that changes it shows here).
  */
 class ScannerFramesTest {
-    private val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1u, 1_795_500_000uL, ByteArray(4)).use { it.qrText() }
+    private val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
     /** A code of the same size with other contents. */
-    private val otherText = TokenCode.generate(ByteArray(32) { 9 }, "4900000000000002", 2u, 1_795_500_000uL, ByteArray(4)).use { it.qrText() }
+    private val otherText = TokenCode.generate(ByteArray(32) { 9 }, "4900000000000002", 2, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
 
     @Test
     fun everyWayInReturnsWhatTheGeneratedCallDoes() {
         val f = LumaFrames.render(qrMatrix(text), 4, 12)
-        val (w, h, s) = Triple(f.width.toUInt(), f.height.toUInt(), f.stride.toUInt())
+        val (w, h, s) = Triple(f.width, f.height, f.stride)
         val generated = Scanner().use { summary(it.scanFrameDirect(direct(f.luma), w, h, s, FrameRotation.DEG0)) }
         assertEquals(listOf(text), generated.map { it.text })
         Scanner().use { scanner ->
@@ -74,21 +74,21 @@ class ScannerFramesTest {
     @Test
     fun badGeometryIsRefusedWithTheGeneratedPathsTypedErrors() {
         Scanner().use { scanner ->
-            fun same(luma: ByteArray, width: UInt, height: UInt, stride: UInt, message: String) {
+            fun same(luma: ByteArray, width: Int, height: Int, stride: Int, message: String) {
                 val generated = assertThrows(KobanException.InvalidInput::class.java) { scanner.scanFrame(luma, width, height, stride, FrameRotation.DEG0) }
                 val fast = assertThrows(KobanException.InvalidInput::class.java) { scanner.scanFrame(direct(luma), width, height, stride, FrameRotation.DEG0) }
                 assertEquals(message, generated.message)
                 assertEquals(message, fast.message)
             }
-            same(ByteArray(10), 4u, 4u, 4u, "invalid input: luma buffer has 10 bytes, 16 needed for 4x4 with stride 4")
-            same(ByteArray(16), 4u, 4u, 3u, "invalid input: row stride 3 is smaller than the width 4")
-            same(ByteArray(0), 4u, 4u, 4u, "invalid input: luma buffer has 0 bytes, 16 needed for 4x4 with stride 4")
-            val heap = assertThrows(KobanException.InvalidInput::class.java) { scanner.scanFrame(ByteBuffer.wrap(ByteArray(10)), 4u, 4u, 4u, FrameRotation.DEG0) }
+            same(ByteArray(10), 4, 4, 4, "invalid input: luma buffer has 10 bytes, 16 needed for 4x4 with stride 4")
+            same(ByteArray(16), 4, 4, 3, "invalid input: row stride 3 is smaller than the width 4")
+            same(ByteArray(0), 4, 4, 4, "invalid input: luma buffer has 0 bytes, 16 needed for 4x4 with stride 4")
+            val heap = assertThrows(KobanException.InvalidInput::class.java) { scanner.scanFrame(ByteBuffer.wrap(ByteArray(10)), 4, 4, 4, FrameRotation.DEG0) }
             assertEquals("invalid input: luma buffer has 10 bytes, 16 needed for 4x4 with stride 4", heap.message)
-            val still = assertThrows(KobanException.InvalidInput::class.java) { scanImage(ByteArray(10), 4u, 4u, 4u) }
+            val still = assertThrows(KobanException.InvalidInput::class.java) { scanImage(ByteArray(10), 4, 4, 4) }
             assertEquals(heap.message, still.message)
             // The scanner goes on after refusals.
-            assertTrue(scanner.scanFrame(direct(ByteArray(64 * 64) { 128.toByte() }), 64u, 64u, 64u, FrameRotation.DEG90).isEmpty())
+            assertTrue(scanner.scanFrame(direct(ByteArray(64 * 64) { 128.toByte() }), 64, 64, 64, FrameRotation.DEG90).isEmpty())
         }
     }
 
@@ -108,7 +108,7 @@ class ScannerFramesTest {
         for ((kind, buffer) in buffers) {
             buffer.limit(before + f.luma.size).position(before)
             buffer.order(ByteOrder.LITTLE_ENDIAN)
-            val codes = Scanner().use { it.scanFrame(buffer, f.width.toUInt(), f.height.toUInt(), f.stride.toUInt(), FrameRotation.DEG0) }
+            val codes = Scanner().use { it.scanFrame(buffer, f.width, f.height, f.stride, FrameRotation.DEG0) }
             assertEquals(kind, expected, listOf(summary(codes)))
             assertEquals(kind, before, buffer.position())
             assertEquals(kind, before + f.luma.size, buffer.limit())
@@ -118,9 +118,9 @@ class ScannerFramesTest {
         }
         // A slice starts at its own zero; ten remaining bytes of a large buffer are ten bytes.
         val slice = ByteBuffer.allocateDirect(whole.size).put(whole).position(before).slice().limit(f.luma.size)
-        assertEquals(expected, listOf(summary(Scanner().use { it.scanFrame(slice, f.width.toUInt(), f.height.toUInt(), f.stride.toUInt(), FrameRotation.DEG0) })))
+        assertEquals(expected, listOf(summary(Scanner().use { it.scanFrame(slice, f.width, f.height, f.stride, FrameRotation.DEG0) })))
         val ten = ByteBuffer.allocateDirect(1000).position(500).limit(510)
-        val e = assertThrows(KobanException.InvalidInput::class.java) { Scanner().use { it.scanFrame(ten, 4u, 4u, 4u, FrameRotation.DEG0) } }
+        val e = assertThrows(KobanException.InvalidInput::class.java) { Scanner().use { it.scanFrame(ten, 4, 4, 4, FrameRotation.DEG0) } }
         assertEquals("invalid input: luma buffer has 10 bytes, 16 needed for 4x4 with stride 4", e.message)
     }
 
@@ -129,7 +129,7 @@ class ScannerFramesTest {
         // Why ScannerFrames.kt exists. If an upgrade of uniffi changes either, this fails, and
         // the wrapper may be simplified.
         val f = LumaFrames.render(qrMatrix(text), 4, 12)
-        val (w, h, s) = Triple(f.width.toUInt(), f.height.toUInt(), f.stride.toUInt())
+        val (w, h, s) = Triple(f.width, f.height, f.stride)
         Scanner().use { scanner ->
             assertThrows(IllegalArgumentException::class.java) { scanner.scanFrameDirect(ByteBuffer.wrap(f.luma), w, h, s, FrameRotation.DEG0) }
             // Another code's frame, then this one, the buffer positioned at this one: uniffi hands
@@ -161,7 +161,7 @@ class ScannerFramesTest {
         // mid-call, Rust would read freed memory and miss the code (or crash). Heap buffers
         // and arrays go through native memory the wrapper frees itself, under the same load.
         val f = LumaFrames.render(qrMatrix(text), 4, 12)
-        val (w, h, s) = Triple(f.width.toUInt(), f.height.toUInt(), f.stride.toUInt())
+        val (w, h, s) = Triple(f.width, f.height, f.stride)
         val stop = java.util.concurrent.atomic.AtomicBoolean(false)
         val collector = Thread {
             while (!stop.get()) {
@@ -187,8 +187,8 @@ class ScannerFramesTest {
     @Test
     fun aClosedScannerRefusesBothWays() {
         val scanner = Scanner().also { it.close() }
-        assertThrows(IllegalStateException::class.java) { scanner.scanFrame(ByteArray(16), 4u, 4u, 4u, FrameRotation.DEG0) }
-        assertThrows(IllegalStateException::class.java) { scanner.scanFrame(direct(ByteArray(16)), 4u, 4u, 4u, FrameRotation.DEG0) }
+        assertThrows(IllegalStateException::class.java) { scanner.scanFrame(ByteArray(16), 4, 4, 4, FrameRotation.DEG0) }
+        assertThrows(IllegalStateException::class.java) { scanner.scanFrame(direct(ByteArray(16)), 4, 4, 4, FrameRotation.DEG0) }
     }
 
     private fun summary(codes: List<ScannedCode>): Codes = codes.map { Code(it.text, it.bytes.toList(), it.corners) }
@@ -197,7 +197,7 @@ class ScannerFramesTest {
 
     /** The same frames from a direct buffer and from a ByteArray, each with a fresh scanner. */
     private fun bothWays(f: LumaFrame, rotation: FrameRotation, frames: Int): Pair<List<Codes>, List<Codes>> {
-        val (w, h, s) = Triple(f.width.toUInt(), f.height.toUInt(), f.stride.toUInt())
+        val (w, h, s) = Triple(f.width, f.height, f.stride)
         val buffer = direct(f.luma)
         val fast = Scanner().use { scanner -> (1..frames).map { summary(scanner.scanFrame(buffer, w, h, s, rotation)) } }
         val generated = Scanner().use { scanner -> (1..frames).map { summary(scanner.scanFrame(f.luma, w, h, s, rotation)) } }

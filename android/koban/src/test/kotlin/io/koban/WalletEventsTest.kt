@@ -34,7 +34,7 @@ class WalletEventsTest {
                 val handle = CompletableDeferred<Listening>()
                 val got = CompletableDeferred<WalletEvent.Incoming>()
                 val collector = launch {
-                    walletEvents { l -> ben.listen(l, 2uL).also { handle.complete(it) } }
+                    walletEvents { l -> ben.listen(l, 2L).also { handle.complete(it) } }
                         .filterIsInstance<WalletEvent.Incoming>()
                         .collect { got.complete(it) }
                 }
@@ -62,7 +62,7 @@ class WalletEventsTest {
                 carl.fund(10_000)
                 val danaHandle = dana.profile()!!.handle
                 val first = launch {
-                    val e = withTimeout(20_000) { dana.events(2uL).first() }
+                    val e = withTimeout(20_000) { dana.events(2L).first() }
                     assertTrue("$e", e is WalletEvent.Incoming)
                 }
                 // Give the loop a moment to start; the transfer is heard by the next sync either way.

@@ -105,7 +105,7 @@ class WalletTest {
         // The same database and key store open again: enrolment and history survive.
         Wallet.open(dir.db("aiko"), keys, Sandbox.config()).use { w ->
             assertEquals(handle, w.profile()?.handle)
-            assertEquals(listOf("topup"), w.history(10u).items.map { it.kind })
+            assertEquals(listOf("topup"), w.history(10).items.map { it.kind })
         }
     }
 
@@ -125,7 +125,7 @@ class WalletTest {
             val paid = w.confirmPayment(quote)
             assertEquals(listOf<Any?>("payment", Direction.OUT, jpy(1_200)), listOf(paid.kind, paid.direction, paid.amount))
             assertEquals(jpy(8_800), w.balance().available)
-            assertEquals(paid.id, w.history(1u).items.single().id)
+            assertEquals(paid.id, w.history(1).items.single().id)
 
             // The logger hears operations and error kinds, never handles, accounts or amounts.
             val lines = log.lines.toList()
@@ -175,7 +175,7 @@ class WalletTest {
                 val aikoHandle = aiko.profile()!!.handle
                 val benHandle = ben.profile()!!.handle
                 val inbox = Inbox()
-                val listening = ben.listen(inbox, 5uL)
+                val listening = ben.listen(inbox, 5L)
                 try {
                     val sent = aiko.send(SendTo.Handle("@$benHandle"), jpy(5_000), "ramen")
                     assertEquals(listOf("p2p", "@$benHandle"), listOf(sent.kind, sent.counterparty))
@@ -193,7 +193,7 @@ class WalletTest {
                 }
                 assertEquals(benHandle, aiko.recipients().first().handle)
                 assertEquals(jpy(5_700), ben.balance().available)
-                assertEquals(listOf("p2p", "p2p"), ben.history(10u).items.map { it.kind })
+                assertEquals(listOf("p2p", "p2p"), ben.history(10).items.map { it.kind })
                 assertTrue("no transfer was delivered twice", inbox.received.isEmpty())
             }
         }
@@ -209,7 +209,7 @@ class WalletTest {
             val pages = mutableListOf<HistoryPage>()
             var cursor: String? = null
             do {
-                val page = w.history(2u, cursor)
+                val page = w.history(2, cursor)
                 pages += page
                 cursor = page.nextCursor
             } while (cursor != null && pages.size < 10)
@@ -217,7 +217,7 @@ class WalletTest {
             val items = pages.flatMap { it.items }
             assertEquals(payments.reversed().map { it.id }, items.take(4).map { it.id })
             assertEquals("topup", items.last().kind)
-            assertEquals("pages neither skip nor repeat", w.history(10u).items, items)
+            assertEquals("pages neither skip nor repeat", w.history(10).items, items)
             assertTrue(items.zipWithNext().all { (a, b) -> a.createdAt >= b.createdAt })
         }
     }
@@ -225,17 +225,17 @@ class WalletTest {
     @Test
     fun consumerCodesComeAfterReplenishingAndUseUpOneKeyEach() = runBlocking {
         enrolledWallet(dir, "dai", TestKeyStore(6)).use { w ->
-            assertEquals(0u, w.codesLeft())
+            assertEquals(0, w.codesLeft())
             val none = assertThrowsSuspending<WalletException.NoCodesLeft> { w.consumerCode() }
             assertEquals("no_codes_left", none.kind)
 
             val left = w.replenishCodes()
-            assertTrue("$left keys", left >= 5u)
+            assertTrue("$left keys", left >= 5)
             val code = w.consumerCode()
             assertTrue(code.qrText, code.qrText.startsWith("hQVDUFYwMW"))
             assertNull(code.numeric)
-            assertEquals(left - 1u, code.codesLeft)
-            assertEquals(left - 1u, w.codesLeft())
+            assertEquals(left - 1, code.codesLeft)
+            assertEquals(left - 1, w.codesLeft())
             assertEquals(qrMatrix(code.qrText), code.matrix)
             assertTrue(code.refreshAt < code.expiresAt)
             assertTrue("valid for about a minute", code.expiresAt.toLong() - nowSecs() in 1..61)
@@ -246,11 +246,11 @@ class WalletTest {
             val digits = numeric.numeric ?: throw AssertionError("a numeric code without digits")
             assertTrue(digits, digits.length == 36 && digits.all { it in '0'..'9' })
             assertNotEquals("every code uses a fresh key", code.qrText, numeric.qrText)
-            assertEquals(left - 2u, numeric.codesLeft)
-            TokenCode.fromNumeric(digits, nowSecs().toULong()).use { till ->
+            assertEquals(left - 2, numeric.codesLeft)
+            TokenCode.fromNumeric(digits, nowSecs().toLong()).use { till ->
                 TokenCode.fromQrText(numeric.qrText).use { assertEquals(it.token(), till.token()) }
             }
-            assertEquals("enough keys: nothing new is provisioned", left - 2u, w.replenishCodes())
+            assertEquals("enough keys: nothing new is provisioned", left - 2, w.replenishCodes())
         }
     }
 
@@ -273,9 +273,9 @@ class WalletTest {
             assertTrue(junk.kind, junk is WalletException.UnreadableCode || junk is WalletException.NotPayable)
 
             // Refusals are final: nothing pending, nothing moved, nothing in history.
-            assertEquals(0u, w.pendingCount())
+            assertEquals(0, w.pendingCount())
             assertEquals(jpy(1_000), w.balance().available)
-            assertEquals(listOf("topup"), w.history(10u).items.map { it.kind })
+            assertEquals(listOf("topup"), w.history(10).items.map { it.kind })
         }
     }
 
@@ -343,13 +343,13 @@ class WalletTest {
             paying.cancelAndJoin()
             transport.afterAnswer = null
 
-            assertEquals("the intent waits, outcome unknown", 1u, w.pendingCount())
-            assertTrue(w.history(10u).items.none { it.kind == "payment" })
+            assertEquals("the intent waits, outcome unknown", 1, w.pendingCount())
+            assertTrue(w.history(10).items.none { it.kind == "payment" })
             assertEquals("the host already took the money", jpy(4_200), w.balance().available)
 
             w.resolvePending()
-            assertEquals(0u, w.pendingCount())
-            assertEquals(1, w.history(10u).items.count { it.kind == "payment" && it.amount == jpy(800) })
+            assertEquals(0, w.pendingCount())
+            assertEquals(1, w.history(10).items.count { it.kind == "payment" && it.amount == jpy(800) })
             assertEquals("paid once", jpy(4_200), w.balance().available)
         }
     }
@@ -372,13 +372,13 @@ class WalletTest {
             paying.cancelAndJoin()
             transport.beforeSend = null
 
-            assertEquals(1u, w.pendingCount())
+            assertEquals(1, w.pendingCount())
             assertEquals("the host never saw it", jpy(5_000), w.balance().available)
 
             // The next money-moving call settles the pending payment first.
             w.topUp(link.id, jpy(100))
-            assertEquals(0u, w.pendingCount())
-            assertEquals(listOf("topup", "payment", "topup"), w.history(10u).items.map { it.kind })
+            assertEquals(0, w.pendingCount())
+            assertEquals(listOf("topup", "payment", "topup"), w.history(10).items.map { it.kind })
             assertEquals(jpy(5_000 - 900 + 100), w.balance().available)
         }
     }
@@ -390,7 +390,7 @@ class WalletTest {
             assertEquals("the host's default", jpy(10_000), w.balance().noConfirmLimit)
             w.replenishCodes()
             val prompts = Prompts()
-            val listening = w.listen(prompts, 5uL)
+            val listening = w.listen(prompts, 5L)
             val paid = try {
                 // ¥12,000 is above the limit: the till waits and the phone is asked at once.
                 val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 12_000, "JPY")
@@ -422,13 +422,13 @@ class WalletTest {
                 while (listening.isRunning()) delay(20)
             }
             assertEquals("the approved charge once, the declined one never", jpy(18_000), w.balance().available)
-            assertEquals(listOf(paid.id), w.history(20u).items.filter { it.kind == "cpm_charge" }.map { it.id })
+            assertEquals(listOf(paid.id), w.history(20).items.filter { it.kind == "cpm_charge" }.map { it.id })
 
             // A lower ceiling: ¥6,000 waits too, heard by a plain sync.
             assertEquals(jpy(5_000), w.setNoConfirmLimit(jpy(5_000)).noConfirmLimit)
             val waits = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 6_000, "JPY")
             assertEquals("pending_approval", waits.status)
-            val report = w.sync(0uL)
+            val report = w.sync(0L)
             assertEquals(listOf(waits.id), report.chargeRequests.map { it.id })
             assertEquals(emptyList<WalletTransaction>(), report.charged)
             val tooHigh = assertThrowsSuspending<WalletException.BadRequest> { w.setNoConfirmLimit(jpy(10_001)) }

@@ -20,7 +20,7 @@ class HistoryViewModelTest : ViewModelTest() {
             val ramen = Sandbox.merchantPayload("m_jp_ramen")
             for (yen in listOf(300L, 400L, 500L, 600L)) w.confirmPayment(w.quotePayment(PaymentRequest(ramen, amount = jpy(yen))))
 
-            val history = HistoryViewModel(w, vm.scope, pageSize = 2u)
+            val history = HistoryViewModel(w, vm.scope, pageSize = 2)
             val first = history.state.await { it.items.isNotEmpty() && !it.loading }
             assertEquals(listOf("−¥600", "−¥500"), first.items.map { it.amount })
             assertEquals(true, first.hasMore)
@@ -31,7 +31,7 @@ class HistoryViewModelTest : ViewModelTest() {
             assertEquals(listOf("−¥600", "−¥500", "−¥400", "−¥300", "+¥10,000"), all.items.map { it.amount })
             assertEquals(listOf(false, false, false, false, true), all.items.map { it.incoming })
             assertFalse(all.hasMore)
-            assertEquals(w.history(10u).items, all.items.map { it.transaction })
+            assertEquals(w.history(10).items, all.items.map { it.transaction })
             history.loadMore().join()
             assertEquals("nothing after the last page", 5, history.state.value.items.size)
 

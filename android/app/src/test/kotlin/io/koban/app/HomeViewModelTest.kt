@@ -48,7 +48,7 @@ class HomeViewModelTest : ViewModelTest() {
                 lea.fund(5_000)
                 val home = HomeViewModel(kai, vm.scope)
                 home.state.await { it.balanceText == "¥0" }
-                home.startListening(waitSecs = 5uL)
+                home.startListening(waitSecs = 5L)
                 lea.send(SendTo.Handle(kai.profile()!!.handle), jpy(2_500), "dinner")
                 val s = home.state.await { it.balanceText == "¥2,500" && it.lastIncoming != null }
                 val t = s.lastIncoming!!

@@ -33,7 +33,7 @@ class MyCodeViewModelTest : ViewModelTest() {
     fun aTillChargeAboveTheLimitIsAskedAboutAtOnceAndApprovedOnce() = runBlocking {
         enrolledWallet(dir, "rin", testKeyStore()).use { w ->
             w.fund(20_000)
-            val screen = MyCodeViewModel(w, vm.scope, ManualTicker(System.currentTimeMillis() / 1000), listenWaitSecs = 5uL)
+            val screen = MyCodeViewModel(w, vm.scope, ManualTicker(System.currentTimeMillis() / 1000), listenWaitSecs = 5L)
             screen.start()
             val shown = screen.state.awaitIs<MyCodeState.Showing>()
             assertNull(screen.charge.value)
@@ -56,7 +56,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             assertNull("the dialog closes", screen.charge.value)
             assertNull("nothing more to answer", screen.approve())
             assertEquals(jpy(8_000), w.balance().available)
-            assertEquals(listOf(outcome.transaction.id), w.history(10u).items.filter { it.kind == "cpm_charge" }.map { it.id })
+            assertEquals(listOf(outcome.transaction.id), w.history(10).items.filter { it.kind == "cpm_charge" }.map { it.id })
             assertTrue(w.chargeRequests().isEmpty())
             assertTrue("the code stays on screen", screen.state.value is MyCodeState.Showing)
             screen.dismissChargeOutcome()
@@ -69,7 +69,7 @@ class MyCodeViewModelTest : ViewModelTest() {
     fun aDeclinedTillChargeMovesNoMoneyAndAWaitingOneIsAskedAgainOnReturn() = runBlocking {
         enrolledWallet(dir, "sho", testKeyStore()).use { w ->
             w.fund(20_000)
-            val screen = MyCodeViewModel(w, vm.scope, ManualTicker(System.currentTimeMillis() / 1000), listenWaitSecs = 5uL)
+            val screen = MyCodeViewModel(w, vm.scope, ManualTicker(System.currentTimeMillis() / 1000), listenWaitSecs = 5L)
             screen.start()
             val shown = screen.state.awaitIs<MyCodeState.Showing>()
             val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", shown.code.qrText, 15_000, "JPY")
@@ -85,7 +85,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             assertEquals(ChargeOutcome.Declined(charge.id), screen.chargeOutcome.await { it != null })
             assertNull(screen.charge.value)
             assertEquals("nothing was paid", jpy(20_000), w.balance().available)
-            assertTrue(w.history(10u).items.none { it.kind == "cpm_charge" })
+            assertTrue(w.history(10).items.none { it.kind == "cpm_charge" })
             assertTrue(w.chargeRequests().isEmpty())
             screen.stop()
         }
@@ -94,7 +94,7 @@ class MyCodeViewModelTest : ViewModelTest() {
     @Test
     fun codesRefreshAtTheirRefreshTimeAndKeepTheScreenBright() = runBlocking {
         enrolledWallet(dir, "yui", testKeyStore()).use { w ->
-            assertEquals(0u, w.codesLeft())
+            assertEquals(0, w.codesLeft())
             val ticker = ManualTicker(System.currentTimeMillis() / 1000)
             val screen = MyCodeViewModel(w, vm.scope, ticker)
             assertFalse(screen.keepScreenBright.value)
@@ -105,7 +105,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             assertNull("QR only while online", first.digits)
             assertTrue(first.code.qrText.startsWith("hQVDUFYwMW"))
             assertEquals("keys fetched, one used", w.codesLeft(), first.codesLeft)
-            assertTrue(first.codesLeft >= 5u)
+            assertTrue(first.codesLeft >= 5)
             screen.keepScreenBright.await { it }
             TokenCode.fromQrText(first.code.qrText).use { assertEquals(first.code.expiresAt, it.expiresAt()) }
 
@@ -113,7 +113,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             assertEquals((first.code.refreshAt.toLong() - ticker.nowSecs()) * 1000, ticker.sleeps.receive())
             ticker.elapse()
             val second = screen.state.await { it is MyCodeState.Showing && it.code.qrText != first.code.qrText } as MyCodeState.Showing
-            assertEquals(first.codesLeft - 1u, second.codesLeft)
+            assertEquals(first.codesLeft - 1, second.codesLeft)
             assertNull(second.digits)
             ticker.sleeps.receive()
 
@@ -121,7 +121,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             screen.showDigits(true)
             val third = screen.state.await { it is MyCodeState.Showing && it.digits != null } as MyCodeState.Showing
             assertEquals(36, third.digits!!.length)
-            assertEquals(second.codesLeft - 1u, third.codesLeft)
+            assertEquals(second.codesLeft - 1, third.codesLeft)
             ticker.sleeps.receive()
 
             screen.stop()
@@ -137,8 +137,8 @@ class MyCodeViewModelTest : ViewModelTest() {
         enrolledWallet(dir, "gen", keys).use { w ->
             val left = w.replenishCodes()
             // Leave 2 keys: fewer than the wallet's low mark, so the screen asks for more.
-            repeat((left - 2u).toInt()) { w.consumerCode() }
-            assertEquals(2u, w.codesLeft())
+            repeat((left - 2).toInt()) { w.consumerCode() }
+            assertEquals(2, w.codesLeft())
         }
         val transport = JdkHttpTransport().apply { offline = true }
         Wallet.open(dir.db("gen"), keys, Sandbox.config(), transport).use { w ->
@@ -148,13 +148,13 @@ class MyCodeViewModelTest : ViewModelTest() {
             val first = screen.state.awaitIs<MyCodeState.Showing>()
             assertTrue("the host was tried", transport.sent.get() > 0)
             assertTrue(first.offline)
-            assertEquals(1u, first.codesLeft)
+            assertEquals(1, first.codesLeft)
             val digits = first.digits ?: throw AssertionError("offline codes come with digits")
             assertTrue(digits, digits.length == 36 && digits.all(Char::isDigit))
 
             ticker.sleeps.receive()
             ticker.elapse()
-            val last = screen.state.await { it is MyCodeState.Showing && it.codesLeft == 0u } as MyCodeState.Showing
+            val last = screen.state.await { it is MyCodeState.Showing && it.codesLeft == 0 } as MyCodeState.Showing
             assertNotEquals(first.code.qrText, last.code.qrText)
             ticker.sleeps.receive()
             ticker.elapse()

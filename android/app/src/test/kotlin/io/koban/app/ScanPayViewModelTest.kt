@@ -115,7 +115,7 @@ class ScanPayViewModelTest : ViewModelTest() {
                 assertEquals("not_payable", junk.kind)
                 pay.rescan()
 
-                val shopper = TokenCode.generate(ByteArray(32) { 1 }, "4900000000000001", 1u, 1_795_500_000uL, ByteArray(4)).use { it.qrText() }
+                val shopper = TokenCode.generate(ByteArray(32) { 1 }, "4900000000000001", 1, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
                 pay.onScanned(shopper)
                 assertEquals("This is a shopper's code. Scan the shop's code.", pay.state.awaitIs<ScanPayState.Failed>().error.message)
                 pay.rescan()

@@ -23,17 +23,17 @@ import kotlin.system.exitProcess
 
 private val FRAMES = listOf("frame-1080p", "frame-1080p-nocode")
 
-private class Frame(val width: UInt, val height: UInt, val stride: UInt, val luma: ByteArray, val expected: String?) {
+private class Frame(val width: Int, val height: Int, val stride: Int, val luma: ByteArray, val expected: String?) {
     /** The luma in a direct buffer, made once: CameraX reuses its image buffers too. */
     val direct: ByteBuffer by lazy { ByteBuffer.allocateDirect(luma.size).put(luma).flip() }
 }
 
 private fun readFrame(dir: File, name: String): Frame {
     val meta = File(dir, "$name.meta").readLines().filter { '=' in it }.associate { it.substringBefore('=') to it.substringAfter('=') }
-    fun num(key: String) = (meta[key] ?: error("$name.meta: no $key")).toUInt()
+    fun num(key: String) = (meta[key] ?: error("$name.meta: no $key")).toInt()
     val luma = File(dir, "$name.luma").readBytes()
     val frame = Frame(num("width"), num("height"), num("stride"), luma, File(dir, "$name.txt").takeIf { it.exists() }?.readText())
-    check(luma.size.toUInt() == frame.stride * frame.height) { "$name.luma has the wrong size" }
+    check(luma.size == frame.stride * frame.height) { "$name.luma has the wrong size" }
     return frame
 }
 

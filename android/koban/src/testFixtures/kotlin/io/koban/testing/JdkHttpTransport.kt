@@ -68,7 +68,7 @@ class JdkHttpTransport(
         }
         carried += "${request.method} ${URI.create(request.url).rawPath}"
         val headers = answer.headers().map().flatMap { (name, values) -> values.map { HttpHeader(name, it) } }
-        val response = HttpResponse(answer.statusCode().toUShort(), headers, answer.body())
+        val response = HttpResponse(answer.statusCode().toInt(), headers, answer.body())
         afterAnswer?.invoke(request, response)
         return response
     }

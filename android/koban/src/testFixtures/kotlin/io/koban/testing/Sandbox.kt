@@ -24,7 +24,7 @@ object Sandbox {
     private val random = SecureRandom()
 
     /** Wallet settings pointing at this host. */
-    fun config(timeoutMs: ULong = 10_000uL): WalletConfig = WalletConfig(url, timeoutMs, 3u)
+    fun config(timeoutMs: Long = 10_000L): WalletConfig = WalletConfig(url, timeoutMs, 3)
 
     /** `prefix` plus a random suffix: a handle no other test (or earlier run) has claimed. */
     fun uniqueHandle(prefix: String): String {

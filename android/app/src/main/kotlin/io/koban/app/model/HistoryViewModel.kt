@@ -45,7 +45,7 @@ data class HistoryState(
 class HistoryViewModel(
     private val wallet: Wallet,
     private val scope: CoroutineScope,
-    private val pageSize: UInt = 30u,
+    private val pageSize: Int = 30,
     private val io: CoroutineDispatcher = Dispatchers.IO,
 ) {
     private val _state = MutableStateFlow(HistoryState())

@@ -81,7 +81,7 @@ class HomeViewModel(
     }
 
     /** Starts listening for incoming money (while the screen is visible). */
-    fun startListening(waitSecs: ULong = 25uL) {
+    fun startListening(waitSecs: Long = 25L) {
         if (listening?.isRunning() == true) return
         listening = wallet.listen(
             object : WalletListener {

@@ -43,7 +43,7 @@ sealed interface MyCodeState {
         /** The 36 digits to show under the QR (barcode tills, or keyed in by the cashier), when shown. */
         val digits: String?,
         /** Codes this phone can still make without going online. */
-        val codesLeft: UInt,
+        val codesLeft: Int,
         /** True when the host could not be reached for new keys: codes come from the keys on the phone. */
         val offline: Boolean,
     ) : MyCodeState
@@ -101,7 +101,7 @@ class MyCodeViewModel(
     private val scope: CoroutineScope,
     private val ticker: Ticker = SystemTicker,
     private val io: CoroutineDispatcher = Dispatchers.IO,
-    private val listenWaitSecs: ULong = 25uL,
+    private val listenWaitSecs: Long = 25L,
 ) {
     private val _state = MutableStateFlow<MyCodeState>(MyCodeState.Idle)
 
@@ -308,6 +308,6 @@ class MyCodeViewModel(
         const val MIN_REFRESH_MS = 1_000L
 
         // The wallet asks the host for keys only below 5 left; asking between codes costs nothing above that.
-        const val LOW_CODES = 5u
+        const val LOW_CODES = 5
     }
 }

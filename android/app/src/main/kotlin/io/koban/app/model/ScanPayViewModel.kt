@@ -124,7 +124,7 @@ class ScanPayViewModel(
     fun onFrame(luma: ByteBuffer, width: Int, height: Int, stride: Int, rotation: FrameRotation): Boolean {
         if (_state.value != ScanPayState.Scanning) return false
         val codes = try {
-            scanner.scanFrame(luma, width.toUInt(), height.toUInt(), stride.toUInt(), rotation)
+            scanner.scanFrame(luma, width, height, stride, rotation)
         } catch (e: KobanException) {
             _state.value = ScanPayState.Failed(userError(e))
             return false
