@@ -29,7 +29,7 @@ public final class HomeModel: ViewModel {
     public private(set) var lastIncoming: WalletTransaction? { didSet { changed() } }
 
     private let wallet: Wallet
-    private var listening: Listening?
+    private var listening: Task<Void, Never>?
 
     /// Home over `wallet`.
     public init(wallet: Wallet) {
@@ -67,33 +67,28 @@ public final class HomeModel: ViewModel {
     /// Listens for incoming money while Home is shown; each arrival updates the balance.
     public func startListening(waitSecs: Int64 = 25) {
         guard !isListening else { return }
-        listening = wallet.listen(listener: HomeListener(model: self), waitSecs: waitSecs)
+        let events = wallet.events(waitSecs: waitSecs)
+        // On the main actor, like the model; cancelling the task ends the stream and its listen loop.
+        listening = Task { [weak self] in
+            for await event in events {
+                // My Code asks about till charges (the code is shown there); the request waits in the wallet for it.
+                guard case .incoming(let transaction) = event else { continue }
+                await self?.received(transaction)
+            }
+        }
     }
 
     /// Stops listening (when Home goes away); the loop ends within moments.
     public func stopListening() {
         listening?.cancel()
+        listening = nil
     }
 
-    /// Whether the listen loop runs.
-    public var isListening: Bool { listening?.isRunning() ?? false }
+    /// Whether Home listens (between `startListening` and `stopListening`).
+    public var isListening: Bool { listening.map { !$0.isCancelled } ?? false }
 
     fileprivate func received(_ transaction: WalletTransaction) async {
         lastIncoming = transaction
         await refresh()
     }
-}
-
-// Koban calls listeners on its own thread; the model lives on the main actor.
-private final class HomeListener: WalletListener, @unchecked Sendable {
-    weak var model: HomeModel?
-
-    init(model: HomeModel) { self.model = model }
-
-    func onIncoming(transaction: WalletTransaction) throws {
-        Task { @MainActor [weak model] in await model?.received(transaction) }
-    }
-
-    // My Code asks about till charges (the code is shown there); the request waits in the wallet for it.
-    func onChargeRequest(request: ChargeRequest) throws {}
 }

@@ -1,12 +1,11 @@
 package io.koban.app.model
 
-import io.koban.ChargeRequest
-import io.koban.Listening
 import io.koban.Money
 import io.koban.Wallet
+import io.koban.WalletEvent
 import io.koban.WalletException
-import io.koban.WalletListener
 import io.koban.WalletTransaction
+import io.koban.events
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -15,7 +14,6 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
-import kotlinx.coroutines.job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 
@@ -51,7 +49,7 @@ class HomeViewModel(
     val state: StateFlow<HomeState> = _state.asStateFlow()
 
     @Volatile
-    private var listening: Listening? = null
+    private var listening: Job? = null
 
     init {
         scope.launch {
@@ -62,8 +60,6 @@ class HomeViewModel(
             }
             refresh().join()
         }
-        // The listen loop belongs to the wallet's runtime, not to this scope: stop it with the scope.
-        scope.coroutineContext.job.invokeOnCompletion { stopListening() }
     }
 
     /** Asks the host for the balance; offline, the cached one stays and [HomeState.offline] is set. */
@@ -80,24 +76,18 @@ class HomeViewModel(
         }
     }
 
-    /** Starts listening for incoming money (while the screen is visible). */
+    /** Starts listening for incoming money (while the screen is visible); the scope's end stops it too. */
     fun startListening(waitSecs: Long = 25L) {
-        if (listening?.isRunning() == true) return
-        listening = wallet.listen(
-            object : WalletListener {
-                // Called on a Koban thread: hand over to the scope.
-                override fun onIncoming(transaction: WalletTransaction) {
-                    scope.launch {
-                        _state.update { it.copy(lastIncoming = transaction) }
-                        refresh()
-                    }
-                }
-
+        if (listening?.isActive == true) return
+        listening = scope.launch {
+            wallet.events(waitSecs).collect { event ->
                 // My Code asks about till charges (the code is shown there); the request waits in the wallet for it.
-                override fun onChargeRequest(request: ChargeRequest) = Unit
-            },
-            waitSecs,
-        )
+                if (event is WalletEvent.Incoming) {
+                    _state.update { it.copy(lastIncoming = event.transaction) }
+                    refresh()
+                }
+            }
+        }
     }
 
     /** Stops listening. */

@@ -1,13 +1,12 @@
 package io.koban.app.model
 
-import io.koban.ChargeRequest
 import io.koban.ConsumerCode
-import io.koban.Listening
 import io.koban.Money
 import io.koban.Wallet
+import io.koban.WalletEvent
 import io.koban.WalletException
-import io.koban.WalletListener
 import io.koban.WalletTransaction
+import io.koban.events
 import java.util.concurrent.ConcurrentHashMap
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
@@ -22,7 +21,6 @@ import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.flow.stateIn
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.isActive
-import kotlinx.coroutines.job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
@@ -126,8 +124,7 @@ class MyCodeViewModel(
     private var digitsWanted = false
     private var loop: Job? = null
 
-    @Volatile
-    private var listening: Listening? = null
+    private var listening: Job? = null
 
     // Whether the screen is shown: a request read after stop() is not prompted for.
     @Volatile
@@ -140,30 +137,20 @@ class MyCodeViewModel(
     // Requests this screen saw end: never prompted again, even while the wallet's list still has them.
     private val settled: MutableSet<String> = ConcurrentHashMap.newKeySet()
 
-    init {
-        // The listen loop belongs to the wallet's runtime, not to this scope: stop it with the scope.
-        scope.coroutineContext.job.invokeOnCompletion { listening?.cancel() }
-    }
-
     /** The screen became visible: start showing codes, and listen for till charges to approve. */
     fun start() {
         if (loop?.isActive == true) return
         shown = true
         _state.value = MyCodeState.Loading
         loop = scope.launch { showCodes() }
-        if (listening?.isRunning() != true) {
-            listening = wallet.listen(
-                object : WalletListener {
-                    override fun onIncoming(transaction: WalletTransaction) = Unit
-
-                    // Called on a Koban thread. The wallet's list is the truth (it already holds this
-                    // request), so the prompt is read from it on the scope.
-                    override fun onChargeRequest(request: ChargeRequest) {
-                        scope.launch { showChargeRequest() }
-                    }
-                },
-                listenWaitSecs,
-            )
+        if (listening?.isActive != true) {
+            // Collected on the scope, so the listen loop ends with it (or with stop()).
+            listening = scope.launch {
+                wallet.events(listenWaitSecs).collect { event ->
+                    // The wallet's list is the truth (it already holds this request): the prompt is read from it.
+                    if (event is WalletEvent.ChargeRequested) scope.launch { showChargeRequest() }
+                }
+            }
         }
         // Requests heard before the screen was shown (by another screen's sync) still wait.
         scope.launch { showChargeRequest() }
