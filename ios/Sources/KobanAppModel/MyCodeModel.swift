@@ -96,7 +96,7 @@ public final class MyCodeModel: ViewModel {
     private let clock: AppClock
     private let listenWaitSecs: Int64
     private var loop: Task<Void, Never>?
-    private var listening: Listening?
+    private var listening: Task<Void, Never>?
     private var countdown: Task<Void, Never>?
     // Requests this screen saw end: never asked about again, even while the wallet still lists them.
     private var settled: Set<String> = []
@@ -114,7 +114,14 @@ public final class MyCodeModel: ViewModel {
         keepScreenBright = true
         state = .preparing
         run(replenishFirst: true)
-        listening = wallet.listen(listener: ChargeListener(model: self), waitSecs: listenWaitSecs)
+        let events = wallet.events(waitSecs: listenWaitSecs)
+        // On the main actor; cancelling the task (stop()) ends the stream and its listen loop.
+        listening = Task { [weak self] in
+            for await event in events {
+                // The wallet's list is the truth (it already holds this request): the prompt is read from it.
+                if case .chargeRequested = event { self?.showChargeRequest() }
+            }
+        }
         // Requests heard before the screen was shown (by another screen's sync) still wait.
         showChargeRequest()
     }
@@ -262,18 +269,5 @@ public final class MyCodeModel: ViewModel {
             // Any other refusal leaves the keys as they are; the codes say when they run out.
             isOffline = false
         }
-    }
-}
-
-// Koban calls listeners on its own thread; the model lives on the main actor.
-private final class ChargeListener: WalletListener, @unchecked Sendable {
-    weak var model: MyCodeModel?
-
-    init(model: MyCodeModel) { self.model = model }
-
-    func onIncoming(transaction: WalletTransaction) throws {}
-
-    func onChargeRequest(request: ChargeRequest) throws {
-        Task { @MainActor [weak model] in model?.showChargeRequest() }
     }
 }
