@@ -41,12 +41,12 @@ pub fn qr_matrix(text: String) -> Result<QrMatrix, KobanError> {
 #[derive(uniffi::Object)]
 pub struct TokenCode(core::TokenCode);
 
-#[cfg(any(test, feature = "test-hooks"))]
 /// A Unix time in seconds from the foreign side's signed number; negative is refused.
 fn unix_secs(secs: i64) -> Result<u64, KobanError> {
     u64::try_from(secs).map_err(|_| KobanError::InvalidInput { reason: format!("time {secs} is before 1970") })
 }
 
+#[cfg(any(test, feature = "test-hooks"))]
 fn unpredictable_number(bytes: &[u8]) -> Result<crypto::UnpredictableNumber, KobanError> {
     bytes.try_into().map_err(|_| KobanError::InvalidInput {
         reason: format!("the unpredictable number must be 4 bytes, got {}", bytes.len()),
