@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod args;
 mod demo;
 mod detect;
+mod home;
 mod json;
 mod scan;
 mod terminal;

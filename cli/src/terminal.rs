@@ -150,31 +150,6 @@ fn fail(json: bool, code: u8, kind: &str, message: &str) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Makes `home` a directory only its owner can enter.
-fn private_dir(home: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(home)?;
-        std::fs::set_permissions(home, std::fs::Permissions::from_mode(0o700))
-    }
-    #[cfg(not(unix))]
-    std::fs::create_dir_all(home)
-}
-
-/// Writes a file only its owner can read, replacing it atomically.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&tmp)?;
-    std::io::Write::write_all(&mut file, bytes)?;
-    file.sync_all()?;
-    std::fs::rename(tmp, path)
-}
-
 /// The terminal key kept in `home`, made on first use (an enrolled key never changes).
 fn load_key(home: &Path) -> Result<DeviceKey, String> {
     let path = home.join(KEY_FILE);
@@ -184,7 +159,7 @@ fn load_key(home: &Path) -> Result<DeviceKey, String> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = DeviceKey::generate().map_err(|e| e.to_string())?;
-            write_private(&path, key.pkcs8()).map_err(|e| format!("{}: {e}", path.display()))?;
+            crate::home::write_private(&path, key.pkcs8()).map_err(|e| format!("{}: {e}", path.display()))?;
             Ok(key)
         }
         Err(e) => Err(format!("{}: {e}", path.display())),
@@ -264,7 +239,7 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 async fn run_async(home: &Path, host: &str, command: Command, json: bool) -> ExitCode {
-    if let Err(e) = private_dir(home) {
+    if let Err(e) = crate::home::private_home(home, &[KEY_FILE, STATE_FILE]) {
         return fail(json, 2, "home", &format!("{}: {e}", home.display()));
     }
     let key = match load_key(home) {
@@ -345,7 +320,7 @@ async fn enrol(
     };
     let state = json!({ "host": host, "terminal_id": enrolled.terminal_id, "merchant_id": enrolled.merchant_id,
                         "merchant_name": enrolled.merchant_name, "currency": enrolled.currency });
-    if let Err(e) = write_private(&home.join(STATE_FILE), state.to_string().as_bytes()) {
+    if let Err(e) = crate::home::write_private(&home.join(STATE_FILE), state.to_string().as_bytes()) {
         return fail(json, 2, "home", &e.to_string());
     }
     if json {

@@ -245,7 +245,7 @@ pub async fn open(home: &Path, host: &str) -> Result<Wallet, String> {
 /// Opens the wallet kept in `home` (offline without a host), and returns with it the
 /// requests that were waiting for the host and that opening has now settled or seen refused.
 async fn open_reporting(home: &Path, host: Option<&str>) -> Result<(Wallet, Vec<Movement>), String> {
-    private_home(home).map_err(|e| format!("{}: {e}", home.display()))?;
+    crate::home::private_home(home, &WALLET_FILES).map_err(|e| format!("{}: {e}", home.display()))?;
     let keystore = FileKeyStore::open(home.join("wallet.key")).map_err(|e| e.to_string())?;
     let db = home.join("wallet.sqlite3");
     // Opening resolves what waits for the host; read it first, to say what became of it.
@@ -269,34 +269,9 @@ async fn open_reporting(home: &Path, host: Option<&str>) -> Result<(Wallet, Vec<
     Ok((w, resolved))
 }
 
-/// Creates `home` 0700, or tightens it (and the wallet files an older build left 0644) when
-/// it exists: the database holds the payment token, names, messages and history, which other
-/// local users must not read. New files are made 0600 by the store and the key store.
-fn private_home(home: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
-        const WALLET_FILES: [&str; 4] = ["wallet.key", "wallet.sqlite3", "wallet.sqlite3-wal", "wallet.sqlite3-shm"];
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(home)?;
-        let owner_only = |path: &Path, mode: u32| -> std::io::Result<()> {
-            let meta = std::fs::metadata(path)?;
-            if meta.permissions().mode() & 0o077 != 0 {
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
-            }
-            Ok(())
-        };
-        owner_only(home, 0o700)?;
-        for name in WALLET_FILES {
-            match owner_only(&home.join(name), 0o600) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                other => other?,
-            }
-        }
-        Ok(())
-    }
-    #[cfg(not(unix))]
-    std::fs::create_dir_all(home)
-}
+/// The wallet's files: the database (with its WAL files) and the key file, made 0600 by the
+/// store and the key store; [`crate::home::private_home`] tightens ones an older build left 0644.
+const WALLET_FILES: [&str; 4] = ["wallet.key", "wallet.sqlite3", "wallet.sqlite3-wal", "wallet.sqlite3-shm"];
 
 /// Reads a decimal amount in `currency`.
 pub fn amount(s: &str, currency: Currency) -> Result<Money, String> {

@@ -36,6 +36,23 @@ impl Client {
     }
 }
 
+/// A wallet enrolled at `url` with a linked bank and `yen` topped up: its signing client and id.
+async fn funded_shopper(url: &str, yen: i64) -> (Client, String) {
+    let client = Client {
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        url: url.to_owned(),
+        key: DeviceKey::generate().unwrap(),
+        n: 0.into(),
+    };
+    let enrolled = client.post("/v1/devices", json!({ "public_key": client.key.public_key_b64(), "country": "JP", "handle": "aiko", "display_name": "Aiko" })).await;
+    let wallet = enrolled["wallet"]["id"].as_str().unwrap().to_owned();
+    let link = client.post("/v1/bank-links", json!({ "bank_id": "bank_sakura", "account_number": "1234567", "holder_name": "TANAKA AIKO", "sandbox_opening_balance": 100000 })).await;
+    client
+        .post("/v1/topups", json!({ "bank_link_id": link["id"], "amount": { "minor": yen, "currency": "JPY" } }))
+        .await;
+    (client, wallet)
+}
+
 #[test]
 fn a_host_without_scheme_is_taken_as_loopback_http_and_a_bad_one_is_explained() {
     let dir = tempfile::tempdir().unwrap();
@@ -67,18 +84,7 @@ async fn the_till_enrols_then_charges_a_code_once_and_refuses_the_rest() {
     let config = koban_sandbox::Config { admin: true, ..koban_sandbox::Config::default() };
     let sandbox = koban_sandbox::Sandbox::start(config).await.unwrap();
     let url = sandbox.url();
-    let client = Client {
-        http: reqwest::Client::builder().no_proxy().build().unwrap(),
-        url: url.clone(),
-        key: DeviceKey::generate().unwrap(),
-        n: 0.into(),
-    };
-    let enrolled = client.post("/v1/devices", json!({ "public_key": client.key.public_key_b64(), "country": "JP", "handle": "aiko", "display_name": "Aiko" })).await;
-    let wallet = enrolled["wallet"]["id"].as_str().unwrap().to_owned();
-    let link = client.post("/v1/bank-links", json!({ "bank_id": "bank_sakura", "account_number": "1234567", "holder_name": "TANAKA AIKO", "sandbox_opening_balance": 100000 })).await;
-    client
-        .post("/v1/topups", json!({ "bank_link_id": link["id"], "amount": { "minor": 30000, "currency": "JPY" } }))
-        .await;
+    let (client, wallet) = funded_shopper(&url, 30000).await;
     let batch = client.post("/v1/cpm/keys", json!({ "count": 5 })).await;
     let token = batch["token"].as_str().unwrap().to_owned();
     let keys: Vec<(u16, LimitedUseKey)> = batch["keys"]
@@ -201,18 +207,7 @@ async fn the_till_refunds_a_charge_and_a_sticker_payment_once_and_no_more_than_w
     let config = koban_sandbox::Config { admin: true, ..koban_sandbox::Config::default() };
     let sandbox = koban_sandbox::Sandbox::start(config).await.unwrap();
     let url = sandbox.url();
-    let client = Client {
-        http: reqwest::Client::builder().no_proxy().build().unwrap(),
-        url: url.clone(),
-        key: DeviceKey::generate().unwrap(),
-        n: 0.into(),
-    };
-    let enrolled = client.post("/v1/devices", json!({ "public_key": client.key.public_key_b64(), "country": "JP", "handle": "aiko", "display_name": "Aiko" })).await;
-    let wallet = enrolled["wallet"]["id"].as_str().unwrap().to_owned();
-    let link = client.post("/v1/bank-links", json!({ "bank_id": "bank_sakura", "account_number": "1234567", "holder_name": "TANAKA AIKO", "sandbox_opening_balance": 100000 })).await;
-    client
-        .post("/v1/topups", json!({ "bank_link_id": link["id"], "amount": { "minor": 10000, "currency": "JPY" } }))
-        .await;
+    let (client, wallet) = funded_shopper(&url, 10000).await;
     let batch = client.post("/v1/cpm/keys", json!({ "count": 1 })).await;
     let k = &batch["keys"][0];
     let luk = LimitedUseKey::from_slice(

@@ -67,13 +67,6 @@ pub fn code_keys_left(conn: &Connection, now: i64) -> Result<u32, StoreError> {
     Ok(conn.query_row(&format!("SELECT COUNT(*) FROM cpm_keys WHERE {EXPIRY} > ?1"), [now], |r| r.get(0))?)
 }
 
-/// Counters shown since `since` (codes that may still be on a screen or in a till's queue).
-pub fn recently_shown(conn: &Connection, since: i64) -> Result<Vec<(String, u16)>, StoreError> {
-    let mut stmt = conn.prepare("SELECT token, counter FROM cpm_used WHERE used_at >= ?1")?;
-    let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// The lowest counter of `token` still held (a live key) or shown since `since`: the host may
 /// retire the token's older keys. `None` if the device holds nothing of that token.
 pub fn lowest_held(conn: &Connection, token: &str, since: i64, now: i64) -> Result<Option<u16>, StoreError> {

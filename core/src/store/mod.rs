@@ -28,8 +28,8 @@ use crate::money::Currency;
 pub use banks::{bank_links, put_bank_link};
 pub use charges::{charge_requests, put_charge_request, set_charge_request_status};
 pub use codes::{
-    code_keys_left, current_token, drop_token_keys, lowest_held, put_code_key, recently_shown, take_code_key,
-    TakenCodeKey, KEY_LIFETIME_SECS,
+    code_keys_left, current_token, drop_token_keys, lowest_held, put_code_key, take_code_key, TakenCodeKey,
+    KEY_LIFETIME_SECS,
 };
 pub use history::{history_page, insert_transaction, transaction, HistoryCursor};
 pub use intents::{finish_intent, insert_intent, intent, pending_intents, Intent, IntentState};
