@@ -15,6 +15,12 @@ mkdir -p build
 export KOBAN_SKIP_LOG="$PWD/build/skipped.log"
 : >"$KOBAN_SKIP_LOG"
 
+# CI builds in a fresh clone once: incremental caches (as large as the build itself) only
+# cost disk there.
+if [ "${CI:-}" = true ]; then
+  export CARGO_INCREMENTAL=0
+fi
+
 timings=()
 part() {
   local name=$1; shift
