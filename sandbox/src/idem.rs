@@ -139,7 +139,8 @@ pub fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
     serde_json::to_string(body).map_err(|e| ApiError::Internal(format!("answer: {e}")))
 }
 
-fn store(
+/// Stores `body` as the answer to `m` (a mutation that decides outside [`run`]).
+pub fn store(
     tx: &rusqlite::Transaction<'_>,
     m: &Mutation,
     status: StatusCode,
@@ -151,6 +152,12 @@ fn store(
         params![m.scope, m.key, m.request_hash, status.as_u16(), body, now],
     )?;
     Ok(())
+}
+
+/// The response for an answer stored under an idempotency key (`replayed` when it is a repeat).
+pub fn stored_response(status: u16, body: String, replayed: bool) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    json_response(status, body, replayed)
 }
 
 fn json_response(status: StatusCode, body: String, replayed: bool) -> Response {

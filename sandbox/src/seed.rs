@@ -233,6 +233,19 @@ pub fn merchant(id: &str) -> Option<&'static MerchantSeed> {
     MERCHANTS.iter().find(|m| m.id == id)
 }
 
+/// A country's offset from UTC in seconds, for merchants' calendar days (none of these
+/// countries keeps daylight saving time).
+pub fn utc_offset_secs(country: &str) -> i64 {
+    let minutes = match country {
+        "JP" | "KR" => 9 * 60,
+        "CN" | "HK" | "TW" | "SG" | "MY" | "PH" => 8 * 60,
+        "TH" | "VN" | "KH" | "ID" => 7 * 60,
+        "IN" => 5 * 60 + 30,
+        _ => 0,
+    };
+    minutes * 60
+}
+
 /// System account ids.
 pub fn fee_account(currency: &str) -> String {
     format!("fee:{currency}")

@@ -318,3 +318,125 @@ async fn a_till_that_hangs_up_does_not_stop_the_charge_from_settling() {
     assert!(settled, "the charge settled without a retry");
     assert!(w.balance("li_wei").await < before);
 }
+
+impl World {
+    async fn refund(&self, charge_id: &str, yen: Option<i64>, idem: &str) -> common::Resp {
+        let mut body = json!({ "charge_id": charge_id });
+        if let Some(y) = yen {
+            body["amount"] = amt(y, "JPY");
+        }
+        self.host.merchant_post(SHOP, "/v1/terminal/refunds", body, idem).await
+    }
+}
+
+#[tokio::test]
+async fn a_foreign_charge_is_refunded_in_part_then_in_full_through_its_network_once() {
+    let w = world(Duration::from_secs(10)).await;
+    let merchant = format!("merchant:{SHOP}");
+    for (user, network) in [("li_wei", "alipay_plus"), ("wang_fang", "wechat_pay"), ("liu_yang", "unionpay")] {
+        let before = w.balance(user).await;
+        let code = w.code(user).await;
+        let charge = w.charge(&code, 1_200, &key()).await.ok();
+        let id = charge["id"].as_str().unwrap();
+        let taken = customer_minor(&charge);
+        let merchant_before = w.host.account_balance(&merchant);
+
+        // Part of it, once: the same return slip sent again is the same refund.
+        let slip = key();
+        let part = w.refund(id, Some(500), &slip).await;
+        assert_eq!(part.status.as_u16(), 201, "{user}: {}", part.body);
+        let part = part.body;
+        assert_eq!(part["amount"], amt(500, "JPY"));
+        assert_eq!(part["refundable"], amt(700, "JPY"));
+        assert_eq!(part["customer_amount"]["currency"], "CNY");
+        let back = customer_minor(&part);
+        assert!(back > 0 && back < taken, "{user}: a part at the payment's rate: {back} of {taken}");
+        assert_eq!(w.balance(user).await, before - taken + back);
+        let again = w.refund(id, Some(500), &slip).await;
+        assert!(again.replayed);
+        assert_eq!(again.body, part);
+        assert_eq!(w.balance(user).await, before - taken + back, "{user}: refunded once");
+        assert_eq!(w.host.account_balance(&merchant), merchant_before - 500);
+        assert_eq!(w.host.account_balance(&format!("network:{network}")), -700);
+
+        // More than is left: refused, nothing moves.
+        w.refund(id, Some(701), &key()).await.refused(422, "refund_exceeds_payment");
+        // The rest: the tourist has every fen back.
+        let rest = w.refund(id, None, &key()).await.ok();
+        assert_eq!(rest["amount"], amt(700, "JPY"));
+        assert_eq!(rest["refundable"], amt(0, "JPY"));
+        assert_eq!(rest["refunded_total"], amt(1_200, "JPY"));
+        assert_eq!(w.balance(user).await, before, "{user}: all given back");
+        assert_eq!(w.host.account_balance(&merchant), merchant_before - 1_200);
+        assert_eq!(w.host.account_balance(&format!("network:{network}")), 0);
+        w.refund(id, Some(1), &key()).await.refused(422, "refund_exceeds_payment");
+        // By its transaction id, too, and only by this merchant's terminal.
+        let tx = charge["transaction_id"].as_str().unwrap();
+        let other =
+            w.host.merchant_post("m_jp_mart", "/v1/terminal/refunds", json!({ "transaction_id": tx }), &key()).await;
+        assert_eq!(other.status.as_u16(), 404, "{}", other.body);
+    }
+}
+
+#[tokio::test]
+async fn a_refund_whose_network_answer_is_lost_is_resumed_and_applied_once() {
+    let w = world(Duration::from_secs(2)).await;
+    let before = w.balance("li_wei").await;
+    let code = w.code("li_wei").await;
+    let charge = w.charge(&code, 2_000, &key()).await.ok();
+    let id = charge["id"].as_str().unwrap().to_owned();
+    // The network refunds and drops every answer until the deadline: the host cannot know,
+    // keeps the refund pending, and tells the till to try again.
+    w.partners.set_faults(NetworkFaults { drop_after_commit_permille: 1000, ..Default::default() });
+    let slip = key();
+    let first = w.refund(&id, Some(800), &slip).await;
+    assert_eq!(first.status.as_u16(), 500, "{}", first.body);
+    assert_eq!(w.host.account_balance(&format!("merchant:{SHOP}")), 2_000, "nothing posted while unknown");
+    // Another refund meanwhile cannot take what the pending one holds.
+    w.refund(&id, Some(1_201), &key()).await.refused(422, "refund_exceeds_payment");
+    w.partners.set_faults(NetworkFaults::default());
+    let r = w.refund(&id, Some(800), &slip).await;
+    assert_eq!(r.status.as_u16(), 201, "{}", r.body);
+    let back = customer_minor(&r.body);
+    assert_eq!(w.balance("li_wei").await, before - customer_minor(&charge) + back, "refunded once at the network");
+    assert_eq!(w.host.account_balance(&format!("merchant:{SHOP}")), 1_200);
+    assert!(w.refund(&id, Some(800), &slip).await.replayed);
+}
+
+#[tokio::test]
+async fn the_days_settlement_shows_each_network_in_yen_with_the_tourists_yuan() {
+    let w = world(Duration::from_secs(10)).await;
+    let a = w.charge(&w.code("li_wei").await, 1_200, &key()).await.ok();
+    let b = w.charge(&w.code("wang_fang").await, 800, &key()).await.ok();
+    let part = w.refund(a["id"].as_str().unwrap(), Some(300), &key()).await.ok();
+    let s = w.host.merchant_get(SHOP, "/v1/terminal/settlement").await.ok();
+    assert_eq!(s["merchant_id"], SHOP);
+    assert!(s["date"].as_str().is_some_and(|d| d.len() == 10), "{s}");
+    assert_eq!(s["net"], amt(1_700, "JPY"), "{s}");
+    let line = |network: &str| {
+        s["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["network"] == network)
+            .cloned()
+            .unwrap_or_else(|| panic!("{s}"))
+    };
+    let alipay = line("alipay_plus");
+    assert_eq!((alipay["payments"].as_u64(), alipay["refunds"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(alipay["gross"], amt(1_200, "JPY"));
+    assert_eq!(alipay["refunded"], amt(300, "JPY"));
+    assert_eq!(alipay["net"], amt(900, "JPY"));
+    let yuan = customer_minor(&a) - customer_minor(&part);
+    assert_eq!(alipay["customer_net"], amt(yuan, "CNY"));
+    let wechat = line("wechat_pay");
+    assert_eq!(wechat["net"], amt(800, "JPY"));
+    assert_eq!(wechat["customer_net"], amt(customer_minor(&b), "CNY"));
+    // The host's day and the merchant's account agree.
+    assert_eq!(w.host.account_balance(&format!("merchant:{SHOP}")), 1_700);
+    // Another day has nothing; a day that does not exist is refused.
+    let empty = w.host.merchant_get(SHOP, "/v1/terminal/settlement?date=2020-01-01").await.ok();
+    assert_eq!(empty["lines"], json!([]));
+    assert_eq!(empty["net"], amt(0, "JPY"));
+    w.host.merchant_get(SHOP, "/v1/terminal/settlement?date=2026-02-30").await.refused(400, "bad_request");
+}

@@ -2,6 +2,10 @@
 //! then charges the codes shoppers present, under one idempotency key per charge so a retry
 //! or a dropped answer never charges twice.
 
+mod charge;
+mod refund;
+mod settlement;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +16,10 @@ use serde_json::Value;
 use crate::crypto::{body_digest_hex, DeviceKey};
 use crate::money::Money;
 use crate::net::{api, Client, HttpTransport, NetError, ReqwestTransport};
+
+pub use charge::{Charge, ChargeStatus, Network};
+pub use refund::{Refund, RefundOf};
+pub use settlement::{Settlement, SettlementLine};
 
 /// An answer read as its route's type.
 fn read<A: DeserializeOwned>(v: Value) -> Result<A, TerminalError> {
@@ -59,116 +67,6 @@ impl From<NetError> for TerminalError {
             NetError::Crypto(c) => TerminalError::Protocol(c.to_string()),
             NetError::Protocol(m) => TerminalError::Protocol(m),
         }
-    }
-}
-
-/// Where a charge stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChargeStatus {
-    /// The money moved to the merchant.
-    Captured,
-    /// Above the shopper's no-confirmation limit: waiting for approval on the phone.
-    PendingApproval,
-    /// Refused after the code was read (funds, limits): the code is used up, nothing moved.
-    Refused,
-    /// The shopper declined on the phone; nothing moved.
-    Declined,
-    /// The shopper did not answer in time; nothing moved.
-    Expired,
-}
-
-impl ChargeStatus {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChargeStatus::Captured => "captured",
-            ChargeStatus::PendingApproval => "pending_approval",
-            ChargeStatus::Refused => "refused",
-            ChargeStatus::Declined => "declined",
-            ChargeStatus::Expired => "expired",
-        }
-    }
-
-    fn parse(s: &str) -> Option<ChargeStatus> {
-        [Self::Captured, Self::PendingApproval, Self::Refused, Self::Declined, Self::Expired]
-            .into_iter()
-            .find(|c| c.as_str() == s)
-    }
-}
-
-/// A charge as the host reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Charge {
-    /// The host's charge id.
-    pub id: String,
-    /// Where it stands.
-    pub status: ChargeStatus,
-    /// The amount charged.
-    pub amount: Money,
-    /// The ledger transaction of a capture.
-    pub transaction_id: Option<String>,
-    /// Until when the shopper may approve a pending charge (host time, Unix seconds).
-    pub approve_by: Option<i64>,
-    /// The refusal kind of a refused charge.
-    pub refusal: Option<String>,
-}
-
-impl Charge {
-    fn from_api(c: api::Charge) -> Result<Charge, TerminalError> {
-        let bad = |what: &str| TerminalError::Protocol(format!("charge with an unreadable {what}"));
-        Ok(Charge {
-            status: ChargeStatus::parse(&c.status).ok_or_else(|| bad("status"))?,
-            amount: c.amount.money().ok_or_else(|| bad("currency"))?,
-            id: c.id,
-            transaction_id: c.transaction_id,
-            approve_by: c.approve_by,
-            refusal: c.refusal,
-        })
-    }
-}
-
-/// What a refund gives back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RefundOf {
-    /// A till charge, by its charge id.
-    Charge(String),
-    /// A till charge's or a merchant payment's transaction id.
-    Transaction(String),
-}
-
-/// A refund as the host reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refund {
-    /// The host's refund id.
-    pub id: String,
-    /// The refund's ledger transaction.
-    pub transaction_id: String,
-    /// The transaction refunded.
-    pub original_transaction_id: String,
-    /// The till charge refunded, when the original was one.
-    pub charge_id: Option<String>,
-    /// What this refund gave back, in the merchant's currency.
-    pub amount: Money,
-    /// Everything refunded of the original so far.
-    pub refunded_total: Money,
-    /// What may still be refunded.
-    pub refundable: Money,
-}
-
-impl Refund {
-    fn from_api(r: api::Refund) -> Result<Refund, TerminalError> {
-        let money = |a: &api::Amount| {
-            a.money().ok_or_else(|| TerminalError::Protocol(format!("refund in an unknown currency {}", a.currency)))
-        };
-        Ok(Refund {
-            amount: money(&r.amount)?,
-            refunded_total: money(&r.refunded_total)?,
-            refundable: money(&r.refundable)?,
-            id: r.id,
-            transaction_id: r.transaction_id,
-            original_transaction_id: r.original_transaction_id,
-            charge_id: r.charge_id,
-        })
     }
 }
 
@@ -319,5 +217,24 @@ impl Terminal {
     /// A charge of this terminal's merchant, as it stands now.
     pub async fn charge_status(&self, charge_id: &str) -> Result<Charge, TerminalError> {
         Charge::from_api(read(self.client.get(&self.key, &format!("/v1/terminal/charges/{charge_id}")).await?)?)
+    }
+
+    /// The day's settlement of this terminal's merchant: `date` (`YYYY-MM-DD`) is the
+    /// merchant's local calendar day, today's when `None`.
+    pub async fn settlement(&self, date: Option<&str>) -> Result<Settlement, TerminalError> {
+        let path = match date {
+            None => "/v1/terminal/settlement".to_owned(),
+            Some(d) => {
+                let valid = d.len() == 10
+                    && d.bytes()
+                        .enumerate()
+                        .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+                if !valid {
+                    return Err(TerminalError::InvalidInput(format!("{d:?} is not a date (YYYY-MM-DD)")));
+                }
+                format!("/v1/terminal/settlement?date={d}")
+            }
+        };
+        Settlement::from_api(read(self.client.get(&self.key, &path).await?)?)
     }
 }

@@ -92,6 +92,9 @@ impl Charge {
             transaction_id: self.journal_id.clone(),
             approve_by: self.approve_by,
             created_at: self.created_at,
+            network: None,
+            customer_amount: None,
+            rate: None,
         }
     }
 }

@@ -12,7 +12,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, approvals, charges, cpm_keys, devices, feed, payments, quotes, refunds, terminals, transfers, wallets,
+    admin, approvals, charges, cpm_keys, devices, feed, payments, quotes, refunds, settlement, terminals, transfers,
+    wallets,
 };
 use crate::error::ApiError;
 
@@ -81,6 +82,7 @@ scale a provider runs its own host over its own ledger database."
         terminals::enrol,
         charges::charge,
         charges::status,
+        settlement::settlement,
         refunds::refund,
         admin::invariants,
         admin::faults,

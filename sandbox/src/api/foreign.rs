@@ -14,7 +14,6 @@ use koban_partners::client::PaymentResult;
 use koban_partners::Network;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::common::{amount, merchant_ref, AmountIn};
 use crate::acquiring::{self, Acquirer, Decision, Intent};
@@ -32,20 +31,6 @@ pub fn network_of(code: &str) -> Option<Network> {
         return None;
     }
     detection.schemes().into_iter().find_map(Network::for_scheme)
-}
-
-/// A foreign charge as the terminal sees it: the till charge plus the network's side.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ForeignCharge {
-    /// The charge in the merchant's currency.
-    #[serde(flatten)]
-    pub charge: api::Charge,
-    /// `alipay_plus`, `wechat_pay` or `unionpay`.
-    pub network: String,
-    /// What the network took from its user, in the user's currency.
-    pub customer_amount: Option<api::Amount>,
-    /// The network's rate, user's currency per merchant's, ten decimals.
-    pub rate: Option<String>,
 }
 
 /// The journal meta of a captured foreign charge: the CNY side and the rate stay with it.
@@ -76,22 +61,20 @@ struct Row {
 }
 
 impl Row {
-    fn view(&self) -> ForeignCharge {
+    fn view(&self) -> api::Charge {
         let i = &self.intent;
-        ForeignCharge {
-            charge: api::Charge {
-                id: i.id.clone(),
-                // The till's words: a charge cancelled at its deadline lapsed like an unapproved one.
-                status: if self.status == "cancelled" { "expired".into() } else { self.status.clone() },
-                merchant_id: i.merchant_id.clone(),
-                amount: amount(i.amount, &i.currency),
-                counter: 0,
-                refusal: self.refusal.clone(),
-                transaction_id: self.journal_id.clone(),
-                approve_by: None,
-                created_at: i.created_at,
-            },
-            network: i.network.id().to_owned(),
+        api::Charge {
+            id: i.id.clone(),
+            // The till's words: a charge cancelled at its deadline lapsed like an unapproved one.
+            status: if self.status == "cancelled" { "expired".into() } else { self.status.clone() },
+            merchant_id: i.merchant_id.clone(),
+            amount: amount(i.amount, &i.currency),
+            counter: 0,
+            refusal: self.refusal.clone(),
+            transaction_id: self.journal_id.clone(),
+            approve_by: None,
+            created_at: i.created_at,
+            network: Some(i.network.id().to_owned()),
             customer_amount: match (self.customer_amount, &self.customer_currency) {
                 (Some(v), Some(c)) => Some(amount(v, c)),
                 _ => None,
@@ -141,7 +124,7 @@ fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Row>, ApiError> 
 }
 
 /// A foreign charge of `merchant_id` by id, for `GET /v1/terminal/charges/{id}`.
-pub fn view(conn: &rusqlite::Connection, id: &str, merchant_id: &str) -> Result<Option<ForeignCharge>, ApiError> {
+pub fn view(conn: &rusqlite::Connection, id: &str, merchant_id: &str) -> Result<Option<api::Charge>, ApiError> {
     Ok(load(conn, id)?.filter(|r| r.intent.merchant_id == merchant_id).map(|r| r.view()))
 }
 
@@ -188,7 +171,7 @@ pub async fn charge(
         .await;
     let id = match recorded {
         Ok(Ok(id)) => id,
-        Ok(Err((status, body))) => return replayed(status, body),
+        Ok(Err((status, body))) => return idem::stored_response(status, body, true),
         Err(e) => return e.into_response(),
     };
     // On a task of its own: a till that hangs up (its timeout, a crash) drops this handler,
@@ -199,13 +182,6 @@ pub async fn charge(
         Ok(Err(e)) => e.into_response(),
         Err(e) => ApiError::Internal(format!("foreign charge task: {e}")).into_response(),
     }
-}
-
-fn replayed(status: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response();
-    resp.headers_mut().insert(idem::HEADER_REPLAYED, axum::http::HeaderValue::from_static("true"));
-    resp
 }
 
 /// Records the intent, or finds the one this key recorded before (a retry, or a request
@@ -286,7 +262,7 @@ fn decide(
     ctx: &Ctx,
     id: &str,
     decision: Decision,
-) -> Result<(StatusCode, OrRefusal<ForeignCharge>), ApiError> {
+) -> Result<(StatusCode, OrRefusal<api::Charge>), ApiError> {
     let mut row = load(tx, id)?.ok_or_else(|| ApiError::Internal("foreign charge vanished".into()))?;
     if row.status != "pending" {
         return Ok((StatusCode::OK, OrRefusal::Body(row.view())));
@@ -393,4 +369,5 @@ pub async fn recover(state: AppState) {
         // A failure leaves the row pending: the terminal's retry resumes it.
         let _ = settle(&state, &acquirer, &id).await;
     }
+    super::foreign_refunds::recover(&state, &acquirer).await;
 }

@@ -10,9 +10,11 @@ mod devices;
 mod doc;
 mod feed;
 mod foreign;
+mod foreign_refunds;
 mod payments;
 mod quotes;
 mod refunds;
+mod settlement;
 mod terminals;
 mod transfers;
 mod wallets;
@@ -75,6 +77,7 @@ pub fn routes() -> Vec<Route> {
         r(Method::POST, "/v1/terminal/charges", post(charges::charge)),
         r(Method::GET, "/v1/terminal/charges/{charge_id}", get(charges::status)),
         r(Method::POST, "/v1/terminal/refunds", post(refunds::refund)),
+        r(Method::GET, "/v1/terminal/settlement", get(settlement::settlement)),
         r(Method::GET, "/admin/invariants", get(admin::invariants)),
         r(Method::PUT, "/admin/faults", put(admin::faults)),
         r(Method::POST, "/admin/clock", post(admin::clock)),

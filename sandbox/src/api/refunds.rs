@@ -6,7 +6,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use koban_core::net::api::{self, EventData};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use super::charges::load_charge;
 use super::common::{amount, emit, load_wallet, merchant_ref, AmountIn};
 use super::doc::IdempotencyKey;
+use super::foreign_refunds;
 use crate::auth::TerminalJson;
 use crate::error::ApiError;
 use crate::idem::{self, Ctx};
@@ -28,11 +29,11 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub(super) struct RefundRequest {
     /// A till charge of this merchant.
-    charge_id: Option<String>,
+    pub(super) charge_id: Option<String>,
     /// A transaction paying this merchant: a till charge's or a payment to its code.
-    transaction_id: Option<String>,
+    pub(super) transaction_id: Option<String>,
     /// In the merchant's currency; absent: all that is not refunded yet.
-    amount: Option<AmountIn>,
+    pub(super) amount: Option<AmountIn>,
 }
 
 /// What a refund journal records beside its legs.
@@ -62,6 +63,21 @@ struct RefundMeta<'a> {
     responses((status = 201, description = "Refunded", body = api::Refund)),
     security(("signedTerminal" = [])))]
 pub async fn refund(State(state): State<AppState>, t: TerminalJson<RefundRequest>) -> Response {
+    // A tourist's foreign charge goes back through its network's refund API.
+    let (merchant_id, charge_id, transaction_id) =
+        (t.merchant_id.clone(), t.body.charge_id.clone(), t.body.transaction_id.clone());
+    let foreign = state
+        .with_db(move |conn| {
+            foreign_refunds::original(conn, &merchant_id, charge_id.as_deref(), transaction_id.as_deref())
+        })
+        .await;
+    match foreign {
+        Ok(Some(original)) if t.body.charge_id.is_some() != t.body.transaction_id.is_some() => {
+            return foreign_refunds::refund(state, t.terminal_id, t.mutation, t.body.amount, original).await
+        }
+        Err(e) => return e.into_response(),
+        _ => {}
+    }
     let ids = Ids { refund: state.new_id("rf"), journal: state.new_id("tx") };
     let (terminal_id, merchant_id, body) = (t.terminal_id, t.merchant_id, t.body);
     idem::run(&state, t.mutation, move |tx, ctx| {
@@ -256,6 +272,7 @@ fn refund_inner(
         refunded_total: amount(refunded + asked, currency),
         refundable: amount(left - asked, currency),
         created_at: ctx.now,
+        customer_amount: None,
     })
 }
 

@@ -45,6 +45,10 @@ pub struct Refund {
     pub refundable: Amount,
     /// Host time.
     pub created_at: i64,
+    /// What went back to a foreign network's user, in the user's currency (a refund of a
+    /// tourist's Alipay+, WeChat Pay or UnionPay charge, at the payment's rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_amount: Option<Amount>,
 }
 
 /// Data of `refund_received`: a merchant gave money back to this wallet.

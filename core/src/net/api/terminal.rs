@@ -129,4 +129,55 @@ pub struct Charge {
     pub approve_by: Option<i64>,
     /// Host time.
     pub created_at: i64,
+    /// The network that took a foreign shopper code (`alipay_plus`, `wechat_pay`,
+    /// `unionpay`); absent for a Koban code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+    /// What the network took from its user, in the user's currency (a captured foreign charge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_amount: Option<Amount>,
+    /// The network's rate, user's currency per merchant's, ten decimals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<String>,
+}
+
+/// `GET /v1/terminal/settlement?date=YYYY-MM-DD`: what the merchant's day came to, per
+/// network and currency (the date is the merchant's local calendar day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Settlement {
+    /// The merchant.
+    pub merchant_id: String,
+    /// The merchant's local calendar day, `YYYY-MM-DD`.
+    pub date: String,
+    /// Host time the day starts (inclusive).
+    pub from: i64,
+    /// Host time the day ends (exclusive).
+    pub to: i64,
+    /// One line per network and currency the merchant was paid through that day.
+    pub lines: Vec<SettlementLine>,
+    /// What the merchant receives for the day, over all lines (its own currency).
+    pub net: Amount,
+}
+
+/// The day's money through one network, in one of the shoppers' currencies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SettlementLine {
+    /// `koban` (Koban wallets: till charges and payments to the merchant's code),
+    /// `alipay_plus`, `wechat_pay` or `unionpay`.
+    pub network: String,
+    /// Payments captured.
+    pub payments: u32,
+    /// Refunds given.
+    pub refunds: u32,
+    /// Captured, in the merchant's currency.
+    pub gross: Amount,
+    /// Refunded, in the merchant's currency.
+    pub refunded: Amount,
+    /// `gross - refunded`: what this network settles to the merchant.
+    pub net: Amount,
+    /// What the shoppers paid in their own currency (foreign networks), net of refunds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_net: Option<Amount>,
 }
