@@ -592,6 +592,254 @@ fn strip_personal(text: &str) -> String {
     out
 }
 
+/// Why a terminal (till) call failed; one variant per case a till handles differently.
+///
+/// Flat like [`WalletError`]: the payload is the message to show (the Rust `Display`). The
+/// host's refusals a till answers differently each have their own variant named after the
+/// host's stable kind (`RefundExceedsPayment` is `refund_exceeds_payment`);
+/// [`TerminalError::kind`] spells it in snake_case for logs.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
+pub enum TerminalError {
+    /// `invalid_payload`: the host cannot read the code as a shopper's payment code; scan again.
+    #[error("{0}")]
+    InvalidPayload(String),
+    /// `code_expired`: the shopper's code is past its lifetime; ask for a fresh one.
+    #[error("{0}")]
+    CodeExpired(String),
+    /// `code_used`: the shopper's code was already charged; ask for a fresh one.
+    #[error("{0}")]
+    CodeUsed(String),
+    /// `bad_cryptogram`: the Koban code's cryptogram does not verify (edited or forged).
+    #[error("{0}")]
+    BadCryptogram(String),
+    /// `unknown_token`: the Koban code's token or counter was never provisioned.
+    #[error("{0}")]
+    UnknownToken(String),
+    /// `code_revoked`: the Koban code's keys were revoked at the host.
+    #[error("{0}")]
+    CodeRevoked(String),
+    /// `insufficient_funds`: the shopper cannot pay this much; nothing was taken.
+    #[error("{0}")]
+    InsufficientFunds(String),
+    /// `limit_exceeded`: a limit of the shopper's wallet would be exceeded; nothing was taken.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// `charge_expired`: the shopper's network did not confirm in time; nothing was taken.
+    #[error("{0}")]
+    ChargeExpired(String),
+    /// `currency_mismatch`: the amount is not in the merchant's currency.
+    #[error("{0}")]
+    CurrencyMismatch(String),
+    /// `refund_exceeds_payment`: the refunds would give back more than was paid.
+    #[error("{0}")]
+    RefundExceedsPayment(String),
+    /// `not_refundable`: the payment moved no money that could be given back (not captured).
+    #[error("{0}")]
+    NotRefundable(String),
+    /// `idempotency_key_reused`: this refund key was used for a different refund.
+    #[error("{0}")]
+    IdempotencyKeyReused(String),
+    /// `already_enrolled`: this terminal's key is enrolled already.
+    #[error("{0}")]
+    AlreadyEnrolled(String),
+    /// `bad_enrolment_token`: the token is unknown, used, expired or for another merchant.
+    #[error("{0}")]
+    BadEnrolmentToken(String),
+    /// `unknown_terminal`: this terminal is not enrolled at the host, or was revoked; enrol again.
+    #[error("{0}")]
+    UnknownTerminal(String),
+    /// `unauthorized`: the host did not accept this terminal's signature (clock, replay).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// `unknown_merchant`: the host knows no such merchant.
+    #[error("{0}")]
+    UnknownMerchant(String),
+    /// `not_found`: no such charge or transaction for this merchant.
+    #[error("{0}")]
+    NotFound(String),
+    /// `forbidden`: the thing asked for belongs to another merchant.
+    #[error("{0}")]
+    Forbidden(String),
+    /// `bad_request`: the host found the request malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// `refused`: a refusal this version does not know; the message names the host's kind.
+    #[error("{0}")]
+    Refused(String),
+    /// `outcome_unknown`: no definite answer; the same request sent again gets the host's
+    /// outcome, never a second charge or refund.
+    #[error("{0}")]
+    OutcomeUnknown(String),
+    /// `not_enrolled`: enrol this terminal first.
+    #[error("{0}")]
+    NotEnrolled(String),
+    /// `invalid_input`: the app passed something unusable; the message says what.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// `key_store`: the app's key store failed, or holds a different key than the one that
+    /// wrapped this terminal's.
+    #[error("{0}")]
+    KeyStore(String),
+    /// `storage`: the terminal's database failed.
+    #[error("{0}")]
+    Storage(String),
+    /// `internal`: a bug in Koban or an answer it cannot read, reported instead of crashing.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl TerminalError {
+    /// The stable snake_case kind of this error: the host's kind for its refusals, the
+    /// wallet's spelling of the library's own kinds otherwise (both from the core's tables).
+    pub fn kind(&self) -> &'static str {
+        use koban_core::net::ErrorKind as H;
+        use koban_core::wallet::WalletErrorKind as W;
+        use TerminalError as E;
+        match self {
+            E::InvalidPayload(_) => H::InvalidPayload.as_str(),
+            E::CodeExpired(_) => H::CodeExpired.as_str(),
+            E::CodeUsed(_) => H::CodeUsed.as_str(),
+            E::BadCryptogram(_) => H::BadCryptogram.as_str(),
+            E::UnknownToken(_) => H::UnknownToken.as_str(),
+            E::CodeRevoked(_) => H::CodeRevoked.as_str(),
+            E::InsufficientFunds(_) => H::InsufficientFunds.as_str(),
+            E::LimitExceeded(_) => H::LimitExceeded.as_str(),
+            E::ChargeExpired(_) => H::ChargeExpired.as_str(),
+            E::CurrencyMismatch(_) => H::CurrencyMismatch.as_str(),
+            E::RefundExceedsPayment(_) => H::RefundExceedsPayment.as_str(),
+            E::NotRefundable(_) => H::NotRefundable.as_str(),
+            E::IdempotencyKeyReused(_) => H::IdempotencyKeyReused.as_str(),
+            E::AlreadyEnrolled(_) => H::AlreadyEnrolled.as_str(),
+            E::BadEnrolmentToken(_) => H::BadEnrolmentToken.as_str(),
+            E::UnknownTerminal(_) => H::UnknownTerminal.as_str(),
+            E::Unauthorized(_) => W::Unauthorized.as_str(),
+            E::UnknownMerchant(_) => H::UnknownMerchant.as_str(),
+            E::NotFound(_) => H::NotFound.as_str(),
+            E::Forbidden(_) => H::Forbidden.as_str(),
+            E::BadRequest(_) => H::BadRequest.as_str(),
+            E::Refused(_) => W::Refused.as_str(),
+            E::OutcomeUnknown(_) => W::OutcomeUnknown.as_str(),
+            E::NotEnrolled(_) => W::NotEnrolled.as_str(),
+            E::InvalidInput(_) => W::InvalidInput.as_str(),
+            E::KeyStore(_) => W::KeyStore.as_str(),
+            E::Storage(_) => W::Storage.as_str(),
+            E::Internal(_) => H::Internal.as_str(),
+        }
+    }
+
+    /// Every variant's constructor, in variant order.
+    #[cfg(any(test, feature = "test-hooks"))]
+    const VARIANTS: [fn(String) -> TerminalError; 28] = [
+        TerminalError::InvalidPayload,
+        TerminalError::CodeExpired,
+        TerminalError::CodeUsed,
+        TerminalError::BadCryptogram,
+        TerminalError::UnknownToken,
+        TerminalError::CodeRevoked,
+        TerminalError::InsufficientFunds,
+        TerminalError::LimitExceeded,
+        TerminalError::ChargeExpired,
+        TerminalError::CurrencyMismatch,
+        TerminalError::RefundExceedsPayment,
+        TerminalError::NotRefundable,
+        TerminalError::IdempotencyKeyReused,
+        TerminalError::AlreadyEnrolled,
+        TerminalError::BadEnrolmentToken,
+        TerminalError::UnknownTerminal,
+        TerminalError::Unauthorized,
+        TerminalError::UnknownMerchant,
+        TerminalError::NotFound,
+        TerminalError::Forbidden,
+        TerminalError::BadRequest,
+        TerminalError::Refused,
+        TerminalError::OutcomeUnknown,
+        TerminalError::NotEnrolled,
+        TerminalError::InvalidInput,
+        TerminalError::KeyStore,
+        TerminalError::Storage,
+        TerminalError::Internal,
+    ];
+
+    /// Every kind, in variant order, as [`TerminalError::kind`] spells it.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub(crate) fn kinds() -> Vec<&'static str> {
+        Self::VARIANTS.iter().map(|make| make(String::new()).kind()).collect()
+    }
+
+    /// The variant for `kind` (one of [`TerminalError::kinds`]) carrying `message`.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub(crate) fn of_kind(kind: &str, message: String) -> Option<TerminalError> {
+        Self::VARIANTS.iter().map(|make| make(message.clone())).find(|e| e.kind() == kind)
+    }
+
+    /// The variant for a refusal of the host's `kind`; `Refused` (naming the kind) for the
+    /// kinds a till does not answer differently.
+    fn refused(kind: &str, message: &str) -> TerminalError {
+        use koban_core::net::ErrorKind as K;
+        use TerminalError as E;
+        // The host's words can quote what was sent: quoted values and handles are blanked.
+        let m = strip_personal(message);
+        let Some(known) = K::parse(kind) else {
+            return E::Refused(format!("refused by the host ({kind}): {m}"));
+        };
+        match known {
+            K::InvalidPayload => E::InvalidPayload(m),
+            K::CodeExpired => E::CodeExpired(m),
+            K::CodeUsed => E::CodeUsed(m),
+            K::BadCryptogram => E::BadCryptogram(m),
+            K::UnknownToken => E::UnknownToken(m),
+            K::CodeRevoked => E::CodeRevoked(m),
+            K::InsufficientFunds => E::InsufficientFunds(m),
+            K::LimitExceeded => E::LimitExceeded(m),
+            K::ChargeExpired => E::ChargeExpired(m),
+            K::CurrencyMismatch => E::CurrencyMismatch(m),
+            K::RefundExceedsPayment => E::RefundExceedsPayment(m),
+            K::NotRefundable => E::NotRefundable(m),
+            K::IdempotencyKeyReused => E::IdempotencyKeyReused(m),
+            K::AlreadyEnrolled => E::AlreadyEnrolled(m),
+            K::BadEnrolmentToken => E::BadEnrolmentToken(m),
+            K::UnknownTerminal => E::UnknownTerminal(m),
+            K::BadSignature | K::StaleSignature | K::ReplayedNonce | K::UnknownDevice => E::Unauthorized(m),
+            K::UnknownMerchant => E::UnknownMerchant(m),
+            K::NotFound => E::NotFound(m),
+            K::Forbidden => E::Forbidden(m),
+            K::BadRequest => E::BadRequest(m),
+            other => E::Refused(format!("refused by the host ({other}): {m}")),
+        }
+    }
+}
+
+impl From<koban_core::terminal::TerminalError> for TerminalError {
+    fn from(e: koban_core::terminal::TerminalError) -> Self {
+        use koban_core::terminal::TerminalError as C;
+        match e {
+            C::Refused { kind, message } => TerminalError::refused(&kind, &message),
+            C::Unknown(reason) => TerminalError::OutcomeUnknown(format!(
+                "no answer from the host ({reason}); the same request sent again gets its outcome, never a second one"
+            )),
+            e @ C::InvalidInput(_) => TerminalError::InvalidInput(e.to_string()),
+            e @ C::Protocol(_) => TerminalError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<koban_core::store::StoreError> for TerminalError {
+    fn from(e: koban_core::store::StoreError) -> Self {
+        use koban_core::store::StoreError as S;
+        match e {
+            e @ (S::KeyStore(_) | S::BadSecret(_)) => TerminalError::KeyStore(e.to_string()),
+            e => TerminalError::Storage(e.to_string()),
+        }
+    }
+}
+
+impl From<CryptoError> for TerminalError {
+    fn from(e: CryptoError) -> Self {
+        TerminalError::Internal(e.to_string())
+    }
+}
+
 /// An error a platform service (key store, logger, HTTP transport, listener) reports to Koban.
 ///
 /// Not flat, unlike [`KobanError`], because Kotlin and Swift implementations throw it back
@@ -742,6 +990,49 @@ mod tests {
             assert_eq!((e.kind(), e.to_string().as_str()), (kind, "m"));
         }
         assert!(WalletError::of_kind("nope", String::new()).is_none());
+    }
+
+    #[test]
+    fn every_terminal_kind_has_its_variant() {
+        let kinds = TerminalError::kinds();
+        assert_eq!(kinds.len(), kinds.iter().collect::<std::collections::HashSet<_>>().len(), "no kind twice");
+        for kind in kinds {
+            let e = TerminalError::of_kind(kind, "m".into()).unwrap();
+            assert_eq!((e.kind(), e.to_string().as_str()), (kind, "m"));
+        }
+        assert!(TerminalError::of_kind("nope", String::new()).is_none());
+    }
+
+    #[test]
+    fn terminal_refusals_keep_the_hosts_kind_and_words() {
+        use koban_core::terminal::TerminalError as C;
+        let refused = |kind: &str, message: &str| -> TerminalError {
+            C::Refused { kind: kind.into(), message: message.into() }.into()
+        };
+        let e = refused("refund_exceeds_payment", "a refund of ¥701 exceeds the ¥700 left");
+        assert!(matches!(e, TerminalError::RefundExceedsPayment(_)), "{e:?}");
+        assert_eq!(e.to_string(), "a refund of ¥701 exceeds the ¥700 left");
+        // Every refusal with a variant of its own is named by the host's spelling.
+        for kind in TerminalError::kinds() {
+            if koban_core::net::ErrorKind::parse(kind).is_some() && kind != "internal" {
+                assert_eq!(refused(kind, "m").kind(), kind);
+            }
+        }
+        assert_eq!(refused("stale_signature", "m").kind(), "unauthorized");
+        let e = refused("admin_disabled", r#"no admin for "aiko" or @aiko.t"#);
+        assert_eq!(
+            (e.kind(), e.to_string().as_str()),
+            ("refused", "refused by the host (admin_disabled): no admin for \"…\" or @…")
+        );
+        let e = refused("brand_new_kind", "m");
+        assert_eq!((e.kind(), e.to_string().as_str()), ("refused", "refused by the host (brand_new_kind): m"));
+        let e: TerminalError = C::Unknown("host answered 503".into()).into();
+        assert_eq!(e.kind(), "outcome_unknown");
+        assert!(e.to_string().starts_with("no answer from the host (host answered 503)"), "{e}");
+        let e: TerminalError = C::InvalidInput("no code".into()).into();
+        assert_eq!((e.kind(), e.to_string().as_str()), ("invalid_input", "invalid input: no code"));
+        let e: TerminalError = C::Protocol("charge with an unreadable status".into()).into();
+        assert_eq!(e.kind(), "internal");
     }
 
     #[test]

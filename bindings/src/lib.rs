@@ -11,16 +11,20 @@ mod money;
 mod platform;
 mod scan;
 mod scheme;
+mod terminal;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 mod wallet;
 
 pub use cpm::{qr_matrix, QrMatrix, TokenCode};
-pub use error::{DetectionError, KobanError, PlatformError, WalletError};
+pub use error::{DetectionError, KobanError, PlatformError, TerminalError, WalletError};
 pub use money::{currencies, currency_lookup, money_format, money_parse_decimal, money_to_decimal, Currency, Money};
 pub use platform::{file_key_store, HttpHeader, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel, Logger};
 pub use scan::{scan_image, FrameRotation, ScanPoint, ScannedCode, Scanner};
 pub use scheme::{detect, detect_at, payload_format_id, Detection, ReferenceKind};
+pub use terminal::{
+    Charge, ChargeStatus, DynamicCode, Enrolled, PaymentNetwork, Refund, RefundOf, Settlement, SettlementLine, Terminal,
+};
 pub use wallet::{
     Balance, Bank, BankAccount, BankLink, CachedBalance, ChargeRequest, ConsumerCode, Direction, Enrolment, FxQuote,
     HistoryPage, Identity, Listening, PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount, Recipient,
