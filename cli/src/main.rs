@@ -28,7 +28,7 @@ enum Command {
     Detect(detect::Args),
     /// Run the wallet host sandbox on loopback and print its URL.
     Sandbox(koban_sandbox::cli::SandboxArgs),
-    /// Play a merchant till: charge a shopper's consumer-presented code.
+    /// Play a merchant till: charge shoppers' codes, make codes to pay, refund, settle the day.
     Terminal(terminal::Args),
     /// Use a wallet by hand against a host: enrol, link a bank, top up, pay, send, remit…
     Wallet(wallet::Args),

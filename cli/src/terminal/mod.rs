@@ -1,17 +1,23 @@
 //! `koban terminal`: play the till. Enrol a terminal key for a merchant once, then charge
-//! the codes shoppers present, follow charges waiting for the shopper's approval and refund.
+//! the codes shoppers present (Koban's, and tourists' Alipay, WeChat Pay and UnionPay codes,
+//! which the host acquires through their networks), follow charges waiting for the shopper's
+//! approval, make one-payment codes for shoppers to scan, refund, and read the day's settlement.
+
+mod charge;
+mod code;
+mod refund;
+mod settlement;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use koban_core::crypto::{body_digest_hex, DeviceKey};
+use koban_core::crypto::DeviceKey;
+use koban_core::money::{Currency, Money};
 use koban_core::net::ErrorKind;
-use koban_core::scheme::{detect, registry, Presentment};
-use koban_core::terminal::{Charge, ChargeStatus, Refund, RefundOf, Terminal, TerminalError};
+use koban_core::terminal::{RefundOf, Terminal, TerminalError};
 use koban_core::wallet::WalletErrorKind;
 use serde_json::{json, Value};
 
-use crate::when;
 
 /// Arguments of `koban terminal`.
 #[derive(clap::Args)]
@@ -31,7 +37,7 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Enrol this terminal's key for a merchant (once per home folder).
+    /// Enrol this terminal's key for a merchant (once per home folder)
     Enrol {
         /// The merchant this terminal charges for, e.g. m_jp_ramen.
         #[arg(long)]
@@ -41,8 +47,17 @@ enum Command {
         #[arg(long)]
         token: Option<String>,
     },
-    /// Charge a scanned consumer-presented code. Exit 0 captured, 1 refused, 4 waiting for
-    /// the shopper's approval on the phone.
+    #[command(flatten)]
+    Till(Till),
+}
+
+/// What an enrolled terminal does.
+#[derive(clap::Subcommand)]
+enum Till {
+    /// Charge a code a shopper shows: Koban, or a tourist's Alipay, WeChat Pay, UnionPay
+    ///
+    /// The host reads Koban codes and acquires the tourists' codes through their networks.
+    /// Exit 0 captured, 1 refused, 4 waiting for the shopper's approval on the phone.
     Charge {
         /// Amount in the currency's units, e.g. 1200 (JPY) or 12.50 (THB).
         #[arg(long, allow_hyphen_values = true)]
@@ -60,8 +75,26 @@ enum Command {
         #[arg(long)]
         image: Option<PathBuf>,
     },
-    /// Refund, in full or in part, a till charge or a payment to this merchant's code. Exit 0
-    /// refunded, 1 refused (more than is left, another merchant's payment).
+    /// Make a code with the amount for a shopper's wallet to scan and pay once
+    ///
+    /// Prints the code's text, drawn above it when standard output is a terminal. Exit 0
+    /// made, 1 refused.
+    Code {
+        /// Amount in the merchant's currency's units, e.g. 1200 (JPY) or 12.50 (THB).
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        /// ISO 4217 alpha code; the merchant's when omitted (the only one it takes).
+        #[arg(long)]
+        currency: Option<String>,
+        /// The order or bill number the code carries (1 to 25 letters, digits or `-`): the
+        /// same command run again gives the same code. A fresh one is made when omitted.
+        #[arg(long)]
+        reference: Option<String>,
+    },
+    /// Refund all or part of a till charge or of a payment to this merchant's code
+    ///
+    /// A tourist's charge is refunded through its network, in the shopper's currency at the
+    /// charge's rate. Exit 0 refunded, 1 refused (more than is left, another merchant's payment).
     Refund {
         /// The till charge to refund (the id `charge` printed).
         #[arg(long, required_unless_present = "transaction", conflicts_with = "transaction")]
@@ -79,66 +112,58 @@ enum Command {
         #[arg(long, default_value = "")]
         reference: String,
     },
-    /// Where a charge stands (e.g. one waiting for approval). Exit codes as for charge.
+    /// Where a charge stands (e.g. one waiting for approval)
+    ///
+    /// Exit codes as for charge.
     Status {
         /// The charge id that `charge` printed.
         charge: String,
+    },
+    /// The day's settlement per network: what the merchant receives, what shoppers paid
+    ///
+    /// One line per network (Koban, Alipay+, WeChat Pay, UnionPay) with the payments and
+    /// refunds, in the merchant's currency and, for tourists' networks, in theirs.
+    Settlement {
+        /// The merchant's local calendar day, YYYY-MM-DD; today when omitted.
+        #[arg(long)]
+        date: Option<String>,
     },
 }
 
 const KEY_FILE: &str = "terminal.key";
 const STATE_FILE: &str = "terminal.json";
 
-/// Exit status for a charge's state: 0 captured, 1 refused/declined/expired, 4 pending.
-fn exit_for(status: ChargeStatus) -> ExitCode {
-    match status {
-        ChargeStatus::Captured => ExitCode::SUCCESS,
-        ChargeStatus::PendingApproval => ExitCode::from(4),
-        ChargeStatus::Refused | ChargeStatus::Declined | ChargeStatus::Expired => ExitCode::from(1),
+/// What enrolment recorded in the home folder.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Enrolment {
+    host: String,
+    terminal_id: String,
+    merchant_id: String,
+    merchant_name: String,
+    currency: String,
+}
+
+impl Enrolment {
+    /// The enrolment kept in `home`: `None` before `enrol`.
+    fn read(home: &Path) -> Result<Option<Enrolment>, String> {
+        let path = home.join(STATE_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        serde_json::from_str(&text).map(Some).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The merchant's currency.
+    fn currency(&self) -> Result<Currency, String> {
+        crate::args::currency(&self.currency)
     }
 }
 
-/// What a till can do with a scanned code.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Scanned {
-    /// A Koban code: the host reads and checks it.
-    Koban,
-    /// Another issuer's shopper code, charged through that issuer's acquirer.
-    Foreign(&'static str),
-    /// Not a shopper's code at all.
-    NotConsumer(String),
-}
-
-/// Tells what a till has scanned.
-pub fn classify(text: &str) -> Result<Scanned, String> {
-    let unknown = || "not a payment code this till knows".to_owned();
-    let d = detect(text).map_err(|_| unknown())?;
-    match d.presentment {
-        Presentment::Consumer => {}
-        Presentment::Merchant | Presentment::P2p => {
-            return Ok(Scanned::NotConsumer(format!(
-                "a code to be scanned by a payer ({}, {}), not one a shopper shows at a till",
-                d.format.as_str(),
-                d.presentment.as_str()
-            )))
-        }
-        _ => return Err(unknown()),
-    }
-    if d.route(registry::KOBAN_CPM).is_some() {
-        return Ok(Scanned::Koban);
-    }
-    let issuer = d.payable_routes().next().map(|r| r.scheme);
-    Ok(Scanned::Foreign(issuer.map(|s| s.name()).unwrap_or("another issuer")))
-}
-
-/// Foreign shopper codes the Koban host charges through their networks as acquirer (ADR 0007),
-/// by the names detection gives their schemes.
-pub const HOST_ACQUIRES: [&str; 3] = ["Alipay", "WeChat Pay", "UnionPay"];
-
-/// What the till says about another issuer's shopper code, which it must not send to the
-/// Koban host.
-pub fn foreign_message(issuer: &str) -> String {
-    format!("this code is for {issuer}: charge it through {issuer}'s acquirer, not the Koban host")
+/// `{"minor": …, "currency": …}`, the shape of every amount in the till's JSON.
+fn money_json(m: Money) -> Value {
+    json!({ "minor": m.minor(), "currency": m.currency().alpha() })
 }
 
 fn fail(json: bool, code: u8, kind: &str, message: &str) -> ExitCode {
@@ -164,61 +189,6 @@ fn load_key(home: &Path) -> Result<DeviceKey, String> {
         }
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
-}
-
-fn read_code(code: &str) -> Result<String, String> {
-    if code != "-" {
-        return Ok(code.to_owned());
-    }
-    let mut s = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-        .map_err(|_| "cannot read standard input".to_owned())?;
-    Ok(s)
-}
-
-/// The first code in a picture, read by the scanner the apps use.
-fn scan_code(image: &Path) -> Result<String, String> {
-    let outcomes = crate::scan::scan_file(image);
-    let text = outcomes.iter().find_map(|o| match o {
-        crate::scan::Outcome::Text(t) => Some(t.clone()),
-        crate::scan::Outcome::Error(_) => None,
-    });
-    text.ok_or_else(|| {
-        let why = outcomes.iter().find_map(|o| match o {
-            crate::scan::Outcome::Error(e) => Some(e.clone()),
-            crate::scan::Outcome::Text(_) => None,
-        });
-        format!("{}: {}", image.display(), why.unwrap_or_else(|| "no code found".into()))
-    })
-}
-
-fn charge_json(c: &Charge) -> Value {
-    json!({
-        "status": c.status.as_str(), "kind": c.refusal, "id": c.id,
-        "amount": { "minor": c.amount.minor(), "currency": c.amount.currency().alpha() },
-        "transaction_id": c.transaction_id,
-        // JSON keeps machine times, in Unix milliseconds like `koban detect --json`.
-        "approve_by_ms": c.approve_by.map(|s| s.saturating_mul(1000)),
-    })
-}
-
-fn report(c: &Charge, json: bool) -> ExitCode {
-    if json {
-        println!("{}", charge_json(c));
-    } else {
-        match c.status {
-            ChargeStatus::Captured => println!("captured {} (charge {})", c.amount.format(), c.id),
-            ChargeStatus::PendingApproval => println!(
-                "{} is waiting for the shopper's approval on their phone{} (charge {}); ask again with `koban terminal status {}`",
-                c.amount.format(),
-                c.approve_by.map(|at| format!(" until {}", when::human(at, when::now()))).unwrap_or_default(),
-                c.id,
-                c.id
-            ),
-            other => println!("{} {} (charge {})", c.amount.format(), other.as_str().replace('_', " "), c.id),
-        }
-    }
-    exit_for(c.status)
 }
 
 /// Runs `koban terminal`.
@@ -250,31 +220,60 @@ async fn run_async(home: &Path, host: &str, command: Command, json: bool) -> Exi
         Ok(t) => t,
         Err(e) => return fail(json, 2, "host", &e.to_string()),
     };
-    match command {
-        Command::Enrol { merchant, token } => enrol(home, host, &terminal, &merchant, token, json).await,
-        Command::Charge { amount, currency, scanned_at, code, image } => {
+    let enrolment = match Enrolment::read(home) {
+        Ok(e) => e,
+        Err(e) => return fail(json, 2, "home", &e),
+    };
+    let (till, enrolment) = match (command, enrolment) {
+        (Command::Enrol { merchant, token }, None) => {
+            return enrol(home, host, &terminal, &merchant, token, json).await
+        }
+        (Command::Enrol { .. }, Some(_)) => {
+            return fail(
+                json,
+                2,
+                ErrorKind::AlreadyEnrolled.as_str(),
+                &format!("{} already holds an enrolled terminal", home.display()),
+            )
+        }
+        (Command::Till(_), None) => {
+            return fail(
+                json,
+                2,
+                WalletErrorKind::NotEnrolled.as_str(),
+                "this terminal is not enrolled yet: run `koban terminal enrol` first",
+            )
+        }
+        (Command::Till(till), Some(enrolment)) => (till, enrolment),
+    };
+    match till {
+        Till::Charge { amount, currency, scanned_at, code, image } => {
             let text = match (code, image) {
-                (Some(code), _) => read_code(&code),
-                (None, Some(image)) => scan_code(&image),
+                (Some(code), _) => charge::read_code(&code),
+                (None, Some(image)) => charge::scan_code(&image),
                 (None, None) => Err("give the code's text, - for standard input, or --image FILE".into()),
             };
             match text {
-                Ok(text) => charge(home, &terminal, &amount, &currency, scanned_at, &text, json).await,
+                Ok(text) => charge::charge(&terminal, &amount, &currency, scanned_at, &text, json).await,
                 Err(e) => fail(json, 2, "usage", &e),
             }
         }
-        Command::Refund { charge, transaction, amount, reference } => {
+        Till::Code { amount, currency, reference } => {
+            code::code(&enrolment, &terminal, &amount, currency.as_deref(), reference, json).await
+        }
+        Till::Refund { charge, transaction, amount, reference } => {
             let of = match (charge, transaction) {
                 (Some(c), _) => RefundOf::Charge(c),
                 (None, Some(t)) => RefundOf::Transaction(t),
                 (None, None) => return fail(json, 2, "usage", "give --charge ID or --transaction ID"),
             };
-            refund(home, &terminal, &of, amount.as_deref(), &reference, json).await
+            refund::refund(&enrolment, &terminal, &of, amount.as_deref(), &reference, json).await
         }
-        Command::Status { charge } => match terminal.charge_status(&charge).await {
-            Ok(c) => report(&c, json),
+        Till::Status { charge } => match terminal.charge_status(&charge).await {
+            Ok(c) => charge::report(&c, json),
             Err(e) => refused(&e, json),
         },
+        Till::Settlement { date } => settlement::settlement(&enrolment, &terminal, date.as_deref(), json).await,
     }
 }
 
@@ -285,9 +284,10 @@ fn refused(e: &TerminalError, json: bool) -> ExitCode {
             json,
             5,
             WalletErrorKind::OutcomeUnknown.as_str(),
-            &format!("no answer from the host ({m}); run the same charge again: it is never applied twice"),
+            &format!("no answer from the host ({m}); run the same command again: it is never applied twice"),
         ),
-        other => fail(json, 2, "protocol", &other.to_string()),
+        TerminalError::InvalidInput(m) => fail(json, 2, "usage", m),
+        TerminalError::Protocol(_) => fail(json, 2, "protocol", &e.to_string()),
     }
 }
 
@@ -299,14 +299,6 @@ async fn enrol(
     token: Option<String>,
     json: bool,
 ) -> ExitCode {
-    if home.join(STATE_FILE).exists() {
-        return fail(
-            json,
-            2,
-            ErrorKind::AlreadyEnrolled.as_str(),
-            &format!("{} already holds an enrolled terminal", home.display()),
-        );
-    }
     let token = match token {
         Some(t) => t,
         None => match admin_token(host, merchant).await {
@@ -318,24 +310,30 @@ async fn enrol(
         Ok(e) => e,
         Err(e) => return refused(&e, json),
     };
-    let state = json!({ "host": host, "terminal_id": enrolled.terminal_id, "merchant_id": enrolled.merchant_id,
-                        "merchant_name": enrolled.merchant_name, "currency": enrolled.currency });
-    if let Err(e) = crate::home::write_private(&home.join(STATE_FILE), state.to_string().as_bytes()) {
+    let state = Enrolment {
+        host: host.to_owned(),
+        terminal_id: enrolled.terminal_id,
+        merchant_id: enrolled.merchant_id,
+        merchant_name: enrolled.merchant_name,
+        currency: enrolled.currency,
+    };
+    let text = match serde_json::to_string(&state) {
+        Ok(t) => t,
+        Err(e) => return fail(json, 2, "home", &e.to_string()),
+    };
+    if let Err(e) = crate::home::write_private(&home.join(STATE_FILE), text.as_bytes()) {
         return fail(json, 2, "home", &e.to_string());
     }
     if json {
         println!("{}", json!({ "status": "enrolled", "terminal": state }));
     } else {
-        println!(
-            "terminal {} enrolled for {} ({})",
-            enrolled.terminal_id, enrolled.merchant_name, enrolled.merchant_id
-        );
+        println!("terminal {} enrolled for {} ({})", state.terminal_id, state.merchant_name, state.merchant_id);
     }
     ExitCode::SUCCESS
 }
 
 /// Asks a sandbox started with `--admin` for an enrolment token.
-async fn admin_token(host: &str, merchant: &str) -> Result<String, String> {
+pub async fn admin_token(host: &str, merchant: &str) -> Result<String, String> {
     let url = format!("{}/admin/merchants/{merchant}/enrolment-tokens", host.trim_end_matches('/'));
     let resp = reqwest::Client::new()
         .post(&url)
@@ -350,149 +348,5 @@ async fn admin_token(host: &str, merchant: &str) -> Result<String, String> {
             "the host gave no enrolment token ({}); pass --token from the host's operator",
             v["error"]["message"].as_str().unwrap_or(status.as_str())
         )),
-    }
-}
-
-async fn charge(
-    home: &Path,
-    terminal: &Terminal,
-    amount: &str,
-    currency: &str,
-    scanned_at: Option<i64>,
-    text: &str,
-    json: bool,
-) -> ExitCode {
-    if !home.join(STATE_FILE).exists() {
-        return fail(
-            json,
-            2,
-            WalletErrorKind::NotEnrolled.as_str(),
-            "this terminal is not enrolled yet: run `koban terminal enrol` first",
-        );
-    }
-    let currency = match crate::args::currency(currency) {
-        Ok(c) => c,
-        Err(e) => return fail(json, 2, "usage", &e),
-    };
-    let amount = match crate::args::amount(amount, currency) {
-        Ok(a) => a,
-        Err(e) => return fail(json, 2, "usage", &e),
-    };
-    match classify(text) {
-        Ok(Scanned::Koban) => {}
-        // The host acquires these networks' codes itself (through the partner networks).
-        Ok(Scanned::Foreign(issuer)) if HOST_ACQUIRES.contains(&issuer) => {}
-        Ok(Scanned::Foreign(issuer)) => return fail(json, 3, "foreign_code", &foreign_message(issuer)),
-        Ok(Scanned::NotConsumer(what)) => return fail(json, 3, "not_consumer", &format!("this is {what}")),
-        Err(e) => return fail(json, 3, "unknown_code", &e),
-    }
-    match terminal.charge(text, amount, scanned_at).await {
-        Ok(c) => report(&c, json),
-        Err(e) => refused(&e, json),
-    }
-}
-
-/// The merchant's currency, as enrolment recorded it.
-fn merchant_currency(home: &Path) -> Result<koban_core::money::Currency, String> {
-    let text = std::fs::read_to_string(home.join(STATE_FILE))
-        .map_err(|_| "this terminal is not enrolled yet: run `koban terminal enrol` first".to_owned())?;
-    let state: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", home.join(STATE_FILE).display()))?;
-    crate::args::currency(state["currency"].as_str().unwrap_or_default())
-}
-
-/// The idempotency key of a refund: the same original, amount and reference make the same
-/// key, so running the command again after a lost answer never refunds twice.
-fn refund_key(of: &RefundOf, amount: Option<koban_core::money::Money>, reference: &str) -> String {
-    let original = match of {
-        RefundOf::Charge(id) => format!("charge {id}"),
-        RefundOf::Transaction(id) => format!("transaction {id}"),
-    };
-    let amount = amount.map_or_else(|| "rest".to_owned(), |a| a.minor().to_string());
-    format!("refund-{}", &body_digest_hex(format!("{original}\n{amount}\n{reference}").as_bytes())[..32])
-}
-
-fn refund_json(r: &Refund) -> Value {
-    let money = |m: koban_core::money::Money| json!({ "minor": m.minor(), "currency": m.currency().alpha() });
-    json!({
-        "status": "refunded", "id": r.id, "transaction_id": r.transaction_id,
-        "original_transaction_id": r.original_transaction_id, "charge_id": r.charge_id,
-        "amount": money(r.amount), "refunded_total": money(r.refunded_total), "refundable": money(r.refundable),
-    })
-}
-
-async fn refund(
-    home: &Path,
-    terminal: &Terminal,
-    of: &RefundOf,
-    amount: Option<&str>,
-    reference: &str,
-    json: bool,
-) -> ExitCode {
-    let currency = match merchant_currency(home) {
-        Ok(c) => c,
-        Err(e) => return fail(json, 2, WalletErrorKind::NotEnrolled.as_str(), &e),
-    };
-    let amount = match amount.map(|a| crate::args::amount(a, currency)).transpose() {
-        Ok(a) => a,
-        Err(e) => return fail(json, 2, "usage", &e),
-    };
-    match terminal.refund(of, amount, &refund_key(of, amount, reference)).await {
-        Ok(r) if json => {
-            println!("{}", refund_json(&r));
-            ExitCode::SUCCESS
-        }
-        Ok(r) => {
-            let what = r
-                .charge_id
-                .as_ref()
-                .map_or_else(|| format!("transaction {}", r.original_transaction_id), |c| format!("charge {c}"));
-            println!(
-                "refunded {} of {what} (refund {}); {} refunded in all, {} left",
-                r.amount.format(),
-                r.id,
-                r.refunded_total.format(),
-                r.refundable.format()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => refused(&e, json),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use koban_core::cpm::TokenCode;
-    use koban_core::crypto::LimitedUseKey;
-
-    #[test]
-    fn tells_our_codes_from_foreign_and_merchant_ones() {
-        let key = LimitedUseKey::from_bytes([3; 32]);
-        let qr = TokenCode::generate(&key, "4900000000000001", 7, 1_795_500_000, [1, 2, 3, 4]).unwrap();
-        assert_eq!(classify(&qr.to_qr_text()), Ok(Scanned::Koban));
-        let numeric = TokenCode::generate(&key, "4900000000000001", 8, 1_795_500_000, [0; 4]).unwrap();
-        assert_eq!(classify(&numeric.to_numeric().unwrap()), Ok(Scanned::Koban));
-        assert_eq!(classify("28763443825664394"), Ok(Scanned::Foreign("Alipay")));
-        assert_eq!(classify("120061098828009406"), Ok(Scanned::Foreign("WeChat Pay")));
-        assert_eq!(
-            classify("hQVDUFYwMWEfTwigAAAAZQOSAlcTMViZAHkkKUPUkSEhAAAFEgAADw=="),
-            Ok(Scanned::Foreign("JPQR consumer-presented"))
-        );
-        assert_eq!(
-            classify("00020101021129370016A0000006770101110113006681222333353037645802TH63041DCF"),
-            Ok(Scanned::NotConsumer(
-                "a code to be scanned by a payer (emv-mpm, p2p), not one a shopper shows at a till".into()
-            ))
-        );
-        assert_eq!(classify("garbage"), Err("not a payment code this till knows".into()));
-    }
-
-    #[test]
-    fn foreign_codes_are_named_in_plain_grammar() {
-        for issuer in ["Alipay", "UnionPay", "WeChat Pay", "JPQR consumer-presented", "another issuer"] {
-            let m = foreign_message(issuer);
-            assert!(m.starts_with(&format!("this code is for {issuer}: charge it through {issuer}'s")), "{m}");
-            assert!(!m.contains(" a A") && !m.contains(" a U") && !m.contains(" a a"), "{m}");
-        }
     }
 }
