@@ -23,7 +23,7 @@ fn demo_walks_the_whole_story_and_exits_zero() {
         "paid: payment     -      ¥1,200  Payment to KOBAN RAMEN",
         "SOM TAM STALL (TH) via promptpay: ฿120.00",
         "in your currency: ¥",
-        "fee ¥500, total ¥30,500",
+        "fee ¥240, total ¥30,240",
         "arrival: about 15 min",
         "in Manila, Maria's wallet shows remittance  +",
         "received: p2p         +      ¥2,000  Received from @ben",
@@ -61,8 +61,9 @@ fn wallet_subcommands_against_a_host() {
     assert!(!ok && text.contains("insufficient funds"), "{text}");
     let code = run(&["receive-code"]).1;
     assert!(code.starts_with("000201"), "{code}");
+    // Unverified: refused at quote time, before anything is shown to confirm.
     let (ok, text) = run(&["quote", "--country", "PH", "--amount", "30000"]);
-    assert!(ok && text.contains("fee ¥500, total ¥30,500"), "{text}");
+    assert!(!ok && text.contains("verify your identity"), "{text}");
     let (ok, text) = run(&[
         "remit",
         "--country",
@@ -81,6 +82,8 @@ fn wallet_subcommands_against_a_host() {
     assert!(run(&["kyc", "--legal-name", "Aiko Tanaka", "--date-of-birth", "1994-04-01", "--document", "MN1234567"])
         .1
         .contains("can remit: true"));
+    let (ok, text) = run(&["quote", "--country", "PH", "--amount", "30000"]);
+    assert!(ok && text.contains("fee ¥240, total ¥30,240"), "{text}");
     let (ok, text) = run(&[
         "remit",
         "--country",
@@ -285,9 +288,10 @@ fn plain_errors_say_what_is_wrong() {
     let r = s.wallet("aiko", &["pay", "--code", "garbage", "--amount", "100"]);
     assert!(!r.ok && r.err.contains("not a payment code we know"), "{}", r.text());
     assert!(!r.err.contains("currency"), "{}", r.text());
-    // Country codes in either case.
+    // Country codes in either case (the host then asks for identity: aiko is unverified).
     let r = s.wallet("aiko", &["quote", "--country", "ph", "--amount", "30000"]);
-    assert!(r.ok && r.out.contains("fee ¥500, total ¥30,500"), "{}", r.text());
+    assert!(!r.ok && r.err.contains("verify your identity"), "{}", r.text());
+    assert!(!r.err.contains("country"), "{}", r.text());
     let r = s.wallet("aiko", &["quote", "--country", "phl", "--amount", "30000"]);
     assert!(!r.ok && r.err.contains("give a two-letter code"), "{}", r.text());
     // A page of no items is no page.
@@ -389,7 +393,7 @@ fn a_remittance_line_says_who_receives_what() {
     let r = remit();
     assert!(
         !r.ok
-            && r.err.contains("not sent: the same remittance (₱11,434.50 to Maria Santos (¥30,500 from your wallet))"),
+            && r.err.contains("not sent: the same remittance (₱11,434.50 to Maria Santos (¥30,240 from your wallet))"),
         "{}",
         r.text()
     );

@@ -77,19 +77,19 @@ async fn till_charges_and_payments_at_home_and_abroad_are_refunded_once_and_show
     assert_eq!(refused(&ramen, &RefundOf::Transaction(paid.id.clone()), None).await, "refund_exceeds_payment");
     assert_eq!(refunds_of(&w, &paid.id).await, [jpy(480), jpy(500)]);
 
-    // A PromptPay payment in Bangkok: ฿120.00 for ¥530 and a ¥50 fee, refunded in baht.
+    // A PromptPay payment in Bangkok: ฿120.00 for ¥530 and a ¥3 fee, refunded in baht.
     let before = w.balance().await.unwrap().available;
     let stall = merchant_payload(&host, "m_th_somtam").await;
     let req = PaymentRequest { payload: stall, amount: Some(cur("THB", 12_000)), ..Default::default() };
     let abroad = w.confirm_payment(&w.quote_payment(&req).await.unwrap()).await.unwrap();
-    assert_eq!(abroad.amount, jpy(580));
+    assert_eq!(abroad.amount, jpy(533));
     let somtam = till(&host, "m_th_somtam").await;
     assert_eq!(refused(&somtam, &RefundOf::Transaction(abroad.id.clone()), Some(jpy(100))).await, "currency_mismatch");
     let part = refund_once(&somtam, &RefundOf::Transaction(abroad.id.clone()), Some(cur("THB", 4_000))).await;
     assert_eq!(part.refundable, cur("THB", 8_000));
     refund_once(&somtam, &RefundOf::Transaction(abroad.id.clone()), None).await;
     // The wallet gets back a third of what it paid (rounded down), then the rest: all of it.
-    assert_eq!(refunds_of(&w, &abroad.id).await, [jpy(192), jpy(388)]);
+    assert_eq!(refunds_of(&w, &abroad.id).await, [jpy(177), jpy(356)]);
     assert_eq!(w.balance().await.unwrap().available, before);
 
     // The host's history agrees with the wallet's, item for item.

@@ -222,10 +222,13 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
     let err = aiko.send(&SendTo::Handle("ben".into()), jpy(50_000), None).await.unwrap_err();
     assert!(err.to_string().contains("monthly limit"), "{err}");
     assert_eq!(refused(err), Refusal::LimitExceeded);
-    let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(10_000))).await.unwrap();
-    assert_eq!(refused(aiko.remit(&rq, &payout(), "gift", None).await.unwrap_err()), Refusal::KycRequired);
+    // Refused at quote time, before any confirm screen: identity, corridor.
     assert_eq!(
-        refused(aiko.quote_remittance("SG", QuoteAmount::Send(jpy(10_000))).await.unwrap_err()),
+        refused(aiko.quote_remittance("PH", QuoteAmount::Send(jpy(10_000))).await.unwrap_err()),
+        Refusal::KycRequired
+    );
+    assert_eq!(
+        refused(aiko.quote_remittance("US", QuoteAmount::Send(jpy(10_000))).await.unwrap_err()),
         Refusal::UnsupportedCorridor
     );
 
@@ -319,8 +322,10 @@ async fn every_refusal_is_typed_and_leaves_no_trace() {
 
     // Verified: remittance over the per-transfer limit; a used remittance quote.
     common::verify(&aiko).await;
-    let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(1_000_001))).await.unwrap();
-    assert_eq!(refused(aiko.remit(&rq, &payout(), "gift", None).await.unwrap_err()), Refusal::LimitExceeded);
+    assert_eq!(
+        refused(aiko.quote_remittance("PH", QuoteAmount::Send(jpy(1_000_001))).await.unwrap_err()),
+        Refusal::LimitExceeded
+    );
     let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(1_000))).await.unwrap();
     aiko.remit(&rq, &payout(), "gift", None).await.unwrap();
     assert_eq!(refused(aiko.remit(&rq, &payout(), "gift", None).await.unwrap_err()), Refusal::QuoteUsed);

@@ -34,6 +34,8 @@ const SEEDS: &[Seed] = &[
     Seed { alpha: "USD", per_jpy: 66_000_000 },
     Seed { alpha: "VND", per_jpy: 1_680_000_000_000 },
     Seed { alpha: "INR", per_jpy: 5_650_000_000 },
+    // The partner networks' own CNY mid (partners/src/fx.rs), so a quote and a network agree.
+    Seed { alpha: "CNY", per_jpy: 480_000_000 },
 ];
 
 fn seed(alpha: &str) -> Result<&'static Seed, ApiError> {

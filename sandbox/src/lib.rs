@@ -21,6 +21,7 @@ pub mod idem;
 pub mod journal_meta;
 pub mod ledger;
 pub mod policy;
+pub mod pricing;
 pub mod seed;
 pub mod server;
 pub mod state;

@@ -15,13 +15,30 @@ pub struct BankSeed {
     pub id: &'static str,
     /// Display name.
     pub name: &'static str,
+    /// Its country (ISO 3166-1 alpha-2): wallets of that country link it.
+    pub country: &'static str,
+    /// The currency its accounts hold.
+    pub currency: &'static str,
 }
 
-/// The simulated Japanese banks wallets can link.
+const fn bank(id: &'static str, name: &'static str, country: &'static str, currency: &'static str) -> BankSeed {
+    BankSeed { id, name, country, currency }
+}
+
+/// The simulated banks wallets can link: three in Japan, one in every other home country.
+/// Migration 006 adds the non-Japanese ones to databases seeded before them: keep the two in step.
 pub const BANKS: &[BankSeed] = &[
-    BankSeed { id: "bank_sakura", name: "Sakura Sandbox Bank" },
-    BankSeed { id: "bank_fuji", name: "Fuji Sandbox Bank" },
-    BankSeed { id: "bank_hikari", name: "Hikari Sandbox Bank" },
+    bank("bank_sakura", "Sakura Sandbox Bank", "JP", "JPY"),
+    bank("bank_fuji", "Fuji Sandbox Bank", "JP", "JPY"),
+    bank("bank_hikari", "Hikari Sandbox Bank", "JP", "JPY"),
+    bank("bank_chao_phraya", "Chao Phraya Sandbox Bank", "TH", "THB"),
+    bank("bank_merlion", "Merlion Sandbox Bank", "SG", "SGD"),
+    bank("bank_nusantara", "Nusantara Sandbox Bank", "ID", "IDR"),
+    bank("bank_selangor", "Selangor Sandbox Bank", "MY", "MYR"),
+    bank("bank_luzon", "Luzon Sandbox Bank", "PH", "PHP"),
+    bank("bank_mekong", "Mekong Sandbox Bank", "KH", "KHR"),
+    bank("bank_song_hong", "Song Hong Sandbox Bank", "VN", "VND"),
+    bank("bank_ganga", "Ganga Sandbox Bank", "IN", "INR"),
 ];
 
 /// A seeded merchant.
@@ -135,14 +152,6 @@ pub const MERCHANTS: &[MerchantSeed] = &[
         scheme: "upi",
         mcc: "5814",
     },
-];
-
-/// Remittance corridors from Japan: destination country, currency, fee in JPY, delivery estimate.
-pub const CORRIDORS: &[(&str, &str, i64, i64)] = &[
-    ("PH", "PHP", 500, 15 * 60),
-    ("TH", "THB", 600, 30 * 60),
-    ("VN", "VND", 600, 60 * 60),
-    ("IN", "INR", 700, 2 * 60 * 60),
 ];
 
 fn t(tag: u8, guid: &str, fields: &[(u8, &str)]) -> Account {
@@ -270,10 +279,10 @@ pub fn seed(tx: &Transaction<'_>) -> Result<(), ApiError> {
     }
     for b in BANKS {
         let reserve = format!("bank_reserve:{}", b.id);
-        create_account(tx, &reserve, "bank_reserve", "JPY", true, &format!("{} reserve", b.name))?;
+        create_account(tx, &reserve, "bank_reserve", b.currency, true, &format!("{} reserve", b.name))?;
         tx.execute(
-            "INSERT INTO banks (id, name, country, currency, reserve_account) VALUES (?1, ?2, 'JP', 'JPY', ?3)",
-            params![b.id, b.name, reserve],
+            "INSERT INTO banks (id, name, country, currency, reserve_account) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![b.id, b.name, b.country, b.currency, reserve],
         )?;
     }
     for m in MERCHANTS {

@@ -199,7 +199,14 @@ async fn top_up_moves_bank_money_once_and_fails_cleanly_without_funds() {
     let host = start().await;
     let aiko = host.enrol("aiko", "JP").await;
     let banks: Value = host.http.get(format!("{}/v1/banks", host.url)).send().await.unwrap().json().await.unwrap();
-    assert_eq!(banks["banks"].as_array().unwrap().len(), 3);
+    let countries: Vec<&str> =
+        banks["banks"].as_array().unwrap().iter().map(|b| b["country"].as_str().unwrap()).collect();
+    for home in ["JP", "TH", "SG", "ID", "MY", "PH", "KH", "VN", "IN"] {
+        assert!(countries.contains(&home), "a bank in {home}: {countries:?}");
+    }
+    let jp: Value =
+        host.http.get(format!("{}/v1/banks?country=jp", host.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(jp["banks"].as_array().unwrap().len(), 3, "{jp}");
     let link = host.fund(&aiko, 50_000, 0).await;
 
     let k = key();
@@ -420,10 +427,12 @@ async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
         .post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(12_000, "THB") }))
         .await
         .ok();
-    // THB 120.00 at 0.23 less 1.5 % = 0.22655 per yen: ¥529.68..., rounded up to ¥530; fee ¥50.
+    // THB 120.00 at 0.23 less 1.5 % = 0.22655 per yen: ¥529.68..., rounded up to ¥530; fee
+    // 0.5 % of ¥530 = ¥2.65, rounded up to ¥3 (at least ¥1, at most ¥300), shown with its rule.
     assert_eq!(q["send"], amt(530, "JPY"));
-    assert_eq!(q["fee"], amt(50, "JPY"));
-    assert_eq!(q["total"], amt(580, "JPY"));
+    assert_eq!(q["fee"], amt(3, "JPY"));
+    assert_eq!(q["total"], amt(533, "JPY"));
+    assert_eq!(q["fee_rule"], json!({ "percent_bps": 50, "min": amt(1, "JPY"), "max": amt(300, "JPY") }));
     assert_eq!(q["rate"], "0.2265500000");
     assert_eq!(q["mid_rate"], "0.2300000000");
     assert_eq!(q["expires_at"].as_i64().unwrap() - q["created_at"].as_i64().unwrap(), 60);
@@ -436,11 +445,11 @@ async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
     let retry = host.post_key(&aiko, "/v1/payments", pay(Some(qid), 12_000), &k).await;
     assert!(retry.replayed);
     assert_eq!(retry.body, paid);
-    assert_eq!(paid["debited"], amt(580, "JPY"));
+    assert_eq!(paid["debited"], amt(533, "JPY"));
     assert_eq!(paid["amount"], amt(12_000, "THB"));
-    assert_eq!(host.balance(&aiko).await, 20_000 - 580);
+    assert_eq!(host.balance(&aiko).await, 20_000 - 533);
     assert_eq!(host.account_balance("merchant:m_th_somtam"), 12_000);
-    assert_eq!(host.account_balance("fee:JPY"), 50);
+    assert_eq!(host.account_balance("fee:JPY"), 3);
     host.post(&aiko, "/v1/payments", pay(Some(qid), 12_000)).await.refused(409, "quote_used");
 
     let q2 = host
@@ -449,7 +458,7 @@ async fn a_foreign_code_needs_a_live_matching_quote_executed_once() {
         .ok();
     host.sandbox.advance_clock(61);
     host.post(&aiko, "/v1/payments", pay(q2["id"].as_str(), 5_000)).await.refused(410, "quote_expired");
-    assert_eq!(host.balance(&aiko).await, 20_000 - 580);
+    assert_eq!(host.balance(&aiko).await, 20_000 - 533);
 
     host.post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(5_000, "JPY") }))
         .await
@@ -560,12 +569,14 @@ async fn remittance_needs_kyc_respects_caps_and_reaches_a_wallet_abroad() {
     let quote = |yen: i64| json!({ "purpose": "remittance", "destination_country": "PH", "send": amt(yen, "JPY") });
     let to_maria = |q: &Value| json!({ "quote_id": q["id"], "recipient": { "name": "Maria Santos", "handle": "maria", "relationship": "friend" }, "purpose": "family_support" });
 
-    let q = host.post(&aiko, "/v1/quotes", quote(30_000)).await.ok();
-    host.post(&aiko, "/v1/remittances", to_maria(&q)).await.refused(403, "kyc_required");
+    // What the host would refuse anyway is refused at quote time, before the confirm screen.
+    host.post(&aiko, "/v1/quotes", quote(30_000)).await.refused(403, "kyc_required");
     host.verify(&aiko).await;
+    let q = host.post(&aiko, "/v1/quotes", quote(30_000)).await.ok();
     // ¥30,000 at 0.385 less 1 % = 0.38115 PHP per yen = PHP 11,434.50.
     assert_eq!(q["receive"], amt(1_143_450, "PHP"));
-    assert_eq!(q["fee"], amt(500, "JPY"));
+    // 0.8 % of ¥30,000 on the instant Philippine corridor (at least ¥200, at most ¥1,500).
+    assert_eq!(q["fee"], amt(240, "JPY"));
     let sent = host.post(&aiko, "/v1/remittances", to_maria(&q)).await.ok();
     assert_eq!(sent["status"], "credited");
     assert_eq!(sent["sender"]["name"], "Aiko Tanaka");
@@ -593,19 +604,18 @@ async fn remittance_needs_kyc_respects_caps_and_reaches_a_wallet_abroad() {
     assert_eq!(host.account_balance("partner:VND"), qv["receive"]["minor"].as_i64().unwrap());
 
     // Per-transfer cap ¥1,000,000; monthly cap ¥3,000,000 including fees.
-    let big = host.post(&aiko, "/v1/quotes", quote(1_000_001)).await.ok();
-    host.post(&aiko, "/v1/remittances", to_maria(&big)).await.refused(422, "limit_exceeded");
+    host.post(&aiko, "/v1/quotes", quote(1_000_001)).await.refused(422, "limit_exceeded");
     for _ in 0..2 {
         let q = host.post(&aiko, "/v1/quotes", quote(1_000_000)).await.ok();
         host.post(&aiko, "/v1/remittances", to_maria(&q)).await.ok();
     }
-    let over = host.post(&aiko, "/v1/quotes", quote(1_000_000)).await.ok();
-    host.post(&aiko, "/v1/remittances", to_maria(&over)).await.refused(422, "limit_exceeded");
+    host.post(&aiko, "/v1/quotes", quote(1_000_000)).await.refused(422, "limit_exceeded");
     let used = host.get(&aiko, &format!("/v1/wallets/{}", aiko.wallet_id)).await.ok()["limits"]["used_this_month"]
         ["minor"]
         .as_i64()
         .unwrap();
-    assert_eq!(used, 30_500 + 50_600 + 2 * 1_000_500);
+    // Fees: 0.8 % of ¥30,000; 1 % of ¥50,000; 0.8 % of ¥1,000,000 capped at ¥1,500.
+    assert_eq!(used, 30_240 + 50_500 + 2 * 1_001_500);
 
     host.post(
         &aiko,
@@ -805,4 +815,109 @@ async fn openapi_document_is_valid_and_matches_the_routes() {
     let served_doc: Value =
         host.http.get(format!("{}/openapi.json", host.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(served_doc, doc);
+}
+
+#[tokio::test]
+async fn prices_are_published_per_corridor_and_quotes_apply_them() {
+    let host = start().await;
+    // Japan's price list: merchants abroad and every corridor out of Japan, in yen.
+    let jp = host.http.get(format!("{}/v1/pricing", host.url)).send().await.unwrap();
+    assert_eq!(jp.status().as_u16(), 200);
+    let jp: Value = jp.json().await.unwrap();
+    assert_eq!(jp["currency"], "JPY");
+    assert_eq!(
+        jp["merchant_payment"]["fee"],
+        json!({ "percent_bps": 50, "min": amt(1, "JPY"), "max": amt(300, "JPY") })
+    );
+    let to: Vec<&str> = jp["corridors"].as_array().unwrap().iter().map(|c| c["to_country"].as_str().unwrap()).collect();
+    for country in ["PH", "TH", "VN", "IN", "ID", "SG", "MY", "KH", "CN"] {
+        assert!(to.contains(&country), "JP → {country} in {to:?}");
+    }
+    // The Philippines' list: the way back to Japan, floors and caps in pesos.
+    let ph: Value =
+        host.http.get(format!("{}/v1/pricing?country=ph", host.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ph["currency"], "PHP");
+    assert_eq!(ph["corridors"][0]["to_country"], "JP");
+    assert_eq!(ph["corridors"][0]["fee"]["min"], amt(9_625, "PHP"));
+    let bad = host.http.get(format!("{}/v1/pricing?country=ZZ", host.url)).send().await.unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+
+    // A ₹60 chai costs a ¥1 fee, not ¥50.
+    let aiko = host.enrol("aiko", "JP").await;
+    host.fund(&aiko, 10_000_000, 500_000).await;
+    let chai = host
+        .post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(6_000, "INR") }))
+        .await
+        .ok();
+    assert_eq!(chai["fee"], amt(1, "JPY"), "{chai}");
+
+    // Japan → China, paid out to a bank account in yuan.
+    host.verify(&aiko).await;
+    let cn = host
+        .post(
+            &aiko,
+            "/v1/quotes",
+            json!({ "purpose": "remittance", "destination_country": "CN", "send": amt(20_000, "JPY") }),
+        )
+        .await
+        .ok();
+    assert_eq!(cn["receive"]["currency"], "CNY");
+    assert_eq!(cn["fee"], amt(300, "JPY"), "1 % of ¥20,000 is under the ¥300 floor");
+    let sent = host
+        .post(&aiko, "/v1/remittances", json!({ "quote_id": cn["id"], "recipient": { "name": "Li Wei", "payout": { "method": "bank_account", "provider": "ICBC", "account": "6222020200112233" } }, "purpose": "family_support" }))
+        .await
+        .ok();
+    assert_eq!(sent["status"], "paid_out_to_partner");
+    assert_eq!(host.account_balance("partner:CNY"), cn["receive"]["minor"].as_i64().unwrap());
+
+    // The Philippines → Japan: Maria sends yen home to Aiko.
+    let maria = host.enrol("maria", "PH").await;
+    host.post(
+        &maria,
+        "/v1/quotes",
+        json!({ "purpose": "remittance", "destination_country": "JP", "send": amt(100_000, "PHP") }),
+    )
+    .await
+    .refused(403, "kyc_required");
+    host.verify(&maria).await;
+    // A bank at home in the Philippines: a peso account funds the wallet.
+    let link = host
+        .post(
+            &maria,
+            "/v1/bank-links",
+            json!({ "bank_id": "bank_luzon", "account_number": "7654321", "holder_name": "MARIA SANTOS" }),
+        )
+        .await
+        .ok();
+    host.post(&maria, "/v1/topups", json!({ "bank_link_id": link["id"], "amount": amt(1_000_000, "PHP") })).await.ok();
+    // A Japanese bank is not hers to link.
+    host.post(
+        &maria,
+        "/v1/bank-links",
+        json!({ "bank_id": "bank_sakura", "account_number": "7654321", "holder_name": "MARIA SANTOS" }),
+    )
+    .await
+    .refused(422, "currency_mismatch");
+    let back = host
+        .post(
+            &maria,
+            "/v1/quotes",
+            json!({ "purpose": "remittance", "destination_country": "JP", "send": amt(100_000, "PHP") }),
+        )
+        .await
+        .ok();
+    assert_eq!(back["receive"]["currency"], "JPY");
+    let before = host.balance(&aiko).await;
+    host.post(&maria, "/v1/remittances", json!({ "quote_id": back["id"], "recipient": { "name": "Aiko Tanaka", "handle": "aiko", "relationship": "friend" }, "purpose": "gift" }))
+        .await
+        .ok();
+    assert_eq!(host.balance(&aiko).await, before + back["receive"]["minor"].as_i64().unwrap());
+    // No corridor between two foreign countries.
+    host.post(
+        &maria,
+        "/v1/quotes",
+        json!({ "purpose": "remittance", "destination_country": "TH", "send": amt(100, "PHP") }),
+    )
+    .await
+    .refused(422, "unsupported_corridor");
 }

@@ -149,8 +149,8 @@ async fn a_payment_abroad_is_refunded_in_baht_at_its_own_rate() {
         .ok();
     let pay = json!({ "payload": payload, "route": "promptpay", "amount": amt(12_000, "THB"), "quote_id": q["id"] });
     let paid = host.post(&aiko, "/v1/payments", pay).await.ok();
-    // ฿120.00 cost ¥530 converted and a ¥50 fee.
-    assert_eq!(paid["debited"], amt(580, "JPY"));
+    // ฿120.00 cost ¥530 converted and a ¥3 fee.
+    assert_eq!(paid["debited"], amt(533, "JPY"));
     let tx_id = paid["id"].as_str().unwrap();
     let (fx_jpy, fx_thb) = (host.account_balance("fx:JPY"), host.account_balance("fx:THB"));
 
@@ -161,10 +161,10 @@ async fn a_payment_abroad_is_refunded_in_baht_at_its_own_rate() {
         .refused(422, "currency_mismatch");
     let part = refund_once(&host, "m_th_somtam", json!({ "transaction_id": tx_id, "amount": amt(4_000, "THB") })).await;
     assert_eq!(part["amount"], amt(4_000, "THB"));
-    // A third of ¥530 and of ¥50, each rounded down: ¥176 + ¥16.
-    assert_eq!(host.balance(&aiko).await, 20_000 - 580 + 192);
+    // A third of ¥530 and of ¥3, each rounded down: ¥176 + ¥1.
+    assert_eq!(host.balance(&aiko).await, 20_000 - 533 + 177);
     let heard = events_of(&host, &aiko, "refund_received").await;
-    assert_eq!((heard[0]["amount"].clone(), heard[0]["merchant_amount"].clone()), (amt(192, "JPY"), amt(4_000, "THB")));
+    assert_eq!((heard[0]["amount"].clone(), heard[0]["merchant_amount"].clone()), (amt(177, "JPY"), amt(4_000, "THB")));
     assert_eq!(heard[0]["original_transaction_id"], tx_id);
     assert_eq!(host.account_balance("merchant:m_th_somtam"), 8_000);
 

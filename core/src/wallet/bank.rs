@@ -19,9 +19,14 @@ struct TopUpShown {
 }
 
 impl Wallet {
-    /// The banks the host can link.
+    /// The banks this wallet can link: those of its home country once enrolled (a bank
+    /// abroad holds another currency and would be refused), every bank before.
     pub async fn banks(&self) -> Result<Vec<Bank>, WalletError> {
-        let list: api::Banks = self.get("/v1/banks").await?;
+        let path = match self.profile()? {
+            Some(p) => format!("/v1/banks?country={}", p.country),
+            None => "/v1/banks".to_owned(),
+        };
+        let list: api::Banks = self.get(&path).await?;
         Ok(list.banks.into_iter().map(|b| Bank { id: b.id, name: b.name, currency: b.currency }).collect())
     }
 

@@ -12,8 +12,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, approvals, charges, cpm_keys, devices, feed, payments, quotes, refunds, settlement, terminals, transfers,
-    wallets,
+    admin, approvals, charges, cpm_keys, devices, feed, payments, pricing, quotes, refunds, settlement, terminals,
+    transfers, wallets,
 };
 use crate::error::ApiError;
 
@@ -64,6 +64,7 @@ scale a provider runs its own host over its own ledger database."
         wallets::top_up,
         payments::merchants,
         payments::dynamic_code,
+        pricing::pricing,
         quotes::create_quote,
         quotes::quote,
         payments::pay,

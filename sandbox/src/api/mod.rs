@@ -12,6 +12,7 @@ mod feed;
 mod foreign;
 mod foreign_refunds;
 mod payments;
+mod pricing;
 mod quotes;
 mod refunds;
 mod settlement;
@@ -58,6 +59,7 @@ pub fn routes() -> Vec<Route> {
         r(Method::POST, "/v1/topups", post(wallets::top_up)),
         r(Method::GET, "/v1/merchants", get(payments::merchants)),
         r(Method::POST, "/v1/merchants/{merchant_id}/dynamic-codes", post(payments::dynamic_code)),
+        r(Method::GET, "/v1/pricing", get(pricing::pricing)),
         r(Method::POST, "/v1/quotes", post(quotes::create_quote)),
         r(Method::GET, "/v1/quotes/{quote_id}", get(quotes::quote)),
         r(Method::POST, "/v1/payments", post(payments::pay)),

@@ -10,21 +10,14 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::common::{amount, load_wallet, AmountIn, WalletRow};
+use super::common::{amount, check_limits, load_wallet, wallet_limits, AmountIn, WalletRow};
 use super::doc::IdempotencyKey;
 use crate::auth::{Signed, SignedJson};
 use crate::error::ApiError;
 use crate::fx;
 use crate::idem;
-use crate::seed;
+use crate::pricing::{self, FeeRule};
 use crate::state::AppState;
-
-/// FX margin on a foreign merchant payment, in basis points.
-pub const MERCHANT_MARGIN_BPS: i128 = 150;
-/// Fixed fee on a foreign merchant payment, in JPY (converted for other home currencies).
-pub const MERCHANT_FEE_JPY: i64 = 50;
-/// FX margin on a remittance, in basis points.
-pub const REMITTANCE_MARGIN_BPS: i128 = 100;
 
 /// `POST /v1/quotes`: give exactly one of `send` and `receive`.
 #[derive(Deserialize, ToSchema)]
@@ -51,6 +44,7 @@ pub async fn create_quote(State(state): State<AppState>, s: SignedJson<QuoteRequ
     idem::run(&state, s.mutation, move |tx, ctx| {
         let w = load_wallet(tx, &wallet_id)?;
         let q = make_quote(&w, &body, &quote_id, ctx.now)?;
+        refuse_in_advance(tx, &w, &q, ctx.now)?;
         tx.execute(
             "INSERT INTO quotes (id, wallet_id, purpose, body, send_amount, send_currency, receive_amount,
                                  receive_currency, fee, expires_at)
@@ -74,33 +68,28 @@ pub async fn create_quote(State(state): State<AppState>, s: SignedJson<QuoteRequ
 }
 
 fn make_quote(w: &WalletRow, body: &QuoteRequest, id: &str, now: i64) -> Result<api::Quote, ApiError> {
-    let (margin, fee_jpy, receive_currency, destination, eta) = match body.purpose.as_str() {
-        "merchant_payment" => {
-            let r = body
-                .receive
-                .as_ref()
-                .ok_or_else(|| ApiError::BadRequest("a merchant payment quote needs the receive amount".into()))?;
-            if body.send.is_some() || body.destination_country.is_some() {
-                return Err(ApiError::BadRequest("a merchant payment quote takes only the receive amount".into()));
+    let (margin, rule, receive_currency, destination, eta): (i128, FeeRule, String, Option<&str>, Option<i64>) =
+        match body.purpose.as_str() {
+            "merchant_payment" => {
+                let r = body
+                    .receive
+                    .as_ref()
+                    .ok_or_else(|| ApiError::BadRequest("a merchant payment quote needs the receive amount".into()))?;
+                if body.send.is_some() || body.destination_country.is_some() {
+                    return Err(ApiError::BadRequest("a merchant payment quote takes only the receive amount".into()));
+                }
+                (pricing::MERCHANT_MARGIN_BPS, pricing::MERCHANT_PAYMENT, r.currency.clone(), None, None)
             }
-            (MERCHANT_MARGIN_BPS, MERCHANT_FEE_JPY, r.currency.clone(), None, None)
-        }
-        "remittance" => {
-            let country = body
-                .destination_country
-                .as_deref()
-                .ok_or_else(|| ApiError::BadRequest("destination_country is required".into()))?;
-            let (_, cur, fee, eta) = seed::CORRIDORS
-                .iter()
-                .find(|(c, ..)| *c == country)
-                .ok_or_else(|| ApiError::UnsupportedCorridor(format!("no remittance corridor to {country}")))?;
-            if w.country != "JP" {
-                return Err(ApiError::UnsupportedCorridor(format!("remittances are sent from JP, not {}", w.country)));
+            "remittance" => {
+                let country = body
+                    .destination_country
+                    .as_deref()
+                    .ok_or_else(|| ApiError::BadRequest("destination_country is required".into()))?;
+                let c = pricing::corridor_between(&w.country, country)?;
+                (pricing::REMITTANCE_MARGIN_BPS, c.fee, c.currency.to_owned(), Some(c.to), Some(c.eta_secs))
             }
-            (REMITTANCE_MARGIN_BPS, *fee, (*cur).to_owned(), Some(country), Some(*eta))
-        }
-        other => return Err(ApiError::BadRequest(format!("unknown purpose {other:?}"))),
-    };
+            other => return Err(ApiError::BadRequest(format!("unknown purpose {other:?}"))),
+        };
     if receive_currency == w.currency {
         return Err(ApiError::BadRequest("no FX quote is needed in the wallet's own currency".into()));
     }
@@ -126,7 +115,7 @@ fn make_quote(w: &WalletRow, body: &QuoteRequest, id: &str, now: i64) -> Result<
     if receive <= 0 {
         return Err(ApiError::BadRequest("amount too small to deliver anything".into()));
     }
-    let fee = fx::from_jpy(fee_jpy, &w.currency)?;
+    let fee = rule.fee(send, &w.currency)?;
     Ok(api::Quote {
         id: id.to_owned(),
         purpose: body.purpose.clone(),
@@ -144,7 +133,17 @@ fn make_quote(w: &WalletRow, body: &QuoteRequest, id: &str, now: i64) -> Result<
         created_at: now,
         expires_at: now + fx::QUOTE_TTL_SECS,
         used_by: None,
+        fee_rule: Some(rule.view(&w.currency)?),
     })
+}
+
+/// What the host would refuse at execution and knows now, refused before the shopper
+/// confirms: an unverified wallet's remittance, and amounts over the wallet's limits.
+fn refuse_in_advance(tx: &Transaction<'_>, w: &WalletRow, q: &api::Quote, now: i64) -> Result<(), ApiError> {
+    if q.purpose == "remittance" && !wallet_limits(&w.tier, &w.currency)?.can_remit {
+        return Err(ApiError::KycRequired("verify your identity before sending money abroad".into()));
+    }
+    check_limits(tx, w, q.send.minor, q.total.minor, now)
 }
 
 /// An FX quote of this wallet, with the transaction that used it

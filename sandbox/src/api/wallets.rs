@@ -1,14 +1,14 @@
 //! Enrolment, wallet, KYC, banks and top-up.
 
 use crate::journal_meta::{self, BankMeta};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use koban_core::net::api::{self, EventData};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::common::{amount, emit, load_wallet, own, wallet_view, AmountIn};
 use super::doc::IdempotencyKey;
@@ -200,15 +200,27 @@ pub async fn receive_code(
         .await
 }
 
+/// Which banks.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BanksQuery {
+    /// Only this country's banks (ISO 3166-1 alpha-2), e.g. a wallet's home country.
+    country: Option<String>,
+}
+
 /// The simulated banks
 #[utoipa::path(get, path = "/v1/banks", tag = "banks", operation_id = "listBanks",
-    responses((status = 200, description = "Every bank", body = api::Banks)))]
-pub async fn banks(State(state): State<AppState>) -> Result<Json<api::Banks>, ApiError> {
+    params(BanksQuery),
+    responses((status = 200, description = "The banks, by id", body = api::Banks)))]
+pub async fn banks(State(state): State<AppState>, Query(q): Query<BanksQuery>) -> Result<Json<api::Banks>, ApiError> {
+    let country = q.country.map(|c| c.to_ascii_uppercase());
     state
-        .with_db(|conn| {
-            let mut stmt = conn.prepare("SELECT id, name, country, currency FROM banks ORDER BY id")?;
+        .with_db(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, name, country, currency FROM banks WHERE ?1 IS NULL OR country = ?1 ORDER BY id",
+            )?;
             let banks = stmt
-                .query_map([], |r| {
+                .query_map([country], |r| {
                     Ok(api::Bank { id: r.get(0)?, name: r.get(1)?, country: r.get(2)?, currency: r.get(3)? })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -285,11 +297,15 @@ pub async fn link_bank(State(state): State<AppState>, s: SignedJson<BankLinkRequ
         if body.holder_name.trim().is_empty() {
             return Err(ApiError::BadRequest("holder_name is required".into()));
         }
-        let opening = body.sandbox_opening_balance.unwrap_or(DEFAULT_BANK_OPENING_BALANCE_JPY);
+        let w = load_wallet(tx, &wallet_id)?;
+        // In the bank's (the wallet's) currency's minor units; ¥1,000,000's worth by default.
+        let opening = match body.sandbox_opening_balance {
+            Some(o) => o,
+            None => crate::fx::from_jpy(DEFAULT_BANK_OPENING_BALANCE_JPY, &w.currency)?,
+        };
         if !(0..=super::common::MAX_AMOUNT_MINOR).contains(&opening) {
             return Err(ApiError::BadRequest("sandbox_opening_balance out of range".into()));
         }
-        let w = load_wallet(tx, &wallet_id)?;
         let (bank_currency, reserve): (String, String) = tx
             .query_row("SELECT currency, reserve_account FROM banks WHERE id = ?1", [&body.bank_id], |r| {
                 Ok((r.get(0)?, r.get(1)?))

@@ -137,6 +137,61 @@ pub struct Quote {
     pub expires_at: i64,
     /// The transaction that executed it; null while unused.
     pub used_by: Option<String>,
+    /// The rule `fee` was computed by, in the wallet's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_rule: Option<FeeRule>,
+}
+
+/// A fee rule: a percentage of what is sent, at least `min`, at most `max`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeeRule {
+    /// Percentage of the send amount, basis points (rounded up to the minor unit).
+    pub percent_bps: i64,
+    /// The least fee.
+    pub min: Amount,
+    /// The most fee.
+    pub max: Amount,
+}
+
+/// `GET /v1/pricing`: what the host charges a wallet of one home country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PriceList {
+    /// The wallet currency fees are shown in.
+    pub currency: String,
+    /// Paying a merchant abroad.
+    pub merchant_payment: MerchantPaymentPrice,
+    /// Remittance corridors from the home country.
+    pub corridors: Vec<CorridorPrice>,
+}
+
+/// The price of paying a merchant abroad.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MerchantPaymentPrice {
+    /// The fee rule.
+    pub fee: FeeRule,
+    /// FX margin below the mid rate, basis points.
+    pub margin_bps: i64,
+}
+
+/// The price of one remittance corridor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CorridorPrice {
+    /// Sending wallet's country.
+    pub from_country: String,
+    /// Destination country.
+    pub to_country: String,
+    /// Payout currency.
+    pub currency: String,
+    /// The fee rule.
+    pub fee: FeeRule,
+    /// FX margin below the mid rate, basis points.
+    pub margin_bps: i64,
+    /// Typical delivery time, seconds.
+    pub delivery_estimate_secs: i64,
 }
 
 // ---------- payments ----------
