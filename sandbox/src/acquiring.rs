@@ -8,7 +8,7 @@
 //! with the terminal's stored answer.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use koban_partners::client::{AcquirerClient, ClientError, PayRequest, PaymentResult};
@@ -49,13 +49,18 @@ impl std::fmt::Debug for AcquirerConfig {
     }
 }
 
-/// The host's acquiring side: the client and its deadline.
+/// The host's acquiring side: the client, its deadline and the drivers at work.
 #[derive(Debug, Clone)]
 pub struct Acquirer {
     /// Signed calls to the networks.
     pub client: AcquirerClient,
     /// Seconds a charge may wait before it is cancelled.
     pub deadline_secs: i64,
+    /// One lock per charge or refund being driven (see [`Acquirer::lock`]).
+    locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Where a test may stop this host dead (feature `crash-points` only).
+    #[cfg(feature = "crash-points")]
+    pub crash: Arc<crash::CrashPoints>,
 }
 
 impl Acquirer {
@@ -63,7 +68,118 @@ impl Acquirer {
     pub fn new(config: &AcquirerConfig) -> Result<Self, String> {
         let client = AcquirerClient::new(&config.url, config.key.clone()).map_err(|e| e.to_string())?;
         let deadline_secs = i64::try_from(config.deadline.as_secs()).unwrap_or(i64::MAX).max(1);
-        Ok(Self { client, deadline_secs })
+        Ok(Self {
+            client,
+            deadline_secs,
+            locks: Arc::default(),
+            #[cfg(feature = "crash-points")]
+            crash: Arc::default(),
+        })
+    }
+
+    /// One driver per foreign charge (or refund) at a time in this host: a retried till
+    /// request and a recovery must not both decide (one could cancel what the other just
+    /// captured). Per host rather than per process, so a host stopped dead in a test holds
+    /// nothing its successor needs.
+    pub async fn lock(&self, id: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let m = {
+            let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+            // Forget locks nobody holds or waits for, so the map stays as small as the traffic.
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+            locks.entry(id.to_owned()).or_default().clone()
+        };
+        m.lock_owned().await
+    }
+
+    /// A step of a charge or refund where a test may crash the host; nothing without the
+    /// `crash-points` feature.
+    pub(crate) async fn crash_point(&self, flow: Flow, step: Step) {
+        #[cfg(feature = "crash-points")]
+        self.crash.reach(flow, step).await;
+        #[cfg(not(feature = "crash-points"))]
+        let _ = (flow, step);
+    }
+}
+
+/// Which money-moving flow a crash point belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// A foreign charge (`api::foreign`).
+    Charge,
+    /// A refund of one (`api::foreign_refunds`).
+    Refund,
+}
+
+/// The steps between which a host may die while it moves money at a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The intent row committed, nothing sent yet.
+    AfterIntent,
+    /// The network has the request (and may have committed it), its answer not yet read.
+    AfterSend,
+    /// The answer read and a decision taken, not yet committed.
+    AfterAnswer,
+    /// The decision and the terminal's answer committed, the answer not yet sent.
+    AfterDecision,
+}
+
+/// Crash points for the crash tests, compiled only with the `crash-points` feature.
+///
+/// A cargo feature rather than a `Config` field: a build that serves (the binary, `koban
+/// sandbox`) cannot switch it on at run time, whatever its arguments; only the sandbox's own
+/// tests enable it, through the dev-dependency of `koban-sandbox` on itself.
+#[cfg(feature = "crash-points")]
+pub mod crash {
+    use std::sync::Mutex;
+
+    use tokio::sync::watch;
+
+    use super::{Flow, Step};
+
+    /// One armed point per host; the task that reaches it stops dead and never resumes.
+    #[derive(Debug)]
+    pub struct CrashPoints {
+        armed: Mutex<Option<(Flow, Step)>>,
+        hit: watch::Sender<Option<(Flow, Step)>>,
+    }
+
+    impl Default for CrashPoints {
+        fn default() -> Self {
+            Self { armed: Mutex::new(None), hit: watch::channel(None).0 }
+        }
+    }
+
+    impl CrashPoints {
+        /// Arms `step` of `flow`: the first task to reach it stops there.
+        pub fn arm(&self, flow: Flow, step: Step) {
+            *self.armed.lock().unwrap_or_else(|p| p.into_inner()) = Some((flow, step));
+        }
+
+        /// Waits until a task has stopped at the armed point; returns which.
+        pub async fn crashed(&self) -> (Flow, Step) {
+            let mut rx = self.hit.subscribe();
+            let hit = rx.wait_for(Option::is_some).await.map(|h| *h);
+            match hit {
+                Ok(Some(point)) => point,
+                // The sender lives as long as `self`.
+                _ => unreachable!("crash points outlive their waiters"),
+            }
+        }
+
+        /// Called at each step: at the armed one, disarms, reports and never returns, so
+        /// nothing after it runs (no write, no answer) — as if the process had died there.
+        /// Whatever the task holds stays held until the test drops its runtime.
+        pub(crate) async fn reach(&self, flow: Flow, step: Step) {
+            {
+                let mut armed = self.armed.lock().unwrap_or_else(|p| p.into_inner());
+                if *armed != Some((flow, step)) {
+                    return;
+                }
+                *armed = None;
+            }
+            self.hit.send_replace(Some((flow, step)));
+            std::future::pending::<()>().await;
+        }
     }
 }
 
@@ -109,19 +225,6 @@ pub fn request_id(scope: &str, key: &str) -> String {
     koban_core::crypto::hex::encode(&digest.as_ref()[..16])
 }
 
-/// One driver per foreign charge at a time in this process: a retried till request and a
-/// recovery must not both decide (one could cancel what the other just captured).
-pub async fn lock(charge_id: &str) -> tokio::sync::OwnedMutexGuard<()> {
-    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
-    let m = {
-        let mut locks = LOCKS.get_or_init(Mutex::default).lock().unwrap_or_else(|p| p.into_inner());
-        // Forget locks nobody holds or waits for, so the map stays as small as the traffic.
-        locks.retain(|_, l| Arc::strong_count(l) > 1);
-        locks.entry(charge_id.to_owned()).or_default().clone()
-    };
-    m.lock_owned().await
-}
-
 /// Drives `intent` at its network until a definite state. `None`: the network could not be
 /// reached even to cancel; the charge stays pending and the next request or restart resumes.
 pub async fn drive(state: &AppState, acquirer: &Acquirer, intent: &Intent) -> Option<Decision> {
@@ -142,7 +245,9 @@ pub async fn drive(state: &AppState, acquirer: &Acquirer, intent: &Intent) -> Op
         let r = if answered {
             acquirer.client.inquire(intent.network, &intent.request_id).await
         } else {
-            acquirer.client.pay(intent.network, &request).await
+            let r = acquirer.client.pay(intent.network, &request).await;
+            acquirer.crash_point(Flow::Charge, Step::AfterSend).await;
+            r
         };
         match r {
             Ok(p) => match p.status {

@@ -169,6 +169,12 @@ impl Sandbox {
         self.state.clock.advance(secs);
     }
 
+    /// The crash points of this host's acquiring, when it acquires (crash tests only).
+    #[cfg(feature = "crash-points")]
+    pub fn crash_points(&self) -> Option<Arc<crate::acquiring::crash::CrashPoints>> {
+        self.state.acquirer.as_ref().map(|a| a.crash.clone())
+    }
+
     /// Serves until the task ends (for the binary).
     pub async fn wait(mut self) {
         let _ = (&mut self.task).await;

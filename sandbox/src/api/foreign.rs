@@ -16,7 +16,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::common::{amount, merchant_ref, AmountIn};
-use crate::acquiring::{self, Acquirer, Decision, Intent};
+use crate::acquiring::{self, Acquirer, Decision, Flow, Intent, Step};
 use crate::error::{ApiError, OrRefusal};
 use crate::idem::{self, Ctx, Mutation};
 use crate::journal_meta;
@@ -238,22 +238,27 @@ fn record(
 /// Drives a recorded charge to a definite state and commits the decision with the
 /// terminal's answer. Safe to run again for the same charge at any point.
 async fn settle(state: &AppState, acquirer: &Acquirer, id: &str) -> Result<idem::Outcome, ApiError> {
-    let _guard = acquiring::lock(id).await;
+    let _guard = acquirer.lock(id).await;
     let id_owned = id.to_owned();
     let row = state
         .with_db(move |conn| load(conn, &id_owned))
         .await?
         .ok_or_else(|| ApiError::Internal("foreign charge vanished".into()))?;
     let decision = if row.status == "pending" {
-        acquiring::drive(state, acquirer, &row.intent).await.ok_or_else(|| {
+        acquirer.crash_point(Flow::Charge, Step::AfterIntent).await;
+        let decision = acquiring::drive(state, acquirer, &row.intent).await.ok_or_else(|| {
             ApiError::Internal(format!("{} did not answer; the charge resumes on retry", row.intent.network.name()))
-        })?
+        })?;
+        acquirer.crash_point(Flow::Charge, Step::AfterAnswer).await;
+        decision
     } else {
         // Decided already (its answer is stored): the mutation below replays it.
         Decision::Cancelled
     };
     let id_owned = id.to_owned();
-    idem::run_outcome(state, row.mutation(), move |tx, ctx| decide(tx, ctx, &id_owned, decision)).await
+    let outcome = idem::run_outcome(state, row.mutation(), move |tx, ctx| decide(tx, ctx, &id_owned, decision)).await?;
+    acquirer.crash_point(Flow::Charge, Step::AfterDecision).await;
+    Ok(outcome)
 }
 
 /// Applies a decision: the ledger for a capture, the row's status, the answer.

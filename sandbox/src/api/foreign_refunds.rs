@@ -20,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use serde::Serialize;
 
 use super::common::{amount, merchant_ref, AmountIn};
-use crate::acquiring::{self, Acquirer};
+use crate::acquiring::{self, Acquirer, Flow, Step};
 use crate::error::{ApiError, OrRefusal};
 use crate::idem::{self, Ctx, Mutation};
 use crate::journal_meta;
@@ -262,16 +262,19 @@ enum Decision {
 /// Drives a recorded refund to a decision and commits it with the terminal's answer. Safe to
 /// run again for the same refund at any point.
 async fn settle(state: &AppState, acquirer: &Acquirer, id: &str) -> Result<idem::Outcome, ApiError> {
-    let _guard = acquiring::lock(id).await;
+    let _guard = acquirer.lock(id).await;
     let id_owned = id.to_owned();
     let row = state
         .with_db(move |conn| load(conn, &id_owned))
         .await?
         .ok_or_else(|| ApiError::Internal("foreign refund vanished".into()))?;
     let decision = if row.status == "pending" {
-        call(state, acquirer, &row).await.ok_or_else(|| {
+        acquirer.crash_point(Flow::Refund, Step::AfterIntent).await;
+        let decision = call(state, acquirer, &row).await.ok_or_else(|| {
             ApiError::Internal(format!("{} did not answer; the refund resumes on retry", row.network.name()))
-        })?
+        })?;
+        acquirer.crash_point(Flow::Refund, Step::AfterAnswer).await;
+        decision
     } else {
         // Decided already: the mutation below replays the stored answer.
         Decision::Refused(ApiError::Internal("decided".into()))
@@ -282,7 +285,9 @@ async fn settle(state: &AppState, acquirer: &Acquirer, id: &str) -> Result<idem:
         request_hash: row.mutation.request_hash.clone(),
     };
     let id_owned = id.to_owned();
-    idem::run_outcome(state, mutation, move |tx, ctx| decide(tx, ctx, &id_owned, decision)).await
+    let outcome = idem::run_outcome(state, mutation, move |tx, ctx| decide(tx, ctx, &id_owned, decision)).await?;
+    acquirer.crash_point(Flow::Refund, Step::AfterDecision).await;
+    Ok(outcome)
 }
 
 /// Asks the network to refund until it answers or the deadline passes (`None`: unanswered,
@@ -297,7 +302,9 @@ async fn call(state: &AppState, acquirer: &Acquirer, row: &Row) -> Option<Decisi
     let deadline = state.clock.now() + acquirer.deadline_secs;
     let mut wait = FIRST_BACKOFF;
     loop {
-        match acquirer.client.refund(row.network, &request).await {
+        let answer = acquirer.client.refund(row.network, &request).await;
+        acquirer.crash_point(Flow::Refund, Step::AfterSend).await;
+        match answer {
             Ok(r) => return Some(Decision::Refunded(r)),
             Err(ClientError::Refused { kind, message, .. }) => {
                 let why = format!("{}: {message}", row.network.name());
