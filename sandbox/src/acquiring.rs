@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use koban_partners::client::{AcquirerClient, ClientError, PayRequest, PaymentResult};
+use koban_partners::error::RefusalKind;
 use koban_partners::{AcquirerKey, Amount, Network, PayFailure, PaymentStatus};
 
 use crate::error::ApiError;
@@ -281,11 +282,17 @@ async fn cancel(acquirer: &Acquirer, intent: &Intent) -> Option<Decision> {
         match acquirer.client.cancel(intent.network, &intent.request_id).await {
             Ok(_) => return Some(Decision::Cancelled),
             // A payment that already failed cannot be cancelled: ask what became of it.
-            Err(ClientError::Refused { .. }) => {
+            Err(ClientError::Refused { kind, .. }) => {
                 if let Ok(p) = acquirer.client.inquire(intent.network, &intent.request_id).await {
                     match p.status {
                         PaymentStatus::Failed => return Some(Decision::Refused(failure(p.failure))),
                         PaymentStatus::Cancelled => return Some(Decision::Cancelled),
+                        // Past the network's cancel window (a host down that long) the payment
+                        // stands for good: the tourist paid, so it is settled (the merchant can
+                        // refund it) rather than left pending for ever.
+                        PaymentStatus::Success if kind == RefusalKind::CancelWindowExceeded => {
+                            return Some(Decision::Captured(p))
+                        }
                         PaymentStatus::Success | PaymentStatus::Processing => {}
                     }
                 }
