@@ -440,3 +440,143 @@ async fn the_days_settlement_shows_each_network_in_yen_with_the_tourists_yuan() 
     assert_eq!(empty["net"], amt(0, "JPY"));
     w.host.merchant_get(SHOP, "/v1/terminal/settlement?date=2026-02-30").await.refused(400, "bad_request");
 }
+
+// Crash tests: the host dies at each step of a foreign charge or refund (a crash point stops
+// the settling task dead, the host is dropped and a new one starts on the same database and
+// the same partner service). The rig is in tests/common/crash.rs.
+
+#[path = "common/crash.rs"]
+mod crash;
+
+use std::sync::Arc;
+
+use crash::{ChargeCase, RefundCase, Retry, Rig, Scenario};
+use koban_sandbox::acquiring::Step;
+
+const STEPS: [Step; 4] = [Step::AfterIntent, Step::AfterSend, Step::AfterAnswer, Step::AfterDecision];
+const WALLETS: [&str; 3] = ["alipay_cn", "wechat_cn", "unionpay_cn"];
+const RETRIES: [Retry; 3] = [Retry::Never, Retry::AfterRecovery, Retry::Racing];
+
+/// `scenario` at every step, wallets and retries rotating from `offset`.
+fn charge_cases(scenario: Scenario, offset: usize) -> Vec<ChargeCase> {
+    STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, &step)| ChargeCase {
+            step,
+            wallet: WALLETS[(i + offset) % 3],
+            scenario,
+            retry: RETRIES[(i + offset) % 3],
+        })
+        .collect()
+}
+
+/// Runs charge schedules side by side, each on its own host (and the rig `rig_for` gives it).
+async fn run_charges(cases: Vec<ChargeCase>, rig_for: impl Fn(usize) -> Arc<Rig>) {
+    let tasks: Vec<_> = cases
+        .into_iter()
+        .enumerate()
+        .map(|(i, case)| {
+            let rig = rig_for(i);
+            tokio::spawn(async move { crash::charge_case(&rig, case).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
+
+fn no_network_faults() -> NetworkFaults {
+    NetworkFaults::default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_killed_at_any_step_of_a_charge_charges_the_tourist_at_most_once() {
+    let rig = Arc::new(Rig::start("ck", no_network_faults(), 1).await);
+    let mut cases = charge_cases(Scenario::Paid, 0);
+    cases.extend(charge_cases(Scenario::Paid, 1));
+    cases.extend(charge_cases(Scenario::Short, 2));
+    run_charges(cases, |_| rig.clone()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_killed_while_the_user_is_paying_and_the_network_drops_answers_charges_once() {
+    let faults = NetworkFaults {
+        paying_permille: 1000,
+        paying_polls: 2,
+        drop_after_commit_permille: 150,
+        error_permille: 100,
+        error_after_commit_permille: 100,
+        ..Default::default()
+    };
+    for (n, seed) in [7, 42].into_iter().enumerate() {
+        let rig = Arc::new(Rig::start(if n == 0 { "cp7" } else { "cp42" }, faults, seed).await);
+        run_charges(charge_cases(Scenario::UserPaying, n), |_| rig.clone()).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_killed_around_its_deadline_cancels_or_settles_what_the_network_took() {
+    // The tourist never confirms: cancelled at the deadline, before or after the host died.
+    let abandon = NetworkFaults { paying_permille: 1000, abandon_permille: 1000, ..Default::default() };
+    let abandoned = Arc::new(Rig::start("cd", abandon, 3).await);
+    // Paid, and the host back only after its deadline: the network gives the yuan back.
+    let late = Arc::new(Rig::start("cl", no_network_faults(), 4).await);
+    // Paid, and the host back after the network's cancel window: each case moves its own
+    // network's clock, so each has a service of its own.
+    let mut outage = Vec::new();
+    for n in 0..STEPS.len() {
+        outage.push(Arc::new(Rig::start(["co0", "co1", "co2", "co3"][n], no_network_faults(), 5).await));
+    }
+    let mut cases = charge_cases(Scenario::Abandoned, 0);
+    cases.extend(charge_cases(Scenario::LateRestart, 1));
+    cases.extend(charge_cases(Scenario::LongOutage, 2));
+    run_charges(cases, |i| match i / STEPS.len() {
+        0 => abandoned.clone(),
+        1 => late.clone(),
+        _ => outage[i % STEPS.len()].clone(),
+    })
+    .await;
+}
+
+/// Refund schedules at every step, side by side, each on its own host.
+async fn run_refunds(rig: &Arc<Rig>, offset: usize) {
+    let mut cases = Vec::new();
+    for (i, &step) in STEPS.iter().enumerate() {
+        let wallet = WALLETS[(i + offset) % 3];
+        // Part of it, then the rest under a new key once the host is back.
+        cases.push(RefundCase { step, wallet, amount: Some(500), retry: RETRIES[(i + offset) % 3], then_rest: true });
+        // All of it in one go.
+        cases.push(RefundCase { step, wallet, amount: None, retry: RETRIES[(i + offset + 1) % 3], then_rest: false });
+    }
+    let tasks: Vec<_> = cases
+        .into_iter()
+        .map(|case| {
+            let rig = rig.clone();
+            tokio::spawn(async move { crash::refund_case(&rig, case).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_killed_at_any_step_of_a_refund_refunds_once() {
+    let rig = Arc::new(Rig::start("rk", no_network_faults(), 1).await);
+    run_refunds(&rig, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_killed_during_a_refund_while_the_network_drops_answers_refunds_once() {
+    let faults = NetworkFaults {
+        drop_after_commit_permille: 200,
+        error_permille: 100,
+        error_after_commit_permille: 100,
+        ..Default::default()
+    };
+    for (n, seed) in [5, 9].into_iter().enumerate() {
+        let rig = Arc::new(Rig::start(if n == 0 { "rf5" } else { "rf9" }, faults, seed).await);
+        run_refunds(&rig, n + 1).await;
+    }
+}
