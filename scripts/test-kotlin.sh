@@ -4,7 +4,7 @@
 # app's plain-Kotlin sources. Installs kotlinc/JNA/JUnit on first use, builds the library,
 # generates the bindings, compiles with kotlinc (skipped when nothing changed) and runs
 # JUnit with JNA pointed at build/lib and the sandbox host on loopback (its URL in the
-# system property koban.sandboxUrl).
+# system property koban.sandboxUrl, its partner networks' in koban.partnersUrl).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$KOBAN_ROOT/scripts/lib/bindings.sh"
 source "$KOBAN_ROOT/scripts/lib/sandbox.sh"
@@ -100,7 +100,7 @@ log="$KOBAN_BUILD/kotlin-test.log"
 # A JVM crash report goes to build/, not into the working tree.
 run_junit() {
     java -Xms128m -Xmx128m -XX:ErrorFile="$KOBAN_BUILD/hs_err_pid%p.log" -Djna.library.path="$run_lib_dir" -Dkoban.root="$KOBAN_ROOT" -Dkoban.expectedVersion="$expected_version" \
-        -Dkoban.sandboxUrl="$KOBAN_SANDBOX_URL" \
+        -Dkoban.sandboxUrl="$KOBAN_SANDBOX_URL" -Dkoban.partnersUrl="$KOBAN_PARTNERS_URL" \
         -cp "$CLASSES:$CLASSPATH_DEPS" org.junit.runner.JUnitCore "${test_classes[@]}" >"$log" 2>&1
 }
 rc=0

@@ -3,7 +3,8 @@
 # models) with `swift test` against a freshly built koban-ffi: installs the Swift root on
 # first use, builds the library, generates the bindings, copies them into the package and
 # runs swift test inside the root, with the sandbox host on loopback (the root shares the
-# network; URL in KOBAN_SANDBOX_URL). The ledger invariants are checked afterwards.
+# network; URL in KOBAN_SANDBOX_URL, its partner networks' in KOBAN_PARTNERS_URL). The
+# ledger invariants are checked afterwards.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$KOBAN_ROOT/scripts/lib/bindings.sh"
 source "$KOBAN_ROOT/scripts/lib/swift-root.sh"
@@ -34,7 +35,7 @@ log="$KOBAN_BUILD/swift-test.log"
 # `swiftc -parse` at least keeps its syntax honest. The scratch path keeps SwiftPM's build
 # under build/ (git-ignored, survives runs).
 run_swift_tests() {
-    in_swift_root "cd ios && swiftc -parse App/KobanWallet/*.swift Sources/Koban/KeychainKeyStore.swift \
+    in_swift_root "export KOBAN_PARTNERS_URL='$KOBAN_PARTNERS_URL' && cd ios && swiftc -parse App/KobanWallet/*.swift Sources/Koban/KeychainKeyStore.swift \
         && swift build --build-tests --scratch-path /work/koban/build/swift \
         && swift test --skip-build --scratch-path /work/koban/build/swift" >"$log" 2>&1
 }

@@ -119,7 +119,8 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Starts the host from sandbox arguments (also used by `koban sandbox`).
+/// Starts the host from sandbox arguments (also used by `koban sandbox`): prints its URL, then
+/// `partners <url>` when it started the partner networks itself, and serves until interrupted.
 pub fn run_sandbox(args: &SandboxArgs) -> ExitCode {
     let config = match args.config() {
         Ok(c) => c,
@@ -138,7 +139,7 @@ pub fn run_sandbox(args: &SandboxArgs) -> ExitCode {
     runtime.block_on(async {
         let mut config = config;
         // The networks' simulator lives as long as the host when we start it ourselves.
-        let mut _partners = None;
+        let mut partners = None;
         if !args.no_partners && config.acquirer.is_none() {
             match koban_partners::Partners::start(koban_partners::Config::default()).await {
                 Ok(p) => {
@@ -146,7 +147,7 @@ pub fn run_sandbox(args: &SandboxArgs) -> ExitCode {
                         config.acquirer = Some(AcquirerConfig { url: p.url(), key, deadline: DEFAULT_DEADLINE });
                     }
                     eprintln!("koban sandbox: partner networks (Alipay+, WeChat Pay, UnionPay) on {}", p.url());
-                    _partners = Some(p);
+                    partners = Some(p);
                 }
                 Err(e) => {
                     eprintln!("koban sandbox: partner networks: {e}");
@@ -161,7 +162,12 @@ pub fn run_sandbox(args: &SandboxArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        // stdout is for scripts: the host's URL first, then the partner networks' when they
+        // run here (tests issue tourists' codes there), as `partners <url>`.
         println!("{}", sandbox.url());
+        if let Some(p) = &partners {
+            println!("partners {}", p.url());
+        }
         eprintln!("koban sandbox: serving on {} with database {}", sandbox.url(), sandbox.db_path().display());
         // Returning (rather than dying on the signal) drops the host, which removes a temporary database.
         tokio::select! {

@@ -2,7 +2,9 @@
 # common.sh and bindings.sh.
 #
 #   start_sandbox   builds koban-sandbox (release), runs it with --admin on 127.0.0.1 with a
-#                   free port and exports KOBAN_SANDBOX_URL; the EXIT trap stops it.
+#                   free port and exports KOBAN_SANDBOX_URL, and KOBAN_PARTNERS_URL: the partner
+#                   networks (Alipay+, WeChat Pay, UnionPay) the host started beside itself,
+#                   where tests issue tourists' codes; the EXIT trap stops it.
 #   stop_sandbox    checks the host's ledger invariants, then stops it (fails on a broken ledger).
 
 SANDBOX_PID=""
@@ -13,17 +15,25 @@ start_sandbox() {
     quietly "building koban-sandbox" cargo build --release --locked -p koban-sandbox
     log="$KOBAN_BUILD/sandbox.log"
     mkdir -p "$KOBAN_BUILD"
-    # Its first stdout line is the URL; the rest of its output goes to the log.
+    # Its first stdout line is the URL, the second `partners <url>`; the rest of its output
+    # goes to the log.
     coproc SANDBOX { exec "$target/release/koban-sandbox" --admin 2>"$log"; }
     SANDBOX_PID=$SANDBOX_PID
-    local url=""
+    local url="" partners=""
     # 30 s: the host opens and seeds a fresh SQLite database first.
     read -r -t 30 url <&"${SANDBOX[0]}" || true
     case "$url" in
         http://127.0.0.1:*) ;;
         *) kill "$SANDBOX_PID" 2>/dev/null || true; cat "$log" >&2; die "koban-sandbox did not print its URL (got '$url')" ;;
     esac
+    # Printed right after the URL: the networks start before the host.
+    read -r -t 10 partners <&"${SANDBOX[0]}" || true
+    case "$partners" in
+        "partners http://127.0.0.1:"*) ;;
+        *) kill "$SANDBOX_PID" 2>/dev/null || true; cat "$log" >&2; die "koban-sandbox did not print its partner networks' URL (got '$partners')" ;;
+    esac
     export KOBAN_SANDBOX_URL="$url"
+    export KOBAN_PARTNERS_URL="${partners#partners }"
     trap 'stop_sandbox_quietly' EXIT
 }
 
