@@ -1,16 +1,23 @@
-//! `koban demo`: a sandbox host in-process on loopback, and Aiko's week with her wallet.
+//! `koban demo`: a sandbox host and the partner networks in-process on loopback, Aiko's week
+//! with her wallet, and a tourist from China paying her ramen shop with Alipay.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use koban_core::crypto::DeviceKey;
 use koban_core::money::{Currency, Money};
 use koban_core::scheme::Detection;
+use koban_core::terminal::{ChargeStatus, Network, RefundOf, Terminal};
 use koban_core::wallet::{
     BankAccount, Direction, Enrolment, Identity, PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendTo,
     Wallet,
 };
+use koban_partners::client::SimulatorClient;
+use koban_partners::Partners;
+use koban_sandbox::acquiring::{AcquirerConfig, DEFAULT_DEADLINE};
 use koban_sandbox::{Config, Sandbox};
 
+use crate::terminal::{charge_sentence, classify, refund_sentence, settlement_lines, Scanned};
 use crate::wallet::{line, open, payment_lines, remit_lines};
 
 /// Arguments of `koban demo`.
@@ -142,6 +149,90 @@ async fn person(dir: &Path, host: &str, handle: &str, name: &str, country: &str)
     Ok(w)
 }
 
+/// The hosts the demo runs in-process, started as `koban sandbox` starts them: the partner
+/// networks first, then the wallet host acquiring tourists' codes through them (with its admin
+/// routes on, so the shop's till fetches its own enrolment token).
+async fn start_hosts() -> Result<(Partners, Sandbox), String> {
+    let partners =
+        Partners::start(koban_partners::Config::default()).await.map_err(|e| format!("partner networks: {e}"))?;
+    let key = partners.acquirers().first().cloned().ok_or("the partner networks gave no acquirer key")?;
+    let acquirer = AcquirerConfig { url: partners.url(), key, deadline: DEFAULT_DEADLINE };
+    let config = Config { admin: true, acquirer: Some(acquirer), ..Config::default() };
+    let sandbox = Sandbox::start(config).await.map_err(|e| e.to_string())?;
+    Ok((partners, sandbox))
+}
+
+/// A partner wallet's balance as money.
+fn partner_money(a: &koban_partners::Amount) -> Result<Money, String> {
+    let currency = Currency::from_alpha(&a.currency).ok_or_else(|| format!("unknown currency {}", a.currency))?;
+    Ok(Money::from_minor(a.value, currency))
+}
+
+/// The seed's scene: Li Wei, an Alipay user from China, pays the ramen shop by showing his
+/// Alipay code; the shop's till charges it (yen for the shop, yuan for him), gives part back,
+/// and reads the day's settlement per network.
+async fn tourist(host: &str, partners_url: &str) -> Result<(), String> {
+    let te = |e: koban_core::terminal::TerminalError| e.to_string();
+    let phone = SimulatorClient::new(partners_url).map_err(|e| e.to_string())?;
+    let till = Terminal::new(host, DeviceKey::generate().map_err(|e| e.to_string())?, None).map_err(te)?;
+    let token = crate::terminal::admin_token(host, "m_jp_ramen").await?;
+    let shop = till.enrol("m_jp_ramen", &token).await.map_err(te)?;
+    say(format!("the shop's till is enrolled for {} ({})", shop.merchant_name, shop.merchant_id));
+    let li_wei = phone.user("li_wei").await.map_err(|e| e.to_string())?;
+    let before = partner_money(&li_wei.balance)?;
+    let shown = phone.issue_code("li_wei", None).await.map_err(|e| e.to_string())?;
+    say(format!(
+        "{} opens {} ({} in his wallet) and shows his payment code",
+        li_wei.name,
+        li_wei.wallet_name,
+        before.format()
+    ));
+    let d = koban_core::scheme::detect(&shown.code).map_err(|e| e.to_string())?;
+    let schemes: Vec<&str> = d.schemes().iter().map(|s| s.name()).collect();
+    let Ok(Scanned::Acquired(network)) = classify(&shown.code) else {
+        return Err(format!("the till does not send {} to the host", shown.code));
+    };
+    say(format!(
+        "the till scans {} ({}, {}); the host charges it through {}",
+        shown.code,
+        d.format.as_str(),
+        schemes.join(", "),
+        network.name()
+    ));
+    let charge = till.charge(&shown.code, jpy(2_400), None).await.map_err(te)?;
+    say(charge_sentence(&charge));
+    let (ChargeStatus::Captured, Network::AlipayPlus, Some(paid)) =
+        (charge.status, charge.network, charge.customer_amount)
+    else {
+        return Err(format!("the tourist's charge was not captured through Alipay+: {charge:?}"));
+    };
+    say("the gyoza never came: the shop gives back ¥800");
+    let refund = till.refund(&RefundOf::Charge(charge.id.clone()), Some(jpy(800)), "demo-gyoza").await.map_err(te)?;
+    say(refund_sentence(&refund));
+    let back = refund.customer_amount.ok_or("the refund did not say what went back in yuan")?;
+    let after = partner_money(&phone.user("li_wei").await.map_err(|e| e.to_string())?.balance)?;
+    say(format!(
+        "{}'s {}: {} - {} + {} = {}",
+        li_wei.name,
+        li_wei.wallet_name,
+        before.format(),
+        paid.format(),
+        back.format(),
+        after.format()
+    ));
+    if before.minor() - paid.minor() + back.minor() != after.minor() {
+        return Err(format!("Li Wei's wallet shows {}, not what he paid and got back", after.format()));
+    }
+    let day = till.settlement(None).await.map_err(te)?;
+    say("at closing time the till reads the day: what each network pays the shop, in yen");
+    settlement_lines(&day, &shop.merchant_name).iter().for_each(say);
+    let alipay = day.lines.iter().find(|l| l.network == Network::AlipayPlus).ok_or("no Alipay+ line")?;
+    if alipay.net != jpy(1_600) || alipay.customer_net.map(|m| m.minor()) != Some(paid.minor() - back.minor()) {
+        return Err(format!("the Alipay+ line does not add up: {alipay:?}"));
+    }
+    Ok(())
+}
+
 async fn story(args: Args) -> Result<(), String> {
     let temp;
     let dir = match args.dir {
@@ -157,9 +248,10 @@ async fn story(args: Args) -> Result<(), String> {
             temp.path().to_path_buf()
         }
     };
-    let sandbox = Sandbox::start(Config::default()).await.map_err(|e| e.to_string())?;
+    let (partners, sandbox) = start_hosts().await?;
     let host = sandbox.url();
-    println!("Koban demo — a sandbox wallet host is running in-process at {host}");
+    println!("Koban demo — a sandbox wallet host is running in-process at {host},");
+    println!("with the partner networks (Alipay+, WeChat Pay, UnionPay) simulated at {}", partners.url());
     let e = |e: koban_core::wallet::WalletError| e.to_string();
 
     step(1, "Aiko in Tokyo installs Koban and links her bank");
@@ -259,7 +351,10 @@ async fn story(args: Args) -> Result<(), String> {
     let received = got.received.first().ok_or("Aiko did not receive Ben's transfer")?;
     say(format!("received: {}", line(received)));
 
-    step(6, "Aiko's history");
+    step(6, "Back in Shibuya: Li Wei, visiting from China, pays the ramen shop with Alipay");
+    tourist(&host, &partners.url()).await?;
+
+    step(7, "Aiko's history");
     let mut all = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -284,5 +379,7 @@ async fn story(args: Args) -> Result<(), String> {
     }
     let invariants = sandbox.check_invariants().map_err(|v| format!("ledger invariants violated: {v:?}"))?;
     say(format!("the host's double-entry ledger balances ({} journals checked)", invariants.journals));
+    let theirs = partners.check_invariants().map_err(|v| format!("partner ledger invariants violated: {v:?}"))?;
+    say(format!("and so does the partner networks' ({} journals checked)", theirs.journals));
     Ok(())
 }

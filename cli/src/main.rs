@@ -32,7 +32,7 @@ enum Command {
     Terminal(terminal::Args),
     /// Use a wallet by hand against a host: enrol, link a bank, top up, pay, send, remit…
     Wallet(wallet::Args),
-    /// Walk through Aiko's week with a sandbox host running in-process on loopback.
+    /// Walk through Aiko's week and a tourist's Alipay payment, with a sandbox host in-process.
     Demo(demo::Args),
     /// Decode the QR codes in still images (PNG, JPEG, WebP) and tell what each one is.
     Scan {

@@ -319,3 +319,271 @@ async fn the_till_charges_a_tourists_alipay_wechat_pay_and_unionpay_codes_throug
     assert!(sandbox.check_invariants().is_ok());
     assert!(partners.check_invariants().is_ok());
 }
+
+/// Runs `koban wallet --home HOME --host URL ARGS…`: exit code and all output.
+fn wallet(home: &std::path::Path, url: &str, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_koban"))
+        .args(["wallet", "--home", home.to_str().unwrap(), "--host", url])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    )
+}
+
+/// Runs `koban terminal` on the blocking pool (the host runs on this test's runtime).
+async fn till(home: &std::path::Path, url: &str, args: &[&str]) -> (i32, String) {
+    let (home, url) = (home.to_owned(), url.to_owned());
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        terminal(&home, &url, &args)
+    })
+    .await
+    .unwrap()
+}
+
+/// Runs `koban wallet` on the blocking pool.
+async fn shopper(home: &std::path::Path, url: &str, args: &[&str]) -> (i32, String) {
+    let (home, url) = (home.to_owned(), url.to_owned());
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        wallet(&home, &url, &args)
+    })
+    .await
+    .unwrap()
+}
+
+fn json_of(out: &str) -> Value {
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("not one JSON object ({e}): {out}"))
+}
+
+fn cny(minor: i64) -> String {
+    koban_core::money::Money::from_minor(minor, koban_core::money::Currency::from_alpha("CNY").unwrap()).format()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_till_makes_a_code_with_its_amount_that_a_wallet_pays_exactly_once() {
+    let config = koban_sandbox::Config { admin: true, ..koban_sandbox::Config::default() };
+    let sandbox = koban_sandbox::Sandbox::start(config).await.unwrap();
+    let url = sandbox.url();
+    let dir = tempfile::tempdir().unwrap();
+    let (shop, aiko) = (dir.path().join("till"), dir.path().join("aiko"));
+
+    let (code, out) = till(&shop, &url, &["code", "--amount", "1200"]).await;
+    assert_eq!(code, 2, "not enrolled yet: {out}");
+    assert!(out.contains("not enrolled"), "{out}");
+    assert_eq!(till(&shop, &url, &["enrol", "--merchant", "m_jp_ramen"]).await.0, 0);
+
+    // --json: the payload and its fields; the payload is a dynamic JPQR code for that amount.
+    let (code, out) = till(&shop, &url, &["--json", "code", "--amount", "1200", "--reference", "ORDER-7"]).await;
+    assert_eq!(code, 0, "{out}");
+    let v = json_of(&out);
+    assert_eq!(v["status"], "created");
+    assert!(v["id"].as_str().unwrap().starts_with("dc_"), "{out}");
+    assert_eq!((v["merchant_id"].as_str(), v["merchant_name"].as_str()), (Some("m_jp_ramen"), Some("KOBAN RAMEN")));
+    assert_eq!(v["amount"], json!({ "minor": 1200, "currency": "JPY" }));
+    assert_eq!(v["reference"], "ORDER-7");
+    let payload = v["payload"].as_str().unwrap().to_owned();
+    let d = koban_core::scheme::detect(&payload).unwrap();
+    assert_eq!(d.amount.map(|a| (a.minor(), a.currency().alpha())), Some((1200, "JPY")));
+    assert_eq!(d.initiation.map(|i| format!("{i:?}")).as_deref(), Some("Dynamic"));
+
+    // In words: the same reference is the same code, its payload on the last line (no QR
+    // drawing when the output is not a terminal).
+    let (code, out) = till(&shop, &url, &["code", "--amount", "1200", "--reference", "ORDER-7"]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with(&format!("code {}: ¥1,200 to KOBAN RAMEN, reference ORDER-7", v["id"].as_str().unwrap())));
+    assert_eq!(out.trim_end().lines().last(), Some(payload.as_str()), "{out}");
+    assert!(!out.contains('▀'), "{out}");
+    // Another amount under that reference is refused with a way out; another currency too.
+    let (code, out) = till(&shop, &url, &["code", "--amount", "1300", "--reference", "ORDER-7"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("reference ORDER-7 already names a code for another amount"), "{out}");
+    let (code, out) = till(&shop, &url, &["--json", "code", "--amount", "500", "--currency", "thb"]).await;
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(json_of(&out)["message"], "KOBAN RAMEN takes JPY, not THB");
+    let (code, out) = till(&shop, &url, &["code", "--amount", "0"]).await;
+    assert_eq!(code, 2, "{out}");
+    // Without a reference every code is a new one.
+    let a = json_of(&till(&shop, &url, &["--json", "code", "--amount", "800"]).await.1);
+    let b = json_of(&till(&shop, &url, &["--json", "code", "--amount", "800"]).await.1);
+    assert_ne!(a["payload"], b["payload"]);
+    assert_ne!(a["reference"], b["reference"]);
+
+    // A shopper's wallet pays exactly the code's amount, once.
+    assert_eq!(shopper(&aiko, &url, &["enrol", "--handle", "aiko"]).await.0, 0);
+    let (code, out) = shopper(&aiko, &url, &["link-bank", "--account", "1234567", "--holder", "TANAKA AIKO"]).await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(shopper(&aiko, &url, &["top-up", "--amount", "5000"]).await.0, 0);
+    let (code, out) = shopper(&aiko, &url, &["pay", "--code", &payload, "--yes"]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("KOBAN RAMEN (JP) via jpqr: ¥1,200") && out.contains("total debited: ¥1,200"), "{out}");
+    let (code, out) = shopper(&aiko, &url, &["pay", "--code", &payload, "--yes", "--again"]).await;
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("already paid"), "{out}");
+    // Another amount than the code's is refused, and moves nothing.
+    let other = a["payload"].as_str().unwrap();
+    let (code, out) = shopper(&aiko, &url, &["pay", "--code", other, "--amount", "799", "--yes"]).await;
+    assert_ne!(code, 0, "{out}");
+    let (_, out) = shopper(&aiko, &url, &["balance"]).await;
+    assert!(out.starts_with("balance ¥3,800"), "exactly ¥1,200 left the wallet: {out}");
+
+    // The day's settlement has the one payment, on the Koban line.
+    let v = json_of(&till(&shop, &url, &["--json", "settlement"]).await.1);
+    assert_eq!(v["lines"].as_array().map(Vec::len), Some(1), "{v}");
+    let line = &v["lines"][0];
+    assert_eq!((line["network"].as_str(), line["payments"].as_u64()), (Some("koban"), Some(1)));
+    assert_eq!(line["net"], json!({ "minor": 1200, "currency": "JPY" }));
+    assert_eq!(line["customer_net"], Value::Null);
+    assert!(sandbox.check_invariants().is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tourists_charge_refunded_in_part_settles_per_network_in_yen_and_yuan() {
+    let partners = koban_partners::Partners::start(koban_partners::Config::default()).await.unwrap();
+    let acquirer = koban_sandbox::acquiring::AcquirerConfig {
+        url: partners.url(),
+        key: partners.acquirers()[0].clone(),
+        deadline: std::time::Duration::from_secs(10),
+    };
+    let config = koban_sandbox::Config { admin: true, acquirer: Some(acquirer), ..koban_sandbox::Config::default() };
+    let sandbox = koban_sandbox::Sandbox::start(config).await.unwrap();
+    let sim = partners.simulator_client().unwrap();
+    let url = sandbox.url();
+    let dir = tempfile::tempdir().unwrap();
+    let shop = dir.path().join("till");
+    let (code, out) = till(&shop, &url, &["settlement"]).await;
+    assert_eq!(code, 2, "not enrolled yet: {out}");
+    assert_eq!(till(&shop, &url, &["enrol", "--merchant", "m_jp_ramen"]).await.0, 0);
+
+    // Li Wei (Alipay, CNY) pays ¥2,400: the till shows the network, the yuan and the rate.
+    let balance = |user: &'static str| {
+        let sim = sim.clone();
+        async move { sim.user(user).await.unwrap().balance.value }
+    };
+    let before = balance("li_wei").await;
+    let shown = sim.issue_code("li_wei", None).await.unwrap().code;
+    let (code, out) = till(&shop, &url, &["--json", "charge", "--amount", "2400", "--currency", "JPY", &shown]).await;
+    assert_eq!(code, 0, "{out}");
+    let charge = json_of(&out);
+    assert_eq!((charge["status"].as_str(), charge["network"].as_str()), (Some("captured"), Some("alipay_plus")));
+    assert_eq!(charge["amount"], json!({ "minor": 2400, "currency": "JPY" }));
+    assert_eq!(charge["customer_amount"]["currency"], "CNY");
+    let paid = charge["customer_amount"]["minor"].as_i64().unwrap();
+    // The yuan are the yen at the network's rate (ten decimals, read without floats).
+    let rate = charge["rate"].as_str().unwrap();
+    let (units, decimals) = rate.split_once('.').unwrap();
+    assert_eq!(decimals.len(), 10, "{rate}");
+    let rate_e10: i64 = format!("{units}{decimals}").parse().unwrap();
+    let fen_e10 = 2400 * rate_e10 * 100;
+    assert!((paid * 10_000_000_000 - fen_e10).abs() <= 10_000_000_000, "{paid} fen at {rate}");
+    assert_eq!(balance("li_wei").await, before - paid, "Li Wei paid the yuan shown");
+    let id = charge["id"].as_str().unwrap().to_owned();
+
+    // Wang Fang (WeChat Pay) pays ¥980, in words.
+    let wechat_code = sim.issue_code("wang_fang", None).await.unwrap().code;
+    let (code, out) = till(&shop, &url, &["charge", "--amount", "980", "--currency", "JPY", &wechat_code]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("captured ¥980 through WeChat Pay (charge ch_"), "{out}");
+    assert!(out.contains(": the shopper paid CN¥") && out.trim_end().ends_with(" CNY per JPY"), "{out}");
+    let wechat_paid: i64 = {
+        let v = json_of(
+            &till(&shop, &url, &["--json", "status", out.split("(charge ").nth(1).unwrap().split(')').next().unwrap()])
+                .await
+                .1,
+        );
+        assert_eq!(v["network"], "wechat_pay");
+        v["customer_amount"]["minor"].as_i64().unwrap()
+    };
+
+    // The shop gives ¥1,000 of Li Wei's back: the yuan given back are shown, once.
+    let (code, out) = till(&shop, &url, &["refund", "--charge", &id, "--amount", "1000"]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with(&format!("refunded ¥1,000 of charge {id} (refund ")), "{out}");
+    assert!(out.contains(" back to the shopper; ¥1,000 refunded in all, ¥1,400 left"), "{out}");
+    let (code, out) = till(&shop, &url, &["--json", "refund", "--charge", &id, "--amount", "1000"]).await;
+    assert_eq!(code, 0, "{out}");
+    let refund = json_of(&out);
+    assert_eq!(refund["refundable"], json!({ "minor": 1400, "currency": "JPY" }), "the same refund: {out}");
+    assert_eq!(refund["customer_amount"]["currency"], "CNY");
+    let back = refund["customer_amount"]["minor"].as_i64().unwrap();
+    assert!(0 < back && back < paid, "{back} of {paid}");
+    assert_eq!(balance("li_wei").await, before - paid + back, "Li Wei got the yuan back once");
+
+    // The day: a line per network, yen for the shop and yuan beside the foreign lines.
+    let (code, out) = till(&shop, &url, &["--json", "settlement"]).await;
+    assert_eq!(code, 0, "{out}");
+    let day = json_of(&out);
+    assert_eq!(day["status"], "ok");
+    assert_eq!(day["merchant_id"], "m_jp_ramen");
+    assert_eq!(day["to_ms"].as_i64().unwrap() - day["from_ms"].as_i64().unwrap(), 86_400_000);
+    let yen = |minor: i64| json!({ "minor": minor, "currency": "JPY" });
+    let lines = day["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{out}");
+    let alipay = lines.iter().find(|l| l["network"] == "alipay_plus").unwrap();
+    assert_eq!(alipay["network_name"], "Alipay+");
+    assert_eq!((alipay["payments"].as_u64(), alipay["refunds"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((&alipay["gross"], &alipay["refunded"], &alipay["net"]), (&yen(2400), &yen(1000), &yen(1400)));
+    assert_eq!(alipay["customer_net"], json!({ "minor": paid - back, "currency": "CNY" }));
+    let wechat = lines.iter().find(|l| l["network"] == "wechat_pay").unwrap();
+    assert_eq!((wechat["payments"].as_u64(), wechat["refunds"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(wechat["net"], yen(980));
+    assert_eq!(wechat["customer_net"], json!({ "minor": wechat_paid, "currency": "CNY" }));
+    assert_eq!(day["net"], yen(2380));
+    // The same day asked for by its date; in words.
+    let date = day["date"].as_str().unwrap().to_owned();
+    assert_eq!(json_of(&till(&shop, &url, &["--json", "settlement", "--date", &date]).await.1), day);
+    let (code, out) = till(&shop, &url, &["settlement", "--date", &date]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with(&format!("settlement of KOBAN RAMEN (m_jp_ramen) for {date}\n")), "{out}");
+    let row = out.lines().find(|l| l.trim_start().starts_with("Alipay+")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells, ["Alipay+", "1", "1", "¥2,400", "¥1,000", "¥1,400", &cny(paid - back)], "{out}");
+    assert!(out.contains(&format!("¥980  {}", cny(wechat_paid))), "{out}");
+    assert!(out.trim_end().ends_with("the merchant receives ¥2,380 for the day"), "{out}");
+    // A day without business; days that are not days.
+    let empty = json_of(&till(&shop, &url, &["--json", "settlement", "--date", "2000-01-01"]).await.1);
+    assert_eq!((empty["lines"].as_array().map(Vec::len), &empty["net"]), (Some(0), &yen(0)));
+    for bad in ["2026-02-30", "yesterday", "2026-1-05"] {
+        let (code, out) = till(&shop, &url, &["settlement", "--date", bad]).await;
+        assert_eq!(code, 2, "{bad}: {out}");
+        assert!(out.contains(&format!("--date {bad:?} is not a calendar day: give YYYY-MM-DD")), "{out}");
+        let (code, out) = till(&shop, &url, &["--json", "settlement", "--date", bad]).await;
+        assert_eq!(code, 2, "{out}");
+        let v = json_of(&out);
+        assert_eq!((v["status"].as_str(), v["kind"].as_str()), (Some("error"), Some("usage")), "{out}");
+    }
+    assert!(sandbox.check_invariants().is_ok());
+    assert!(partners.check_invariants().is_ok());
+}
+
+/// The demo's tourist scene, as a person reads it.
+#[test]
+fn the_demo_plays_the_tourist_at_the_ramen_shop() {
+    let out = Command::new(env!("CARGO_BIN_EXE_koban")).arg("demo").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    for line in [
+        "with the partner networks (Alipay+, WeChat Pay, UnionPay) simulated at http://127.0.0.1:",
+        "6. Back in Shibuya: Li Wei, visiting from China, pays the ramen shop with Alipay",
+        "the shop's till is enrolled for KOBAN RAMEN (m_jp_ramen)",
+        "Li Wei opens Alipay (CN¥5,000.00 in his wallet) and shows his payment code",
+        " (numeric-paycode, Alipay); the host charges it through Alipay+",
+        "captured ¥2,400 through Alipay+ (charge ch_",
+        "refunded ¥800 of charge ch_",
+        " back to the shopper; ¥800 refunded in all, ¥1,600 left",
+        "settlement of KOBAN RAMEN (m_jp_ramen) for ",
+        "the merchant receives ¥2,800 for the day",
+        "and so does the partner networks' (",
+        "Demo complete: every step succeeded.",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+    // The shop's day has Aiko's lunch on the Koban line beside the tourist's.
+    let koban = text.lines().find(|l| l.split_whitespace().next() == Some("Koban") && l.contains('¥')).unwrap();
+    assert_eq!(koban.split_whitespace().collect::<Vec<_>>(), ["Koban", "1", "0", "¥1,200", "¥0", "¥1,200"], "{text}");
+}

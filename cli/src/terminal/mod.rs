@@ -18,6 +18,9 @@ use koban_core::terminal::{RefundOf, Terminal, TerminalError};
 use koban_core::wallet::WalletErrorKind;
 use serde_json::{json, Value};
 
+pub use charge::{charge_sentence, classify, Scanned};
+pub use refund::refund_sentence;
+pub use settlement::settlement_lines;
 
 /// Arguments of `koban terminal`.
 #[derive(clap::Args)]
