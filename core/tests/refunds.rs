@@ -113,3 +113,112 @@ async fn a_refund_needs_a_key_an_id_and_a_positive_amount() {
     assert!(matches!(mart.refund(&blank, None, "k").await, Err(TerminalError::InvalidInput(_))));
     assert_eq!(refused(&mart, &of, None).await, "not_found");
 }
+
+/// Local history as signed amounts (in +, out −): what the balance must equal.
+fn history_sum(w: &Wallet) -> i64 {
+    local_history(w)
+        .iter()
+        .map(|t| match t.direction {
+            koban_core::store::Direction::In => t.amount.minor(),
+            koban_core::store::Direction::Out => -t.amount.minor(),
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn a_mixed_day_of_money_in_and_out_adds_up_to_the_balance_here_and_at_the_host() {
+    let host = start().await;
+    let home = Home::new();
+    let w = home.open(&host).await;
+    enrol(&w, "aiko", "JP").await;
+    let link = fund(&w, 300_000, 100_000).await;
+    w.replenish_codes().await.unwrap();
+    // At home, abroad, at a till, a refund, a withdrawal and a remittance.
+    let sticker = merchant_payload(&host, "m_jp_ramen").await;
+    let q = w.quote_payment(&PaymentRequest { payload: sticker, amount: Some(jpy(1_200)), ..Default::default() }).await;
+    w.confirm_payment(&q.unwrap()).await.unwrap();
+    let stall = merchant_payload(&host, "m_th_somtam").await;
+    let q = w
+        .quote_payment(&PaymentRequest { payload: stall, amount: Some(cur("THB", 8_000)), ..Default::default() })
+        .await;
+    w.confirm_payment(&q.unwrap()).await.unwrap();
+    let mart = till(&host, "m_jp_mart").await;
+    let charge = mart.charge(&w.consumer_code().unwrap().qr_text, jpy(2_000), None).await.unwrap();
+    refund_once(&mart, &RefundOf::Charge(charge.id.clone()), Some(jpy(500))).await;
+    let out = w.withdraw(&link, jpy(10_000)).await.unwrap();
+    // 0.1 % of ¥10,000 is ¥10, under the ¥100 floor.
+    assert_eq!((out.kind.as_str(), out.amount), ("withdrawal", jpy(10_100)));
+    assert_eq!(out.details["host"]["fee"]["minor"], 100);
+    verify(&w).await;
+    let rq = w.quote_remittance("PH", koban_core::wallet::QuoteAmount::Send(jpy(20_000))).await.unwrap();
+    let to = koban_core::wallet::RemitRecipient {
+        name: "Maria Santos".into(),
+        destination: koban_core::wallet::RemitDestination::Payout {
+            method: "mobile_wallet".into(),
+            provider: "GCash".into(),
+            account: "09171234567".into(),
+        },
+        relationship: None,
+    };
+    w.remit(&rq, &to, "family_support", None).await.unwrap();
+    // The till charge and its refund arrive by sync.
+    w.sync(0).await.unwrap();
+    let balance = w.balance().await.unwrap().available;
+    assert_eq!(history_sum(&w), balance.minor(), "the balance is the sum of the history");
+    let local: Vec<String> = local_history(&w).iter().map(|t| t.id.clone()).collect();
+    let at_host: Vec<String> =
+        host_history(&w, &host).await.iter().map(|i| i["transaction_id"].as_str().unwrap().to_owned()).collect();
+    let mut a = local.clone();
+    let mut b = at_host.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "every movement at the host is in local history, and only those");
+    let kinds: Vec<String> = local_history(&w).iter().map(|t| t.kind.clone()).collect();
+    for kind in ["topup", "payment", "cpm_charge", "refund", "withdrawal", "remittance"] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+    host.sandbox.check_invariants().unwrap();
+}
+
+#[tokio::test]
+async fn withdrawals_follow_the_fee_rule_and_an_unlinked_bank_takes_no_more_money() {
+    let host = start().await;
+    let home = Home::new();
+    let w = home.open(&host).await;
+    enrol(&w, "aiko", "JP").await;
+    let link = fund(&w, 100_000, 50_000).await;
+    // 0.1 % of ¥200,000 = ¥200, between the floor and the cap; more than the balance is refused.
+    let too_much = w.withdraw(&link, jpy(60_000)).await.unwrap_err();
+    assert!(too_much.refusal().is_some(), "{too_much:?}");
+    assert_eq!(w.balance().await.unwrap().available, jpy(50_000));
+    w.withdraw(&link, jpy(30_000)).await.unwrap();
+    assert_eq!(w.balance().await.unwrap().available, jpy(50_000 - 30_100));
+    w.unlink_bank(&link).await.unwrap();
+    assert!(w.bank_links().unwrap().is_empty());
+    assert!(w.top_up(&link, jpy(1_000)).await.unwrap_err().refusal().is_some());
+    assert!(w.withdraw(&link, jpy(1_000)).await.unwrap_err().refusal().is_some());
+    assert_eq!(w.balance().await.unwrap().available, jpy(19_900));
+    assert_eq!(history_sum(&w), 19_900);
+
+    // A wallet in Thailand has a bank at home: baht in and out, the floor in baht.
+    let home_th = Home::new();
+    let somchai = home_th.open(&host).await;
+    enrol(&somchai, "somchai", "TH").await;
+    let banks = somchai.banks().await.unwrap();
+    assert!(!banks.is_empty() && banks.iter().all(|b| b.currency == "THB"), "{banks:?}");
+    let link = somchai
+        .link_bank(&koban_core::wallet::BankAccount {
+            bank_id: banks[0].id.clone(),
+            account_number: "7654321".into(),
+            holder_name: "SOMCHAI".into(),
+            sandbox_opening_balance: None,
+        })
+        .await
+        .unwrap();
+    somchai.top_up(&link.id, cur("THB", 500_000)).await.unwrap();
+    let out = somchai.withdraw(&link.id, cur("THB", 100_000)).await.unwrap();
+    // ¥100 = ฿23.00.
+    assert_eq!(out.amount, cur("THB", 102_300));
+    assert_eq!(somchai.balance().await.unwrap().available, cur("THB", 500_000 - 102_300));
+    host.sandbox.check_invariants().unwrap();
+}

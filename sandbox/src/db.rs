@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/004_foreign_charges.sql"),
     include_str!("../migrations/005_foreign_refunds.sql"),
     include_str!("../migrations/006_cny_and_banks_abroad.sql"),
+    include_str!("../migrations/007_withdrawals.sql"),
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

@@ -50,6 +50,11 @@ impl FeeRule {
 
 /// Paying a merchant abroad: 0.5 %, at least ¥1, at most ¥300 (plus the FX margin).
 pub const MERCHANT_PAYMENT: FeeRule = FeeRule { bps: 50, min_jpy: 1, max_jpy: 300 };
+/// Withdrawing to a linked bank: 0.1 %, at least ¥100, at most ¥300 (what a domestic bank
+/// transfer costs).
+pub const WITHDRAWAL: FeeRule = FeeRule { bps: 10, min_jpy: 100, max_jpy: 300 };
+/// The most one withdrawal may take out, JPY (converted for other home currencies).
+pub const MAX_WITHDRAWAL_JPY: i64 = 500_000;
 /// FX margin on a foreign merchant payment, in basis points.
 pub const MERCHANT_MARGIN_BPS: i128 = 150;
 /// FX margin on a remittance, in basis points.
@@ -132,6 +137,10 @@ pub fn price_list(country: Option<&str>, currency: &str) -> Result<api::PriceLis
         .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(api::PriceList {
         currency: currency.to_owned(),
+        withdrawal: api::WithdrawalPrice {
+            fee: WITHDRAWAL.view(currency)?,
+            max: api::Amount::new(fx::from_jpy(MAX_WITHDRAWAL_JPY, currency)?, currency),
+        },
         merchant_payment: api::MerchantPaymentPrice {
             fee: MERCHANT_PAYMENT.view(currency)?,
             margin_bps: MERCHANT_MARGIN_BPS as i64,

@@ -921,3 +921,38 @@ async fn prices_are_published_per_corridor_and_quotes_apply_them() {
     .await
     .refused(422, "unsupported_corridor");
 }
+
+#[tokio::test]
+async fn withdrawals_are_once_per_key_capped_and_only_to_ones_own_live_link() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let ben = host.enrol("ben", "JP").await;
+    let link = host.fund(&aiko, 2_000_000, 900_000).await;
+    host.verify(&aiko).await;
+    let w = |yen: i64| json!({ "bank_link_id": link, "amount": amt(yen, "JPY") });
+    // Once per key: the retry is the stored answer.
+    let k = key();
+    let first = host.post_key(&aiko, "/v1/withdrawals", w(200_000), &k).await.ok();
+    assert_eq!(first["fee"], amt(200, "JPY"), "0.1 % of ¥200,000");
+    assert_eq!(first["total"], amt(200_200, "JPY"));
+    let again = host.post_key(&aiko, "/v1/withdrawals", w(200_000), &k).await;
+    assert!(again.replayed);
+    assert_eq!(host.balance(&aiko).await, 900_000 - 200_200);
+    // Capped per withdrawal, whatever the balance and the tier allow.
+    host.post(&aiko, "/v1/withdrawals", w(500_001)).await.refused(422, "limit_exceeded");
+    // Someone else's link is not there for ben, to withdraw to or to unlink.
+    host.post(&ben, "/v1/withdrawals", w(1_000)).await.refused(403, "forbidden");
+    host.post(&ben, &format!("/v1/bank-links/{link}/unlink"), json!({})).await.refused(404, "not_found");
+    // Unlinked: gone from the list, no money in or out; unlinking again answers the same.
+    let u = host.post(&aiko, &format!("/v1/bank-links/{link}/unlink"), json!({})).await.ok();
+    assert_eq!(u["bank_link_id"], link.as_str());
+    host.post(&aiko, &format!("/v1/bank-links/{link}/unlink"), json!({})).await.ok();
+    let links = host.get(&aiko, "/v1/bank-links").await.ok();
+    assert_eq!(links["bank_links"], json!([]));
+    host.post(&aiko, "/v1/withdrawals", w(1_000)).await.refused(404, "not_found");
+    host.post(&aiko, "/v1/topups", json!({ "bank_link_id": link, "amount": amt(1_000, "JPY") }))
+        .await
+        .refused(404, "not_found");
+    assert_eq!(host.balance(&aiko).await, 900_000 - 200_200);
+    assert_eq!(host.account_balance("fee:JPY"), 200);
+}

@@ -14,6 +14,11 @@ pub fn put_bank_link(tx: &Transaction<'_>, b: &BankLink) -> Result<(), StoreErro
     Ok(())
 }
 
+/// Forgets a bank link (it was unlinked); returns whether it was known.
+pub fn delete_bank_link(tx: &Transaction<'_>, id: &str) -> Result<bool, StoreError> {
+    Ok(tx.execute("DELETE FROM bank_links WHERE id = ?1", [id])? > 0)
+}
+
 /// Linked banks, oldest first.
 pub fn bank_links(conn: &Connection) -> Result<Vec<BankLink>, StoreError> {
     let mut stmt = conn.prepare(

@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 
 use crate::money::Currency;
 
-pub use banks::{bank_links, put_bank_link};
+pub use banks::{bank_links, delete_bank_link, put_bank_link};
 pub use charges::{charge_requests, put_charge_request, set_charge_request_status};
 pub use codes::{
     code_keys_left, current_token, drop_token_keys, lowest_held, put_code_key, take_code_key, TakenCodeKey,

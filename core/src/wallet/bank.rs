@@ -11,7 +11,8 @@ use crate::money::Money;
 use crate::net::api;
 use crate::store;
 
-/// What a top-up's reconcile needs that the host's answer lacks: the bank's name to show.
+/// What a top-up's or withdrawal's reconcile needs that the host's answer lacks: the bank's
+/// name to show.
 #[derive(Serialize, Deserialize, Default)]
 #[serde(default)]
 struct TopUpShown {
@@ -61,6 +62,59 @@ impl Wallet {
         let v = self.submit(IntentKind::TopUp, "/v1/topups", &body, context(&TopUpShown { bank_name })?).await?;
         self.transaction(&read::<api::TopUp>(&v)?.id)
     }
+
+    /// Moves `amount` from the wallet to a linked bank account; the withdrawal fee (the host's
+    /// published rule, `GET /v1/pricing`) comes on top and is in the history entry's details.
+    pub async fn withdraw(&self, bank_link_id: &str, amount: Money) -> Result<TransactionRecord, WalletError> {
+        self.enrolled()?;
+        positive(amount)?;
+        let bank_name = self.bank_links()?.into_iter().find(|b| b.id == bank_link_id).map(|b| b.bank_name);
+        let body = api::WithdrawalRequest { bank_link_id: bank_link_id.to_owned(), amount: amount.into() };
+        let shown = context(&TopUpShown { bank_name })?;
+        let v = self.submit(IntentKind::Withdrawal, "/v1/withdrawals", &body, shown).await?;
+        self.transaction(&read::<api::Withdrawal>(&v)?.id)
+    }
+
+    /// Ends a bank link: no more top-ups or withdrawals through it; its history stays.
+    pub async fn unlink_bank(&self, bank_link_id: &str) -> Result<(), WalletError> {
+        self.enrolled()?;
+        let id = bank_link_id.trim();
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return Err(WalletError::InvalidInput(format!("{bank_link_id:?} is not a bank link id")));
+        }
+        let path = format!("/v1/bank-links/{id}/unlink");
+        self.submit(IntentKind::BankUnlink, &path, &serde_json::json!({}), no_context()).await?;
+        Ok(())
+    }
+}
+
+/// Reconciles a withdrawal into the history: out, the fee included.
+pub(super) fn withdrawn(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let w: api::Withdrawal = a.read()?;
+    let shown: TopUpShown = a.context()?;
+    let name = shown.bank_name.as_deref().unwrap_or("bank");
+    store::insert_transaction(
+        tx,
+        &TransactionRecord {
+            id: w.id,
+            kind: "withdrawal".into(),
+            direction: Direction::Out,
+            amount: money(&w.total)?,
+            counterparty: Some(w.bank_link_id),
+            description: format!("Withdrawal to {name}"),
+            intent_key: a.key(),
+            created_at: w.created_at,
+            details: a.details(),
+        },
+    )?;
+    Ok(Some((money(&w.balance)?, w.created_at)))
+}
+
+/// Reconciles an unlink: the link is forgotten locally.
+pub(super) fn unlinked(tx: &Transaction<'_>, a: &Answer<'_>) -> Result<ReportedBalance, WalletError> {
+    let u: api::BankUnlinked = a.read()?;
+    store::delete_bank_link(tx, &u.bank_link_id)?;
+    Ok(None)
 }
 
 /// Reconciles a bank link: kept locally with the last four digits only. The balance in the

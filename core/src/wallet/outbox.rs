@@ -69,6 +69,10 @@ intent_kinds! {
     ChargeApprove = "charge_approve",
     /// Declining a till charge.
     ChargeDecline = "charge_decline",
+    /// Moving money out to a linked bank.
+    Withdrawal = "withdrawal",
+    /// Ending a bank link.
+    BankUnlink = "bank_unlink",
 }
 
 /// How the resolution of one pending intent ended.
@@ -282,6 +286,8 @@ fn apply(
         IntentKind::CpmKeys => codes::store_keys(tx, sealer, a).map(|()| None),
         IntentKind::ChargeApprove => approvals::approved(tx, a),
         IntentKind::ChargeDecline => approvals::declined(tx, a),
+        IntentKind::Withdrawal => bank::withdrawn(tx, a),
+        IntentKind::BankUnlink => bank::unlinked(tx, a),
     }
 }
 
@@ -303,6 +309,8 @@ mod tests {
             (CpmKeys, "cpm_keys"),
             (ChargeApprove, "charge_approve"),
             (ChargeDecline, "charge_decline"),
+            (Withdrawal, "withdrawal"),
+            (BankUnlink, "bank_unlink"),
         ];
         for (kind, name) in stored {
             assert_eq!(kind.as_str(), name);

@@ -221,6 +221,11 @@ fn describe(intent: &Intent) -> Movement {
             let bank = ctx["bank_name"].as_str().unwrap_or("your bank");
             (amount, format!("top-up of {} from {bank}", fmt(amount).unwrap_or_else(|| "money".into())))
         }
+        Some(IntentKind::Withdrawal) => {
+            let amount = amount_of(&body["amount"]);
+            let bank = ctx["bank_name"].as_str().unwrap_or("your bank");
+            (amount, format!("withdrawal of {} to {bank}", fmt(amount).unwrap_or_else(|| "money".into())))
+        }
         Some(IntentKind::ChargeApprove) => {
             let amount = amount_of(&ctx["amount"]);
             let shop = ctx["merchant_name"].as_str().unwrap_or("a shop");
@@ -230,6 +235,7 @@ fn describe(intent: &Intent) -> Movement {
         Some(IntentKind::Enrol) => (None, "enrolling this device".into()),
         Some(IntentKind::Kyc) => (None, "verifying your identity".into()),
         Some(IntentKind::BankLink) => (None, "linking a bank account".into()),
+        Some(IntentKind::BankUnlink) => (None, "unlinking a bank account".into()),
         Some(IntentKind::CpmKeys) => (None, "fetching keys for codes to show at tills".into()),
         None => (None, format!("a {} request", intent.kind)),
     };
@@ -238,6 +244,7 @@ fn describe(intent: &Intent) -> Movement {
         kind,
         Some(
             IntentKind::TopUp
+                | IntentKind::Withdrawal
                 | IntentKind::Payment
                 | IntentKind::P2p
                 | IntentKind::Remittance

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     admin, approvals, charges, cpm_keys, devices, feed, payments, pricing, quotes, refunds, settlement, terminals,
-    transfers, wallets,
+    transfers, wallets, withdrawals,
 };
 use crate::error::ApiError;
 
@@ -61,6 +61,8 @@ scale a provider runs its own host over its own ledger database."
         wallets::banks,
         wallets::bank_links,
         wallets::link_bank,
+        wallets::unlink_bank,
+        withdrawals::withdraw,
         wallets::top_up,
         payments::merchants,
         payments::dynamic_code,

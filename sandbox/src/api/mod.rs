@@ -19,6 +19,7 @@ mod settlement;
 mod terminals;
 mod transfers;
 mod wallets;
+mod withdrawals;
 
 use axum::http::Method;
 use axum::routing::{get, post, put, MethodRouter};
@@ -56,7 +57,9 @@ pub fn routes() -> Vec<Route> {
         r(Method::GET, "/v1/banks", get(wallets::banks)),
         r(Method::GET, "/v1/bank-links", get(wallets::bank_links)),
         r(Method::POST, "/v1/bank-links", post(wallets::link_bank)),
+        r(Method::POST, "/v1/bank-links/{bank_link_id}/unlink", post(wallets::unlink_bank)),
         r(Method::POST, "/v1/topups", post(wallets::top_up)),
+        r(Method::POST, "/v1/withdrawals", post(withdrawals::withdraw)),
         r(Method::GET, "/v1/merchants", get(payments::merchants)),
         r(Method::POST, "/v1/merchants/{merchant_id}/dynamic-codes", post(payments::dynamic_code)),
         r(Method::GET, "/v1/pricing", get(pricing::pricing)),

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::common::{amount, emit, load_wallet, own, wallet_view, AmountIn};
 use super::doc::IdempotencyKey;
-use crate::auth::{self, RawRequest, Signed, SignedJson};
+use crate::auth::{self, RawRequest, Signed, SignedJson, SignedMutation};
 use crate::error::ApiError;
 use crate::idem;
 use crate::ledger::{self, JournalHeader, Leg};
@@ -257,13 +257,49 @@ pub async fn bank_links(State(state): State<AppState>, s: Signed) -> Result<Json
     state
         .with_db(move |conn| {
             let ids: Vec<String> = conn
-                .prepare("SELECT id FROM bank_links WHERE wallet_id = ?1 ORDER BY created_at, id")?
+                .prepare(
+                    "SELECT id FROM bank_links WHERE wallet_id = ?1 AND unlinked_at IS NULL ORDER BY created_at, id",
+                )?
                 .query_map([&s.wallet_id], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             let bank_links = ids.iter().map(|id| link_view(conn, id)).collect::<Result<Vec<_>, _>>()?;
             Ok(Json(api::BankLinks { bank_links }))
         })
         .await
+}
+
+/// End a bank link
+///
+/// The account takes no more top-ups or withdrawals; what moved through it stays in the
+/// history. Unlinking again answers the same. The body is not read.
+#[utoipa::path(post, path = "/v1/bank-links/{bank_link_id}/unlink", tag = "banks", operation_id = "unlinkBank",
+    params(("bank_link_id" = String, Path, description = "A link of this wallet"), IdempotencyKey),
+    responses((status = 200, description = "Unlinked", body = api::BankUnlinked)),
+    security(("signedDevice" = [])))]
+pub async fn unlink_bank(State(state): State<AppState>, Path(link_id): Path<String>, s: SignedMutation) -> Response {
+    let wallet_id = s.wallet_id;
+    idem::run(&state, s.mutation, move |tx, ctx| {
+        let (owner, unlinked): (String, Option<i64>) = tx
+            .query_row("SELECT wallet_id, unlinked_at FROM bank_links WHERE id = ?1", [&link_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or(ApiError::NotFound("bank link"))?;
+        // Another wallet's link reads as absent, not forbidden: ids are not confirmed to strangers.
+        own(&owner, &wallet_id).map_err(|_| ApiError::NotFound("bank link"))?;
+        let at = match unlinked {
+            Some(at) => at,
+            None => {
+                tx.execute(
+                    "UPDATE bank_links SET unlinked_at = ?2 WHERE id = ?1",
+                    rusqlite::params![link_id, ctx.now],
+                )?;
+                ctx.now
+            }
+        };
+        Ok((StatusCode::OK, api::BankUnlinked { bank_link_id: link_id, unlinked_at: at }))
+    })
+    .await
 }
 
 /// `POST /v1/bank-links`: an account at a simulated bank.
@@ -374,7 +410,8 @@ pub async fn top_up(State(state): State<AppState>, s: SignedJson<TopUpRequest>) 
         let w = load_wallet(tx, &wallet_id)?;
         let (owner, bank_account, bank_name): (String, String, String) = tx
             .query_row(
-                "SELECT l.wallet_id, l.account_id, b.name FROM bank_links l JOIN banks b ON b.id = l.bank_id WHERE l.id = ?1",
+                "SELECT l.wallet_id, l.account_id, b.name FROM bank_links l JOIN banks b ON b.id = l.bank_id
+                 WHERE l.id = ?1 AND l.unlinked_at IS NULL",
                 [&body.bank_link_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
@@ -382,7 +419,10 @@ pub async fn top_up(State(state): State<AppState>, s: SignedJson<TopUpRequest>) 
             .ok_or(ApiError::NotFound("bank link"))?;
         own(&owner, &wallet_id)?;
         if body.amount.currency != w.currency {
-            return Err(ApiError::CurrencyMismatch(format!("top-up in {}, wallet is {}", body.amount.currency, w.currency)));
+            return Err(ApiError::CurrencyMismatch(format!(
+                "top-up in {}, wallet is {}",
+                body.amount.currency, w.currency
+            )));
         }
         let x = body.amount.minor;
         let meta = journal_meta::to_value(&BankMeta {

@@ -162,8 +162,20 @@ pub struct PriceList {
     pub currency: String,
     /// Paying a merchant abroad.
     pub merchant_payment: MerchantPaymentPrice,
+    /// Withdrawing to a linked bank.
+    pub withdrawal: WithdrawalPrice,
     /// Remittance corridors from the home country.
     pub corridors: Vec<CorridorPrice>,
+}
+
+/// The price of withdrawing to a linked bank, and the most one withdrawal may take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WithdrawalPrice {
+    /// The fee rule.
+    pub fee: FeeRule,
+    /// The most one withdrawal may take out.
+    pub max: Amount,
 }
 
 /// The price of paying a merchant abroad.

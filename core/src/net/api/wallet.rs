@@ -200,6 +200,51 @@ pub struct TopUpRequest {
     pub amount: Amount,
 }
 
+/// `POST /v1/withdrawals`: moves money from the wallet to a linked bank account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WithdrawalRequest {
+    /// The linked account paid into.
+    pub bank_link_id: String,
+    /// What arrives at the bank, in the wallet's currency (the fee comes on top).
+    pub amount: Amount,
+}
+
+/// A completed withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Withdrawal {
+    /// Transaction id.
+    pub id: String,
+    /// `withdrawal`.
+    pub kind: String,
+    /// `completed`.
+    pub status: String,
+    /// What the bank account received.
+    pub amount: Amount,
+    /// The fee, by the rule in `fee_rule`.
+    pub fee: Amount,
+    /// `amount` plus `fee`: what left the wallet.
+    pub total: Amount,
+    /// The rule the fee was computed by.
+    pub fee_rule: FeeRule,
+    /// Wallet balance after it.
+    pub balance: Amount,
+    /// The linked account paid into.
+    pub bank_link_id: String,
+    /// Host time.
+    pub created_at: i64,
+}
+
+/// `POST /v1/bank-links/{bank_link_id}/unlink`: the link ends; its history stays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BankUnlinked {
+    /// The link that ended.
+    pub bank_link_id: String,
+    /// Host time it ended.
+    pub unlinked_at: i64,
+}
+
 /// A completed top-up (also the data of a `topup_completed` event).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
