@@ -814,6 +814,18 @@ impl Wallet {
         self.done("top_up", self.core.top_up(&bank_link_id, amount).await).map(Into::into)
     }
 
+    /// Moves `amount` to a linked bank account, exactly once; the withdrawal fee comes on top
+    /// (the history item's amount is the total that left the wallet).
+    pub async fn withdraw(&self, bank_link_id: String, amount: Money) -> Result<WalletTransaction, WalletError> {
+        let amount = core_money(&amount)?;
+        self.done("withdraw", self.core.withdraw(&bank_link_id, amount).await).map(Into::into)
+    }
+
+    /// Ends a bank link: no more top-ups or withdrawals through it; its history stays.
+    pub async fn unlink_bank(&self, bank_link_id: String) -> Result<(), WalletError> {
+        self.done("unlink_bank", self.core.unlink_bank(&bank_link_id).await)
+    }
+
     /// Reads a scanned merchant code and prices it (with an FX quote abroad), to show before paying.
     pub async fn quote_payment(&self, request: PaymentRequest) -> Result<Arc<PaymentQuote>, WalletError> {
         let r = core::PaymentRequest::try_from(&request)?;

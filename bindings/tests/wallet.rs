@@ -572,3 +572,21 @@ async fn till_charges_above_the_limit_wait_for_the_shoppers_answer() {
     assert_eq!(w.balance().await.unwrap().available, jpy(34_000));
     assert_eq!(w.pending_count().unwrap(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn money_goes_out_to_a_linked_bank_and_a_link_can_end() {
+    let host = Host::start().await;
+    let w = enrolled(&host, "hana", AppKeyStore::new(11), None).await;
+    let link = fund(&w, 50_000).await;
+    let out = w.withdraw(link.clone(), jpy(20_000)).await.unwrap();
+    // ¥20,000 plus the ¥100 floor of the withdrawal fee left the wallet.
+    assert_eq!((out.kind.as_str(), out.direction, out.amount.clone()), ("withdrawal", Direction::Out, jpy(20_100)));
+    assert_eq!(w.balance().await.unwrap().available, jpy(29_900));
+    let e = w.withdraw(link.clone(), jpy(0)).await.unwrap_err();
+    assert!(matches!(e, WalletError::InvalidInput(_)), "{e:?}");
+    w.unlink_bank(link.clone()).await.unwrap();
+    assert!(w.bank_links().unwrap().is_empty());
+    let e = w.withdraw(link, jpy(1_000)).await.unwrap_err();
+    assert_eq!(e.kind(), "not_found", "{e:?}");
+    assert_eq!(w.balance().await.unwrap().available, jpy(29_900));
+}
