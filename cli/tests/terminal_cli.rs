@@ -499,6 +499,13 @@ async fn a_tourists_charge_refunded_in_part_settles_per_network_in_yen_and_yuan(
         assert_eq!(v["network"], "wechat_pay");
         v["customer_amount"]["minor"].as_i64().unwrap()
     };
+    // Liu Yang shows UnionPay's EMV consumer QR (not its barcode): the till sends it too.
+    let qr = sim.issue_code("liu_yang", Some(koban_partners::network::CodeForm::EmvCpm)).await.unwrap().code;
+    assert!(qr.starts_with("hQVDUFYwMW"), "{qr}");
+    let (code, out) = till(&shop, &url, &["--json", "charge", "--amount", "500", "--currency", "JPY", &qr]).await;
+    assert_eq!(code, 0, "{out}");
+    let unionpay = json_of(&out);
+    assert_eq!((unionpay["status"].as_str(), unionpay["network"].as_str()), (Some("captured"), Some("unionpay")));
 
     // The shop gives ¥1,000 of Li Wei's back: the yuan given back are shown, once.
     let (code, out) = till(&shop, &url, &["refund", "--charge", &id, "--amount", "1000"]).await;
@@ -523,7 +530,7 @@ async fn a_tourists_charge_refunded_in_part_settles_per_network_in_yen_and_yuan(
     assert_eq!(day["to_ms"].as_i64().unwrap() - day["from_ms"].as_i64().unwrap(), 86_400_000);
     let yen = |minor: i64| json!({ "minor": minor, "currency": "JPY" });
     let lines = day["lines"].as_array().unwrap();
-    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines.len(), 3, "{out}");
     let alipay = lines.iter().find(|l| l["network"] == "alipay_plus").unwrap();
     assert_eq!(alipay["network_name"], "Alipay+");
     assert_eq!((alipay["payments"].as_u64(), alipay["refunds"].as_u64()), (Some(1), Some(1)));
@@ -533,7 +540,9 @@ async fn a_tourists_charge_refunded_in_part_settles_per_network_in_yen_and_yuan(
     assert_eq!((wechat["payments"].as_u64(), wechat["refunds"].as_u64()), (Some(1), Some(0)));
     assert_eq!(wechat["net"], yen(980));
     assert_eq!(wechat["customer_net"], json!({ "minor": wechat_paid, "currency": "CNY" }));
-    assert_eq!(day["net"], yen(2380));
+    let union_line = lines.iter().find(|l| l["network"] == "unionpay").unwrap();
+    assert_eq!((&union_line["net"], &union_line["customer_net"]), (&yen(500), &unionpay["customer_amount"]));
+    assert_eq!(day["net"], yen(2880));
     // The same day asked for by its date; in words.
     let date = day["date"].as_str().unwrap().to_owned();
     assert_eq!(json_of(&till(&shop, &url, &["--json", "settlement", "--date", &date]).await.1), day);
@@ -544,7 +553,7 @@ async fn a_tourists_charge_refunded_in_part_settles_per_network_in_yen_and_yuan(
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cells, ["Alipay+", "1", "1", "¥2,400", "¥1,000", "¥1,400", &cny(paid - back)], "{out}");
     assert!(out.contains(&format!("¥980  {}", cny(wechat_paid))), "{out}");
-    assert!(out.trim_end().ends_with("the merchant receives ¥2,380 for the day"), "{out}");
+    assert!(out.trim_end().ends_with("the merchant receives ¥2,880 for the day"), "{out}");
     // A day without business; days that are not days.
     let empty = json_of(&till(&shop, &url, &["--json", "settlement", "--date", "2000-01-01"]).await.1);
     assert_eq!((empty["lines"].as_array().map(Vec::len), &empty["net"]), (Some(0), &yen(0)));
