@@ -61,11 +61,14 @@ enum Command {
         #[arg(long)]
         document: String,
     },
+    /// List the banks this wallet can link (its home country's) and the linked ones.
+    Banks,
     /// Link a bank account.
     LinkBank {
-        /// Bank id (bank_sakura, bank_fuji, bank_hikari in the sandbox).
-        #[arg(long, default_value = "bank_sakura")]
-        bank: String,
+        /// Bank id, e.g. bank_sakura (see `koban wallet banks`; default: the first bank of the
+        /// wallet's home country).
+        #[arg(long)]
+        bank: Option<String>,
         /// Account number (7 digits).
         #[arg(long)]
         account: String,
@@ -85,6 +88,21 @@ enum Command {
         /// Bank link id (default: the first linked bank).
         #[arg(long)]
         bank_link: Option<String>,
+    },
+    /// Move money to a linked bank (the withdrawal fee comes on top).
+    Withdraw {
+        /// Amount to arrive at the bank, in home-currency units.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        /// Bank link id (default: the first linked bank).
+        #[arg(long)]
+        bank_link: Option<String>,
+    },
+    /// End a bank link (its history stays).
+    UnlinkBank {
+        /// The bank link id (`koban wallet banks` lists them).
+        #[arg(long)]
+        bank_link: String,
     },
     /// Balance, tier and limits from the host.
     Balance,
@@ -463,9 +481,31 @@ async fn run_async(args: Args) -> Result<(), String> {
                 .map_err(err)?;
             println!("tier: {}; can remit: {}", b.tier, b.can_remit);
         }
+        Command::Banks => {
+            for b in w.banks().await.map_err(err)? {
+                println!("{:<20} {} ({})", b.id, b.name, b.currency);
+            }
+            let links = w.bank_links().map_err(err)?;
+            if links.is_empty() {
+                println!("no bank linked");
+            }
+            for l in links {
+                println!("linked: {} ****{} as {}", l.bank_name, l.last4, l.id);
+            }
+        }
         Command::LinkBank { bank, account, holder, opening } => {
             let cur = home_currency(&w)?;
             let opening = opening.map(|o| args::amount_or_zero(&o, cur)).transpose()?;
+            let bank = match bank {
+                Some(b) => b,
+                None => w
+                    .banks()
+                    .await
+                    .map_err(err)?
+                    .first()
+                    .map(|b| b.id.clone())
+                    .ok_or("the host has no bank in this wallet's country")?,
+            };
             let l = w
                 .link_bank(&BankAccount {
                     bank_id: bank,
@@ -491,6 +531,29 @@ async fn run_async(args: Args) -> Result<(), String> {
             };
             let t = w.top_up(&link, a).await.map_err(err)?;
             println!("{}", line(&t));
+        }
+        Command::Withdraw { amount: a, bank_link } => {
+            let cur = home_currency(&w)?;
+            let a = amount(&a, cur)?;
+            let link = match bank_link {
+                Some(l) => l,
+                None => w
+                    .bank_links()
+                    .map_err(err)?
+                    .first()
+                    .map(|l| l.id.clone())
+                    .ok_or("no bank linked: run `koban wallet link-bank`")?,
+            };
+            let t = w.withdraw(&link, a).await.map_err(err)?;
+            let fee = t.details["host"]["fee"]["minor"].as_i64().map(|f| Money::from_minor(f, cur));
+            println!("{}", line(&t));
+            if let Some(fee) = fee {
+                println!("{} to the bank, fee {}", a.format(), fee.format());
+            }
+        }
+        Command::UnlinkBank { bank_link } => {
+            w.unlink_bank(&bank_link).await.map_err(err)?;
+            println!("unlinked {bank_link}");
         }
         Command::Balance => {
             let b = w.balance().await.map_err(err)?;

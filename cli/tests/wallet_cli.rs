@@ -98,13 +98,13 @@ fn wallet_subcommands_against_a_host() {
         "BDO",
         "--yes",
     ]);
-    assert!(ok && text.contains("remittance  -      ¥1,500"), "{text}");
+    assert!(ok && text.contains("remittance  -      ¥1,200"), "{text}");
     let (ok, text) = run(&["history", "--limit", "1"]);
     assert!(ok && text.contains("remittance") && text.contains("more: --cursor"), "{text}");
     let (ok, text) = run(&["sync"]);
-    assert!(ok && text.contains("balance ¥18,500"), "{text}");
+    assert!(ok && text.contains("balance ¥18,800"), "{text}");
     let (ok, text) = run(&["balance"]);
-    assert!(ok && text.contains("balance ¥18,500 (verified)"), "{text}");
+    assert!(ok && text.contains("balance ¥18,800 (verified)"), "{text}");
     // A code to show at the till: drawn as PNG, its text charged by `koban terminal charge`.
     let png = home.path().join("code.png");
     let (ok, text) = run(&["code", "--png", png.to_str().unwrap()]);
@@ -125,7 +125,7 @@ fn wallet_subcommands_against_a_host() {
     let (ok, text) = run(&["code", "--numeric"]);
     assert!(ok && text.lines().any(|l| l.starts_with("numeric 88") && l.len() == "numeric ".len() + 36), "{text}");
     let (ok, text) = run(&["balance"]);
-    assert!(ok && text.contains("balance ¥18,000") && text.contains("till charges above ¥10,000 ask you"), "{text}");
+    assert!(ok && text.contains("balance ¥18,300") && text.contains("till charges above ¥10,000 ask you"), "{text}");
 
     // Above the no-confirmation limit the till waits (exit 4) until the shopper approves.
     let shown = |run: &dyn Fn(&[&str]) -> (bool, String)| {
@@ -154,7 +154,7 @@ fn wallet_subcommands_against_a_host() {
     let (ok, text) = run(&["no-confirm-limit", "0"]);
     assert!(ok && text.contains("above ¥0"), "{text}");
     let (ok, text) = run(&["balance"]);
-    assert!(ok && text.contains("balance ¥6,000"), "{text}");
+    assert!(ok && text.contains("balance ¥6,300"), "{text}");
     drop(sandbox);
 }
 
@@ -520,4 +520,29 @@ fn demo_in_a_used_folder_starts_fresh() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.txt which the demo did not make"));
     assert!(dir.path().join("aiko").join("notes.txt").exists());
+}
+
+#[test]
+fn banks_at_home_withdrawals_and_unlinking() {
+    let s = Session::start();
+    s.funded("aiko", "20000");
+    let r = s.wallet("aiko", &["banks"]);
+    assert!(r.ok && r.out.contains("bank_sakura") && !r.out.contains("bank_luzon"), "{}", r.text());
+    let link = r.out.lines().find_map(|l| l.split(" as ").nth(1)).expect("a linked bank").trim().to_owned();
+    let r = s.wallet("aiko", &["withdraw", "--amount", "5000"]);
+    assert!(r.ok && r.out.contains("¥5,000 to the bank, fee ¥100"), "{}", r.text());
+    let r = s.wallet("aiko", &["balance"]);
+    assert!(r.ok && r.out.starts_with("balance ¥14,900"), "{}", r.text());
+    let r = s.wallet("aiko", &["withdraw", "--amount", "50000"]);
+    assert!(!r.ok && r.err.contains("insufficient funds"), "{}", r.text());
+    let r = s.wallet("aiko", &["unlink-bank", "--bank-link", &link]);
+    assert!(r.ok && r.out.contains(&format!("unlinked {link}")), "{}", r.text());
+    let r = s.wallet("aiko", &["withdraw", "--amount", "100"]);
+    assert!(!r.ok && r.err.contains("no bank linked"), "{}", r.text());
+    // A wallet in the Philippines links its own country's bank by default and tops up in pesos.
+    assert!(s.wallet("maria", &["enrol", "--handle", "maria", "--country", "PH"]).ok);
+    let r = s.wallet("maria", &["link-bank", "--account", "7654321", "--holder", "MARIA SANTOS"]);
+    assert!(r.ok && r.out.contains("Luzon Sandbox Bank"), "{}", r.text());
+    let r = s.wallet("maria", &["top-up", "--amount", "2500.50"]);
+    assert!(r.ok && r.out.contains("₱2,500.50"), "{}", r.text());
 }

@@ -211,13 +211,13 @@ pub(super) struct BanksQuery {
 /// The simulated banks
 #[utoipa::path(get, path = "/v1/banks", tag = "banks", operation_id = "listBanks",
     params(BanksQuery),
-    responses((status = 200, description = "The banks, by id", body = api::Banks)))]
+    responses((status = 200, description = "The banks, main ones first", body = api::Banks)))]
 pub async fn banks(State(state): State<AppState>, Query(q): Query<BanksQuery>) -> Result<Json<api::Banks>, ApiError> {
     let country = q.country.map(|c| c.to_ascii_uppercase());
     state
         .with_db(move |conn| {
             let mut stmt = conn.prepare(
-                "SELECT id, name, country, currency FROM banks WHERE ?1 IS NULL OR country = ?1 ORDER BY id",
+                "SELECT id, name, country, currency FROM banks WHERE ?1 IS NULL OR country = ?1 ORDER BY rowid",
             )?;
             let banks = stmt
                 .query_map([country], |r| {

@@ -147,7 +147,7 @@ pub struct Bank {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Banks {
-    /// Every bank, by id.
+    /// The banks, in the host's order (its main ones first).
     pub banks: Vec<Bank>,
 }
 
