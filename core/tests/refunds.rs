@@ -222,3 +222,23 @@ async fn withdrawals_follow_the_fee_rule_and_an_unlinked_bank_takes_no_more_mone
     assert_eq!(somchai.balance().await.unwrap().available, cur("THB", 500_000 - 102_300));
     host.sandbox.check_invariants().unwrap();
 }
+
+#[tokio::test]
+async fn codes_without_a_reference_are_each_new_and_with_one_are_the_same() {
+    let host = start().await;
+    let mart = till(&host, "m_jp_mart").await;
+    let ask = |yen: i64, reference: Option<&str>| koban_core::net::api::DynamicCodeRequest {
+        amount: koban_core::net::api::Amount::new(yen, "JPY"),
+        reference: reference.map(str::to_owned),
+        bill_number: None,
+        tip: None,
+    };
+    let a = mart.dynamic_code("m_jp_mart", &ask(500, None)).await.unwrap();
+    let b = mart.dynamic_code("m_jp_mart", &ask(700, None)).await.unwrap();
+    let c = mart.dynamic_code("m_jp_mart", &ask(500, None)).await.unwrap();
+    assert!(a.id != b.id && a.id != c.id, "each call without a reference is a new code");
+    assert_eq!(b.amount, koban_core::net::api::Amount::new(700, "JPY"));
+    let d = mart.dynamic_code("m_jp_mart", &ask(900, Some("ORDER-9"))).await.unwrap();
+    let again = mart.dynamic_code("m_jp_mart", &ask(900, Some("ORDER-9"))).await.unwrap();
+    assert_eq!(d, again, "a reference names one code");
+}

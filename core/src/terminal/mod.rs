@@ -175,14 +175,23 @@ impl Terminal {
 
     /// A one-payment merchant code (a dynamic code the customer scans) for `request`'s
     /// amount, with the merchant's reference (a bill or order number) or `***` to ask the
-    /// payer for a bill number; the idempotency key is the reference, so retries make one code.
+    /// payer for a bill number. The idempotency key is the reference, so retries make one
+    /// code; without a reference every call makes a new code.
     pub async fn dynamic_code(
         &self,
         merchant_id: &str,
         request: &api::DynamicCodeRequest,
     ) -> Result<api::DynamicCode, TerminalError> {
-        let reference = request.reference.as_deref().unwrap_or_default();
-        let key = format!("dynamic-{}", &body_digest_hex(format!("{merchant_id}\n{reference}").as_bytes())[..32]);
+        // With a reference, the reference is the code: retries (and the same order asked again)
+        // get the same code. Without one, each call is a new code; its own retries share its key.
+        let key = match request.reference.as_deref() {
+            Some(reference) => {
+                format!("dynamic-{}", &body_digest_hex(format!("{merchant_id}\n{reference}").as_bytes())[..32])
+            }
+            None => {
+                format!("dynamic-{}", crate::crypto::new_nonce().map_err(|e| TerminalError::Protocol(e.to_string()))?)
+            }
+        };
         self.post(&format!("/v1/merchants/{merchant_id}/dynamic-codes"), request, &key).await
     }
 
@@ -225,16 +234,38 @@ impl Terminal {
         let path = match date {
             None => "/v1/terminal/settlement".to_owned(),
             Some(d) => {
-                let valid = d.len() == 10
-                    && d.bytes()
-                        .enumerate()
-                        .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-                if !valid {
+                if !is_calendar_day(d) {
                     return Err(TerminalError::InvalidInput(format!("{d:?} is not a date (YYYY-MM-DD)")));
                 }
                 format!("/v1/terminal/settlement?date={d}")
             }
         };
         Settlement::from_api(read(self.client.get(&self.key, &path).await?)?)
+    }
+}
+
+/// Whether `d` is `YYYY-MM-DD` and a real calendar day (not 2026-02-30).
+fn is_calendar_day(d: &str) -> bool {
+    let shaped = d.len() == 10
+        && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let num = |r: std::ops::Range<usize>| d.get(r).and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
+    let (y, m, day) = (num(0..4), num(5..7), num(8..10));
+    // Out-of-range days and months come back from the day count as another date.
+    shaped && crate::calendar::civil_from_days(crate::calendar::days_from_civil(y, m, day)) == (y, m, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_calendar_day;
+
+    #[test]
+    fn only_real_calendar_days_are_dates() {
+        for good in ["2026-12-07", "2024-02-29", "1999-01-01"] {
+            assert!(is_calendar_day(good), "{good}");
+        }
+        for bad in ["2026-02-30", "2025-02-29", "2026-13-01", "2026-00-10", "2026-1-07", "2026/12/07", "", "yesterday"]
+        {
+            assert!(!is_calendar_day(bad), "{bad}");
+        }
     }
 }
