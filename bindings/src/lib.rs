@@ -27,9 +27,9 @@ pub use terminal::{
 };
 pub use wallet::{
     Balance, Bank, BankAccount, BankLink, CachedBalance, ChargeRequest, ConsumerCode, Direction, Enrolment, FxQuote,
-    HistoryPage, Identity, Listening, PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount, Recipient,
-    RemitDestination, RemitRecipient, SendTo, SyncReport, Wallet, WalletConfig, WalletListener, WalletProfile,
-    WalletTransaction,
+    HistoryFilter, HistoryPage, Identity, Listening, PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount,
+    Recipient, RemitDestination, RemitRecipient, SendTo, SyncReport, TransactionDetail, Wallet, WalletConfig,
+    WalletListener, WalletProfile, WalletTransaction,
 };
 
 /// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.

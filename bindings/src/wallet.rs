@@ -225,11 +225,69 @@ pub struct WalletTransaction {
     pub created_at: i64,
     /// The host's answer and what the user was shown, as JSON, for receipts (account numbers masked).
     pub details_json: String,
+    /// What the entry says beyond its line: both currencies, rate, fee, the payment a refund
+    /// gives back, references.
+    pub detail: TransactionDetail,
+}
+
+/// The detail of a history entry, read from the host's record.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TransactionDetail {
+    /// The host's status (`completed`, `credited`, `paid_out_to_partner`, …), if it gives one.
+    pub status: Option<String>,
+    /// The amount in the other currency (the merchant's abroad, the recipient's).
+    pub foreign_amount: Option<Money>,
+    /// The rate applied, foreign currency per home currency, as decimal text.
+    pub rate: Option<String>,
+    /// The fee inside the amount.
+    pub fee: Option<Money>,
+    /// For a refund: the transaction it gives back.
+    pub refund_of: Option<String>,
+    /// References sent with a payment, as `kind=value`.
+    pub references: Vec<String>,
+    /// A message sent with a transfer.
+    pub message: Option<String>,
+}
+
+impl From<core::TransactionDetail> for TransactionDetail {
+    fn from(d: core::TransactionDetail) -> Self {
+        TransactionDetail {
+            status: d.status,
+            foreign_amount: d.foreign_amount.map(Into::into),
+            rate: d.rate,
+            fee: d.fee.map(Into::into),
+            refund_of: d.refund_of,
+            references: d.references,
+            message: d.message,
+        }
+    }
+}
+
+/// Which history entries: some kinds, a period (host time, Unix seconds).
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct HistoryFilter {
+    /// Only these kinds (`payment`, `refund`, `withdrawal`, …); empty: every kind.
+    #[uniffi(default = [])]
+    pub kinds: Vec<String>,
+    /// Only entries at or after this time.
+    #[uniffi(default = None)]
+    pub from: Option<i64>,
+    /// Only entries before this time.
+    #[uniffi(default = None)]
+    pub to: Option<i64>,
+}
+
+impl From<HistoryFilter> for core::HistoryFilter {
+    fn from(f: HistoryFilter) -> Self {
+        core::HistoryFilter { kinds: f.kinds, from: f.from, to: f.to }
+    }
 }
 
 impl From<store::TransactionRecord> for WalletTransaction {
     fn from(t: store::TransactionRecord) -> Self {
+        let detail = t.detail().into();
         WalletTransaction {
+            detail,
             id: t.id,
             kind: t.kind,
             direction: match t.direction {
@@ -947,6 +1005,23 @@ impl Wallet {
     pub fn history(&self, limit: i32, cursor: Option<String>) -> Result<HistoryPage, WalletError> {
         let p = self.core.history(u32::try_from(limit).unwrap_or(0), cursor.as_deref())?;
         Ok(HistoryPage { items: p.items.into_iter().map(Into::into).collect(), next_cursor: p.next_cursor })
+    }
+
+    /// A page of the entries `filter` selects, newest first (local).
+    #[uniffi::method(default(cursor = None))]
+    pub fn history_filtered(
+        &self,
+        filter: HistoryFilter,
+        limit: i32,
+        cursor: Option<String>,
+    ) -> Result<HistoryPage, WalletError> {
+        let p = self.core.history_filtered(&filter.into(), u32::try_from(limit).unwrap_or(0), cursor.as_deref())?;
+        Ok(HistoryPage { items: p.items.into_iter().map(Into::into).collect(), next_cursor: p.next_cursor })
+    }
+
+    /// The entries `filter` selects as CSV (header first, UTC times), to share or save (local).
+    pub fn history_csv(&self, filter: HistoryFilter) -> Result<String, WalletError> {
+        Ok(self.core.history_csv(&filter.into())?)
     }
 
     /// How many money-moving requests still have an unknown outcome (local).

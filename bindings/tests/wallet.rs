@@ -584,6 +584,13 @@ async fn money_goes_out_to_a_linked_bank_and_a_link_can_end() {
     assert_eq!(w.balance().await.unwrap().available, jpy(29_900));
     let e = w.withdraw(link.clone(), jpy(0)).await.unwrap_err();
     assert!(matches!(e, WalletError::InvalidInput(_)), "{e:?}");
+    // The history by kind, with the fee as a field rather than JSON, and as CSV.
+    let only = koban_ffi::HistoryFilter { kinds: vec!["withdrawal".into()], from: None, to: None };
+    let page = w.history_filtered(only.clone(), 10, None).unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].detail.fee, Some(jpy(100)));
+    let csv = w.history_csv(only).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
     w.unlink_bank(link.clone()).await.unwrap();
     assert!(w.bank_links().unwrap().is_empty());
     let e = w.withdraw(link, jpy(1_000)).await.unwrap_err();

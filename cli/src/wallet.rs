@@ -9,8 +9,8 @@ use koban_core::net::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, Trans
 use koban_core::store::FileKeyStore;
 use koban_core::wallet::pending::{Movement, MovementState};
 use koban_core::wallet::{
-    BankAccount, ChargeRequest, Direction, Enrolment, FxQuote, Identity, PaymentQuote, PaymentRequest, QuoteAmount,
-    RemitDestination, RemitRecipient, SendTo, TransactionRecord, Wallet, WalletConfig, WalletError,
+    BankAccount, ChargeRequest, Direction, Enrolment, FxQuote, HistoryFilter, Identity, PaymentQuote, PaymentRequest,
+    QuoteAmount, RemitDestination, RemitRecipient, SendTo, TransactionRecord, Wallet, WalletConfig, WalletError,
 };
 
 use crate::args;
@@ -199,6 +199,19 @@ enum Command {
         /// Cursor from a previous page.
         #[arg(long)]
         cursor: Option<String>,
+        /// Only this kind (payment, refund, withdrawal, topup, p2p, remittance, cpm_charge);
+        /// repeat for several.
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        /// Only from this local day on (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only up to and including this local day (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+        /// Everything selected as CSV (header first, UTC times) instead of pages.
+        #[arg(long, conflicts_with = "cursor")]
+        csv: bool,
     },
     /// Bring in money others sent, till charges of your codes and charges waiting for approval.
     Sync {
@@ -647,13 +660,22 @@ async fn run_async(args: Args) -> Result<(), String> {
             println!("{}", line(&t));
         }
         Command::ReceiveCode => println!("{}", w.receive_code().await.map_err(err)?),
-        Command::History { limit, cursor } => {
+        Command::History { limit, cursor, kinds, since, until, csv } => {
+            let filter = HistoryFilter {
+                kinds: kinds.iter().map(|k| k.trim().to_ascii_lowercase()).collect(),
+                from: since.as_deref().map(|d| when::day_start(d, 0)).transpose()?,
+                to: until.as_deref().map(|d| when::day_start(d, 1)).transpose()?,
+            };
+            if csv {
+                print!("{}", w.history_csv(&filter).map_err(err)?);
+                return Ok(());
+            }
             // What waits for the host is newer than anything settled: it heads the first page.
-            if cursor.is_none() {
+            if cursor.is_none() && filter == HistoryFilter::default() {
                 let pending = w.pending_movements().map_err(err)?;
                 pending.iter().filter(|m| m.moves_money).for_each(|m| println!("{}", pending_line(m)));
             }
-            let page = w.history(limit, cursor.as_deref()).map_err(err)?;
+            let page = w.history_filtered(&filter, limit, cursor.as_deref()).map_err(err)?;
             page.items.iter().for_each(|t| println!("{}  {}", stamp(t.created_at), line(t)));
             if let Some(c) = page.next_cursor {
                 println!("more: --cursor {c}");

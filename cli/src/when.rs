@@ -20,6 +20,21 @@ pub fn now() -> i64 {
     Timestamp::now().as_second()
 }
 
+/// The Unix time at which the local calendar day `date` (`YYYY-MM-DD`) starts in this
+/// machine's zone; `days_after` moves to a later day (1: the start of the next day).
+pub fn day_start(date: &str, days_after: i64) -> Result<i64, String> {
+    day_start_in(date, days_after, &TimeZone::system())
+}
+
+/// [`day_start`] in the zone `tz`.
+pub fn day_start_in(date: &str, days_after: i64, tz: &TimeZone) -> Result<i64, String> {
+    let bad = || format!("{date:?} is not a date (YYYY-MM-DD)");
+    let d: jiff::civil::Date = date.parse().map_err(|_| bad())?;
+    let d = d.checked_add(jiff::Span::new().days(days_after)).map_err(|_| bad())?;
+    let start = d.to_zoned_datetime(tz.clone()).map_err(|_| bad())?;
+    Ok(start.timestamp().as_second())
+}
+
 /// [`human`] in the zone `tz`.
 pub fn human_in(at: i64, now: i64, tz: &TimeZone) -> String {
     let (Ok(at_ts), Ok(now_ts)) = (Timestamp::from_second(at), Timestamp::from_second(now)) else {
@@ -58,6 +73,16 @@ pub fn relative(delta_secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_days_start_at_local_midnight() {
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        // 2026-12-07 00:00 JST is 2026-12-06 15:00 UTC.
+        assert_eq!(day_start_in("2026-12-07", 0, &tokyo).unwrap(), 1_796_569_200);
+        assert_eq!(day_start_in("2026-12-07", 1, &tokyo).unwrap() - 1_796_569_200, 86_400);
+        assert!(day_start_in("2026-02-30", 0, &tokyo).is_err());
+        assert!(day_start_in("yesterday", 0, &tokyo).is_err());
+    }
 
     #[test]
     fn relative_times_read_like_speech() {

@@ -535,6 +535,18 @@ fn banks_at_home_withdrawals_and_unlinking() {
     assert!(r.ok && r.out.starts_with("balance ¥14,900"), "{}", r.text());
     let r = s.wallet("aiko", &["withdraw", "--amount", "50000"]);
     assert!(!r.ok && r.err.contains("insufficient funds"), "{}", r.text());
+    // History by kind and period, and as CSV for a spreadsheet.
+    let r = s.wallet("aiko", &["history", "--kind", "withdrawal"]);
+    assert!(r.ok && r.out.lines().count() == 1 && r.out.contains("Withdrawal to Sakura Sandbox Bank"), "{}", r.text());
+    let r = s.wallet("aiko", &["history", "--since", "2000-01-01", "--until", "2000-01-31"]);
+    assert!(r.ok && r.out.is_empty(), "{}", r.text());
+    let r = s.wallet("aiko", &["history", "--csv"]);
+    let rows: Vec<&str> = r.out.lines().collect();
+    assert!(r.ok && rows[0].starts_with("id,time_utc,kind,direction,amount,currency"), "{}", r.text());
+    assert_eq!(rows.len(), 3, "header, the top-up and the withdrawal: {}", r.out);
+    assert!(rows[1].contains(",withdrawal,out,5100,JPY,") && rows[1].contains(",100,"), "{}", rows[1]);
+    let r = s.wallet("aiko", &["history", "--since", "2026-02-30"]);
+    assert!(!r.ok && r.err.contains("is not a date"), "{}", r.text());
     let r = s.wallet("aiko", &["unlink-bank", "--bank-link", &link]);
     assert!(r.ok && r.out.contains(&format!("unlinked {link}")), "{}", r.text());
     let r = s.wallet("aiko", &["withdraw", "--amount", "100"]);

@@ -173,6 +173,21 @@ async fn a_mixed_day_of_money_in_and_out_adds_up_to_the_balance_here_and_at_the_
     a.sort();
     b.sort();
     assert_eq!(a, b, "every movement at the host is in local history, and only those");
+    // The same history by kind, and as CSV: a row for every entry.
+    let refunds = w
+        .history_filtered(
+            &koban_core::wallet::HistoryFilter { kinds: vec!["refund".into()], ..Default::default() },
+            50,
+            None,
+        )
+        .unwrap();
+    assert_eq!(refunds.items.len(), 1);
+    assert_eq!(refunds.items[0].detail().refund_of.as_deref(), charge.transaction_id.as_deref());
+    let csv = w.history_csv(&koban_core::wallet::HistoryFilter::default()).unwrap();
+    assert_eq!(csv.lines().count(), local.len() + 1);
+    let remitted = local_history(&w).into_iter().find(|t| t.kind == "remittance").unwrap().detail();
+    assert_eq!(remitted.foreign_amount.map(|m| m.currency().alpha().to_owned()).as_deref(), Some("PHP"));
+    assert!(remitted.rate.is_some() && remitted.fee.is_some(), "{remitted:?}");
     let kinds: Vec<String> = local_history(&w).iter().map(|t| t.kind.clone()).collect();
     for kind in ["topup", "payment", "cpm_charge", "refund", "withdrawal", "remittance"] {
         assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");

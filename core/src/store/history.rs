@@ -42,22 +42,49 @@ impl HistoryCursor {
     }
 }
 
+/// Which history items to read: some kinds only, a period only (host time, `from`
+/// inclusive, `to` exclusive). The default reads everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryQuery {
+    /// Only these kinds (`payment`, `refund`, …); empty: every kind.
+    pub kinds: Vec<String>,
+    /// Only items at or after this host time.
+    pub from: Option<i64>,
+    /// Only items before this host time.
+    pub to: Option<i64>,
+}
+
 /// A page of history, newest first, and the cursor of the next page if there is one.
 pub fn history_page(
     conn: &Connection,
     limit: u32,
     after: Option<HistoryCursor>,
 ) -> Result<(Vec<TransactionRecord>, Option<HistoryCursor>), StoreError> {
+    history_page_of(conn, &HistoryQuery::default(), limit, after)
+}
+
+/// A page of the items `query` selects, newest first, and the cursor of the next page.
+pub fn history_page_of(
+    conn: &Connection,
+    query: &HistoryQuery,
+    limit: u32,
+    after: Option<HistoryCursor>,
+) -> Result<(Vec<TransactionRecord>, Option<HistoryCursor>), StoreError> {
     let limit = limit.clamp(1, 500);
     let (ca, seq) = after.map(|c| (c.created_at, c.seq)).unwrap_or((i64::MAX, i64::MAX));
+    // The kinds as one bound value (",payment,refund,"): a kind never holds a comma.
+    let kinds = if query.kinds.is_empty() { String::new() } else { format!(",{},", query.kinds.join(",")) };
     // Row-value comparison walks the (created_at DESC, seq DESC) index from the cursor on.
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, kind, direction, amount_minor, currency, counterparty, description, intent_key, created_at, details
-         FROM transactions WHERE (created_at, seq) < (?1, ?2) ORDER BY created_at DESC, seq DESC LIMIT ?3",
+         FROM transactions WHERE (created_at, seq) < (?1, ?2)
+           AND (?4 = '' OR instr(?4, ',' || kind || ',') > 0)
+           AND (?5 IS NULL OR created_at >= ?5) AND (?6 IS NULL OR created_at < ?6)
+         ORDER BY created_at DESC, seq DESC LIMIT ?3",
     )?;
     #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, String, String, String, i64, String, Option<String>, String, Option<String>, i64, String)> =
-        stmt.query_map(params![ca, seq, limit + 1], |r| {
+        stmt.query_map(params![ca, seq, limit + 1, kinds, query.from, query.to], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,

@@ -23,6 +23,7 @@ mod outbox;
 mod payment;
 pub mod pending;
 mod profile;
+mod statement;
 mod sync;
 mod transfer;
 mod types;
@@ -44,6 +45,7 @@ pub use codes::ConsumerCode;
 #[cfg(any(test, feature = "failpoints"))]
 pub use error::FailPoint;
 pub use error::{Refusal, WalletError, WalletErrorKind};
+pub use statement::{csv_row, HistoryFilter, TransactionDetail, CSV_HEADER};
 pub use sync::{Backoff, ListenEvent, Listener};
 pub use types::{
     Balance, Bank, BankAccount, BankLink, ChargeRequest, Direction, Enrolment, FxQuote, HistoryPage, Identity,
