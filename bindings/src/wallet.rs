@@ -247,6 +247,8 @@ pub struct TransactionDetail {
     pub references: Vec<String>,
     /// A message sent with a transfer.
     pub message: Option<String>,
+    /// A cash pickup's reference, once the partner has it.
+    pub pickup_reference: Option<String>,
 }
 
 impl From<core::TransactionDetail> for TransactionDetail {
@@ -259,6 +261,7 @@ impl From<core::TransactionDetail> for TransactionDetail {
             refund_of: d.refund_of,
             references: d.references,
             message: d.message,
+            pickup_reference: d.pickup_reference,
         }
     }
 }

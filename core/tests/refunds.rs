@@ -257,3 +257,51 @@ async fn codes_without_a_reference_are_each_new_and_with_one_are_the_same() {
     let again = mart.dynamic_code("m_jp_mart", &ask(900, Some("ORDER-9"))).await.unwrap();
     assert_eq!(d, again, "a reference names one code");
 }
+
+#[tokio::test]
+async fn remittances_end_delivered_with_a_pickup_reference_or_failed_and_given_back() {
+    let host = start().await;
+    let home = Home::new();
+    let w = home.open(&host).await;
+    enrol(&w, "aiko", "JP").await;
+    fund(&w, 300_000, 100_000).await;
+    verify(&w).await;
+    let send = |method: &str, account: &str| koban_core::wallet::RemitRecipient {
+        name: "Maria Santos".into(),
+        destination: koban_core::wallet::RemitDestination::Payout {
+            method: method.into(),
+            provider: "Cebuana".into(),
+            account: account.into(),
+        },
+        relationship: None,
+    };
+    let q = w.quote_remittance("PH", koban_core::wallet::QuoteAmount::Send(jpy(10_000))).await.unwrap();
+    let pickup = w.remit(&q, &send("cash_pickup", "09171234567"), "gift", None).await.unwrap();
+    let q = w.quote_remittance("PH", koban_core::wallet::QuoteAmount::Send(jpy(20_000))).await.unwrap();
+    let failing = w.remit(&q, &send("bank_account", "000000000000"), "gift", None).await.unwrap();
+    let after_sending = w.balance().await.unwrap().available;
+    assert_eq!(after_sending, jpy(100_000 - 10_200 - 20_200));
+    // Before the estimated delivery nothing has ended.
+    assert!(w.sync(0).await.unwrap().received.is_empty());
+    assert_eq!(
+        w.history_filtered(&Default::default(), 50, None).unwrap().items[0].detail().status.as_deref(),
+        Some("paid_out_to_partner")
+    );
+    // After it: one delivered with a reference for the counter, one failed and given back whole.
+    host.sandbox.advance_clock(16 * 60);
+    let report = w.sync(0).await.unwrap();
+    assert_eq!(report.received.len(), 1, "{:?}", report.received);
+    let back = &report.received[0];
+    assert_eq!((back.kind.as_str(), back.amount), ("remittance_return", jpy(20_200)));
+    assert_eq!(w.balance().await.unwrap().available, jpy(100_000 - 10_200));
+    let detail = |id: &str| local_history(&w).into_iter().find(|t| t.id == id).unwrap().detail();
+    let delivered = detail(&pickup.id);
+    assert_eq!(delivered.status.as_deref(), Some("delivered"));
+    assert!(delivered.pickup_reference.as_deref().is_some_and(|r| r.starts_with("KBN-")), "{delivered:?}");
+    assert_eq!(detail(&failing.id).status.as_deref(), Some("failed"));
+    // Heard once; the history still adds up and matches the host's.
+    assert!(w.sync(0).await.unwrap().received.is_empty());
+    assert_eq!(history_sum(&w), w.balance().await.unwrap().available.minor());
+    assert_eq!(host_history(&w, &host).await.len(), local_history(&w).len());
+    host.sandbox.check_invariants().unwrap();
+}

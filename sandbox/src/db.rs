@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/005_foreign_refunds.sql"),
     include_str!("../migrations/006_cny_and_banks_abroad.sql"),
     include_str!("../migrations/007_withdrawals.sql"),
+    include_str!("../migrations/008_payouts.sql"),
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

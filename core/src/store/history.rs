@@ -20,6 +20,33 @@ pub fn insert_transaction(tx: &Transaction<'_>, t: &TransactionRecord) -> Result
     Ok(n == 1)
 }
 
+/// Writes what the host said later about a transaction (a remittance delivered or failed)
+/// into its kept record: each field of `update` replaces the record's own. True if the
+/// transaction is in the history.
+pub fn update_transaction_record(
+    tx: &Transaction<'_>,
+    id: &str,
+    update: &serde_json::Map<String, serde_json::Value>,
+) -> Result<bool, StoreError> {
+    let details: Option<String> =
+        tx.query_row("SELECT details FROM transactions WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let Some(details) = details else { return Ok(false) };
+    let mut details: serde_json::Value =
+        serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(format!("transaction {id}: {e}")))?;
+    // Outgoing entries keep the host's answer under "host"; received ones are the record itself.
+    let record = match details.get_mut("host") {
+        Some(host) => host,
+        None => &mut details,
+    };
+    if let Some(fields) = record.as_object_mut() {
+        for (k, v) in update {
+            fields.insert(k.clone(), v.clone());
+        }
+    }
+    tx.execute("UPDATE transactions SET details = ?2 WHERE id = ?1", params![id, details.to_string()])?;
+    Ok(true)
+}
+
 /// Where the next history page starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoryCursor {

@@ -31,7 +31,9 @@ pub use codes::{
     code_keys_left, current_token, drop_token_keys, lowest_held, put_code_key, take_code_key, TakenCodeKey,
     KEY_LIFETIME_SECS,
 };
-pub use history::{history_page, history_page_of, insert_transaction, transaction, HistoryCursor, HistoryQuery};
+pub use history::{
+    history_page, history_page_of, insert_transaction, transaction, update_transaction_record, HistoryCursor, HistoryQuery,
+};
 pub use intents::{finish_intent, insert_intent, intent, pending_intents, Intent, IntentState};
 pub use profile::{balance, put_balance, put_current_balance, put_sync_value, put_wallet, sync_value, wallet};
 pub use quotes::{put_quote, quote};

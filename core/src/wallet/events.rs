@@ -20,6 +20,15 @@ pub(super) enum Heard {
     ChargeRequest(ChargeRequest),
     /// The host revoked a token's keys (wrong cryptograms, a revoked device).
     CodesRevoked(String),
+    /// A remittance sent through a partner ended: delivered, or failed and given back.
+    RemittanceEnded {
+        /// The remittance's transaction.
+        id: String,
+        /// What the host now says of it (status, pickup reference, reason).
+        update: serde_json::Map<String, serde_json::Value>,
+        /// The money given back, a history entry of its own.
+        returned: Option<TransactionRecord>,
+    },
     /// Nothing the wallet keeps.
     Ignored,
 }
@@ -77,6 +86,37 @@ pub(super) fn read(e: &Event) -> Result<Heard, WalletError> {
             created_at: e.created_at,
         }),
         EventData::ConsumerCodesRevoked(d) => Heard::CodesRevoked(d.token.clone()),
+        // The status the remittance was sent with is in its answer already; only endings change it.
+        EventData::RemittanceStatus(d) if d.status == "delivered" || d.status == "failed" => {
+            let mut update = serde_json::Map::new();
+            update.insert("status".into(), d.status.clone().into());
+            if let Some(r) = &d.pickup_reference {
+                update.insert("pickup_reference".into(), r.clone().into());
+            }
+            if let Some(r) = &d.reason {
+                update.insert("failure_reason".into(), r.clone().into());
+            }
+            let returned = match &d.returned {
+                None => None,
+                Some(r) => Some(TransactionRecord {
+                    id: r.transaction_id.clone(),
+                    kind: "remittance_return".into(),
+                    direction: Direction::In,
+                    amount: money(&r.amount)?,
+                    description: "Remittance returned: the payout failed".into(),
+                    counterparty: None,
+                    intent_key: None,
+                    created_at: e.created_at,
+                    details: serde_json::json!({
+                        "original_transaction_id": d.id,
+                        "reason": d.reason,
+                        "amount": r.amount,
+                        "balance": r.balance,
+                    }),
+                }),
+            };
+            Heard::RemittanceEnded { id: d.id.clone(), update, returned }
+        }
         _ => Heard::Ignored,
     })
 }
@@ -113,6 +153,14 @@ pub(super) fn apply(tx: &Transaction<'_>, heard: Vec<Heard>, out: &mut Applied) 
                 out.charge_requests.push(c);
             }
             Heard::CodesRevoked(token) => out.keys_dropped += store::drop_token_keys(tx, &token)?,
+            Heard::RemittanceEnded { id, update, returned } => {
+                store::update_transaction_record(tx, &id, &update)?;
+                if let Some(t) = returned {
+                    if store::insert_transaction(tx, &t)? {
+                        out.received.push(t);
+                    }
+                }
+            }
             Heard::Ignored => {}
         }
     }

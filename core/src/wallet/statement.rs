@@ -53,6 +53,8 @@ pub struct TransactionDetail {
     pub references: Vec<String>,
     /// A message sent with a transfer.
     pub message: Option<String>,
+    /// A cash pickup's reference, once the partner has it.
+    pub pickup_reference: Option<String>,
 }
 
 fn money_at(v: &Value) -> Option<Money> {
@@ -87,6 +89,7 @@ impl TransactionRecord {
             refund_of: self.refund_of().map(str::to_owned),
             references,
             message: host["message"].as_str().map(str::to_owned),
+            pickup_reference: host["pickup_reference"].as_str().map(str::to_owned),
         }
     }
 }

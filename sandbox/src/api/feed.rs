@@ -191,6 +191,19 @@ pub async fn events(
     let wait = Duration::from_secs(q.wait.unwrap_or(0).min(MAX_WAIT_SECS));
     let deadline = tokio::time::Instant::now() + wait;
     let mut rx = state.events.subscribe();
+    // Partner payouts that are due end now, so the feed read below tells of them.
+    let (wallet_id, now) = (s.wallet_id.clone(), state.clock.now());
+    let advanced = state
+        .with_db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let n = super::payouts::advance(&tx, &wallet_id, now)?;
+            tx.commit()?;
+            Ok(n)
+        })
+        .await?;
+    if advanced > 0 {
+        state.notify_events();
+    }
     loop {
         // Mark the current version seen before reading, so a commit racing the read wakes us.
         rx.borrow_and_update();

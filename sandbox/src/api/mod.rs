@@ -12,6 +12,7 @@ mod feed;
 mod foreign;
 mod foreign_refunds;
 mod payments;
+mod payouts;
 mod pricing;
 mod quotes;
 mod refunds;

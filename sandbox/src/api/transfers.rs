@@ -254,6 +254,8 @@ struct Destination {
     wallet: Option<WalletRow>,
     recipient: api::RemittanceRecipient,
     status: &'static str,
+    /// A partner payout's method and (unmasked) account, followed until it ends.
+    payout: Option<(String, String)>,
 }
 
 fn deliver_to(
@@ -278,7 +280,13 @@ fn deliver_to(
                 payout: None,
                 relationship: r.relationship.clone(),
             };
-            Ok(Destination { account: to.account_id.clone(), wallet: Some(to), recipient, status: "credited" })
+            Ok(Destination {
+                account: to.account_id.clone(),
+                wallet: Some(to),
+                recipient,
+                status: "credited",
+                payout: None,
+            })
         }
         (None, Some(p)) => {
             if !["bank_account", "mobile_wallet", "cash_pickup"].contains(&p.method.as_str())
@@ -298,7 +306,13 @@ fn deliver_to(
                 relationship: r.relationship.clone(),
             };
             let account = seed::partner_account(&q.receive_currency);
-            Ok(Destination { account, wallet: None, recipient, status: "paid_out_to_partner" })
+            Ok(Destination {
+                account,
+                wallet: None,
+                recipient,
+                status: "paid_out_to_partner",
+                payout: Some((p.method.clone(), p.account.clone())),
+            })
         }
         _ => Err(ApiError::BadRequest("recipient needs exactly one of handle and payout".into())),
     }
@@ -376,8 +390,31 @@ fn post_remittance(
         };
         emit(tx, &wallet.id, EventData::TransferReceived(received), ctx.now)?;
     }
-    let status =
-        api::RemittanceStatus { id: journal_id.to_owned(), status: to.status.into(), estimated_delivery_at: arrives };
+    if let Some((method, account)) = &to.payout {
+        super::payouts::record(
+            tx,
+            &super::payouts::Payout {
+                journal_id,
+                wallet_id: &from.id,
+                method,
+                account,
+                estimated_delivery_at: arrives,
+                send: q.send,
+                fee: q.fee,
+                home_currency: &from.currency,
+                receive: q.receive,
+                receive_currency: &q.receive_currency,
+            },
+        )?;
+    }
+    let status = api::RemittanceStatus {
+        id: journal_id.to_owned(),
+        status: to.status.into(),
+        estimated_delivery_at: arrives,
+        pickup_reference: None,
+        reason: None,
+        returned: None,
+    };
     emit(tx, &from.id, EventData::RemittanceStatus(status), ctx.now)?;
     Ok(out)
 }

@@ -208,10 +208,32 @@ pub struct TransferReceived {
 pub struct RemittanceStatus {
     /// Transaction id.
     pub id: String,
-    /// `credited` or `paid_out_to_partner`.
+    /// `credited` or `paid_out_to_partner` when sent; then, for a payout by a partner,
+    /// `delivered` or `failed` (the money came back to the wallet).
     pub status: String,
     /// Host time by which it should arrive.
     pub estimated_delivery_at: i64,
+    /// A cash pickup's reference, which the recipient shows at the counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_reference: Option<String>,
+    /// Why a payout failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A failed payout's money back in the wallet (fee included), its own history entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<RemittanceReturned>,
+}
+
+/// A failed payout's money given back to the sending wallet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemittanceReturned {
+    /// The transaction that gave it back.
+    pub transaction_id: String,
+    /// What came back, the wallet's currency: everything the remittance took, fee included.
+    pub amount: Amount,
+    /// Wallet balance after it.
+    pub balance: Amount,
 }
 
 /// Data of `kyc_verified`.

@@ -213,6 +213,7 @@ mod doc {
             <super::TopUp as ToSchema>::schemas(schemas);
             <super::CodeRefused as ToSchema>::schemas(schemas);
             <super::RefundReceived as ToSchema>::schemas(schemas);
+            <super::RemittanceStatus as ToSchema>::schemas(schemas);
         }
     }
 }
