@@ -366,6 +366,11 @@ async fn a_foreign_charge_is_refunded_in_part_then_in_full_through_its_network_o
         assert_eq!(rest["amount"], amt(700, "JPY"));
         assert_eq!(rest["refundable"], amt(0, "JPY"));
         assert_eq!(rest["refunded_total"], amt(1_200, "JPY"));
+        // The tourist's own history at the network shows the payment and both refunds.
+        let seen = w.sim.history(user).await.unwrap();
+        let kinds: Vec<&str> = seen.items.iter().map(|i| i.kind.as_str()).collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "refund").count(), 2, "{user}: {kinds:?}");
+        assert!(kinds.contains(&"payment"), "{user}: {kinds:?}");
         assert_eq!(w.balance(user).await, before, "{user}: all given back");
         assert_eq!(w.host.account_balance(&merchant), merchant_before - 1_200);
         assert_eq!(w.host.account_balance(&format!("network:{network}")), 0);
