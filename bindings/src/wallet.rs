@@ -809,14 +809,6 @@ impl Wallet {
         logger: Option<Arc<dyn Logger>>,
     ) -> Result<Arc<Wallet>, WalletError> {
         let log = Log(logger);
-        // The phone library has no HTTP stack of its own (the `reqwest-transport` feature is off).
-        #[cfg(not(feature = "reqwest-transport"))]
-        if transport.is_none() {
-            return Err(WalletError::InvalidInput(
-                "pass the platform's HttpTransport (Android: HttpUrlConnectionTransport(); iOS: URLSessionTransport())"
-                    .into(),
-            ));
-        }
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| WalletError::Internal("no tokio runtime to open the wallet on".into()))?;
         let timeout = Duration::from_millis(unsigned(config.timeout_ms).max(1));

@@ -126,7 +126,11 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// Always refuses: this build has no default HTTP stack.
     pub fn new(_timeout: Duration) -> Result<ReqwestTransport, TransportError> {
-        Err(TransportError::Other("built without the reqwest-transport feature: hand in an HttpTransport".to_owned()))
+        Err(TransportError::Other(
+            "this library has no HTTP stack of its own: pass the platform's HttpTransport \
+             (Android: HttpUrlConnectionTransport(); iOS: URLSessionTransport())"
+                .to_owned(),
+        ))
     }
 }
 

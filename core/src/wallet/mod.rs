@@ -145,7 +145,7 @@ impl Wallet {
         let transport: Arc<dyn HttpTransport> = match config.transport {
             Some(t) => t,
             None => {
-                Arc::new(ReqwestTransport::new(config.timeout).map_err(|e| WalletError::Unavailable(e.to_string()))?)
+                Arc::new(ReqwestTransport::new(config.timeout).map_err(|e| WalletError::InvalidInput(e.to_string()))?)
             }
         };
         let wallet = Wallet {
