@@ -60,6 +60,21 @@ object Sandbox {
         check(response.statusCode() == 200) { "POST /admin/clock answered ${response.statusCode()}: ${response.body()}" }
     }
 
+    /**
+     * A one-time token a terminal of merchant `merchantId` enrols with
+     * (`POST /admin/merchants/{id}/enrolment-tokens`; the host runs with `--admin`).
+     */
+    fun enrolmentToken(merchantId: String): String {
+        val request = HttpRequest.newBuilder(URI.create("$url/admin/merchants/$merchantId/enrolment-tokens"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build()
+        val response = http.send(request, HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() == 201) {
+            "POST /admin/merchants/$merchantId/enrolment-tokens answered ${response.statusCode()}: ${response.body()}"
+        }
+        return Json.parse(response.body()).asObject()["token"] as String
+    }
+
     private fun get(path: String): String {
         val request = HttpRequest.newBuilder(URI.create(url + path)).GET().build()
         val response = http.send(request, HttpResponse.BodyHandlers.ofString())
