@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/006_cny_and_banks_abroad.sql"),
     include_str!("../migrations/007_withdrawals.sql"),
     include_str!("../migrations/008_payouts.sql"),
+    include_str!("../migrations/010_money_requests.sql"),
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

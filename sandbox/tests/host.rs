@@ -956,3 +956,201 @@ async fn withdrawals_are_once_per_key_capped_and_only_to_ones_own_live_link() {
     assert_eq!(host.balance(&aiko).await, 900_000 - 200_200);
     assert_eq!(host.account_balance("fee:JPY"), 200);
 }
+
+// ---------- between friends: money requests, split bills, recipients ----------
+
+/// The kinds and data of a wallet's events so far.
+async fn events_of(host: &common::Host, dev: &common::Device) -> Vec<(String, Value)> {
+    let page = host.get(dev, "/v1/events?after=0").await.ok();
+    page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap().to_owned(), e["data"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_money_request_is_paid_once_declined_or_lapses() {
+    let host = start().await;
+    let (aiko, ben, chika) =
+        (host.enrol("aiko", "JP").await, host.enrol("ben", "JP").await, host.enrol("chika", "JP").await);
+    host.fund(&ben, 100_000, 20_000).await;
+    let ask = |note: &str| json!({ "from": "@ben", "amount": amt(3_000, "JPY"), "note": note });
+    let r = host.post(&aiko, "/v1/money-requests", ask("dinner")).await.ok();
+    let id = r["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (r["status"].as_str(), r["payer"]["handle"].as_str(), r["requester"]["handle"].as_str()),
+        (Some("pending"), Some("ben"), Some("aiko"))
+    );
+    assert_eq!(r["expires_at"].as_i64().unwrap() - r["created_at"].as_i64().unwrap(), 7 * 24 * 3600);
+    // The payer hears of it and finds it in the list; a stranger does not.
+    assert!(events_of(&host, &ben).await.iter().any(|(k, d)| k == "money_request_received" && d["id"] == id.as_str()));
+    let pending = host.get(&ben, "/v1/money-requests?status=pending").await.ok();
+    assert_eq!(pending["money_requests"][0]["id"], id.as_str());
+    host.get(&chika, &format!("/v1/money-requests/{id}")).await.refused(404, "not_found");
+    // Nonsense is refused before anything is kept.
+    host.post(&aiko, "/v1/money-requests", json!({ "from": "aiko", "amount": amt(1, "JPY") }))
+        .await
+        .refused(400, "bad_request");
+    host.post(&aiko, "/v1/money-requests", json!({ "from": "nobody_at_all", "amount": amt(1, "JPY") }))
+        .await
+        .refused(404, "unknown_recipient");
+    host.enrol("somchai", "TH").await;
+    host.post(&aiko, "/v1/money-requests", json!({ "from": "somchai", "amount": amt(1, "JPY") }))
+        .await
+        .refused(422, "currency_mismatch");
+    host.post(&aiko, "/v1/money-requests", json!({ "from": "ben", "amount": amt(1, "JPY"), "note": "x\u{202e}" }))
+        .await
+        .refused(400, "bad_request");
+
+    // Paid once: the amount must be the request's, a retry replays, another key is refused.
+    let pay = format!("/v1/money-requests/{id}/pay");
+    host.post(&ben, &pay, json!({ "amount": amt(2_000, "JPY") })).await.refused(422, "amount_mismatch");
+    host.post(&aiko, &pay, json!({ "amount": amt(3_000, "JPY") })).await.refused(400, "bad_request");
+    let k = key();
+    let paid = host.post_key(&ben, &pay, json!({ "amount": amt(3_000, "JPY") }), &k).await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    assert_eq!(
+        (paid.body["kind"].as_str(), paid.body["money_request_id"].as_str(), paid.body["message"].as_str()),
+        (Some("p2p"), Some(id.as_str()), Some("dinner"))
+    );
+    let again = host.post_key(&ben, &pay, json!({ "amount": amt(3_000, "JPY") }), &k).await;
+    assert!(again.replayed && again.body == paid.body);
+    let r = host.post(&ben, &pay, json!({ "amount": amt(3_000, "JPY") })).await;
+    r.refused(400, "bad_request");
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("already paid"), "{}", r.body);
+    assert_eq!((host.balance(&ben).await, host.balance(&aiko).await), (17_000, 3_000));
+    // The requester hears the money and the answer, both naming the request.
+    let heard = events_of(&host, &aiko).await;
+    let tx = paid.body["id"].as_str().unwrap();
+    assert!(
+        heard.iter().any(|(k, d)| k == "transfer_received" && d["id"] == tx && d["money_request_id"] == id.as_str()),
+        "{heard:?}"
+    );
+    assert!(
+        heard.iter().any(|(k, d)| k == "money_request_answered" && d["status"] == "paid" && d["transaction_id"] == tx),
+        "{heard:?}"
+    );
+
+    // Declined: nothing moves, the requester hears it, it cannot be paid afterwards.
+    let id2 = host.post(&aiko, "/v1/money-requests", ask("taxi")).await.ok()["id"].as_str().unwrap().to_owned();
+    let d = host.post(&ben, &format!("/v1/money-requests/{id2}/decline"), json!({})).await.ok();
+    assert_eq!(d["status"], "declined");
+    host.post(&ben, &format!("/v1/money-requests/{id2}/pay"), json!({ "amount": amt(3_000, "JPY") }))
+        .await
+        .refused(400, "bad_request");
+    assert!(events_of(&host, &aiko)
+        .await
+        .iter()
+        .any(|(k, d)| k == "money_request_answered" && d["id"] == id2.as_str() && d["status"] == "declined"));
+    assert_eq!(host.balance(&ben).await, 17_000);
+
+    // Lapsed after a week by the host's clock: shown expired, refused.
+    let id3 = host.post(&aiko, "/v1/money-requests", ask("cinema")).await.ok()["id"].as_str().unwrap().to_owned();
+    host.sandbox.advance_clock(7 * 24 * 3600 + 1);
+    let r = host.get(&ben, &format!("/v1/money-requests/{id3}")).await.ok();
+    assert_eq!(r["status"], "expired");
+    let r = host.post(&ben, &format!("/v1/money-requests/{id3}/pay"), json!({ "amount": amt(3_000, "JPY") })).await;
+    r.refused(400, "bad_request");
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("expired"), "{}", r.body);
+    host.post(&ben, &format!("/v1/money-requests/{id3}/decline"), json!({})).await.refused(400, "bad_request");
+    let all = host.get(&aiko, "/v1/money-requests").await.ok();
+    let states: Vec<&str> =
+        all["money_requests"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(states, ["expired", "declined", "paid"], "newest first");
+    assert_eq!(host.balance(&ben).await, 17_000);
+}
+
+#[tokio::test]
+async fn a_split_bill_asks_every_friend_and_shows_who_has_paid() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let friends = [host.enrol("ben", "JP").await, host.enrol("chika", "JP").await, host.enrol("daichi", "JP").await];
+    for f in &friends {
+        host.fund(f, 100_000, 10_000).await;
+    }
+    let shares = |a: i64, b: i64, c: i64| {
+        json!([
+            { "handle": "@ben", "amount": amt(a, "JPY") },
+            { "handle": "chika", "amount": amt(b, "JPY") },
+            { "handle": "daichi", "amount": amt(c, "JPY") },
+        ])
+    };
+    let split = |shares: Value| json!({ "total": amt(10_000, "JPY"), "note": "izakaya", "shares": shares });
+    let r = host.post(&aiko, "/v1/splits", split(shares(3_333, 3_333, 3_333))).await;
+    r.refused(400, "bad_request");
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("add up"), "{}", r.body);
+    let twice =
+        json!([{ "handle": "ben", "amount": amt(5_000, "JPY") }, { "handle": "@BEN", "amount": amt(5_000, "JPY") }]);
+    host.post(&aiko, "/v1/splits", split(twice)).await.refused(400, "bad_request");
+    let s = host.post(&aiko, "/v1/splits", split(shares(3_334, 3_333, 3_333))).await.ok();
+    let split_id = s["id"].as_str().unwrap().to_owned();
+    let requests = s["requests"].as_array().unwrap();
+    let shown: Vec<(&str, i64, &str)> = requests
+        .iter()
+        .map(|r| {
+            (
+                r["payer"]["handle"].as_str().unwrap(),
+                r["amount"]["minor"].as_i64().unwrap(),
+                r["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(shown, [("ben", 3_334, "pending"), ("chika", 3_333, "pending"), ("daichi", 3_333, "pending")]);
+    assert!(requests.iter().all(|r| r["split_id"] == split_id.as_str() && r["note"] == "izakaya"));
+    assert_eq!(s["paid"], amt(0, "JPY"));
+
+    // Ben and Daichi pay, Chika declines: the organiser sees who has paid.
+    for (friend, r) in [(&friends[0], &requests[0]), (&friends[2], &requests[2])] {
+        let path = format!("/v1/money-requests/{}/pay", r["id"].as_str().unwrap());
+        host.post(friend, &path, json!({ "amount": r["amount"] })).await.ok();
+    }
+    host.post(&friends[1], &format!("/v1/money-requests/{}/decline", requests[1]["id"].as_str().unwrap()), json!({}))
+        .await
+        .ok();
+    let s = host.get(&aiko, &format!("/v1/splits/{split_id}")).await.ok();
+    let states: Vec<&str> = s["requests"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(states, ["paid", "declined", "paid"]);
+    assert_eq!(s["paid"], amt(6_667, "JPY"));
+    assert_eq!(host.balance(&aiko).await, 6_667);
+    // Only the organiser reads the split.
+    host.get(&friends[0], &format!("/v1/splits/{split_id}")).await.refused(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_receive_code_with_an_amount_is_paid_exactly_that_and_recipients_are_shown_first() {
+    let host = start().await;
+    let (aiko, ben) = (host.enrol("aiko", "JP").await, host.enrol("ben", "JP").await);
+    host.fund(&ben, 100_000, 20_000).await;
+    let plain = host.get(&aiko, &format!("/v1/wallets/{}/receive-code", aiko.wallet_id)).await.ok();
+    let asking =
+        host.get(&aiko, &format!("/v1/wallets/{}/receive-code?amount=3000&note=dinner", aiko.wallet_id)).await.ok();
+    let code = asking["payload"].as_str().unwrap().to_owned();
+    assert_ne!(plain["payload"], asking["payload"]);
+    let d = koban_core::scheme::detect(&code).unwrap();
+    assert_eq!(d.amount.map(|m| m.minor()), Some(3_000));
+    assert!(d.references.iter().any(|r| r.value.as_deref() == Some("dinner")), "{:?}", d.references);
+    host.get(&aiko, &format!("/v1/wallets/{}/receive-code?amount=0", aiko.wallet_id)).await.refused(400, "bad_request");
+    host.get(&aiko, &format!("/v1/wallets/{}/receive-code?note=%E2%80%AEx", aiko.wallet_id))
+        .await
+        .refused(400, "bad_request");
+
+    // The payer cannot type another amount; exactly the code's goes through.
+    let send = |minor: i64| json!({ "to": { "receive_code": code }, "amount": amt(minor, "JPY") });
+    let r = host.post(&ben, "/v1/transfers", send(2_000)).await;
+    r.refused(422, "amount_mismatch");
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("¥3,000"), "{}", r.body);
+    host.post(&ben, "/v1/transfers", send(3_000)).await.ok();
+    assert_eq!(host.balance(&aiko).await, 3_000);
+    // The plain code still lets the payer choose.
+    host.post(&ben, "/v1/transfers", json!({ "to": { "receive_code": plain["payload"] }, "amount": amt(700, "JPY") }))
+        .await
+        .ok();
+
+    // Who a handle is, before sending: name, country and the currency that decides the route.
+    host.enrol("somchai", "TH").await;
+    let who = host.get(&ben, "/v1/recipients/@somchai").await.ok();
+    assert_eq!(who, json!({ "handle": "somchai", "display_name": "somchai", "country": "TH", "currency": "THB" }));
+    host.get(&ben, "/v1/recipients/nobody_at_all").await.refused(404, "unknown_recipient");
+}

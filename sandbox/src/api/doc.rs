@@ -12,8 +12,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, approvals, charges, cpm_keys, devices, feed, payments, pricing, quotes, refunds, settlement, terminals,
-    transfers, wallets, withdrawals,
+    admin, approvals, charges, cpm_keys, devices, feed, payments, pricing, quotes, refunds, requests, settlement,
+    terminals, transfers, wallets, withdrawals,
 };
 use crate::error::ApiError;
 
@@ -72,6 +72,14 @@ scale a provider runs its own host over its own ledger database."
         payments::pay,
         transfers::p2p,
         transfers::remit,
+        transfers::recipient,
+        requests::create,
+        requests::list,
+        requests::get_one,
+        requests::pay,
+        requests::decline,
+        requests::split,
+        requests::get_split,
         feed::transaction,
         feed::request_outcome,
         feed::history,
@@ -102,6 +110,7 @@ scale a provider runs its own host over its own ledger database."
         (name = "fx", description = "FX quotes"),
         (name = "payments", description = "Paying scanned merchant codes"),
         (name = "transfers", description = "Transfers at home and remittances abroad"),
+        (name = "friends", description = "Money requests and split bills"),
         (name = "history", description = "Transactions, stored outcomes, history and events"),
         (name = "consumer-codes", description = "Consumer-presented codes, terminals and approvals"),
         (name = "admin", description = "Only with --admin"),

@@ -16,6 +16,7 @@ mod payouts;
 mod pricing;
 mod quotes;
 mod refunds;
+mod requests;
 mod settlement;
 mod terminals;
 mod transfers;
@@ -69,6 +70,14 @@ pub fn routes() -> Vec<Route> {
         r(Method::POST, "/v1/payments", post(payments::pay)),
         r(Method::POST, "/v1/transfers", post(transfers::p2p)),
         r(Method::POST, "/v1/remittances", post(transfers::remit)),
+        r(Method::GET, "/v1/recipients/{handle}", get(transfers::recipient)),
+        r(Method::POST, "/v1/money-requests", post(requests::create)),
+        r(Method::GET, "/v1/money-requests", get(requests::list)),
+        r(Method::GET, "/v1/money-requests/{money_request_id}", get(requests::get_one)),
+        r(Method::POST, "/v1/money-requests/{money_request_id}/pay", post(requests::pay)),
+        r(Method::POST, "/v1/money-requests/{money_request_id}/decline", post(requests::decline)),
+        r(Method::POST, "/v1/splits", post(requests::split)),
+        r(Method::GET, "/v1/splits/{split_id}", get(requests::get_split)),
         r(Method::GET, "/v1/transactions/{transaction_id}", get(feed::transaction)),
         r(Method::GET, "/v1/requests/{idempotency_key}", get(feed::request_outcome)),
         r(Method::GET, "/v1/history", get(feed::history)),
@@ -204,6 +213,17 @@ mod tests {
                 message,
             });
         }
+        reads_as::<super::requests::NewMoneyRequest>(wire::NewMoneyRequest {
+            from: text(),
+            amount: yen(1),
+            note: text(),
+        });
+        reads_as::<super::requests::MoneyRequestPayment>(wire::MoneyRequestPayment { amount: yen(1) });
+        reads_as::<super::requests::SplitRequest>(wire::SplitRequest {
+            total: yen(2),
+            note: text(),
+            shares: vec![wire::ShareRequest { handle: text(), amount: yen(2) }],
+        });
         for retire_before in [None, Some(3)] {
             reads_as::<super::cpm_keys::ProvisionRequest>(wire::ProvisionRequest { count: 3, retire_before });
         }

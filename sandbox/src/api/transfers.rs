@@ -1,9 +1,12 @@
 //! Person-to-person transfers at home and cross-border remittances.
 
 use crate::journal_meta::{self, RemittanceMeta, TransferMeta};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::Json;
+use koban_core::emv::{MerchantCode, MpmView};
+use koban_core::money::Money;
 use koban_core::net::api::{self, EventData};
 use rusqlite::Transaction;
 use serde::Deserialize;
@@ -12,7 +15,7 @@ use utoipa::ToSchema;
 use super::common::{amount, check_limits, emit, load_wallet, wallet_by_handle, AmountIn, WalletRow};
 use super::doc::IdempotencyKey;
 use super::quotes::{take_quote, use_quote, QuoteRow};
-use crate::auth::SignedJson;
+use crate::auth::{Signed, SignedJson};
 use crate::codes;
 use crate::error::ApiError;
 use crate::idem::{self, Ctx};
@@ -34,13 +37,23 @@ pub(super) struct Recipient {
 }
 
 impl Recipient {
-    fn resolve(&self, tx: &Transaction<'_>) -> Result<WalletRow, ApiError> {
+    /// The wallet paid, and the amount its receive code asks for, if it asks for one.
+    fn resolve(&self, tx: &Transaction<'_>) -> Result<(WalletRow, Option<Money>), ApiError> {
         match (&self.handle, &self.receive_code) {
-            (Some(h), None) => wallet_by_handle(tx, h),
-            (None, Some(code)) => wallet_by_handle(tx, &codes::handle_from_receive_code(code)?),
+            (Some(h), None) => Ok((wallet_by_handle(tx, h)?, None)),
+            (None, Some(code)) => {
+                let to = wallet_by_handle(tx, &codes::handle_from_receive_code(code)?)?;
+                Ok((to, code_amount(code)))
+            }
             _ => Err(ApiError::BadRequest("give exactly one of handle and receive_code".into())),
         }
     }
+}
+
+/// The amount a receive code asks for (tag 54); `None` when
+/// the payer chooses. The code's checksum was checked when its handle was read.
+fn code_amount(code: &str) -> Option<Money> {
+    MerchantCode::from_view(&MpmView::parse(code.trim()).ok()?)?.amount
 }
 
 /// `POST /v1/transfers`: money to another wallet in the same currency.
@@ -57,7 +70,7 @@ pub(super) struct TransferRequest {
 
 /// Refuses a message with control or format characters: the recipient reads it in history,
 /// where a bidi override or an invisible character would make it say something else.
-fn check_message(message: &str) -> Result<(), ApiError> {
+pub(super) fn check_message(message: &str) -> Result<(), ApiError> {
     match koban_core::text::find_control_or_format(message) {
         Some(c) => Err(ApiError::BadRequest(format!(
             "message must not contain control or format characters (U+{:04X})",
@@ -67,7 +80,8 @@ fn check_message(message: &str) -> Result<(), ApiError> {
     }
 }
 
-fn party(w: &WalletRow) -> api::Party {
+/// A wallet as the other side of a transfer or a money request sees it.
+pub(super) fn party(w: &WalletRow) -> api::Party {
     api::Party { handle: w.handle.clone(), display_name: w.display_name.clone(), country: w.country.clone() }
 }
 
@@ -99,36 +113,70 @@ fn p2p_inner(
     }
     check_message(&message)?;
     let from = load_wallet(tx, wallet_id)?;
-    let to = body.to.resolve(tx)?;
+    let (to, asked) = body.to.resolve(tx)?;
+    // A receive code that names its amount is paid exactly that: the payer cannot type another.
+    if let Some(asked) = asked {
+        if (asked.minor(), asked.currency().alpha()) != (body.amount.minor, body.amount.currency.as_str()) {
+            return Err(ApiError::AmountMismatch(format!("the receive code asks for exactly {}", asked.format())));
+        }
+    }
+    let order = TransferOrder { from: &from, to: &to, amount: &body.amount, message, money_request_id: None };
+    post_transfer(tx, ctx, journal_id, order)
+}
+
+/// A transfer at home, checked and about to be posted.
+pub(super) struct TransferOrder<'a> {
+    /// The sender.
+    pub from: &'a WalletRow,
+    /// The recipient.
+    pub to: &'a WalletRow,
+    /// How much, validated.
+    pub amount: &'a AmountIn,
+    /// The message, checked (empty when none).
+    pub message: String,
+    /// The money request it pays, if any.
+    pub money_request_id: Option<&'a str>,
+}
+
+/// Posts a transfer between two wallets of one currency within the sender's limits, with the
+/// events of both sides: a plain send and the payment of a money request alike.
+pub(super) fn post_transfer(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    journal_id: &str,
+    order: TransferOrder<'_>,
+) -> Result<api::Transfer, ApiError> {
+    let TransferOrder { from, to, amount: sent, message, money_request_id } = order;
     if to.id == from.id {
         return Err(ApiError::BadRequest("cannot send to yourself".into()));
     }
-    if to.currency != from.currency || body.amount.currency != from.currency {
+    if to.currency != from.currency || sent.currency != from.currency {
         return Err(ApiError::CurrencyMismatch(format!(
             "domestic transfers move {} to a {} wallet; use a remittance across currencies",
             from.currency, from.currency
         )));
     }
-    let x = body.amount.minor;
-    check_limits(tx, &from, x, x, ctx.now)?;
-    let meta = journal_meta::to_value(&TransferMeta {
-        from: party(&from),
-        to: party(&to),
-        message: &message,
-        description: format!("Transfer @{} -> @{}", from.handle, to.handle),
-    })?;
-    let header = ctx.journal(journal_id, "p2p", wallet_id, &meta);
+    let x = sent.minor;
+    check_limits(tx, from, x, x, ctx.now)?;
+    let description = match money_request_id {
+        Some(id) => format!("Transfer @{} -> @{} for money request {id}", from.handle, to.handle),
+        None => format!("Transfer @{} -> @{}", from.handle, to.handle),
+    };
+    let meta =
+        journal_meta::to_value(&TransferMeta { from: party(from), to: party(to), message: &message, description })?;
+    let header = ctx.journal(journal_id, "p2p", &from.id, &meta);
     ledger::post(tx, &header, &[Leg::new(from.account_id.clone(), -x), Leg::new(to.account_id.clone(), x)])?;
     let out = api::Transfer {
         id: journal_id.to_owned(),
         kind: "p2p".into(),
         status: "completed".into(),
-        from: party(&from),
-        to: party(&to),
+        from: party(from),
+        to: party(to),
         amount: amount(x, &from.currency),
         message: message.clone(),
         balance: amount(ledger::balance(tx, &from.account_id)?, &from.currency),
         created_at: ctx.now,
+        money_request_id: money_request_id.map(str::to_owned),
     };
     let received = api::TransferReceived {
         id: journal_id.to_owned(),
@@ -142,10 +190,38 @@ fn p2p_inner(
         amount: amount(x, &from.currency),
         message: Some(message),
         purpose: None,
+        money_request_id: money_request_id.map(str::to_owned),
     };
     emit(tx, &to.id, EventData::TransferReceived(received), ctx.now)?;
-    emit(tx, wallet_id, EventData::TransferSent(out.clone()), ctx.now)?;
+    emit(tx, &from.id, EventData::TransferSent(out.clone()), ctx.now)?;
     Ok(out)
+}
+
+/// Who a handle is, as a sender is shown before sending
+///
+/// Display name, country and currency: a wallet in another currency is sent a remittance
+/// (quote it with `POST /v1/quotes`, send it with `POST /v1/remittances`).
+#[utoipa::path(get, path = "/v1/recipients/{handle}", tag = "transfers", operation_id = "getRecipient",
+    params(("handle" = String, Path, description = "A wallet's handle, with or without @")),
+    responses((status = 200, description = "The recipient", body = api::RecipientInfo)),
+    security(("signedDevice" = [])))]
+pub async fn recipient(
+    State(state): State<AppState>,
+    Path(handle): Path<String>,
+    // Only an enrolled device may look people up.
+    _signed: Signed,
+) -> Result<Json<api::RecipientInfo>, ApiError> {
+    state
+        .with_db(move |conn| {
+            let w = wallet_by_handle(conn, &handle)?;
+            Ok(Json(api::RecipientInfo {
+                handle: w.handle,
+                display_name: w.display_name,
+                country: w.country,
+                currency: w.currency,
+            }))
+        })
+        .await
 }
 
 /// An account a partner network pays out to.
@@ -387,6 +463,7 @@ fn post_remittance(
             amount: q.body.receive.clone(),
             message: None,
             purpose: Some(body.purpose.clone()),
+            money_request_id: None,
         };
         emit(tx, &wallet.id, EventData::TransferReceived(received), ctx.now)?;
     }

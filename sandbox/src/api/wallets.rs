@@ -180,24 +180,63 @@ pub async fn kyc(State(state): State<AppState>, Path(wallet_id): Path<String>, s
     .await
 }
 
+/// What a receive code asks for, when it asks for something.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ReceiveCodeQuery {
+    /// The amount to be paid, minor units of the wallet's currency: whoever pays the code pays
+    /// exactly this. Without it the payer chooses.
+    amount: Option<i64>,
+    /// What it is for, up to 25 characters (the code's purpose field, shown to the payer).
+    note: Option<String>,
+}
+
 /// An EMV person-to-person code for this wallet
+///
+/// With `amount` (and a `note`) it asks for exactly that amount: a transfer to it for any
+/// other amount is refused with `amount_mismatch`.
 #[utoipa::path(get, path = "/v1/wallets/{wallet_id}/receive-code", tag = "wallet", operation_id = "receiveCode",
-    params(("wallet_id" = String, Path, description = "This device's wallet")),
+    params(("wallet_id" = String, Path, description = "This device's wallet"), ReceiveCodeQuery),
     responses((status = 200, description = "The code", body = api::ReceiveCode)),
     security(("signedDevice" = [])))]
 pub async fn receive_code(
     State(state): State<AppState>,
     Path(wallet_id): Path<String>,
+    Query(q): Query<ReceiveCodeQuery>,
     // The signer's own wallet: the extractor refuses another's path.
     _signed: Signed,
 ) -> Result<Json<api::ReceiveCode>, ApiError> {
     state
         .with_db(move |conn| {
             let w = load_wallet(conn, &wallet_id)?;
-            let payload = crate::codes::receive_code(&w.handle, &w.display_name, &w.country, &w.currency)?;
+            let plain = crate::codes::receive_code(&w.handle, &w.display_name, &w.country, &w.currency)?;
+            let payload = match (q.amount, q.note) {
+                (None, None) => plain,
+                (amount, note) => asking(&plain, &w.currency, amount, note.as_deref())?,
+            };
             Ok(Json(api::ReceiveCode { payload, handle: w.handle }))
         })
         .await
+}
+
+/// A receive code that asks for `amount` (minor units of `currency`) and says what for.
+fn asking(plain: &str, currency: &str, amount: Option<i64>, note: Option<&str>) -> Result<String, ApiError> {
+    let view = koban_core::emv::MpmView::parse(plain).map_err(|e| ApiError::Internal(format!("receive code: {e}")))?;
+    let mut code = koban_core::emv::MerchantCode::from_view(&view)
+        .ok_or_else(|| ApiError::Internal("receive code: unreadable".into()))?;
+    if let Some(minor) = amount {
+        AmountIn { minor, currency: currency.to_owned() }.validate()?;
+        code.amount = Some(koban_core::money::Money::from_minor(minor, crate::fx::currency(currency)?));
+    }
+    if let Some(note) = note {
+        // The payer reads it before paying: no bidi overrides or invisible characters.
+        let note =
+            koban_core::text::check_display_text(note, 25).map_err(|e| ApiError::BadRequest(format!("note {e}")))?;
+        if !note.is_empty() {
+            code.additional_data.push(koban_core::emv::Field::new(8, note));
+        }
+    }
+    code.encode().map_err(|e| ApiError::BadRequest(format!("receive code: {e}")))
 }
 
 /// Which banks.

@@ -53,6 +53,10 @@ pub enum EventData {
     ConsumerCodeRefused(CodeRefused),
     /// `refund_received`: a merchant refunded (part of) a payment or till charge.
     RefundReceived(RefundReceived),
+    /// `money_request_received`: another wallet asks this one for money.
+    MoneyRequestReceived(MoneyRequest),
+    /// `money_request_answered`: a request this wallet made was paid or declined.
+    MoneyRequestAnswered(MoneyRequest),
     /// A kind this client does not know yet (newer hosts may add some).
     Other {
         /// The kind.
@@ -76,6 +80,8 @@ pub const EVENT_KINDS: &[&str] = &[
     "consumer_code_charged",
     "consumer_code_refused",
     "refund_received",
+    "money_request_received",
+    "money_request_answered",
 ];
 
 impl EventData {
@@ -94,6 +100,8 @@ impl EventData {
             EventData::ConsumerCodeCharged(_) => EVENT_KINDS[9],
             EventData::ConsumerCodeRefused(_) => EVENT_KINDS[10],
             EventData::RefundReceived(_) => EVENT_KINDS[11],
+            EventData::MoneyRequestReceived(_) => EVENT_KINDS[12],
+            EventData::MoneyRequestAnswered(_) => EVENT_KINDS[13],
             EventData::Other { kind, .. } => kind,
         }
     }
@@ -113,6 +121,8 @@ impl EventData {
             EventData::ConsumerCodeCharged(d) => serde_json::to_value(d),
             EventData::ConsumerCodeRefused(d) => serde_json::to_value(d),
             EventData::RefundReceived(d) => serde_json::to_value(d),
+            EventData::MoneyRequestReceived(d) => serde_json::to_value(d),
+            EventData::MoneyRequestAnswered(d) => serde_json::to_value(d),
             EventData::Other { data, .. } => Ok(data.clone()),
         }
     }
@@ -134,6 +144,8 @@ impl EventData {
             "consumer_code_charged" => EventData::ConsumerCodeCharged(read(data)?),
             "consumer_code_refused" => EventData::ConsumerCodeRefused(read(data)?),
             "refund_received" => EventData::RefundReceived(read(data)?),
+            "money_request_received" => EventData::MoneyRequestReceived(read(data)?),
+            "money_request_answered" => EventData::MoneyRequestAnswered(read(data)?),
             other => EventData::Other { kind: other.to_owned(), data },
         })
     }
@@ -200,6 +212,9 @@ pub struct TransferReceived {
     /// Remittances: the purpose given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
+    /// The money request this transfer paid, if it paid one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money_request_id: Option<String>,
 }
 
 /// Data of `remittance_status`.

@@ -22,6 +22,7 @@ mod events;
 mod history;
 mod payments;
 mod refunds;
+mod requests;
 mod terminal;
 mod wallet;
 
@@ -29,6 +30,7 @@ pub use events::*;
 pub use history::*;
 pub use payments::*;
 pub use refunds::*;
+pub use requests::*;
 pub use terminal::*;
 pub use wallet::*;
 
@@ -149,6 +151,10 @@ mod doc {
         strings(&["captured", "pending_approval", "refused", "declined", "expired"])
     }
 
+    pub(super) fn money_request_status() -> ObjectBuilder {
+        strings(&["pending", "paid", "declined", "expired"])
+    }
+
     fn int64() -> ObjectBuilder {
         ObjectBuilder::new()
             .schema_type(SchemaType::Type(Type::Integer))
@@ -174,6 +180,8 @@ mod doc {
             one::<CodeCharged>(EVENT_KINDS[9]),
             one::<CodeRefused>(EVENT_KINDS[10]),
             one::<RefundReceived>(EVENT_KINDS[11]),
+            one::<MoneyRequest>(EVENT_KINDS[12]),
+            one::<MoneyRequest>(EVENT_KINDS[13]),
         ]
     }
 
@@ -214,6 +222,7 @@ mod doc {
             <super::CodeRefused as ToSchema>::schemas(schemas);
             <super::RefundReceived as ToSchema>::schemas(schemas);
             <super::RemittanceStatus as ToSchema>::schemas(schemas);
+            <super::MoneyRequest as ToSchema>::schemas(schemas);
         }
     }
 }

@@ -310,6 +310,9 @@ pub struct Transfer {
     pub balance: Amount,
     /// Host time.
     pub created_at: i64,
+    /// The money request this transfer paid, if it paid one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money_request_id: Option<String>,
 }
 
 /// An account a partner network pays a remittance out to.
