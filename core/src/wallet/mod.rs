@@ -23,6 +23,7 @@ mod outbox;
 mod payment;
 pub mod pending;
 mod profile;
+mod requests;
 mod statement;
 mod sync;
 mod transfer;
@@ -45,8 +46,10 @@ pub use codes::ConsumerCode;
 #[cfg(any(test, feature = "failpoints"))]
 pub use error::FailPoint;
 pub use error::{Refusal, WalletError, WalletErrorKind};
+pub use requests::{equal_shares, Friend, MoneyRequest, Split, SplitShares};
 pub use statement::{csv_row, HistoryFilter, TransactionDetail, CSV_HEADER};
 pub use sync::{Backoff, ListenEvent, Listener};
+pub use transfer::SendPreview;
 pub use types::{
     Balance, Bank, BankAccount, BankLink, ChargeRequest, Direction, Enrolment, FxQuote, HistoryPage, Identity,
     PaymentQuote, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient, SendTo, SyncReport,

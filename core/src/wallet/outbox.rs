@@ -73,6 +73,14 @@ intent_kinds! {
     Withdrawal = "withdrawal",
     /// Ending a bank link.
     BankUnlink = "bank_unlink",
+    /// Asking a friend for money.
+    MoneyRequest = "money_request",
+    /// Paying a friend's money request (a transfer).
+    MoneyRequestPay = "money_request_pay",
+    /// Declining a friend's money request.
+    MoneyRequestDecline = "money_request_decline",
+    /// Splitting a bill into one money request per friend.
+    Split = "split",
 }
 
 /// How the resolution of one pending intent ended.
@@ -288,6 +296,9 @@ fn apply(
         IntentKind::ChargeDecline => approvals::declined(tx, a),
         IntentKind::Withdrawal => bank::withdrawn(tx, a),
         IntentKind::BankUnlink => bank::unlinked(tx, a),
+        IntentKind::MoneyRequestPay => transfer::sent(tx, a),
+        // Requests and splits live at the host: nothing to keep here (the lists are read there).
+        IntentKind::MoneyRequest | IntentKind::MoneyRequestDecline | IntentKind::Split => Ok(None),
     }
 }
 
@@ -311,6 +322,10 @@ mod tests {
             (ChargeDecline, "charge_decline"),
             (Withdrawal, "withdrawal"),
             (BankUnlink, "bank_unlink"),
+            (MoneyRequest, "money_request"),
+            (MoneyRequestPay, "money_request_pay"),
+            (MoneyRequestDecline, "money_request_decline"),
+            (Split, "split"),
         ];
         for (kind, name) in stored {
             assert_eq!(kind.as_str(), name);

@@ -232,6 +232,22 @@ fn describe(intent: &Intent) -> Movement {
             (amount, format!("approving {} at {shop}", fmt(amount).unwrap_or_else(|| "a till charge".into())))
         }
         Some(IntentKind::ChargeDecline) => (None, "declining a till charge".into()),
+        Some(IntentKind::MoneyRequestPay) => {
+            let amount = amount_of(&body["amount"]);
+            let whom = ctx["requester"].as_str().map(|h| format!("@{h}")).unwrap_or_else(|| "a friend".into());
+            (amount, format!("{} to {whom} (their request)", fmt(amount).unwrap_or_else(|| "a transfer".into())))
+        }
+        Some(IntentKind::MoneyRequest) => {
+            let whom = body["from"].as_str().map(|h| format!("@{h}")).unwrap_or_else(|| "a friend".into());
+            let what = fmt(amount_of(&body["amount"])).unwrap_or_else(|| "money".into());
+            (None, format!("asking {whom} for {what}"))
+        }
+        Some(IntentKind::MoneyRequestDecline) => (None, "declining a money request".into()),
+        Some(IntentKind::Split) => {
+            let what = fmt(amount_of(&body["total"])).unwrap_or_else(|| "a bill".into());
+            let n = body["shares"].as_array().map_or(0, Vec::len);
+            (None, format!("splitting {what} among {n} friends"))
+        }
         Some(IntentKind::Enrol) => (None, "enrolling this device".into()),
         Some(IntentKind::Kyc) => (None, "verifying your identity".into()),
         Some(IntentKind::BankLink) => (None, "linking a bank account".into()),
@@ -247,6 +263,7 @@ fn describe(intent: &Intent) -> Movement {
                 | IntentKind::Withdrawal
                 | IntentKind::Payment
                 | IntentKind::P2p
+                | IntentKind::MoneyRequestPay
                 | IntentKind::Remittance
                 | IntentKind::ChargeApprove
         )
