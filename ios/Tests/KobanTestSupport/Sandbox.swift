@@ -44,6 +44,19 @@ public enum Sandbox {
         }
     }
 
+    /// A one-time token a terminal of merchant `merchantId` enrols with
+    /// (`POST /admin/merchants/{id}/enrolment-tokens`; the host runs with `--admin`).
+    public static func enrolmentToken(_ merchantId: String) async throws -> String {
+        let path = "/admin/merchants/\(merchantId)/enrolment-tokens"
+        let answer = try await URLSessionTransport().send(
+            request: HttpRequest(method: "POST", url: try url + path, headers: [], body: Data()))
+        guard answer.status == 201,
+              let doc = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any],
+              let token = doc["token"] as? String
+        else { throw SandboxError.unexpectedAnswer("POST \(path): \(answer.status)") }
+        return token
+    }
+
     /// The static code of the seeded merchant `id` (`m_jp_ramen`, `m_th_somtam`…).
     public static func merchant(_ id: String) async throws -> SandboxMerchant {
         guard let m = try await merchants().first(where: { $0.id == id }) else {
