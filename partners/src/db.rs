@@ -5,7 +5,8 @@ use std::path::Path;
 use rusqlite::Connection;
 
 /// Numbered migrations; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/001_initial.sql"), include_str!("../migrations/002_merchant_presented.sql")];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {

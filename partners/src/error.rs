@@ -55,6 +55,12 @@ pub enum Refusal {
     /// No such user (wallet side).
     #[error("user not found")]
     UserNotFound,
+    /// A merchant code this network does not know (another network's, or none at all).
+    #[error("the merchant code is not known to this network")]
+    MerchantCodeUnknown,
+    /// No such merchant (the merchants' side).
+    #[error("merchant not found")]
+    MerchantNotFound,
     /// Admin endpoints are off unless the simulator was started with them.
     #[error("admin endpoints are disabled; start with --admin")]
     AdminDisabled,
@@ -102,7 +108,7 @@ impl Refusal {
             BadRequest(_) => RefusalKind::BadRequest,
             BadSignature(_) | StaleSignature(_) | ReplayedNonce | UnknownAcquirer => RefusalKind::Unauthorized,
             RequestIdReused => RefusalKind::RequestIdReused,
-            PaymentNotFound | UserNotFound => RefusalKind::NotFound,
+            PaymentNotFound | UserNotFound | MerchantCodeUnknown | MerchantNotFound => RefusalKind::NotFound,
             CurrencyNotSupported(_) => RefusalKind::CurrencyNotSupported,
             CancelWindowExceeded => RefusalKind::CancelWindowExceeded,
             RefundWindowExceeded => RefusalKind::RefundWindowExceeded,

@@ -2,7 +2,9 @@
 //!
 //! Accounts: `user:<id>` (a user's balance, never negative), `float:<CUR>` (where users'
 //! top-ups came from), `fx:<CUR>` (the network's currency position) and
-//! `acquirer:<id>:<CUR>` (what the network owes an acquirer, positive, or is owed).
+//! `acquirer:<id>:<CUR>` (what the network owes an acquirer, positive, or is owed),
+//! `merchant:<network>:<id>` (a merchant's takings, never negative) and `mpp:<id>:<CUR>` (what a
+//! partner wallet abroad owes the network for the merchants it paid, negative).
 
 use std::collections::BTreeMap;
 
@@ -43,6 +45,14 @@ pub fn fx_account(tx: &Transaction<'_>, currency: &str) -> Result<String, Refusa
 pub fn acquirer_account(tx: &Transaction<'_>, acquirer: &str, currency: &str) -> Result<String, Refusal> {
     let id = format!("acquirer:{acquirer}:{currency}");
     ensure_account(tx, &id, "acquirer", currency, true, &format!("settlement with {acquirer} in {currency}"))?;
+    Ok(id)
+}
+
+/// What a partner wallet abroad (an MPP) owes the network in `currency` (negative) for the
+/// merchants it paid, made on first use.
+pub fn mpp_account(tx: &Transaction<'_>, mpp: &str, currency: &str) -> Result<String, Refusal> {
+    let id = format!("mpp:{mpp}:{currency}");
+    ensure_account(tx, &id, "mpp", currency, true, &format!("settlement with partner wallet {mpp} in {currency}"))?;
     Ok(id)
 }
 
@@ -157,6 +167,9 @@ pub struct InvariantReport {
     pub payments: BTreeMap<String, i64>,
     /// Number of refunds.
     pub refunds: i64,
+    /// Number of merchant-presented payments, by status.
+    #[serde(default)]
+    pub mpm_payments: BTreeMap<String, i64>,
     /// Sum of all balances per currency (zero when no money was created or lost).
     pub totals: BTreeMap<String, i64>,
 }
@@ -237,6 +250,38 @@ const CHECKS: &[(&str, &str)] = &[
         "SELECT r.id FROM refunds r WHERE (SELECT COUNT(*) FROM journals j WHERE j.refund_id = r.id AND j.kind = 'refund') != 1",
         "refund applied other than once",
     ),
+    // The merchant-presented side: each credited merchant payment has one journal crediting
+    // the merchant the payment's amount and charging the MPP its settlement, a cancel after a
+    // credit reversed it once, and an order code was paid at most once.
+    (
+        "SELECT p.id || ' has ' || (SELECT COUNT(*) FROM journals j WHERE j.payment_id = p.id AND j.kind = 'mpm_payment') || ' payment journals'
+         FROM mpm_payments p WHERE (SELECT COUNT(*) FROM journals j WHERE j.payment_id = p.id AND j.kind = 'mpm_payment') != p.captured",
+        "merchant paid other than once",
+    ),
+    (
+        "SELECT id || ' ' || status FROM mpm_payments WHERE (status = 'success' AND captured = 0)
+            OR (status IN ('processing', 'failed') AND captured = 1)",
+        "merchant payment status disagrees with its credit",
+    ),
+    (
+        "SELECT p.id FROM mpm_payments p JOIN merchants m ON m.key = p.merchant_key WHERE p.captured = 1 AND NOT EXISTS (
+            SELECT 1 FROM journals j
+            JOIN entries em ON em.journal_id = j.id AND em.account_id = m.account_id AND em.amount = p.amount
+            JOIN entries ep ON ep.journal_id = j.id AND ep.account_id = 'mpp:' || p.mpp_id || ':' || p.settlement_currency
+                AND ep.amount = -p.settlement_amount
+            WHERE j.payment_id = p.id AND j.kind = 'mpm_payment')",
+        "merchant payment journal differs from the payment",
+    ),
+    (
+        "SELECT p.id FROM mpm_payments p WHERE (SELECT COUNT(*) FROM journals j WHERE j.payment_id = p.id AND j.kind = 'mpm_cancel')
+            != (CASE WHEN p.status = 'cancelled' AND p.captured = 1 THEN 1 ELSE 0 END)",
+        "merchant payment reversed other than once",
+    ),
+    (
+        "SELECT m.key || ' x' || COUNT(*) FROM merchants m JOIN mpm_payments p ON p.merchant_key = m.key
+         WHERE m.amount IS NOT NULL AND p.status IN ('success', 'processing') GROUP BY m.key HAVING COUNT(*) > 1",
+        "order code paid more than once",
+    ),
 ];
 
 /// Checks the ledger: every journal balances per currency and has two legs or more, every entry
@@ -245,7 +290,9 @@ const CHECKS: &[(&str, &str)] = &[
 /// two journals; and against the payments: each charged payment has exactly one payment
 /// journal taking the user's amount and owing the acquirer the merchant's, only charged
 /// payments were charged, a cancel after a charge reversed it once, refunds add up and stay
-/// within the payment, each refund posted once.
+/// within the payment, each refund posted once; and on the merchant-presented side: each
+/// credited merchant payment has one journal crediting the merchant and charging the MPP its
+/// settlement, a cancel reversed it once, an order code was paid at most once.
 pub fn check_invariants(conn: &Connection) -> Result<InvariantReport, Vec<String>> {
     let run = || -> rusqlite::Result<(Vec<String>, InvariantReport)> {
         let mut v = Vec::new();
@@ -267,10 +314,17 @@ pub fn check_invariants(conn: &Connection) -> Result<InvariantReport, Vec<String
             let (s, n) = row?;
             payments.insert(s, n);
         }
+        let mut mpm_payments = BTreeMap::new();
+        let mut stmt =
+            conn.prepare("SELECT status, COUNT(*) FROM mpm_payments WHERE request_hash IS NOT NULL GROUP BY status")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (s, n) = row?;
+            mpm_payments.insert(s, n);
+        }
         let journals = conn.query_row("SELECT COUNT(*) FROM journals", [], |r| r.get(0))?;
         let entries = conn.query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))?;
         let refunds = conn.query_row("SELECT COUNT(*) FROM refunds", [], |r| r.get(0))?;
-        Ok((v, InvariantReport { journals, entries, payments, refunds, totals }))
+        Ok((v, InvariantReport { journals, entries, payments, refunds, totals, mpm_payments }))
     };
     match run() {
         Ok((v, report)) if v.is_empty() => Ok(report),

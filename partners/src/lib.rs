@@ -8,9 +8,14 @@
 //! refund in the shape of each network's public API (Alipay+, WeChat Pay, UnionPay). One
 //! engine sits underneath; the wire shapes and the code formats are what differ.
 //!
-//! The host talks to it through [`client::AcquirerClient`] (network-neutral calls, each network's
-//! dialect on the wire); tests and the demo play the tourists' phones and the operator through
-//! [`client::SimulatorClient`].
+//! The other way round too: a Koban wallet abroad pays the networks' own merchants in China by
+//! the codes they show (Alipay, WeChat Pay, UnionPay EMV; [`merchants`]). The Koban host, as
+//! the partner wallet (Alipay+'s "MPP"), asks the network to decode a code and to pay the
+//! merchant in yuan, and settles with the network in yen ([`engine::mpm`]).
+//!
+//! The host talks to it through [`client::AcquirerClient`] and [`client::MppClient`]
+//! (network-neutral calls, each network's dialect on the wire); tests and the demo play the
+//! tourists' phones, the merchants and the operator through [`client::SimulatorClient`].
 
 #![warn(missing_docs)]
 
@@ -25,6 +30,7 @@ pub mod error;
 pub mod faults;
 pub mod fx;
 pub mod ledger;
+pub mod merchants;
 pub mod model;
 pub mod network;
 pub mod seed;

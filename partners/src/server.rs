@@ -109,6 +109,10 @@ impl Partners {
             seed::seed(&tx, crate::state::Clock::default().now()).map_err(|e| db_error(&e))?;
             tx.commit().map_err(|e| db_error(&e))?;
         }
+        // Every start: a database made before the merchants existed gets them too.
+        let tx = conn.transaction().map_err(|e| db_error(&e))?;
+        crate::merchants::seed(&tx).map_err(|e| db_error(&e))?;
+        tx.commit().map_err(|e| db_error(&e))?;
         let acquirers = if config.acquirers.is_empty() {
             vec![AcquirerKey::generate(DEFAULT_ACQUIRER).map_err(StartError::Key)?]
         } else {

@@ -18,7 +18,7 @@ use crate::wire::{code_for, parse_minor, Meaning};
 
 const NETWORK: Network = Network::AlipayPlus;
 
-fn result(meaning: Meaning, refusal: Option<&Refusal>) -> ResultInfo {
+pub(super) fn result(meaning: Meaning, refusal: Option<&Refusal>) -> ResultInfo {
     ResultInfo {
         result_code: code_for(CODES, meaning, "PROCESS_FAIL").to_owned(),
         result_status: result_status(meaning).to_owned(),
@@ -32,11 +32,11 @@ pub(super) fn refusal(r: &Refusal) -> Response {
     (refusal_status(r), Json(body)).into_response()
 }
 
-fn respond(outcome: Result<Response, Refusal>) -> Response {
+pub(super) fn respond(outcome: Result<Response, Refusal>) -> Response {
     outcome.unwrap_or_else(|r| refusal(&r))
 }
 
-fn wire_amount(a: &Amount) -> crate::wire::alipay_plus::Amount {
+pub(super) fn wire_amount(a: &Amount) -> crate::wire::alipay_plus::Amount {
     crate::wire::alipay_plus::Amount { currency: a.currency.clone(), value: a.value.to_string() }
 }
 
@@ -79,7 +79,7 @@ fn payment_ref(r: &crate::wire::alipay_plus::PaymentRef) -> Result<PaymentRef, R
     }
 }
 
-fn amount(a: &crate::wire::alipay_plus::Amount) -> Result<Amount, Refusal> {
+pub(super) fn amount(a: &crate::wire::alipay_plus::Amount) -> Result<Amount, Refusal> {
     check_currency(&a.currency)?;
     let value = parse_minor(&a.value).ok_or_else(|| Refusal::BadRequest("value must be minor units".into()))?;
     Ok(Amount::new(value, a.currency.clone()))

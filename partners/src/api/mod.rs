@@ -1,16 +1,23 @@
-//! HTTP routes: each network's acquiring API in its own shape, the users' phones, the operator.
+//! HTTP routes: each network's acquiring API and its merchant-presented API (a partner wallet
+//! paying the network's merchants) in its own shape, the users' phones, the merchants' apps,
+//! the operator.
 
 mod admin;
 mod alipay_plus;
+mod alipay_plus_mpm;
+mod merchant;
 mod unionpay;
+mod unionpay_mpm;
 mod wallet;
 mod wechat_pay;
+mod wechat_pay_mpm;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::engine::mpm::MpmPayment;
 use crate::engine::Payment;
 use crate::error::{Refusal, RefusalKind};
 use crate::model::PaymentStatus;
@@ -21,6 +28,7 @@ use crate::wire::Meaning;
 /// Every route, without state.
 pub fn routes() -> Router<AppState> {
     use crate::wire::{alipay_plus as ap, unionpay as up, wechat_pay as wx};
+    use crate::wire::{alipay_plus_mpm as ap_mpm, unionpay_mpm as up_mpm, wechat_pay_mpm as wx_mpm};
     Router::new()
         .route("/", get(info))
         .route(ap::PATH_PAY, post(alipay_plus::pay))
@@ -33,6 +41,19 @@ pub fn routes() -> Router<AppState> {
         .route(wx::PATH_REFUND, post(wechat_pay::refund))
         .route(up::PATH_TRANS, post(unionpay::trans))
         .route(up::PATH_QUERY, post(unionpay::query))
+        .route(ap_mpm::PATH_DECODE, post(alipay_plus_mpm::decode))
+        .route(ap_mpm::PATH_PAY, post(alipay_plus_mpm::pay))
+        .route(ap_mpm::PATH_INQUIRY, post(alipay_plus_mpm::inquiry))
+        .route(ap_mpm::PATH_CANCEL, post(alipay_plus_mpm::cancel))
+        .route(wx_mpm::PATH_DECODE, post(wechat_pay_mpm::decode))
+        .route(wx_mpm::PATH_PAY, post(wechat_pay_mpm::pay))
+        .route(wx_mpm::PATH_ORDERQUERY, post(wechat_pay_mpm::orderquery))
+        .route(wx_mpm::PATH_REVERSE, post(wechat_pay_mpm::reverse))
+        .route(up_mpm::PATH_DECODE, post(unionpay_mpm::decode))
+        .route(up_mpm::PATH_TRANS, post(unionpay_mpm::trans))
+        .route(up_mpm::PATH_QUERY, post(unionpay_mpm::query))
+        .route("/merchant/v1/merchants", get(merchant::merchants))
+        .route("/merchant/v1/merchants/{key}", get(merchant::merchant))
         .route("/wallet/v1/users", get(wallet::users))
         .route("/wallet/v1/users/{id}", get(wallet::user))
         .route("/wallet/v1/users/{id}/history", get(wallet::history))
@@ -78,6 +99,17 @@ fn refusal_status(refusal: &Refusal) -> StatusCode {
 
 /// What a payment's state means on the wire.
 fn payment_meaning(p: &Payment) -> Meaning {
+    match (p.status, p.failure) {
+        (PaymentStatus::Success, _) => Meaning::Success,
+        (PaymentStatus::Processing, _) => Meaning::Processing,
+        (PaymentStatus::Cancelled, _) => Meaning::Cancelled,
+        (PaymentStatus::Failed, Some(f)) => Meaning::Failed(f),
+        (PaymentStatus::Failed, None) => Meaning::Refused(RefusalKind::Other),
+    }
+}
+
+/// What a merchant-presented payment's state means on the wire.
+fn mpm_meaning(p: &MpmPayment) -> Meaning {
     match (p.status, p.failure) {
         (PaymentStatus::Success, _) => Meaning::Success,
         (PaymentStatus::Processing, _) => Meaning::Processing,

@@ -19,7 +19,7 @@ use crate::wire::{code_for, parse_minor, Meaning};
 
 const NETWORK: Network = Network::Unionpay;
 
-fn resp_code(meaning: Meaning) -> &'static str {
+pub(super) fn resp_code(meaning: Meaning) -> &'static str {
     code_for(CODES, meaning, "06")
 }
 
@@ -35,11 +35,11 @@ pub(super) fn refusal(r: &Refusal) -> Response {
     (refusal_status(r), Json(body)).into_response()
 }
 
-fn respond(outcome: Result<Response, Refusal>) -> Response {
+pub(super) fn respond(outcome: Result<Response, Refusal>) -> Response {
     outcome.unwrap_or_else(|r| refusal(&r))
 }
 
-fn order_id_char(b: u8) -> bool {
+pub(super) fn order_id_char(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
@@ -50,7 +50,7 @@ fn check_acquirer(acquirer: &str, acq_ins_code: &str, mer_id: &str) -> Result<()
     check_id("merId", mer_id, 1, 32, |b| b.is_ascii_graphic())
 }
 
-fn amount(txn_amt: Option<&str>, currency_code: Option<&str>) -> Result<Amount, Refusal> {
+pub(super) fn amount(txn_amt: Option<&str>, currency_code: Option<&str>) -> Result<Amount, Refusal> {
     let value =
         txn_amt.and_then(parse_minor).ok_or_else(|| Refusal::BadRequest("txnAmt must be minor units".into()))?;
     let currency = currency_code

@@ -19,12 +19,12 @@ use crate::wire::{code_for, Meaning};
 
 const NETWORK: Network = Network::WechatPay;
 
-fn out_trade_no_char(b: u8) -> bool {
+pub(super) fn out_trade_no_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"_-|*@".contains(&b)
 }
 
 /// `(result_code, err_code, err_code_des)` for a meaning.
-fn outcome(meaning: Meaning, refusal: Option<&Refusal>) -> (String, Option<String>, Option<String>) {
+pub(super) fn outcome(meaning: Meaning, refusal: Option<&Refusal>) -> (String, Option<String>, Option<String>) {
     if meaning == Meaning::Success {
         return (SUCCESS.into(), None, None);
     }
@@ -48,11 +48,11 @@ pub(super) fn refusal(r: &Refusal) -> Response {
     (refusal_status(r), Json(body)).into_response()
 }
 
-fn respond(outcome: Result<Response, Refusal>) -> Response {
+pub(super) fn respond(outcome: Result<Response, Refusal>) -> Response {
     outcome.unwrap_or_else(|r| refusal(&r))
 }
 
-fn check_acquirer(acquirer: &str, mch_id: &str, appid: &str) -> Result<(), Refusal> {
+pub(super) fn check_acquirer(acquirer: &str, mch_id: &str, appid: &str) -> Result<(), Refusal> {
     if mch_id != acquirer {
         return Err(Refusal::BadSignature("mch_id is not the signing acquirer".into()));
     }
@@ -60,7 +60,7 @@ fn check_acquirer(acquirer: &str, mch_id: &str, appid: &str) -> Result<(), Refus
 }
 
 /// The rate as WeChat Pay states it: times 10^8, an integer.
-fn wechat_rate(rate: i128) -> String {
+pub(super) fn wechat_rate(rate: i128) -> String {
     (rate / (fx::RATE_SCALE / 100_000_000)).to_string()
 }
 

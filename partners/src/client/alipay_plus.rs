@@ -8,15 +8,15 @@ use crate::time;
 use crate::wire::alipay_plus::{self as ap, PaymentResponse, ResultInfo};
 use crate::wire::{meaning_of, parse_minor, Meaning};
 
-fn wire_amount(a: &Amount) -> ap::Amount {
+pub(super) fn wire_amount(a: &Amount) -> ap::Amount {
     ap::Amount { currency: a.currency.clone(), value: a.value.to_string() }
 }
 
-fn amount(a: &Option<ap::Amount>) -> Option<Amount> {
+pub(super) fn amount(a: &Option<ap::Amount>) -> Option<Amount> {
     a.as_ref().and_then(|a| parse_minor(&a.value).map(|v| Amount::new(v, a.currency.clone())))
 }
 
-fn meaning(r: &ResultInfo) -> Meaning {
+pub(super) fn meaning(r: &ResultInfo) -> Meaning {
     let m = meaning_of(ap::CODES, &r.result_code);
     // A code whose status disagrees with its meaning is not an answer to trust.
     if ap::result_status(m) == r.result_status {

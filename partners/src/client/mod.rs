@@ -4,18 +4,25 @@
 //! `inquire`, `cancel` and `refund`, each sent in the chosen network's own wire shape, signed,
 //! and its answer mapped back to one [`PaymentResult`] / [`RefundResult`] or a [`ClientError`]
 //! that says whether the outcome is known. [`SimulatorClient`] plays the tourists' phones
-//! (codes, balances, history) and the operator (faults, clock, invariants, users).
+//! (codes, balances, history), the merchants' apps and the operator (faults, clock, invariants,
+//! users). [`MppClient`] is what the Koban host calls as a partner wallet paying the networks'
+//! merchants in China (decode, pay, inquire, cancel).
 //!
 //! Exactly-once on the acquirer's side: keep the request id with the intent before sending;
 //! on [`ClientError::Unknown`] send the same request again (or inquire), never a new id.
 
 mod acquirer;
 mod alipay_plus;
+mod alipay_plus_mpm;
+pub mod mpm;
 mod simulator;
 mod unionpay;
+mod unionpay_mpm;
 mod wechat_pay;
+mod wechat_pay_mpm;
 
 pub use acquirer::AcquirerClient;
+pub use mpm::{DecodedCode, MppClient, MppPayRequest, MppPaymentResult};
 pub use simulator::SimulatorClient;
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! The tourists' phones and the operator, over HTTP.
+//! The tourists' phones, the merchants' apps and the operator, over HTTP.
 
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use crate::faults::FaultConfig;
 use crate::ledger::InvariantReport;
 use crate::network::CodeForm;
 use crate::wire::sim::{
-    AdvanceClock, ClockNow, CreateUserRequest, History, IssueCodeRequest, IssuedCode, SimError, User,
+    AdvanceClock, ClockNow, CreateUserRequest, History, IssueCodeRequest, IssuedCode, MerchantView, SimError, User,
 };
 
 /// Calls the simulator's `/wallet/v1` and `/admin` endpoints.
@@ -78,6 +78,16 @@ impl SimulatorClient {
     pub async fn issue_code(&self, user_id: &str, form: Option<CodeForm>) -> Result<IssuedCode, ClientError> {
         let body = IssueCodeRequest { form };
         self.call(reqwest::Method::POST, &format!("/wallet/v1/users/{user_id}/codes"), Some(&body)).await
+    }
+
+    /// Every merchant and its takings (the merchants' apps).
+    pub async fn merchants(&self) -> Result<Vec<MerchantView>, ClientError> {
+        self.call::<(), _>(reqwest::Method::GET, "/merchant/v1/merchants", None).await
+    }
+
+    /// One merchant, its takings and the payments to it, newest first.
+    pub async fn merchant(&self, key: &str) -> Result<MerchantView, ClientError> {
+        self.call::<(), _>(reqwest::Method::GET, &format!("/merchant/v1/merchants/{key}"), None).await
     }
 
     /// Makes a user (admin).

@@ -8,18 +8,18 @@ use crate::time;
 use crate::wire::unionpay::{self as up, TransResponse};
 use crate::wire::{meaning_of, parse_minor, Meaning};
 
-fn amount(value: &Option<String>, currency: &Option<String>) -> Option<Amount> {
+pub(super) fn amount(value: &Option<String>, currency: &Option<String>) -> Option<Amount> {
     let v = value.as_deref().and_then(parse_minor)?;
     let c = currency.as_deref().and_then(up::alpha_currency)?;
     Some(Amount::new(v, c))
 }
 
-fn currency_code(a: &Amount) -> Result<String, ClientError> {
+pub(super) fn currency_code(a: &Amount) -> Result<String, ClientError> {
     up::numeric_currency(&a.currency).ok_or_else(|| ClientError::Config(format!("no numeric code for {}", a.currency)))
 }
 
 /// The void's own order id, derived from the purchase's so that a retried void is the same void.
-fn void_order_id(request_id: &str) -> String {
+pub(super) fn void_order_id(request_id: &str) -> String {
     let digest = koban_core::crypto::body_digest_hex(format!("void:{request_id}").as_bytes());
     format!("V{}", &digest[..31])
 }

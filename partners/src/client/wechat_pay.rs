@@ -8,12 +8,12 @@ use crate::time;
 use crate::wire::wechat_pay::{self as wx, trade_state, OrderResponse};
 use crate::wire::{meaning_of, Meaning};
 
-fn nonce() -> Result<String, ClientError> {
+pub(super) fn nonce() -> Result<String, ClientError> {
     crate::codes::random_digits(32).map_err(|e| ClientError::Config(e.to_string()))
 }
 
 /// What the answer means: the call's failure first, then the business result.
-fn meaning(return_code: &str, result_code: Option<&str>, err_code: Option<&str>) -> (Meaning, String) {
+pub(super) fn meaning(return_code: &str, result_code: Option<&str>, err_code: Option<&str>) -> (Meaning, String) {
     if let Some(code) = err_code {
         return (meaning_of(wx::CODES, code), code.to_owned());
     }
@@ -24,7 +24,7 @@ fn meaning(return_code: &str, result_code: Option<&str>, err_code: Option<&str>)
 }
 
 /// Rate times 10^8 as ten decimals, the neutral form.
-fn rate(r: &str) -> Option<String> {
+pub(super) fn rate(r: &str) -> Option<String> {
     let v: i128 = r.parse().ok()?;
     Some(crate::fx::format_rate(v * 100))
 }

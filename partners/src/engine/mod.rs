@@ -1,10 +1,12 @@
-//! The one engine under the three networks' APIs: payments by code, inquiry, cancel, refund.
+//! The one engine under the three networks' APIs: payments by code, inquiry, cancel, refund;
+//! and, in [`mpm`], the merchant-presented side (a partner wallet paying a merchant's code).
 //!
 //! Every operation runs in one IMMEDIATE SQLite transaction: the payment row, the code it burns
 //! and its journal commit together or not at all. A request id names one payment per acquirer
 //! and network; a repeat with the same request answers from the payment's current state and
 //! never charges again, a repeat with another request is refused.
 
+pub mod mpm;
 mod pay;
 mod reverse;
 pub mod views;

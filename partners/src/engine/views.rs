@@ -1,4 +1,5 @@
-//! What a user's wallet app shows: the user, their balance and their history.
+//! What a user's wallet app shows (the user, their balance and their history), and what a
+//! merchant's app shows (its takings and the payments to it).
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -7,7 +8,7 @@ use crate::error::Refusal;
 use crate::fx;
 use crate::model::{Amount, PaymentStatus};
 use crate::network::{self, Network};
-use crate::wire::sim::{History, HistoryItem, User};
+use crate::wire::sim::{History, HistoryItem, MerchantPayment, MerchantView, User};
 
 fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<User>> {
     let (id, wallet_id, name, currency, balance): (String, String, String, String, i64) =
@@ -105,4 +106,57 @@ pub fn history(conn: &Connection, id: &str, limit: u32) -> Result<History, Refus
     items.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| (b.kind == "refund").cmp(&(a.kind == "refund"))));
     items.truncate(limit as usize);
     Ok(History { user, items })
+}
+
+const MERCHANT_SQL: &str =
+    "SELECT m.key, m.network, m.id, m.name, m.city, m.country, m.code, m.amount, m.currency, a.balance
+     FROM merchants m JOIN accounts a ON a.id = m.account_id";
+
+fn merchant_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MerchantView> {
+    let network: String = r.get(1)?;
+    let amount: Option<i64> = r.get(7)?;
+    let currency: String = r.get(8)?;
+    Ok(MerchantView {
+        key: r.get(0)?,
+        network: Network::from_id(&network).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, "bad network".into())
+        })?,
+        id: r.get(2)?,
+        name: r.get(3)?,
+        city: r.get(4)?,
+        country: r.get(5)?,
+        code: r.get(6)?,
+        amount: amount.map(|a| Amount::new(a, currency.clone())),
+        balance: Amount::new(r.get(9)?, currency),
+        payments: Vec::new(),
+    })
+}
+
+/// Every merchant of every network, by key, with its takings.
+pub fn merchants(conn: &Connection) -> Result<Vec<MerchantView>, Refusal> {
+    let mut stmt = conn.prepare(&format!("{MERCHANT_SQL} ORDER BY m.key"))?;
+    let rows = stmt.query_map([], merchant_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One merchant, its takings and the payments to it, newest first.
+pub fn merchant(conn: &Connection, key: &str) -> Result<MerchantView, Refusal> {
+    let mut m = conn
+        .query_row(&format!("{MERCHANT_SQL} WHERE m.key = ?1"), [key], merchant_from_row)
+        .optional()?
+        .ok_or(Refusal::MerchantNotFound)?;
+    m.payments = super::mpm::for_merchant(conn, key)?
+        .into_iter()
+        .map(|p| MerchantPayment {
+            id: p.id,
+            mpp_id: p.mpp_id,
+            request_id: p.request_id,
+            status: p.status,
+            amount: p.amount,
+            settlement: p.settlement,
+            rate: p.rate.map(fx::format_rate),
+            created_at: p.created_at,
+        })
+        .collect();
+    Ok(m)
 }

@@ -1,13 +1,17 @@
 //! Request and response bodies, shared by the server and the client so both agree byte for byte.
 //!
-//! One module per network, each in that network's public field names; `sim` holds the
-//! simulator's own endpoints (the users' phones and the operator). Each network module also
+//! One module per network, each in that network's public field names, and one per network for
+//! the merchant-presented side (`*_mpm`: a partner wallet paying the network's merchants);
+//! `sim` holds the simulator's own endpoints (the users' phones, the merchants, the operator). Each network module also
 //! holds its table of result codes, so rendering and parsing derive from one place.
 
 pub mod alipay_plus;
+pub mod alipay_plus_mpm;
 pub mod sim;
 pub mod unionpay;
+pub mod unionpay_mpm;
 pub mod wechat_pay;
+pub mod wechat_pay_mpm;
 
 /// Parses a string of decimal minor units (`"1200"`), as Alipay+ and UnionPay carry amounts.
 pub fn parse_minor(value: &str) -> Option<i64> {

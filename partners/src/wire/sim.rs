@@ -138,3 +138,54 @@ pub struct SimErrorBody {
     /// Human-readable.
     pub message: String,
 }
+
+/// A merchant of a network, as its own app shows it: `GET /merchant/v1/merchants` (every
+/// merchant, no payments) and `GET /merchant/v1/merchants/{key}` (with its payments).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantView {
+    /// The simulator's key (`noodles_alipay`, …).
+    pub key: String,
+    /// The network that serves it.
+    pub network: Network,
+    /// The network's merchant id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// City.
+    pub city: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// The code it shows.
+    pub code: String,
+    /// An order code's fixed amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    /// Its takings, in its currency.
+    pub balance: Amount,
+    /// Payments to it, newest first (one merchant only).
+    #[serde(default)]
+    pub payments: Vec<MerchantPayment>,
+}
+
+/// A payment to a merchant by a partner wallet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerchantPayment {
+    /// The network's payment id.
+    pub id: String,
+    /// The partner wallet that paid.
+    pub mpp_id: String,
+    /// Its request id.
+    pub request_id: String,
+    /// Where it stands.
+    pub status: PaymentStatus,
+    /// Paid to the merchant.
+    pub amount: Amount,
+    /// Owed by the partner wallet, in its settlement currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settlement: Option<Amount>,
+    /// Settlement currency per merchant's, ten decimals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
