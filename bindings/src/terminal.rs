@@ -343,9 +343,11 @@ async fn blocking<T: Send + 'static>(
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Terminal {
-    /// Opens (creating) the terminal at `db_path` for the host at `host_url`. The first open
-    /// makes the terminal's signing key and keeps it sealed there under a data key that
-    /// `key_store` wraps; later opens load it, so the terminal keeps its id and enrolment.
+    /// Opens (creating) the terminal at `db_path` for the host at `host_url`, over the
+    /// platform's `transport` (required by the phone library, which has no HTTP stack of its
+    /// own). The first open makes the terminal's signing key and keeps it sealed there under a
+    /// data key that `key_store` wraps; later opens load it, so the terminal keeps its id and
+    /// enrolment.
     #[uniffi::constructor(default(transport = None))]
     pub async fn open(
         db_path: String,
@@ -356,7 +358,12 @@ impl Terminal {
         let (store, key, merchant_id) = blocking(move || open_store(&db_path, key_store)).await?;
         let transport = transport
             .map(|inner| Arc::new(TransportAdapter { inner, timeout: TIMEOUT }) as Arc<dyn net::HttpTransport>);
-        let core = core::Terminal::new(&host_url, key, transport)?;
+        // Its one failure: no transport given, and no HTTP stack of its own (the phone library
+        // is built without one), which the caller fixes by passing the platform's.
+        let core = core::Terminal::new(&host_url, key, transport).map_err(|e| match e {
+            core::TerminalError::Protocol(reason) => TerminalError::InvalidInput(format!("invalid input: {reason}")),
+            other => other.into(),
+        })?;
         Ok(Arc::new(Terminal { core, store: Arc::new(Mutex::new(store)), merchant_id: Mutex::new(merchant_id) }))
     }
 
