@@ -26,10 +26,11 @@ pub use terminal::{
     Charge, ChargeStatus, DynamicCode, Enrolled, PaymentNetwork, Refund, RefundOf, Settlement, SettlementLine, Terminal,
 };
 pub use wallet::{
-    Balance, Bank, BankAccount, BankLink, CachedBalance, ChargeRequest, ConsumerCode, Direction, Enrolment, FxQuote,
-    HistoryFilter, HistoryPage, Identity, Listening, PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount,
-    Recipient, RemitDestination, RemitRecipient, SendTo, SyncReport, TransactionDetail, Wallet, WalletConfig,
-    WalletListener, WalletProfile, WalletTransaction,
+    equal_shares, Balance, Bank, BankAccount, BankLink, CachedBalance, ChargeRequest, ConsumerCode, Direction,
+    Enrolment, Friend, FxQuote, HistoryFilter, HistoryPage, Identity, Listening, MoneyRequest, PaymentQuote,
+    PaymentReference, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient, SendPreview, SendTo,
+    Split, SplitShare, SplitShares, SyncReport, TransactionDetail, Wallet, WalletConfig, WalletListener, WalletProfile,
+    WalletTransaction,
 };
 
 /// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.

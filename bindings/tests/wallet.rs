@@ -597,3 +597,87 @@ async fn money_goes_out_to_a_linked_bank_and_a_link_can_end() {
     assert_eq!(e.kind(), "not_found", "{e:?}");
     assert_eq!(w.balance().await.unwrap().available, jpy(29_900));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn friends_ask_split_and_see_whom_they_send_to_first() {
+    let host = Host::start().await;
+    let aiko = enrolled(&host, "aiko", AppKeyStore::new(21), None).await;
+    let ben = enrolled(&host, "ben", AppKeyStore::new(22), None).await;
+    let chika = enrolled(&host, "chika", AppKeyStore::new(23), None).await;
+    fund(&aiko, 50_000).await;
+    fund(&ben, 20_000).await;
+
+    // A money request, seen by the payer as a typed record and paid exactly once.
+    let asked = aiko.request_money("@ben".into(), jpy(3_000), "dinner".into()).await.unwrap();
+    assert_eq!((asked.incoming, asked.status.as_str(), asked.payer.handle.as_str()), (false, "pending", "ben"));
+    let mine = ben.money_requests().await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].incoming && mine[0].amount == jpy(3_000) && mine[0].requester.handle == "aiko");
+    let paid = ben.pay_money_request(mine[0].clone()).await.unwrap();
+    assert_eq!((paid.kind.as_str(), paid.direction, paid.amount.clone()), ("p2p", Direction::Out, jpy(3_000)));
+    let e = ben.pay_money_request(mine[0].clone()).await.unwrap_err();
+    assert!(matches!(&e, WalletError::BadRequest(m) if m.contains("already paid")), "{e:?}");
+    let now = aiko.money_request(asked.id.clone()).await.unwrap();
+    assert_eq!((now.status.as_str(), now.transaction_id), ("paid", Some(paid.id.clone())));
+    // Declined.
+    let r = aiko.request_money("chika".into(), jpy(500), String::new()).await.unwrap();
+    assert_eq!(chika.decline_money_request(r.id).await.unwrap().status, "declined");
+
+    // ¥10,000 among three, the remainder on the first; and who has paid.
+    let shown = koban_ffi::equal_shares(jpy(10_000), 3).unwrap();
+    assert_eq!(shown, vec![jpy(3_334), jpy(3_333), jpy(3_333)]);
+    let dan = enrolled(&host, "dan", AppKeyStore::new(24), None).await;
+    let friends = koban_ffi::SplitShares::Equal { handles: vec!["ben".into(), "chika".into(), "dan".into()] };
+    let split = aiko.split_bill(jpy(10_000), friends, "izakaya".into()).await.unwrap();
+    let amounts: Vec<Money> = split.shares.iter().map(|r| r.amount.clone()).collect();
+    assert_eq!(amounts, shown);
+    let ben_share =
+        ben.money_requests().await.unwrap().into_iter().find(|r| r.split_id == Some(split.id.clone())).unwrap();
+    ben.pay_money_request(ben_share).await.unwrap();
+    let split = aiko.split(split.id).await.unwrap();
+    assert_eq!((split.paid, split.outstanding), (jpy(3_334), jpy(6_666)));
+    assert_eq!(split.shares.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(), ["paid", "pending", "pending"]);
+    let wrong = koban_ffi::SplitShares::Explicit {
+        shares: vec![koban_ffi::SplitShare { handle: "ben".into(), amount: jpy(9_000) }],
+    };
+    assert!(matches!(aiko.split_bill(jpy(10_000), wrong, String::new()).await, Err(WalletError::InvalidInput(_))));
+    drop(dan);
+
+    // A receive code with its amount: the preview shows it fixed, another amount is refused.
+    let code = ben.receive_code_for(Some(jpy(1_200)), Some("ramen".into())).await.unwrap();
+    let to = SendTo::ReceiveCode { payload: code };
+    assert!(matches!(aiko.preview_send(to.clone(), jpy(1_000)).await, Err(WalletError::InvalidInput(_))));
+    let p = aiko.preview_send(to, jpy(1_200)).await.unwrap();
+    assert_eq!(
+        (p.display_name(), p.country(), p.amount_fixed(), p.note()),
+        ("ben".into(), "JP".into(), true, Some("ramen".into()))
+    );
+    assert!(p.remittance().is_none());
+    assert_eq!(aiko.confirm_send(p, None, None).await.unwrap().amount, jpy(1_200));
+
+    // A Thai friend: the preview is a remittance with a quote, sent as one.
+    let somchai = Wallet::open(host.db("somchai"), AppKeyStore::new(25), host.config(), None, None).await.unwrap();
+    somchai
+        .enrol(Enrolment { country: "TH".into(), handle: "somchai".into(), display_name: "Somchai".into() })
+        .await
+        .unwrap();
+    aiko.verify_identity(Identity {
+        legal_name: "Aiko Tanaka".into(),
+        date_of_birth: "1994-04-01".into(),
+        document_number: "MN1234567".into(),
+    })
+    .await
+    .unwrap();
+    let p = aiko.preview_send(SendTo::Handle { handle: "@somchai".into() }, jpy(10_000)).await.unwrap();
+    assert_eq!((p.display_name(), p.country(), p.currency()), ("Somchai".into(), "TH".into(), "THB".into()));
+    let q = p.remittance().expect("a remittance quote");
+    assert_eq!(
+        (q.destination_country(), q.receive().currency, q.send()),
+        (Some("TH".into()), "THB".into(), jpy(10_000))
+    );
+    assert_eq!(p.debit(), q.total());
+    let t = aiko.confirm_send(p, Some("happy birthday".into()), None).await.unwrap();
+    assert_eq!((t.kind.as_str(), t.amount.clone()), ("remittance", q.total()));
+    let got = somchai.sync(0).await.unwrap();
+    assert!(got.received.iter().any(|r| r.amount == q.receive()), "{:?}", got.received);
+}
