@@ -2,6 +2,7 @@
 //! says what is wrong and what would be right.
 
 use koban_core::money::{Currency, Money};
+use koban_core::scheme::ReferenceKind;
 
 /// The host's base URL from `--host`. `koban sandbox` prints a full URL, but people type
 /// `127.0.0.1:40123`: without a scheme a loopback host is taken as `http://` (the sandbox
@@ -73,6 +74,47 @@ pub fn amount_or_zero(raw: &str, currency: Currency) -> Result<Money, String> {
     amount(s, currency)
 }
 
+/// The references a payer may type for a code that asks for one (`***`), by their names.
+pub const REFERENCE_KINDS: [ReferenceKind; 8] = [
+    ReferenceKind::BillNumber,
+    ReferenceKind::MobileNumber,
+    ReferenceKind::StoreLabel,
+    ReferenceKind::LoyaltyNumber,
+    ReferenceKind::ReferenceLabel,
+    ReferenceKind::CustomerLabel,
+    ReferenceKind::TerminalLabel,
+    ReferenceKind::Purpose,
+];
+
+/// A reference kind's name: the core's own spelling (`bill_number`, `store_label`, …).
+pub fn reference_name(kind: ReferenceKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| format!("{kind:?}"))
+}
+
+/// A reference from `--reference KIND=VALUE`, e.g. `bill_number=INV-7`.
+pub fn reference(raw: &str) -> Result<(ReferenceKind, String), String> {
+    let names = || REFERENCE_KINDS.iter().map(|k| reference_name(*k)).collect::<Vec<_>>().join(", ");
+    let (kind, value) =
+        raw.split_once('=').ok_or_else(|| format!("--reference {raw:?}: give KIND=VALUE, e.g. bill_number=INV-7"))?;
+    let kind = kind.trim().to_ascii_lowercase().replace('-', "_");
+    let kind = REFERENCE_KINDS
+        .into_iter()
+        .find(|k| reference_name(*k) == kind)
+        .ok_or_else(|| format!("--reference {raw:?}: the kind must be one of {}", names()))?;
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("--reference {raw:?}: the value is empty"));
+    }
+    Ok((kind, value.to_owned()))
+}
+
+/// A share of a split bill from `--share HANDLE=AMOUNT`, in `currency`'s units.
+pub fn share(raw: &str, currency: Currency) -> Result<(String, Money), String> {
+    let (handle, value) =
+        raw.split_once('=').ok_or_else(|| format!("--share {raw:?}: give HANDLE=AMOUNT, e.g. @ben=4000"))?;
+    Ok((handle.trim().to_owned(), amount(value, currency)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +137,18 @@ mod tests {
         assert!(country("phl").unwrap_err().contains("two-letter"));
         assert_eq!(currency("jpy").unwrap().alpha(), "JPY");
         assert!(currency("yen").unwrap_err().contains("three-letter"));
+    }
+
+    #[test]
+    fn references_and_shares_by_name() {
+        assert_eq!(reference("bill_number=INV-7").unwrap(), (ReferenceKind::BillNumber, "INV-7".into()));
+        assert_eq!(reference("Store-Label= A1 ").unwrap(), (ReferenceKind::StoreLabel, "A1".into()));
+        assert!(reference("bill_number").unwrap_err().contains("KIND=VALUE"));
+        assert!(reference("note=x").unwrap_err().contains("one of bill_number, mobile_number"));
+        assert!(reference("purpose=").unwrap_err().contains("empty"));
+        let jpy = currency("JPY").unwrap();
+        assert_eq!(share("@ben=4000", jpy).unwrap(), ("@ben".into(), Money::from_minor(4000, jpy)));
+        assert!(share("ben", jpy).unwrap_err().contains("HANDLE=AMOUNT"));
     }
 
     #[test]

@@ -6,11 +6,13 @@ use std::sync::Arc;
 
 use koban_core::money::{Currency, Money};
 use koban_core::net::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError};
+use koban_core::scheme::{Detection, ReferenceKind};
 use koban_core::store::FileKeyStore;
 use koban_core::wallet::pending::{Movement, MovementState};
 use koban_core::wallet::{
-    BankAccount, ChargeRequest, Direction, Enrolment, FxQuote, HistoryFilter, Identity, PaymentQuote, PaymentRequest,
-    QuoteAmount, RemitDestination, RemitRecipient, SendTo, TransactionRecord, Wallet, WalletConfig, WalletError,
+    BankAccount, ChargeRequest, Direction, Enrolment, FxQuote, HistoryFilter, Identity, MoneyRequest, PaymentQuote,
+    PaymentRequest, QuoteAmount, RemitDestination, RemitRecipient, SendPreview, SendTo, Split, SplitShares,
+    TransactionRecord, Wallet, WalletConfig, WalletError,
 };
 
 use crate::args;
@@ -120,6 +122,11 @@ enum Command {
         /// Route (scheme id) to pay; default the code's first.
         #[arg(long)]
         route: Option<String>,
+        /// A reference the code asks the payer for, as KIND=VALUE (e.g. bill_number=INV-7); repeat
+        /// for several. Kinds: bill_number, mobile_number, store_label, loyalty_number,
+        /// reference_label, customer_label, terminal_label, purpose.
+        #[arg(long = "reference", value_name = "KIND=VALUE")]
+        references: Vec<String>,
         /// Pay after showing the quote. The same payment (code, amount, tip) made in the last
         /// 10 minutes is not paid again without --again.
         #[arg(long)]
@@ -128,7 +135,7 @@ enum Command {
         #[arg(long, requires = "yes")]
         again: bool,
     },
-    /// Send money to a friend at home.
+    /// Send money to a friend: shows who they are (abroad: the remittance quote), sends with --yes.
     Send {
         /// Friend's handle, e.g. @ben.
         #[arg(long, conflicts_with = "code", required_unless_present = "code")]
@@ -136,14 +143,22 @@ enum Command {
         /// Friend's scanned receive code.
         #[arg(long)]
         code: Option<String>,
-        /// Amount in home-currency units.
+        /// Amount in home-currency units; a receive code that names its amount needs none (and
+        /// takes no other).
         #[arg(long, allow_hyphen_values = true)]
-        amount: String,
+        amount: Option<String>,
         /// Message for the friend (shown in both histories).
         #[arg(long)]
         message: Option<String>,
-        /// Send even though the same amount went to the same friend in the last 10 minutes.
+        /// For a friend abroad: family_support, education, medical, savings, gift, business.
+        #[arg(long, default_value = "gift")]
+        purpose: String,
+        /// Send after showing the recipient. The same transfer made in the last 10 minutes is
+        /// not sent again without --again.
         #[arg(long)]
+        yes: bool,
+        /// With --yes: send even though the same amount went to the same friend in the last 10 minutes.
+        #[arg(long, requires = "yes")]
         again: bool,
     },
     /// Quote a remittance abroad.
@@ -189,8 +204,62 @@ enum Command {
         #[arg(long, requires = "yes")]
         again: bool,
     },
-    /// Show my receive code (an EMV person-to-person code).
-    ReceiveCode,
+    /// Show my receive code (an EMV person-to-person code), optionally asking for an amount.
+    ReceiveCode {
+        /// The amount whoever scans it pays, in home-currency units (they cannot change it).
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// What it is for (up to 25 characters), shown to the payer.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Ask a friend for money; they pay or decline it within a week.
+    Request {
+        /// The friend's handle, e.g. @ben.
+        #[arg(long)]
+        from: String,
+        /// Amount in home-currency units.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        /// What it is for.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Money requests to you and from you, with their state.
+    Requests,
+    /// Pay a friend's money request: shows it, pays with --yes (once).
+    PayRequest {
+        /// The request id `requests` printed.
+        request: String,
+        /// Pay after showing the request.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Decline a friend's money request: nothing moves.
+    DeclineRequest {
+        /// The request id `requests` printed.
+        request: String,
+    },
+    /// Split a bill among friends: one money request each.
+    Split {
+        /// The bill, in home-currency units.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        /// A friend sharing equally (the remainder goes on the first); repeat for each.
+        #[arg(long = "with", value_name = "HANDLE", required_unless_present = "shares", conflicts_with = "shares")]
+        with: Vec<String>,
+        /// A friend's own share as HANDLE=AMOUNT; repeat for each (they must add up to the bill).
+        #[arg(long = "share", value_name = "HANDLE=AMOUNT")]
+        shares: Vec<String>,
+        /// What the bill was.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// A bill you split: who has paid.
+    SplitStatus {
+        /// The split id `split` printed.
+        split: String,
+    },
     /// History, newest first, after what still waits for the host (works offline).
     History {
         /// Items per page, 1 to 500.
@@ -418,6 +487,66 @@ pub fn remit_lines(q: &FxQuote) -> Vec<String> {
     ]
 }
 
+/// The lines that show a send before it happens: who, how much, and abroad the quote it becomes.
+pub fn send_lines(p: &SendPreview) -> Vec<String> {
+    let fixed = if p.amount_fixed { " (the code's amount)" } else { "" };
+    let mut out = vec![format!("to {} (@{}, {}): {}{fixed}", p.display_name, p.handle, p.country, p.amount.format())];
+    if let Some(note) = &p.note {
+        out.push(format!("  for: {note}"));
+    }
+    if let Some(q) = &p.remittance {
+        out.push(format!("  their wallet holds {}: sent as a remittance to {}", p.currency.alpha(), p.country));
+        out.extend(remit_lines(q));
+    }
+    out
+}
+
+/// One money request, as its id, who asks whom for what, and where it stands.
+fn request_line(r: &MoneyRequest) -> String {
+    let what = if r.note.is_empty() { String::new() } else { format!(" for \"{}\"", r.note) };
+    let state = match r.status.as_str() {
+        "pending" => format!("pending until {}", when::human(r.expires_at, when::now())),
+        other => other.to_owned(),
+    };
+    if r.incoming {
+        format!("{}  @{} asks you for {}{what}: {state}", r.id, r.requester.handle, r.amount.format())
+    } else {
+        format!("{}  you asked @{} for {}{what}: {state}", r.id, r.payer.handle, r.amount.format())
+    }
+}
+
+/// A split bill: the bill, what is paid, and each friend's share and state.
+fn split_lines(s: &Split) -> Vec<String> {
+    let what = if s.note.is_empty() { String::new() } else { format!(" ({})", s.note) };
+    let mut out = vec![format!(
+        "split {}: {}{what} among {}; paid {}, outstanding {}",
+        s.id,
+        s.total.format(),
+        s.shares.len(),
+        s.paid.format(),
+        s.outstanding().format()
+    )];
+    for r in &s.shares {
+        out.push(format!("  @{:<16} {:>10}  {:<8} {}", r.payer.handle, r.amount.format(), r.status, r.id));
+    }
+    out
+}
+
+/// Refuses, before anything is sent, a code that asks the payer for a reference not given
+/// (naming it), and a reference the code does not ask for (it would be dropped unseen).
+fn check_references(d: &Detection, given: &[(ReferenceKind, String)]) -> Result<(), String> {
+    let asked = |kind: ReferenceKind| d.references.iter().any(|r| r.kind == kind && r.value.is_none());
+    if let Some((kind, _)) = given.iter().find(|(k, _)| !asked(*k)) {
+        return Err(format!("not paid: this code does not ask for a {}", args::reference_name(*kind)));
+    }
+    let missing = d.references.iter().find(|r| r.value.is_none() && !given.iter().any(|(k, _)| *k == r.kind));
+    if let Some(r) = missing {
+        let name = args::reference_name(r.kind);
+        return Err(format!("not paid: this code asks the payer for its {name}: add --reference {name}=VALUE"));
+    }
+    Ok(())
+}
+
 fn home_currency(w: &Wallet) -> Result<Currency, String> {
     Ok(w.profile().map_err(|e| e.to_string())?.ok_or("not enrolled: run `koban wallet enrol` first")?.currency)
 }
@@ -581,7 +710,7 @@ async fn run_async(args: Args) -> Result<(), String> {
                 b.no_confirm_limit.format()
             );
         }
-        Command::Pay { code, amount: a, tip, route, yes, again } => {
+        Command::Pay { code, amount: a, tip, route, references, yes, again } => {
             // The amount is read in the code's currency, so tell what the code is first.
             let d = koban_core::scheme::detect(&code).map_err(|e| format!("this code cannot be paid: {e}"))?;
             if !d.is_payable() {
@@ -594,15 +723,18 @@ async fn run_async(args: Args) -> Result<(), String> {
                 });
             }
             let cur = d.currency.ok_or("this code names no currency, so it cannot be paid")?;
+            let references = references.iter().map(|r| args::reference(r)).collect::<Result<Vec<_>, _>>()?;
+            check_references(&d, &references)?;
             let req = PaymentRequest {
                 payload: code,
                 route,
                 amount: a.map(|a| amount(&a, cur)).transpose()?,
                 tip: tip.map(|t| args::amount_or_zero(&t, cur)).transpose()?,
-                references: Vec::new(),
+                references: references.clone(),
             };
             let q = w.quote_payment(&req).await.map_err(err)?;
             payment_lines(&q).iter().for_each(|l| println!("{l}"));
+            references.iter().for_each(|(k, v)| println!("  {}: {v}", args::reference_name(*k)));
             if !yes {
                 println!("not paid: run again with --yes to confirm");
                 return Ok(());
@@ -615,21 +747,42 @@ async fn run_async(args: Args) -> Result<(), String> {
             )?;
             println!("{}", line(&w.confirm_payment(&q).await.map_err(err)?));
         }
-        Command::Send { to, code, amount: a, message, again } => {
+        Command::Send { to, code, amount: a, message, purpose, yes, again } => {
             let cur = home_currency(&w)?;
-            let a = amount(&a, cur)?;
-            let to = match (to, code) {
-                (Some(h), _) => SendTo::Handle(h),
-                (None, Some(c)) => SendTo::ReceiveCode(c),
+            let (to, a) = match (to, code) {
+                (Some(h), _) => (SendTo::Handle(h), amount(&a.ok_or("give --amount: how much to send")?, cur)?),
+                (None, Some(c)) => {
+                    // A code that names its amount is read in its currency, to be compared.
+                    let asked = koban_core::scheme::detect(&c).ok().and_then(|d| d.amount);
+                    let a = match (a, asked) {
+                        (Some(a), asked) => amount(&a, asked.map_or(cur, |m| m.currency()))?,
+                        (None, Some(asked)) => asked,
+                        (None, None) => return Err("give --amount: this receive code leaves the amount to you".into()),
+                    };
+                    (SendTo::ReceiveCode(c), a)
+                }
                 (None, None) => return Err("give --to or --code".into()),
             };
-            check_repeat(
-                w.recent_identical_transfer(&to, a, REPEAT_WINDOW_SECS).map_err(err)?,
-                again,
-                "transfer",
-                ("sent", "send"),
-            )?;
-            println!("{}", line(&w.send(&to, a, message.as_deref()).await.map_err(err)?));
+            let p = w.preview_send(&to, a).await.map_err(err)?;
+            send_lines(&p).iter().for_each(|l| println!("{l}"));
+            if !yes {
+                println!("not sent: run again with --yes to confirm");
+                return Ok(());
+            }
+            let previous = match &p.remittance {
+                None => w.recent_identical_transfer(&to, a, REPEAT_WINDOW_SECS),
+                Some(q) => {
+                    let recipient = RemitRecipient {
+                        name: p.display_name.clone(),
+                        destination: RemitDestination::Handle(p.handle.clone()),
+                        relationship: None,
+                    };
+                    w.recent_identical_remittance(q, &recipient, REPEAT_WINDOW_SECS)
+                }
+            };
+            let what = if p.remittance.is_some() { "remittance" } else { "transfer" };
+            check_repeat(previous.map_err(err)?, again, what, ("sent", "send"))?;
+            println!("{}", line(&w.confirm_send(&p, message.as_deref(), Some(&purpose)).await.map_err(err)?));
         }
         Command::Quote { country, amount: a } => {
             let cur = home_currency(&w)?;
@@ -659,7 +812,58 @@ async fn run_async(args: Args) -> Result<(), String> {
             let t = w.remit(&q, &recipient, &purpose, None).await.map_err(err)?;
             println!("{}", line(&t));
         }
-        Command::ReceiveCode => println!("{}", w.receive_code().await.map_err(err)?),
+        Command::ReceiveCode { amount: a, note } => {
+            let code = if a.is_none() && note.is_none() {
+                w.receive_code().await
+            } else {
+                let a = a.map(|a| amount(&a, home_currency(&w)?)).transpose()?;
+                w.receive_code_for(a, note.as_deref()).await
+            };
+            println!("{}", code.map_err(err)?);
+        }
+        Command::Request { from, amount: a, note } => {
+            let a = amount(&a, home_currency(&w)?)?;
+            println!("{}", request_line(&w.request_money(&from, a, &note).await.map_err(err)?));
+        }
+        Command::Requests => {
+            let all = w.money_requests().await.map_err(err)?;
+            if all.is_empty() {
+                println!("no money requests to you or from you");
+            }
+            all.iter().for_each(|r| println!("{}", request_line(r)));
+        }
+        Command::PayRequest { request, yes } => {
+            let r = w.money_request(&request).await.map_err(err)?;
+            println!("{}", request_line(&r));
+            if !r.incoming {
+                return Err("not paid: this request is yours; the friend you asked pays it".into());
+            }
+            if !r.is_pending() {
+                return Err(format!("not paid: the request is {}", r.status));
+            }
+            if !yes {
+                println!("not paid: run again with --yes to confirm");
+                return Ok(());
+            }
+            println!("{}", line(&w.pay_money_request(&r).await.map_err(err)?));
+        }
+        Command::DeclineRequest { request } => {
+            let r = w.decline_money_request(&request).await.map_err(err)?;
+            println!("{}", request_line(&r));
+        }
+        Command::Split { amount: a, with, shares, note } => {
+            let cur = home_currency(&w)?;
+            let total = amount(&a, cur)?;
+            let shares = if shares.is_empty() {
+                SplitShares::Equal(with)
+            } else {
+                SplitShares::Explicit(shares.iter().map(|s| args::share(s, cur)).collect::<Result<_, _>>()?)
+            };
+            split_lines(&w.split_bill(total, &shares, &note).await.map_err(err)?).iter().for_each(|l| println!("{l}"));
+        }
+        Command::SplitStatus { split } => {
+            split_lines(&w.split(&split).await.map_err(err)?).iter().for_each(|l| println!("{l}"));
+        }
         Command::History { limit, cursor, kinds, since, until, csv } => {
             let filter = HistoryFilter {
                 kinds: kinds.iter().map(|k| k.trim().to_ascii_lowercase()).collect(),

@@ -347,7 +347,8 @@ fn payments_count_this_month_and_a_repeat_is_asked_about() {
 
     // Transfers: the message shows on both sides, and a repeat is asked about too.
     s.funded("ben", "1000");
-    let send = || s.wallet("aiko", &["send", "--to", "@ben", "--amount", "2000", "--message", "concert tickets"]);
+    let send =
+        || s.wallet("aiko", &["send", "--to", "@ben", "--amount", "2000", "--message", "concert tickets", "--yes"]);
     let r = send();
     assert!(r.ok && r.out.contains("Sent to @ben: \"concert tickets\""), "{}", r.text());
     let r = send();
@@ -557,4 +558,178 @@ fn banks_at_home_withdrawals_and_unlinking() {
     assert!(r.ok && r.out.contains("Luzon Sandbox Bank"), "{}", r.text());
     let r = s.wallet("maria", &["top-up", "--amount", "2500.50"]);
     assert!(r.ok && r.out.contains("₱2,500.50"), "{}", r.text());
+}
+
+#[test]
+fn send_shows_the_recipient_first_and_a_friend_abroad_gets_a_quote() {
+    let s = Session::start();
+    s.funded("aiko", "50000");
+    s.funded("ben", "1000");
+    let balance = |who: &str| s.wallet(who, &["balance"]).out;
+    // Shown, not sent, without --yes: like `pay`.
+    let r = s.wallet("aiko", &["send", "--to", "@ben", "--amount", "2000"]);
+    assert!(r.ok && r.out.contains("to ben (@ben, JP): ¥2,000"), "{}", r.text());
+    assert!(r.out.contains("not sent: run again with --yes to confirm"), "{}", r.text());
+    assert!(balance("aiko").contains("balance ¥50,000"));
+    let r = s.wallet("aiko", &["send", "--to", "@ben", "--amount", "2000", "--again"]);
+    assert!(!r.ok && r.err.contains("--yes"), "--again alone sends nothing: {}", r.text());
+    let r = s.wallet("aiko", &["send", "--to", "@ben", "--amount", "2000", "--yes"]);
+    assert!(r.ok && r.out.contains("p2p         -      ¥2,000  Sent to @ben"), "{}", r.text());
+    let r = s.wallet("aiko", &["send", "--to", "@nobody_at_all", "--amount", "2000"]);
+    assert!(!r.ok && r.err.contains("unknown recipient"), "{}", r.text());
+
+    // A receive code asking for ¥3,000: shown with its note, and no other amount goes through.
+    let r = s.wallet("ben", &["receive-code", "--amount", "3000", "--note", "dinner"]);
+    assert!(r.ok, "{}", r.text());
+    let code = r.out.trim().to_owned();
+    let r = s.wallet("aiko", &["send", "--code", &code, "--amount", "2000", "--yes"]);
+    assert!(!r.ok && r.err.contains("the receive code asks for exactly ¥3,000"), "{}", r.text());
+    let r = s.wallet("aiko", &["send", "--code", &code]);
+    assert!(
+        r.ok && r.out.contains("to ben (@ben, JP): ¥3,000 (the code's amount)") && r.out.contains("for: dinner"),
+        "{}",
+        r.text()
+    );
+    let r = s.wallet("aiko", &["send", "--code", &code, "--yes"]);
+    assert!(r.ok && r.out.contains("-      ¥3,000  Sent to @ben"), "{}", r.text());
+    assert!(balance("aiko").contains("balance ¥45,000"));
+
+    // A Thai friend from Japan: a remittance with its quote, sent only with --yes.
+    let r = s.wallet("somchai", &["enrol", "--handle", "somchai", "--country", "TH", "--name", "Somchai Jaidee"]);
+    assert!(r.ok, "{}", r.text());
+    let r = s.wallet("aiko", &["send", "--to", "@somchai", "--amount", "10000"]);
+    assert!(!r.ok && r.err.contains("verify your identity"), "{}", r.text());
+    let kyc = ["kyc", "--legal-name", "Aiko Tanaka", "--date-of-birth", "1994-04-01", "--document", "MN1234567"];
+    assert!(s.wallet("aiko", &kyc).ok);
+    let r = s.wallet("aiko", &["send", "--to", "@somchai", "--amount", "10000"]);
+    assert!(r.ok, "{}", r.text());
+    for part in [
+        "to Somchai Jaidee (@somchai, TH): ¥10,000",
+        "their wallet holds THB: sent as a remittance to TH",
+        "send ¥10,000 -> arrives ฿",
+        "THB per JPY",
+        "arrival: about 30 min",
+        "not sent: run again with --yes to confirm",
+    ] {
+        assert!(r.out.contains(part), "missing {part:?}: {}", r.text());
+    }
+    assert!(balance("aiko").contains("balance ¥45,000"));
+    let r =
+        s.wallet("aiko", &["send", "--to", "@somchai", "--amount", "10000", "--message", "happy birthday", "--yes"]);
+    assert!(r.ok && r.out.contains("remittance  -") && r.out.contains("Remittance to Somchai Jaidee"), "{}", r.text());
+    let r = s.wallet("somchai", &["sync"]);
+    assert!(r.ok && r.out.contains("remittance  +") && r.out.contains("฿"), "{}", r.text());
+}
+
+#[test]
+fn money_requests_and_a_split_bill_from_the_cli() {
+    let s = Session::start();
+    s.funded("aiko", "1000");
+    for who in ["ben", "chika", "daichi"] {
+        s.funded(who, "10000");
+    }
+    let id_of = |r: &Run| r.out.split_whitespace().next().unwrap_or_default().to_owned();
+    let r = s.wallet("aiko", &["request", "--from", "@ben", "--amount", "3000", "--note", "dinner"]);
+    assert!(r.ok && r.out.contains("you asked @ben for ¥3,000 for \"dinner\": pending until"), "{}", r.text());
+    let id = id_of(&r);
+    let r = s.wallet("ben", &["requests"]);
+    assert!(
+        r.ok && r.out.contains(&format!("{id}  @aiko asks you for ¥3,000 for \"dinner\": pending")),
+        "{}",
+        r.text()
+    );
+    let r = s.wallet("ben", &["pay-request", &id]);
+    assert!(r.ok && r.out.contains("not paid: run again with --yes to confirm"), "{}", r.text());
+    let r = s.wallet("aiko", &["pay-request", &id, "--yes"]);
+    assert!(!r.ok && r.err.contains("this request is yours"), "{}", r.text());
+    let r = s.wallet("ben", &["pay-request", &id, "--yes"]);
+    assert!(r.ok && r.out.contains("p2p         -      ¥3,000  Paid @aiko's request: \"dinner\""), "{}", r.text());
+    let r = s.wallet("ben", &["pay-request", &id, "--yes"]);
+    assert!(!r.ok && r.err.contains("not paid: the request is paid"), "{}", r.text());
+    let r = s.wallet("aiko", &["requests"]);
+    assert!(r.ok && r.out.contains(&format!("{id}  you asked @ben for ¥3,000 for \"dinner\": paid")), "{}", r.text());
+    let r = s.wallet("aiko", &["sync"]);
+    assert!(r.ok && r.out.contains("+      ¥3,000  Received from @ben: \"dinner\""), "{}", r.text());
+    // Declined: nothing moves.
+    let r = s.wallet("aiko", &["request", "--from", "chika", "--amount", "500"]);
+    let declined = id_of(&r);
+    let r = s.wallet("chika", &["decline-request", &declined]);
+    assert!(r.ok && r.out.contains("@aiko asks you for ¥500: declined"), "{}", r.text());
+
+    // ¥10,000 among three: ¥3,334 + ¥3,333 + ¥3,333, and who has paid.
+    let r = s.wallet(
+        "aiko",
+        &["split", "--amount", "10000", "--with", "@ben", "--with", "chika", "--with", "daichi", "--note", "izakaya"],
+    );
+    assert!(r.ok && r.out.contains("¥10,000 (izakaya) among 3; paid ¥0, outstanding ¥10,000"), "{}", r.text());
+    let split = r.out.split_whitespace().nth(1).unwrap().trim_end_matches(':').to_owned();
+    let shares: Vec<&str> = r.out.lines().skip(1).collect();
+    assert!(
+        shares[0].contains("@ben") && shares[0].contains("¥3,334") && shares[0].contains("pending"),
+        "{}",
+        r.text()
+    );
+    assert!(shares[1].contains("@chika") && shares[1].contains("¥3,333"), "{}", r.text());
+    assert!(shares[2].contains("@daichi") && shares[2].contains("¥3,333"), "{}", r.text());
+    let ben_share = shares[0].split_whitespace().last().unwrap().to_owned();
+    assert!(s.wallet("ben", &["pay-request", &ben_share, "--yes"]).ok);
+    let r = s.wallet("aiko", &["split-status", &split]);
+    assert!(r.ok && r.out.contains("paid ¥3,334, outstanding ¥6,666"), "{}", r.text());
+    let lines: Vec<&str> = r.out.lines().skip(1).collect();
+    assert!(lines[0].contains("@ben") && lines[0].contains("paid"), "{}", r.text());
+    assert!(lines[1].contains("pending") && lines[2].contains("pending"), "{}", r.text());
+    let r = s.wallet("aiko", &["split", "--amount", "10000", "--share", "ben=5000", "--share", "chika=4000"]);
+    assert!(!r.ok && r.err.contains("the shares add up to ¥9,000, the bill is ¥10,000"), "{}", r.text());
+}
+
+#[test]
+fn pay_refuses_a_missing_reference_before_sending_and_takes_references_and_a_tip() {
+    let s = Session::start();
+    s.funded("aiko", "20000");
+    // A till's dynamic code that asks the payer for the bill number (`***`) and a tip.
+    let url = s.sandbox.url();
+    let code = s.rt.block_on(async {
+        let r: serde_json::Value = reqwest::Client::new()
+            .post(format!("{url}/admin/merchants/m_jp_ramen/enrolment-tokens"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let key = koban_core::crypto::DeviceKey::generate().unwrap();
+        let till = koban_core::terminal::Terminal::new(&url, key, None).unwrap();
+        till.enrol("m_jp_ramen", r["token"].as_str().unwrap()).await.unwrap();
+        let request = koban_core::net::api::DynamicCodeRequest {
+            amount: koban_core::net::api::Amount::new(1_500, "JPY"),
+            reference: None,
+            bill_number: Some("***".into()),
+            tip: Some(koban_core::net::api::TipRule::Prompt),
+        };
+        till.dynamic_code("m_jp_ramen", &request).await.unwrap().payload
+    });
+    let r = s.wallet("aiko", &["pay", "--code", &code, "--tip", "100", "--yes"]);
+    assert!(
+        !r.ok
+            && r.err
+                .contains("not paid: this code asks the payer for its bill_number: add --reference bill_number=VALUE"),
+        "{}",
+        r.text()
+    );
+    let r = s
+        .wallet("aiko", &["pay", "--code", &code, "--reference", "bill_number=INV-7", "--reference", "store_label=A1"]);
+    assert!(!r.ok && r.err.contains("this code does not ask for a store_label"), "{}", r.text());
+    let r = s.wallet("aiko", &["pay", "--code", &code, "--reference", "color=red"]);
+    assert!(!r.ok && r.err.contains("the kind must be one of bill_number"), "{}", r.text());
+    // Nothing was sent: no payment waits for the host, the balance is whole.
+    let r = s.wallet("aiko", &["history"]);
+    assert!(r.ok && !r.out.contains("payment") && !r.out.contains("waiting"), "{}", r.text());
+    assert!(s.wallet("aiko", &["balance"]).out.contains("balance ¥20,000"));
+
+    let r = s.wallet("aiko", &["pay", "--code", &code, "--reference", "bill_number=INV-7", "--tip", "100", "--yes"]);
+    assert!(r.ok, "{}", r.text());
+    assert!(r.out.contains("KOBAN RAMEN (JP) via jpqr: ¥1,500 + tip/fee ¥100"), "{}", r.text());
+    assert!(r.out.contains("  bill_number: INV-7") && r.out.contains("total debited: ¥1,600"), "{}", r.text());
+    assert!(r.out.contains("payment     -      ¥1,600"), "{}", r.text());
+    assert!(s.wallet("aiko", &["balance"]).out.contains("balance ¥18,400"));
 }
