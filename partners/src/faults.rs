@@ -148,6 +148,11 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
         *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
         return resp;
     }
+    // A decode commits nothing, so nothing can be lost after a commit: only the faults before
+    // handling (latency, system errors) reach it.
+    if crate::wire::DECODE_PATHS.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
     let mut resp = next.run(req).await;
     if state.faults.roll(cfg.drop_after_commit_permille) {
         resp.extensions_mut().insert(DropConnection);

@@ -13,6 +13,10 @@ pub mod unionpay_mpm;
 pub mod wechat_pay;
 pub mod wechat_pay_mpm;
 
+/// The merchant-presented decode endpoints: reads that change nothing.
+pub const DECODE_PATHS: [&str; 3] =
+    [alipay_plus_mpm::PATH_DECODE, wechat_pay_mpm::PATH_DECODE, unionpay_mpm::PATH_DECODE];
+
 /// Parses a string of decimal minor units (`"1200"`), as Alipay+ and UnionPay carry amounts.
 pub fn parse_minor(value: &str) -> Option<i64> {
     if value.is_empty() || value.len() > 15 || !value.bytes().all(|b| b.is_ascii_digit()) {
