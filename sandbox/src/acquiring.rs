@@ -1,5 +1,7 @@
 //! The host as acquirer of foreign shopper codes: drives a recorded foreign charge to a
-//! definite state at its network (pay, inquiries with back-off, cancel at the deadline).
+//! definite state at its network (pay, inquiries with back-off, cancel at the deadline). The
+//! same connection, key, deadline and per-payment lock serve the host as the networks' partner
+//! wallet paying merchants in China (`api::china`).
 //!
 //! The charge row (the intent) is committed before anything is sent, under a request id the
 //! network treats as its idempotency key, so every step here may be repeated: a second pay
@@ -24,11 +26,16 @@ use crate::state::AppState;
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(8);
 
 /// First wait between inquiries; it doubles up to [`MAX_BACKOFF`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+pub(crate) const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 /// Longest wait between inquiries.
-const MAX_BACKOFF: Duration = Duration::from_secs(2);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// Cancels tried before the charge is left pending for the next request or restart.
-const CANCEL_ATTEMPTS: u32 = 8;
+pub(crate) const CANCEL_ATTEMPTS: u32 = 8;
+
+/// The partner-network service the host acquires through and pays merchants abroad through,
+/// re-exported for crates that reach it only through the host (the core's wallet tests start
+/// it beside a host).
+pub use koban_partners as partners;
 
 /// Where the partner networks are and who the host is to them.
 #[derive(Clone)]
@@ -57,7 +64,7 @@ pub struct Acquirer {
     pub client: AcquirerClient,
     /// Seconds a charge may wait before it is cancelled.
     pub deadline_secs: i64,
-    /// One lock per charge or refund being driven (see [`Acquirer::lock`]).
+    /// One lock per charge, refund or payment abroad being driven (see [`Acquirer::lock`]).
     locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// Where a test may stop this host dead (feature `crash-points` only).
     #[cfg(feature = "crash-points")]
@@ -109,6 +116,8 @@ pub enum Flow {
     Charge,
     /// A refund of one (`api::foreign_refunds`).
     Refund,
+    /// A wallet's payment to a merchant in China through its network (`api::china`).
+    PaymentAbroad,
 }
 
 /// The steps between which a host may die while it moves money at a network.

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/006_cny_and_banks_abroad.sql"),
     include_str!("../migrations/007_withdrawals.sql"),
     include_str!("../migrations/008_payouts.sql"),
+    include_str!("../migrations/009_payments_in_china.sql"),
     include_str!("../migrations/010_money_requests.sql"),
 ];
 

@@ -1,5 +1,7 @@
-//! Seed data: system accounts, three Japanese banks, and demo merchants in nine countries
-//! whose static codes are made with the core's EMV encoder in each scheme's real format.
+//! Seed data: system accounts, three Japanese banks, demo merchants in nine countries whose
+//! static codes are made with the core's EMV encoder in each scheme's real format, and the
+//! partner networks' merchants in China, listed with their static codes and paid through
+//! their networks (`api::china`).
 
 use koban_core::emv::{Account, AlternateLanguage, Field, Initiation, MerchantCode, Template, Tip};
 use koban_core::money::Money;
@@ -242,6 +244,46 @@ pub fn merchant(id: &str) -> Option<&'static MerchantSeed> {
     MERCHANTS.iter().find(|m| m.id == id)
 }
 
+/// A merchant in China the host lists but does not hold: its network pays it, and the host
+/// owes the network (`network_payable:<network>`). Only static codes are listed (an order
+/// code is one payment's, not a sticker).
+pub struct CnMerchant {
+    /// The host's id for it, `m_cn_<key>`.
+    pub id: String,
+    /// The network's record of it (one table for both sides).
+    pub seed: &'static koban_partners::merchants::MerchantSeed,
+}
+
+impl CnMerchant {
+    /// The scheme id detection names its code by (`alipay`, `wechatpay`, `unionpay`).
+    pub fn scheme(&self) -> &'static str {
+        cn_scheme(self.seed.network)
+    }
+}
+
+/// The scheme id detection gives a network's codes.
+pub fn cn_scheme(network: koban_partners::Network) -> &'static str {
+    use koban_core::scheme::registry::{ALIPAY, UNIONPAY, WECHATPAY};
+    match network {
+        koban_partners::Network::AlipayPlus => ALIPAY.as_str(),
+        koban_partners::Network::WechatPay => WECHATPAY.as_str(),
+        koban_partners::Network::Unionpay => UNIONPAY.as_str(),
+    }
+}
+
+/// The listed merchants in China, in the networks' order.
+pub fn cn_merchants() -> impl Iterator<Item = CnMerchant> {
+    koban_partners::merchants::MERCHANTS
+        .iter()
+        .filter(|m| !m.is_order_code())
+        .map(|seed| CnMerchant { id: format!("m_cn_{}", seed.key), seed })
+}
+
+/// What the host owes a network for the merchants it paid through it, in yen.
+pub fn network_payable(network: koban_partners::Network) -> String {
+    format!("network_payable:{}", network.id())
+}
+
 /// A country's offset from UTC in seconds, for merchants' calendar days (none of these
 /// countries keeps daylight saving time).
 pub fn utc_offset_secs(country: &str) -> i64 {
@@ -294,5 +336,66 @@ pub fn seed(tx: &Transaction<'_>) -> Result<(), ApiError> {
             params![m.id, m.name, m.city, m.country, m.currency, m.scheme, account, merchant_code(m, None)?],
         )?;
     }
+    // Migration 009 adds these to databases seeded before them: keep the two in step (a test
+    // below holds them equal).
+    for m in cn_merchants() {
+        let s = m.seed;
+        tx.execute(
+            "INSERT INTO merchants (id, name, city, country, currency, scheme, account_id, static_payload)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                m.id,
+                s.name,
+                s.city,
+                koban_partners::merchants::COUNTRY,
+                koban_partners::merchants::CURRENCY,
+                m.scheme(),
+                network_payable(s.network),
+                s.code()
+            ],
+        )?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Row = (String, String, String, String, String, String, String, String);
+
+    fn cn_rows(conn: &rusqlite::Connection) -> Vec<Row> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, name, city, country, currency, scheme, account_id, static_payload FROM merchants
+                 WHERE country = 'CN' ORDER BY id",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+            })
+            .unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn migration_009_lists_the_same_merchants_in_china_as_the_seed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(&dir.path().join("h.sqlite3")).unwrap();
+        let tx = conn.transaction().unwrap();
+        seed(&tx).unwrap();
+        tx.commit().unwrap();
+        let seeded = cn_rows(&conn);
+        assert_eq!(seeded.len(), 3);
+        for (row, m) in seeded.iter().zip(cn_merchants()) {
+            let d = koban_core::scheme::detect(&row.7).unwrap();
+            assert!(d.payable_routes().any(|r| r.scheme.as_str() == row.5), "{}", m.id);
+        }
+        // A database seeded before them: the migration's own rows.
+        conn.execute("DELETE FROM merchants WHERE country = 'CN'", []).unwrap();
+        conn.execute("DELETE FROM accounts WHERE id LIKE 'network_payable:%'", []).unwrap();
+        conn.execute_batch(include_str!("../migrations/009_payments_in_china.sql")).unwrap();
+        assert_eq!(cn_rows(&conn), seeded);
+    }
 }

@@ -585,3 +585,336 @@ async fn a_host_killed_during_a_refund_while_the_network_drops_answers_refunds_o
         run_refunds(&rig, n + 1).await;
     }
 }
+
+// ---- A Japanese wallet pays merchants in China through their networks (the host as MPP) ----
+
+/// The merchants in China the host lists: (host id, network key, route, network).
+const CN: [(&str, &str, &str, &str); 3] = [
+    ("m_cn_noodles_alipay", "noodles_alipay", "alipay", "alipay_plus"),
+    ("m_cn_dumplings_wechat", "dumplings_wechat", "wechatpay", "wechat_pay"),
+    ("m_cn_noodles_unionpay", "noodles_unionpay", "unionpay", "unionpay"),
+];
+
+/// A verified Japanese wallet holding `yen`.
+async fn traveller(w: &World, yen: i64) -> common::Device {
+    let aiko = w.host.enrol(&format!("aiko{}", key().replace('-', "")), "JP").await;
+    w.host.verify(&aiko).await;
+    w.host.fund(&aiko, yen + 10_000, yen).await;
+    aiko
+}
+
+/// A merchant-payment quote delivering `fen` yuan.
+async fn quote_cny(w: &World, dev: &common::Device, fen: i64) -> Value {
+    w.host.post(dev, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(fen, "CNY") })).await.ok()
+}
+
+fn order_code(key: &str) -> String {
+    koban_partners::merchants::by_key(key).unwrap().code()
+}
+
+/// A column of the host's row for a payment abroad.
+fn abroad(w: &World, column: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(w.host.sandbox.db_path()).unwrap();
+    let mut stmt = conn.prepare(&format!("SELECT {column} FROM payments_abroad ORDER BY created_at, rowid")).unwrap();
+    let rows = stmt.query_map([], |r| r.get::<_, rusqlite::types::Value>(0)).unwrap();
+    rows.map(|v| match v.unwrap() {
+        rusqlite::types::Value::Text(s) => s,
+        rusqlite::types::Value::Integer(i) => i.to_string(),
+        other => format!("{other:?}"),
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn a_japanese_wallet_pays_an_alipay_a_wechat_pay_and_a_unionpay_merchant_in_china_once_in_yen() {
+    let w = world(Duration::from_secs(10)).await;
+    let aiko = traveller(&w, 50_000).await;
+    let mut balance = w.host.balance(&aiko).await;
+    for (id, network_key, route, network) in CN {
+        let payload = w.host.merchant_payload(id).await;
+        // The code names its merchant and currency only at its network.
+        let info = w.host.post(&aiko, "/v1/merchant-codes/decode", json!({ "payload": payload })).await.ok();
+        assert_eq!((info["network"].as_str(), info["route"].as_str()), (Some(network), Some(route)), "{info}");
+        assert_eq!((info["merchant"]["id"].as_str(), info["currency"].as_str()), (Some(id), Some("CNY")));
+        assert_eq!((info["merchant"]["country"].as_str(), info["city"].as_str()), (Some("CN"), Some("SHANGHAI")));
+        assert!(info.get("amount").is_none(), "a static code: the payer enters the amount");
+
+        // Priced in yen first: CNY 28.00 at the host's rate and the published fee rule.
+        let q = quote_cny(&w, &aiko, 2_800).await;
+        assert_eq!(q["receive"], amt(2_800, "CNY"));
+        let (send, fee, total) = (
+            q["send"]["minor"].as_i64().unwrap(),
+            q["fee"]["minor"].as_i64().unwrap(),
+            q["total"]["minor"].as_i64().unwrap(),
+        );
+        assert_eq!((q["total"]["currency"].as_str(), send + fee), (Some("JPY"), total));
+        assert_eq!(q["fee_rule"]["percent_bps"], 50, "{q}");
+
+        let idem = key();
+        let body = json!({ "payload": payload, "route": route, "amount": amt(2_800, "CNY"), "quote_id": q["id"] });
+        let paid = w.host.post_key(&aiko, "/v1/payments", body.clone(), &idem).await;
+        assert_eq!(paid.status.as_u16(), 201, "{network}: {}", paid.body);
+        let p = paid.body;
+        assert_eq!(
+            (p["kind"].as_str(), p["status"].as_str(), p["route"].as_str()),
+            (Some("payment"), Some("completed"), Some(route))
+        );
+        assert_eq!((p["amount"].clone(), p["total"].clone()), (amt(2_800, "CNY"), amt(2_800, "CNY")));
+        assert_eq!((p["debited"].clone(), p["fee"].clone()), (amt(total, "JPY"), amt(fee, "JPY")));
+        assert_eq!(p["merchant"]["id"], id);
+        balance -= total;
+        assert_eq!(p["balance"], amt(balance, "JPY"));
+        assert_eq!(w.host.balance(&aiko).await, balance);
+
+        // The same request again: the stored answer; nothing paid twice on either side.
+        let again = w.host.post_key(&aiko, "/v1/payments", body, &idem).await;
+        assert!(again.replayed);
+        assert_eq!(again.body, p);
+        assert_eq!(w.host.balance(&aiko).await, balance);
+        let merchant = w.sim.merchant(network_key).await.unwrap();
+        assert_eq!((merchant.balance.value, merchant.payments.len()), (2_800, 1), "{network}");
+
+        // The two books reconcile: the merchant's yuan at the network, the host's yen owed to it.
+        let settlement = merchant.payments[0].settlement.clone().unwrap();
+        assert_eq!(settlement.currency, "JPY");
+        assert_eq!(w.host.account_balance(&format!("network_payable:{network}")), settlement.value);
+        assert!(
+            send >= settlement.value,
+            "{network}: the host's rate covers the network's ({send} < {})",
+            settlement.value
+        );
+        assert_eq!(w.host.account_balance("suspense:JPY"), 0, "nothing held once decided");
+        // The wallet's transaction is the payment; the settlement is the host's own.
+        let t = w.host.get(&aiko, &format!("/v1/transactions/{}", p["id"].as_str().unwrap())).await.ok();
+        assert_eq!((t["kind"].as_str(), t["amount"].clone()), (Some("payment"), amt(total, "JPY")));
+        assert_eq!(t["details"]["quote"]["id"], q["id"]);
+    }
+    assert_eq!(abroad(&w, "status"), ["paid", "paid", "paid"]);
+    let report = w.partners.check_invariants().unwrap();
+    assert_eq!(report.mpm_payments.get("success"), Some(&3));
+}
+
+#[tokio::test]
+async fn codes_in_china_are_refused_before_money_moves_when_unknown_mismatched_or_unquoted() {
+    let w = world(Duration::from_secs(10)).await;
+    let aiko = traveller(&w, 50_000).await;
+    let before = w.host.balance(&aiko).await;
+    // An Alipay code no merchant shows.
+    let unknown = "https://qr.alipay.com/FKX00000NOSUCHSHOP0000";
+    w.host
+        .post(&aiko, "/v1/merchant-codes/decode", json!({ "payload": unknown }))
+        .await
+        .refused(404, "unknown_merchant");
+    let q = quote_cny(&w, &aiko, 1_000).await;
+    w.host
+        .post(
+            &aiko,
+            "/v1/payments",
+            json!({ "payload": unknown, "route": "alipay", "amount": amt(1_000, "CNY"), "quote_id": q["id"] }),
+        )
+        .await
+        .refused(404, "unknown_merchant");
+    // Not a merchant code of a partner network at all.
+    w.host
+        .post(&aiko, "/v1/merchant-codes/decode", json!({ "payload": "hello" }))
+        .await
+        .refused(400, "invalid_payload");
+
+    // An order code fixes its amount.
+    let teahouse = order_code("teahouse_alipay_order");
+    let info = w.host.post(&aiko, "/v1/merchant-codes/decode", json!({ "payload": teahouse })).await.ok();
+    assert_eq!(info["amount"], amt(6_800, "CNY"));
+    let q = quote_cny(&w, &aiko, 6_000).await;
+    w.host
+        .post(
+            &aiko,
+            "/v1/payments",
+            json!({ "payload": teahouse, "route": "alipay", "amount": amt(6_000, "CNY"), "quote_id": q["id"] }),
+        )
+        .await
+        .refused(422, "amount_mismatch");
+    // A quote for another amount, none at all, a tip.
+    w.host
+        .post(
+            &aiko,
+            "/v1/payments",
+            json!({ "payload": teahouse, "route": "alipay", "amount": amt(6_800, "CNY"), "quote_id": q["id"] }),
+        )
+        .await
+        .refused(422, "quote_mismatch");
+    w.host
+        .post(&aiko, "/v1/payments", json!({ "payload": teahouse, "route": "alipay", "amount": amt(6_800, "CNY") }))
+        .await
+        .refused(422, "quote_required");
+    let q = quote_cny(&w, &aiko, 6_800).await;
+    w.host
+        .post(
+            &aiko,
+            "/v1/payments",
+            json!({ "payload": teahouse, "route": "alipay", "tip": amt(100, "CNY"), "quote_id": q["id"] }),
+        )
+        .await
+        .refused(422, "amount_mismatch");
+    assert_eq!(w.host.balance(&aiko).await, before, "nothing moved");
+    assert!(abroad(&w, "id").is_empty(), "nothing recorded");
+
+    // The right amount pays the order once; a second payment of it fails at the network and
+    // gives the money back whole.
+    let body = json!({ "payload": teahouse, "route": "alipay", "amount": amt(6_800, "CNY"), "quote_id": q["id"] });
+    let paid = w.host.post(&aiko, "/v1/payments", body).await.ok();
+    let debited = paid["debited"]["minor"].as_i64().unwrap();
+    let q2 = quote_cny(&w, &aiko, 6_800).await;
+    let body = json!({ "payload": teahouse, "route": "alipay", "amount": amt(6_800, "CNY"), "quote_id": q2["id"] });
+    w.host.post(&aiko, "/v1/payments", body).await.refused(409, "code_already_paid");
+    assert_eq!(w.host.balance(&aiko).await, before - debited);
+    assert_eq!(w.sim.merchant("teahouse_alipay_order").await.unwrap().balance.value, 6_800);
+    assert_eq!(abroad(&w, "status"), ["paid", "refused"]);
+    assert_eq!(w.host.account_balance("suspense:JPY"), 0);
+    // The refused payment's quote is free again.
+    let again = json!({ "payload": w.host.merchant_payload("m_cn_noodles_alipay").await, "route": "alipay", "amount": amt(6_800, "CNY"), "quote_id": q2["id"] });
+    w.host.post(&aiko, "/v1/payments", again).await.ok();
+
+    // A host that is not connected to the networks cannot read or pay these codes.
+    let alone = common::start().await;
+    let ben = alone.enrol("ben", "JP").await;
+    let payload = alone.merchant_payload("m_cn_noodles_unionpay").await;
+    alone.post(&ben, "/v1/merchant-codes/decode", json!({ "payload": payload })).await.refused(400, "invalid_payload");
+}
+
+#[tokio::test]
+async fn a_payment_the_network_holds_processing_is_paid_after_inquiries_or_given_back_at_the_deadline() {
+    let w = world(Duration::from_secs(2)).await;
+    let aiko = traveller(&w, 50_000).await;
+    let before = w.host.balance(&aiko).await;
+    // The network answers "processing" and confirms after two inquiries.
+    w.partners.set_faults(NetworkFaults { paying_permille: 1000, paying_polls: 2, ..Default::default() });
+    let payload = w.host.merchant_payload("m_cn_dumplings_wechat").await;
+    let q = quote_cny(&w, &aiko, 3_300).await;
+    let body = json!({ "payload": payload, "route": "wechatpay", "amount": amt(3_300, "CNY"), "quote_id": q["id"] });
+    let paid = w.host.post(&aiko, "/v1/payments", body).await.ok();
+    let debited = paid["debited"]["minor"].as_i64().unwrap();
+    assert_eq!(w.host.balance(&aiko).await, before - debited);
+    assert_eq!(w.sim.merchant("dumplings_wechat").await.unwrap().balance.value, 3_300);
+
+    // Never confirmed: the host cancels at its deadline and the wallet gets its yen back.
+    w.partners.set_faults(NetworkFaults { paying_permille: 1000, abandon_permille: 1000, ..Default::default() });
+    let q = quote_cny(&w, &aiko, 4_000).await;
+    let body = json!({ "payload": payload, "route": "wechatpay", "amount": amt(4_000, "CNY"), "quote_id": q["id"] });
+    w.host.post(&aiko, "/v1/payments", body).await.refused(410, "charge_expired");
+    assert_eq!(w.host.balance(&aiko).await, before - debited, "given back whole");
+    assert_eq!(w.sim.merchant("dumplings_wechat").await.unwrap().balance.value, 3_300, "the merchant got nothing more");
+    assert_eq!(abroad(&w, "status"), ["paid", "cancelled"]);
+    assert_eq!(w.host.account_balance("suspense:JPY"), 0);
+}
+
+#[tokio::test]
+async fn a_network_answer_dropped_and_a_retried_wallet_request_pay_the_merchant_once() {
+    let w = world(Duration::from_secs(10)).await;
+    let aiko = traveller(&w, 50_000).await;
+    let before = w.host.balance(&aiko).await;
+    // The network commits the payment and drops the connection: the host sends the same pay
+    // again (same request id) once the line is back, and the network answers from its state.
+    w.partners.set_faults(NetworkFaults { drop_after_commit_permille: 1000, ..Default::default() });
+    let payload = w.host.merchant_payload("m_cn_noodles_unionpay").await;
+    let q = quote_cny(&w, &aiko, 2_600).await;
+    let body = json!({ "payload": payload, "route": "unionpay", "amount": amt(2_600, "CNY"), "quote_id": q["id"] });
+    let idem = key();
+    let first = w.host.post_key(&aiko, "/v1/payments", body.clone(), &idem);
+    let heal = async {
+        // Until the network has the payment and its answer was lost.
+        for _ in 0..250 {
+            if !w.sim.merchant("noodles_unionpay").await.unwrap().payments.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        w.partners.set_faults(NetworkFaults::default());
+    };
+    // Meanwhile the wallet, hearing nothing, sends the same request again.
+    let retry = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        w.host.post_key(&aiko, "/v1/payments", body.clone(), &idem).await
+    };
+    let (a, (), b) = tokio::join!(first, heal, retry);
+    assert_eq!(a.status.as_u16(), 201, "{}", a.body);
+    assert_eq!(b.status.as_u16(), 201, "{}", b.body);
+    assert_eq!(a.body["id"], b.body["id"]);
+    let debited = a.body["debited"]["minor"].as_i64().unwrap();
+    assert_eq!(w.host.balance(&aiko).await, before - debited, "debited once");
+    let merchant = w.sim.merchant("noodles_unionpay").await.unwrap();
+    assert_eq!((merchant.balance.value, merchant.payments.len()), (2_600, 1), "paid once");
+    assert_eq!(
+        w.host.account_balance("network_payable:unionpay"),
+        merchant.payments[0].settlement.as_ref().unwrap().value
+    );
+    assert!(w.host.post_key(&aiko, "/v1/payments", body, &idem).await.replayed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_killed_at_any_step_of_a_payment_in_china_pays_the_merchant_once_after_its_restart() {
+    use koban_sandbox::acquiring::Flow;
+    for step in [Step::AfterIntent, Step::AfterSend, Step::AfterAnswer, Step::AfterDecision] {
+        let partners =
+            Partners::start(koban_partners::Config { admin: true, ..Default::default() }).await.expect("partners");
+        let sim = partners.simulator_client().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let acquirer = AcquirerConfig {
+            url: partners.url(),
+            key: partners.acquirers()[0].clone(),
+            deadline: Duration::from_secs(10),
+        };
+        let config = Config {
+            admin: true,
+            db_path: Some(dir.path().join("host.sqlite3")),
+            acquirer: Some(acquirer),
+            ..Config::default()
+        };
+        let host = start_with(config.clone()).await;
+        let aiko = host.enrol("aiko", "JP").await;
+        host.fund(&aiko, 60_000, 50_000).await;
+        let payload = host.merchant_payload("m_cn_noodles_alipay").await;
+        let q = host
+            .post(&aiko, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(2_800, "CNY") }))
+            .await
+            .ok();
+        let body = json!({ "payload": payload, "route": "alipay", "amount": amt(2_800, "CNY"), "quote_id": q["id"] });
+        let idem = key();
+
+        // The host dies at `step`; the wallet's request is never answered.
+        let crash = host.sandbox.crash_points().expect("the host pays through the networks");
+        crash.arm(Flow::PaymentAbroad, step);
+        tokio::select! {
+            r = host.post_key(&aiko, "/v1/payments", body.clone(), &idem) => {
+                panic!("answered ({} {}) before the host died at {step:?}", r.status, r.body)
+            }
+            hit = crash.crashed() => assert_eq!(hit, (Flow::PaymentAbroad, step)),
+        }
+        drop(host);
+        // Started again on the same ledger: it resumes the payment; the wallet asks again.
+        let host = start_with(config.clone()).await;
+        let mut answer = None;
+        for _ in 0..100 {
+            let r = host.post_key(&aiko, "/v1/payments", body.clone(), &idem).await;
+            if !r.status.is_server_error() {
+                answer = Some(r);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let r = answer.unwrap_or_else(|| panic!("{step:?}: no definite answer"));
+        assert_eq!(r.status.as_u16(), 201, "{step:?}: {}", r.body);
+        let debited = r.body["debited"]["minor"].as_i64().unwrap();
+        assert_eq!(host.balance(&aiko).await, 50_000 - debited, "{step:?}: debited once");
+        let merchant = sim.merchant("noodles_alipay").await.unwrap();
+        assert_eq!((merchant.balance.value, merchant.payments.len()), (2_800, 1), "{step:?}: paid once");
+        assert_eq!(
+            host.account_balance("network_payable:alipay_plus"),
+            merchant.payments[0].settlement.as_ref().unwrap().value,
+            "{step:?}"
+        );
+        assert_eq!(host.account_balance("suspense:JPY"), 0, "{step:?}");
+        let report = partners.check_invariants();
+        assert!(report.is_ok(), "{step:?}: network invariants: {report:?}");
+    }
+}

@@ -12,7 +12,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, approvals, charges, cpm_keys, devices, feed, payments, pricing, quotes, refunds, requests, settlement,
+    admin, approvals, charges, china, cpm_keys, devices, feed, payments, pricing, quotes, refunds, requests, settlement,
     terminals, transfers, wallets, withdrawals,
 };
 use crate::error::ApiError;
@@ -69,6 +69,7 @@ scale a provider runs its own host over its own ledger database."
         pricing::pricing,
         quotes::create_quote,
         quotes::quote,
+        china::decode,
         payments::pay,
         transfers::p2p,
         transfers::remit,

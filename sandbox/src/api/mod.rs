@@ -4,6 +4,7 @@
 mod admin;
 mod approvals;
 mod charges;
+mod china;
 mod common;
 mod cpm_keys;
 mod devices;
@@ -31,7 +32,13 @@ use crate::state::AppState;
 pub use common::{month_start, wallet_limits, Limits};
 pub use devices::add_device_message;
 pub use doc::{openapi, openapi_json, REGENERATE};
-pub use foreign::recover as recover_foreign_charges;
+
+/// Resumes what a stopped host left between a partner network's call and its decision:
+/// foreign charges and their refunds, and payments to merchants in China.
+pub async fn recover_foreign_charges(state: AppState) {
+    foreign::recover(state.clone()).await;
+    china::recover(&state).await;
+}
 
 /// One route: method, path (axum syntax), handler.
 pub struct Route {
@@ -67,6 +74,7 @@ pub fn routes() -> Vec<Route> {
         r(Method::GET, "/v1/pricing", get(pricing::pricing)),
         r(Method::POST, "/v1/quotes", post(quotes::create_quote)),
         r(Method::GET, "/v1/quotes/{quote_id}", get(quotes::quote)),
+        r(Method::POST, "/v1/merchant-codes/decode", post(china::decode)),
         r(Method::POST, "/v1/payments", post(payments::pay)),
         r(Method::POST, "/v1/transfers", post(transfers::p2p)),
         r(Method::POST, "/v1/remittances", post(transfers::remit)),
@@ -187,6 +195,7 @@ mod tests {
             quote_id: Some(text()),
             references: Some(BTreeMap::from([(text(), text())])),
         });
+        reads_as::<super::china::MerchantCodeRequest>(wire::MerchantCodeRequest { payload: text() });
         reads_as::<super::payments::PaymentRequest>(wire::PaymentRequest {
             payload: text(),
             route: text(),

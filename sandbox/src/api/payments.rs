@@ -188,6 +188,12 @@ pub(super) struct PaymentRequest {
 pub async fn pay(State(state): State<AppState>, s: SignedJson<PaymentRequest>) -> Response {
     let journal_id = state.new_id("tx");
     let (wallet_id, body) = (s.wallet_id, s.body);
+    // A merchant in China, paid through its code's network (Alipay+, WeChat Pay, UnionPay).
+    if let Some(network) = super::china::network_for(&body.payload, &body.route) {
+        let PaymentRequest { payload, route, amount, tip, quote_id, references } = body;
+        let order = super::china::Order { payload, route, amount, tip, quote_id, references };
+        return super::china::pay(state, wallet_id, s.mutation, network, order).await;
+    }
     idem::run(&state, s.mutation, move |tx, ctx| {
         let order = validate_payment(tx, &body, ctx.now)?;
         let w = load_wallet(tx, &wallet_id)?;

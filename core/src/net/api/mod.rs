@@ -20,6 +20,7 @@ use crate::money::{Currency, Money};
 
 mod events;
 mod history;
+mod merchant_codes;
 mod payments;
 mod refunds;
 mod requests;
@@ -28,6 +29,7 @@ mod wallet;
 
 pub use events::*;
 pub use history::*;
+pub use merchant_codes::*;
 pub use payments::*;
 pub use refunds::*;
 pub use requests::*;
