@@ -879,3 +879,229 @@ async fn a_listener_ends_when_its_wallet_is_dropped() {
     let again = home.open(&host).await;
     assert_eq!(again.profile().unwrap().unwrap().handle, "ben");
 }
+
+// ---- A Japanese wallet pays merchants in China through their networks ---------------------
+
+use koban_sandbox::acquiring::partners::client::SimulatorClient;
+use koban_sandbox::acquiring::partners::{self, Partners};
+
+/// The merchants in China the host lists: (host id, the network's key, route).
+const CHINA: [(&str, &str, &str); 3] = [
+    ("m_cn_noodles_alipay", "noodles_alipay", "alipay"),
+    ("m_cn_dumplings_wechat", "dumplings_wechat", "wechatpay"),
+    ("m_cn_noodles_unionpay", "noodles_unionpay", "unionpay"),
+];
+
+/// A host paying through the real partner-network service on loopback.
+struct China {
+    host: Host,
+    partners: Partners,
+    sim: SimulatorClient,
+}
+
+impl Drop for China {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let report = self.partners.check_invariants();
+            assert!(report.is_ok(), "network invariants violated: {report:?}");
+        }
+    }
+}
+
+async fn china() -> China {
+    let partners = Partners::start(partners::Config { admin: true, ..Default::default() }).await.expect("partners");
+    let acquirer = koban_sandbox::acquiring::AcquirerConfig {
+        url: partners.url(),
+        key: partners.acquirers()[0].clone(),
+        deadline: Duration::from_secs(10),
+    };
+    let host_key = Arc::new(koban_sandbox::HostKey::from_bytes(&TEST_HOST_KEY).unwrap());
+    let config =
+        koban_sandbox::Config { admin: true, host_key: Some(host_key), acquirer: Some(acquirer), ..Default::default() };
+    let sandbox = koban_sandbox::Sandbox::start(config).await.expect("sandbox starts");
+    let url = sandbox.url();
+    let sim = partners.simulator_client().unwrap();
+    China { host: Host { sandbox, url }, partners, sim }
+}
+
+impl China {
+    /// What the network credited the merchant, yuan fen, and the yen it charged the host for it.
+    async fn merchant(&self, key: &str) -> (i64, Vec<i64>) {
+        let m = self.sim.merchant(key).await.unwrap();
+        (m.balance.value, m.payments.iter().filter_map(|p| p.settlement.as_ref().map(|s| s.value)).collect())
+    }
+
+    /// A host ledger account's balance.
+    fn account(&self, id: &str) -> i64 {
+        rusqlite::Connection::open(self.host.sandbox.db_path())
+            .unwrap()
+            .query_row("SELECT balance FROM accounts WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap()
+    }
+}
+
+/// A transport that sends each payment for real and drops its first answer, as a lost
+/// connection would: the host applied it, the wallet heard nothing.
+struct DropFirstAnswer {
+    inner: ReqwestTransport,
+    dropped: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl HttpTransport for DropFirstAnswer {
+    fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let key =
+                req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("idempotency-key")).map(|(_, v)| v.clone());
+            let payment = req.url.ends_with("/v1/payments");
+            let resp = self.inner.send(req).await;
+            if let (true, Some(key)) = (payment, key) {
+                if self.dropped.lock().unwrap().insert(key) {
+                    return Err(TransportError::Connection("reset by peer".into()));
+                }
+            }
+            resp
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_japanese_wallet_pays_alipay_wechat_pay_and_unionpay_merchants_in_china_yen_first_and_once() {
+    let c = china().await;
+    let home = Home::new();
+    {
+        let aiko = home.open(&c.host).await;
+        enrol(&aiko, "aiko", "JP").await;
+        fund(&aiko, 200_000, 100_000).await;
+    }
+    // Every first answer to a payment is lost on the way back.
+    let mut config = WalletConfig::new(&c.host.url);
+    config.transport = Some(Arc::new(DropFirstAnswer {
+        inner: ReqwestTransport::new(Duration::from_secs(15)).unwrap(),
+        dropped: Default::default(),
+    }));
+    let aiko = home.open_with(config).await;
+    let mut debited = 0;
+    for (id, key, route) in CHINA {
+        let payload = merchant_payload(&c.host, id).await;
+        // What the app shows on scanning: the merchant and the currency to type the amount in.
+        let info = aiko.merchant_code_info(&payload).await.unwrap();
+        assert_eq!((info.route.as_str(), info.currency.as_str(), info.merchant.id.as_str()), (route, "CNY", id));
+        assert_eq!(
+            (info.merchant.country.as_str(), info.city.as_str(), info.amount.as_ref()),
+            ("CN", "SHANGHAI", None)
+        );
+
+        // Yen first: the debit, the rate and the fee, before anything is confirmed.
+        let req = PaymentRequest { payload: payload.clone(), amount: Some(cur("CNY", 2_800)), ..Default::default() };
+        let q = aiko.quote_payment(&req).await.unwrap();
+        let fx = q.fx.clone().expect("a payment abroad is quoted");
+        assert_eq!((q.route.as_str(), q.total, fx.receive), (route, cur("CNY", 2_800), cur("CNY", 2_800)));
+        assert_eq!((q.debit, q.fee), (fx.total, fx.fee));
+        assert_eq!((q.debit.currency().alpha(), fx.send.minor() + fx.fee.minor()), ("JPY", fx.total.minor()));
+        assert!(fx.rate.starts_with("0.04"), "yuan per yen: {}", fx.rate);
+        assert_eq!(
+            (q.merchant_name.as_deref(), q.merchant_country.as_deref()),
+            (Some(info.merchant.name.as_str()), Some("CN"))
+        );
+
+        // Confirmed once; its answer lost, the outbox asks again under the same key.
+        let paid = aiko.confirm_payment(&q).await.unwrap();
+        assert_eq!((paid.kind.as_str(), paid.direction, paid.amount), ("payment", Direction::Out, q.debit));
+        assert_eq!(aiko.pending_count().unwrap(), 0);
+        // Confirmed again (a second tap): the quote is spent, nothing more moves.
+        assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::QuoteUsed);
+        debited += q.debit.minor();
+        assert_eq!(aiko.balance().await.unwrap().available, jpy(100_000 - debited));
+        let (credited, settled) = c.merchant(key).await;
+        assert_eq!((credited, settled.len()), (2_800, 1), "{route}: the merchant is paid once");
+    }
+    // The two books reconcile: the merchants' yuan at the networks are what the wallet
+    // bought; the yen the host owes the networks is what they settled at, and the wallet's
+    // yen cover it with the host's fee and margin.
+    let mut owed = 0;
+    for (_, key, _) in CHINA {
+        owed += c.merchant(key).await.1.iter().sum::<i64>();
+    }
+    let payable: i64 =
+        ["alipay_plus", "wechat_pay", "unionpay"].iter().map(|n| c.account(&format!("network_payable:{n}"))).sum();
+    assert_eq!(payable, owed);
+    assert!(debited > owed, "the wallet paid {debited}, the networks charge {owed}");
+    assert_eq!(c.account("suspense:JPY"), 0);
+    let local: Vec<_> = local_history(&aiko).into_iter().filter(|t| t.kind == "payment").collect();
+    assert_eq!(local.len(), 3);
+    assert_eq!(host_history(&aiko, &c.host).await.iter().filter(|i| i["kind"] == "payment").count(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_in_china_whose_future_is_dropped_mid_flight_pays_once_on_reopening() {
+    let c = china().await;
+    let home = Home::new();
+    {
+        let aiko = home.open(&c.host).await;
+        enrol(&aiko, "aiko", "JP").await;
+        fund(&aiko, 100_000, 20_000).await;
+    }
+    let sent = Arc::new(tokio::sync::Notify::new());
+    let mut config = WalletConfig::new(&c.host.url);
+    config.transport = Some(Arc::new(Blackhole {
+        inner: ReqwestTransport::new(Duration::from_secs(10)).unwrap(),
+        sent: sent.clone(),
+    }));
+    let stuck = home.open_with(config).await;
+    let payload = merchant_payload(&c.host, "m_cn_noodles_unionpay").await;
+    let q = stuck
+        .quote_payment(&PaymentRequest { payload, amount: Some(cur("CNY", 4_500)), ..Default::default() })
+        .await
+        .unwrap();
+    tokio::select! {
+        _ = stuck.confirm_payment(&q) => panic!("the black hole never answers"),
+        _ = sent.notified() => {}
+    }
+    assert_eq!(stuck.pending_count().unwrap(), 1);
+    drop(stuck);
+    let aiko = home.open(&c.host).await;
+    assert_eq!(aiko.pending_count().unwrap(), 0, "reopening resolved it");
+    assert_eq!(local_history(&aiko).iter().filter(|t| t.kind == "payment").count(), 1);
+    assert_eq!(aiko.balance().await.unwrap().available, jpy(20_000 - q.debit.minor()));
+    assert_eq!(c.merchant("noodles_unionpay").await.0, 4_500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_in_china_the_network_refuses_or_whose_amount_is_fixed_are_settled_at_quote_time() {
+    let c = china().await;
+    let home = Home::new();
+    let aiko = home.open(&c.host).await;
+    enrol(&aiko, "aiko", "JP").await;
+    fund(&aiko, 100_000, 30_000).await;
+    let yuan = |fen| Some(cur("CNY", fen));
+
+    // A code no merchant shows: refused before the confirm screen.
+    let unknown = PaymentRequest {
+        payload: "https://qr.alipay.com/FKX00000NOSUCHSHOP0000".into(),
+        amount: yuan(1_000),
+        ..Default::default()
+    };
+    assert_eq!(refused(aiko.quote_payment(&unknown).await.unwrap_err()), Refusal::UnknownMerchant);
+
+    // An order code fixes its amount: another one is refused, none takes the order's.
+    for key in ["teahouse_alipay_order", "cafe_wechat_order", "hotpot_unionpay_order"] {
+        let m = partners::merchants::by_key(key).unwrap();
+        let fixed = m.amount.unwrap();
+        let payload = m.code();
+        let other = PaymentRequest { payload: payload.clone(), amount: yuan(fixed - 100), ..Default::default() };
+        assert!(matches!(aiko.quote_payment(&other).await, Err(WalletError::InvalidInput(_))), "{key}");
+        let q = aiko.quote_payment(&PaymentRequest { payload: payload.clone(), ..Default::default() }).await.unwrap();
+        assert_eq!((q.total, q.debit.currency().alpha()), (cur("CNY", fixed), "JPY"), "{key}");
+        let before = aiko.balance().await.unwrap().available.minor();
+        aiko.confirm_payment(&q).await.unwrap();
+        let after = before - q.debit.minor();
+        assert_eq!(aiko.balance().await.unwrap().available, jpy(after), "{key}");
+        // The order was paid: paying it again is refused at its network and the yen come back.
+        let q = aiko.quote_payment(&PaymentRequest { payload, ..Default::default() }).await.unwrap();
+        assert_eq!(refused(aiko.confirm_payment(&q).await.unwrap_err()), Refusal::CodeAlreadyPaid, "{key}");
+        assert_eq!(aiko.balance().await.unwrap().available, jpy(after), "{key}: given back whole");
+        assert_eq!(c.merchant(key).await.0, fixed, "{key}");
+    }
+    assert_eq!(aiko.pending_count().unwrap(), 0);
+    assert_eq!(c.account("suspense:JPY"), 0);
+}

@@ -11,7 +11,7 @@ use super::types::{money, read};
 use super::{positive, PaymentQuote, PaymentRequest, Wallet, WalletError};
 use super::{Direction, TransactionRecord};
 use crate::emv::Tip;
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::net::api;
 use crate::scheme::{self, CrcStatus, Detection, Presentment, ReferenceKind, SchemeId};
 use crate::store;
@@ -19,10 +19,19 @@ use crate::store;
 impl Wallet {
     /// Reads a scanned merchant code and prices it: amount, tip or fee, and for a foreign
     /// merchant an FX quote in the home currency — all to show before [`Wallet::confirm_payment`].
+    ///
+    /// An Alipay, WeChat Pay or UnionPay code of a merchant in China names its merchant and
+    /// currency (and an order code its amount) only at its network: the host reads it there
+    /// first ([`Wallet::merchant_code_info`]), so an unknown code or an amount other than an
+    /// order code's is refused here, before anything is confirmed.
     pub async fn quote_payment(&self, req: &PaymentRequest) -> Result<PaymentQuote, WalletError> {
         let w = self.enrolled()?;
-        let d = scheme::detect(&req.payload)?;
+        let mut d = scheme::detect(&req.payload)?;
         let route = route(&d, req)?;
+        if PARTNER_NETWORK_ROUTES.contains(&route) {
+            let info = self.merchant_code_info(&req.payload).await?;
+            at_its_network(&mut d, &info)?;
+        }
         let p = price(&d, req)?;
         let (fx, debit, fee) = if p.total.currency() == w.currency {
             (None, p.total, Money::zero(w.currency))
@@ -54,6 +63,15 @@ impl Wallet {
         })
     }
 
+    /// Reads a merchant code of a merchant in China (Alipay, WeChat Pay, UnionPay) at its
+    /// network, through the host: who is paid, in which currency, and an order code's amount —
+    /// what an app shows before the payer types an amount. Moves no money.
+    pub async fn merchant_code_info(&self, payload: &str) -> Result<api::MerchantCodeInfo, WalletError> {
+        self.enrolled()?;
+        let body = api::MerchantCodeRequest { payload: payload.trim().to_owned() };
+        read(&self.post_idempotent("/v1/merchant-codes/decode", &body).await?)
+    }
+
     /// Pays a quoted merchant payment.
     pub async fn confirm_payment(&self, q: &PaymentQuote) -> Result<TransactionRecord, WalletError> {
         let body = api::PaymentRequest {
@@ -73,6 +91,33 @@ impl Wallet {
         let v = self.submit(IntentKind::Payment, "/v1/payments", &body, context(&shown)?).await?;
         self.transaction(&read::<api::Payment>(&v)?.id)
     }
+}
+
+/// Routes whose merchant codes are read at their network (merchants in China): the code alone
+/// names no currency (Alipay, WeChat Pay) or may not be a merchant the network knows.
+const PARTNER_NETWORK_ROUTES: [SchemeId; 3] =
+    [scheme::registry::ALIPAY, scheme::registry::WECHATPAY, scheme::registry::UNIONPAY];
+
+/// Completes a detection with what the code's network says: the currency, an order code's
+/// fixed amount, the merchant's name and country. Where the code states them too (a UnionPay
+/// EMV code), the two must agree.
+fn at_its_network(d: &mut Detection, info: &api::MerchantCodeInfo) -> Result<(), WalletError> {
+    let currency = Currency::from_alpha(&info.currency)
+        .ok_or_else(|| WalletError::Protocol(format!("unknown currency {}", info.currency)))?;
+    if d.currency.is_some_and(|c| c != currency) {
+        return Err(WalletError::NotPayable(format!("the code's network says it is paid in {}", currency.alpha())));
+    }
+    let fixed = info.amount.as_ref().map(money).transpose()?;
+    if d.amount.is_some() && fixed.is_some() && d.amount != fixed {
+        return Err(WalletError::NotPayable("the code's amount differs from its network's".into()));
+    }
+    d.currency = Some(currency);
+    d.amount = d.amount.or(fixed);
+    d.country = Some(info.merchant.country.clone());
+    let merchant = d.merchant.get_or_insert_with(Default::default);
+    merchant.name = Some(info.merchant.name.clone());
+    merchant.city = Some(info.city.clone());
+    Ok(())
 }
 
 /// The references as the host reads them, by their snake_case kind: the host checks the ones
@@ -315,6 +360,43 @@ mod tests {
             vec![(ReferenceKind::StoreLabel, "SHOP-1".into()), (ReferenceKind::BillNumber, "INV-42".into())],
             "the code's own values kept, the payer's trimmed, others ignored"
         );
+    }
+
+    #[test]
+    fn a_code_read_at_its_network_takes_its_currency_amount_and_merchant() {
+        let cny = |minor| Money::from_minor(minor, Currency::from_alpha("CNY").unwrap());
+        let info = |amount: Option<i64>, currency: &str| api::MerchantCodeInfo {
+            network: "alipay_plus".into(),
+            route: "alipay".into(),
+            merchant: api::MerchantRef {
+                id: "m_cn_teahouse".into(),
+                name: "JADE GARDEN TEAHOUSE".into(),
+                country: "CN".into(),
+            },
+            city: "SHANGHAI".into(),
+            currency: currency.into(),
+            amount: amount.map(|a| api::Amount::new(a, currency)),
+        };
+        let order_code = scheme::detect("https://qr.alipay.com/bax08431mfqgbxvz6l2e0021").unwrap();
+        assert_eq!((order_code.currency, order_code.amount), (None, None), "the code alone names neither");
+        let mut d = order_code.clone();
+        at_its_network(&mut d, &info(Some(6_800), "CNY")).unwrap();
+        assert_eq!(
+            (d.currency.map(|c| c.alpha()), d.amount, d.country.as_deref()),
+            (Some("CNY"), Some(cny(6_800)), Some("CN"))
+        );
+        assert_eq!(d.merchant.as_ref().and_then(|m| m.name.as_deref()), Some("JADE GARDEN TEAHOUSE"));
+        // The order's amount is the amount: another is refused before anything is sent.
+        assert_eq!(price(&d, &entered(None, None)).unwrap().total, cny(6_800));
+        assert_eq!(failure(price(&d, &entered(Some(cny(6_000)), None)).unwrap_err()), "invalid input");
+        // A static code: the payer enters the amount, in yuan.
+        let mut d = scheme::detect("https://qr.alipay.com/FKX07512QWXJ3N8TLHGCE4").unwrap();
+        at_its_network(&mut d, &info(None, "CNY")).unwrap();
+        assert_eq!(price(&d, &entered(Some(cny(2_800)), None)).unwrap().total, cny(2_800));
+        assert_eq!(failure(price(&d, &yen(Some(2_800), None)).unwrap_err()), "invalid input");
+        // A code that states its currency must agree with its network.
+        let mut emv = code(None, None);
+        assert_eq!(failure(at_its_network(&mut emv, &info(None, "CNY")).unwrap_err()), "not payable");
     }
 
     #[test]
