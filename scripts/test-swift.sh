@@ -43,7 +43,8 @@ rc=0
 with_progress "swift: building and running the Swift tests" run_swift_tests || rc=$?
 stop_sandbox
 
-summary="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -n1)"
+# No summary when the build failed: `|| true`, or set -e would end the script before it shows the log.
+summary="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -n1 || true)"
 if [ "$rc" -eq 0 ] && [ -n "$summary" ]; then
     # A test that finds no corpus says so and returns: XCTest counts it as executed.
     executed="$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?, with.*/\1/')"
