@@ -1,5 +1,6 @@
 //! `koban demo`: a sandbox host and the partner networks in-process on loopback, Aiko's week
-//! with her wallet, and a tourist from China paying her ramen shop with Alipay.
+//! with her wallet (Tokyo, Bangkok, a noodle shop in Shanghai paid by its Alipay code), and a
+//! tourist from China paying her ramen shop with Alipay.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -233,6 +234,52 @@ async fn tourist(host: &str, partners_url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Aiko pays a noodle shop in Shanghai by its Alipay code: the code names no currency, so the
+/// host reads it at Alipay+ (the shop, yuan); the yen debit, rate and fee come before she
+/// confirms; Alipay+ pays the shop in yuan and the host owes it the yen.
+async fn shanghai(aiko: &Wallet, dir: &Path, host: &str, partners_url: &str) -> Result<(), String> {
+    let e = |e: koban_core::wallet::WalletError| e.to_string();
+    let png = dir.join("lanxin-noodles-alipay.png");
+    let sticker = merchant_payload(host, "m_cn_noodles_alipay").await?;
+    draw_code(&sticker, &png)?;
+    let (payload, d) = scan_image(&png)?;
+    if payload != sticker {
+        return Err("the scanner read something other than the shop's Alipay code".into());
+    }
+    let routes: Vec<&str> = d.payable_routes().map(|r| r.scheme.as_str()).collect();
+    say(format!(
+        "scanned {}: {} code, routes [{}]; the code itself names no currency",
+        png.file_name().and_then(|n| n.to_str()).unwrap_or("image"),
+        d.format.as_str(),
+        routes.join(", ")
+    ));
+    let info = aiko.merchant_code_info(&payload).await.map_err(e)?;
+    say(format!(
+        "Alipay+ reads it: {} in {}, {}, paid in {}",
+        info.merchant.name, info.city, info.merchant.country, info.currency
+    ));
+    let cny = Currency::from_alpha(&info.currency).ok_or("the shop's currency is unknown")?;
+    say("a bowl of beef noodles and a tea: she types 32.00");
+    let q = aiko
+        .quote_payment(&PaymentRequest { payload, amount: Some(Money::from_minor(3_200, cny)), ..Default::default() })
+        .await
+        .map_err(e)?;
+    payment_lines(&q).iter().for_each(say);
+    say("Aiko taps Pay; Alipay+ pays the shop in yuan, and Koban owes Alipay+ the yen");
+    say(format!("paid: {}", line(&aiko.confirm_payment(&q).await.map_err(e)?)));
+    let shop = SimulatorClient::new(partners_url)
+        .map_err(|e| e.to_string())?
+        .merchant("noodles_alipay")
+        .await
+        .map_err(|e| e.to_string())?;
+    let received = partner_money(&shop.balance)?;
+    say(format!("the shop's Alipay account shows {} received", received.format()));
+    if received.minor() != 3_200 {
+        return Err(format!("the shop received {}, not CN¥32.00", received.format()));
+    }
+    Ok(())
+}
+
 async fn story(args: Args) -> Result<(), String> {
     let temp;
     let dir = match args.dir {
@@ -318,7 +365,10 @@ async fn story(args: Args) -> Result<(), String> {
     say("Aiko taps Pay");
     say(format!("paid: {}", line(&aiko.confirm_payment(&q).await.map_err(e)?)));
 
-    step(4, "Sending ¥30,000 to her friend Maria in Manila");
+    step(4, "Shanghai: a noodle shop shows its Alipay and UnionPay codes — she scans the Alipay one");
+    shanghai(&aiko, &dir, &host, &partners.url()).await?;
+
+    step(5, "Sending ¥30,000 to her friend Maria in Manila");
     let maria = person(&dir, &host, "maria", "Maria Santos", "PH").await?;
     let rq = aiko.quote_remittance("PH", QuoteAmount::Send(jpy(30_000))).await.map_err(e)?;
     remit_lines(&rq).iter().for_each(say);
@@ -332,7 +382,7 @@ async fn story(args: Args) -> Result<(), String> {
     let arrived = got.received.first().ok_or("Maria's wallet did not receive the remittance")?;
     say(format!("in Manila, Maria's wallet shows {}", line(arrived)));
 
-    step(5, "Her friend Ben pays her back for concert tickets");
+    step(6, "Her friend Ben pays her back for concert tickets");
     let ben = person(&dir, &host, "ben", "Ben Sato", "JP").await?;
     let bl = ben
         .link_bank(&BankAccount {
@@ -351,10 +401,10 @@ async fn story(args: Args) -> Result<(), String> {
     let received = got.received.first().ok_or("Aiko did not receive Ben's transfer")?;
     say(format!("received: {}", line(received)));
 
-    step(6, "Back in Shibuya: Li Wei, visiting from China, pays the ramen shop with Alipay");
+    step(7, "Back in Shibuya: Li Wei, visiting from China, pays the ramen shop with Alipay");
     tourist(&host, &partners.url()).await?;
 
-    step(7, "Aiko's history");
+    step(8, "Aiko's history");
     let mut all = Vec::new();
     let mut cursor: Option<String> = None;
     loop {

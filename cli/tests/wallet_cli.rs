@@ -23,6 +23,11 @@ fn demo_walks_the_whole_story_and_exits_zero() {
         "paid: payment     -      ¥1,200  Payment to KOBAN RAMEN",
         "SOM TAM STALL (TH) via promptpay: ฿120.00",
         "in your currency: ¥",
+        "scanned lanxin-noodles-alipay.png: alipay code, routes [alipay]",
+        "Alipay+ reads it: LANXIN NOODLES in SHANGHAI, CN, paid in CNY",
+        "LANXIN NOODLES (CN) via alipay: CN¥32.00",
+        "Payment to LANXIN NOODLES (CN¥32.00)",
+        "the shop's Alipay account shows CN¥32.00 received",
         "fee ¥240, total ¥30,240",
         "arrival: about 15 min",
         "in Manila, Maria's wallet shows remittance  +",
@@ -34,6 +39,11 @@ fn demo_walks_the_whole_story_and_exits_zero() {
     }
     // The yen price of the Bangkok payment is shown before it is paid.
     assert!(text.find("in your currency").unwrap() < text.find("Payment to SOM TAM STALL").unwrap());
+    // In Shanghai too: the yen debit, rate and fee come after the shop's yuan price and
+    // before the payment.
+    let shanghai = text.find("LANXIN NOODLES (CN) via alipay").unwrap();
+    let yen = shanghai + text[shanghai..].find("in your currency: ¥").unwrap();
+    assert!(yen < text.find("Payment to LANXIN NOODLES").unwrap(), "{text}");
 }
 
 #[test]
