@@ -608,7 +608,8 @@ async fn quote_cny(w: &World, dev: &common::Device, fen: i64) -> Value {
     w.host.post(dev, "/v1/quotes", json!({ "purpose": "merchant_payment", "receive": amt(fen, "CNY") })).await.ok()
 }
 
-fn order_code(key: &str) -> String {
+/// The code a network's merchant shows.
+fn code_of(key: &str) -> String {
     koban_partners::merchants::by_key(key).unwrap().code()
 }
 
@@ -721,7 +722,7 @@ async fn codes_in_china_are_refused_before_money_moves_when_unknown_mismatched_o
         .refused(400, "invalid_payload");
 
     // An order code fixes its amount.
-    let teahouse = order_code("teahouse_alipay_order");
+    let teahouse = code_of("teahouse_alipay_order");
     let info = w.host.post(&aiko, "/v1/merchant-codes/decode", json!({ "payload": teahouse })).await.ok();
     assert_eq!(info["amount"], amt(6_800, "CNY"));
     let q = quote_cny(&w, &aiko, 6_000).await;
@@ -775,10 +776,18 @@ async fn codes_in_china_are_refused_before_money_moves_when_unknown_mismatched_o
     w.host.post(&aiko, "/v1/payments", again).await.ok();
 
     // A host that is not connected to the networks cannot read or pay these codes.
+    // It does not list them either.
     let alone = common::start().await;
+    let listed: Value =
+        alone.http.get(format!("{}/v1/merchants", alone.url)).send().await.unwrap().json().await.unwrap();
+    assert!(listed["merchants"].as_array().unwrap().iter().all(|m| m["country"] != "CN"), "{listed}");
     let ben = alone.enrol("ben", "JP").await;
-    let payload = alone.merchant_payload("m_cn_noodles_unionpay").await;
+    let payload = code_of("noodles_unionpay");
     alone.post(&ben, "/v1/merchant-codes/decode", json!({ "payload": payload })).await.refused(400, "invalid_payload");
+    alone
+        .post(&ben, "/v1/payments", json!({ "payload": payload, "route": "unionpay", "amount": amt(1_000, "CNY") }))
+        .await
+        .refused(400, "invalid_payload");
 }
 
 #[tokio::test]

@@ -61,6 +61,11 @@ pub fn network_for(payload: &str, route: &str) -> Option<Network> {
         .then_some(network)
 }
 
+/// Whether a listed merchant is one of the networks' merchants in China, paid through them.
+pub fn through_network(merchant_id: &str) -> bool {
+    seed::cn_merchants().any(|m| m.id == merchant_id)
+}
+
 /// `POST /v1/merchant-codes/decode`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
