@@ -22,6 +22,7 @@ pub mod journal_meta;
 pub mod ledger;
 pub mod policy;
 pub mod pricing;
+pub mod rate;
 pub mod seed;
 pub mod server;
 pub mod state;

@@ -25,3 +25,7 @@ pub const NO_CONFIRM_LIMIT_JPY: i64 = 10_000;
 pub const APPROVAL_WINDOW_SECS: i64 = 2 * 60;
 /// How long a terminal enrolment token stays valid.
 pub const ENROLMENT_TOKEN_SECS: i64 = 24 * 60 * 60;
+
+/// Recipient lookups (`GET /v1/recipients/{handle}`) one wallet may make a minute: enough to
+/// confirm every friend one sends to, too few to walk the handle space for names.
+pub const RECIPIENT_LOOKUPS_PER_MINUTE: u32 = 30;

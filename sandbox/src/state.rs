@@ -53,6 +53,8 @@ pub struct AppState {
     pub host_key: Arc<HostKey>,
     /// The partner networks, when the host acquires foreign shopper codes.
     pub acquirer: Option<Arc<crate::acquiring::Acquirer>>,
+    /// Lookups of other people (recipients) per calling wallet.
+    pub lookups: Arc<crate::rate::RateLimiter>,
     counter: Arc<AtomicU64>,
 }
 
@@ -77,6 +79,7 @@ impl AppState {
             devices: Arc::default(),
             host_key,
             acquirer: None,
+            lookups: Arc::default(),
             counter: Arc::new(AtomicU64::new(0)),
         }
     }

@@ -1154,3 +1154,19 @@ async fn a_receive_code_with_an_amount_is_paid_exactly_that_and_recipients_are_s
     assert_eq!(who, json!({ "handle": "somchai", "display_name": "somchai", "country": "TH", "currency": "THB" }));
     host.get(&ben, "/v1/recipients/nobody_at_all").await.refused(404, "unknown_recipient");
 }
+
+#[tokio::test]
+async fn looking_people_up_is_rate_limited_so_handles_cannot_be_harvested() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    host.enrol("ben", "JP").await;
+    for _ in 0..30 {
+        host.get(&aiko, "/v1/recipients/ben").await.ok();
+    }
+    host.get(&aiko, "/v1/recipients/ben").await.refused(422, "limit_exceeded");
+    // A minute later the quota is back; another wallet had its own all along.
+    let eve = host.enrol("eve", "JP").await;
+    host.get(&eve, "/v1/recipients/aiko").await.ok();
+    host.sandbox.advance_clock(60);
+    host.get(&aiko, "/v1/recipients/ben").await.ok();
+}

@@ -208,9 +208,15 @@ pub(super) fn post_transfer(
 pub async fn recipient(
     State(state): State<AppState>,
     Path(handle): Path<String>,
-    // Only an enrolled device may look people up.
-    _signed: Signed,
+    // Only an enrolled device may look people up, and only so often.
+    signed: Signed,
 ) -> Result<Json<api::RecipientInfo>, ApiError> {
+    if !state.lookups.allow(&signed.wallet_id, state.clock.now(), crate::policy::RECIPIENT_LOOKUPS_PER_MINUTE) {
+        return Err(ApiError::LimitExceeded(format!(
+            "at most {} recipient lookups a minute",
+            crate::policy::RECIPIENT_LOOKUPS_PER_MINUTE
+        )));
+    }
     state
         .with_db(move |conn| {
             let w = wallet_by_handle(conn, &handle)?;
