@@ -722,7 +722,19 @@ async fn run_async(args: Args) -> Result<(), String> {
                     _ => format!("this {} code names no route Koban can pay", d.format.as_str()),
                 });
             }
-            let cur = d.currency.ok_or("this code names no currency, so it cannot be paid")?;
+            // An Alipay or WeChat Pay merchant code names no currency: its network says.
+            let cur = match d.currency {
+                Some(c) => c,
+                None => {
+                    let info = w.merchant_code_info(&code).await.map_err(err)?;
+                    println!(
+                        "{} in {}, {}: paid in {}",
+                        info.merchant.name, info.city, info.merchant.country, info.currency
+                    );
+                    Currency::from_alpha(&info.currency)
+                        .ok_or_else(|| format!("the network names a currency Koban does not know: {}", info.currency))?
+                }
+            };
             let references = references.iter().map(|r| args::reference(r)).collect::<Result<Vec<_>, _>>()?;
             check_references(&d, &references)?;
             let req = PaymentRequest {

@@ -596,3 +596,46 @@ fn the_demo_plays_the_tourist_at_the_ramen_shop() {
     let koban = text.lines().find(|l| l.split_whitespace().next() == Some("Koban") && l.contains('¥')).unwrap();
     assert_eq!(koban.split_whitespace().collect::<Vec<_>>(), ["Koban", "1", "0", "¥1,200", "¥0", "¥1,200"], "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_traveller_pays_a_shanghai_noodle_shops_alipay_code_yen_first_from_the_cli() {
+    let partners = koban_partners::Partners::start(koban_partners::Config::default()).await.unwrap();
+    let acquirer = koban_sandbox::acquiring::AcquirerConfig {
+        url: partners.url(),
+        key: partners.acquirers()[0].clone(),
+        deadline: std::time::Duration::from_secs(10),
+    };
+    let config = koban_sandbox::Config { admin: true, acquirer: Some(acquirer), ..koban_sandbox::Config::default() };
+    let sandbox = koban_sandbox::Sandbox::start(config).await.unwrap();
+    let url = sandbox.url();
+    let merchants: Value = reqwest::get(format!("{url}/v1/merchants")).await.unwrap().json().await.unwrap();
+    let code = merchants["merchants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "m_cn_noodles_alipay")
+        .expect("the Shanghai noodle shop is listed")["static_payload"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("aiko");
+    for args in [
+        vec!["enrol", "--handle", "aiko"],
+        vec!["link-bank", "--account", "1234567", "--holder", "AIKO", "--opening", "100000"],
+        vec!["top-up", "--amount", "20000"],
+    ] {
+        let (code, out) = shopper(&home, &url, &args).await;
+        assert_eq!(code, 0, "{out}");
+    }
+    // The code names no currency: its network says who and what, then the yen comes first.
+    let (exit, out) = shopper(&home, &url, &["pay", "--code", &code, "--amount", "32.00"]).await;
+    assert_eq!(exit, 0, "{out}");
+    assert!(out.contains("LANXIN NOODLES in SHANGHAI, CN: paid in CNY"), "{out}");
+    assert!(out.contains("in your currency: ¥") && out.contains("not paid: run again with --yes"), "{out}");
+    let (exit, out) = shopper(&home, &url, &["pay", "--code", &code, "--amount", "32.00", "--yes"]).await;
+    assert_eq!(exit, 0, "{out}");
+    assert!(out.contains("Payment to LANXIN NOODLES"), "{out}");
+    sandbox.check_invariants().unwrap();
+    assert!(partners.check_invariants().is_ok());
+}
