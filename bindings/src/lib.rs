@@ -27,10 +27,10 @@ pub use terminal::{
 };
 pub use wallet::{
     equal_shares, Balance, Bank, BankAccount, BankLink, CachedBalance, ChargeRequest, ConsumerCode, Direction,
-    Enrolment, Friend, FxQuote, HistoryFilter, HistoryPage, Identity, Listening, MoneyRequest, PaymentQuote,
-    PaymentReference, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient, SendPreview, SendTo,
-    Split, SplitShare, SplitShares, SyncReport, TransactionDetail, Wallet, WalletConfig, WalletListener, WalletProfile,
-    WalletTransaction,
+    Enrolment, Friend, FxQuote, HistoryFilter, HistoryPage, Identity, Listening, MerchantCodeInfo, MoneyRequest,
+    PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount, Recipient, RemitDestination, RemitRecipient,
+    SendPreview, SendTo, Split, SplitShare, SplitShares, SyncReport, TransactionDetail, Wallet, WalletConfig,
+    WalletListener, WalletProfile, WalletTransaction,
 };
 
 /// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.

@@ -7,6 +7,7 @@
 //! coroutine or Task mid-call leaves at most a pending intent that the next call settles.
 //! Keys and tokens stay in Rust; only the codes made from them cross.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -264,6 +265,27 @@ impl From<core::TransactionDetail> for TransactionDetail {
             pickup_reference: d.pickup_reference,
         }
     }
+}
+
+/// A merchant code as its network decoded it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MerchantCodeInfo {
+    /// The network that serves it: `alipay_plus`, `wechat_pay` or `unionpay`.
+    pub network: String,
+    /// The route that pays it: `alipay`, `wechatpay` or `unionpay`.
+    pub route: String,
+    /// The merchant's id.
+    pub merchant_id: String,
+    /// The merchant's name.
+    pub merchant_name: String,
+    /// Its city.
+    pub city: String,
+    /// Its country.
+    pub country: String,
+    /// The currency it is paid in (ISO 4217).
+    pub currency: String,
+    /// An order code's fixed amount; none when the payer types it.
+    pub amount: Option<Money>,
 }
 
 /// Which history entries: some kinds, a period (host time, Unix seconds).
@@ -1003,6 +1025,16 @@ impl std::fmt::Debug for Wallet {
 }
 
 impl Wallet {
+    /// Runs the core's work for one call off the caller's thread (see [`off_thread`]).
+    async fn off<T, F, Fut>(&self, f: F) -> Result<T, core::WalletError>
+    where
+        F: FnOnce(Arc<core::Wallet>) -> Fut,
+        Fut: Future<Output = Result<T, core::WalletError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        off_thread(&self.runtime, f(self.core.clone())).await
+    }
+
     /// Logs how an operation ended: its name and, on failure, the error's kind (no message:
     /// messages can carry host text).
     fn done<T>(&self, op: &str, r: Result<T, core::WalletError>) -> Result<T, WalletError> {
@@ -1016,6 +1048,41 @@ impl Wallet {
                 self.log.line(level, || format!("{op}: failed ({})", e.kind()));
             },
         )
+    }
+}
+
+/// Runs `work` on the runtime's blocking pool, so SQLite, fsync, crypto and the app's
+/// `KeyStore` callbacks never run on the thread that called (UniFFI polls a Rust future on the
+/// caller's thread: a call from Android's main thread would otherwise do disk I/O there).
+///
+/// Dropping the returned future (Kotlin coroutine or Swift `Task` cancellation) stops the work
+/// at its next await, exactly as dropping the work itself would: the wallet's outbox keeps
+/// what was sent exactly once either way. A panic in the work resumes in the caller, where
+/// UniFFI turns it into an error.
+pub(crate) async fn off_thread<T, Fut>(runtime: &tokio::runtime::Handle, work: Fut) -> Result<T, core::WalletError>
+where
+    Fut: Future<Output = Result<T, core::WalletError>> + Send + 'static,
+    T: Send + 'static,
+{
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = runtime.clone();
+    let task = runtime.spawn_blocking(move || {
+        handle.block_on(async move {
+            tokio::select! {
+                biased;
+                // Ends with the caller: `stop` is dropped when the caller's future is.
+                _ = stopped => None,
+                out = work => Some(out),
+            }
+        })
+    });
+    let joined = task.await;
+    drop(stop);
+    match joined {
+        Ok(Some(out)) => out,
+        Ok(None) => Err(core::WalletError::Unavailable("the call was cancelled".into())),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(core::WalletError::Unavailable(format!("the wallet's runtime stopped: {e}"))),
     }
 }
 
@@ -1040,7 +1107,11 @@ impl Wallet {
         c.max_attempts = u32::try_from(config.max_attempts).unwrap_or(0);
         c.transport = transport
             .map(|inner| Arc::new(TransportAdapter { inner, timeout }) as Arc<dyn koban_core::net::HttpTransport>);
-        let opened = core::Wallet::open(&db_path, &KeyStoreAdapter(key_store), c).await;
+        // Opening reads and migrates the database and unwraps its key through the app's
+        // KeyStore: all of it off the caller's thread.
+        let opened =
+            off_thread(&runtime, async move { core::Wallet::open(&db_path, &KeyStoreAdapter(key_store), c).await })
+                .await;
         let core = opened
             .map_err(WalletError::from)
             .inspect_err(|e| log.line(LogLevel::Error, || format!("open: failed ({})", e.kind())))?;
@@ -1058,7 +1129,7 @@ impl Wallet {
             handle: enrolment.handle,
             display_name: enrolment.display_name,
         };
-        self.done("enrol", self.core.enrol(&e).await).map(Into::into)
+        self.done("enrol", self.off(move |core| async move { core.enrol(&e).await }).await).map(Into::into)
     }
 
     /// Verifies the holder's identity (raises limits, allows remittances); returns the new limits.
@@ -1068,17 +1139,19 @@ impl Wallet {
             date_of_birth: identity.date_of_birth,
             document_number: identity.document_number,
         };
-        self.done("verify_identity", self.core.verify_identity(&id).await).map(Into::into)
+        self.done("verify_identity", self.off(move |core| async move { core.verify_identity(&id).await }).await)
+            .map(Into::into)
     }
 
     /// The host's balance, tier and limits (also cached for [`Wallet::cached_balance`]).
     pub async fn balance(&self) -> Result<Balance, WalletError> {
-        self.done("balance", self.core.balance().await).map(Into::into)
+        self.done("balance", self.off(move |core| async move { core.balance().await }).await).map(Into::into)
     }
 
     /// The banks the host can link.
     pub async fn banks(&self) -> Result<Vec<Bank>, WalletError> {
-        self.done("banks", self.core.banks().await).map(|v| v.into_iter().map(Into::into).collect())
+        self.done("banks", self.off(move |core| async move { core.banks().await }).await)
+            .map(|v| v.into_iter().map(Into::into).collect())
     }
 
     /// Links a bank account; only its last four digits stay on the device.
@@ -1089,36 +1162,66 @@ impl Wallet {
             holder_name: account.holder_name,
             sandbox_opening_balance: account.sandbox_opening_balance.as_ref().map(core_money).transpose()?,
         };
-        self.done("link_bank", self.core.link_bank(&a).await).map(Into::into)
+        self.done("link_bank", self.off(move |core| async move { core.link_bank(&a).await }).await).map(Into::into)
     }
 
     /// Moves `amount` from a linked bank account into the wallet.
     pub async fn top_up(&self, bank_link_id: String, amount: Money) -> Result<WalletTransaction, WalletError> {
         let amount = core_money(&amount)?;
-        self.done("top_up", self.core.top_up(&bank_link_id, amount).await).map(Into::into)
+        self.done("top_up", self.off(move |core| async move { core.top_up(&bank_link_id, amount).await }).await)
+            .map(Into::into)
     }
 
     /// Moves `amount` to a linked bank account, exactly once; the withdrawal fee comes on top
     /// (the history item's amount is the total that left the wallet).
     pub async fn withdraw(&self, bank_link_id: String, amount: Money) -> Result<WalletTransaction, WalletError> {
         let amount = core_money(&amount)?;
-        self.done("withdraw", self.core.withdraw(&bank_link_id, amount).await).map(Into::into)
+        self.done("withdraw", self.off(move |core| async move { core.withdraw(&bank_link_id, amount).await }).await)
+            .map(Into::into)
     }
 
     /// Ends a bank link: no more top-ups or withdrawals through it; its history stays.
     pub async fn unlink_bank(&self, bank_link_id: String) -> Result<(), WalletError> {
-        self.done("unlink_bank", self.core.unlink_bank(&bank_link_id).await)
+        self.done("unlink_bank", self.off(move |core| async move { core.unlink_bank(&bank_link_id).await }).await)
+    }
+
+    /// Reads a merchant code in China (Alipay, WeChat Pay, UnionPay) at its network, through
+    /// the host: who is paid, in which currency, and an order code's fixed amount — what to
+    /// show before the payer types an amount (the Alipay and WeChat Pay codes name no currency).
+    pub async fn merchant_code_info(&self, payload: String) -> Result<MerchantCodeInfo, WalletError> {
+        let info = self.off(move |core| async move { core.merchant_code_info(&payload).await }).await;
+        let info = self.done("merchant_code_info", info)?;
+        let amount = match &info.amount {
+            Some(a) => Some(
+                a.money()
+                    .ok_or_else(|| WalletError::Internal(format!("an amount in an unknown currency {}", a.currency)))?
+                    .into(),
+            ),
+            None => None,
+        };
+        Ok(MerchantCodeInfo {
+            network: info.network,
+            route: info.route,
+            merchant_id: info.merchant.id,
+            merchant_name: info.merchant.name,
+            city: info.city,
+            country: info.merchant.country,
+            currency: info.currency,
+            amount,
+        })
     }
 
     /// Reads a scanned merchant code and prices it (with an FX quote abroad), to show before paying.
     pub async fn quote_payment(&self, request: PaymentRequest) -> Result<Arc<PaymentQuote>, WalletError> {
         let r = core::PaymentRequest::try_from(&request)?;
-        self.done("quote_payment", self.core.quote_payment(&r).await).map(|q| Arc::new(PaymentQuote(q)))
+        self.done("quote_payment", self.off(move |core| async move { core.quote_payment(&r).await }).await)
+            .map(|q| Arc::new(PaymentQuote(q)))
     }
 
     /// Pays a quote from [`Wallet::quote_payment`], exactly once.
     pub async fn confirm_payment(&self, quote: Arc<PaymentQuote>) -> Result<WalletTransaction, WalletError> {
-        self.done("confirm_payment", self.core.confirm_payment(&quote.0).await).map(Into::into)
+        self.done("confirm_payment", self.off(move |core| async move { core.confirm_payment(&quote.0).await }).await)
+            .map(Into::into)
     }
 
     /// Sends money to another wallet at home, exactly once.
@@ -1130,7 +1233,11 @@ impl Wallet {
         message: Option<String>,
     ) -> Result<WalletTransaction, WalletError> {
         let amount = core_money(&amount)?;
-        self.done("send", self.core.send(&(&to).into(), amount, message.as_deref()).await).map(Into::into)
+        self.done(
+            "send",
+            self.off(move |core| async move { core.send(&(&to).into(), amount, message.as_deref()).await }).await,
+        )
+        .map(Into::into)
     }
 
     /// Shows a send before it happens: the recipient (name, country) as the host knows them
@@ -1138,7 +1245,11 @@ impl Wallet {
     /// A receive code that names its amount takes exactly that. Nothing moves.
     pub async fn preview_send(&self, to: SendTo, amount: Money) -> Result<Arc<SendPreview>, WalletError> {
         let amount = core_money(&amount)?;
-        self.done("preview_send", self.core.preview_send(&(&to).into(), amount).await).map(|p| Arc::new(SendPreview(p)))
+        self.done(
+            "preview_send",
+            self.off(move |core| async move { core.preview_send(&(&to).into(), amount).await }).await,
+        )
+        .map(|p| Arc::new(SendPreview(p)))
     }
 
     /// Sends what [`Wallet::preview_send`] showed, exactly once: a transfer at home, the quoted
@@ -1150,7 +1261,9 @@ impl Wallet {
         message: Option<String>,
         purpose: Option<String>,
     ) -> Result<WalletTransaction, WalletError> {
-        let sent = self.core.confirm_send(&preview.0, message.as_deref(), purpose.as_deref()).await;
+        let sent = self
+            .off(move |core| async move { core.confirm_send(&preview.0, message.as_deref(), purpose.as_deref()).await })
+            .await;
         self.done("confirm_send", sent).map(Into::into)
     }
 
@@ -1159,41 +1272,53 @@ impl Wallet {
     #[uniffi::method(default(note = ""))]
     pub async fn request_money(&self, from: String, amount: Money, note: String) -> Result<MoneyRequest, WalletError> {
         let amount = core_money(&amount)?;
-        self.done("request_money", self.core.request_money(&from, amount, &note).await).map(Into::into)
+        self.done(
+            "request_money",
+            self.off(move |core| async move { core.request_money(&from, amount, &note).await }).await,
+        )
+        .map(Into::into)
     }
 
     /// Money requests to and from this wallet, newest first, each in its state now.
     pub async fn money_requests(&self) -> Result<Vec<MoneyRequest>, WalletError> {
-        self.done("money_requests", self.core.money_requests().await).map(|v| v.into_iter().map(Into::into).collect())
+        self.done("money_requests", self.off(move |core| async move { core.money_requests().await }).await)
+            .map(|v| v.into_iter().map(Into::into).collect())
     }
 
     /// One money request to or from this wallet.
     pub async fn money_request(&self, id: String) -> Result<MoneyRequest, WalletError> {
-        self.done("money_request", self.core.money_request(&id).await).map(Into::into)
+        self.done("money_request", self.off(move |core| async move { core.money_request(&id).await }).await)
+            .map(Into::into)
     }
 
     /// Pays a request this wallet was asked, exactly its amount, exactly once: a transfer to the
     /// requester linked to the request.
     pub async fn pay_money_request(&self, request: MoneyRequest) -> Result<WalletTransaction, WalletError> {
         let r = core::MoneyRequest::try_from(&request)?;
-        self.done("pay_money_request", self.core.pay_money_request(&r).await).map(Into::into)
+        self.done("pay_money_request", self.off(move |core| async move { core.pay_money_request(&r).await }).await)
+            .map(Into::into)
     }
 
     /// Declines a request this wallet was asked: nothing moves, the requester hears it.
     pub async fn decline_money_request(&self, id: String) -> Result<MoneyRequest, WalletError> {
-        self.done("decline_money_request", self.core.decline_money_request(&id).await).map(Into::into)
+        self.done(
+            "decline_money_request",
+            self.off(move |core| async move { core.decline_money_request(&id).await }).await,
+        )
+        .map(Into::into)
     }
 
     /// Splits a bill into one money request per friend, exactly once.
     #[uniffi::method(default(note = ""))]
     pub async fn split_bill(&self, total: Money, shares: SplitShares, note: String) -> Result<Split, WalletError> {
         let (total, shares) = (core_money(&total)?, core::SplitShares::try_from(&shares)?);
-        self.done("split_bill", self.core.split_bill(total, &shares, &note).await).map(Into::into)
+        self.done("split_bill", self.off(move |core| async move { core.split_bill(total, &shares, &note).await }).await)
+            .map(Into::into)
     }
 
     /// A split this wallet organised, with who has paid.
     pub async fn split(&self, id: String) -> Result<Split, WalletError> {
-        self.done("split", self.core.split(&id).await).map(Into::into)
+        self.done("split", self.off(move |core| async move { core.split(&id).await }).await).map(Into::into)
     }
 
     /// This wallet's receive code asking for exactly `amount` (the payer cannot change it),
@@ -1201,7 +1326,10 @@ impl Wallet {
     #[uniffi::method(default(note = None))]
     pub async fn receive_code_for(&self, amount: Option<Money>, note: Option<String>) -> Result<String, WalletError> {
         let amount = amount.as_ref().map(core_money).transpose()?;
-        self.done("receive_code_for", self.core.receive_code_for(amount, note.as_deref()).await)
+        self.done(
+            "receive_code_for",
+            self.off(move |core| async move { core.receive_code_for(amount, note.as_deref()).await }).await,
+        )
     }
 
     /// Quotes a remittance to `destination_country`: rate, fee, total and arrival estimate.
@@ -1214,8 +1342,11 @@ impl Wallet {
             QuoteAmount::Send { amount } => core::QuoteAmount::Send(core_money(amount)?),
             QuoteAmount::Receive { amount } => core::QuoteAmount::Receive(core_money(amount)?),
         };
-        self.done("quote_remittance", self.core.quote_remittance(&destination_country, amount).await)
-            .map(|q| Arc::new(FxQuote(q)))
+        self.done(
+            "quote_remittance",
+            self.off(move |core| async move { core.quote_remittance(&destination_country, amount).await }).await,
+        )
+        .map(|q| Arc::new(FxQuote(q)))
     }
 
     /// Sends a remittance quoted by [`Wallet::quote_remittance`], exactly once.
@@ -1227,51 +1358,61 @@ impl Wallet {
         purpose: String,
         message: Option<String>,
     ) -> Result<WalletTransaction, WalletError> {
-        let q = &quote.0;
         let r = core::RemitRecipient {
             name: recipient.name,
             destination: (&recipient.destination).into(),
             relationship: recipient.relationship,
         };
-        self.done("remit", self.core.remit(q, &r, &purpose, message.as_deref()).await).map(Into::into)
+        self.done(
+            "remit",
+            self.off(move |core| async move { core.remit(&quote.0, &r, &purpose, message.as_deref()).await }).await,
+        )
+        .map(Into::into)
     }
 
     /// This wallet's receive code: an EMV person-to-person code a friend scans to pay.
     pub async fn receive_code(&self) -> Result<String, WalletError> {
-        self.done("receive_code", self.core.receive_code().await)
+        self.done("receive_code", self.off(move |core| async move { core.receive_code().await }).await)
     }
 
     /// Brings in what happened since the last sync (money received, till charges captured or
     /// waiting for approval, revoked code keys), long-polling up to `wait_secs`.
     pub async fn sync(&self, wait_secs: i64) -> Result<SyncReport, WalletError> {
-        self.done("sync", self.core.sync(unsigned(wait_secs)).await).map(Into::into)
+        self.done("sync", self.off(move |core| async move { core.sync(unsigned(wait_secs)).await }).await)
+            .map(Into::into)
     }
 
     /// Approves a waiting till charge: the host captures it exactly once and it enters the history.
     pub async fn approve_charge(&self, id: String) -> Result<WalletTransaction, WalletError> {
-        self.done("approve_charge", self.core.approve_charge(&id).await).map(Into::into)
+        self.done("approve_charge", self.off(move |core| async move { core.approve_charge(&id).await }).await)
+            .map(Into::into)
     }
 
     /// Declines a waiting till charge: no money moves (the code stays used).
     pub async fn decline_charge(&self, id: String) -> Result<(), WalletError> {
-        self.done("decline_charge", self.core.decline_charge(&id).await)
+        self.done("decline_charge", self.off(move |core| async move { core.decline_charge(&id).await }).await)
     }
 
     /// Sets the amount above which till charges wait for approval (zero: every charge; at most
     /// the host's default); returns the balance record with the new limit.
     pub async fn set_no_confirm_limit(&self, limit: Money) -> Result<Balance, WalletError> {
         let limit = core_money(&limit)?;
-        self.done("set_no_confirm_limit", self.core.set_no_confirm_limit(limit).await).map(Into::into)
+        self.done(
+            "set_no_confirm_limit",
+            self.off(move |core| async move { core.set_no_confirm_limit(limit).await }).await,
+        )
+        .map(Into::into)
     }
 
     /// Settles every payment whose outcome is still unknown, with the host.
     pub async fn resolve_pending(&self) -> Result<(), WalletError> {
-        self.done("resolve_pending", self.core.resolve_pending().await)
+        self.done("resolve_pending", self.off(move |core| async move { core.resolve_pending().await }).await)
     }
 
     /// Tops up the consumer-code keys when few are left (online); returns how many are left.
     pub async fn replenish_codes(&self) -> Result<i32, WalletError> {
-        self.done("replenish_codes", self.core.replenish_codes().await).map(signed)
+        self.done("replenish_codes", self.off(move |core| async move { core.replenish_codes().await }).await)
+            .map(signed)
     }
 }
 

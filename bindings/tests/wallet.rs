@@ -681,3 +681,35 @@ async fn friends_ask_split_and_see_whom_they_send_to_first() {
     let got = somchai.sync(0).await.unwrap();
     assert!(got.received.iter().any(|r| r.amount == q.receive()), "{:?}", got.received);
 }
+
+/// A key store that notes the thread each callback runs on.
+struct ThreadNotingKeyStore {
+    inner: Arc<AppKeyStore>,
+    threads: Mutex<Vec<std::thread::ThreadId>>,
+}
+
+impl KeyStore for ThreadNotingKeyStore {
+    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.threads.lock().unwrap().push(std::thread::current().id());
+        self.inner.wrap(data_key)
+    }
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.threads.lock().unwrap().push(std::thread::current().id());
+        self.inner.unwrap(wrapped)
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_key_store_and_the_database_are_never_worked_on_the_callers_thread() {
+    let host = Host::start().await;
+    let keys = Arc::new(ThreadNotingKeyStore { inner: AppKeyStore::new(12), threads: Mutex::new(Vec::new()) });
+    let caller = std::thread::current().id();
+    let w = Wallet::open(host.db("ivy"), keys.clone(), host.config(), None, None).await.unwrap();
+    drop(w);
+    // Opened again: the data key is unwrapped through the app's key store.
+    let w = Wallet::open(host.db("ivy"), keys.clone(), host.config(), None, None).await.unwrap();
+    let seen = keys.threads.lock().unwrap().clone();
+    assert!(!seen.is_empty(), "the key store was used");
+    assert!(seen.iter().all(|t| *t != caller), "a KeyStore callback ran on the caller's thread");
+    drop(w);
+}
