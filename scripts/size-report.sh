@@ -70,20 +70,14 @@ echo "  release stripped (speed profile, for comparison): $(human "$release_stri
 # the unstripped release-size library (legacy-mangled Rust paths; C symbols by library). Fat
 # LTO inlines across crates, so this is where the bytes ended up, not an exact bill.
 echo "by crate (release-size, unstripped symbols; top 15):"
-nm -S --defined-only "$size_unstripped" 2>/dev/null | awk '
-    NF >= 4 {
-        size = strtonum("0x" $2); sym = $4; crate = "other"
-        if (match(sym, /^_ZN[0-9]+/)) {
-            n = substr(sym, 4, RLENGTH - 3) + 0
-            crate = substr(sym, RLENGTH + 1, n)
-            sub(/\$.*/, "", crate)
-            if (crate ~ /^_</) crate = "(generic impls)"
-        } else if (sym ~ /^sqlite3/) crate = "sqlite (C)"
-        else if (sym ~ /^(ring_|GFp|OPENSSL|CRYPTO)/) crate = "ring (C/asm)"
-        total[crate] += size
-    }
-    END { for (c in total) printf "%12d  %s\n", total[c], c }' | sort -rn | head -15 | \
-    awk '{ printf "  %8.1f KB  %s\n", $1 / 1000, substr($0, index($0, $2)) }'
+nm -S --defined-only "$size_unstripped" 2>/dev/null | perl -ne '
+    my @f = split; next unless @f >= 4;
+    my ($size, $sym, $crate) = (hex($f[1]), $f[3], "other (data, v0-mangled, std glue)");
+    if ($sym =~ /^_ZN(\d+)(.*)/) { $crate = substr($2, 0, $1); $crate =~ s/\$.*//; $crate = "(impl blocks)" if $crate =~ /^_/ }
+    elsif ($sym =~ /^sqlite3/) { $crate = "sqlite (C)" }
+    elsif ($sym =~ /^(ring_|GFp|OPENSSL|CRYPTO)/) { $crate = "ring (C/asm)" }
+    $total{$crate} += $size;
+    END { printf "  %8.1f KB  %s\n", $total{$_} / 1000, $_ for (sort { $total{$b} <=> $total{$a} } keys %total)[0 .. 14] }'
 
 # The phone library's own dependency tree, as apps link it (no test-hooks, no dev-dependencies).
 http="$(cargo tree --locked -p koban-ffi -e normal --prefix none 2>/dev/null | grep -E '^(reqwest|hyper|rustls|webpki-roots) ' | sort -u || true)"

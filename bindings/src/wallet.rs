@@ -658,8 +658,9 @@ pub struct SendPreview(core::SendPreview);
 
 #[uniffi::export]
 impl SendPreview {
-    /// The recipient's handle, without `@`.
-    pub fn handle(&self) -> String {
+    /// The recipient's handle, without `@`. (Not `handle()`: generated Swift objects keep
+    /// their Rust pointer under that name.)
+    pub fn recipient_handle(&self) -> String {
         self.0.handle.clone()
     }
 
@@ -1028,11 +1029,12 @@ impl Wallet {
     /// Runs the core's work for one call off the caller's thread (see [`off_thread`]).
     async fn off<T, F, Fut>(&self, f: F) -> Result<T, core::WalletError>
     where
-        F: FnOnce(Arc<core::Wallet>) -> Fut,
-        Fut: Future<Output = Result<T, core::WalletError>> + Send + 'static,
+        F: FnOnce(Arc<core::Wallet>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, core::WalletError>>,
         T: Send + 'static,
     {
-        off_thread(&self.runtime, f(self.core.clone())).await
+        let core = self.core.clone();
+        off_thread(&self.runtime, move || f(core)).await
     }
 
     /// Logs how an operation ended: its name and, on failure, the error's kind (no message:
@@ -1051,23 +1053,27 @@ impl Wallet {
     }
 }
 
-/// Runs `work` on the runtime's blocking pool, so SQLite, fsync, crypto and the app's
-/// `KeyStore` callbacks never run on the thread that called (UniFFI polls a Rust future on the
-/// caller's thread: a call from Android's main thread would otherwise do disk I/O there).
+/// Runs the future `work` makes on the runtime's blocking pool, so SQLite, fsync, crypto and
+/// the app's `KeyStore` callbacks never run on the thread that called: UniFFI polls a Rust
+/// future on the caller's thread (Android's main thread, a Swift cooperative thread with a
+/// small stack).
 ///
-/// Dropping the returned future (Kotlin coroutine or Swift `Task` cancellation) stops the work
-/// at its next await, exactly as dropping the work itself would: the wallet's outbox keeps
-/// what was sent exactly once either way. A panic in the work resumes in the caller, where
-/// UniFFI turns it into an error.
-pub(crate) async fn off_thread<T, Fut>(runtime: &tokio::runtime::Handle, work: Fut) -> Result<T, core::WalletError>
+/// The future is made and boxed there too: a wallet flow's state machine is large, and made on
+/// the caller's stack it can overflow a Swift task's. Dropping the returned future (Kotlin
+/// coroutine or Swift `Task` cancellation) stops the work at its next await, exactly as
+/// dropping the work itself would: the outbox keeps what was sent exactly once either way. A
+/// panic in the work resumes in the caller, where UniFFI turns it into an error.
+pub(crate) async fn off_thread<T, F, Fut>(runtime: &tokio::runtime::Handle, work: F) -> Result<T, core::WalletError>
 where
-    Fut: Future<Output = Result<T, core::WalletError>> + Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, core::WalletError>>,
     T: Send + 'static,
 {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = runtime.clone();
     let task = runtime.spawn_blocking(move || {
         handle.block_on(async move {
+            let work = Box::pin(work());
             tokio::select! {
                 biased;
                 // Ends with the caller: `stop` is dropped when the caller's future is.
@@ -1110,8 +1116,11 @@ impl Wallet {
         // Opening reads and migrates the database and unwraps its key through the app's
         // KeyStore: all of it off the caller's thread.
         let opened =
-            off_thread(&runtime, async move { core::Wallet::open(&db_path, &KeyStoreAdapter(key_store), c).await })
-                .await;
+            off_thread(
+                &runtime,
+                move || async move { core::Wallet::open(&db_path, &KeyStoreAdapter(key_store), c).await },
+            )
+            .await;
         let core = opened
             .map_err(WalletError::from)
             .inspect_err(|e| log.line(LogLevel::Error, || format!("open: failed ({})", e.kind())))?;

@@ -4,6 +4,7 @@ import io.koban.BankAccount
 import io.koban.BankLink
 import io.koban.Enrolment
 import io.koban.HttpTransport
+import io.koban.HttpUrlConnectionTransport
 import io.koban.Money
 import io.koban.Wallet
 import java.io.File
@@ -36,7 +37,8 @@ suspend fun enrolledWallet(
     logger: KobanLogger? = null,
     country: String = "JP",
 ): Wallet {
-    val wallet = Wallet.open(dir.db(name), keyStore, Sandbox.config(), transport, logger)
+    // The library's own platform transport unless a test brings its own: what an Android app ships.
+    val wallet = Wallet.open(dir.db(name), keyStore, Sandbox.config(), transport ?: HttpUrlConnectionTransport(), logger)
     try {
         wallet.enrol(Enrolment(country, Sandbox.uniqueHandle(name), name.replaceFirstChar { it.uppercase() }))
     } catch (e: Throwable) {
