@@ -32,7 +32,8 @@ pub use codes::{
     KEY_LIFETIME_SECS,
 };
 pub use history::{
-    history_page, history_page_of, insert_transaction, transaction, update_transaction_record, HistoryCursor, HistoryQuery,
+    history_page, history_page_of, insert_transaction, transaction, update_transaction_record, HistoryCursor,
+    HistoryQuery,
 };
 pub use intents::{finish_intent, insert_intent, intent, pending_intents, Intent, IntentState};
 pub use profile::{balance, put_balance, put_current_balance, put_sync_value, put_wallet, sync_value, wallet};

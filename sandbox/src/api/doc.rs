@@ -12,8 +12,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, approvals, charges, china, cpm_keys, devices, feed, payments, pricing, quotes, refunds, requests, settlement,
-    terminals, transfers, wallets, withdrawals,
+    admin, approvals, charges, china, cpm_keys, devices, feed, payments, pricing, quotes, refunds, requests,
+    settlement, terminals, transfers, wallets, withdrawals,
 };
 use crate::error::ApiError;
 
