@@ -578,7 +578,7 @@ fn the_demo_plays_the_tourist_at_the_ramen_shop() {
     assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
     for line in [
         "with the partner networks (Alipay+, WeChat Pay, UnionPay) simulated at http://127.0.0.1:",
-        "6. Back in Shibuya: Li Wei, visiting from China, pays the ramen shop with Alipay",
+        ". Back in Shibuya: Li Wei, visiting from China, pays the ramen shop with Alipay",
         "the shop's till is enrolled for KOBAN RAMEN (m_jp_ramen)",
         "Li Wei opens Alipay (CN¥5,000.00 in his wallet) and shows his payment code",
         " (numeric-paycode, Alipay); the host charges it through Alipay+",
