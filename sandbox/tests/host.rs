@@ -1170,3 +1170,29 @@ async fn looking_people_up_is_rate_limited_so_handles_cannot_be_harvested() {
     host.sandbox.advance_clock(60);
     host.get(&aiko, "/v1/recipients/ben").await.ok();
 }
+
+#[tokio::test]
+async fn only_the_friend_asked_answers_a_money_request() {
+    let host = start().await;
+    let (aiko, ben, chika) =
+        (host.enrol("aiko", "JP").await, host.enrol("ben", "JP").await, host.enrol("chika", "JP").await);
+    host.fund(&ben, 100_000, 20_000).await;
+    host.fund(&chika, 100_000, 20_000).await;
+    let asked = host
+        .post(&aiko, "/v1/money-requests", json!({ "from": "@ben", "amount": amt(3_000, "JPY"), "note": "tickets" }))
+        .await
+        .ok();
+    let id = asked["id"].as_str().unwrap().to_owned();
+    let pay = format!("/v1/money-requests/{id}/pay");
+    let decline = format!("/v1/money-requests/{id}/decline");
+    // Someone who learnt the id (a screenshot, a shared phone) cannot pay it or decline it.
+    host.post(&chika, &pay, json!({ "amount": amt(3_000, "JPY") })).await.refused(404, "not_found");
+    host.post(&chika, &decline, json!({})).await.refused(404, "not_found");
+    // The one who asked cannot answer for her friend either.
+    host.post(&aiko, &pay, json!({ "amount": amt(3_000, "JPY") })).await.refused(400, "bad_request");
+    host.post(&aiko, &decline, json!({})).await.refused(400, "bad_request");
+    assert_eq!((host.balance(&aiko).await, host.balance(&ben).await, host.balance(&chika).await), (0, 20_000, 20_000));
+    let still = host.get(&ben, &format!("/v1/money-requests/{id}")).await.ok();
+    assert_eq!(still["status"], "pending");
+    host.sandbox.check_invariants().unwrap();
+}
