@@ -96,17 +96,7 @@ where
         .with_db(move |conn| {
             let ctx = Ctx { now, idempotency: format!("{}:{}", m.scope, m.key) };
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let stored: Option<(String, u16, String)> = tx
-                .query_row(
-                    "SELECT request_hash, status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
-                    params![m.scope, m.key],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            if let Some((hash, status, body)) = stored {
-                if hash != m.request_hash {
-                    return Err(ApiError::IdempotencyKeyReused);
-                }
+            if let Some((status, body)) = stored_answer(&tx, &m)? {
                 let status = StatusCode::from_u16(status).map_err(|e| ApiError::Internal(e.to_string()))?;
                 return Ok(Outcome { status, body, replayed: true });
             }
@@ -132,6 +122,23 @@ where
         state.notify_events();
     }
     Ok(result)
+}
+
+/// The answer stored for `m`'s key, if any; the key sent with another request is refused.
+/// Handlers that decide outside [`run`] (a network in between) check it before recording.
+pub fn stored_answer(conn: &rusqlite::Connection, m: &Mutation) -> Result<Option<(u16, String)>, ApiError> {
+    let stored: Option<(String, u16, String)> = conn
+        .query_row(
+            "SELECT request_hash, status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
+            params![m.scope, m.key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match stored {
+        Some((hash, _, _)) if hash != m.request_hash => Err(ApiError::IdempotencyKeyReused),
+        Some((_, status, body)) => Ok(Some((status, body))),
+        None => Ok(None),
+    }
 }
 
 /// A body as stored and answered.

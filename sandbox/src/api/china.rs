@@ -276,17 +276,7 @@ enum Found {
 }
 
 fn find(conn: &rusqlite::Connection, m: &Mutation) -> Result<Found, ApiError> {
-    if let Some((hash, status, body)) = conn
-        .query_row(
-            "SELECT request_hash, status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
-            params![m.scope, m.key],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, u16>(1)?, r.get::<_, String>(2)?)),
-        )
-        .optional()?
-    {
-        if hash != m.request_hash {
-            return Err(ApiError::IdempotencyKeyReused);
-        }
+    if let Some((status, body)) = idem::stored_answer(conn, m)? {
         return Ok(Found::Answer(status, body));
     }
     let row: Option<(String, String)> = conn

@@ -150,17 +150,7 @@ pub async fn charge(
     let recorded = state
         .with_db(move |conn| {
             // A stored answer is the end of the story: replay it like any other mutation.
-            if let Some((hash, status, body)) = conn
-                .query_row(
-                    "SELECT request_hash, status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
-                    params![m.scope, m.key],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, u16>(1)?, r.get::<_, String>(2)?)),
-                )
-                .optional()?
-            {
-                if hash != m.request_hash {
-                    return Err(ApiError::IdempotencyKeyReused);
-                }
+            if let Some((status, body)) = idem::stored_answer(conn, &m)? {
                 return Ok(Err((status, body)));
             }
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

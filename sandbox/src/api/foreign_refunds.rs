@@ -143,17 +143,7 @@ pub(super) async fn refund(
     let recorded = state
         .with_db(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if let Some((hash, status, body)) = tx
-                .query_row(
-                    "SELECT request_hash, status, body FROM idempotency WHERE scope = ?1 AND key = ?2",
-                    params![m.scope, m.key],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, u16>(1)?, r.get::<_, String>(2)?)),
-                )
-                .optional()?
-            {
-                if hash != m.request_hash {
-                    return Err(ApiError::IdempotencyKeyReused);
-                }
+            if let Some((status, body)) = idem::stored_answer(&tx, &m)? {
                 return Ok(Err((status, body, true)));
             }
             match record(&tx, &id, &terminal_id, &m, asked.as_ref(), &original, now) {
