@@ -188,6 +188,15 @@ async fn a_mixed_day_of_money_in_and_out_adds_up_to_the_balance_here_and_at_the_
     let remitted = local_history(&w).into_iter().find(|t| t.kind == "remittance").unwrap().detail();
     assert_eq!(remitted.foreign_amount.map(|m| m.currency().alpha().to_owned()).as_deref(), Some("PHP"));
     assert!(remitted.rate.is_some() && remitted.fee.is_some(), "{remitted:?}");
+    // A payment abroad reads in both currencies, with the quoted rate and its fee.
+    let paid_abroad = local_history(&w)
+        .into_iter()
+        .filter(|t| t.kind == "payment")
+        .map(|t| t.detail())
+        .find(|d| d.foreign_amount.is_some_and(|m| m.currency().alpha() == "THB"))
+        .expect("the payment abroad in history");
+    assert_eq!(paid_abroad.foreign_amount.map(|m| m.minor()), Some(8_000));
+    assert!(paid_abroad.rate.is_some() && paid_abroad.fee.is_some(), "{paid_abroad:?}");
     let kinds: Vec<String> = local_history(&w).iter().map(|t| t.kind.clone()).collect();
     for kind in ["topup", "payment", "cpm_charge", "refund", "withdrawal", "remittance"] {
         assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");

@@ -83,7 +83,7 @@ impl Wallet {
             return Err(WalletError::InvalidInput(format!("{bank_link_id:?} is not a bank link id")));
         }
         let path = format!("/v1/bank-links/{id}/unlink");
-        self.submit(IntentKind::BankUnlink, &path, &serde_json::json!({}), no_context()).await?;
+        self.submit(IntentKind::BankUnlink, &path, &api::NoBody {}, no_context()).await?;
         Ok(())
     }
 }

@@ -87,6 +87,7 @@ impl Wallet {
             references: q.references.iter().map(|(kind, value)| ShownReference { kind: *kind, value }).collect(),
             shown_debit: q.debit.into(),
             shown_fee: q.fee.into(),
+            shown_rate: q.fx.as_ref().map(|fx| fx.rate.clone()),
         };
         let v = self.submit(IntentKind::Payment, "/v1/payments", &body, context(&shown)?).await?;
         self.transaction(&read::<api::Payment>(&v)?.id)
@@ -139,6 +140,9 @@ struct PaymentShown<'a> {
     references: Vec<ShownReference<'a>>,
     shown_debit: api::Amount,
     shown_fee: api::Amount,
+    /// The rate of a payment abroad, as quoted (the host's answer names only the quote).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shown_rate: Option<String>,
 }
 
 /// One reference as the payer saw it.

@@ -4,11 +4,13 @@
 //! what became of it. Also finds a recent identical payment, so that paying the same code the
 //! same amount twice in a row is asked about again instead of going through silently.
 
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use super::outbox::IntentKind;
 use super::{lock, now_secs, FxQuote, PaymentQuote, RemitDestination, RemitRecipient, SendTo, Wallet, WalletError};
-use crate::money::{Currency, Money};
+use crate::money::Money;
+use crate::net::api;
 use crate::store::{self, Intent, IntentState, KeyStore, Store, StoreError};
 
 /// Where a request of the outbox stands.
@@ -47,10 +49,52 @@ pub struct Movement {
     pub state: MovementState,
 }
 
-/// Money as the wire carries it (`{"minor", "currency"}`), read leniently: a description
-/// must never fail over a field it cannot read.
-fn money_at(v: &Value) -> Option<Money> {
-    Some(Money::from_minor(v["minor"].as_i64()?, Currency::from_alpha(v["currency"].as_str()?)?))
+/// What was sent, as its route's request type; `None` when it cannot be read (a description
+/// must never fail over a body it cannot read).
+fn sent<T: DeserializeOwned>(intent: &Intent) -> Option<T> {
+    serde_json::from_slice(&intent.body).ok()
+}
+
+/// Money as the wire carries it, `None` for an unknown currency.
+fn money_of(a: Option<&api::Amount>) -> Option<Money> {
+    a.and_then(api::Amount::money)
+}
+
+/// What the flows keep as an intent's context (what the user was shown), read leniently:
+/// each flow writes some of these fields (`payment.rs`, `transfer.rs`, `bank.rs`,
+/// `approvals.rs`, `requests.rs`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Shown {
+    /// A payment's debit in the wallet's currency.
+    shown_debit: Option<api::Amount>,
+    /// A remittance's total debit.
+    shown_total: Option<api::Amount>,
+    /// What a remittance's recipient receives.
+    shown_receive: Option<api::Amount>,
+    /// A top-up's or withdrawal's bank.
+    bank_name: Option<String>,
+    /// An approved till charge's shop.
+    merchant_name: Option<String>,
+    /// An approved till charge's amount.
+    amount: Option<api::Amount>,
+    /// Who asked for a paid money request.
+    requester: Option<String>,
+}
+
+impl Shown {
+    fn of(intent: &Intent) -> Shown {
+        Shown::deserialize(&intent.context).unwrap_or_default()
+    }
+}
+
+/// The host's final answer as far as a movement needs it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Outcome {
+    transaction_id: Option<String>,
+    id: Option<String>,
+    error: Option<api::ErrorDetail>,
 }
 
 impl Wallet {
@@ -87,11 +131,13 @@ impl Wallet {
     ) -> Result<Option<Movement>, WalletError> {
         // A tip is sent only when the code prompts for one and the payer gave one.
         let tip = (q.tip_prompted && q.tip.minor() > 0).then_some(q.tip);
-        self.recent_identical(IntentKind::Payment, within_secs, |body, _| {
-            body["payload"] == json!(q.payload)
-                && body["route"] == json!(q.route)
-                && money_at(&body["amount"]) == Some(q.amount)
-                && money_at(&body["tip"]) == tip
+        self.recent_identical(IntentKind::Payment, within_secs, |intent| {
+            sent::<api::PaymentRequest>(intent).is_some_and(|body| {
+                body.payload == q.payload
+                    && body.route == q.route
+                    && money_of(body.amount.as_ref()) == Some(q.amount)
+                    && money_of(body.tip.as_ref()) == tip
+            })
         })
     }
 
@@ -103,14 +149,16 @@ impl Wallet {
         amount: Money,
         within_secs: i64,
     ) -> Result<Option<Movement>, WalletError> {
-        self.recent_identical(IntentKind::P2p, within_secs, |body, _| {
-            let same_person = match to {
-                SendTo::Handle(h) => body["to"]["handle"]
-                    .as_str()
-                    .is_some_and(|sent| sent.eq_ignore_ascii_case(h.trim().trim_start_matches('@'))),
-                SendTo::ReceiveCode(c) => body["to"]["receive_code"].as_str() == Some(c.trim()),
-            };
-            same_person && money_at(&body["amount"]) == Some(amount)
+        self.recent_identical(IntentKind::P2p, within_secs, |intent| {
+            sent::<api::TransferRequest>(intent).is_some_and(|body| {
+                let same_person = match to {
+                    SendTo::Handle(h) => {
+                        body.to.handle.is_some_and(|sent| sent.eq_ignore_ascii_case(h.trim().trim_start_matches('@')))
+                    }
+                    SendTo::ReceiveCode(c) => body.to.receive_code.as_deref() == Some(c.trim()),
+                };
+                same_person && body.amount.money() == Some(amount)
+            })
         })
     }
 
@@ -122,18 +170,20 @@ impl Wallet {
         recipient: &RemitRecipient,
         within_secs: i64,
     ) -> Result<Option<Movement>, WalletError> {
-        self.recent_identical(IntentKind::Remittance, within_secs, |body, context| {
-            let r = &body["recipient"];
+        self.recent_identical(IntentKind::Remittance, within_secs, |intent| {
+            let Some(body) = sent::<api::RemittanceRequest>(intent) else { return false };
+            let r = body.recipient;
             let same_destination = match &recipient.destination {
                 RemitDestination::Handle(h) => {
-                    r["handle"].as_str().is_some_and(|sent| sent.eq_ignore_ascii_case(h.trim_start_matches('@')))
+                    r.handle.is_some_and(|sent| sent.eq_ignore_ascii_case(h.trim_start_matches('@')))
                 }
-                RemitDestination::Payout { account, .. } => r["payout"]["account"].as_str() == Some(account),
+                RemitDestination::Payout { account, .. } => r.payout.is_some_and(|p| &p.account == account),
             };
-            r["name"] == json!(recipient.name)
+            let shown = Shown::of(intent);
+            r.name == recipient.name
                 && same_destination
-                && money_at(&context["shown_total"]) == Some(quote.total)
-                && money_at(&context["shown_receive"]) == Some(quote.receive)
+                && money_of(shown.shown_total.as_ref()) == Some(quote.total)
+                && money_of(shown.shown_receive.as_ref()) == Some(quote.receive)
         })
     }
 
@@ -141,7 +191,7 @@ impl Wallet {
         &self,
         kind: IntentKind,
         within_secs: i64,
-        same: impl Fn(&Value, &Value) -> bool,
+        same: impl Fn(&Intent) -> bool,
     ) -> Result<Option<Movement>, WalletError> {
         let s = lock(&self.store);
         // A refused request moved nothing, so repeating it is no duplicate.
@@ -156,8 +206,7 @@ impl Wallet {
             .map_err(StoreError::from)?;
         for key in keys {
             let Some(intent) = store::intent(s.conn(), s.sealer(), &key)? else { continue };
-            let Ok(body) = serde_json::from_slice::<Value>(&intent.body) else { continue };
-            if same(&body, &intent.context) {
+            if same(&intent) {
                 return Ok(Some(describe(&intent)));
             }
         }
@@ -168,84 +217,85 @@ impl Wallet {
 /// Describes an intent from what was sent and what the shopper saw; never fails, since a
 /// description is only for people (an unreadable part reads as "a payment").
 fn describe(intent: &Intent) -> Movement {
-    let body: Value = serde_json::from_slice(&intent.body).unwrap_or(Value::Null);
-    let ctx = &intent.context;
-    let amount_of = money_at;
+    let shown = Shown::of(intent);
     let fmt = |m: Option<Money>| m.map(|m| m.format());
     let kind = IntentKind::parse(&intent.kind);
     let (amount, description) = match kind {
         Some(IntentKind::Payment) => {
-            let amount = amount_of(&body["amount"]);
-            let total = match (amount, amount_of(&body["tip"])) {
+            let body = sent::<api::PaymentRequest>(intent);
+            let amount = body.as_ref().and_then(|b| money_of(b.amount.as_ref()));
+            let total = match (amount, body.as_ref().and_then(|b| money_of(b.tip.as_ref()))) {
                 (Some(a), Some(t)) => a.checked_add(t).or(Some(a)),
                 (a, _) => a,
             };
-            let merchant = body["payload"]
-                .as_str()
-                .and_then(|p| crate::scheme::detect(p).ok())
+            let merchant = body
+                .and_then(|b| crate::scheme::detect(&b.payload).ok())
                 .and_then(|d| d.merchant.and_then(|m| m.name))
                 .unwrap_or_else(|| "a merchant".into());
             let mut text = format!("{} to {merchant}", fmt(total).unwrap_or_else(|| "a payment".into()));
             if let Some(debit) =
-                amount_of(&ctx["shown_debit"]).filter(|d| Some(d.currency()) != total.map(|t| t.currency()))
+                money_of(shown.shown_debit.as_ref()).filter(|d| Some(d.currency()) != total.map(|t| t.currency()))
             {
                 text.push_str(&format!(" ({} from your wallet)", debit.format()));
             }
             (total, text)
         }
         Some(IntentKind::P2p) => {
-            let amount = amount_of(&body["amount"]);
-            let to = &body["to"];
-            let whom = match (to["handle"].as_str(), to["receive_code"].as_str()) {
-                (Some(h), _) => format!("@{h}"),
-                (None, Some(code)) => crate::scheme::detect(code)
+            let body = sent::<api::TransferRequest>(intent);
+            let amount = body.as_ref().and_then(|b| b.amount.money());
+            let whom = match body.map(|b| b.to) {
+                Some(api::RecipientRef { handle: Some(h), .. }) => format!("@{h}"),
+                Some(api::RecipientRef { receive_code: Some(code), .. }) => crate::scheme::detect(&code)
                     .ok()
                     .and_then(|d| d.merchant.and_then(|m| m.name))
                     .map(|name| format!("{name} (receive code)"))
                     .unwrap_or_else(|| "a receive code".into()),
-                (None, None) => "a friend".into(),
+                _ => "a friend".into(),
             };
             (amount, format!("{} to {whom}", fmt(amount).unwrap_or_else(|| "a transfer".into())))
         }
         Some(IntentKind::Remittance) => {
-            let receive = amount_of(&ctx["shown_receive"]);
-            let name = body["recipient"]["name"].as_str().unwrap_or("a recipient");
+            let receive = money_of(shown.shown_receive.as_ref());
+            let name =
+                sent::<api::RemittanceRequest>(intent).map_or_else(|| "a recipient".into(), |b| b.recipient.name);
             let mut text = format!("{} to {name}", fmt(receive).unwrap_or_else(|| "a remittance".into()));
-            if let Some(total) = amount_of(&ctx["shown_total"]) {
+            if let Some(total) = money_of(shown.shown_total.as_ref()) {
                 text.push_str(&format!(" ({} from your wallet)", total.format()));
             }
             (receive, text)
         }
         Some(IntentKind::TopUp) => {
-            let amount = amount_of(&body["amount"]);
-            let bank = ctx["bank_name"].as_str().unwrap_or("your bank");
+            let amount = sent::<api::TopUpRequest>(intent).and_then(|b| b.amount.money());
+            let bank = shown.bank_name.as_deref().unwrap_or("your bank");
             (amount, format!("top-up of {} from {bank}", fmt(amount).unwrap_or_else(|| "money".into())))
         }
         Some(IntentKind::Withdrawal) => {
-            let amount = amount_of(&body["amount"]);
-            let bank = ctx["bank_name"].as_str().unwrap_or("your bank");
+            let amount = sent::<api::WithdrawalRequest>(intent).and_then(|b| b.amount.money());
+            let bank = shown.bank_name.as_deref().unwrap_or("your bank");
             (amount, format!("withdrawal of {} to {bank}", fmt(amount).unwrap_or_else(|| "money".into())))
         }
         Some(IntentKind::ChargeApprove) => {
-            let amount = amount_of(&ctx["amount"]);
-            let shop = ctx["merchant_name"].as_str().unwrap_or("a shop");
+            let amount = money_of(shown.amount.as_ref());
+            let shop = shown.merchant_name.as_deref().unwrap_or("a shop");
             (amount, format!("approving {} at {shop}", fmt(amount).unwrap_or_else(|| "a till charge".into())))
         }
         Some(IntentKind::ChargeDecline) => (None, "declining a till charge".into()),
         Some(IntentKind::MoneyRequestPay) => {
-            let amount = amount_of(&body["amount"]);
-            let whom = ctx["requester"].as_str().map(|h| format!("@{h}")).unwrap_or_else(|| "a friend".into());
+            let amount = sent::<api::MoneyRequestPayment>(intent).and_then(|b| b.amount.money());
+            let whom = shown.requester.as_deref().map(|h| format!("@{h}")).unwrap_or_else(|| "a friend".into());
             (amount, format!("{} to {whom} (their request)", fmt(amount).unwrap_or_else(|| "a transfer".into())))
         }
         Some(IntentKind::MoneyRequest) => {
-            let whom = body["from"].as_str().map(|h| format!("@{h}")).unwrap_or_else(|| "a friend".into());
-            let what = fmt(amount_of(&body["amount"])).unwrap_or_else(|| "money".into());
+            let body = sent::<api::NewMoneyRequest>(intent);
+            let whom = body.as_ref().map(|b| format!("@{}", b.from)).unwrap_or_else(|| "a friend".into());
+            let what = fmt(body.and_then(|b| b.amount.money())).unwrap_or_else(|| "money".into());
             (None, format!("asking {whom} for {what}"))
         }
         Some(IntentKind::MoneyRequestDecline) => (None, "declining a money request".into()),
         Some(IntentKind::Split) => {
-            let what = fmt(amount_of(&body["total"])).unwrap_or_else(|| "a bill".into());
-            let n = body["shares"].as_array().map_or(0, Vec::len);
+            let body = sent::<api::SplitRequest>(intent);
+            let what = fmt(body.as_ref().and_then(|b| b.total.money())).unwrap_or_else(|| "a bill".into());
+            let n = body.map_or(0, |b| b.shares.len());
             (None, format!("splitting {what} among {n} friends"))
         }
         Some(IntentKind::Enrol) => (None, "enrolling this device".into()),
@@ -268,23 +318,14 @@ fn describe(intent: &Intent) -> Movement {
                 | IntentKind::ChargeApprove
         )
     );
+    let outcome = intent.outcome.as_ref().and_then(|o| Outcome::deserialize(o).ok()).unwrap_or_default();
     let state = match intent.state {
         IntentState::Pending => MovementState::Pending,
-        IntentState::Done => MovementState::Settled {
-            transaction_id: intent
-                .outcome
-                .as_ref()
-                .and_then(|o| o["transaction_id"].as_str().or(o["id"].as_str()))
-                .filter(|_| moves_money)
-                .map(str::to_owned),
-        },
+        IntentState::Done => {
+            MovementState::Settled { transaction_id: outcome.transaction_id.or(outcome.id).filter(|_| moves_money) }
+        }
         IntentState::Refused => MovementState::Failed {
-            reason: intent
-                .outcome
-                .as_ref()
-                .and_then(|o| o["error"]["message"].as_str())
-                .unwrap_or("refused by the host")
-                .to_owned(),
+            reason: outcome.error.map_or_else(|| "refused by the host".to_owned(), |e| e.message),
         },
     };
     Movement {

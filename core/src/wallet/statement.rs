@@ -1,10 +1,13 @@
 //! The history as a statement: filtered by kind and period, read in detail (both currencies,
 //! rate, fee, the payment a refund gives back), and exported as CSV.
 
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::{lock, Direction, HistoryPage, TransactionRecord, Wallet, WalletError};
-use crate::money::{Currency, Money};
+use crate::money::Money;
+use crate::net::api;
 use crate::store::{self, HistoryCursor, HistoryQuery};
 
 /// Which history items: some kinds, a period (host time, Unix seconds; `from` inclusive,
@@ -57,39 +60,97 @@ pub struct TransactionDetail {
     pub pickup_reference: Option<String>,
 }
 
-fn money_at(v: &Value) -> Option<Money> {
-    let minor = v.get("minor")?.as_i64()?;
-    let currency = Currency::from_alpha(v.get("currency")?.as_str()?)?;
-    Some(Money::from_minor(minor, currency))
+/// A field of another shape than expected reads as absent: a detail is for people and must
+/// never fail over a record an older or newer host wrote.
+fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(T::deserialize(Value::deserialize(d)?).ok())
+}
+
+/// One reference as a payment's record keeps it.
+#[derive(Deserialize)]
+struct RecordedReference {
+    kind: String,
+    value: String,
+}
+
+/// The host's record kept with an entry: its answer to the request, or the event's data.
+#[derive(Deserialize, Default)]
+struct Recorded {
+    #[serde(default, deserialize_with = "lenient")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    rate: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    fee: Option<api::Amount>,
+    #[serde(default, deserialize_with = "lenient")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pickup_reference: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    references: Option<Vec<RecordedReference>>,
+    // Where the other currency can be, in this order of preference.
+    #[serde(default, deserialize_with = "lenient")]
+    receive: Option<api::Amount>,
+    #[serde(default, deserialize_with = "lenient")]
+    amount: Option<api::Amount>,
+    #[serde(default, deserialize_with = "lenient")]
+    merchant_amount: Option<api::Amount>,
+    #[serde(default, deserialize_with = "lenient")]
+    total: Option<api::Amount>,
+}
+
+/// What the user was shown, kept with an outgoing entry (see each flow's `…Shown`).
+#[derive(Deserialize, Default)]
+struct ShownDetail {
+    #[serde(default, deserialize_with = "lenient")]
+    shown_rate: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    rate: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    references: Option<Vec<RecordedReference>>,
+}
+
+/// An entry's details: outgoing entries keep `{host, context}`, received ones the event's
+/// data itself.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Kept {
+    Outgoing {
+        host: Recorded,
+        #[serde(default)]
+        context: ShownDetail,
+    },
+    Received(Recorded),
 }
 
 impl TransactionRecord {
     /// The entry's detail, read from the host's record kept with it.
     pub fn detail(&self) -> TransactionDetail {
-        // Outgoing entries keep {host, context}; received ones keep the event's data itself.
-        let host = self.details.get("host").unwrap_or(&self.details);
+        let (host, shown) = match Kept::deserialize(&self.details) {
+            Ok(Kept::Outgoing { host, context }) => (host, context),
+            Ok(Kept::Received(host)) => (host, ShownDetail::default()),
+            Err(_) => Default::default(),
+        };
         let home = self.amount.currency();
-        let other = |v: &Value| money_at(v).filter(|m| m.currency() != home);
-        let foreign_amount = ["receive", "amount", "merchant_amount", "total"].iter().find_map(|k| other(&host[*k]));
-        let rate = host["rate"].as_str().map(str::to_owned).or_else(|| {
-            let ctx = &self.details["context"];
-            ctx["shown_rate"].as_str().map(str::to_owned)
-        });
-        let references = host["references"]
-            .as_array()
-            .map(|refs| {
-                refs.iter().filter_map(|r| Some(format!("{}={}", r["kind"].as_str()?, r["value"].as_str()?))).collect()
-            })
-            .unwrap_or_default();
+        let foreign_amount = [&host.receive, &host.amount, &host.merchant_amount, &host.total]
+            .into_iter()
+            .find_map(|a| a.as_ref().and_then(api::Amount::money).filter(|m| m.currency() != home));
+        let references = host
+            .references
+            .or(shown.references)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| format!("{}={}", r.kind, r.value))
+            .collect();
         TransactionDetail {
-            status: host["status"].as_str().map(str::to_owned),
+            status: host.status,
             foreign_amount,
-            rate,
-            fee: money_at(&host["fee"]).filter(|f| f.minor() != 0),
+            rate: host.rate.or(shown.shown_rate).or(shown.rate),
+            fee: host.fee.as_ref().and_then(api::Amount::money).filter(|f| f.minor() != 0),
             refund_of: self.refund_of().map(str::to_owned),
             references,
-            message: host["message"].as_str().map(str::to_owned),
-            pickup_reference: host["pickup_reference"].as_str().map(str::to_owned),
+            message: host.message,
+            pickup_reference: host.pickup_reference,
         }
     }
 }
@@ -181,6 +242,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    use crate::money::Currency;
+
     fn record(kind: &str, counterparty: &str, details: Value) -> TransactionRecord {
         TransactionRecord {
             id: "tx_1".into(),
@@ -212,9 +275,10 @@ mod tests {
             "payment",
             "SOM TAM STALL",
             json!({ "host": { "status": "completed", "amount": { "minor": 12_000, "currency": "THB" },
-                    "debited": { "minor": 533, "currency": "JPY" }, "fee": { "minor": 3, "currency": "JPY" },
-                    "references": [{ "kind": "bill_number", "value": "B-7" }] },
-                    "context": { "shown_rate": "0.2265500000" } }),
+                    "debited": { "minor": 533, "currency": "JPY" }, "fee": { "minor": 3, "currency": "JPY" } },
+                    "context": { "references": [{ "kind": "bill_number", "value": "B-7" }],
+                                 "shown_debit": { "minor": 533, "currency": "JPY" },
+                                 "shown_rate": "0.2265500000" } }),
         );
         let d = t.detail();
         assert_eq!(

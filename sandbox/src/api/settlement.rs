@@ -53,8 +53,23 @@ fn parse_date(d: &str) -> Option<i64> {
 /// One ledger movement of the merchant's account.
 struct Movement {
     kind: String,
-    meta: serde_json::Value,
+    meta: SettlementMeta,
     merchant_amount: i64,
+}
+
+/// What settlement reads of a journal's meta: the foreign networks' charges and refunds
+/// (`api/foreign.rs`, `api/foreign_refunds.rs`) record these; Koban's own movements do not.
+#[derive(Default, serde::Deserialize)]
+struct SettlementMeta {
+    /// The network that acquired the code; none for Koban wallets.
+    #[serde(default)]
+    network: Option<String>,
+    /// What the shopper paid or got back, minor units of `customer_currency`.
+    #[serde(default)]
+    customer_amount: Option<i64>,
+    /// The shopper's currency.
+    #[serde(default)]
+    customer_currency: Option<String>,
 }
 
 #[derive(Default)]
@@ -93,7 +108,7 @@ pub async fn settlement(
                 let meta: String = r.get(1)?;
                 Ok(Movement {
                     kind: r.get(0)?,
-                    meta: serde_json::from_str(&meta).unwrap_or(serde_json::Value::Null),
+                    meta: serde_json::from_str(&meta).unwrap_or_default(),
                     merchant_amount: r.get(2)?,
                 })
             })?;
@@ -108,8 +123,8 @@ fn summarise(merchant: &MerchantSeed, date: String, from: i64, to: i64, movement
     let mut lines: BTreeMap<(u8, String, String), Tally> = BTreeMap::new();
     let mut net = 0;
     for m in movements {
-        let network = m.meta["network"].as_str().unwrap_or("koban").to_owned();
-        let customer = (m.meta["customer_amount"].as_i64(), m.meta["customer_currency"].as_str());
+        let network = m.meta.network.clone().unwrap_or_else(|| "koban".to_owned());
+        let customer = (m.meta.customer_amount, m.meta.customer_currency.as_deref());
         let currency = customer.1.unwrap_or(merchant.currency).to_owned();
         // Koban first, then the foreign networks in name order.
         let order = u8::from(network != "koban");

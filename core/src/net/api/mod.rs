@@ -1,8 +1,9 @@
 //! The host API's bodies as types: what the wallet and the terminal send, and what the host
 //! answers, for every route of the sandbox host (`sandbox/src/api`).
 //!
-//! Requests are plain `Serialize`: the host keeps its own strict copies (unknown fields
-//! refused) so that a client bug is refused rather than half-read. Responses are
+//! Requests are `Serialize`: the host keeps its own strict copies (unknown fields refused) so
+//! that a client bug is refused rather than half-read. Those the outbox keeps are
+//! `Deserialize` too, so a pending one can be described from what was sent. Responses are
 //! `Serialize + Deserialize` and shared with the host, which builds its answers from them;
 //! they never refuse unknown fields, so a client keeps working when the host adds one.
 //! Open-ended values (statuses, kinds, tiers) are strings for the same reason; the values
@@ -108,6 +109,10 @@ pub struct Party {
     /// Home country.
     pub country: String,
 }
+
+/// The body of a request that carries nothing but its route (`{}`), e.g. declining.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoBody {}
 
 // ---------- health ----------
 

@@ -211,7 +211,7 @@ pub struct CorridorPrice {
 /// `POST /v1/payments`: pays a scanned merchant code. Static codes need `amount`; dynamic
 /// codes carry it (a differing amount is refused). A tip is accepted only when the code
 /// prompts for one. Cross-border payments need a quote whose receive amount is the total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentRequest {
     /// The scanned code, exactly.
     pub payload: String,
@@ -266,7 +266,7 @@ pub struct Payment {
 // ---------- transfers and remittances ----------
 
 /// Who receives a domestic transfer: exactly one of the two.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecipientRef {
     /// A handle, with or without `@`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -277,7 +277,7 @@ pub struct RecipientRef {
 }
 
 /// `POST /v1/transfers`: sends money to another wallet in the same currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferRequest {
     /// The recipient.
     pub to: RecipientRef,
@@ -328,7 +328,7 @@ pub struct Payout {
 }
 
 /// Who receives a remittance: a name, and exactly one of `handle` and `payout`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemittanceRecipientRequest {
     /// The recipient's name.
     pub name: String,
@@ -344,7 +344,7 @@ pub struct RemittanceRecipientRequest {
 }
 
 /// `POST /v1/remittances`: sends money abroad at a quote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemittanceRequest {
     /// A `remittance` quote of this wallet, unused and unexpired.
     pub quote_id: String,

@@ -22,7 +22,7 @@ pub struct RecipientInfo {
 // ---------- money requests ----------
 
 /// `POST /v1/money-requests`: asks another wallet, by handle, for money.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewMoneyRequest {
     /// Who is asked to pay: a handle, with or without `@`.
     pub from: String,
@@ -75,7 +75,7 @@ pub struct MoneyRequests {
 
 /// `POST /v1/money-requests/{money_request_id}/pay`: pays a request with a transfer,
 /// answered with the [`Transfer`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoneyRequestPayment {
     /// The amount the payer was shown: the request's, or the payment is refused.
     pub amount: Amount,
@@ -84,7 +84,7 @@ pub struct MoneyRequestPayment {
 // ---------- split bills ----------
 
 /// One friend's share of a split bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareRequest {
     /// The friend's handle, with or without `@`.
     pub handle: String,
@@ -93,7 +93,7 @@ pub struct ShareRequest {
 }
 
 /// `POST /v1/splits`: a bill divided among friends, one money request each.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SplitRequest {
     /// The bill, in the organiser's currency.
     pub total: Amount,

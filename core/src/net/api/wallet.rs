@@ -192,7 +192,7 @@ pub struct BankLinks {
 }
 
 /// `POST /v1/topups`: moves money from a linked bank account into the wallet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopUpRequest {
     /// The linked account to draw on.
     pub bank_link_id: String,
@@ -201,7 +201,7 @@ pub struct TopUpRequest {
 }
 
 /// `POST /v1/withdrawals`: moves money from the wallet to a linked bank account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WithdrawalRequest {
     /// The linked account paid into.
     pub bank_link_id: String,
