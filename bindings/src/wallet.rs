@@ -381,6 +381,8 @@ pub struct SyncReport {
     pub charge_requests: Vec<ChargeRequest>,
     /// Single-use code keys dropped because the host revoked their token.
     pub codes_revoked: i32,
+    /// Money requests friends made of this wallet, and its own requests paid or declined.
+    pub money_requests: Vec<MoneyRequest>,
     /// Balance after the sync, if the host could be asked.
     pub balance: Option<Money>,
 }
@@ -392,6 +394,7 @@ impl From<core::SyncReport> for SyncReport {
             charged: r.charged.into_iter().map(Into::into).collect(),
             charge_requests: r.charge_requests.into_iter().map(Into::into).collect(),
             codes_revoked: signed(r.codes_revoked),
+            money_requests: r.money_requests.into_iter().map(Into::into).collect(),
             balance: r.balance.map(Into::into),
         }
     }
@@ -983,6 +986,10 @@ pub trait WalletListener: Send + Sync {
     /// A till charge waits for approval (also in [`Wallet::charge_requests`] until answered or
     /// lapsed): prompt at once, the host's window is short. Called on a Koban thread.
     fn on_charge_request(&self, request: ChargeRequest) -> Result<(), crate::error::PlatformError>;
+
+    /// A friend asks for money, or a request this wallet made was paid or declined (the
+    /// request as it now stands). Called on a Koban thread.
+    fn on_money_request(&self, request: MoneyRequest) -> Result<(), crate::error::PlatformError>;
 }
 
 /// A running [`Wallet::listen`] loop.
@@ -1559,6 +1566,7 @@ fn forward(listener: &dyn WalletListener, log: &Log, event: core::ListenEvent) {
     let told = match event {
         core::ListenEvent::Incoming(t) => listener.on_incoming(t.into()),
         core::ListenEvent::ChargeRequest(c) => listener.on_charge_request(c.into()),
+        core::ListenEvent::MoneyRequest(r) => listener.on_money_request(r.into()),
         core::ListenEvent::SyncFailed { error, retry_in } => {
             let kind = WalletError::from(error).kind();
             log.line(LogLevel::Warn, || format!("listen: sync failed ({kind}), retrying in {}s", retry_in.as_secs()));

@@ -10,8 +10,8 @@ use koban_core::crypto::DeviceKey;
 use koban_core::terminal::{ChargeStatus, Terminal};
 use koban_ffi::{
     file_key_store, BankAccount, ChargeRequest, Direction, Enrolment, HttpRequest, HttpResponse, HttpTransport,
-    Identity, KeyStore, LogLevel, Logger, Money, PaymentRequest, PlatformError, QuoteAmount, RemitDestination,
-    RemitRecipient, SendTo, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
+    Identity, KeyStore, LogLevel, Logger, Money, MoneyRequest, PaymentRequest, PlatformError, QuoteAmount,
+    RemitDestination, RemitRecipient, SendTo, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
 };
 use koban_sandbox::{Config, Sandbox};
 
@@ -106,6 +106,9 @@ impl WalletListener for Inbox {
     fn on_charge_request(&self, _request: ChargeRequest) -> Result<(), PlatformError> {
         Ok(())
     }
+    fn on_money_request(&self, _request: MoneyRequest) -> Result<(), PlatformError> {
+        Ok(())
+    }
 }
 
 /// Hands each till charge waiting for approval to the test, as a phone's prompt would get it.
@@ -117,6 +120,24 @@ impl WalletListener for Prompts {
     }
     fn on_charge_request(&self, request: ChargeRequest) -> Result<(), PlatformError> {
         self.0.send(request).map_err(|_| PlatformError::Failed { reason: "prompts closed".into() })
+    }
+    fn on_money_request(&self, _request: MoneyRequest) -> Result<(), PlatformError> {
+        Ok(())
+    }
+}
+
+/// Hands each money request heard (asked of this wallet, or its own answered) to the test.
+struct Asks(tokio::sync::mpsc::UnboundedSender<MoneyRequest>);
+
+impl WalletListener for Asks {
+    fn on_incoming(&self, _transaction: WalletTransaction) -> Result<(), PlatformError> {
+        Ok(())
+    }
+    fn on_charge_request(&self, _request: ChargeRequest) -> Result<(), PlatformError> {
+        Ok(())
+    }
+    fn on_money_request(&self, request: MoneyRequest) -> Result<(), PlatformError> {
+        self.0.send(request).map_err(|_| PlatformError::Failed { reason: "asks closed".into() })
     }
 }
 
@@ -607,8 +628,13 @@ async fn friends_ask_split_and_see_whom_they_send_to_first() {
     fund(&aiko, 50_000).await;
     fund(&ben, 20_000).await;
 
-    // A money request, seen by the payer as a typed record and paid exactly once.
+    // A money request, heard by the payer's listener, seen as a typed record and paid exactly once.
+    let (tx, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let listening = ben.listen(Arc::new(Asks(tx)), 5);
     let asked = aiko.request_money("@ben".into(), jpy(3_000), "dinner".into()).await.unwrap();
+    let prompt = tokio::time::timeout(Duration::from_secs(20), heard.recv()).await.expect("ben is told").unwrap();
+    listening.cancel();
+    assert_eq!((prompt.id.as_str(), prompt.incoming, prompt.status.as_str()), (asked.id.as_str(), true, "pending"));
     assert_eq!((asked.incoming, asked.status.as_str(), asked.payer.handle.as_str()), (false, "pending", "ben"));
     let mine = ben.money_requests().await.unwrap();
     assert_eq!(mine.len(), 1);

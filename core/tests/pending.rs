@@ -101,7 +101,13 @@ async fn a_money_request_is_paid_once_through_a_dropped_answer_and_the_requester
     let asked = aiko.request_money("@ben", jpy(3_000), "dinner").await.unwrap();
     assert_eq!((asked.incoming, asked.status.as_str(), asked.payer.handle.as_str()), (false, "pending", "ben"));
     assert_eq!(asked.expires_at - asked.created_at, 7 * 24 * 3600);
-    // Ben sees it, to pay.
+    // Ben hears of it by sync (an app's listener prompts him), then sees it, to pay.
+    let heard = ben.sync(0).await.unwrap().money_requests;
+    assert_eq!(
+        heard.iter().map(|r| (r.id.as_str(), r.incoming, r.status.as_str())).collect::<Vec<_>>(),
+        [(asked.id.as_str(), true, "pending")]
+    );
+    assert!(ben.sync(0).await.unwrap().money_requests.is_empty(), "heard once");
     let to_pay = ben.money_requests().await.unwrap();
     assert_eq!(to_pay.len(), 1);
     let r = &to_pay[0];
@@ -133,6 +139,11 @@ async fn a_money_request_is_paid_once_through_a_dropped_answer_and_the_requester
 
     // Aiko hears the money, linked to her request, and sees the request paid by it.
     let report = aiko.sync(0).await.unwrap();
+    assert_eq!(
+        report.money_requests.iter().map(|r| (r.id.as_str(), r.incoming, r.status.as_str())).collect::<Vec<_>>(),
+        [(asked.id.as_str(), false, "paid")],
+        "the requester hears her request answered"
+    );
     let got = report.received.iter().find(|t| t.amount == jpy(3_000)).expect("the money arrives");
     assert_eq!(got.details["money_request_id"], asked.id.as_str());
     let now = aiko.money_request(&asked.id).await.unwrap();

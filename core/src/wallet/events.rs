@@ -6,8 +6,8 @@ use rusqlite::Transaction;
 
 use super::types::money;
 use super::WalletError;
-use super::{ChargeRequest, Direction, TransactionRecord};
-use crate::net::api::{Event, EventData};
+use super::{ChargeRequest, Direction, MoneyRequest, TransactionRecord};
+use crate::net::api::{self, Event, EventData};
 use crate::store::{self, StoreError};
 
 /// One event of the feed, read.
@@ -20,6 +20,8 @@ pub(super) enum Heard {
     ChargeRequest(ChargeRequest),
     /// The host revoked a token's keys (wrong cryptograms, a revoked device).
     CodesRevoked(String),
+    /// A friend asks this wallet for money, or a request this wallet made was answered.
+    MoneyRequest(MoneyRequest),
     /// A remittance sent through a partner ended: delivered, or failed and given back.
     RemittanceEnded {
         /// The remittance's transaction.
@@ -86,6 +88,8 @@ pub(super) fn read(e: &Event) -> Result<Heard, WalletError> {
             created_at: e.created_at,
         }),
         EventData::ConsumerCodesRevoked(d) => Heard::CodesRevoked(d.token.clone()),
+        EventData::MoneyRequestReceived(r) => Heard::MoneyRequest(MoneyRequest::heard(r.clone(), true)?),
+        EventData::MoneyRequestAnswered(r) => Heard::MoneyRequest(MoneyRequest::heard(r.clone(), false)?),
         // The status the remittance was sent with is in its answer already; only endings change it.
         EventData::RemittanceStatus(d) if d.status == "delivered" || d.status == "failed" => {
             let mut update = serde_json::Map::new();
@@ -107,18 +111,28 @@ pub(super) fn read(e: &Event) -> Result<Heard, WalletError> {
                     counterparty: None,
                     intent_key: None,
                     created_at: e.created_at,
-                    details: serde_json::json!({
-                        "original_transaction_id": d.id,
-                        "reason": d.reason,
-                        "amount": r.amount,
-                        "balance": r.balance,
-                    }),
+                    details: serde_json::to_value(ReturnDetails {
+                        original_transaction_id: &d.id,
+                        reason: d.reason.as_deref(),
+                        amount: &r.amount,
+                        balance: &r.balance,
+                    })
+                    .map_err(|e| WalletError::Protocol(e.to_string()))?,
                 }),
             };
             Heard::RemittanceEnded { id: d.id.clone(), update, returned }
         }
         _ => Heard::Ignored,
     })
+}
+
+/// What a returned remittance's history entry keeps: the remittance it gives back and why.
+#[derive(serde::Serialize)]
+struct ReturnDetails<'a> {
+    original_transaction_id: &'a str,
+    reason: Option<&'a str>,
+    amount: &'a api::Amount,
+    balance: &'a api::Amount,
 }
 
 /// What applying a batch of events changed.
@@ -132,6 +146,8 @@ pub(super) struct Applied {
     pub charge_requests: Vec<ChargeRequest>,
     /// Keys dropped because the host revoked their token.
     pub keys_dropped: usize,
+    /// Money requests received, and requests of this wallet answered.
+    pub money_requests: Vec<MoneyRequest>,
 }
 
 /// Applies read events to the store in `tx`; events seen before change nothing.
@@ -153,6 +169,8 @@ pub(super) fn apply(tx: &Transaction<'_>, heard: Vec<Heard>, out: &mut Applied) 
                 out.charge_requests.push(c);
             }
             Heard::CodesRevoked(token) => out.keys_dropped += store::drop_token_keys(tx, &token)?,
+            // The host keeps requests (`Wallet::money_requests` reads them): only report them.
+            Heard::MoneyRequest(r) => out.money_requests.push(r),
             Heard::RemittanceEnded { id, update, returned } => {
                 store::update_transaction_record(tx, &id, &update)?;
                 if let Some(t) = returned {

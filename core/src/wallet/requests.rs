@@ -58,8 +58,14 @@ pub struct MoneyRequest {
 
 impl MoneyRequest {
     fn from_api(r: api::MoneyRequest, me: &str) -> Result<MoneyRequest, WalletError> {
+        let incoming = r.payer.handle == me;
+        MoneyRequest::heard(r, incoming)
+    }
+
+    /// A request as an event tells it: `incoming` when this wallet is the one asked.
+    pub(super) fn heard(r: api::MoneyRequest, incoming: bool) -> Result<MoneyRequest, WalletError> {
         Ok(MoneyRequest {
-            incoming: r.payer.handle == me,
+            incoming,
             amount: money(&r.amount)?,
             id: r.id,
             requester: r.requester.into(),
@@ -219,7 +225,7 @@ impl Wallet {
     pub async fn decline_money_request(&self, id: &str) -> Result<MoneyRequest, WalletError> {
         let me = self.enrolled()?;
         let path = format!("/v1/money-requests/{}/decline", clean_id(id, "money request")?);
-        let v = self.submit(IntentKind::MoneyRequestDecline, &path, &serde_json::json!({}), no_context()).await?;
+        let v = self.submit(IntentKind::MoneyRequestDecline, &path, &api::NoBody {}, no_context()).await?;
         MoneyRequest::from_api(read(&v)?, &me.handle)
     }
 

@@ -7,7 +7,9 @@ use std::future::Future;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use super::{events, lock, ChargeRequest, SyncReport, TransactionRecord, Wallet, WalletError, EVENTS_CURSOR};
+use super::{
+    events, lock, ChargeRequest, MoneyRequest, SyncReport, TransactionRecord, Wallet, WalletError, EVENTS_CURSOR,
+};
 use crate::net::api;
 use crate::store;
 
@@ -43,6 +45,7 @@ impl Wallet {
             charged: applied.charged,
             charge_requests: applied.charge_requests,
             codes_revoked: applied.keys_dropped as u32,
+            money_requests: applied.money_requests,
             balance,
         })
     }
@@ -55,6 +58,8 @@ pub enum ListenEvent {
     Incoming(TransactionRecord),
     /// A till charge waits for the shopper's approval (already stored).
     ChargeRequest(ChargeRequest),
+    /// A friend asks for money, or a request this wallet made was paid or declined.
+    MoneyRequest(MoneyRequest),
     /// A sync failed (offline, host down, …); the listener tries again after `retry_in`.
     SyncFailed {
         /// Why it failed.
@@ -129,6 +134,7 @@ impl Listener {
                     delay = self.backoff.first;
                     report.received.into_iter().for_each(|t| on_event(ListenEvent::Incoming(t)));
                     report.charge_requests.into_iter().for_each(|c| on_event(ListenEvent::ChargeRequest(c)));
+                    report.money_requests.into_iter().for_each(|r| on_event(ListenEvent::MoneyRequest(r)));
                 }
                 Err(error) => {
                     on_event(ListenEvent::SyncFailed { error, retry_in: delay });

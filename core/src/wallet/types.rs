@@ -240,6 +240,9 @@ pub struct SyncReport {
     pub charge_requests: Vec<ChargeRequest>,
     /// Single-use keys dropped because the host revoked their token.
     pub codes_revoked: u32,
+    /// Money requests friends made of this wallet, and this wallet's requests answered
+    /// (paid or declined), since the last sync.
+    pub money_requests: Vec<super::MoneyRequest>,
     /// Balance after the sync, if the host could be asked.
     pub balance: Option<Money>,
 }

@@ -6,6 +6,8 @@ public enum WalletEvent: Sendable, Equatable {
     case incoming(WalletTransaction)
     /// A till charge waits for approval: prompt at once, the host's window is short.
     case chargeRequested(ChargeRequest)
+    /// A friend asks for money, or a request this wallet made was paid or declined.
+    case moneyRequestChanged(MoneyRequest)
 }
 
 extension Wallet {
@@ -40,5 +42,9 @@ private final class StreamListener: WalletListener, @unchecked Sendable {
 
     func onChargeRequest(request: ChargeRequest) throws {
         continuation.yield(.chargeRequested(request))
+    }
+
+    func onMoneyRequest(request: MoneyRequest) throws {
+        continuation.yield(.moneyRequestChanged(request))
     }
 }

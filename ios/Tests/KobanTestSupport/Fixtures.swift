@@ -141,6 +141,7 @@ public final class Inbox: WalletListener, @unchecked Sendable {
     private let lock = NSLock()
     private var items: [WalletTransaction] = []
     private var requests: [ChargeRequest] = []
+    private var moneyRequests: [MoneyRequest] = []
 
     /// An empty inbox.
     public init() {}
@@ -157,6 +158,20 @@ public final class Inbox: WalletListener, @unchecked Sendable {
         lock.lock()
         requests.append(request)
         lock.unlock()
+    }
+
+    /// Called by Koban on its own thread when a friend asks for money or a request is answered.
+    public func onMoneyRequest(request: MoneyRequest) throws {
+        lock.lock()
+        moneyRequests.append(request)
+        lock.unlock()
+    }
+
+    /// Every money request heard of so far.
+    public var moneyRequestsHeard: [MoneyRequest] {
+        lock.lock()
+        defer { lock.unlock() }
+        return moneyRequests
     }
 
     /// Every till charge asked about so far.

@@ -13,6 +13,9 @@ sealed interface WalletEvent {
 
     /** A till charge waits for approval: prompt at once, the host's window is short. */
     data class ChargeRequested(val request: ChargeRequest) : WalletEvent
+
+    /** A friend asks for money, or a request this wallet made was paid or declined. */
+    data class MoneyRequestChanged(val request: MoneyRequest) : WalletEvent
 }
 
 /**
@@ -34,6 +37,10 @@ internal fun walletEvents(listen: (WalletListener) -> Listening): Flow<WalletEve
 
             override fun onChargeRequest(request: ChargeRequest) {
                 trySend(WalletEvent.ChargeRequested(request))
+            }
+
+            override fun onMoneyRequest(request: MoneyRequest) {
+                trySend(WalletEvent.MoneyRequestChanged(request))
             }
         },
     )

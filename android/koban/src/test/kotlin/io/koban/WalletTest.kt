@@ -56,6 +56,8 @@ class WalletTest {
 
         override fun onChargeRequest(request: ChargeRequest) = Unit
 
+        override fun onMoneyRequest(request: MoneyRequest) = Unit
+
         fun next(): WalletTransaction = received.poll(20, TimeUnit.SECONDS) ?: throw AssertionError("nothing arrived in 20 s")
     }
 
@@ -67,6 +69,8 @@ class WalletTest {
         override fun onChargeRequest(request: ChargeRequest) {
             asked.put(request)
         }
+
+        override fun onMoneyRequest(request: MoneyRequest) = Unit
 
         fun next(): ChargeRequest = asked.poll(20, TimeUnit.SECONDS) ?: throw AssertionError("no charge request in 20 s")
     }
