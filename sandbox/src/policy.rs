@@ -29,3 +29,10 @@ pub const ENROLMENT_TOKEN_SECS: i64 = 24 * 60 * 60;
 /// Recipient lookups (`GET /v1/recipients/{handle}`) one wallet may make a minute: enough to
 /// confirm every friend one sends to, too few to walk the handle space for names.
 pub const RECIPIENT_LOOKUPS_PER_MINUTE: u32 = 30;
+
+/// Pending requests one wallet may have open with the same friend: a reminder is fine, a
+/// stream of requests is harassment (and every one prompts the friend's phone).
+pub const MAX_PENDING_REQUESTS_PER_FRIEND: i64 = 3;
+/// Money requests (split shares included) one wallet may make in a day: a large split or two
+/// fits, a spam run does not.
+pub const MONEY_REQUESTS_PER_DAY: i64 = 60;

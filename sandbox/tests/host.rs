@@ -1063,6 +1063,46 @@ async fn a_money_request_is_paid_once_declined_or_lapses() {
 }
 
 #[tokio::test]
+async fn a_wallet_cannot_pester_a_friend_or_everyone_with_requests() {
+    let host = start().await;
+    let aiko = host.enrol("aiko", "JP").await;
+    let mut friends = Vec::new();
+    for i in 0..21 {
+        friends.push(host.enrol(&format!("friend{i}"), "JP").await);
+    }
+    let ask = |who: &str| json!({ "from": who, "amount": amt(100, "JPY"), "note": "" });
+    // Three open requests with one friend; a fourth is refused, and nobody is asked.
+    let mut first = String::new();
+    for n in 0..3 {
+        let r = host.post(&aiko, "/v1/money-requests", ask("friend0")).await.ok();
+        if n == 0 {
+            first = r["id"].as_str().unwrap().to_owned();
+        }
+    }
+    host.post(&aiko, "/v1/money-requests", ask("friend0")).await.refused(422, "limit_exceeded");
+    let heard = events_of(&host, &friends[0]).await;
+    assert_eq!(heard.iter().filter(|(k, _)| k == "money_request_received").count(), 3);
+    // Once the friend answers one, asking again is fine; other friends were never limited.
+    host.post(&friends[0], &format!("/v1/money-requests/{first}/decline"), json!({})).await.ok();
+    host.post(&aiko, "/v1/money-requests", ask("friend0")).await.ok();
+    // At most 60 a day in all, split shares included: the refused split asks no one.
+    let everyone: Vec<Value> =
+        (1..21).map(|i| json!({ "handle": format!("friend{i}"), "amount": amt(100, "JPY") })).collect();
+    let split = json!({ "total": amt(2_000, "JPY"), "note": "trip", "shares": everyone });
+    for _ in 0..2 {
+        host.post(&aiko, "/v1/splits", split.clone()).await.ok();
+    }
+    // 4 + 40 made today: a third split of 20 would pass 60.
+    host.post(&aiko, "/v1/splits", split.clone()).await.refused(422, "limit_exceeded");
+    let heard = events_of(&host, &friends[20]).await;
+    assert_eq!(heard.iter().filter(|(k, _)| k == "money_request_received").count(), 2);
+    // A new day brings a new quota (the week-old requests have lapsed too).
+    host.sandbox.advance_clock(8 * 24 * 3600);
+    host.post(&aiko, "/v1/splits", split).await.ok();
+    host.sandbox.check_invariants().unwrap();
+}
+
+#[tokio::test]
 async fn a_split_bill_asks_every_friend_and_shows_who_has_paid() {
     let host = start().await;
     let aiko = host.enrol("aiko", "JP").await;

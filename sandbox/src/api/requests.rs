@@ -16,6 +16,7 @@ use super::transfers::{check_message, party, post_transfer, TransferOrder};
 use crate::auth::{Signed, SignedJson, SignedMutation};
 use crate::error::ApiError;
 use crate::idem::{self, Ctx};
+use crate::policy::{MAX_PENDING_REQUESTS_PER_FRIEND, MONEY_REQUESTS_PER_DAY};
 use crate::state::AppState;
 
 /// How long a money request can be paid: a week, by the host's clock.
@@ -199,6 +200,7 @@ fn ask(tx: &Transaction<'_>, ctx: &Ctx, requester: &WalletRow, a: Ask<'_>) -> Re
             payer.handle, payer.currency, requester.currency
         )));
     }
+    not_a_nuisance(tx, ctx.now, requester, &payer)?;
     let (split_id, position) = a.split.map_or((None, 0), |(id, i)| (Some(id), i as i64));
     tx.execute(
         "INSERT INTO money_requests (id, requester_wallet_id, payer_wallet_id, amount, currency, note, status,
@@ -220,6 +222,32 @@ fn ask(tx: &Transaction<'_>, ctx: &Ctx, requester: &WalletRow, a: Ask<'_>) -> Re
     let view = load(tx, a.id, &requester.id)?.view(tx, ctx.now)?;
     emit(tx, &payer.id, EventData::MoneyRequestReceived(view.clone()), ctx.now)?;
     Ok(view)
+}
+
+/// Refuses a request that would make the requester a nuisance: too many still open with this
+/// friend, or too many today. Counted in the database, so a restart forgets nothing.
+fn not_a_nuisance(tx: &Transaction<'_>, now: i64, requester: &WalletRow, payer: &WalletRow) -> Result<(), ApiError> {
+    let open_with_friend: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM money_requests
+         WHERE requester_wallet_id = ?1 AND payer_wallet_id = ?2 AND status = 'pending' AND expires_at > ?3",
+        params![requester.id, payer.id, now],
+        |r| r.get(0),
+    )?;
+    if open_with_friend >= MAX_PENDING_REQUESTS_PER_FRIEND {
+        return Err(ApiError::LimitExceeded(format!(
+            "@{} already has {open_with_friend} of your requests to answer",
+            payer.handle
+        )));
+    }
+    let today: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM money_requests WHERE requester_wallet_id = ?1 AND created_at > ?2",
+        params![requester.id, now - 24 * 3600],
+        |r| r.get(0),
+    )?;
+    if today >= MONEY_REQUESTS_PER_DAY {
+        return Err(ApiError::LimitExceeded(format!("at most {MONEY_REQUESTS_PER_DAY} money requests a day")));
+    }
+    Ok(())
 }
 
 /// Ask a friend for money
