@@ -1,0 +1,85 @@
+package io.koban.app
+
+import io.koban.app.model.MoneyRequestsViewModel
+import io.koban.app.model.RequestsStatus
+import io.koban.testing.enrolledWallet
+import io.koban.testing.fund
+import io.koban.testing.jpy
+import kotlinx.coroutines.runBlocking
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Test
+
+/** Money requests between friends against the sandbox: asked, seen, paid once or declined. */
+class MoneyRequestsViewModelTest : ViewModelTest() {
+    @Test
+    fun aFriendSeesWhatTheyPayAndPaysARequestExactlyOnce() = runBlocking {
+        enrolledWallet(dir, "aiko", testKeyStore()).use { aiko ->
+            enrolledWallet(dir, "ben", testKeyStore()).use { ben ->
+                ben.fund(10_000)
+                val benHandle = ben.profile()!!.handle
+                val asks = MoneyRequestsViewModel(aiko, vm.scope)
+                asks.state.await { it.currency == "JPY" }
+                asks.ask("@$benHandle", "3000", "dinner")!!.join()
+                val asked = asks.state.value.status as RequestsStatus.Asked
+                assertEquals(listOf("@$benHandle", "¥3,000", "dinner", "pending"), with(asked.line) { listOf(handle, amount, note, status) })
+                assertEquals(listOf(asked.line.request.id), asks.state.value.outgoing.map { it.request.id })
+                assertTrue(asks.state.value.incoming.isEmpty())
+
+                val pays = MoneyRequestsViewModel(ben, vm.scope)
+                val seen = pays.state.await { it.incoming.isNotEmpty() }.incoming.single()
+                assertEquals(listOf("Aiko", "¥3,000", "dinner"), listOf(seen.name, seen.amount, seen.note))
+                pays.pay(seen.request.id)
+                val shown = pays.state.value.status as RequestsStatus.ConfirmPay
+                assertEquals(seen, shown.line)
+                assertEquals("nothing moves before confirming", jpy(10_000), ben.balance().available)
+
+                val job = pays.confirmPay()!!
+                assertNull("a second tap pays nothing more", pays.confirmPay())
+                job.join()
+                val paid = pays.state.value.status as RequestsStatus.Paid
+                assertEquals(listOf<Any?>("p2p", jpy(3_000)), listOf(paid.transaction.kind, paid.transaction.amount))
+                assertEquals("paid", pays.state.value.incoming.single().status)
+                pays.pay(seen.request.id)
+                assertEquals("already answered", "not_pending", (pays.state.value.status as RequestsStatus.Ready).error?.kind)
+                assertEquals(jpy(7_000), ben.balance().available)
+                assertEquals(jpy(3_000), aiko.balance().available)
+
+                asks.refresh().join()
+                assertEquals("paid", asks.state.value.outgoing.single().status)
+            }
+        }
+    }
+
+    @Test
+    fun aDeclinedRequestMovesNothingAndMistakesAreExplained() = runBlocking {
+        enrolledWallet(dir, "chika", testKeyStore()).use { chika ->
+            enrolledWallet(dir, "dai", testKeyStore()).use { dai ->
+                dai.fund(5_000)
+                val daiHandle = dai.profile()!!.handle
+                val asks = MoneyRequestsViewModel(chika, vm.scope)
+                asks.state.await { it.currency == "JPY" }
+                assertNull(asks.ask(daiHandle, "12.5"))
+                assertEquals("invalid_amount", (asks.state.value.status as RequestsStatus.Ready).error?.kind)
+                asks.ask("nobody_" + daiHandle.takeLast(8), "500")!!.join()
+                assertEquals("unknown_recipient", (asks.state.value.status as RequestsStatus.Ready).error?.kind)
+                assertTrue(asks.state.value.outgoing.isEmpty())
+
+                asks.ask(daiHandle, "500", "taxi")!!.join()
+                val declines = MoneyRequestsViewModel(dai, vm.scope)
+                val seen = declines.state.await { it.incoming.isNotEmpty() }.incoming.single()
+                declines.pay(seen.request.id)
+                declines.dismiss()
+                declines.decline(seen.request.id)!!.join()
+                val declined = declines.state.value.status as RequestsStatus.Declined
+                assertEquals("declined", declined.line.status)
+                assertEquals("declined", declines.state.value.incoming.single().status)
+                assertEquals(jpy(5_000), dai.balance().available)
+                assertEquals(jpy(0), chika.balance().available)
+                asks.refresh().join()
+                assertEquals("declined", asks.state.value.outgoing.single().status)
+            }
+        }
+    }
+}
