@@ -1,0 +1,77 @@
+package io.koban.app
+
+import io.koban.app.model.WithdrawStatus
+import io.koban.app.model.WithdrawViewModel
+import io.koban.testing.enrolledWallet
+import io.koban.testing.fund
+import io.koban.testing.jpy
+import kotlinx.coroutines.runBlocking
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Test
+
+/** Money out against the sandbox: a withdrawal shown first and sent once however often confirm is tapped; unlinking. */
+class WithdrawViewModelTest : ViewModelTest() {
+    @Test
+    fun aWithdrawalGoesToTheBankOnceEvenWhenConfirmIsTappedTwice() = runBlocking {
+        enrolledWallet(dir, "hana", testKeyStore()).use { w ->
+            val link = w.fund(50_000)
+            val out = WithdrawViewModel(w, vm.scope)
+            out.state.await { it.currency == "JPY" && it.links.isNotEmpty() && it.balance != null }
+            assertEquals("¥50,000", out.state.value.balance)
+
+            out.review(link.id, "20000.5")
+            assertEquals("invalid_amount", (out.state.value.status as WithdrawStatus.Ready).error?.kind)
+            out.review(link.id, "20000")
+            val shown = out.state.value.status as WithdrawStatus.ConfirmWithdrawal
+            assertEquals(listOf<Any?>(link, jpy(20_000), "¥20,000"), listOf(shown.link, shown.amount, shown.amountText))
+            assertEquals("nothing moves before confirming", jpy(50_000), w.balance().available)
+
+            val first = out.confirm()!!
+            assertNull("the second tap withdraws nothing", out.confirm())
+            first.join()
+            assertNull("nor does a tap after it is done", out.confirm())
+            val done = out.state.value.status as WithdrawStatus.Withdrawn
+            assertEquals(listOf<Any?>("withdrawal", jpy(20_100)), listOf(done.transaction.kind, done.transaction.amount))
+            assertEquals(listOf<Any?>("¥20,000", "¥100", "¥20,100"), listOf(done.amount, done.fee, done.total))
+            assertEquals(jpy(29_900), w.balance().available)
+            assertEquals(1, w.history(50).items.count { it.kind == "withdrawal" })
+            assertEquals("¥29,900", out.state.await { it.balance == "¥29,900" }.balance)
+        }
+    }
+
+    @Test
+    fun anUnlinkedBankIsGoneAndTakesNoMoreMoney() = runBlocking {
+        enrolledWallet(dir, "kenta", testKeyStore()).use { w ->
+            val link = w.fund(10_000)
+            val out = WithdrawViewModel(w, vm.scope)
+            out.state.await { it.links.isNotEmpty() }
+            out.askUnlink(link.id)
+            assertEquals(link, (out.state.value.status as WithdrawStatus.ConfirmUnlink).link)
+            assertEquals("still linked until confirmed", 1, w.bankLinks().size)
+            out.confirm()!!.join()
+            assertEquals(link, (out.state.value.status as WithdrawStatus.Unlinked).link)
+            assertTrue(out.state.value.links.isEmpty())
+            assertTrue(w.bankLinks().isEmpty())
+
+            out.dismiss()
+            out.review(link.id, "1000")
+            assertEquals("an unlinked account cannot be chosen", WithdrawStatus.Ready(), out.state.value.status)
+            assertEquals(jpy(10_000), w.balance().available)
+        }
+    }
+
+    @Test
+    fun aWithdrawalAboveTheBalanceIsRefusedAndMovesNothing() = runBlocking {
+        enrolledWallet(dir, "mio", testKeyStore()).use { w ->
+            val link = w.fund(1_000)
+            val out = WithdrawViewModel(w, vm.scope)
+            out.state.await { it.links.isNotEmpty() }
+            out.review(link.id, "5000")
+            out.confirm()!!.join()
+            assertEquals("insufficient_funds", (out.state.value.status as WithdrawStatus.Ready).error?.kind)
+            assertEquals(jpy(1_000), w.balance().available)
+        }
+    }
+}
