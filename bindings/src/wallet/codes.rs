@@ -1,0 +1,122 @@
+//! Consumer-presented codes shown at tills, their keys, and till charges waiting for the
+//! shopper's approval.
+
+use super::*;
+
+/// A till charge above the no-confirmation limit, waiting for the shopper to approve or decline it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChargeRequest {
+    /// The host's charge id, for [`Wallet::approve_charge`] and [`Wallet::decline_charge`].
+    pub id: String,
+    /// The merchant whose till asks.
+    pub merchant_name: String,
+    /// The merchant's country (ISO 3166-1 alpha-2), when the host names it.
+    pub merchant_country: Option<String>,
+    /// The amount the till asks for.
+    pub amount: Money,
+    /// The host refuses an answer after this, Unix seconds (host clock).
+    pub approve_by: i64,
+    /// `pending`, or how it ended (`approved`, `declined`, `expired`, `refused`…).
+    pub status: String,
+    /// When the till asked, Unix seconds (host clock).
+    pub created_at: i64,
+}
+
+impl From<store::ChargeRequest> for ChargeRequest {
+    fn from(c: store::ChargeRequest) -> Self {
+        ChargeRequest {
+            id: c.id,
+            merchant_name: c.merchant_name,
+            merchant_country: c.merchant_country,
+            amount: c.amount.into(),
+            approve_by: c.approve_by,
+            status: c.status,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// A consumer-presented code to show at the till: made offline from a single-use key.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConsumerCode {
+    /// The QR text (EMVCo consumer-presented payload, base64).
+    pub qr_text: String,
+    /// The same code as digits for 1-D barcode tills, when asked for.
+    pub numeric: Option<String>,
+    /// The QR module matrix to draw.
+    pub matrix: QrMatrix,
+    /// When the till stops accepting it, Unix seconds.
+    pub expires_at: i64,
+    /// When to replace it with a fresh code, Unix seconds.
+    pub refresh_at: i64,
+    /// Single-use keys left on the device after this one.
+    pub codes_left: i32,
+}
+
+impl From<core::ConsumerCode> for ConsumerCode {
+    fn from(c: core::ConsumerCode) -> Self {
+        ConsumerCode {
+            qr_text: c.qr_text,
+            numeric: c.numeric,
+            matrix: c.matrix.into(),
+            expires_at: signed64(c.expires_at),
+            refresh_at: signed64(c.refresh_at),
+            codes_left: signed(c.codes_left),
+        }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Wallet {
+    /// Approves a waiting till charge: the host captures it exactly once and it enters the history.
+    pub async fn approve_charge(&self, id: String) -> Result<WalletTransaction, WalletError> {
+        self.done("approve_charge", self.off(move |core| async move { core.approve_charge(&id).await }).await)
+            .map(Into::into)
+    }
+
+    /// Declines a waiting till charge: no money moves (the code stays used).
+    pub async fn decline_charge(&self, id: String) -> Result<(), WalletError> {
+        self.done("decline_charge", self.off(move |core| async move { core.decline_charge(&id).await }).await)
+    }
+
+    /// Sets the amount above which till charges wait for approval (zero: every charge; at most
+    /// the host's default); returns the balance record with the new limit.
+    pub async fn set_no_confirm_limit(&self, limit: Money) -> Result<Balance, WalletError> {
+        let limit = core_money(&limit)?;
+        self.done(
+            "set_no_confirm_limit",
+            self.off(move |core| async move { core.set_no_confirm_limit(limit).await }).await,
+        )
+        .map(Into::into)
+    }
+
+    /// Tops up the consumer-code keys when few are left (online); returns how many are left.
+    pub async fn replenish_codes(&self) -> Result<i32, WalletError> {
+        self.done("replenish_codes", self.off(move |core| async move { core.replenish_codes().await }).await)
+            .map(signed)
+    }
+}
+
+#[uniffi::export]
+impl Wallet {
+    /// Till charges waiting for approval, oldest first (local; [`Wallet::sync`] and
+    /// [`Wallet::listen`] bring new ones in).
+    pub fn charge_requests(&self) -> Result<Vec<ChargeRequest>, WalletError> {
+        Ok(self.core.charge_requests()?.into_iter().map(Into::into).collect())
+    }
+
+    /// Consumer codes that can still be made offline.
+    pub fn codes_left(&self) -> Result<i32, WalletError> {
+        Ok(signed(self.core.codes_left()?))
+    }
+
+    /// The next consumer code as a QR code (offline; uses up one single-use key).
+    pub fn consumer_code(&self) -> Result<ConsumerCode, WalletError> {
+        self.done("consumer_code", self.core.consumer_code()).map(Into::into)
+    }
+
+    /// The next consumer code as a QR code and 36 digits for barcode tills (offline; uses up one key).
+    pub fn consumer_code_numeric(&self) -> Result<ConsumerCode, WalletError> {
+        self.done("consumer_code_numeric", self.core.consumer_code_numeric()).map(Into::into)
+    }
+}
