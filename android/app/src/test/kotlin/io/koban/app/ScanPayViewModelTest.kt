@@ -2,6 +2,9 @@ package io.koban.app
 
 import io.koban.FrameRotation
 import io.koban.Money
+import io.koban.PaymentReference
+import io.koban.ReferenceKind
+import io.koban.Terminal
 import io.koban.TokenCode
 import io.koban.app.model.ScanPayState
 import io.koban.app.model.ScanPayViewModel
@@ -174,6 +177,118 @@ class ScanPayViewModelTest : ViewModelTest() {
             }
         }
     }
+    @Test
+    fun aCodeAskingForAReferenceIsNotPricedWithoutItAndThePaymentCarriesIt() = runBlocking {
+        enrolledWallet(dir, "nao", testKeyStore()).use { w ->
+            w.fund(5_000)
+            // A till's one-payment code that leaves its reference to the payer (`***`).
+            val code = Terminal.open(dir.db("till"), testKeyStore(), Sandbox.url).use { till ->
+                till.enrol("m_jp_mart", Sandbox.enrolmentToken("m_jp_mart"))
+                till.dynamicCode(jpy(1_500), "***").payload
+            }
+            ScanPayViewModel(w, vm.scope).use { pay ->
+                pay.onScanned(code)
+                val ask = pay.state.awaitIs<ScanPayState.NeedsDetails>()
+                assertEquals(listOf(ReferenceKind.REFERENCE_LABEL), ask.references)
+                assertFalse(ask.tipPrompted)
+                pay.confirm()
+                pay.enterDetails(mapOf(ReferenceKind.REFERENCE_LABEL to "  "))
+                val missing = pay.state.value as ScanPayState.NeedsDetails
+                assertEquals(listOf<Any?>("missing_reference", "reference_label"), listOf(missing.error?.kind, missing.error?.detail))
+                pay.enterDetails(mapOf(ReferenceKind.REFERENCE_LABEL to "X".repeat(26)))
+                assertEquals("missing_reference", (pay.state.value as ScanPayState.NeedsDetails).error?.kind)
+                assertEquals("nothing was paid", jpy(5_000), w.balance().available)
+
+                pay.enterDetails(mapOf(ReferenceKind.REFERENCE_LABEL to "TABLE-7"))
+                val confirm = pay.state.awaitIs<ScanPayState.Confirm>()
+                assertTrue(confirm.summary.references.toString(), PaymentReference(ReferenceKind.REFERENCE_LABEL, "TABLE-7") in confirm.summary.references)
+                assertEquals(listOf("KOBAN MART SHIBUYA", "¥1,500", "jpqr"), listOf(confirm.summary.merchant, confirm.summary.debit, confirm.quote.route()))
+                pay.confirm()
+                val done = pay.state.awaitIs<ScanPayState.Done>()
+                assertEquals(jpy(1_500), done.transaction.amount)
+                assertTrue(done.transaction.detail.references.toString(), "reference_label=TABLE-7" in done.transaction.detail.references)
+                assertEquals(jpy(3_500), w.balance().available)
+            }
+        }
+    }
+
+    @Test
+    fun aCodeInvitingATipAsksForItAndPricesIt() = runBlocking {
+        enrolledWallet(dir, "yuto", testKeyStore()).use { w ->
+            ScanPayViewModel(w, vm.scope).use { pay ->
+                // The ramen shop's sticker with tag 55 = 01: the payer may add a tip.
+                pay.onScanned(withTag(Sandbox.merchantPayload("m_jp_ramen"), "550201"))
+                pay.state.awaitIs<ScanPayState.NeedsAmount>()
+                pay.enterAmount("1200")
+                val ask = pay.state.awaitIs<ScanPayState.NeedsDetails>()
+                assertEquals(listOf<Any?>(true, emptyList<ReferenceKind>(), "JPY"), listOf(ask.tipPrompted, ask.references, ask.currency))
+                pay.enterDetails(emptyMap(), "2.5")
+                assertEquals("invalid_amount", (pay.state.value as ScanPayState.NeedsDetails).error?.kind)
+                pay.enterDetails(emptyMap(), "200")
+                val confirm = pay.state.awaitIs<ScanPayState.Confirm>()
+                assertEquals(listOf<Any?>("¥1,200", "¥200", "¥1,400"), listOf(confirm.summary.amount, confirm.summary.tip, confirm.summary.debit))
+                assertTrue(confirm.quote.tipPrompted())
+                pay.rescan()
+
+                pay.onScanned(withTag(Sandbox.merchantPayload("m_jp_ramen"), "550201"))
+                pay.state.awaitIs<ScanPayState.NeedsAmount>()
+                pay.enterAmount("1200")
+                pay.state.awaitIs<ScanPayState.NeedsDetails>()
+                pay.enterDetails(emptyMap(), "")
+                val noTip = pay.state.awaitIs<ScanPayState.Confirm>()
+                assertNull("a blank tip is no tip", noTip.summary.tip)
+                assertEquals("¥1,200", noTip.summary.debit)
+            }
+        }
+    }
+
+    @Test
+    fun aMultiNetworkCodeIsQuotedThroughTheRouteThePayerChose() = runBlocking {
+        enrolledWallet(dir, "riku", testKeyStore()).use { w ->
+            w.fund(5_000)
+            ScanPayViewModel(w, vm.scope).use { pay ->
+                // Bharat QR at a chai stall: RuPay (tag 06) and UPI (tag 26) in one code.
+                val chai = Sandbox.merchantPayload("m_in_chai")
+                pay.onScanned(chai)
+                val choose = pay.state.awaitIs<ScanPayState.ChooseRoute>()
+                assertEquals("CHAI POINT", choose.merchant)
+                assertEquals(setOf("rupay", "upi"), choose.routes.map { it.schemeId }.toSet())
+                pay.chooseRoute("promptpay")
+                assertEquals("a route the code does not offer is ignored", choose, pay.state.value)
+                pay.chooseRoute("upi")
+                assertEquals("INR", pay.state.awaitIs<ScanPayState.NeedsAmount>().currency)
+                pay.enterAmount("60.00")
+                val viaUpi = pay.state.awaitIs<ScanPayState.Confirm>()
+                assertEquals(listOf("upi", "UPI"), listOf(viaUpi.quote.route(), viaUpi.summary.route))
+                pay.rescan()
+
+                pay.onScanned(chai)
+                pay.state.awaitIs<ScanPayState.ChooseRoute>()
+                pay.chooseRoute("rupay")
+                pay.state.awaitIs<ScanPayState.NeedsAmount>()
+                pay.enterAmount("60.00")
+                val viaRupay = pay.state.awaitIs<ScanPayState.Confirm>()
+                assertEquals(listOf("rupay", "RuPay"), listOf(viaRupay.quote.route(), viaRupay.summary.route))
+                assertEquals(Money(6_000, "INR"), viaRupay.quote.amount())
+                pay.confirm()
+                val done = pay.state.awaitIs<ScanPayState.Done>()
+                assertEquals(viaRupay.quote.debit(), done.transaction.amount)
+                assertEquals(jpy(5_000 - viaRupay.quote.debit().minor), w.balance().available)
+            }
+        }
+    }
+}
+
+/** `payload` (an EMV code ending in its CRC) with `tlv` added before the CRC, and the CRC made again. */
+private fun withTag(payload: String, tlv: String): String {
+    val body = payload.substring(0, payload.length - 4).removeSuffix("6304") + tlv + "6304"
+    var crc = 0xFFFF
+    for (b in body.toByteArray()) {
+        crc = crc xor ((b.toInt() and 0xFF) shl 8)
+        repeat(8) { crc = if (crc and 0x8000 != 0) (crc shl 1) xor 0x1021 else crc shl 1 }
+        crc = crc and 0xFFFF
+    }
+    return body + "%04X".format(crc)
 }
 
 /** `bytes` in a direct buffer, like a camera plane. */

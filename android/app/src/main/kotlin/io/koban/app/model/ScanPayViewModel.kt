@@ -1,13 +1,17 @@
 package io.koban.app.model
 
+import io.koban.Detection
 import io.koban.DetectionException
 import io.koban.FrameRotation
 import io.koban.KobanException
 import io.koban.PaymentQuote
+import io.koban.PaymentReference
 import io.koban.PaymentRequest
 import io.koban.Presentment
+import io.koban.ReferenceKind
 import io.koban.RouteRole
 import io.koban.Scanner
+import io.koban.Tip
 import io.koban.Wallet
 import io.koban.WalletException
 import io.koban.WalletTransaction
@@ -40,10 +44,14 @@ data class PaymentSummary(
     val rate: String?,
     /** When the quoted rate stops being valid, host Unix seconds, for a shop abroad. */
     val rateExpiresAt: Long?,
+    /** The route paid (the scheme's name, "UPI"), or its id when the name is not known. */
+    val route: String? = null,
+    /** The references sent with the payment: the code's own and those the payer typed. */
+    val references: List<PaymentReference> = emptyList(),
 ) {
     companion object {
-        /** The summary of `q`. */
-        fun of(q: PaymentQuote): PaymentSummary = PaymentSummary(
+        /** The summary of `q`; `routeName` names its route for people. */
+        fun of(q: PaymentQuote, routeName: String? = null): PaymentSummary = PaymentSummary(
             merchant = q.merchantName() ?: "Unnamed shop",
             country = q.merchantCountry(),
             amount = q.amount().display(),
@@ -52,6 +60,8 @@ data class PaymentSummary(
             fee = q.fee().takeIf { it.minor > 0 }?.display(),
             rate = q.fx()?.rateLine(),
             rateExpiresAt = q.fx()?.expiresAt(),
+            route = routeName ?: q.route(),
+            references = q.references(),
         )
     }
 }
@@ -64,6 +74,14 @@ sealed interface ScanPayState {
     /** Reading the code or asking the host for a price. */
     data object Working : ScanPayState
 
+    /** The code can be paid through several networks (a multi-network code): the payer picks one first. */
+    data class ChooseRoute(
+        /** The shop's name, when the code has one. */
+        val merchant: String?,
+        /** The networks, in the code's order (the first is the code's own preference). */
+        val routes: List<RouteChoice>,
+    ) : ScanPayState
+
     /** The code leaves the amount to the payer. */
     data class NeedsAmount(
         /** The shop's name, when the code has one. */
@@ -71,6 +89,23 @@ sealed interface ScanPayState {
         /** The currency the amount is typed in (the shop's). */
         val currency: String,
         /** Why the last amount typed was refused. */
+        val error: UserError? = null,
+    ) : ScanPayState
+
+    /**
+     * The code asks the payer for references (a bill number, a mobile number, …) or a tip: the
+     * payer fills them in with [ScanPayViewModel.enterDetails] before any price is asked for.
+     */
+    data class NeedsDetails(
+        /** The shop's name, when the code has one. */
+        val merchant: String?,
+        /** The currency a tip is typed in (the shop's). */
+        val currency: String,
+        /** The references to fill in, in the code's order. */
+        val references: List<ReferenceKind>,
+        /** Whether the code invites a tip (optional: blank is no tip). */
+        val tipPrompted: Boolean,
+        /** Why the last details were refused. */
         val error: UserError? = null,
     ) : ScanPayState
 
@@ -97,8 +132,20 @@ sealed interface ScanPayState {
     data class Failed(val error: UserError) : ScanPayState
 }
 
+/** One network a multi-network code can be paid through. */
+data class RouteChoice(
+    /** Detection's scheme id ("upi", "rupay"), for [ScanPayViewModel.chooseRoute]. */
+    val schemeId: String,
+    /** The network's name for people ("UPI"). */
+    val name: String,
+)
+
+/** The stable id of a reference kind ("bill_number"), for texts and analytics. */
+fun ReferenceKind.id(): String = name.lowercase()
+
 /**
- * Scan & Pay: camera frames (or scanned text) → detection → amount → quote → confirmation → payment.
+ * Scan & Pay: camera frames (or scanned text) → detection → route (for a multi-network code) →
+ * amount → references and tip (when the code asks) → quote → confirmation → payment.
  *
  * Frames come from the camera's analysis thread; everything else from the UI.
  */
@@ -115,6 +162,13 @@ class ScanPayViewModel(
     // What the last quote was asked with, to quote again after an expired rate or a retry.
     @Volatile
     private var request: PaymentRequest? = null
+
+    // The code being paid, and whether the payer has filled in what it asks for.
+    @Volatile
+    private var detection: Detection? = null
+
+    @Volatile
+    private var detailsGiven = false
     private var work: Job? = null
 
     /**
@@ -151,17 +205,59 @@ class ScanPayViewModel(
             d.routes.any { it.schemeId == RECEIVE_CODE_SCHEME } -> _state.value = ScanPayState.PersonCode(text)
             d.routes.none { it.role == RouteRole.PAYABLE } ->
                 _state.value = ScanPayState.Failed(UserError("not_payable", "This is not a payment code Koban can read.", null, false))
-            d.amount == null -> {
-                val currency = d.currency?.alpha ?: wallet.profile()?.currency
-                if (currency == null) {
-                    _state.value = ScanPayState.Failed(UserError("not_payable", "This code does not say its currency.", null, false))
+            else -> {
+                detection = d
+                detailsGiven = false
+                request = PaymentRequest(text)
+                val payable = d.routes.filter { it.role == RouteRole.PAYABLE }.distinctBy { it.schemeId }
+                if (payable.size > 1) {
+                    _state.value = ScanPayState.ChooseRoute(d.merchant?.name, payable.map { RouteChoice(it.schemeId, it.schemeName) })
                 } else {
-                    request = PaymentRequest(text)
-                    _state.value = ScanPayState.NeedsAmount(d.merchant?.name, currency)
+                    next()
                 }
             }
-            else -> quote(PaymentRequest(text))
         }
+    }
+
+    /** The network the payer chose on [ScanPayState.ChooseRoute] (a [RouteChoice.schemeId]). */
+    fun chooseRoute(schemeId: String) {
+        val asked = _state.value as? ScanPayState.ChooseRoute ?: return
+        if (asked.routes.none { it.schemeId == schemeId }) return
+        if (!_state.compareAndSet(asked, ScanPayState.Working)) return
+        request = request?.copy(route = schemeId)
+        next()
+    }
+
+    /**
+     * What the payer filled in on [ScanPayState.NeedsDetails]: a value for every reference
+     * asked (letters, digits and the like, up to 25 characters) and, when the code invites one,
+     * a tip ("100"; blank for none).
+     */
+    fun enterDetails(references: Map<ReferenceKind, String>, tipText: String = "") {
+        val asked = _state.value as? ScanPayState.NeedsDetails ?: return
+        val base = request ?: return
+        val values = mutableListOf<PaymentReference>()
+        for (kind in asked.references) {
+            val v = references[kind]?.trim().orEmpty()
+            if (v.isEmpty() || v.length > MAX_REFERENCE) {
+                val why = if (v.isEmpty()) "Fill in what the shop asks for." else "Keep each answer to $MAX_REFERENCE characters."
+                _state.value = asked.copy(error = UserError("missing_reference", why, kind.id(), false))
+                return
+            }
+            values += PaymentReference(kind, v)
+        }
+        val tip = if (asked.tipPrompted && tipText.isNotBlank()) {
+            try {
+                moneyParseDecimal(tipText.trim(), asked.currency)
+            } catch (e: KobanException) {
+                _state.value = asked.copy(error = userError(e))
+                return
+            }
+        } else {
+            null
+        }
+        detailsGiven = true
+        quote(base.copy(references = values, tip = tip))
     }
 
     /** The amount the payer typed ("120.50"), in the currency [ScanPayState.NeedsAmount] asked for. */
@@ -174,7 +270,29 @@ class ScanPayViewModel(
             _state.value = asked.copy(error = userError(e))
             return
         }
-        quote(base.copy(amount = amount))
+        request = base.copy(amount = amount)
+        next()
+    }
+
+    // The next thing to ask the payer for, else the price.
+    private fun next() {
+        val d = detection ?: return
+        val r = request ?: return
+        val currency = d.currency?.alpha ?: wallet.profile()?.currency
+        val openReferences = d.references.filter { it.value == null }.map { it.kind }.distinct()
+        val tipPrompted = d.tip == Tip.Prompt
+        when {
+            (d.amount == null && r.amount == null) || (!detailsGiven && (openReferences.isNotEmpty() || tipPrompted)) -> {
+                if (currency == null) {
+                    _state.value = ScanPayState.Failed(UserError("not_payable", "This code does not say its currency.", null, false))
+                } else if (d.amount == null && r.amount == null) {
+                    _state.value = ScanPayState.NeedsAmount(d.merchant?.name, currency)
+                } else {
+                    _state.value = ScanPayState.NeedsDetails(d.merchant?.name, currency, openReferences, tipPrompted)
+                }
+            }
+            else -> quote(r)
+        }
     }
 
     /** Pays the quote on screen. */
@@ -207,6 +325,8 @@ class ScanPayViewModel(
         if (_state.value is ScanPayState.Paying) return
         work?.cancel()
         request = null
+        detection = null
+        detailsGiven = false
         _state.value = ScanPayState.Scanning
     }
 
@@ -221,7 +341,8 @@ class ScanPayViewModel(
         _state.value = ScanPayState.Working
         _state.value = try {
             val q = wallet.quotePayment(r)
-            ScanPayState.Confirm(q, PaymentSummary.of(q), requoted)
+            val routeName = detection?.routes?.firstOrNull { it.schemeId == q.route() }?.schemeName
+            ScanPayState.Confirm(q, PaymentSummary.of(q, routeName), requoted)
         } catch (e: WalletException) {
             ScanPayState.Failed(userError(e))
         }
@@ -236,5 +357,8 @@ class ScanPayViewModel(
         // Detection's scheme id for a Koban wallet's receive code; a person's PromptPay or
         // PayNow number is a payable code like a shop's.
         const val RECEIVE_CODE_SCHEME = "koban-receive"
+
+        // The longest reference value an EMV code carries (tag 62's sub-fields).
+        const val MAX_REFERENCE = 25
     }
 }

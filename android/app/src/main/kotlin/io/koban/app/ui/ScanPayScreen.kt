@@ -24,19 +24,23 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateMapOf
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
 import androidx.core.content.ContextCompat
 import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import io.koban.FrameRotation
+import io.koban.ReferenceKind
 import io.koban.Wallet
+import io.koban.app.R
 import io.koban.app.model.PaymentSummary
 import io.koban.app.model.ScanPayState
 import io.koban.app.model.ScanPayViewModel
@@ -51,7 +55,9 @@ fun ScanPayScreen(wallet: Wallet, onPersonCode: (String) -> Unit) {
         when (val s = state) {
             ScanPayState.Scanning -> Camera(pay)
             ScanPayState.Working -> Busy()
+            is ScanPayState.ChooseRoute -> RouteChooser(s, onChoose = pay::chooseRoute, onCancel = pay::rescan)
             is ScanPayState.NeedsAmount -> AmountForm(s, onAmount = pay::enterAmount, onCancel = pay::rescan)
+            is ScanPayState.NeedsDetails -> DetailsForm(s, onDetails = pay::enterDetails, onCancel = pay::rescan)
             is ScanPayState.Confirm -> {
                 if (s.requoted) Text("The rate was updated. Check the new amount.", color = MaterialTheme.colorScheme.error)
                 Summary(s.summary)
@@ -93,6 +99,48 @@ private fun AmountForm(s: ScanPayState.NeedsAmount, onAmount: (String) -> Unit, 
     }
 }
 
+/** A multi-network code (RuPay and UPI, PromptPay and a card…): the payer picks the network. */
+@Composable
+private fun RouteChooser(s: ScanPayState.ChooseRoute, onChoose: (String) -> Unit, onCancel: () -> Unit) {
+    s.merchant?.let { Text(it, style = MaterialTheme.typography.headlineSmall) }
+    Text(stringResource(R.string.pay_choose_route))
+    for (r in s.routes) {
+        Button(onClick = { onChoose(r.schemeId) }) { Text(r.name) }
+    }
+    OutlinedButton(onClick = onCancel) { Text(stringResource(R.string.action_cancel)) }
+}
+
+/** The references the code asks the payer for (bill number, mobile number…) and, when invited, a tip. */
+@Composable
+private fun DetailsForm(s: ScanPayState.NeedsDetails, onDetails: (Map<ReferenceKind, String>, String) -> Unit, onCancel: () -> Unit) {
+    val values = remember(s.references) { mutableStateMapOf<ReferenceKind, String>() }
+    var tip by rememberSaveable { mutableStateOf("") }
+    Text(s.merchant ?: stringResource(R.string.pay_details_title), style = MaterialTheme.typography.headlineSmall)
+    for (kind in s.references) {
+        OutlinedTextField(values[kind].orEmpty(), { values[kind] = it }, label = { Text(stringResource(referenceLabel(kind))) })
+    }
+    if (s.tipPrompted) OutlinedTextField(tip, { tip = it }, label = { Text(stringResource(R.string.pay_tip, s.currency)) })
+    s.error?.let { ErrorPanel(it) }
+    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        Button(onClick = { onDetails(values.toMap(), tip) }) { Text(stringResource(R.string.action_continue)) }
+        OutlinedButton(onClick = onCancel) { Text(stringResource(R.string.action_cancel)) }
+    }
+}
+
+/** The text naming a reference kind. */
+private fun referenceLabel(kind: ReferenceKind): Int = when (kind) {
+    ReferenceKind.BILL_NUMBER -> R.string.reference_bill_number
+    ReferenceKind.MOBILE_NUMBER -> R.string.reference_mobile_number
+    ReferenceKind.STORE_LABEL -> R.string.reference_store_label
+    ReferenceKind.LOYALTY_NUMBER -> R.string.reference_loyalty_number
+    ReferenceKind.REFERENCE_LABEL -> R.string.reference_reference_label
+    ReferenceKind.CUSTOMER_LABEL -> R.string.reference_customer_label
+    ReferenceKind.TERMINAL_LABEL -> R.string.reference_terminal_label
+    ReferenceKind.PURPOSE -> R.string.reference_purpose
+    ReferenceKind.CONSUMER_DATA_REQUEST -> R.string.reference_consumer_data_request
+    ReferenceKind.NOTE -> R.string.reference_note
+}
+
 /** What the shop gets and, first and largest, what leaves the wallet in the home currency. */
 @Composable
 private fun Summary(s: PaymentSummary) {
@@ -101,6 +149,8 @@ private fun Summary(s: PaymentSummary) {
     Text("The shop receives ${s.amount}" + (s.tip?.let { " plus $it" } ?: ""))
     s.fee?.let { Text("Includes a fee of $it") }
     s.rate?.let { Text("Rate $it") }
+    s.route?.let { Text(stringResource(R.string.pay_via, it)) }
+    for (r in s.references) Text("${stringResource(referenceLabel(r.kind))}: ${r.value}")
 }
 
 /** The camera preview, its luma frames handed to the view model on a background thread. */
