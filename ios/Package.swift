@@ -5,6 +5,12 @@
 import Foundation
 import PackageDescription
 
+// The development and test manifest. Apps depend on the release manifest instead
+// (Package.release.swift, rendered by scripts/build-xcframework.sh with the XCFramework's URL
+// and checksum): it has no unsafeFlags and no local paths, which SwiftPM requires of a remote
+// dependency. This one keeps what the Linux tests need: the system library over build/lib,
+// linked with -L (unsafeFlags), and the KobanAppModel product and test targets.
+//
 // scripts/test-swift.sh builds libkoban_ffi.so into build/lib and copies the generated
 // Koban.swift and KobanFFI.h into Sources/ (both git-ignored).
 let rustLibDir = Context.packageDirectory + "/../build/lib"
@@ -44,6 +50,8 @@ let package = Package(
             name: "Koban",
             dependencies: ["KobanFFI"],
             path: "Sources/Koban",
+            // Apple's privacy manifest for the SDK (also in the release manifest).
+            resources: [.copy("PrivacyInfo.xcprivacy")],
             linkerSettings: libraryLink
         ),
         // The app's screens as plain Swift view models: no SwiftUI, UIKit or Combine, so they

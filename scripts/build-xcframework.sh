@@ -7,7 +7,15 @@
 # Output (git-ignored):
 #   ios/Frameworks/KobanFFI.xcframework     ios/Package.swift links it instead of build/lib when present
 #   ios/Sources/Koban/Generated/Koban.swift  the generated Swift API the `Koban` target compiles
+#                                            (patched so Task cancellation reaches Rust: scripts/patch-swift-bindings.py)
 #   ios/Sources/KobanFFI/KobanFFI.h          the same header, for the system-library target
+#   build/xcframework/KobanFFI.xcframework.zip   the XCFramework to upload for a release
+#   build/swift-release/                     the release Swift package (ios/Package.release.swift with the
+#                                            zip's URL and checksum, Sources/Koban, privacy manifest): what a
+#                                            release tag of the Swift package holds
+#
+# The zip's URL: KOBAN_XCFRAMEWORK_URL, by default <repository>/releases/download/<version>/KobanFFI.xcframework.zip
+# (both from [workspace.package] of Cargo.toml).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 [ "$(uname -s)" = "Darwin" ] || die "build-xcframework.sh needs macOS with Xcode (xcodebuild, lipo and the iOS SDKs).
@@ -76,8 +84,24 @@ quietly "xcodebuild -create-xcframework" xcodebuild -create-xcframework \
     -output "$framework"
 
 mkdir -p "$KOBAN_ROOT/ios/Sources/Koban/Generated"
-cp "$out/swift/Koban.swift" "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift"
+python3 "$KOBAN_ROOT/scripts/patch-swift-bindings.py" "$out/swift/Koban.swift" "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift"
 cp "$out/swift/KobanFFI.h" "$KOBAN_ROOT/ios/Sources/KobanFFI/KobanFFI.h"
+
+# The release: the zipped XCFramework (SwiftPM wants the .xcframework at the zip's top level)
+# and the release package whose manifest names its URL and checksum.
+say "writing the release Swift package"
+zip_path="$out/KobanFFI.xcframework.zip"
+rm -f "$zip_path"
+(cd "$(dirname "$framework")" && quietly "zipping the XCFramework" ditto -c -k --keepParent KobanFFI.xcframework "$zip_path")
+version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$KOBAN_ROOT/Cargo.toml" | head -n1)"
+repository="$(sed -n 's/^repository = "\(.*\)"$/\1/p' "$KOBAN_ROOT/Cargo.toml" | head -n1)"
+url="${KOBAN_XCFRAMEWORK_URL:-$repository/releases/download/$version/KobanFFI.xcframework.zip}"
+python3 "$KOBAN_ROOT/scripts/release-metadata.py" swift-release "$KOBAN_ROOT/build/swift-release" \
+    --zip "$zip_path" --url "$url" --generated "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift" >/dev/null
+checksum="$(swift package compute-checksum "$zip_path")"
+grep -q "checksum: \"$checksum\"" "$KOBAN_ROOT/build/swift-release/Package.swift" \
+    || die "the release manifest's checksum is not swift package compute-checksum's ($checksum)"
 
 device_size="$(wc -c <"$target_dir/$DEVICE/$PROFILE/libkoban_ffi.a" | tr -d ' ')"
 say "done: $framework (device library $device_size bytes before app linking and dead-code stripping)"
+say "release: upload $zip_path to $url; build/swift-release/ is the Swift package to tag"

@@ -11,6 +11,9 @@ source "$KOBAN_ROOT/scripts/lib/swift-root.sh"
 source "$KOBAN_ROOT/scripts/lib/sandbox.sh"
 source "$KOBAN_ROOT/scripts/lib/progress.sh"
 
+# The release manifest (url+checksum binaryTarget, no unsafeFlags) and the privacy manifest.
+python3 "$KOBAN_ROOT/scripts/release-metadata.py" ios
+
 install_lock
 swift_env="$(with_progress "swift: building the Debian $SWIFT_SUITE root with Swift (first run only)" \
     "$KOBAN_ROOT/scripts/install-swift.sh")"
@@ -21,7 +24,16 @@ with_progress "swift: building koban-ffi (release) and its bindings" build_ffi_a
 # Into the package, only when changed, so SwiftPM's incremental build stays warm.
 copy_if_changed() { cmp -s "$1" "$2" || { mkdir -p "$(dirname "$2")"; cp "$1" "$2"; }; }
 copy_if_changed "$BINDINGS_DIR/swift/KobanFFI.h" "$KOBAN_ROOT/ios/Sources/KobanFFI/KobanFFI.h"
-copy_if_changed "$BINDINGS_DIR/swift/Koban.swift" "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift"
+# Patched so that cancelling a Task cancels the Rust call (UniFFI 0.32's Swift does not).
+python3 "$KOBAN_ROOT/scripts/patch-swift-bindings.py" "$BINDINGS_DIR/swift/Koban.swift" "$KOBAN_BUILD/Koban.patched.swift"
+copy_if_changed "$KOBAN_BUILD/Koban.patched.swift" "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift"
+
+# The release package as build-xcframework.sh writes it, over a stand-in zip, for SwiftPM to read below.
+release_check="$KOBAN_BUILD/swift-release-check"
+mkdir -p "$release_check"
+echo "stand-in for KobanFFI.xcframework.zip" >"$release_check/KobanFFI.xcframework.zip"
+python3 "$KOBAN_ROOT/scripts/release-metadata.py" swift-release "$release_check/package" \
+    --zip "$release_check/KobanFFI.xcframework.zip" --url "https://example.invalid/KobanFFI.xcframework.zip" >/dev/null
 
 KOBAN_EXPECTED_VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$KOBAN_ROOT/Cargo.toml" | head -n1)"
 export KOBAN_EXPECTED_VERSION
@@ -35,13 +47,17 @@ log="$KOBAN_BUILD/swift-test.log"
 # `swiftc -parse` at least keeps its syntax honest. The scratch path keeps SwiftPM's build
 # under build/ (git-ignored, survives runs).
 run_swift_tests() {
-    in_swift_root "export KOBAN_PARTNERS_URL='$KOBAN_PARTNERS_URL' && cd ios && swiftc -parse App/KobanWallet/*.swift Sources/Koban/KeychainKeyStore.swift \
+    in_swift_root "(cd build/swift-release-check/package && swift package dump-package >../dump.json) \
+        && export KOBAN_PARTNERS_URL='$KOBAN_PARTNERS_URL' && cd ios && swiftc -parse App/KobanWallet/*.swift Sources/Koban/KeychainKeyStore.swift \
         && swift build --build-tests --scratch-path /work/koban/build/swift \
         && swift test --skip-build --scratch-path /work/koban/build/swift" >"$log" 2>&1
 }
 rc=0
 with_progress "swift: building and running the Swift tests" run_swift_tests || rc=$?
 stop_sandbox
+if [ "$rc" -eq 0 ]; then
+    python3 "$KOBAN_ROOT/scripts/release-metadata.py" swift-dump "$release_check/dump.json" >/dev/null || rc=$?
+fi
 
 # No summary when the build failed: `|| true`, or set -e would end the script before it shows the log.
 summary="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -n1 || true)"
