@@ -59,6 +59,61 @@ public struct AmountPrompt: Equatable, Sendable {
     public let currency: String
     /// Its symbol, for the text field.
     public let currencySymbol: String
+    /// The route chosen for a multi-network code (nil: the code's only or first one).
+    public var route: String? = nil
+}
+
+/// One way to pay a code that offers several (RuPay or UPI, PromptPay or a card network).
+public struct RouteOption: Equatable, Sendable {
+    /// Detection's scheme id (`rupay`, `upi`), what `chooseRoute(_:)` takes.
+    public let schemeId: String
+    /// `RuPay`, `UPI`.
+    public let name: String
+    /// The account, proxy or merchant id it pays, where the code says.
+    public let identifier: String?
+}
+
+/// A multi-network code: the payer picks the route before anything is quoted.
+public struct RouteChoice: Equatable, Sendable {
+    /// The scanned code.
+    public let payload: String
+    /// Merchant name on the code.
+    public let merchantName: String?
+    /// The payable routes, in the code's order (the first is the default).
+    public let options: [RouteOption]
+}
+
+/// A reference the code asks the payer to type (it says `***`).
+public struct ReferenceField: Equatable, Sendable {
+    /// Which one; the key of the values given to `enterDetails`.
+    public let kind: ReferenceKind
+    /// `Bill number`, `Mobile number`…
+    public let label: String
+}
+
+/// A code that asks the payer for more than an amount: references (a bill number, a mobile
+/// number…) and/or a tip; and the amount too when it fixes none.
+public struct DetailsPrompt: Equatable, Sendable {
+    /// The scanned code.
+    public let payload: String
+    /// The route chosen (nil: the code's only or first one).
+    public let route: String?
+    /// Merchant name on the code.
+    public let merchantName: String?
+    /// Merchant country.
+    public let country: String?
+    /// The merchant's currency (amount and tip are typed in it).
+    public let currency: String
+    /// Its symbol.
+    public let currencySymbol: String
+    /// The amount the code fixes; nil asks the payer for one.
+    public let fixedAmount: Money?
+    /// `¥2,480`, for a fixed amount.
+    public let fixedAmountText: String?
+    /// The references to ask for, in the code's order.
+    public let references: [ReferenceField]
+    /// Whether the code invites a tip.
+    public let asksTip: Bool
 }
 
 /// Everything the payer must see before paying: the merchant, the amount in its currency,
@@ -86,6 +141,14 @@ public struct PaymentConfirmation: Equatable, Sendable {
     public let isForeign: Bool
     /// `1 JPY = 0.22655 THB` for a foreign merchant.
     public let rateText: String?
+    /// The route paid (`upi`, `jpqr`…).
+    public let route: String
+    /// The tip (or the code's convenience fee), merchant currency; zero when none.
+    public let tip: Money
+    /// `฿20.00`, when there is a tip or fee.
+    public let tipText: String?
+    /// The references sent with the payment (those the payer typed included).
+    public let references: [PaymentReference]
 }
 
 /// What was paid.
@@ -104,8 +167,12 @@ public final class ScanPayModel: ViewModel {
         case scanning
         /// Reading the code or asking the host for a quote.
         case resolving
+        /// The code offers several routes: the payer picks one first.
+        case chooseRoute(RouteChoice)
         /// The code has no amount: ask for one.
         case enterAmount(AmountPrompt)
+        /// The code asks for references or a tip (and the amount, if it fixes none).
+        case enterDetails(DetailsPrompt)
         /// The quote is ready for the payer to confirm.
         case confirming(PaymentConfirmation)
         /// Paying the confirmed quote.
@@ -122,6 +189,8 @@ public final class ScanPayModel: ViewModel {
     public private(set) var state: State = .scanning { didSet { changed() } }
     /// Why the typed amount was not accepted (the prompt stays open).
     public private(set) var amountError: UserMessage? { didSet { changed() } }
+    /// Why the typed details (references, tip, amount) were not accepted (the prompt stays open).
+    public private(set) var detailsError: UserMessage? { didSet { changed() } }
 
     /// Detection's scheme id for a Koban wallet's receive code.
     static let receiveCodeScheme = "koban-receive"
@@ -130,6 +199,8 @@ public final class ScanPayModel: ViewModel {
     /// The reader for camera frames; the camera may call it on its own queue (see `found(_:)`).
     public let reader: FrameReader
     private var readingFrame = false
+    /// The code whose route the payer is choosing, detected once.
+    private var pending: (text: String, detection: Detection)?
 
     /// Scan & Pay over `wallet`, reading frames with `reader`.
     public init(wallet: Wallet, reader: FrameReader = FrameReader()) {
@@ -172,18 +243,88 @@ public final class ScanPayModel: ViewModel {
             state = .personCode(text)
             return
         }
+        let payable = detection.routes.filter { $0.role == .payable }
+        if detection.presentment != .consumer, payable.count > 1 {
+            pending = (text: text, detection: detection)
+            state = .chooseRoute(RouteChoice(
+                payload: text, merchantName: detection.merchant?.name,
+                options: payable.map { RouteOption(schemeId: $0.schemeId, name: $0.schemeName, identifier: $0.identifier) }))
+            return
+        }
+        await ask(text, detection, route: nil)
+    }
+
+    /// The route the payer picked for a multi-network code (a `RouteOption.schemeId`).
+    public func chooseRoute(_ schemeId: String) async {
+        guard case .chooseRoute(let choice) = state, let scanned = pending, scanned.text == choice.payload,
+              choice.options.contains(where: { $0.schemeId == schemeId })
+        else { return }
+        pending = nil
+        await ask(scanned.text, scanned.detection, route: schemeId)
+    }
+
+    /// What to ask the payer for, by the code's rules: references and a tip, an amount, or nothing.
+    private func ask(_ text: String, _ detection: Detection, route: String?) async {
+        let open = detection.references.filter { $0.value == nil }.map { ReferenceField(kind: $0.kind, label: Self.label($0.kind)) }
+        let asksTip = detection.tip == .prompt
         // A code with its amount, or one that is no merchant's (a shopper's code, plain text):
         // no amount to ask for; Koban quotes the first and refuses the others with a typed error.
-        guard detection.amount == nil, detection.presentment != .consumer, !detection.routes.isEmpty,
-              let currency = detection.currency
-        else {
-            await quote(payload: text, amount: nil)
+        guard detection.presentment != .consumer, !detection.routes.isEmpty, let currency = detection.currency else {
+            await quote(PaymentRequest(payload: text, route: route, amount: nil, tip: nil, references: []))
+            return
+        }
+        if !open.isEmpty || asksTip {
+            detailsError = nil
+            state = .enterDetails(DetailsPrompt(
+                payload: text, route: route, merchantName: detection.merchant?.name, country: detection.country,
+                currency: currency.alpha, currencySymbol: currency.symbol, fixedAmount: detection.amount,
+                fixedAmountText: detection.amount.map(MoneyText.format), references: open, asksTip: asksTip))
+            return
+        }
+        guard detection.amount == nil else {
+            await quote(PaymentRequest(payload: text, route: route, amount: nil, tip: nil, references: []))
             return
         }
         amountError = nil
         state = .enterAmount(AmountPrompt(
             payload: text, merchantName: detection.merchant?.name, merchantCity: detection.merchant?.city,
-            country: detection.country, currency: currency.alpha, currencySymbol: currency.symbol))
+            country: detection.country, currency: currency.alpha, currencySymbol: currency.symbol, route: route))
+    }
+
+    /// What the payer typed for a code that asks for details: a value for every reference the
+    /// prompt lists (none may be left empty), a tip if it invites one (empty: none), and the
+    /// amount when the code fixes none. Nothing is quoted until all of it is there.
+    public func enterDetails(references: [ReferenceKind: String], tip: String = "", amount: String = "") async {
+        guard case .enterDetails(let prompt) = state else { return }
+        var given: [PaymentReference] = []
+        for field in prompt.references {
+            let value = references[field.kind]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard !value.isEmpty else {
+                detailsError = .form("Fill in the \(field.label.lowercased())", "the shop asks for it with this payment", kind: "missing_reference")
+                return
+            }
+            given.append(PaymentReference(kind: field.kind, value: value))
+        }
+        let typedAmount: Money?
+        let typedTip: Money?
+        do {
+            if prompt.fixedAmount == nil {
+                guard !amount.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    detailsError = .form("Enter the amount", "this code leaves the amount to the payer", kind: "invalid_amount")
+                    return
+                }
+                typedAmount = try MoneyText.parse(amount, currency: prompt.currency)
+            } else {
+                typedAmount = nil
+            }
+            let tipText = tip.trimmingCharacters(in: .whitespaces)
+            typedTip = prompt.asksTip && !tipText.isEmpty ? try MoneyText.parse(tipText, currency: prompt.currency) : nil
+        } catch {
+            detailsError = UserMessage(error)
+            return
+        }
+        detailsError = nil
+        await quote(PaymentRequest(payload: prompt.payload, route: prompt.route, amount: typedAmount, tip: typedTip, references: given))
     }
 
     /// The amount the payer typed (`120.00`), in the merchant's currency.
@@ -197,7 +338,7 @@ public final class ScanPayModel: ViewModel {
             return
         }
         amountError = nil
-        await quote(payload: prompt.payload, amount: amount)
+        await quote(PaymentRequest(payload: prompt.payload, route: prompt.route, amount: amount, tip: nil, references: []))
     }
 
     /// Pays the quote on screen, exactly once.
@@ -214,14 +355,17 @@ public final class ScanPayModel: ViewModel {
 
     /// Back to the camera (after a payment, a refusal or a cancel).
     public func scanAgain() {
+        if case .paying = state { return }
         amountError = nil
+        detailsError = nil
+        pending = nil
         state = .scanning
     }
 
-    private func quote(payload: String, amount: Money?) async {
+    private func quote(_ request: PaymentRequest) async {
         state = .resolving
         do {
-            let q = try await wallet.quotePayment(request: PaymentRequest(payload: payload, route: nil, amount: amount, tip: nil, references: []))
+            let q = try await wallet.quotePayment(request: request)
             state = .confirming(Self.confirmation(q))
         } catch {
             state = .failed(UserMessage(error))
@@ -240,12 +384,32 @@ public final class ScanPayModel: ViewModel {
             fee: q.fee(),
             feeText: MoneyText.format(q.fee()),
             isForeign: q.fx() != nil,
-            rateText: q.fx().map { "1 \($0.total().currency) = \(trimmedDecimal($0.rate())) \($0.receive().currency)" }
+            rateText: q.fx().map(MoneyText.rate),
+            route: q.route(),
+            tip: q.tip(),
+            tipText: q.tip().minor == 0 ? nil : MoneyText.format(q.tip()),
+            references: q.references()
         )
     }
 
+    /// `Bill number`: how the field for a reference is labelled.
+    public static func label(_ kind: ReferenceKind) -> String {
+        switch kind {
+        case .billNumber: return "Bill number"
+        case .mobileNumber: return "Mobile number"
+        case .storeLabel: return "Store"
+        case .loyaltyNumber: return "Loyalty number"
+        case .referenceLabel: return "Reference"
+        case .customerLabel: return "Customer number"
+        case .terminalLabel: return "Terminal"
+        case .purpose: return "Purpose"
+        case .consumerDataRequest: return "Details the shop asks for"
+        case .note: return "Note"
+        }
+    }
+
     /// `0.2265500000` → `0.22655`: the host's rate string, without trailing zeros (no floats).
-    static func trimmedDecimal(_ s: String) -> String {
+    nonisolated static func trimmedDecimal(_ s: String) -> String {
         guard s.contains(".") else { return s }
         var t = Substring(s)
         while t.hasSuffix("0") { t = t.dropLast() }

@@ -1,22 +1,89 @@
 import Foundation
 import Koban
 
-/// What was sent.
-public struct SendReceipt: Equatable, Sendable {
-    /// The transfer as history has it.
-    public let transaction: WalletTransaction
+/// A send as the sender sees it before confirming: the recipient as the host knows them and,
+/// for a friend whose wallet holds another currency, the remittance it becomes.
+public struct SendReview: Equatable, Sendable {
+    /// What `confirm()` sends: an object of the core's that the app reads but cannot alter.
+    public let preview: SendPreview
+    /// The recipient's handle, without `@`.
+    public let handle: String
+    /// Their name as the host knows it.
+    public let displayName: String
+    /// Their home country.
+    public let country: String
+    /// The amount given (a receive code's own when it fixes one).
+    public let amount: Money
     /// `¥5,000`.
     public let amountText: String
+    /// Whether a scanned receive code fixed the amount (the field is not editable).
+    public let amountFixed: Bool
+    /// What the receive code says the money is for.
+    public let note: String?
+    /// What leaves the wallet, home currency (fee included abroad).
+    public let debit: Money
+    /// `¥5,000`.
+    public let debitText: String
+    /// The message that goes with it.
+    public let message: String?
+    /// Abroad: the remittance quote shown before confirming.
+    public let remittance: RemittanceTerms?
+
+    /// True when the friend is abroad and the send is a remittance.
+    public var isRemittance: Bool { remittance != nil }
 }
 
-/// Send: money to a friend at home, by handle or by their scanned receive code.
+/// A remittance's terms as the confirm step shows them.
+public struct RemittanceTerms: Equatable, Sendable {
+    /// The quote (its id, expiry, margin).
+    public let quote: FxQuote
+    /// What arrives, their currency.
+    public let receive: Money
+    /// `₱2,130.50`.
+    public let receiveText: String
+    /// The fee, home currency.
+    public let fee: Money
+    /// `¥300`.
+    public let feeText: String
+    /// `1 JPY = 0.355 PHP`.
+    public let rateText: String
+    /// `within 15 min`, when the host gives an estimate.
+    public let arrivalText: String?
+
+    init(_ q: FxQuote) {
+        quote = q
+        receive = q.receive()
+        receiveText = MoneyText.format(q.receive())
+        fee = q.fee()
+        feeText = MoneyText.format(q.fee())
+        rateText = MoneyText.rate(q)
+        arrivalText = MoneyText.arrival(q.deliveryEstimateSecs())
+    }
+}
+
+/// What was sent.
+public struct SendReceipt: Equatable, Sendable {
+    /// The transfer (or remittance) as history has it.
+    public let transaction: WalletTransaction
+    /// `¥5,000`: what left the wallet.
+    public let amountText: String
+    /// What was shown and confirmed.
+    public let review: SendReview
+}
+
+/// Send: money to a friend, by handle or by their scanned receive code. Every send is shown
+/// first (who, and abroad the rate, fee and arrival) and moves money only on `confirm()`.
 public final class SendModel: ViewModel {
     /// Where the screen is.
     public enum State: Equatable {
         /// The form is open.
         case editing
-        /// Sending.
-        case sending
+        /// Asking the host who the recipient is (and for a quote abroad).
+        case previewing
+        /// The send is shown; nothing has moved.
+        case reviewing(SendReview)
+        /// Sending what was shown.
+        case sending(SendReview)
         /// Sent.
         case sent(SendReceipt)
         /// The host or Koban refused.
@@ -46,40 +113,69 @@ public final class SendModel: ViewModel {
         }
     }
 
-    /// Sends `amount` (typed, `5000` or `5,000`, in the home currency) to `recipient`: a
-    /// handle (`@ben` or `ben`) or a scanned receive code.
-    public func send(to recipient: String, amount: String, message: String? = nil) async {
+    /// The amount a scanned receive code fixes, to fill (and lock) the amount field; nil for a
+    /// handle or a code without one.
+    public static func fixedAmount(_ recipient: String) -> Money? {
+        guard case .receiveCode(let payload) = destination(recipient.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        return (try? detect(payload: payload))?.amount
+    }
+
+    /// Shows the send of `amount` (typed, `5000` or `5,000`, in the home currency; empty for a
+    /// receive code that fixes its amount) to `recipient`, a handle (`@ben` or `ben`) or a
+    /// scanned receive code. Nothing moves until `confirm()`.
+    public func review(to recipient: String, amount: String, message: String? = nil) async {
         guard state == .editing else { return }
         let to = recipient.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !to.isEmpty else {
-            formError = UserMessage(kind: "invalid_input", title: "Who is it for?", detail: "enter a handle or scan their code", action: .edit)
+            formError = .form("Who is it for?", "enter a handle or scan their code")
             return
         }
         let money: Money
         do {
-            guard let currency = try wallet.profile()?.currency else {
-                state = .failed(UserMessage(WalletError.NotEnrolled(message: "this device is not enrolled yet")))
-                return
+            if amount.trimmingCharacters(in: .whitespaces).isEmpty, let fixed = Self.fixedAmount(to) {
+                money = fixed
+            } else {
+                guard let currency = try wallet.profile()?.currency else {
+                    state = .failed(.notEnrolled)
+                    return
+                }
+                money = try MoneyText.parse(amount, currency: currency)
             }
-            money = try moneyParseDecimal(text: amount.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces), currency: currency)
         } catch {
             formError = UserMessage(error)
             return
         }
         formError = nil
-        state = .sending
+        state = .previewing
         do {
+            let p = try await wallet.previewSend(to: Self.destination(to), amount: money)
             let note = message.flatMap { $0.isEmpty ? nil : $0 }
-            let t = try await wallet.send(to: Self.destination(to), amount: money, message: note)
-            state = .sent(SendReceipt(transaction: t, amountText: MoneyText.format(t.amount)))
+            state = .reviewing(SendReview(
+                preview: p, handle: p.recipientHandle(), displayName: p.displayName(), country: p.country(),
+                amount: p.amount(), amountText: MoneyText.format(p.amount()), amountFixed: p.amountFixed(), note: p.note(),
+                debit: p.debit(), debitText: MoneyText.format(p.debit()), message: note,
+                remittance: p.remittance().map(RemittanceTerms.init)))
+        } catch {
+            state = .failed(UserMessage(error))
+        }
+    }
+
+    /// Sends exactly what is on screen, once: a second tap while it goes does nothing.
+    public func confirm() async {
+        guard case .reviewing(let review) = state else { return }
+        state = .sending(review)
+        do {
+            let t = try await wallet.confirmSend(preview: review.preview, message: review.message)
+            state = .sent(SendReceipt(transaction: t, amountText: MoneyText.format(t.amount), review: review))
             recipients = (try? wallet.recipients()) ?? recipients
         } catch {
             state = .failed(UserMessage(error))
         }
     }
 
-    /// Back to the form.
+    /// Back to the form (from the review, a result or a refusal).
     public func edit() {
+        if case .sending = state { return }
         state = .editing
     }
 

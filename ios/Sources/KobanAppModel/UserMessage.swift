@@ -64,8 +64,9 @@ public struct UserMessage: Equatable, Sendable {
         case "kyc_required": return ("Verify your identity first", .verifyIdentity)
         case "quote_expired", "quote_used", "quote_mismatch", "quote_required":
             return ("The price has changed", .scanAgain)
-        case "amount_mismatch", "currency_mismatch", "invalid_input", "missing_reference":
+        case "amount_mismatch", "currency_mismatch", "invalid_input":
             return ("Check the details", .edit)
+        case "missing_reference": return ("Fill in what the shop asks for", .edit)
         case "invalid_payload", "unknown_merchant", "route_mismatch", "not_payable", "unreadable_code":
             return ("Can't pay this code", .scanAgain)
         case "code_already_paid": return ("Already paid", .scanAgain)
@@ -82,13 +83,45 @@ public struct UserMessage: Equatable, Sendable {
         case "charge_not_pending": return ("Already answered", nil)
         case "code_revoked": return ("This code was blocked", nil)
         case "device_revoked": return ("This phone was removed from your wallet", nil)
+        // Money requests and bank links: the host's answer stands (paid already, lapsed, unlinked).
+        case "bad_request": return ("Can't do that now", nil)
+        case "not_found": return ("Not found", nil)
+        case "forbidden", "unauthorized": return ("Not allowed", nil)
         default: return ("Something went wrong", .retry)
         }
     }
 }
 
+extension UserMessage {
+    /// A form field left empty or wrong, before anything is sent.
+    static func form(_ title: String, _ detail: String, kind: String = "invalid_input") -> UserMessage {
+        UserMessage(kind: kind, title: title, detail: detail, action: .edit)
+    }
+
+    /// The wallet has no profile yet.
+    static let notEnrolled = UserMessage(WalletError.NotEnrolled(message: "this device is not enrolled yet"))
+}
+
 /// Display text for money, from Koban's formatter (integer minor units throughout).
 public enum MoneyText {
+    /// The amount a user typed (`5000`, `5,000`, `120.50`) in `currency`; Koban's error when it is not one.
+    static func parse(_ text: String, currency: String) throws -> Money {
+        try moneyParseDecimal(text: text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces), currency: currency)
+    }
+
+    /// `1 JPY = 0.22655 THB`: a host rate (foreign units per home unit) without trailing zeros.
+    static func rate(_ quote: FxQuote) -> String {
+        "1 \(quote.total().currency) = \(ScanPayModel.trimmedDecimal(quote.rate())) \(quote.receive().currency)"
+    }
+
+    /// `within 15 min`, `within 2 h`: a delivery estimate in seconds.
+    static func arrival(_ secs: Int64?) -> String? {
+        guard let secs, secs >= 0 else { return nil }
+        if secs < 60 { return "within a minute" }
+        if secs < 3_600 { return "within \((secs + 59) / 60) min" }
+        return "within \((secs + 3_599) / 3_600) h"
+    }
+
     /// `¥1,200`, `฿120.00`; the bare amount and code if Koban does not know the currency.
     public static func format(_ money: Money) -> String {
         (try? moneyFormat(money: money)) ?? "\(money.minor) \(money.currency)"

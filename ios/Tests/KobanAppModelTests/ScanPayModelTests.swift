@@ -202,7 +202,9 @@ final class ScanPayModelTests: XCTestCase {
         switch s {
         case .scanning: return "scanning"
         case .resolving: return "resolving"
+        case .chooseRoute: return "chooseRoute"
         case .enterAmount: return "enterAmount"
+        case .enterDetails: return "enterDetails"
         case .confirming: return "confirming"
         case .paying: return "paying"
         case .paid: return "paid"

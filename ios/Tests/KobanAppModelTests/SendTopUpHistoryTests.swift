@@ -42,44 +42,86 @@ final class SendTopUpHistoryTests: XCTestCase {
     func testSendByHandleAndByReceiveCode() async throws {
         let dir = try TemporaryDirectory()
         let aiko = try await enrolledWallet("sendvm", in: dir)
-        try await fund(aiko.wallet, topUp: 8_000)
+        try await fund(aiko.wallet, topUp: 12_000)
         let ben = try await enrolledWallet("sendto", in: dir)
         let model = SendModel(wallet: aiko.wallet)
         model.load()
         XCTAssertTrue(model.recipients.isEmpty)
 
-        await model.send(to: "  ", amount: "100")
+        await model.review(to: "  ", amount: "100")
         XCTAssertEqual(model.formError?.kind, "invalid_input")
-        await model.send(to: ben.handle, amount: "abc")
+        await model.review(to: ben.handle, amount: "abc")
         XCTAssertEqual(model.formError?.kind, "invalid_amount")
         XCTAssertEqual(model.state, .editing)
 
-        await model.send(to: "@" + ben.handle, amount: "5,000", message: "ramen")
+        // Shown first: Ben as the host knows him, and nothing moves until confirmed.
+        await model.review(to: "@" + ben.handle, amount: "5,000", message: "ramen")
         XCTAssertNil(model.formError)
+        guard case .reviewing(let review) = model.state else { return XCTFail("expected a review, got \(model.state)") }
+        XCTAssertEqual(review.handle, ben.handle)
+        XCTAssertEqual(review.displayName, "Sendto")
+        XCTAssertEqual(review.country, "JP")
+        XCTAssertEqual(review.amountText, "¥5,000")
+        XCTAssertEqual(review.debit, jpy(5_000))
+        XCTAssertFalse(review.isRemittance)
+        XCTAssertEqual(review.message, "ramen")
+        let untouched = try await aiko.wallet.balance().available
+        XCTAssertEqual(untouched, jpy(12_000), "a review moves nothing")
+
+        // A double tap on confirm sends once (there is money for two).
+        let tappedTwice = await doubleTap(model, inFlight: {
+            if case .sending = model.state { return true } else { return false }
+        }, { await model.confirm() })
+        XCTAssertTrue(tappedTwice)
         guard case .sent(let receipt) = model.state else { return XCTFail("expected sent, got \(model.state)") }
         XCTAssertEqual(receipt.transaction.kind, "p2p")
         XCTAssertEqual(receipt.transaction.counterparty, "@" + ben.handle)
         XCTAssertEqual(receipt.amountText, "¥5,000")
+        XCTAssertEqual(receipt.review, review)
         XCTAssertEqual(model.recipients.map(\.handle), [ben.handle])
+        let afterOne = try await aiko.wallet.balance().available
+        XCTAssertEqual(afterOne, jpy(7_000))
 
         // Ben's receive code, scanned into the recipient field.
         model.edit()
         let code = try await ben.wallet.receiveCode()
-        await model.send(to: code, amount: "700")
+        await model.review(to: code, amount: "700")
+        guard case .reviewing(let byCode) = model.state else { return XCTFail("expected a review, got \(model.state)") }
+        XCTAssertEqual(byCode.handle, ben.handle)
+        XCTAssertFalse(byCode.amountFixed)
+        await model.confirm()
         guard case .sent(let second) = model.state else { return XCTFail("expected sent, got \(model.state)") }
         XCTAssertEqual(second.transaction.amount, jpy(700))
-        let received = try await ben.wallet.sync(waitSecs: 0).received.map(\.amount)
-        XCTAssertEqual(Set(received), [jpy(5_000), jpy(700)])
+        let received = try await ben.wallet.balance().available
+        XCTAssertEqual(received, jpy(5_700), "each send arrived once")
 
-        // More than is left: a typed refusal, shown as a message.
+        // A receive code with its own amount: the field may stay empty, and the code's amount is shown.
         model.edit()
-        await model.send(to: ben.handle, amount: "3000")
+        let fixed = try await ben.wallet.receiveCodeFor(amount: jpy(1_200), note: "lunch")
+        XCTAssertEqual(SendModel.fixedAmount(fixed), jpy(1_200))
+        await model.review(to: fixed, amount: "")
+        guard case .reviewing(let fixedReview) = model.state else { return XCTFail("expected a review, got \(model.state)") }
+        XCTAssertTrue(fixedReview.amountFixed)
+        XCTAssertEqual(fixedReview.amount, jpy(1_200))
+        XCTAssertEqual(fixedReview.note, "lunch")
+        // Another amount than the code's is refused before anything moves.
+        model.edit()
+        await model.review(to: fixed, amount: "1000")
+        guard case .failed(let mismatch) = model.state else { return XCTFail("expected a refusal, got \(model.state)") }
+        XCTAssertEqual(mismatch.kind, "invalid_input")
+
+        // More than is left: a typed refusal on confirm, shown as a message.
+        model.edit()
+        await model.review(to: ben.handle, amount: "7,000")
+        await model.confirm()
         XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "insufficient funds in wallet", action: .topUp)))
         model.edit()
-        await model.send(to: "nobody_at_all_here", amount: "1")
+        await model.review(to: "nobody_at_all_here", amount: "1")
         guard case .failed(let nobody) = model.state else { return XCTFail("expected a failure, got \(model.state)") }
         XCTAssertEqual(nobody.kind, "unknown_recipient")
         XCTAssertEqual(nobody.title, "No one has that handle or code")
+        let balance = try await aiko.wallet.balance().available
+        XCTAssertEqual(balance, jpy(6_300))
     }
 
     func testHistoryPagesNewestFirstWithSignedAmounts() async throws {
