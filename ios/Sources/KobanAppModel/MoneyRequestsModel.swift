@@ -77,7 +77,11 @@ public final class MoneyRequestsModel: ViewModel {
     /// What is wrong with the request form, before anything is sent.
     public private(set) var formError: UserMessage? { didSet { changed() } }
 
+    /// The last request that changed while listening (a friend asked, or paid or declined yours).
+    public private(set) var lastChange: MoneyRequestRow? { didSet { changed() } }
+
     private let wallet: Wallet
+    private var listening: Task<Void, Never>?
 
     /// Money requests over `wallet`.
     public init(wallet: Wallet) {
@@ -158,6 +162,29 @@ public final class MoneyRequestsModel: ViewModel {
         }
     }
 
+    /// Listens while the screen is up: a friend's new request, or an answer to one of yours,
+    /// updates the lists as it arrives (from the host's feed, without reloading).
+    public func startListening(waitSecs: Int64 = 25) {
+        guard !isListening else { return }
+        let events = wallet.events(waitSecs: waitSecs)
+        // On the main actor, like the model; cancelling the task ends the stream and its listen loop.
+        listening = Task { [weak self] in
+            for await event in events {
+                guard case .moneyRequestChanged(let request) = event else { continue }
+                self?.heard(request)
+            }
+        }
+    }
+
+    /// Stops listening (when the screen goes away).
+    public func stopListening() {
+        listening?.cancel()
+        listening = nil
+    }
+
+    /// Whether the screen listens (between `startListening` and `stopListening`).
+    public var isListening: Bool { listening.map { !$0.isCancelled } ?? false }
+
     /// Back to the lists (from a review, a result or a refusal).
     public func dismiss() {
         if case .paying = state { return }
@@ -169,6 +196,27 @@ public final class MoneyRequestsModel: ViewModel {
         case .working, .paying: return true
         default: return false
         }
+    }
+
+    /// A request as the feed brings it: replaces the one with its id, or comes first (newest).
+    private func heard(_ request: MoneyRequest) {
+        let row = MoneyRequestRow(request)
+        if request.incoming {
+            incoming = Self.upsert(row, into: incoming)
+        } else {
+            outgoing = Self.upsert(row, into: outgoing)
+        }
+        lastChange = row
+    }
+
+    private static func upsert(_ row: MoneyRequestRow, into rows: [MoneyRequestRow]) -> [MoneyRequestRow] {
+        var rows = rows
+        if let i = rows.firstIndex(where: { $0.id == row.id }) {
+            rows[i] = row
+        } else {
+            rows.insert(row, at: 0)
+        }
+        return rows
     }
 
     /// Reloads both lists; on failure the state says why and false comes back.

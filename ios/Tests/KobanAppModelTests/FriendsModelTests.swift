@@ -90,6 +90,37 @@ final class FriendsModelTests: XCTestCase {
         XCTAssertEqual(asks.outgoing.first { $0.id == second.id }?.status, "declined")
     }
 
+    func testWhileListeningAFriendsRequestAndTheAnswerToOneArriveWithoutReloading() async throws {
+        let dir = try TemporaryDirectory()
+        let aiko = try await enrolledWallet("listener", in: dir)
+        let ben = try await enrolledWallet("answerer", in: dir)
+        try await fund(ben.wallet, topUp: 2_000)
+        let asks = MoneyRequestsModel(wallet: aiko.wallet)
+        let pays = MoneyRequestsModel(wallet: ben.wallet)
+        asks.startListening(waitSecs: 2)
+        pays.startListening(waitSecs: 2)
+        XCTAssertTrue(asks.isListening && pays.isListening)
+
+        await asks.ask(from: ben.handle, amount: "800", note: "coffee")
+        guard case .asked(let asked) = asks.state else { return XCTFail("expected asked, got \(asks.state)") }
+        // Ben never reloads: the request comes to his screen.
+        let arrived = await eventually { pays.incoming.contains { $0.id == asked.id && $0.canAnswer } }
+        XCTAssertTrue(arrived, "the friend's request reached the listening screen")
+        XCTAssertEqual(pays.lastChange?.id, asked.id)
+
+        pays.review(asked.id)
+        await pays.confirmPay()
+        guard case .paid = pays.state else { return XCTFail("expected paid, got \(pays.state)") }
+        // Aiko's list, loaded when she asked, turns to paid by itself.
+        let answered = await eventually { asks.outgoing.first { $0.id == asked.id }?.status == "paid" }
+        XCTAssertTrue(answered, "the answer reached the requester's screen: \(asks.outgoing.map(\.status))")
+        XCTAssertEqual(asks.lastChange?.status, "paid")
+
+        asks.stopListening()
+        pays.stopListening()
+        XCTAssertFalse(asks.isListening || pays.isListening)
+    }
+
     func testASplitBillShowsItsSharesFirstThenWhoHasPaid() async throws {
         let dir = try TemporaryDirectory()
         let aiko = try await enrolledWallet("organiser", in: dir)
