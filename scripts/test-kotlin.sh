@@ -5,10 +5,19 @@
 # generates the bindings, compiles with kotlinc (skipped when nothing changed) and runs
 # JUnit with JNA pointed at build/lib and the sandbox host on loopback (its URL in the
 # system property koban.sandboxUrl, its partner networks' in koban.partnersUrl).
+#
+# What ships is what is tested: the suite runs the Android variant of the generated Kotlin
+# (uniffi.toml as it is: Android cleaner, Build.VERSION) and the library's Android-only
+# sources (AndroidKeystoreKeyStore, LogcatLogger) are compiled with them, all against the
+# test-only stubs of the few Android symbols they use (android/koban/src/androidStubs).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$KOBAN_ROOT/scripts/lib/bindings.sh"
 source "$KOBAN_ROOT/scripts/lib/sandbox.sh"
 source "$KOBAN_ROOT/scripts/lib/progress.sh"
+
+# The AAR's Maven publication (coordinates, workspace version, licence, sources jar), checked
+# statically and its POM rendered: there is no Gradle here (scripts/release-metadata.py).
+python3 "$KOBAN_ROOT/scripts/release-metadata.py" android
 
 install_lock
 kotlin_env="$(with_progress "kotlin: installing kotlinc, JNA and JUnit (first run only)" \
@@ -32,7 +41,13 @@ FIXTURES_SRC="$KOBAN_ROOT/android/koban/src/testFixtures/kotlin"
 APP_SRC="$KOBAN_ROOT/android/app/src/main/kotlin/io/koban/app"
 APP_PLAIN_DIRS=("$APP_SRC/model" "$APP_SRC/security")
 APP_TEST_SRC="$KOBAN_ROOT/android/app/src/test/kotlin"
-GENERATED="$BINDINGS_DIR/kotlin-jvm/io/koban/koban_ffi.kt"
+# The Android variant, byte for byte what the AAR compiles (scripts/build-android.sh generates
+# it with the same uniffi.toml); the JVM variant beside it is not used here.
+GENERATED="$BINDINGS_DIR/kotlin-android/io/koban/koban_ffi.kt"
+# Test-only stubs of the Android symbols the shipped Kotlin uses (never shipped: no Gradle
+# source set includes them). With them, the Android-only library sources type-check here;
+# they cannot run on a JVM, and no test calls them.
+STUBS_SRC="$KOBAN_ROOT/android/koban/src/androidStubs/kotlin"
 CLASSES="$KOBAN_BUILD/kotlin-test-classes"
 
 # No unsigned types in the public Kotlin API (they are awkward from Java and in Kotlin
@@ -41,7 +56,7 @@ CLASSES="$KOBAN_BUILD/kotlin-test-classes"
 # `FfiConverterU…` means some type somewhere is unsigned.
 check_no_unsigned_api() {
     local f hits
-    for f in "$GENERATED" "$BINDINGS_DIR/kotlin-android/io/koban/koban_ffi.kt"; do
+    for f in "$GENERATED" "$BINDINGS_DIR/kotlin-jvm/io/koban/koban_ffi.kt"; do
         [ -f "$f" ] || die "no generated Kotlin at $f"
         hits="$(grep -nE '\bkotlin\.U(Int|Long|Short|Byte)\b|\bFfiConverterU(Int|Long|Short|Byte)\b' "$f" || true)"
         if [ -n "$hits" ]; then
@@ -57,6 +72,13 @@ mapfile -t koban_tests < <(kt_files "$KOBAN_TEST_SRC")
 mapfile -t app_tests < <(kt_files "$APP_TEST_SRC")
 [ "${#koban_tests[@]}" -gt 0 ] || die "no Kotlin tests under $KOBAN_TEST_SRC"
 mapfile -t sources < <(kt_files "$MAIN_SRC" "$FIXTURES_SRC" "${APP_PLAIN_DIRS[@]}")
+mapfile -t stubs < <(kt_files "$STUBS_SRC")
+[ "${#stubs[@]}" -gt 0 ] || die "no Android stubs under $STUBS_SRC"
+# Stubs say so in their first line, and stub only android.* and androidx.*.
+for f in "${stubs[@]}"; do
+    head -n1 "$f" | grep -q '^// TEST-ONLY STUB' || die "$f does not start with the '// TEST-ONLY STUB' header"
+    grep -qE '^package androidx?(\.[a-z]+)*$' "$f" || die "$f stubs something other than android.* / androidx.*"
+done
 app_plain=()
 mapfile -t app_plain < <(kt_files "${APP_PLAIN_DIRS[@]}")
 # The plain directories must stay plain: an Android import there would compile in Gradle
@@ -67,7 +89,7 @@ fi
 
 # kotlinc costs ~15 s of JVM start-up and compilation: skip it when no input changed (the
 # stamp hashes every input file by name and content, so an added or removed file counts).
-all_files=("$GENERATED" "${sources[@]}" "${koban_tests[@]}" "${app_tests[@]}")
+all_files=("$GENERATED" "${stubs[@]}" "${sources[@]}" "${koban_tests[@]}" "${app_tests[@]}")
 stamp="$(sha256sum "${all_files[@]}" | sha256sum)"
 if [ ! -f "$CLASSES/.inputs" ] || [ "$(cat "$CLASSES/.inputs")" != "$stamp" ]; then
     rm -rf "$CLASSES"

@@ -5,9 +5,23 @@ import org.jetbrains.kotlin.gradle.dsl.JvmTarget
 plugins {
     alias(libs.plugins.android.library)
     alias(libs.plugins.kotlin.android)
+    `maven-publish`
 }
 
 val repoRoot: File = rootDir.parentFile
+
+// One source for the version, licence and home of everything Koban ships (the crates, this
+// AAR, the Swift package): `[workspace.package]` of the root Cargo.toml.
+fun cargoWorkspace(key: String): String {
+    val section = repoRoot.resolve("Cargo.toml").readText()
+        .substringAfter("\n[workspace.package]\n").substringBefore("\n[")
+    return Regex("(?m)^" + key + "\\s*=\\s*\"([^\"]*)\"").find(section)?.groupValues?.get(1)
+        ?: error("Cargo.toml has no $key in [workspace.package]")
+}
+val kobanVersion = cargoWorkspace("version")
+val kobanLicense = cargoWorkspace("license")
+val kobanRepository = cargoWorkspace("repository")
+val licenseUrls = mapOf("Apache-2.0" to "https://www.apache.org/licenses/LICENSE-2.0.txt")
 
 // The native libraries are linked for this API level too (scripts/build-android.sh).
 val minSdkVersion = 26
@@ -62,6 +76,60 @@ android {
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
+    }
+
+    // The AAR that apps depend on, with its sources (the hand-written Kotlin and the generated
+    // bindings) for the IDE.
+    publishing {
+        singleVariant("release") {
+            withSourcesJar()
+        }
+    }
+}
+
+// io.koban:koban:<workspace version>: `./gradlew :koban:publishReleasePublicationToBuildRepository`
+// writes it to koban/build/repo (a Maven layout to upload); `publishToMavenLocal` to ~/.m2.
+// scripts/check-release-metadata.py checks this block and renders its POM without Gradle.
+publishing {
+    publications {
+        register<MavenPublication>("release") {
+            groupId = "io.koban"
+            artifactId = "koban"
+            version = kobanVersion
+            afterEvaluate { from(components["release"]) }
+            pom {
+                name.set("Koban")
+                description.set(
+                    "Koban's mobile wallet core for Android: payment QR detection and camera scanning, " +
+                        "consumer codes, top-up, payments and remittance, one Rust core through UniFFI.",
+                )
+                url.set(kobanRepository)
+                licenses {
+                    license {
+                        name.set(kobanLicense)
+                        url.set(licenseUrls[kobanLicense] ?: error("no licence URL for $kobanLicense"))
+                        distribution.set("repo")
+                    }
+                }
+                developers {
+                    developer {
+                        id.set("koban")
+                        name.set("The Koban authors")
+                    }
+                }
+                scm {
+                    url.set(kobanRepository)
+                    connection.set("scm:git:$kobanRepository.git")
+                    developerConnection.set("scm:git:$kobanRepository.git")
+                }
+            }
+        }
+    }
+    repositories {
+        maven {
+            name = "build"
+            url = uri(layout.buildDirectory.dir("repo"))
+        }
     }
 }
 

@@ -1,11 +1,9 @@
-package io.koban.app.platform
+package io.koban
 
 import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import android.security.keystore.StrongBoxUnavailableException
-import io.koban.KeyStore
-import io.koban.app.security.CipherKeyStore
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
 import java.security.KeyStore as JavaKeyStore

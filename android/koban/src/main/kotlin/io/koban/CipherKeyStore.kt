@@ -1,7 +1,5 @@
-package io.koban.app.security
+package io.koban
 
-import io.koban.KeyStore
-import io.koban.PlatformException
 import java.security.GeneralSecurityException
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher

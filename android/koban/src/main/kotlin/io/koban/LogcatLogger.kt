@@ -1,8 +1,6 @@
-package io.koban.app.platform
+package io.koban
 
 import android.util.Log
-import io.koban.LogLevel
-import io.koban.Logger
 
 /** Koban's log lines in Logcat (they name operations and error kinds, never amounts or accounts). */
 class LogcatLogger(private val tag: String = "Koban") : Logger {

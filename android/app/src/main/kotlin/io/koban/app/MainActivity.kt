@@ -4,10 +4,10 @@ import android.os.Bundle
 import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
 import androidx.compose.material3.MaterialTheme
+import io.koban.AndroidKeystoreKeyStore
+import io.koban.LogcatLogger
 import io.koban.Wallet
 import io.koban.WalletConfig
-import io.koban.app.platform.AndroidKeystoreKeyStore
-import io.koban.app.platform.LogcatLogger
 import io.koban.app.ui.AppRoot
 import java.io.File
 
