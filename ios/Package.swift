@@ -1,6 +1,6 @@
 // swift-tools-version:5.9
-// Swift 5 language mode: the generated bindings are not yet clean under Swift 6's
-// strict concurrency checking.
+// Swift 5 language mode: the pinned UniFFI's generated Swift does not build in Swift 6 mode
+// (ios/README.md, "Swift 6 language mode").
 
 import Foundation
 import PackageDescription
