@@ -1,7 +1,7 @@
 package io.koban.app
 
+import io.koban.CipherKeyStore
 import io.koban.app.model.Ticker
-import io.koban.app.security.CipherKeyStore
 import io.koban.testing.TestDir
 import javax.crypto.KeyGenerator
 import kotlinx.coroutines.CoroutineScope

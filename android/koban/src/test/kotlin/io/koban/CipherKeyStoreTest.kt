@@ -1,14 +1,11 @@
-package io.koban.app
+package io.koban
 
-import io.koban.PlatformException
-import io.koban.Wallet
-import io.koban.WalletException
-import io.koban.app.security.CipherKeyStore
 import io.koban.testing.Sandbox
 import io.koban.testing.TestDir
 import io.koban.testing.assertThrowsSuspending
 import io.koban.testing.enrolledWallet
 import java.security.KeyStoreException
+import javax.crypto.KeyGenerator
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Assert.assertArrayEquals
@@ -17,7 +14,7 @@ import org.junit.Assert.assertFalse
 import org.junit.Assert.assertThrows
 import org.junit.Test
 
-/** The app's key store: AES-GCM wrapping under a platform key, on the JVM with a software key. */
+/** The library's key store: AES-GCM wrapping under a platform key, on the JVM with a software key. */
 class CipherKeyStoreTest {
     private val dir = TestDir()
     private val dataKey = ByteArray(32) { (it * 7).toByte() }
@@ -61,4 +58,10 @@ class CipherKeyStoreTest {
         val e = assertThrowsSuspending<WalletException.KeyStore> { Wallet.open(dir.db("ayu"), testKeyStore(), Sandbox.config()) }
         assertEquals("wrapped key does not unwrap", e.message)
     }
+}
+
+/** A fresh AES-256 key store, as CipherKeyStore over a software key (AndroidKeystoreKeyStore's is in the Keystore). */
+private fun testKeyStore(): CipherKeyStore {
+    val key = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()
+    return CipherKeyStore { key }
 }
