@@ -37,6 +37,9 @@ let testLink: [LinkerSetting] = useXCFramework
 
 let package = Package(
     name: "Koban",
+    // The app's texts are in English, Japanese, Thai and Simplified Chinese (KobanAppModel's
+    // Resources/<language>.lproj); English is the fallback.
+    defaultLocalization: "en",
     platforms: [.iOS(.v15), .macOS(.v12)],
     products: [
         .library(name: "Koban", targets: ["Koban"]),
@@ -59,7 +62,10 @@ let package = Package(
         .target(
             name: "KobanAppModel",
             dependencies: ["Koban"],
-            path: "Sources/KobanAppModel"
+            path: "Sources/KobanAppModel",
+            // Localizable.strings per language: plain .strings tables, which SwiftPM also
+            // bundles on Linux (a String Catalog is not compiled there).
+            resources: [.process("Resources")]
         ),
         // Shared by both test targets: the sandbox host, app-written key store, logger and
         // transports. Not a product.

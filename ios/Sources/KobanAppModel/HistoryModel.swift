@@ -7,7 +7,7 @@ public struct HistoryRow: Equatable, Identifiable, Sendable {
     public let id: String
     /// `topup`, `payment`, `p2p`, `remittance`…
     public let kind: String
-    /// Koban's line ("Payment to KOBAN RAMEN (¥1,200)").
+    /// `Payment to KOBAN RAMEN`, in the user's language, from the kind and counterparty.
     public let title: String
     /// Merchant, `@handle` or bank.
     public let counterparty: String?
@@ -20,10 +20,11 @@ public struct HistoryRow: Equatable, Identifiable, Sendable {
     /// Host time, Unix seconds.
     public let createdAt: Int64
 
-    init(_ t: WalletTransaction) {
+    /// The row of `t`.
+    public init(_ t: WalletTransaction) {
         id = t.id
         kind = t.kind
-        title = t.description
+        title = TransactionLine.text(t)
         counterparty = t.counterparty
         amount = t.amount
         amountText = MoneyText.signed(t.amount, direction: t.direction)

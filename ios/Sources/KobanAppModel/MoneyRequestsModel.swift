@@ -17,6 +17,8 @@ public struct MoneyRequestRow: Equatable, Sendable, Identifiable {
     public let note: String
     /// `pending`, `paid`, `declined` or `expired`.
     public let status: String
+    /// `Waiting`, `Paid`…: the status in the user's language.
+    public let statusText: String
     /// Whether this wallet can still pay or decline it.
     public var canAnswer: Bool { request.incoming && status == "pending" }
 
@@ -25,9 +27,21 @@ public struct MoneyRequestRow: Equatable, Sendable, Identifiable {
         friend = r.incoming ? r.requester : r.payer
         let amount = MoneyText.format(r.amount)
         amountText = amount
-        title = r.incoming ? "\(friend.displayName) asks for \(amount)" : "You asked \(friend.displayName) for \(amount)"
+        title = r.incoming ? AppText.requestIncoming.text(friend.displayName, amount) : AppText.requestOutgoing.text(friend.displayName, amount)
+        statusText = Self.statusText(r.status)
         note = r.note
         status = r.status
+    }
+
+    /// A request's or share's status (`pending`, `paid`, `declined`, `expired`) as the user reads it.
+    public static func statusText(_ status: String) -> String {
+        switch status {
+        case "pending": return AppText.statusPending.text()
+        case "paid": return AppText.statusPaid.text()
+        case "declined": return AppText.statusDeclined.text()
+        case "expired": return AppText.statusExpired.text()
+        default: return status
+        }
     }
 }
 
@@ -99,7 +113,7 @@ public final class MoneyRequestsModel: ViewModel {
         guard !isBusy else { return }
         let who = handle.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !who.isEmpty else {
-            formError = .form("Who should pay?", "enter a friend's handle")
+            formError = .form(.requestWhoPaysTitle, .requestWhoPaysDetail)
             return
         }
         let money: Money
@@ -128,7 +142,7 @@ public final class MoneyRequestsModel: ViewModel {
     public func review(_ id: String) {
         guard !isBusy else { return }
         guard let row = incoming.first(where: { $0.id == id }), row.canAnswer else {
-            state = .failed(.form("This request can't be paid", "it is no longer waiting for you", kind: "bad_request"))
+            state = .failed(.form(.requestNotPayableTitle, .requestNotPayableDetail, kind: "bad_request"))
             return
         }
         let r = row.request

@@ -60,7 +60,7 @@ public final class ReceiveCodeModel: ViewModel {
         }
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.count <= 25 else {
-            formError = .form("Shorten the note", "a receive code's note holds up to 25 characters")
+            formError = .form(.receiveNoteTooLongTitle, .receiveNoteTooLongDetail, "25")
             return
         }
         formError = nil

@@ -300,7 +300,8 @@ public final class ScanPayModel: ViewModel {
         for field in prompt.references {
             let value = references[field.kind]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             guard !value.isEmpty else {
-                detailsError = .form("Fill in the \(field.label.lowercased())", "the shop asks for it with this payment", kind: "missing_reference")
+                detailsError = UserMessage(kind: "missing_reference", title: AppText.scanFillReferenceTitle.text(field.label),
+                                           detail: AppText.scanFillReferenceDetail.text(), action: .edit)
                 return
             }
             given.append(PaymentReference(kind: field.kind, value: value))
@@ -310,7 +311,7 @@ public final class ScanPayModel: ViewModel {
         do {
             if prompt.fixedAmount == nil {
                 guard !amount.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    detailsError = .form("Enter the amount", "this code leaves the amount to the payer", kind: "invalid_amount")
+                    detailsError = .form(.scanEnterAmountTitle, .scanEnterAmountDetail, kind: "invalid_amount")
                     return
                 }
                 typedAmount = try MoneyText.parse(amount, currency: prompt.currency)
@@ -375,7 +376,7 @@ public final class ScanPayModel: ViewModel {
     static func confirmation(_ q: PaymentQuote) -> PaymentConfirmation {
         PaymentConfirmation(
             quote: q,
-            merchantName: q.merchantName() ?? "Merchant",
+            merchantName: q.merchantName() ?? AppText.scanMerchant.text(),
             merchantCountry: q.merchantCountry(),
             merchantAmount: q.total(),
             merchantAmountText: MoneyText.format(q.total()),
@@ -395,16 +396,16 @@ public final class ScanPayModel: ViewModel {
     /// `Bill number`: how the field for a reference is labelled.
     public static func label(_ kind: ReferenceKind) -> String {
         switch kind {
-        case .billNumber: return "Bill number"
-        case .mobileNumber: return "Mobile number"
-        case .storeLabel: return "Store"
-        case .loyaltyNumber: return "Loyalty number"
-        case .referenceLabel: return "Reference"
-        case .customerLabel: return "Customer number"
-        case .terminalLabel: return "Terminal"
-        case .purpose: return "Purpose"
-        case .consumerDataRequest: return "Details the shop asks for"
-        case .note: return "Note"
+        case .billNumber: return AppText.refBillNumber.text()
+        case .mobileNumber: return AppText.refMobileNumber.text()
+        case .storeLabel: return AppText.refStore.text()
+        case .loyaltyNumber: return AppText.refLoyaltyNumber.text()
+        case .referenceLabel: return AppText.refReference.text()
+        case .customerLabel: return AppText.refCustomerNumber.text()
+        case .terminalLabel: return AppText.refTerminal.text()
+        case .purpose: return AppText.refPurpose.text()
+        case .consumerDataRequest: return AppText.refConsumerData.text()
+        case .note: return AppText.refNote.text()
         }
     }
 

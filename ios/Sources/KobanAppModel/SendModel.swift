@@ -127,7 +127,7 @@ public final class SendModel: ViewModel {
         guard state == .editing else { return }
         let to = recipient.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !to.isEmpty else {
-            formError = .form("Who is it for?", "enter a handle or scan their code")
+            formError = .form(.sendWhoForTitle, .sendWhoForDetail)
             return
         }
         let money: Money

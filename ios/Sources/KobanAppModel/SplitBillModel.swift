@@ -37,6 +37,8 @@ public struct SplitLine: Equatable, Sendable {
     public let status: String?
     /// Whether they have paid.
     public var hasPaid: Bool { status == "paid" }
+    /// `Paid`, `Waiting`…, in the user's language; nil while only planned.
+    public var statusText: String? { status.map(MoneyRequestRow.statusText) }
 }
 
 /// A split bill as its organiser follows it.
@@ -166,7 +168,7 @@ public final class SplitBillModel: ViewModel {
         switch rule {
         case .equal(let handles):
             let people = handles.map(clean).filter { !$0.isEmpty }
-            guard !people.isEmpty else { throw FormError(message: .form("Who shares the bill?", "add at least one friend")) }
+            guard !people.isEmpty else { throw FormError(message: .form(.splitWhoSharesTitle, .splitWhoSharesDetail)) }
             let amounts = try equalShares(total: bill, people: Int32(people.count))
             let lines = zip(people, amounts).map {
                 SplitLine(handle: $0, displayName: nil, amount: $1, amountText: MoneyText.format($1), status: nil)
@@ -174,12 +176,12 @@ public final class SplitBillModel: ViewModel {
             return (bill, .equal(handles: people), lines)
         case .exact(let typed):
             let named = typed.map { ExactShare(handle: clean($0.handle), amount: $0.amount) }.filter { !$0.handle.isEmpty }
-            guard !named.isEmpty else { throw FormError(message: .form("Who shares the bill?", "add at least one friend")) }
+            guard !named.isEmpty else { throw FormError(message: .form(.splitWhoSharesTitle, .splitWhoSharesDetail)) }
             let parsed = try named.map { SplitShare(handle: $0.handle, amount: try MoneyText.parse($0.amount, currency: currency)) }
             let sum = parsed.reduce(Int64(0)) { $0 + $1.amount.minor }
             guard sum == bill.minor else {
-                throw FormError(message: .form("The shares don't add up",
-                                               "they make \(MoneyText.format(Money(minor: sum, currency: currency))) of \(MoneyText.format(bill))"))
+                throw FormError(message: .form(.splitMismatchTitle, .splitMismatchDetail,
+                                               MoneyText.format(Money(minor: sum, currency: currency)), MoneyText.format(bill)))
             }
             let lines = parsed.map {
                 SplitLine(handle: $0.handle, displayName: nil, amount: $0.amount, amountText: MoneyText.format($0.amount), status: nil)

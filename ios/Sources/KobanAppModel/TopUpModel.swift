@@ -68,7 +68,7 @@ public final class TopUpModel: ViewModel {
         let money: Money
         do {
             guard let currency = try wallet.profile()?.currency else {
-                state = .failed(UserMessage(WalletError.NotEnrolled(message: "this device is not enrolled yet")))
+                state = .failed(.notEnrolled)
                 return
             }
             money = try moneyParseDecimal(text: amount.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces), currency: currency)

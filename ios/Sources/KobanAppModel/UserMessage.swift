@@ -1,11 +1,11 @@
 import Foundation
 import Koban
 
-/// An error as the user reads it: a short title the app writes, Koban's own readable
-/// sentence, and what the screen can offer next.
+/// An error as the user reads it: a title and an explanation in the user's language, Koban's
+/// own sentence for support and logs, and what the screen can offer next.
 public struct UserMessage: Equatable, Sendable {
     /// What the user can do about it.
-    public enum Action: Equatable, Sendable {
+    public enum Action: Equatable, Sendable, CaseIterable {
         /// Try the same thing again (the network may be back).
         case retry
         /// Add money to the wallet.
@@ -18,88 +18,73 @@ public struct UserMessage: Equatable, Sendable {
         case edit
         /// Connect to the Internet.
         case goOnline
+
+        /// The button's label.
+        public var label: String {
+            switch self {
+            case .retry: return AppText.actionRetry.text()
+            case .topUp: return AppText.actionTopUp.text()
+            case .verifyIdentity: return AppText.actionVerifyIdentity.text()
+            case .scanAgain: return AppText.actionScanAgain.text()
+            case .edit: return AppText.actionEdit.text()
+            case .goOnline: return AppText.actionOK.text()
+            }
+        }
     }
 
     /// The stable kind (`insufficient_funds`, `crc_mismatch`, `invalid_amount`…), for analytics and tests.
     public let kind: String
-    /// The headline.
+    /// The headline, in the user's language.
     public let title: String
-    /// Koban's message (the Rust `Display`, free of personal data).
+    /// What happened and what to do, in the user's language.
     public let detail: String
+    /// Koban's own message (the Rust `Display`, English, free of personal data), for a
+    /// "details" line, support and logs; empty for the app's own form checks.
+    public let reason: String
     /// The offered next step, if any.
     public let action: Action?
 
     /// A message from its parts.
-    public init(kind: String, title: String, detail: String, action: Action?) {
+    public init(kind: String, title: String, detail: String, reason: String = "", action: Action?) {
         self.kind = kind
         self.title = title
         self.detail = detail
+        self.reason = reason
         self.action = action
+    }
+
+    /// The message for `topic` in the current language.
+    public init(kind: String, topic: ErrorTopic, reason: String) {
+        let l = Localization.current
+        self.init(kind: kind, title: l.text(topic.titleKey), detail: l.text(topic.detailKey), reason: reason, action: topic.action)
     }
 
     /// The message for any error a Koban call threw.
     public init(_ error: Error) {
         switch error {
         case let e as WalletError:
-            let (title, action) = Self.wallet(e.kind)
-            self.init(kind: e.kind, title: title, detail: e.message, action: action)
+            self.init(kind: e.kind, topic: ErrorTopic(e), reason: e.message)
         case let e as DetectionError:
-            self.init(kind: e.kind, title: "Can't read this code", detail: e.message, action: .scanAgain)
-        case KobanError.InvalidAmount(let message):
-            self.init(kind: "invalid_amount", title: "Check the amount", detail: message, action: .edit)
-        case KobanError.InvalidInput(let message):
-            self.init(kind: "invalid_input", title: "Check the details", detail: message, action: .edit)
+            self.init(kind: e.kind, topic: ErrorTopic(e), reason: e.message)
+        case let e as TerminalError:
+            self.init(kind: e.kind, topic: ErrorTopic(e), reason: e.message)
         case let e as KobanError:
-            self.init(kind: "internal", title: "Something went wrong", detail: e.message, action: .retry)
+            self.init(kind: e.kind, topic: ErrorTopic(e), reason: e.message)
         default:
-            self.init(kind: "internal", title: "Something went wrong", detail: error.localizedDescription, action: .retry)
-        }
-    }
-
-    // Exhaustive over the kinds apps treat differently; the rest share a generic title.
-    private static func wallet(_ kind: String) -> (String, Action?) {
-        switch kind {
-        case "insufficient_funds": return ("Not enough money", .topUp)
-        case "limit_exceeded": return ("Over your limit", .verifyIdentity)
-        case "kyc_required": return ("Verify your identity first", .verifyIdentity)
-        case "quote_expired", "quote_used", "quote_mismatch", "quote_required":
-            return ("The price has changed", .scanAgain)
-        case "amount_mismatch", "currency_mismatch", "invalid_input":
-            return ("Check the details", .edit)
-        case "missing_reference": return ("Fill in what the shop asks for", .edit)
-        case "invalid_payload", "unknown_merchant", "route_mismatch", "not_payable", "unreadable_code":
-            return ("Can't pay this code", .scanAgain)
-        case "code_already_paid": return ("Already paid", .scanAgain)
-        case "unsupported_corridor": return ("Not available for this country", nil)
-        case "unknown_recipient": return ("No one has that handle or code", .edit)
-        case "handle_taken": return ("That handle is taken", .edit)
-        case "outcome_unknown": return ("Not confirmed yet", .retry)
-        case "unavailable": return ("You're offline", .retry)
-        case "no_codes_left": return ("No codes left", .goOnline)
-        case "not_enrolled": return ("Set up your wallet first", nil)
-        case "key_store": return ("Your wallet is locked", .retry)
-        // Till charges answered on the phone: retrying cannot bring the request back.
-        case "charge_expired": return ("The request timed out", nil)
-        case "charge_not_pending": return ("Already answered", nil)
-        case "code_revoked": return ("This code was blocked", nil)
-        case "device_revoked": return ("This phone was removed from your wallet", nil)
-        // Money requests and bank links: the host's answer stands (paid already, lapsed, unlinked).
-        case "bad_request": return ("Can't do that now", nil)
-        case "not_found": return ("Not found", nil)
-        case "forbidden", "unauthorized": return ("Not allowed", nil)
-        default: return ("Something went wrong", .retry)
+            self.init(kind: "internal", topic: .generic, reason: error.localizedDescription)
         }
     }
 }
 
 extension UserMessage {
     /// A form field left empty or wrong, before anything is sent.
-    static func form(_ title: String, _ detail: String, kind: String = "invalid_input") -> UserMessage {
-        UserMessage(kind: kind, title: title, detail: detail, action: .edit)
+    static func form(_ title: AppText, _ detail: AppText, _ detailArgs: String..., kind: String = "invalid_input") -> UserMessage {
+        let l = Localization.current
+        return UserMessage(kind: kind, title: l.text(title.key), detail: l.text(detail.key, detailArgs), action: .edit)
     }
 
     /// The wallet has no profile yet.
-    static let notEnrolled = UserMessage(WalletError.NotEnrolled(message: "this device is not enrolled yet"))
+    static var notEnrolled: UserMessage { UserMessage(WalletError.NotEnrolled(message: "this device is not enrolled yet")) }
 }
 
 /// Display text for money, from Koban's formatter (integer minor units throughout).
@@ -117,9 +102,9 @@ public enum MoneyText {
     /// `within 15 min`, `within 2 h`: a delivery estimate in seconds.
     static func arrival(_ secs: Int64?) -> String? {
         guard let secs, secs >= 0 else { return nil }
-        if secs < 60 { return "within a minute" }
-        if secs < 3_600 { return "within \((secs + 59) / 60) min" }
-        return "within \((secs + 3_599) / 3_600) h"
+        if secs < 60 { return AppText.arrivalMinute.text() }
+        if secs < 3_600 { return AppText.arrivalMinutes.text(String((secs + 59) / 60)) }
+        return AppText.arrivalHours.text(String((secs + 3_599) / 3_600))
     }
 
     /// `¥1,200`, `฿120.00`; the bare amount and code if Koban does not know the currency.

@@ -78,7 +78,7 @@ public final class WithdrawModel: ViewModel {
     public func review(linkId: String, amount: String) {
         guard case .idle = state else { return }
         guard let link = links.first(where: { $0.id == linkId }) else {
-            formError = .form("Choose an account", "link a bank account to withdraw to")
+            formError = .form(.withdrawChooseAccountTitle, .withdrawChooseAccountDetail)
             return
         }
         let money: Money
@@ -95,7 +95,7 @@ public final class WithdrawModel: ViewModel {
         formError = nil
         state = .reviewing(WithdrawalReview(
             link: link, accountText: "\(link.bankName) \u{2022}\u{2022}\u{2022}\u{2022}\(link.last4)", amount: money,
-            amountText: MoneyText.format(money), feeNote: "A withdrawal fee is added to this amount"))
+            amountText: MoneyText.format(money), feeNote: AppText.withdrawFeeNote.text()))
     }
 
     /// Withdraws what is on screen, exactly once: a second tap while it goes does nothing.
@@ -120,7 +120,7 @@ public final class WithdrawModel: ViewModel {
         default: break
         }
         guard let link = links.first(where: { $0.id == linkId }) else {
-            formError = .form("Choose an account", "this account is not linked")
+            formError = .form(.withdrawChooseAccountTitle, .withdrawNotLinkedDetail)
             return
         }
         state = .working

@@ -50,7 +50,7 @@ final class HomeAndSessionTests: XCTestCase {
         guard case .failed(let message) = session.state else { return XCTFail("expected a failure, got \(session.state)") }
         XCTAssertEqual(message.kind, "key_store")
         XCTAssertEqual(message.title, "Your wallet is locked")
-        XCTAssertTrue(message.detail.contains("the device is locked"), message.detail)
+        XCTAssertTrue(message.reason.contains("the device is locked"), message.reason)
         XCTAssertNil(session.wallet)
     }
 

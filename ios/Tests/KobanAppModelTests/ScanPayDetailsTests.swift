@@ -31,7 +31,7 @@ final class ScanPayDetailsTests: XCTestCase {
         // Left empty (or blank): the prompt stays, nothing is quoted or paid.
         await model.enterDetails(references: [:])
         XCTAssertEqual(model.detailsError?.kind, "missing_reference")
-        XCTAssertEqual(model.detailsError?.title, "Fill in the reference")
+        XCTAssertEqual(model.detailsError?.title, "Reference is required")
         await model.enterDetails(references: [.referenceLabel: "   "])
         XCTAssertEqual(model.detailsError?.kind, "missing_reference")
         guard case .enterDetails = model.state else { return XCTFail("the prompt closed without the reference: \(model.state)") }

@@ -152,7 +152,7 @@ final class ScanPayModelTests: XCTestCase {
         await model.enterAmount("1000")
         guard case .confirming = model.state else { return XCTFail("expected a confirmation, got \(model.state)") }
         await model.confirm()
-        XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "insufficient funds in wallet", action: .topUp)))
+        XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "Your balance is too low for this. Top up and try again.", reason: "insufficient funds in wallet", action: .topUp)))
 
         // A damaged code: detection refuses it before anything is sent.
         model.scanAgain()

@@ -36,7 +36,7 @@ final class SendTopUpHistoryTests: XCTestCase {
         // The bank account has ¥10,000 left.
         model.reset()
         await model.topUp(linkId: link, amount: "15000")
-        XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "insufficient funds in bank account", action: .topUp)))
+        XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "Your balance is too low for this. Top up and try again.", reason: "insufficient funds in bank account", action: .topUp)))
     }
 
     func testSendByHandleAndByReceiveCode() async throws {
@@ -114,7 +114,7 @@ final class SendTopUpHistoryTests: XCTestCase {
         model.edit()
         await model.review(to: ben.handle, amount: "7,000")
         await model.confirm()
-        XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "insufficient funds in wallet", action: .topUp)))
+        XCTAssertEqual(model.state, .failed(UserMessage(kind: "insufficient_funds", title: "Not enough money", detail: "Your balance is too low for this. Top up and try again.", reason: "insufficient funds in wallet", action: .topUp)))
         model.edit()
         await model.review(to: "nobody_at_all_here", amount: "1")
         guard case .failed(let nobody) = model.state else { return XCTFail("expected a failure, got \(model.state)") }

@@ -11,18 +11,19 @@ final class UserMessageTests: XCTestCase {
             XCTAssertThrowsError(try testHookWalletError(kind: kind, message: "koban says \(kind)")) { error in
                 let m = UserMessage(error)
                 XCTAssertEqual(m.kind, kind)
-                XCTAssertEqual(m.detail, "koban says \(kind)")
+                XCTAssertEqual(m.reason, "koban says \(kind)")
+                XCTAssertFalse(m.detail.isEmpty)
                 XCTAssertFalse(m.title.isEmpty)
             }
         }
         XCTAssertThrowsError(try testHookDetectionError(kind: "crc_mismatch", message: "the checksum is wrong")) { error in
-            XCTAssertEqual(UserMessage(error), UserMessage(kind: "crc_mismatch", title: "Can't read this code", detail: "the checksum is wrong", action: .scanAgain))
+            XCTAssertEqual(UserMessage(error), UserMessage(kind: "crc_mismatch", title: "Can't read this code", detail: "This doesn't look like a valid payment code. Try scanning it again.", reason: "the checksum is wrong", action: .scanAgain))
         }
         XCTAssertThrowsError(try moneyParseDecimal(text: "1.234", currency: "THB")) { error in
             let m = UserMessage(error)
             XCTAssertEqual(m.kind, "invalid_amount")
             XCTAssertEqual(m.action, .edit)
-            XCTAssertEqual(m.detail, (error as? KobanError)?.message)
+            XCTAssertEqual(m.reason, (error as? KobanError)?.message)
         }
         XCTAssertEqual(MoneyText.format(Money(minor: 12_000, currency: "THB")), "฿120.00")
         XCTAssertEqual(MoneyText.signed(Money(minor: 5_000, currency: "JPY"), direction: .in), "+¥5,000")
