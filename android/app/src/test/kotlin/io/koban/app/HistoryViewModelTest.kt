@@ -9,6 +9,7 @@ import io.koban.testing.jpy
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
+import org.junit.Assert.assertTrue
 import org.junit.Test
 
 /** History against the sandbox: pages as the list scrolls, signed amounts, refresh. */
@@ -30,6 +31,12 @@ class HistoryViewModelTest : ViewModelTest() {
             val all = history.state.value
             assertEquals(listOf("−¥600", "−¥500", "−¥400", "−¥300", "+¥10,000"), all.items.map { it.amount })
             assertEquals(listOf(false, false, false, false, true), all.items.map { it.incoming })
+            // Lines come from the kind and counterparty, in the reader's language, not from the core's English.
+            assertEquals("Payment to KOBAN RAMEN", english(all.items.first().title))
+            assertEquals("KOBAN RAMENへの支払い", AppStrings.resolve(all.items.first().title, "ja"))
+            assertEquals("ชำระเงินให้ KOBAN RAMEN", AppStrings.resolve(all.items.first().title, "th"))
+            assertEquals("向KOBAN RAMEN付款", AppStrings.resolve(all.items.first().title, "zh-CN"))
+            assertTrue(english(all.items.last().title), english(all.items.last().title).startsWith("Top-up from "))
             assertFalse(all.hasMore)
             assertEquals(w.history(10).items, all.items.map { it.transaction })
             history.loadMore().join()

@@ -160,7 +160,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             ticker.elapse()
             val out = screen.state.awaitIs<MyCodeState.Unavailable>()
             assertEquals("no_codes_left", out.error.kind)
-            assertEquals("No codes left on this phone. Go online to get more.", out.error.message)
+            assertEquals("No codes left on this phone. Go online to get more.", english(out.error.message))
             assertFalse(screen.keepScreenBright.await { !it })
         }
     }

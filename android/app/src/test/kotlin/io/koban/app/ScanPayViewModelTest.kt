@@ -109,7 +109,7 @@ class ScanPayViewModelTest : ViewModelTest() {
                 pay.state.awaitIs<ScanPayState.Confirm>()
                 pay.confirm()
                 val poor = pay.state.awaitIs<ScanPayState.Failed>().error
-                assertEquals(listOf<Any?>("insufficient_funds", "Not enough money for this.", "insufficient funds in wallet", false), listOf(poor.kind, poor.message, poor.detail, poor.canRetry))
+                assertEquals(listOf<Any?>("insufficient_funds", "Not enough money for this.", "insufficient funds in wallet", false), listOf(poor.kind, english(poor.message), poor.detail, poor.canRetry))
                 pay.retry()
                 assertEquals("not retryable: back to the camera", ScanPayState.Scanning, pay.state.value)
 
@@ -120,7 +120,7 @@ class ScanPayViewModelTest : ViewModelTest() {
 
                 val shopper = TokenCode.generate(ByteArray(32) { 1 }, "4900000000000001", 1, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
                 pay.onScanned(shopper)
-                assertEquals("This is a shopper's code. Scan the shop's code.", pay.state.awaitIs<ScanPayState.Failed>().error.message)
+                assertEquals("This is a shopper’s code. Scan the shop’s code.", english(pay.state.awaitIs<ScanPayState.Failed>().error.message))
                 pay.rescan()
 
                 pay.onScanned(w.receiveCode())

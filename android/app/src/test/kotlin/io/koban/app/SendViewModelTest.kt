@@ -138,7 +138,7 @@ class SendViewModelTest : ViewModelTest() {
             val stranger = "nobody_" + w.profile()!!.handle.takeLast(8)
             send.preview(stranger, "50")!!.join()
             val unknown = (send.state.value.status as SendStatus.Editing).error!!
-            assertEquals("Nobody has that handle. Check it and try again.", unknown.message)
+            assertEquals("Nobody has that handle. Check it and try again.", english(unknown.message))
             assertFalse("the handle is not repeated back", unknown.detail!!.contains(stranger))
 
             val me = enrolledWallet(dir, "sei2", testKeyStore()).use { it.profile()!!.handle }

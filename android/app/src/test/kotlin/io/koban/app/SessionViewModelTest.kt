@@ -41,7 +41,7 @@ class SessionViewModelTest {
         other.state.awaitIs<SessionState.NeedsEnrolment>()
         other.enrol("JP", handle, "Not Mai")!!.join()
         val taken = other.state.value as SessionState.NeedsEnrolment
-        assertEquals("That handle is taken. Try another one.", taken.error?.message)
+        assertEquals("That handle is taken. Try another one.", taken.error?.message?.let(::english))
         assertFalse(taken.enrolling)
 
         // Reopened, the phone goes straight to its wallet.

@@ -78,7 +78,7 @@ class SplitBillViewModelTest : ViewModelTest() {
                     assertFalse(split.splitExactly("10000", listOf(f to "5000", g to "4000")))
                     val refused = (split.state.value.status as SplitStatus.Editing).error!!
                     assertEquals("shares_do_not_add_up", refused.kind)
-                    assertEquals("The shares add up to ¥9,000, the bill is ¥10,000.", refused.message)
+                    assertEquals("The shares add up to ¥9,000, the bill is ¥10,000.", english(refused.message))
                     assertNull(split.create())
                     assertEquals(emptyList<Any>(), eri.moneyRequests())
 

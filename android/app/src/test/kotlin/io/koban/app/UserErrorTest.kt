@@ -29,8 +29,9 @@ class UserErrorTest {
             val u = userError(errorOf(kind))
             assertEquals(kind, u.kind)
             assertEquals("core says $kind", u.detail)
-            assertTrue("$kind: '${u.message}'", u.message.endsWith(".") && u.message.first().isUpperCase())
-            seen[kind] = u.message
+            val text = english(u.message)
+            assertTrue("$kind: '$text'", text.endsWith(".") && text.first().isUpperCase())
+            seen[kind] = text
         }
         assertEquals(37, seen.size)
         assertEquals("Not enough money for this.", seen["insufficient_funds"])
@@ -52,7 +53,7 @@ class UserErrorTest {
         } catch (e: KobanException) {
             userError(e)
         }
-        assertEquals(listOf("invalid_amount", "Check the amount."), listOf(amount.kind, amount.message))
+        assertEquals(listOf("invalid_amount", "Check the amount."), listOf(amount.kind, english(amount.message)))
         val other = userError(IllegalStateException("token 4900000000000001"))
         assertEquals("internal", other.kind)
         assertNull("a non-Koban message may carry anything", other.detail)

@@ -1,13 +1,63 @@
 package io.koban.app.model
 
+import io.koban.Direction
 import io.koban.FxQuote
 import io.koban.Money
+import io.koban.WalletTransaction
 import io.koban.moneyFormat
 import java.math.BigDecimal
+import io.koban.app.model.TextKey as K
 
 /** The amount for people, in its currency's style ("¥1,200", "฿120.00"). */
 fun Money.display(): String = moneyFormat(this)
 
-/** The customer rate as people read it: "1 JPY = 0.2277 THB". */
+/** The customer rate as people read it: "1 JPY = 0.2277 THB" (codes and digits read the same in every language). */
 fun FxQuote.rateLine(): String =
     "1 ${send().currency} = ${BigDecimal(rate()).stripTrailingZeros().toPlainString()} ${receive().currency}"
+
+/**
+ * The history line of `t` ("Payment to KOBAN RAMEN"), from its kind, direction and
+ * counterparty, in the reader's language; the amount is shown beside it.
+ */
+fun WalletTransaction.title(): UiText {
+    val incoming = direction == Direction.IN
+    val who = counterparty?.takeIf { it.isNotBlank() }
+    fun line(named: K, plain: K) = if (who != null) UiText(named, who) else UiText(plain)
+    return when (kind) {
+        "topup" -> line(K.HISTORY_TOPUP, K.HISTORY_TOPUP_PLAIN)
+        "withdrawal" -> line(K.HISTORY_WITHDRAWAL, K.HISTORY_WITHDRAWAL_PLAIN)
+        "payment" -> line(K.HISTORY_PAYMENT, K.HISTORY_PAYMENT_PLAIN)
+        "cpm_charge" -> line(K.HISTORY_CODE_PAYMENT, K.HISTORY_CODE_PAYMENT_PLAIN)
+        "refund" -> line(K.HISTORY_REFUND, K.HISTORY_REFUND_PLAIN)
+        "remittance_return" -> UiText(K.HISTORY_REMITTANCE_RETURNED)
+        "remittance" -> when {
+            incoming -> line(K.HISTORY_RECEIVED, K.HISTORY_RECEIVED_PLAIN)
+            who == null -> UiText(K.HISTORY_REMITTANCE_PLAIN)
+            else -> detail.foreignAmount?.let { UiText(K.HISTORY_REMITTANCE_RECEIVES, who, it.display()) }
+                ?: UiText(K.HISTORY_REMITTANCE, who)
+        }
+        "p2p" -> if (incoming) line(K.HISTORY_RECEIVED, K.HISTORY_RECEIVED_PLAIN) else line(K.HISTORY_SENT, K.HISTORY_SENT_PLAIN)
+        // A kind this app does not know yet: say which way the money went.
+        else -> UiText(if (incoming) K.HISTORY_MONEY_IN else K.HISTORY_MONEY_OUT)
+    }
+}
+
+/** The amount of `t` signed by its direction ("−¥1,200", "+¥5,000"). */
+fun WalletTransaction.signedAmount(): String = (if (direction == Direction.IN) "+" else "−") + amount.display()
+
+/** The note for money that just arrived ("Received ¥2,500 from @lea"). */
+fun WalletTransaction.arrivedNote(): UiText {
+    val who = counterparty?.takeIf { it.isNotBlank() }
+    return if (who != null) UiText(K.HOME_RECEIVED, amount.display(), who) else UiText(K.HOME_RECEIVED_PLAIN, amount.display())
+}
+
+/** A money request's or a split share's status (`pending`, `paid`, `declined`, `expired`) for people. */
+fun requestStatusText(status: String): UiText = UiText(
+    when (status) {
+        "pending" -> K.REQUEST_STATUS_PENDING
+        "paid" -> K.REQUEST_STATUS_PAID
+        "declined" -> K.REQUEST_STATUS_DECLINED
+        "expired" -> K.REQUEST_STATUS_EXPIRED
+        else -> K.REQUEST_STATUS_UNKNOWN
+    },
+)

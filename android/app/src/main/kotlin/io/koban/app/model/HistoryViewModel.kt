@@ -21,8 +21,8 @@ import kotlinx.coroutines.withContext
 data class HistoryItem(
     /** The transaction, for the receipt screen. */
     val transaction: WalletTransaction,
-    /** The line to show ("Payment to KOBAN RAMEN (¥1,200)"). */
-    val title: String,
+    /** The line to show ("Payment to KOBAN RAMEN"), in the reader's language. */
+    val title: UiText,
     /** The amount signed by direction ("−¥1,200", "+¥5,000"). */
     val amount: String,
     /** Money came in. */
@@ -83,8 +83,6 @@ class HistoryViewModel(
         }
     }
 
-    private fun line(t: WalletTransaction): HistoryItem {
-        val incoming = t.direction == Direction.IN
-        return HistoryItem(t, t.description, (if (incoming) "+" else "−") + t.amount.display(), incoming)
-    }
+    // Built from the transaction's kind, direction and counterparty, never from the core's English.
+    private fun line(t: WalletTransaction): HistoryItem = HistoryItem(t, t.title(), t.signedAmount(), t.direction == Direction.IN)
 }

@@ -35,7 +35,10 @@ data class HomeState(
     val lastIncoming: WalletTransaction? = null,
     /** Why the last refresh failed, unless it was only offline. */
     val error: UserError? = null,
-)
+) {
+    /** [lastIncoming] as a banner says it ("Received ¥2,500 from @lea"). */
+    val lastIncomingNote: UiText? get() = lastIncoming?.arrivedNote()
+}
 
 /** Home: balance (cached first, then from the host), refresh, and money arriving while it is shown. */
 class HomeViewModel(

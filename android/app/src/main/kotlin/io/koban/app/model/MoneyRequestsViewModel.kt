@@ -35,6 +35,9 @@ data class RequestLine(
     /** Whether it still waits for an answer. */
     val pending: Boolean get() = status == "pending"
 
+    /** [status] for people ("Waiting", "Paid"…). */
+    val statusText: UiText get() = requestStatusText(status)
+
     companion object {
         /** The row of `r`: the requester when it is incoming, the payer when this wallet asked. */
         fun of(r: MoneyRequest): RequestLine {
@@ -116,7 +119,7 @@ class MoneyRequestsViewModel(
         }
         val who = handle.trim().removePrefix("@")
         if (who.isEmpty()) {
-            _state.update { it.copy(status = RequestsStatus.Ready(UserError("invalid_input", "Enter your friend's handle.", null, false))) }
+            _state.update { it.copy(status = RequestsStatus.Ready(formError("invalid_input", UiText(TextKey.ERROR_ENTER_HANDLE)))) }
             return null
         }
         return work {
@@ -130,7 +133,7 @@ class MoneyRequestsViewModel(
     fun pay(id: String) {
         val line = _state.value.incoming.firstOrNull { it.request.id == id } ?: return
         if (!line.pending) {
-            _state.update { it.copy(status = RequestsStatus.Ready(UserError("not_pending", "This request was already answered.", null, false))) }
+            _state.update { it.copy(status = RequestsStatus.Ready(formError("not_pending", UiText(TextKey.ERROR_ALREADY_ANSWERED)))) }
             return
         }
         _state.update { if (it.status is RequestsStatus.Working || it.status is RequestsStatus.Paying) it else it.copy(status = RequestsStatus.ConfirmPay(line)) }

@@ -87,7 +87,7 @@ class ReceiveViewModel(
         }
         val text = note.trim().takeIf { it.isNotEmpty() }
         if (text != null && text.length > MAX_NOTE) {
-            _state.update { it.copy(status = ReceiveStatus.Ready(UserError("note_too_long", "Keep the note to $MAX_NOTE characters.", null, false))) }
+            _state.update { it.copy(status = ReceiveStatus.Ready(formError("note_too_long", UiText(TextKey.ERROR_NOTE_TOO_LONG, MAX_NOTE)))) }
             return null
         }
         _state.update { it.copy(status = ReceiveStatus.Working) }

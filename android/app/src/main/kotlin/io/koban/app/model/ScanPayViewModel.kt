@@ -28,8 +28,8 @@ import kotlinx.coroutines.launch
 
 /** A quote as the confirmation screen shows it: what the shop gets and what leaves the wallet. */
 data class PaymentSummary(
-    /** The shop's name from the code. */
-    val merchant: String,
+    /** The shop's name from the code, or null when it has none (the screen says "a shop" in its language). */
+    val merchant: String?,
     /** The shop's country, when the code says. */
     val country: String?,
     /** What the shop receives, in its currency ("฿120.00"). */
@@ -52,7 +52,7 @@ data class PaymentSummary(
     companion object {
         /** The summary of `q`; `routeName` names its route for people. */
         fun of(q: PaymentQuote, routeName: String? = null): PaymentSummary = PaymentSummary(
-            merchant = q.merchantName() ?: "Unnamed shop",
+            merchant = q.merchantName(),
             country = q.merchantCountry(),
             amount = q.amount().display(),
             tip = q.tip().takeIf { it.minor > 0 }?.display(),
@@ -200,11 +200,11 @@ class ScanPayViewModel(
         }
         when {
             d.presentment == Presentment.CONSUMER ->
-                _state.value = ScanPayState.Failed(UserError("not_payable", "This is a shopper's code. Scan the shop's code.", null, false))
+                _state.value = ScanPayState.Failed(formError("not_payable", UiText(TextKey.ERROR_NOT_SHOP_CODE)))
             // A friend's receive code is payable only by sending to it.
             d.routes.any { it.schemeId == RECEIVE_CODE_SCHEME } -> _state.value = ScanPayState.PersonCode(text)
             d.routes.none { it.role == RouteRole.PAYABLE } ->
-                _state.value = ScanPayState.Failed(UserError("not_payable", "This is not a payment code Koban can read.", null, false))
+                _state.value = ScanPayState.Failed(formError("not_payable", UiText(TextKey.ERROR_UNREADABLE_CODE)))
             else -> {
                 detection = d
                 detailsGiven = false
@@ -240,8 +240,8 @@ class ScanPayViewModel(
         for (kind in asked.references) {
             val v = references[kind]?.trim().orEmpty()
             if (v.isEmpty() || v.length > MAX_REFERENCE) {
-                val why = if (v.isEmpty()) "Fill in what the shop asks for." else "Keep each answer to $MAX_REFERENCE characters."
-                _state.value = asked.copy(error = UserError("missing_reference", why, kind.id(), false))
+                val why = if (v.isEmpty()) UiText(TextKey.ERROR_FILL_IN_DETAILS) else UiText(TextKey.ERROR_REFERENCE_TOO_LONG, MAX_REFERENCE)
+                _state.value = asked.copy(error = formError("missing_reference", why, kind.id()))
                 return
             }
             values += PaymentReference(kind, v)
@@ -284,7 +284,7 @@ class ScanPayViewModel(
         when {
             (d.amount == null && r.amount == null) || (!detailsGiven && (openReferences.isNotEmpty() || tipPrompted)) -> {
                 if (currency == null) {
-                    _state.value = ScanPayState.Failed(UserError("not_payable", "This code does not say its currency.", null, false))
+                    _state.value = ScanPayState.Failed(formError("not_payable", UiText(TextKey.ERROR_NO_CURRENCY)))
                 } else if (d.amount == null && r.amount == null) {
                     _state.value = ScanPayState.NeedsAmount(d.merchant?.name, currency)
                 } else {

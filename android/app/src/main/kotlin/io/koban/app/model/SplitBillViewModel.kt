@@ -33,6 +33,9 @@ data class ShareLine(
 ) {
     /** Whether this friend has paid their share. */
     val paid: Boolean get() = status == "paid"
+
+    /** [status] for people, once the split is made. */
+    val statusText: UiText? get() = status?.let(::requestStatusText)
 }
 
 /** A bill about to be split: what each friend will be asked for, before anyone is. */
@@ -139,7 +142,7 @@ class SplitBillViewModel(
         val sum = amounts.sumOf { it.minor }
         if (sum != total.minor) {
             val added = Money(sum, total.currency).display()
-            return fail(UserError("shares_do_not_add_up", "The shares add up to $added, the bill is ${total.display()}.", null, false))
+            return fail(formError("shares_do_not_add_up", UiText(TextKey.ERROR_SHARES_DO_NOT_ADD_UP, added, total.display())))
         }
         _state.update { it.copy(draft = SplitDraft(total, people.zip(amounts) { h, a -> SplitShare(h, a) }, equal = false), status = SplitStatus.Editing()) }
         return true
@@ -191,11 +194,11 @@ class SplitBillViewModel(
     private fun friends(handles: List<String>): List<String>? {
         val people = handles.map { it.trim().removePrefix("@") }.filter { it.isNotEmpty() }
         if (people.isEmpty()) {
-            fail(UserError("invalid_input", "Add the friends to split with.", null, false))
+            fail(formError("invalid_input", UiText(TextKey.ERROR_NO_FRIENDS)))
             return null
         }
         if (people.toSet().size != people.size) {
-            fail(UserError("invalid_input", "A friend is listed twice.", null, false))
+            fail(formError("invalid_input", UiText(TextKey.ERROR_FRIEND_TWICE)))
             return null
         }
         return people

@@ -10,6 +10,7 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.navigation.NavType
 import androidx.navigation.compose.NavHost
@@ -18,6 +19,7 @@ import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
 import androidx.navigation.navArgument
 import io.koban.Wallet
+import io.koban.app.R
 import io.koban.app.model.SessionState
 import io.koban.app.model.SessionViewModel
 import java.net.URLEncoder
@@ -35,7 +37,7 @@ fun AppRoot(open: suspend () -> Wallet) {
     }
 }
 
-private val tabs = listOf("home" to "Home", "scan" to "Scan & Pay", "code" to "My Code", "history" to "History")
+private val tabs = listOf("home" to R.string.tab_home, "scan" to R.string.tab_scan, "code" to R.string.tab_code, "history" to R.string.tab_history)
 
 @Composable
 private fun WalletScreens(wallet: Wallet) {
@@ -49,7 +51,7 @@ private fun WalletScreens(wallet: Wallet) {
                         selected = current?.destination?.route == route,
                         onClick = { nav.navigate(route) { launchSingleTop = true; popUpTo("home") } },
                         icon = { Icon(TabIcons.of(route), contentDescription = null) },
-                        label = { Text(label) },
+                        label = { Text(stringResource(label)) },
                     )
                 }
             }

@@ -24,8 +24,10 @@ import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.geometry.Size
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.graphics.vector.ImageVector
+import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import io.koban.QrMatrix
+import io.koban.app.R
 import io.koban.app.model.UserError
 
 /** A spinner filling the screen. */
@@ -38,9 +40,9 @@ fun Busy() {
 @Composable
 fun ErrorPanel(error: UserError, onRetry: (() -> Unit)? = null) {
     Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        Text(error.message, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge)
+        Text(textOf(error.message), color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge)
         error.detail?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
-        if (error.canRetry && onRetry != null) Button(onClick = onRetry) { Text("Try again") }
+        if (error.canRetry && onRetry != null) Button(onClick = onRetry) { Text(stringResource(R.string.action_try_again)) }
     }
 }
 

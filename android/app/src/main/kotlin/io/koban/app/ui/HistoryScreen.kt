@@ -24,7 +24,7 @@ fun HistoryScreen(wallet: Wallet) {
     LazyColumn(Modifier.fillMaxWidth()) {
         items(s.items, key = { it.transaction.id }) { item ->
             Row(Modifier.fillMaxWidth().padding(16.dp, 8.dp)) {
-                Text(item.title, Modifier.weight(1f))
+                Text(textOf(item.title), Modifier.weight(1f))
                 Text(item.amount, color = if (item.incoming) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.onSurface)
             }
         }

@@ -11,12 +11,13 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.LifecycleResumeEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import io.koban.Wallet
+import io.koban.app.R
 import io.koban.app.model.HomeViewModel
-import io.koban.app.model.display
 
 /** Home: the balance, refresh, money that just arrived, and the ways to add or send money. */
 @Composable
@@ -31,13 +32,13 @@ fun HomeScreen(wallet: Wallet, onSend: () -> Unit, onTopUp: () -> Unit) {
     Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
         s.handle?.let { Text("@$it", style = MaterialTheme.typography.titleMedium) }
         Text(s.balanceText ?: "—", style = MaterialTheme.typography.displayMedium)
-        if (s.offline) Text("Offline: last known balance", style = MaterialTheme.typography.bodySmall)
-        s.lastIncoming?.let { Text("Received ${it.amount.display()} from ${it.counterparty ?: "someone"}") }
+        if (s.offline) Text(stringResource(R.string.home_offline), style = MaterialTheme.typography.bodySmall)
+        s.lastIncomingNote?.let { Text(textOf(it)) }
         s.error?.let { ErrorPanel(it, onRetry = { home.refresh() }) }
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            Button(onClick = onTopUp) { Text("Top up") }
-            Button(onClick = onSend) { Text("Send") }
-            OutlinedButton(onClick = { home.refresh() }, enabled = !s.refreshing) { Text("Refresh") }
+            Button(onClick = onTopUp) { Text(stringResource(R.string.action_top_up)) }
+            Button(onClick = onSend) { Text(stringResource(R.string.action_send)) }
+            OutlinedButton(onClick = { home.refresh() }, enabled = !s.refreshing) { Text(stringResource(R.string.action_refresh)) }
         }
     }
 }

@@ -21,11 +21,13 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.LifecycleResumeEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import io.koban.Wallet
+import io.koban.app.R
 import io.koban.app.model.ChargeOutcome
 import io.koban.app.model.ChargePrompt
 import io.koban.app.model.MyCodeState
@@ -56,9 +58,9 @@ fun MyCodeScreen(wallet: Wallet) {
             is MyCodeState.Showing -> {
                 QrCode(s.code.matrix, Modifier.fillMaxWidth())
                 s.digits?.let { Text(it.chunked(4).joinToString(" "), fontFamily = FontFamily.Monospace) }
-                if (s.offline) Text("Offline: ${s.codesLeft} codes left on this phone", style = MaterialTheme.typography.bodySmall)
+                if (s.offline) Text(stringResource(R.string.mycode_offline, s.codesLeft), style = MaterialTheme.typography.bodySmall)
                 Row(verticalAlignment = Alignment.CenterVertically) {
-                    Text("Show number")
+                    Text(stringResource(R.string.mycode_show_number))
                     Switch(digits, { digits = it; screen.showDigits(it) })
                 }
             }
@@ -74,16 +76,16 @@ private fun ChargeDialog(prompt: ChargePrompt, onApprove: () -> Unit, onDecline:
     AlertDialog(
         // Dismissing is not an answer: the request keeps waiting until it lapses.
         onDismissRequest = {},
-        title = { Text("Pay ${prompt.amountText}?") },
+        title = { Text(stringResource(R.string.charge_title, prompt.amountText)) },
         text = {
             Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                Text("${prompt.merchantName} asks for ${prompt.amountText}, above your limit for paying without asking.")
-                Text("${prompt.secondsLeft} s left to answer", style = MaterialTheme.typography.bodySmall)
-                prompt.error?.let { Text(it.message, color = MaterialTheme.colorScheme.error) }
+                Text(stringResource(R.string.charge_body, prompt.merchantName, prompt.amountText))
+                Text(stringResource(R.string.charge_seconds_left, prompt.secondsLeft), style = MaterialTheme.typography.bodySmall)
+                prompt.error?.let { Text(textOf(it.message), color = MaterialTheme.colorScheme.error) }
             }
         },
-        confirmButton = { TextButton(onClick = onApprove, enabled = !prompt.answering) { Text("Pay") } },
-        dismissButton = { TextButton(onClick = onDecline, enabled = !prompt.answering) { Text("Decline") } },
+        confirmButton = { TextButton(onClick = onApprove, enabled = !prompt.answering) { Text(stringResource(R.string.charge_pay)) } },
+        dismissButton = { TextButton(onClick = onDecline, enabled = !prompt.answering) { Text(stringResource(R.string.charge_decline)) } },
     )
 }
 
@@ -91,14 +93,14 @@ private fun ChargeDialog(prompt: ChargePrompt, onApprove: () -> Unit, onDecline:
 @Composable
 private fun ChargeNote(outcome: ChargeOutcome, onDismiss: () -> Unit) {
     val text = when (outcome) {
-        is ChargeOutcome.Approved -> "Paid ${outcome.transaction.amount.display()}."
-        is ChargeOutcome.Declined -> "Declined. Nothing was paid."
-        is ChargeOutcome.Expired -> "The request timed out. Nothing was paid."
-        is ChargeOutcome.Refused -> outcome.error.message
+        is ChargeOutcome.Approved -> stringResource(R.string.charge_paid, outcome.transaction.amount.display())
+        is ChargeOutcome.Declined -> stringResource(R.string.charge_declined)
+        is ChargeOutcome.Expired -> stringResource(R.string.charge_expired)
+        is ChargeOutcome.Refused -> textOf(outcome.error.message)
     }
     Row(verticalAlignment = Alignment.CenterVertically) {
         Text(text, style = MaterialTheme.typography.bodyMedium)
-        TextButton(onClick = onDismiss) { Text("OK") }
+        TextButton(onClick = onDismiss) { Text(stringResource(R.string.action_ok)) }
     }
 }
 

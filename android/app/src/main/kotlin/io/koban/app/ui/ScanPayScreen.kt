@@ -59,11 +59,11 @@ fun ScanPayScreen(wallet: Wallet, onPersonCode: (String) -> Unit) {
             is ScanPayState.NeedsAmount -> AmountForm(s, onAmount = pay::enterAmount, onCancel = pay::rescan)
             is ScanPayState.NeedsDetails -> DetailsForm(s, onDetails = pay::enterDetails, onCancel = pay::rescan)
             is ScanPayState.Confirm -> {
-                if (s.requoted) Text("The rate was updated. Check the new amount.", color = MaterialTheme.colorScheme.error)
+                if (s.requoted) Text(stringResource(R.string.pay_requoted), color = MaterialTheme.colorScheme.error)
                 Summary(s.summary)
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    Button(onClick = pay::confirm) { Text("Pay ${s.summary.debit}") }
-                    OutlinedButton(onClick = pay::rescan) { Text("Cancel") }
+                    Button(onClick = pay::confirm) { Text(stringResource(R.string.pay_confirm, s.summary.debit)) }
+                    OutlinedButton(onClick = pay::rescan) { Text(stringResource(R.string.action_cancel)) }
                 }
             }
             is ScanPayState.Paying -> {
@@ -71,9 +71,9 @@ fun ScanPayScreen(wallet: Wallet, onPersonCode: (String) -> Unit) {
                 Busy()
             }
             is ScanPayState.Done -> {
-                Text("Paid", style = MaterialTheme.typography.headlineSmall)
+                Text(stringResource(R.string.pay_paid), style = MaterialTheme.typography.headlineSmall)
                 Summary(s.summary)
-                Button(onClick = pay::rescan) { Text("Done") }
+                Button(onClick = pay::rescan) { Text(stringResource(R.string.action_done)) }
             }
             is ScanPayState.PersonCode -> LaunchedEffect(s) {
                 pay.rescan()
@@ -81,7 +81,7 @@ fun ScanPayScreen(wallet: Wallet, onPersonCode: (String) -> Unit) {
             }
             is ScanPayState.Failed -> {
                 ErrorPanel(s.error, onRetry = pay::retry)
-                OutlinedButton(onClick = pay::rescan) { Text("Scan again") }
+                OutlinedButton(onClick = pay::rescan) { Text(stringResource(R.string.pay_scan_again)) }
             }
         }
     }
@@ -90,12 +90,12 @@ fun ScanPayScreen(wallet: Wallet, onPersonCode: (String) -> Unit) {
 @Composable
 private fun AmountForm(s: ScanPayState.NeedsAmount, onAmount: (String) -> Unit, onCancel: () -> Unit) {
     var amount by rememberSaveable { mutableStateOf("") }
-    Text(s.merchant ?: "Pay", style = MaterialTheme.typography.headlineSmall)
-    OutlinedTextField(amount, { amount = it }, label = { Text("Amount in ${s.currency}") })
+    Text(s.merchant ?: stringResource(R.string.pay_title), style = MaterialTheme.typography.headlineSmall)
+    OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency)) })
     s.error?.let { ErrorPanel(it) }
     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-        Button(onClick = { onAmount(amount) }) { Text("Continue") }
-        OutlinedButton(onClick = onCancel) { Text("Cancel") }
+        Button(onClick = { onAmount(amount) }) { Text(stringResource(R.string.action_continue)) }
+        OutlinedButton(onClick = onCancel) { Text(stringResource(R.string.action_cancel)) }
     }
 }
 
@@ -144,13 +144,13 @@ private fun referenceLabel(kind: ReferenceKind): Int = when (kind) {
 /** What the shop gets and, first and largest, what leaves the wallet in the home currency. */
 @Composable
 private fun Summary(s: PaymentSummary) {
-    Text(s.merchant, style = MaterialTheme.typography.titleLarge)
+    Text(s.merchant ?: stringResource(R.string.pay_unnamed_shop), style = MaterialTheme.typography.titleLarge)
     Text(s.debit, style = MaterialTheme.typography.displaySmall)
-    Text("The shop receives ${s.amount}" + (s.tip?.let { " plus $it" } ?: ""))
-    s.fee?.let { Text("Includes a fee of $it") }
-    s.rate?.let { Text("Rate $it") }
+    Text(s.tip?.let { stringResource(R.string.pay_shop_receives_tip, s.amount, it) } ?: stringResource(R.string.pay_shop_receives, s.amount))
+    s.fee?.let { Text(stringResource(R.string.pay_fee, it)) }
+    s.rate?.let { Text(stringResource(R.string.pay_rate, it)) }
     s.route?.let { Text(stringResource(R.string.pay_via, it)) }
-    for (r in s.references) Text("${stringResource(referenceLabel(r.kind))}: ${r.value}")
+    for (r in s.references) Text(stringResource(R.string.pay_reference_line, stringResource(referenceLabel(r.kind)), r.value))
 }
 
 /** The camera preview, its luma frames handed to the view model on a background thread. */
@@ -163,8 +163,8 @@ private fun Camera(pay: ScanPayViewModel) {
     }
     val ask = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted = it }
     if (!granted) {
-        Text("Koban needs the camera to read payment codes.")
-        Button(onClick = { ask.launch(Manifest.permission.CAMERA) }) { Text("Allow camera") }
+        Text(stringResource(R.string.pay_camera_needed))
+        Button(onClick = { ask.launch(Manifest.permission.CAMERA) }) { Text(stringResource(R.string.pay_allow_camera)) }
         return
     }
     val preview = remember { PreviewView(context) }

@@ -16,6 +16,7 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
@@ -23,6 +24,7 @@ import io.koban.Wallet
 import io.koban.app.R
 import io.koban.app.model.SendStatus
 import io.koban.app.model.SendViewModel
+import java.util.Locale
 
 /** Send: to a handle (or a scanned receive code in `initialTo`), an amount in the home currency, a message. */
 @Composable
@@ -43,12 +45,12 @@ fun SendScreen(wallet: Wallet, initialTo: String) {
             is SendStatus.Editing -> {
                 // A scanned receive code is long EMV text: name it rather than show it.
                 if (initialTo.isNotEmpty() && to == initialTo) {
-                    Text("To: the receive code you scanned", style = MaterialTheme.typography.titleMedium)
+                    Text(stringResource(R.string.send_to_scanned_code), style = MaterialTheme.typography.titleMedium)
                 } else {
-                    OutlinedTextField(to, { to = it }, label = { Text("To (@handle)") })
+                    OutlinedTextField(to, { to = it }, label = { Text(stringResource(R.string.send_to_field)) })
                 }
                 OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency ?: "")) })
-                OutlinedTextField(message, { message = it }, label = { Text("Message") })
+                OutlinedTextField(message, { message = it }, label = { Text(stringResource(R.string.send_message)) })
                 Button(onClick = { send.preview(to, amount, message) }) { Text(stringResource(R.string.send_review)) }
                 status.error?.let { ErrorPanel(it) }
                 for (r in s.recipients) {
@@ -65,7 +67,8 @@ private fun SendConfirmation(c: SendStatus.Confirm, onConfirm: () -> Unit, onCan
     val s = c.summary
     if (c.requoted) Text(stringResource(R.string.send_requoted), color = MaterialTheme.colorScheme.error)
     Text(stringResource(R.string.send_to_name, s.name, s.handle), style = MaterialTheme.typography.titleLarge)
-    Text(stringResource(R.string.send_recipient_country, s.country))
+    // The country's name in the reader's language ("Thailand", "タイ", "ประเทศไทย", "泰国").
+    Text(stringResource(R.string.send_recipient_country, Locale("", s.country).getDisplayCountry(LocalConfiguration.current.locales[0])))
     Text(s.debit, style = MaterialTheme.typography.displaySmall)
     if (s.amountFixed) Text(stringResource(R.string.send_amount_fixed, s.amount))
     s.note?.let { Text(stringResource(R.string.send_code_note, it)) }

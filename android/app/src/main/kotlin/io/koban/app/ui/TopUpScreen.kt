@@ -14,11 +14,13 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import io.koban.Money
 import io.koban.Wallet
 import io.koban.app.BuildConfig
+import io.koban.app.R
 import io.koban.app.model.TopUpStatus
 import io.koban.app.model.TopUpViewModel
 
@@ -38,18 +40,18 @@ fun TopUpScreen(wallet: Wallet) {
     Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
         val link = s.links.firstOrNull()
         if (link == null) {
-            Text("Link a bank account", style = MaterialTheme.typography.titleLarge)
+            Text(stringResource(R.string.topup_link_title), style = MaterialTheme.typography.titleLarge)
             for (bank in s.banks) FilterChip(bankId == bank.id, { bankId = bank.id }, label = { Text(bank.name) })
-            OutlinedTextField(account, { account = it }, label = { Text("Account number") })
-            OutlinedTextField(holder, { holder = it }, label = { Text("Account holder") })
-            Button(onClick = { topUp.linkBank(bankId, account, holder) }, enabled = !working && bankId.isNotEmpty()) { Text("Link") }
+            OutlinedTextField(account, { account = it }, label = { Text(stringResource(R.string.topup_account_number)) })
+            OutlinedTextField(holder, { holder = it }, label = { Text(stringResource(R.string.topup_account_holder)) })
+            Button(onClick = { topUp.linkBank(bankId, account, holder) }, enabled = !working && bankId.isNotEmpty()) { Text(stringResource(R.string.topup_link)) }
         } else {
             Text("${link.bankName} ····${link.last4}", style = MaterialTheme.typography.titleLarge)
-            OutlinedTextField(amount, { amount = it }, label = { Text("Amount in ${s.currency ?: ""}") })
-            Button(onClick = { topUp.topUp(link.id, amount) }, enabled = !working) { Text("Top up") }
+            OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency ?: "")) })
+            Button(onClick = { topUp.topUp(link.id, amount) }, enabled = !working) { Text(stringResource(R.string.action_top_up)) }
         }
         when (val status = s.status) {
-            is TopUpStatus.ToppedUp -> Text("Added ${status.amount}")
+            is TopUpStatus.ToppedUp -> Text(stringResource(R.string.topup_added, status.amount))
             is TopUpStatus.Ready -> status.error?.let { ErrorPanel(it) }
             TopUpStatus.Working -> Busy()
         }
