@@ -17,12 +17,13 @@ struct HistoryView: View {
                 ForEach(model.rows) { row in
                     HStack {
                         VStack(alignment: .leading) {
-                            Text(row.title)
+                            Text(verbatim: row.title)
+                            // The device's locale and calendar.
                             Text(Date(timeIntervalSince1970: TimeInterval(row.createdAt)), style: .date)
                                 .font(.caption).foregroundStyle(.secondary)
                         }
                         Spacer()
-                        Text(row.amountText)
+                        Text(verbatim: row.amountText)
                             .font(.body.monospacedDigit())
                             .foregroundStyle(row.direction == .in ? Color.green : Color.primary)
                     }
@@ -30,7 +31,7 @@ struct HistoryView: View {
                 }
                 if let message = model.message { MessageView(message: message) { model.reload() } }
             }
-            .navigationTitle("History")
+            .navigationTitle(AppText.tabHistory.text())
             .refreshable { model.reload() }
             .onAppear { model.reload() }
         }

@@ -2,7 +2,8 @@ import SwiftUI
 import Koban
 import KobanAppModel
 
-/// Home: the balance (stale while offline), incoming money, and Top up.
+/// Home: the balance (stale while offline), incoming money, and the ways money moves in and
+/// out (top up, withdraw, receive, requests, split a bill).
 struct HomeView: View {
     @StateObject private var home: Observed<HomeModel>
     private let wallet: Wallet
@@ -18,22 +19,26 @@ struct HomeView: View {
             List {
                 Section {
                     VStack(alignment: .leading, spacing: 4) {
-                        Text(model.balance?.text ?? "—").font(.largeTitle.monospacedDigit())
-                        if model.balance?.isStale == true { Text("Last known balance").font(.caption).foregroundStyle(.secondary) }
-                        if let p = model.profile { Text("@\(p.handle)").font(.subheadline).foregroundStyle(.secondary) }
+                        Text(verbatim: model.balance?.text ?? "—").font(.largeTitle.monospacedDigit())
+                        if model.balance?.isStale == true { Text(.homeLastKnownBalance).font(.caption).foregroundStyle(.secondary) }
+                        if let p = model.profile { Text(verbatim: "@\(p.handle)").font(.subheadline).foregroundStyle(.secondary) }
                     }
                 }
                 if let message = model.message {
                     Section { MessageView(message: message) { Task { await model.refresh() } } }
                 }
                 if let incoming = model.lastIncoming {
-                    Section("Just arrived") {
-                        Text(incoming.description)
-                        Text(MoneyText.signed(incoming.amount, direction: incoming.direction)).foregroundStyle(.green)
+                    Section(AppText.homeJustArrived.text()) {
+                        Text(verbatim: TransactionLine.text(incoming))
+                        Text(verbatim: MoneyText.signed(incoming.amount, direction: incoming.direction)).foregroundStyle(.green)
                     }
                 }
                 Section {
-                    NavigationLink("Top up") { TopUpView(wallet: wallet) }
+                    NavigationLink(AppText.topUpTitle.text()) { TopUpView(wallet: wallet) }
+                    NavigationLink(AppText.withdrawTitle.text()) { WithdrawView(wallet: wallet) }
+                    NavigationLink(AppText.receiveTitle.text()) { ReceiveCodeView(wallet: wallet) }
+                    NavigationLink(AppText.requestsTitle.text()) { MoneyRequestsView(wallet: wallet) }
+                    NavigationLink(AppText.splitTitle.text()) { SplitBillView(wallet: wallet) }
                 }
             }
             .navigationTitle("Koban")

@@ -77,11 +77,11 @@ struct MainTabs: View {
 
     var body: some View {
         TabView {
-            HomeView(wallet: wallet).tabItem { Label("Home", systemImage: "house") }
-            ScanPayView(wallet: wallet).tabItem { Label("Scan & Pay", systemImage: "qrcode.viewfinder") }
-            MyCodeView(wallet: wallet).tabItem { Label("My Code", systemImage: "qrcode") }
-            SendView(wallet: wallet).tabItem { Label("Send", systemImage: "paperplane") }
-            HistoryView(wallet: wallet).tabItem { Label("History", systemImage: "list.bullet") }
+            HomeView(wallet: wallet).tabItem { Label(AppText.tabHome.text(), systemImage: "house") }
+            ScanPayView(wallet: wallet).tabItem { Label(AppText.tabScanPay.text(), systemImage: "qrcode.viewfinder") }
+            MyCodeView(wallet: wallet).tabItem { Label(AppText.tabMyCode.text(), systemImage: "qrcode") }
+            SendView(wallet: wallet).tabItem { Label(AppText.tabSend.text(), systemImage: "paperplane") }
+            HistoryView(wallet: wallet).tabItem { Label(AppText.tabHistory.text(), systemImage: "list.bullet") }
         }
     }
 }
@@ -94,13 +94,13 @@ struct EnrolView: View {
 
     var body: some View {
         Form {
-            Section("Your wallet") {
-                TextField("Handle", text: $handle)
+            Section(AppText.enrolSection.text()) {
+                TextField(AppText.enrolHandle.text(), text: $handle)
                     .textInputAutocapitalization(.never)
                     .autocorrectionDisabled()
-                TextField("Name shown to friends", text: $name)
+                TextField(AppText.enrolName.text(), text: $name)
             }
-            Button("Create wallet") {
+            Button(AppText.enrolCreate.text()) {
                 Task { await session.enrol(handle: handle, displayName: name, country: "JP") }
             }
             .disabled(handle.isEmpty || name.isEmpty)

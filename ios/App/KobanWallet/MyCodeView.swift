@@ -25,30 +25,30 @@ struct MyCodeView: View {
                 if let digits = display.numeric {
                     Text(digits).font(.system(.body, design: .monospaced)).textSelection(.disabled)
                 }
-                Text("\(display.codesLeft) codes left\(model.isOffline ? " · offline" : "")")
+                Text(model.isOffline ? .myCodeCodesLeftOffline : .myCodeCodesLeft, String(display.codesLeft))
                     .font(.caption).foregroundStyle(.secondary)
             case .failed(let message):
                 MessageView(message: message) { model.stop(); model.start() }
             }
-            Toggle("Barcode till", isOn: Binding(get: { model.numeric }, set: { model.showNumeric($0) }))
+            Toggle(AppText.myCodeBarcodeTill.text(), isOn: Binding(get: { model.numeric }, set: { model.showNumeric($0) }))
                 .padding(.horizontal)
             if let outcome = model.chargeOutcome {
                 HStack {
-                    Text(Self.note(outcome)).font(.callout)
-                    Button("OK") { model.dismissChargeOutcome() }
+                    Text(verbatim: Self.note(outcome)).font(.callout)
+                    Button(AppText.actionOK.text()) { model.dismissChargeOutcome() }
                 }
             }
         }
         // Dismissing is not an answer: the alert stays while the request waits.
         .alert(
-            model.charge.map { "Pay \($0.amountText)?" } ?? "",
+            model.charge.map { AppText.chargeAlertTitle.text($0.amountText) } ?? "",
             isPresented: Binding(get: { model.charge != nil }, set: { _ in }),
             presenting: model.charge
         ) { prompt in
-            Button("Pay") { Task { await model.approve() } }.disabled(prompt.isAnswering)
-            Button("Decline", role: .cancel) { Task { await model.decline() } }.disabled(prompt.isAnswering)
+            Button(AppText.chargePay.text()) { Task { await model.approve() } }.disabled(prompt.isAnswering)
+            Button(AppText.chargeDecline.text(), role: .cancel) { Task { await model.decline() } }.disabled(prompt.isAnswering)
         } message: { prompt in
-            Text("\(prompt.merchantName) asks for \(prompt.amountText), above your limit for paying without asking. \(prompt.secondsLeft) s left."
+            Text(verbatim: AppText.chargeAlertMessage.text(prompt.merchantName, prompt.amountText, String(prompt.secondsLeft))
                  + (prompt.message.map { "\n\($0.title)" } ?? ""))
         }
         .onAppear { model.start() }
@@ -59,9 +59,9 @@ struct MyCodeView: View {
     /// One line on how the last till request ended.
     private static func note(_ outcome: ChargeOutcome) -> String {
         switch outcome {
-        case .approved(_, let transaction): return "Paid \(MoneyText.format(transaction.amount))."
-        case .declined: return "Declined. Nothing was paid."
-        case .expired: return "The request timed out. Nothing was paid."
+        case .approved(_, let transaction): return AppText.chargeApproved.text(MoneyText.format(transaction.amount))
+        case .declined: return AppText.chargeDeclined.text()
+        case .expired: return AppText.chargeExpired.text()
         case .refused(_, let message): return message.title
         }
     }
@@ -97,6 +97,6 @@ struct QRCodeView: View {
             context.fill(dark, with: .color(.black))
         }
         .aspectRatio(1, contentMode: .fit)
-        .accessibilityLabel("Payment code")
+        .accessibilityLabel(AppText.myCodeAccessibility.text())
     }
 }

@@ -19,43 +19,43 @@ struct TopUpView: View {
         let model = topUp.model
         Form {
             if !model.links.isEmpty {
-                Section("From") {
-                    Picker("Account", selection: $linkId) {
+                Section(AppText.topUpFrom.text()) {
+                    Picker(AppText.bankAccount.text(), selection: $linkId) {
                         ForEach(model.links, id: \.id) { link in
-                            Text("\(link.bankName) ****\(link.last4)").tag(Optional(link.id))
+                            Text(verbatim: "\(link.bankName) ••••\(link.last4)").tag(Optional(link.id))
                         }
                     }
-                    TextField("Amount", text: $amount).keyboardType(.numberPad)
-                    if let error = model.amountError { Text(error.detail).foregroundStyle(.red) }
-                    Button("Top up") {
+                    TextField(AppText.fieldAmount.text(), text: $amount).keyboardType(.decimalPad)
+                    if let error = model.amountError { Text(verbatim: error.detail).foregroundStyle(.red) }
+                    Button(AppText.topUpTitle.text()) {
                         guard let linkId else { return }
                         Task { await model.topUp(linkId: linkId, amount: amount) }
                     }
                     .disabled(linkId == nil || amount.isEmpty || model.state == .working)
                 }
             }
-            Section("Link a bank account") {
-                Picker("Bank", selection: $bankId) {
-                    ForEach(model.banks, id: \.id) { Text($0.name).tag($0.id) }
+            Section(AppText.bankLinkSection.text()) {
+                Picker(AppText.bankBank.text(), selection: $bankId) {
+                    ForEach(model.banks, id: \.id) { Text(verbatim: $0.name).tag($0.id) }
                 }
-                TextField("Account number", text: $account).keyboardType(.numberPad)
-                TextField("Holder name", text: $holder).textInputAutocapitalization(.characters)
-                Button("Link") { Task { await model.link(bankId: bankId, accountNumber: account, holderName: holder) } }
+                TextField(AppText.bankAccountNumber.text(), text: $account).keyboardType(.numberPad)
+                TextField(AppText.bankHolderName.text(), text: $holder).textInputAutocapitalization(.characters)
+                Button(AppText.bankLink.text()) { Task { await model.link(bankId: bankId, accountNumber: account, holderName: holder) } }
                     .disabled(bankId.isEmpty || account.isEmpty || holder.isEmpty)
             }
             switch model.state {
             case .idle: EmptyView()
             case .working: ProgressView()
             case .done(let receipt):
-                Section("Done") {
-                    Text("Added \(receipt.amountText)")
-                    if let balance = receipt.balanceText { Text("Balance \(balance)") }
+                Section(AppText.doneSection.text()) {
+                    Text(.topUpAdded, receipt.amountText)
+                    if let balance = receipt.balanceText { Text(.balanceNow, balance) }
                 }
             case .failed(let message):
                 Section { MessageView(message: message) { model.reset() } }
             }
         }
-        .navigationTitle("Top up")
+        .navigationTitle(AppText.topUpTitle.text())
         .task {
             await model.load()
             if linkId == nil { linkId = model.links.first?.id }

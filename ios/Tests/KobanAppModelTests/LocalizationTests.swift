@@ -147,3 +147,22 @@ final class LocalizationTests: XCTestCase {
         XCTAssertEqual(Localization(language: "fr").language, "en")
     }
 }
+
+/// The texts the system shows for the app (the camera permission) are in the same four
+/// languages: `ios/App/KobanWallet/<language>.lproj/InfoPlist.strings`, read from the source tree.
+final class AppInfoPlistLocalizationTests: XCTestCase {
+    func testTheAppsInfoPlistTextsAreInEveryLanguage() throws {
+        let app = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("App/KobanWallet")
+        var keys: Set<String>?
+        for language in Localization.languages {
+            let url = app.appendingPathComponent("\(language).lproj/InfoPlist.strings")
+            let data = try Data(contentsOf: url)
+            let table = try XCTUnwrap(try PropertyListSerialization.propertyList(from: data, format: nil) as? [String: String], url.path)
+            XCTAssertTrue(table.keys.contains("NSCameraUsageDescription"), "\(language) has no camera permission text")
+            XCTAssertTrue(table.values.allSatisfy { !$0.trimmingCharacters(in: .whitespaces).isEmpty }, "\(language) has an empty text")
+            if let keys { XCTAssertEqual(Set(table.keys), keys, "\(language) has other keys than English") } else { keys = Set(table.keys) }
+        }
+    }
+}
