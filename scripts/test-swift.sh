@@ -28,6 +28,22 @@ copy_if_changed "$BINDINGS_DIR/swift/KobanFFI.h" "$KOBAN_ROOT/ios/Sources/KobanF
 python3 "$KOBAN_ROOT/scripts/patch-swift-bindings.py" "$BINDINGS_DIR/swift/Koban.swift" "$KOBAN_BUILD/Koban.patched.swift"
 copy_if_changed "$KOBAN_BUILD/Koban.patched.swift" "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift"
 
+# SwiftPM's incremental build has been seen to keep dependants compiled against an older
+# generated Koban.swift after it changed. Every target of the package imports Koban, so when
+# the generated files' hash differs from the last build's, drop the package's build products
+# (the debug tree under the scratch path); the next build recompiles them from the new files.
+swift_scratch="$KOBAN_BUILD/swift"
+generated_hash="$(cat "$KOBAN_ROOT/ios/Sources/Koban/Generated/Koban.swift" "$KOBAN_ROOT/ios/Sources/KobanFFI/KobanFFI.h" \
+    | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$swift_scratch/.generated.sha256" 2>/dev/null || true)" != "$generated_hash" ]; then
+    if [ -d "$swift_scratch" ]; then
+        echo "swift: the generated bindings changed; rebuilding the Swift package from clean" >&2
+        rm -rf "$swift_scratch"/*/debug "$swift_scratch"/build.db
+    fi
+    mkdir -p "$swift_scratch"
+    echo "$generated_hash" >"$swift_scratch/.generated.sha256"
+fi
+
 # The release package as build-xcframework.sh writes it, over a stand-in zip, for SwiftPM to read below.
 release_check="$KOBAN_BUILD/swift-release-check"
 mkdir -p "$release_check"
