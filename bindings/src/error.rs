@@ -364,6 +364,9 @@ pub enum WalletError {
     /// `charge_not_pending`: the till charge was already approved, declined or refused.
     #[error("{0}")]
     ChargeNotPending(String),
+    /// `request_not_pending`: the money request was already paid or declined, or has lapsed.
+    #[error("{0}")]
+    RequestNotPending(String),
     /// `device_revoked`: this device was revoked at the host (a lost phone); enrol again.
     #[error("{0}")]
     DeviceRevoked(String),
@@ -439,6 +442,7 @@ impl WalletError {
             E::Unauthorized(_) => W::Unauthorized.as_str(),
             E::ChargeExpired(_) => H::ChargeExpired.as_str(),
             E::ChargeNotPending(_) => H::ChargeNotPending.as_str(),
+            E::RequestNotPending(_) => H::RequestNotPending.as_str(),
             E::DeviceRevoked(_) => H::DeviceRevoked.as_str(),
             E::CodeRevoked(_) => H::CodeRevoked.as_str(),
             E::Refused(_) => W::Refused.as_str(),
@@ -482,6 +486,7 @@ impl WalletError {
         WalletError::Unauthorized,
         WalletError::ChargeExpired,
         WalletError::ChargeNotPending,
+        WalletError::RequestNotPending,
         WalletError::DeviceRevoked,
         WalletError::CodeRevoked,
         WalletError::Refused,
@@ -545,6 +550,7 @@ impl From<koban_core::wallet::WalletError> for WalletError {
                     R::Unauthorized => E::Unauthorized(m),
                     R::ChargeExpired => E::ChargeExpired(m),
                     R::ChargeNotPending => E::ChargeNotPending(m),
+                    R::RequestNotPending => E::RequestNotPending(m),
                     R::DeviceRevoked => E::DeviceRevoked(m),
                     R::CodeRevoked => E::CodeRevoked(m),
                     R::Other(kind) => E::Refused(format!("refused by the host ({kind}): {m}")),

@@ -642,7 +642,7 @@ async fn friends_ask_split_and_see_whom_they_send_to_first() {
     let paid = ben.pay_money_request(mine[0].clone()).await.unwrap();
     assert_eq!((paid.kind.as_str(), paid.direction, paid.amount.clone()), ("p2p", Direction::Out, jpy(3_000)));
     let e = ben.pay_money_request(mine[0].clone()).await.unwrap_err();
-    assert!(matches!(&e, WalletError::BadRequest(m) if m.contains("already paid")), "{e:?}");
+    assert!(matches!(&e, WalletError::RequestNotPending(m) if m.contains("already paid")), "{e:?}");
     let now = aiko.money_request(asked.id.clone()).await.unwrap();
     assert_eq!((now.status.as_str(), now.transaction_id), ("paid", Some(paid.id.clone())));
     // Declined.

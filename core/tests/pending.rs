@@ -129,7 +129,7 @@ async fn a_money_request_is_paid_once_through_a_dropped_answer_and_the_requester
     // Paying again first settles the lost one, then the host says it is paid already.
     let again = ben.pay_money_request(r).await;
     assert!(
-        matches!(&again, Err(WalletError::Refused { refusal: Refusal::BadRequest, message }) if message.contains("already paid")),
+        matches!(&again, Err(WalletError::Refused { refusal: Refusal::RequestNotPending, message }) if message.contains("already paid")),
         "{again:?}"
     );
     assert!(matches!(ben.movement(&key).unwrap().unwrap().state, MovementState::Settled { transaction_id: Some(_) }));
@@ -173,7 +173,7 @@ async fn declined_and_lapsed_requests_move_nothing_and_a_split_shows_who_has_pai
     let late = ben.money_request(&r.id).await.unwrap();
     assert!(matches!(
         ben.pay_money_request(&late).await,
-        Err(WalletError::Refused { refusal: Refusal::BadRequest, .. })
+        Err(WalletError::Refused { refusal: Refusal::RequestNotPending, .. })
     ));
 
     // Lapsed after a week by the host's clock: expired, refused, nothing moved.

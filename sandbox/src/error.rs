@@ -120,6 +120,9 @@ pub enum ApiError {
     /// The charge is not waiting for approval (already decided).
     #[error("the charge is not waiting for approval: it is {0}")]
     ChargeNotPending(String),
+    /// The money request is no longer waiting for an answer (paid, declined or lapsed).
+    #[error("this money request {0}")]
+    RequestNotPending(String),
     /// A refund would take back more than the original payment, in total.
     #[error("refund exceeds the payment: {0}")]
     RefundExceedsPayment(String),
@@ -186,6 +189,7 @@ impl ApiError {
             CodeRevoked(_) => K::CodeRevoked,
             ChargeExpired => K::ChargeExpired,
             ChargeNotPending(_) => K::ChargeNotPending,
+            RequestNotPending(_) => K::RequestNotPending,
             RefundExceedsPayment(_) => K::RefundExceedsPayment,
             NotRefundable(_) => K::NotRefundable,
             AdminDisabled => K::AdminDisabled,
@@ -205,7 +209,7 @@ impl ApiError {
             Forbidden | KycRequired(_) | AdminDisabled | BadEnrolmentToken(_) => StatusCode::FORBIDDEN,
             NotFound(_) | UnknownRecipient | UnknownMerchant | UnknownToken => StatusCode::NOT_FOUND,
             AlreadyEnrolled | HandleTaken | IdempotencyKeyReused | QuoteUsed | CodeAlreadyPaid | CodeUsed
-            | ChargeNotPending(_) | NotRefundable(_) => StatusCode::CONFLICT,
+            | ChargeNotPending(_) | RequestNotPending(_) | NotRefundable(_) => StatusCode::CONFLICT,
             IdempotencyKeyMissing => StatusCode::BAD_REQUEST,
             InsufficientFunds(_) => StatusCode::PAYMENT_REQUIRED,
             QuoteExpired | CodeExpired | CodeRevoked(_) | ChargeExpired => StatusCode::GONE,
@@ -317,6 +321,7 @@ mod tests {
             CodeRevoked(""),
             ChargeExpired,
             ChargeNotPending(String::new()),
+            RequestNotPending(String::new()),
             RefundExceedsPayment(String::new()),
             NotRefundable(String::new()),
             AdminDisabled,
@@ -362,6 +367,7 @@ mod tests {
                 | CodeRevoked(_)
                 | ChargeExpired
                 | ChargeNotPending(_)
+                | RequestNotPending(_)
                 | RefundExceedsPayment(_)
                 | NotRefundable(_)
                 | AdminDisabled

@@ -1018,7 +1018,7 @@ async fn a_money_request_is_paid_once_declined_or_lapses() {
     let again = host.post_key(&ben, &pay, json!({ "amount": amt(3_000, "JPY") }), &k).await;
     assert!(again.replayed && again.body == paid.body);
     let r = host.post(&ben, &pay, json!({ "amount": amt(3_000, "JPY") })).await;
-    r.refused(400, "bad_request");
+    r.refused(409, "request_not_pending");
     assert!(r.body["error"]["message"].as_str().unwrap().contains("already paid"), "{}", r.body);
     assert_eq!((host.balance(&ben).await, host.balance(&aiko).await), (17_000, 3_000));
     // The requester hears the money and the answer, both naming the request.
@@ -1039,7 +1039,7 @@ async fn a_money_request_is_paid_once_declined_or_lapses() {
     assert_eq!(d["status"], "declined");
     host.post(&ben, &format!("/v1/money-requests/{id2}/pay"), json!({ "amount": amt(3_000, "JPY") }))
         .await
-        .refused(400, "bad_request");
+        .refused(409, "request_not_pending");
     assert!(events_of(&host, &aiko)
         .await
         .iter()
@@ -1052,9 +1052,9 @@ async fn a_money_request_is_paid_once_declined_or_lapses() {
     let r = host.get(&ben, &format!("/v1/money-requests/{id3}")).await.ok();
     assert_eq!(r["status"], "expired");
     let r = host.post(&ben, &format!("/v1/money-requests/{id3}/pay"), json!({ "amount": amt(3_000, "JPY") })).await;
-    r.refused(400, "bad_request");
+    r.refused(409, "request_not_pending");
     assert!(r.body["error"]["message"].as_str().unwrap().contains("expired"), "{}", r.body);
-    host.post(&ben, &format!("/v1/money-requests/{id3}/decline"), json!({})).await.refused(400, "bad_request");
+    host.post(&ben, &format!("/v1/money-requests/{id3}/decline"), json!({})).await.refused(409, "request_not_pending");
     let all = host.get(&aiko, "/v1/money-requests").await.ok();
     let states: Vec<&str> =
         all["money_requests"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();

@@ -79,6 +79,8 @@ crate::error_kinds! {
         ChargeExpired = "charge_expired",
         /// The charge is not waiting for approval.
         ChargeNotPending = "charge_not_pending",
+        /// The money request was already paid or declined, or has lapsed.
+        RequestNotPending = "request_not_pending",
         /// A refund would take back more than the original payment, in total.
         RefundExceedsPayment = "refund_exceeds_payment",
         /// The original moved no money that could be refunded (a charge not captured).

@@ -86,6 +86,8 @@ pub enum Refusal {
     ChargeExpired,
     /// The till charge was already approved, declined or refused.
     ChargeNotPending,
+    /// The money request was already paid or declined, or has lapsed.
+    RequestNotPending,
     /// This device was revoked at the host (a lost phone).
     DeviceRevoked,
     /// The host revoked this consumer code's keys.
@@ -123,6 +125,7 @@ impl Refusal {
             K::BadSignature | K::StaleSignature | K::ReplayedNonce | K::UnknownDevice => Refusal::Unauthorized,
             K::ChargeExpired => Refusal::ChargeExpired,
             K::ChargeNotPending => Refusal::ChargeNotPending,
+            K::RequestNotPending => Refusal::RequestNotPending,
             K::DeviceRevoked => Refusal::DeviceRevoked,
             K::CodeRevoked => Refusal::CodeRevoked,
             other => Refusal::Other(other.as_str().to_owned()),

@@ -160,8 +160,8 @@ fn pending_for(tx: &Transaction<'_>, id: &str, payer: &str, now: i64) -> Result<
     }
     match r.status_at(now) {
         "pending" => Ok(r),
-        "expired" => Err(ApiError::BadRequest("this money request has expired: ask for a new one".into())),
-        other => Err(ApiError::BadRequest(format!("this money request was already {other}"))),
+        "expired" => Err(ApiError::RequestNotPending("has expired: ask for a new one".into())),
+        other => Err(ApiError::RequestNotPending(format!("was already {other}"))),
     }
 }
 
