@@ -215,8 +215,14 @@ async fn withdrawals_follow_the_fee_rule_and_an_unlinked_bank_takes_no_more_mone
     let too_much = w.withdraw(&link, jpy(60_000)).await.unwrap_err();
     assert!(too_much.refusal().is_some(), "{too_much:?}");
     assert_eq!(w.balance().await.unwrap().available, jpy(50_000));
+    // The price is shown first, by the host's published rule, and is what the withdrawal costs.
+    let shown = w.preview_withdrawal(jpy(30_000)).await.unwrap();
+    assert_eq!((shown.fee, shown.total, shown.max), (jpy(100), jpy(30_100), jpy(500_000)));
+    assert_eq!(w.preview_withdrawal(jpy(250_000)).await.unwrap().fee, jpy(250), "0.1 %");
+    assert_eq!(w.preview_withdrawal(jpy(400_000)).await.unwrap().fee, jpy(300), "capped");
+    assert!(w.preview_withdrawal(jpy(500_001)).await.is_err(), "above the most one withdrawal takes");
     w.withdraw(&link, jpy(30_000)).await.unwrap();
-    assert_eq!(w.balance().await.unwrap().available, jpy(50_000 - 30_100));
+    assert_eq!(w.balance().await.unwrap().available, jpy(50_000 - shown.total.minor()));
     w.unlink_bank(&link).await.unwrap();
     assert!(w.bank_links().unwrap().is_empty());
     assert!(w.top_up(&link, jpy(1_000)).await.unwrap_err().refusal().is_some());

@@ -63,6 +63,32 @@ impl Wallet {
         self.transaction(&read::<api::TopUp>(&v)?.id)
     }
 
+    /// What withdrawing `amount` costs, before it is confirmed: the fee by the host's published
+    /// rule (`GET /v1/pricing`) and the total that leaves the wallet. An amount above the
+    /// most one withdrawal may take is refused here, as the host would.
+    pub async fn preview_withdrawal(&self, amount: Money) -> Result<WithdrawalPreview, WalletError> {
+        let profile = self.enrolled()?;
+        positive(amount)?;
+        if amount.currency() != profile.currency {
+            return Err(WalletError::InvalidInput(format!("a withdrawal is in the wallet's {}", profile.currency.alpha())));
+        }
+        let prices: api::PriceList = self.get("/v1/pricing").await?;
+        let rule = &prices.withdrawal;
+        let max = money(&rule.max)?;
+        if max.currency() != amount.currency() || money(&rule.fee.min)?.currency() != amount.currency() {
+            return Err(WalletError::Protocol("the host prices withdrawals in another currency".into()));
+        }
+        if amount.minor() > max.minor() {
+            return Err(WalletError::InvalidInput(format!("at most {} in one withdrawal", max.format())));
+        }
+        let fee = rule.fee.fee_on(amount.minor()).map(|f| Money::from_minor(f, amount.currency()));
+        let total = fee.and_then(|f| amount.checked_add(f));
+        let (Some(fee), Some(total)) = (fee, total) else {
+            return Err(WalletError::InvalidInput("amount too large".into()));
+        };
+        Ok(WithdrawalPreview { amount, fee, total, max })
+    }
+
     /// Moves `amount` from the wallet to a linked bank account; the withdrawal fee (the host's
     /// published rule, `GET /v1/pricing`) comes on top and is in the history entry's details.
     pub async fn withdraw(&self, bank_link_id: &str, amount: Money) -> Result<TransactionRecord, WalletError> {
@@ -86,6 +112,19 @@ impl Wallet {
         self.submit(IntentKind::BankUnlink, &path, &api::NoBody {}, no_context()).await?;
         Ok(())
     }
+}
+
+/// What a withdrawal will cost, shown before it is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WithdrawalPreview {
+    /// What arrives at the bank.
+    pub amount: Money,
+    /// The fee, on top.
+    pub fee: Money,
+    /// What leaves the wallet.
+    pub total: Money,
+    /// The most one withdrawal may take out.
+    pub max: Money,
 }
 
 /// Reconciles a withdrawal into the history: out, the fee included.

@@ -42,6 +42,7 @@ use crate::money::Money;
 use crate::net::{api, Client, HttpTransport, NetError, ReqwestTransport, RESIGN_LIMIT};
 use crate::store::{self, KeyStore, Store};
 
+pub use bank::WithdrawalPreview;
 pub use codes::ConsumerCode;
 #[cfg(any(test, feature = "failpoints"))]
 pub use error::FailPoint;

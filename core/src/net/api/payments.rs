@@ -154,6 +154,17 @@ pub struct FeeRule {
     pub max: Amount,
 }
 
+impl FeeRule {
+    /// The fee on sending `send_minor`, in the rule's currency: the percentage rounded up to
+    /// the minor unit, then held between `min` and `max` (the host's own formula). `None` on
+    /// overflow.
+    pub fn fee_on(&self, send_minor: i64) -> Option<i64> {
+        const BPS: i128 = 10_000;
+        let pct = (i128::from(send_minor.max(0)) * i128::from(self.percent_bps) + BPS - 1) / BPS;
+        Some(i64::try_from(pct).ok()?.clamp(self.min.minor, self.max.minor.max(self.min.minor)))
+    }
+}
+
 /// `GET /v1/pricing`: what the host charges a wallet of one home country.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
