@@ -6,6 +6,7 @@
 //! leave Rust.
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use koban_core::cpm as core;
 #[cfg(any(test, feature = "test-hooks"))]
@@ -41,8 +42,9 @@ pub fn qr_matrix(text: String) -> Result<QrMatrix, KobanError> {
 #[derive(uniffi::Object)]
 pub struct TokenCode(core::TokenCode);
 
-/// A Unix time in seconds from the foreign side's signed number; negative is refused.
-fn unix_secs(secs: i64) -> Result<u64, KobanError> {
+/// A moment from the foreign side as Unix seconds; before 1970 is refused.
+fn unix_secs(t: SystemTime) -> Result<u64, KobanError> {
+    let secs = crate::time::secs(t);
     u64::try_from(secs).map_err(|_| KobanError::InvalidInput { reason: format!("time {secs} is before 1970") })
 }
 
@@ -58,7 +60,7 @@ fn unpredictable_number(bytes: &[u8]) -> Result<crypto::UnpredictableNumber, Kob
 #[cfg(any(test, feature = "test-hooks"))]
 #[uniffi::export]
 impl TokenCode {
-    /// Test hook: makes a code under a 32-byte limited-use key for `counter`, created at `timestamp` (Unix seconds).
+    /// Test hook: makes a code under a 32-byte limited-use key for `counter`, created at `timestamp`.
     ///
     /// Pass a zero `unpredictable_number` for codes shown as digits.
     #[uniffi::constructor]
@@ -66,7 +68,7 @@ impl TokenCode {
         limited_use_key: Vec<u8>,
         token: String,
         counter: i32,
-        timestamp: i64,
+        timestamp: SystemTime,
         unpredictable_number: Vec<u8>,
     ) -> Result<Arc<TokenCode>, KobanError> {
         // Wiped when dropped, like the core's own key type.
@@ -88,9 +90,9 @@ impl TokenCode {
         Ok(Arc::new(TokenCode(core::TokenCode::from_qr_text(&text)?)))
     }
 
-    /// Reads a 36-digit code; `now` (Unix seconds) restores the creation time from its last three time digits.
+    /// Reads a 36-digit code; `now` restores the creation time from its last three time digits.
     #[uniffi::constructor]
-    pub fn from_numeric(digits: String, now: i64) -> Result<Arc<TokenCode>, KobanError> {
+    pub fn from_numeric(digits: String, now: SystemTime) -> Result<Arc<TokenCode>, KobanError> {
         Ok(Arc::new(TokenCode(core::TokenCode::from_numeric(&digits, unix_secs(now)?)?)))
     }
 
@@ -104,14 +106,14 @@ impl TokenCode {
         i32::from(self.0.counter)
     }
 
-    /// Creation time, Unix seconds.
-    pub fn timestamp(&self) -> i64 {
-        i64::try_from(self.0.timestamp).unwrap_or(i64::MAX)
+    /// Creation time.
+    pub fn timestamp(&self) -> SystemTime {
+        crate::time::at(i64::try_from(self.0.timestamp).unwrap_or(i64::MAX))
     }
 
-    /// When the code stops being accepted, Unix seconds.
-    pub fn expires_at(&self) -> i64 {
-        i64::try_from(self.0.expires_at()).unwrap_or(i64::MAX)
+    /// When the code stops being accepted.
+    pub fn expires_at(&self) -> SystemTime {
+        crate::time::at(i64::try_from(self.0.expires_at()).unwrap_or(i64::MAX))
     }
 
     /// The 4-byte unpredictable number (zeros for codes read from digits).
@@ -154,14 +156,14 @@ mod tests {
 
     #[test]
     fn generated_codes_read_back_at_the_till() {
-        let code = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 42, 1_795_500_000, vec![0; 4]).unwrap();
+        let code = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 42, crate::time::at(1_795_500_000), vec![0; 4]).unwrap();
         let read = TokenCode::from_qr_text(code.qr_text().unwrap()).unwrap();
         assert_eq!(
             (read.token(), read.counter(), read.timestamp(), read.cryptogram()),
-            (code.token(), 42, 1_795_500_000, code.cryptogram())
+            (code.token(), 42, crate::time::at(1_795_500_000), code.cryptogram())
         );
         let digits = code.numeric().unwrap();
-        let read = TokenCode::from_numeric(digits, 1_795_500_030).unwrap();
+        let read = TokenCode::from_numeric(digits, crate::time::at(1_795_500_030)).unwrap();
         assert_eq!(read.cryptogram(), code.cryptogram()[..4]);
         assert_eq!((code.form(), read.form()), ("qr".to_owned(), "numeric".to_owned()));
         let m = code.qr_matrix().unwrap();
@@ -170,11 +172,11 @@ mod tests {
 
     #[test]
     fn bad_material_is_refused_with_a_reason() {
-        let short_key = TokenCode::generate(vec![7; 31], "4912345678901234".into(), 1, 0, vec![0; 4]).err().unwrap();
+        let short_key = TokenCode::generate(vec![7; 31], "4912345678901234".into(), 1, crate::time::at(0), vec![0; 4]).err().unwrap();
         assert_eq!(short_key.to_string(), "invalid input: malformed key");
-        let un = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 1, 0, vec![0; 3]).err().unwrap();
+        let un = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 1, crate::time::at(0), vec![0; 3]).err().unwrap();
         assert_eq!(un.to_string(), "invalid input: the unpredictable number must be 4 bytes, got 3");
-        let token = TokenCode::generate(vec![7; 32], "4912".into(), 1, 0, vec![0; 4]).err().unwrap();
+        let token = TokenCode::generate(vec![7; 32], "4912".into(), 1, crate::time::at(0), vec![0; 4]).err().unwrap();
         assert_eq!(token.to_string(), "invalid consumer code: tag 5A is malformed: the token must be 16 digits");
     }
 }

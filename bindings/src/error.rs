@@ -462,7 +462,7 @@ impl WalletError {
 
     /// Every variant's constructor, in variant order.
     #[cfg(any(test, feature = "test-hooks"))]
-    const VARIANTS: [fn(String) -> WalletError; 37] = [
+    const VARIANTS: [fn(String) -> WalletError; 38] = [
         WalletError::InsufficientFunds,
         WalletError::LimitExceeded,
         WalletError::KycRequired,

@@ -3,6 +3,8 @@
 //! Synchronous by design (pure and fast, microseconds per code); mirror types of
 //! `koban_core::scheme::Detection` with `From` conversions.
 
+use std::time::SystemTime;
+
 use koban_core::{emv, scheme as core};
 
 use crate::error::DetectionError;
@@ -381,8 +383,8 @@ pub struct Detection {
     pub references: Vec<Reference>,
     /// Checksum status.
     pub crc: CrcStatus,
-    /// When the code stops being payable, Unix milliseconds, where it says.
-    pub expires_at_ms: Option<i64>,
+    /// When the code stops being payable, where it says.
+    pub expires_at: Option<SystemTime>,
     /// Business-rule deviations.
     pub warnings: Vec<Warning>,
 }
@@ -403,7 +405,7 @@ impl From<core::Detection> for Detection {
             tip: d.tip.map(Into::into),
             references: d.references.into_iter().map(Into::into).collect(),
             crc: d.crc.into(),
-            expires_at_ms: d.expires_at_ms,
+            expires_at: d.expires_at_ms.map(crate::time::at_ms),
             warnings: d.warnings.into_iter().map(|w| Warning { code: w.code.to_owned(), message: w.message }).collect(),
         }
     }
@@ -415,10 +417,10 @@ pub fn detect(payload: String) -> Result<Detection, DetectionError> {
     Ok(core::detect(&payload)?.into())
 }
 
-/// Detects what `payload` is as of `now_ms` (Unix milliseconds), for expiring codes and tests.
+/// Detects what `payload` is as of `now`, for expiring codes and tests.
 #[uniffi::export]
-pub fn detect_at(payload: String, now_ms: i64) -> Result<Detection, DetectionError> {
-    Ok(core::detect_at(&payload, now_ms)?.into())
+pub fn detect_at(payload: String, now: SystemTime) -> Result<Detection, DetectionError> {
+    Ok(core::detect_at(&payload, crate::time::millis(now))?.into())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! only that data key ever crosses to the app, never the key itself.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use koban_core::crypto::DeviceKey;
 use koban_core::money::Money as CoreMoney;
@@ -100,8 +100,8 @@ pub struct Charge {
     pub rate: Option<String>,
     /// The ledger transaction of a capture (refund by it, or by the charge id).
     pub transaction_id: Option<String>,
-    /// Until when the shopper may approve a pending charge, Unix seconds (host clock).
-    pub approve_by: Option<i64>,
+    /// Until when the shopper may approve a pending charge (host clock).
+    pub approve_by: Option<SystemTime>,
     /// The host's refusal kind of a refused charge (`insufficient_funds`, …).
     pub refusal: Option<String>,
 }
@@ -116,7 +116,7 @@ impl From<core::Charge> for Charge {
             customer_amount: c.customer_amount.map(Into::into),
             rate: c.rate,
             transaction_id: c.transaction_id,
-            approve_by: c.approve_by,
+            approve_by: c.approve_by.map(crate::time::at),
             refusal: c.refusal,
         }
     }
@@ -216,10 +216,10 @@ pub struct Settlement {
     pub merchant_id: String,
     /// The merchant's local calendar day, `YYYY-MM-DD`.
     pub date: String,
-    /// When the day starts (inclusive), Unix seconds (host clock).
-    pub starts_at: i64,
-    /// When the day ends (exclusive), Unix seconds (host clock).
-    pub ends_at: i64,
+    /// When the day starts (inclusive, host clock).
+    pub starts_at: SystemTime,
+    /// When the day ends (exclusive, host clock).
+    pub ends_at: SystemTime,
     /// One line per network that moved money that day, in the host's order.
     pub lines: Vec<SettlementLine>,
     /// What the merchant receives for the day.
@@ -231,8 +231,8 @@ impl From<core::Settlement> for Settlement {
         Settlement {
             merchant_id: s.merchant_id,
             date: s.date,
-            starts_at: s.from,
-            ends_at: s.to,
+            starts_at: crate::time::at(s.from),
+            ends_at: crate::time::at(s.to),
             lines: s.lines.into_iter().map(Into::into).collect(),
             net: s.net.into(),
         }
@@ -383,12 +383,12 @@ impl Terminal {
 
     /// Charges a presented code (a Koban code, or a tourist's Alipay+, WeChat Pay or UnionPay
     /// code) for `amount` in the merchant's currency. The same code and amount sent again
-    /// gets the host's stored outcome, never a second charge. `scanned_at` (Unix seconds) is
-    /// an offline till's scan time.
+    /// gets the host's stored outcome, never a second charge. `scanned_at` is an offline
+    /// till's scan time.
     #[uniffi::method(default(scanned_at = None))]
-    pub async fn charge(&self, code: String, amount: Money, scanned_at: Option<i64>) -> Result<Charge, TerminalError> {
+    pub async fn charge(&self, code: String, amount: Money, scanned_at: Option<SystemTime>) -> Result<Charge, TerminalError> {
         let amount = core_money(&amount)?;
-        Ok(self.core.charge(&code, amount, scanned_at).await?.into())
+        Ok(self.core.charge(&code, amount, scanned_at.map(crate::time::secs)).await?.into())
     }
 
     /// A charge of this terminal's merchant as it stands now (a pending one, say).

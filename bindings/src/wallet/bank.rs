@@ -32,8 +32,8 @@ pub struct BankLink {
     pub last4: String,
     /// Holder name as the bank has it.
     pub holder_name: String,
-    /// When it was linked, Unix seconds.
-    pub created_at: i64,
+    /// When it was linked.
+    pub created_at: SystemTime,
 }
 
 impl From<store::BankLink> for BankLink {
@@ -44,8 +44,27 @@ impl From<store::BankLink> for BankLink {
             bank_name: b.bank_name,
             last4: b.last4,
             holder_name: b.holder_name,
-            created_at: b.created_at,
+            created_at: time::at(b.created_at),
         }
+    }
+}
+
+/// What a withdrawal will cost, shown before it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WithdrawalPreview {
+    /// What arrives at the bank.
+    pub amount: Money,
+    /// The fee, on top.
+    pub fee: Money,
+    /// What leaves the wallet.
+    pub total: Money,
+    /// The most one withdrawal may take out.
+    pub max: Money,
+}
+
+impl From<core::WithdrawalPreview> for WithdrawalPreview {
+    fn from(p: core::WithdrawalPreview) -> Self {
+        WithdrawalPreview { amount: p.amount.into(), fee: p.fee.into(), total: p.total.into(), max: p.max.into() }
     }
 }
 
@@ -104,16 +123,25 @@ impl Wallet {
             .map(Into::into)
     }
 
+    /// What withdrawing `amount` costs, before it is confirmed: the fee by the host's
+    /// published rule and the total that leaves the wallet (more than one withdrawal may take
+    /// is refused).
+    pub async fn preview_withdrawal(&self, amount: Money) -> Result<WithdrawalPreview, WalletError> {
+        let amount = core_money(&amount)?;
+        self.done("preview_withdrawal", self.off(move |core| async move { core.preview_withdrawal(amount).await }).await)
+            .map(Into::into)
+    }
+
     /// Ends a bank link: no more top-ups or withdrawals through it; its history stays.
     pub async fn unlink_bank(&self, bank_link_id: String) -> Result<(), WalletError> {
         self.done("unlink_bank", self.off(move |core| async move { core.unlink_bank(&bank_link_id).await }).await)
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Wallet {
     /// Linked bank accounts (local).
-    pub fn bank_links(&self) -> Result<Vec<BankLink>, WalletError> {
-        Ok(self.core.bank_links()?.into_iter().map(Into::into).collect())
+    pub async fn bank_links(&self) -> Result<Vec<BankLink>, WalletError> {
+        Ok(self.off(move |core| async move { core.bank_links() }).await?.into_iter().map(Into::into).collect())
     }
 }

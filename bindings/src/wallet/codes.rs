@@ -3,6 +3,37 @@
 
 use super::*;
 
+/// Where a till charge waiting for the shopper stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum ChargeRequestStatus {
+    /// Waiting for the shopper's answer.
+    Pending,
+    /// The shopper approved it; it was captured.
+    Approved,
+    /// The shopper declined it; nothing moved.
+    Declined,
+    /// Not answered in time; nothing moved.
+    Expired,
+    /// The host refused it (funds, limits); nothing moved.
+    Refused,
+    /// A state this library does not know yet (a newer host).
+    Unknown,
+}
+
+impl ChargeRequestStatus {
+    /// The host's spelling read; an unknown one is [`ChargeRequestStatus::Unknown`].
+    pub(crate) fn from_host(s: &str) -> ChargeRequestStatus {
+        match s {
+            "pending" => ChargeRequestStatus::Pending,
+            "approved" => ChargeRequestStatus::Approved,
+            "declined" => ChargeRequestStatus::Declined,
+            "expired" => ChargeRequestStatus::Expired,
+            "refused" => ChargeRequestStatus::Refused,
+            _ => ChargeRequestStatus::Unknown,
+        }
+    }
+}
+
 /// A till charge above the no-confirmation limit, waiting for the shopper to approve or decline it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ChargeRequest {
@@ -14,12 +45,12 @@ pub struct ChargeRequest {
     pub merchant_country: Option<String>,
     /// The amount the till asks for.
     pub amount: Money,
-    /// The host refuses an answer after this, Unix seconds (host clock).
-    pub approve_by: i64,
-    /// `pending`, or how it ended (`approved`, `declined`, `expired`, `refused`…).
-    pub status: String,
+    /// The host refuses an answer after this (host clock).
+    pub approve_by: SystemTime,
+    /// Waiting, or how it ended.
+    pub status: ChargeRequestStatus,
     /// When the till asked, Unix seconds (host clock).
-    pub created_at: i64,
+    pub created_at: SystemTime,
 }
 
 impl From<store::ChargeRequest> for ChargeRequest {
@@ -29,9 +60,9 @@ impl From<store::ChargeRequest> for ChargeRequest {
             merchant_name: c.merchant_name,
             merchant_country: c.merchant_country,
             amount: c.amount.into(),
-            approve_by: c.approve_by,
-            status: c.status,
-            created_at: c.created_at,
+            approve_by: time::at(c.approve_by),
+            status: ChargeRequestStatus::from_host(&c.status),
+            created_at: time::at(c.created_at),
         }
     }
 }
@@ -45,10 +76,10 @@ pub struct ConsumerCode {
     pub numeric: Option<String>,
     /// The QR module matrix to draw.
     pub matrix: QrMatrix,
-    /// When the till stops accepting it, Unix seconds.
-    pub expires_at: i64,
-    /// When to replace it with a fresh code, Unix seconds.
-    pub refresh_at: i64,
+    /// When the till stops accepting it.
+    pub expires_at: SystemTime,
+    /// When to replace it with a fresh code.
+    pub refresh_at: SystemTime,
     /// Single-use keys left on the device after this one.
     pub codes_left: i32,
 }
@@ -59,8 +90,8 @@ impl From<core::ConsumerCode> for ConsumerCode {
             qr_text: c.qr_text,
             numeric: c.numeric,
             matrix: c.matrix.into(),
-            expires_at: signed64(c.expires_at),
-            refresh_at: signed64(c.refresh_at),
+            expires_at: time::at(signed64(c.expires_at)),
+            refresh_at: time::at(signed64(c.refresh_at)),
             codes_left: signed(c.codes_left),
         }
     }
@@ -97,26 +128,27 @@ impl Wallet {
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Wallet {
     /// Till charges waiting for approval, oldest first (local; [`Wallet::sync`] and
     /// [`Wallet::listen`] bring new ones in).
-    pub fn charge_requests(&self) -> Result<Vec<ChargeRequest>, WalletError> {
-        Ok(self.core.charge_requests()?.into_iter().map(Into::into).collect())
+    pub async fn charge_requests(&self) -> Result<Vec<ChargeRequest>, WalletError> {
+        Ok(self.off(move |core| async move { core.charge_requests() }).await?.into_iter().map(Into::into).collect())
     }
 
     /// Consumer codes that can still be made offline.
-    pub fn codes_left(&self) -> Result<i32, WalletError> {
-        Ok(signed(self.core.codes_left()?))
+    pub async fn codes_left(&self) -> Result<i32, WalletError> {
+        Ok(signed(self.off(move |core| async move { core.codes_left() }).await?))
     }
 
     /// The next consumer code as a QR code (offline; uses up one single-use key).
-    pub fn consumer_code(&self) -> Result<ConsumerCode, WalletError> {
-        self.done("consumer_code", self.core.consumer_code()).map(Into::into)
+    pub async fn consumer_code(&self) -> Result<ConsumerCode, WalletError> {
+        self.done("consumer_code", self.off(move |core| async move { core.consumer_code() }).await).map(Into::into)
     }
 
     /// The next consumer code as a QR code and 36 digits for barcode tills (offline; uses up one key).
-    pub fn consumer_code_numeric(&self) -> Result<ConsumerCode, WalletError> {
-        self.done("consumer_code_numeric", self.core.consumer_code_numeric()).map(Into::into)
+    pub async fn consumer_code_numeric(&self) -> Result<ConsumerCode, WalletError> {
+        self.done("consumer_code_numeric", self.off(move |core| async move { core.consumer_code_numeric() }).await)
+            .map(Into::into)
     }
 }

@@ -12,13 +12,13 @@ pub struct Recipient {
     pub display_name: String,
     /// Their country.
     pub country: String,
-    /// Last time money went to them, Unix seconds.
-    pub last_used_at: i64,
+    /// Last time money went to them.
+    pub last_used_at: SystemTime,
 }
 
 impl From<store::Recipient> for Recipient {
     fn from(r: store::Recipient) -> Self {
-        Recipient { handle: r.handle, display_name: r.display_name, country: r.country, last_used_at: r.last_used_at }
+        Recipient { handle: r.handle, display_name: r.display_name, country: r.country, last_used_at: time::at(r.last_used_at) }
     }
 }
 
@@ -136,14 +136,14 @@ pub struct MoneyRequest {
     pub amount: Money,
     /// What it is for (may be empty).
     pub note: String,
-    /// `pending`, `paid`, `declined` or `expired`, by the host's clock.
-    pub status: String,
-    /// Host time it was made, Unix seconds.
-    pub created_at: i64,
-    /// Host time after which it can no longer be paid, Unix seconds.
-    pub expires_at: i64,
-    /// Host time it was paid or declined, Unix seconds.
-    pub answered_at: Option<i64>,
+    /// Where it stands, by the host's clock.
+    pub status: MoneyRequestStatus,
+    /// Host time it was made.
+    pub created_at: SystemTime,
+    /// Host time after which it can no longer be paid.
+    pub expires_at: SystemTime,
+    /// Host time it was paid or declined.
+    pub answered_at: Option<SystemTime>,
     /// The transfer that paid it.
     pub transaction_id: Option<String>,
     /// The split bill it is a share of.
@@ -159,10 +159,10 @@ impl From<core::MoneyRequest> for MoneyRequest {
             payer: r.payer.into(),
             amount: r.amount.into(),
             note: r.note,
-            status: r.status,
-            created_at: r.created_at,
-            expires_at: r.expires_at,
-            answered_at: r.answered_at,
+            status: MoneyRequestStatus::from_host(&r.status),
+            created_at: time::at(r.created_at),
+            expires_at: time::at(r.expires_at),
+            answered_at: r.answered_at.map(time::at),
             transaction_id: r.transaction_id,
             split_id: r.split_id,
         }
@@ -179,13 +179,52 @@ impl TryFrom<&MoneyRequest> for core::MoneyRequest {
             payer: (&r.payer).into(),
             amount: core_money(&r.amount)?,
             note: r.note.clone(),
-            status: r.status.clone(),
-            created_at: r.created_at,
-            expires_at: r.expires_at,
-            answered_at: r.answered_at,
+            status: r.status.host_name().to_owned(),
+            created_at: time::secs(r.created_at),
+            expires_at: time::secs(r.expires_at),
+            answered_at: r.answered_at.map(time::secs),
             transaction_id: r.transaction_id.clone(),
             split_id: r.split_id.clone(),
         })
+    }
+}
+
+/// Where a money request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum MoneyRequestStatus {
+    /// Waiting for the friend to pay or decline.
+    Pending,
+    /// Paid, by the transfer in `transaction_id`.
+    Paid,
+    /// Declined; nothing moved.
+    Declined,
+    /// Lapsed unanswered; nothing moved.
+    Expired,
+    /// A state this library does not know yet (a newer host).
+    Unknown,
+}
+
+impl MoneyRequestStatus {
+    /// The host's spelling read; an unknown one is [`MoneyRequestStatus::Unknown`].
+    pub(crate) fn from_host(s: &str) -> MoneyRequestStatus {
+        match s {
+            "pending" => MoneyRequestStatus::Pending,
+            "paid" => MoneyRequestStatus::Paid,
+            "declined" => MoneyRequestStatus::Declined,
+            "expired" => MoneyRequestStatus::Expired,
+            _ => MoneyRequestStatus::Unknown,
+        }
+    }
+
+    /// The host's spelling.
+    pub(crate) fn host_name(self) -> &'static str {
+        match self {
+            MoneyRequestStatus::Pending => "pending",
+            MoneyRequestStatus::Paid => "paid",
+            MoneyRequestStatus::Declined => "declined",
+            MoneyRequestStatus::Expired => "expired",
+            MoneyRequestStatus::Unknown => "unknown",
+        }
     }
 }
 
@@ -204,8 +243,8 @@ pub struct Split {
     pub outstanding: Money,
     /// One request per friend, in the order given: who has paid is each one's `status`.
     pub shares: Vec<MoneyRequest>,
-    /// Host time it was made, Unix seconds.
-    pub created_at: i64,
+    /// Host time it was made.
+    pub created_at: SystemTime,
 }
 
 impl From<core::Split> for Split {
@@ -217,7 +256,7 @@ impl From<core::Split> for Split {
             note: s.note,
             paid: s.paid.into(),
             shares: s.shares.into_iter().map(Into::into).collect(),
-            created_at: s.created_at,
+            created_at: time::at(s.created_at),
         }
     }
 }
@@ -295,16 +334,16 @@ impl Wallet {
     }
 
     /// Sends what [`Wallet::preview_send`] showed, exactly once: a transfer at home, the quoted
-    /// remittance abroad (`purpose` for it; `gift` when none).
+    /// remittance abroad (`purpose` for it; a gift when none).
     #[uniffi::method(default(message = None, purpose = None))]
     pub async fn confirm_send(
         &self,
         preview: Arc<SendPreview>,
         message: Option<String>,
-        purpose: Option<String>,
+        purpose: Option<RemittancePurpose>,
     ) -> Result<WalletTransaction, WalletError> {
         let sent = self
-            .off(move |core| async move { core.confirm_send(&preview.0, message.as_deref(), purpose.as_deref()).await })
+            .off(move |core| async move { core.confirm_send(&preview.0, message.as_deref(), purpose.map(RemittancePurpose::host_name)).await })
             .await;
         self.done("confirm_send", sent).map(Into::into)
     }
@@ -380,10 +419,10 @@ impl Wallet {
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Wallet {
     /// People this wallet has sent to, most recent first (local).
-    pub fn recipients(&self) -> Result<Vec<Recipient>, WalletError> {
-        Ok(self.core.recipients()?.into_iter().map(Into::into).collect())
+    pub async fn recipients(&self) -> Result<Vec<Recipient>, WalletError> {
+        Ok(self.off(move |core| async move { core.recipients() }).await?.into_iter().map(Into::into).collect())
     }
 }

@@ -11,25 +11,69 @@ pub enum Direction {
     Out,
 }
 
-/// One item of history.
+/// What kind of movement a transaction is; apps word it in the device's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum TransactionKind {
+    /// Money in from a linked bank.
+    TopUp,
+    /// Money out to a linked bank (the fee included).
+    Withdrawal,
+    /// A merchant paid by scanning its code, at home or abroad.
+    Payment,
+    /// A till charged the shopper's code.
+    TillCharge,
+    /// Money between two wallets in the same currency.
+    Transfer,
+    /// Money sent abroad (or received from abroad).
+    Remittance,
+    /// A remittance given back after its payout failed.
+    RemittanceReturn,
+    /// A merchant gave back (part of) a payment or till charge.
+    Refund,
+    /// A kind this library does not know yet (a newer host).
+    Unknown,
+}
+
+/// The host's spellings, in one place.
+const TRANSACTION_KINDS: [(TransactionKind, &str); 8] = [
+    (TransactionKind::TopUp, "topup"),
+    (TransactionKind::Withdrawal, "withdrawal"),
+    (TransactionKind::Payment, "payment"),
+    (TransactionKind::TillCharge, "cpm_charge"),
+    (TransactionKind::Transfer, "p2p"),
+    (TransactionKind::Remittance, "remittance"),
+    (TransactionKind::RemittanceReturn, "remittance_return"),
+    (TransactionKind::Refund, "refund"),
+];
+
+impl TransactionKind {
+    /// The host's spelling read; an unknown one is [`TransactionKind::Unknown`].
+    pub(crate) fn from_host(s: &str) -> TransactionKind {
+        TRANSACTION_KINDS.iter().find(|(_, name)| *name == s).map_or(TransactionKind::Unknown, |(k, _)| *k)
+    }
+
+    /// The host's spelling; `None` for [`TransactionKind::Unknown`].
+    pub(crate) fn host_name(self) -> Option<&'static str> {
+        TRANSACTION_KINDS.iter().find(|(k, _)| *k == self).map(|(_, name)| *name)
+    }
+}
+
+/// One item of history: what it is, with whom, how much and when; each app words it in the
+/// device's language.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct WalletTransaction {
     /// The host's transaction id.
     pub id: String,
-    /// `topup`, `payment`, `p2p`, `remittance`, …
-    pub kind: String,
+    /// What kind of movement.
+    pub kind: TransactionKind,
     /// In or out.
     pub direction: Direction,
     /// The amount, always positive; in the home currency for payments abroad.
     pub amount: Money,
     /// Merchant name, `@handle`, recipient or bank link.
     pub counterparty: Option<String>,
-    /// A line to show ("Payment to KOBAN RAMEN (¥1,200)").
-    pub description: String,
-    /// Host time, Unix seconds.
-    pub created_at: i64,
-    /// The host's answer and what the user was shown, as JSON, for receipts (account numbers masked).
-    pub details_json: String,
+    /// Host time.
+    pub created_at: SystemTime,
     /// What the entry says beyond its line: both currencies, rate, fee, the payment a refund
     /// gives back, references.
     pub detail: TransactionDetail,
@@ -71,23 +115,34 @@ impl From<core::TransactionDetail> for TransactionDetail {
     }
 }
 
-/// Which history entries: some kinds, a period (host time, Unix seconds).
+/// Which history entries: some kinds, a period (host time).
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct HistoryFilter {
-    /// Only these kinds (`payment`, `refund`, `withdrawal`, …); empty: every kind.
+    /// Only these kinds; empty: every kind.
     #[uniffi(default = [])]
-    pub kinds: Vec<String>,
+    pub kinds: Vec<TransactionKind>,
     /// Only entries at or after this time.
     #[uniffi(default = None)]
-    pub from: Option<i64>,
+    pub from: Option<SystemTime>,
     /// Only entries before this time.
     #[uniffi(default = None)]
-    pub to: Option<i64>,
+    pub to: Option<SystemTime>,
 }
 
-impl From<HistoryFilter> for core::HistoryFilter {
-    fn from(f: HistoryFilter) -> Self {
-        core::HistoryFilter { kinds: f.kinds, from: f.from, to: f.to }
+impl TryFrom<HistoryFilter> for core::HistoryFilter {
+    type Error = WalletError;
+
+    fn try_from(f: HistoryFilter) -> Result<Self, WalletError> {
+        let kinds = f
+            .kinds
+            .iter()
+            .map(|k| {
+                k.host_name().map(str::to_owned).ok_or_else(|| {
+                    WalletError::InvalidInput("invalid input: Unknown is not a kind to filter by".into())
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(core::HistoryFilter { kinds, from: f.from.map(time::secs), to: f.to.map(time::secs) })
     }
 }
 
@@ -97,16 +152,14 @@ impl From<store::TransactionRecord> for WalletTransaction {
         WalletTransaction {
             detail,
             id: t.id,
-            kind: t.kind,
+            kind: TransactionKind::from_host(&t.kind),
             direction: match t.direction {
                 store::Direction::In => Direction::In,
                 store::Direction::Out => Direction::Out,
             },
             amount: t.amount.into(),
             counterparty: t.counterparty,
-            description: t.description,
-            created_at: t.created_at,
-            details_json: t.details.to_string(),
+            created_at: time::at(t.created_at),
         }
     }
 }
@@ -120,34 +173,38 @@ pub struct HistoryPage {
     pub next_cursor: Option<String>,
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Wallet {
     /// A page of at most `limit` history items, newest first, after `cursor` (local).
     #[uniffi::method(default(cursor = None))]
-    pub fn history(&self, limit: i32, cursor: Option<String>) -> Result<HistoryPage, WalletError> {
-        let p = self.core.history(u32::try_from(limit).unwrap_or(0), cursor.as_deref())?;
+    pub async fn history(&self, limit: i32, cursor: Option<String>) -> Result<HistoryPage, WalletError> {
+        let limit = u32::try_from(limit).unwrap_or(0);
+        let p = self.off(move |core| async move { core.history(limit, cursor.as_deref()) }).await?;
         Ok(HistoryPage { items: p.items.into_iter().map(Into::into).collect(), next_cursor: p.next_cursor })
     }
 
     /// A page of the entries `filter` selects, newest first (local).
     #[uniffi::method(default(cursor = None))]
-    pub fn history_filtered(
+    pub async fn history_filtered(
         &self,
         filter: HistoryFilter,
         limit: i32,
         cursor: Option<String>,
     ) -> Result<HistoryPage, WalletError> {
-        let p = self.core.history_filtered(&filter.into(), u32::try_from(limit).unwrap_or(0), cursor.as_deref())?;
+        let (filter, limit) = (core::HistoryFilter::try_from(filter)?, u32::try_from(limit).unwrap_or(0));
+        let p = self.off(move |core| async move { core.history_filtered(&filter, limit, cursor.as_deref()) }).await?;
         Ok(HistoryPage { items: p.items.into_iter().map(Into::into).collect(), next_cursor: p.next_cursor })
     }
 
     /// The entries `filter` selects as CSV (header first, UTC times), to share or save (local).
-    pub fn history_csv(&self, filter: HistoryFilter) -> Result<String, WalletError> {
-        Ok(self.core.history_csv(&filter.into())?)
+    pub async fn history_csv(&self, filter: HistoryFilter) -> Result<String, WalletError> {
+        let filter = core::HistoryFilter::try_from(filter)?;
+        Ok(self.off(move |core| async move { core.history_csv(&filter) }).await?)
     }
 
     /// How many money-moving requests still have an unknown outcome (local).
-    pub fn pending_count(&self) -> Result<i32, WalletError> {
-        Ok(i32::try_from(self.core.pending_count()?).unwrap_or(i32::MAX))
+    pub async fn pending_count(&self) -> Result<i32, WalletError> {
+        let n = self.off(move |core| async move { core.pending_count() }).await?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
 }

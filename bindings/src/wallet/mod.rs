@@ -12,7 +12,7 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use koban_core::money::{Currency, Money as CoreMoney};
 use koban_core::{scheme, store, wallet as core};
@@ -23,6 +23,7 @@ use crate::error::WalletError;
 use crate::money::Money;
 use crate::platform::{HttpTransport, KeyStore, KeyStoreAdapter, Log, LogLevel, Logger, TransportAdapter};
 use crate::scheme::ReferenceKind;
+use crate::time;
 
 mod bank;
 mod codes;

@@ -3,6 +3,28 @@
 
 use super::*;
 
+/// A wallet's KYC tier: what it may do (remit, higher limits) follows from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Tier {
+    /// Not identity-checked: domestic payments and transfers within low limits.
+    Unverified,
+    /// Identity-checked: higher limits and remittances.
+    Verified,
+    /// A tier this library does not know yet (a newer host); treat as unverified.
+    Unknown,
+}
+
+impl Tier {
+    /// The host's spelling read; an unknown one is [`Tier::Unknown`].
+    pub(crate) fn from_host(s: &str) -> Tier {
+        match s {
+            "unverified" => Tier::Unverified,
+            "verified" => Tier::Verified,
+            _ => Tier::Unknown,
+        }
+    }
+}
+
 /// The enrolled wallet as this device knows it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct WalletProfile {
@@ -16,10 +38,10 @@ pub struct WalletProfile {
     pub country: String,
     /// Home currency's alpha code.
     pub currency: String,
-    /// KYC tier (`unverified`, `verified`).
-    pub tier: String,
-    /// When this device enrolled, Unix seconds.
-    pub enrolled_at: i64,
+    /// KYC tier.
+    pub tier: Tier,
+    /// When this device enrolled.
+    pub enrolled_at: SystemTime,
 }
 
 impl From<core::WalletProfile> for WalletProfile {
@@ -30,8 +52,8 @@ impl From<core::WalletProfile> for WalletProfile {
             display_name: w.display_name,
             country: w.country,
             currency: w.currency.alpha().to_owned(),
-            tier: w.tier,
-            enrolled_at: w.enrolled_at,
+            tier: Tier::from_host(&w.tier),
+            enrolled_at: time::at(w.enrolled_at),
         }
     }
 }
@@ -41,8 +63,8 @@ impl From<core::WalletProfile> for WalletProfile {
 pub struct Balance {
     /// Money available to spend.
     pub available: Money,
-    /// KYC tier (`unverified`, `verified`).
-    pub tier: String,
+    /// KYC tier.
+    pub tier: Tier,
     /// Largest single transfer.
     pub per_transfer_limit: Money,
     /// Monthly cap on outgoing transfers.
@@ -59,7 +81,7 @@ impl From<core::Balance> for Balance {
     fn from(b: core::Balance) -> Self {
         Balance {
             available: b.available.into(),
-            tier: b.tier,
+            tier: Tier::from_host(&b.tier),
             per_transfer_limit: b.per_transfer_limit.into(),
             monthly_limit: b.monthly_limit.into(),
             used_this_month: b.used_this_month.into(),
@@ -74,8 +96,8 @@ impl From<core::Balance> for Balance {
 pub struct CachedBalance {
     /// The balance.
     pub available: Money,
-    /// Host time of that balance, Unix seconds.
-    pub as_of: i64,
+    /// Host time of that balance.
+    pub as_of: SystemTime,
 }
 
 /// Enrolment details.
@@ -136,15 +158,16 @@ impl Wallet {
     }
 }
 
-#[uniffi::export]
+#[uniffi::export(async_runtime = "tokio")]
 impl Wallet {
     /// The enrolled wallet, or `None` before [`Wallet::enrol`] (local).
-    pub fn profile(&self) -> Result<Option<WalletProfile>, WalletError> {
-        Ok(self.core.profile()?.map(Into::into))
+    pub async fn profile(&self) -> Result<Option<WalletProfile>, WalletError> {
+        Ok(self.off(move |core| async move { core.profile() }).await?.map(Into::into))
     }
 
     /// The last balance the host reported, and when (local, for offline screens).
-    pub fn cached_balance(&self) -> Result<Option<CachedBalance>, WalletError> {
-        Ok(self.core.cached_balance()?.map(|(m, as_of)| CachedBalance { available: m.into(), as_of }))
+    pub async fn cached_balance(&self) -> Result<Option<CachedBalance>, WalletError> {
+        let cached = self.off(move |core| async move { core.cached_balance() }).await?;
+        Ok(cached.map(|(m, as_of)| CachedBalance { available: m.into(), as_of: time::at(as_of) }))
     }
 }

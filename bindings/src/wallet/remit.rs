@@ -3,6 +3,46 @@
 
 use super::*;
 
+/// What an FX quote is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum QuotePurpose {
+    /// Paying a merchant abroad.
+    MerchantPayment,
+    /// Sending money abroad.
+    Remittance,
+}
+
+/// Why money is sent abroad, as regulators ask senders to declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum RemittancePurpose {
+    /// Supporting family.
+    FamilySupport,
+    /// School or university fees.
+    Education,
+    /// Medical costs.
+    Medical,
+    /// Savings.
+    Savings,
+    /// A gift.
+    Gift,
+    /// Business.
+    Business,
+}
+
+impl RemittancePurpose {
+    /// The host's spelling.
+    pub(crate) fn host_name(self) -> &'static str {
+        match self {
+            RemittancePurpose::FamilySupport => "family_support",
+            RemittancePurpose::Education => "education",
+            RemittancePurpose::Medical => "medical",
+            RemittancePurpose::Savings => "savings",
+            RemittancePurpose::Gift => "gift",
+            RemittancePurpose::Business => "business",
+        }
+    }
+}
+
 /// An FX quote: what leaves the wallet (home currency) and what arrives, at which rate, until when.
 ///
 /// An object, not a record: the app reads it and hands it back to [`Wallet::remit`] (or, inside a
@@ -18,9 +58,13 @@ impl FxQuote {
         self.0.id.clone()
     }
 
-    /// `merchant_payment` or `remittance`.
-    pub fn purpose(&self) -> String {
-        self.0.purpose.clone()
+    /// What the quote is for.
+    pub fn purpose(&self) -> QuotePurpose {
+        if self.0.purpose == "remittance" {
+            QuotePurpose::Remittance
+        } else {
+            QuotePurpose::MerchantPayment
+        }
     }
 
     /// Converted amount, home currency.
@@ -68,9 +112,9 @@ impl FxQuote {
         self.0.delivery_estimate_secs
     }
 
-    /// Host time after which the quote cannot be used, Unix seconds.
-    pub fn expires_at(&self) -> i64 {
-        self.0.expires_at
+    /// Host time after which the quote cannot be used.
+    pub fn expires_at(&self) -> SystemTime {
+        time::at(self.0.expires_at)
     }
 }
 
@@ -159,7 +203,7 @@ impl Wallet {
         &self,
         quote: Arc<FxQuote>,
         recipient: RemitRecipient,
-        purpose: String,
+        purpose: RemittancePurpose,
         message: Option<String>,
     ) -> Result<WalletTransaction, WalletError> {
         let r = core::RemitRecipient {
@@ -169,7 +213,7 @@ impl Wallet {
         };
         self.done(
             "remit",
-            self.off(move |core| async move { core.remit(&quote.0, &r, &purpose, message.as_deref()).await }).await,
+            self.off(move |core| async move { core.remit(&quote.0, &r, purpose.host_name(), message.as_deref()).await }).await,
         )
         .map(Into::into)
     }

@@ -29,6 +29,7 @@ extension WalletError: LocalizedError {
         case .Unauthorized: return "unauthorized"
         case .ChargeExpired: return "charge_expired"
         case .ChargeNotPending: return "charge_not_pending"
+        case .RequestNotPending: return "request_not_pending"
         case .DeviceRevoked: return "device_revoked"
         case .CodeRevoked: return "code_revoked"
         case .Refused: return "refused"
@@ -58,7 +59,7 @@ extension WalletError: LocalizedError {
              .UnsupportedCorridor(let message), .UnknownRecipient(let message),
              .HandleTaken(let message), .AlreadyEnrolled(let message), .BadRequest(let message),
              .NotFound(let message), .Forbidden(let message), .Unauthorized(let message),
-             .ChargeExpired(let message), .ChargeNotPending(let message),
+             .ChargeExpired(let message), .ChargeNotPending(let message), .RequestNotPending(let message),
              .DeviceRevoked(let message), .CodeRevoked(let message),
              .Refused(let message), .OutcomeUnknown(let message), .Unavailable(let message),
              .NotEnrolled(let message), .InvalidInput(let message), .MissingReference(let message),

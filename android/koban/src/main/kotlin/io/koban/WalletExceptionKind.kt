@@ -31,6 +31,7 @@ val WalletException.kind: String
         is WalletException.Unauthorized -> "unauthorized"
         is WalletException.ChargeExpired -> "charge_expired"
         is WalletException.ChargeNotPending -> "charge_not_pending"
+        is WalletException.RequestNotPending -> "request_not_pending"
         is WalletException.DeviceRevoked -> "device_revoked"
         is WalletException.CodeRevoked -> "code_revoked"
         is WalletException.Refused -> "refused"
