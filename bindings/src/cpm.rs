@@ -156,7 +156,9 @@ mod tests {
 
     #[test]
     fn generated_codes_read_back_at_the_till() {
-        let code = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 42, crate::time::at(1_795_500_000), vec![0; 4]).unwrap();
+        let code =
+            TokenCode::generate(vec![7; 32], "4912345678901234".into(), 42, crate::time::at(1_795_500_000), vec![0; 4])
+                .unwrap();
         let read = TokenCode::from_qr_text(code.qr_text().unwrap()).unwrap();
         assert_eq!(
             (read.token(), read.counter(), read.timestamp(), read.cryptogram()),
@@ -172,9 +174,13 @@ mod tests {
 
     #[test]
     fn bad_material_is_refused_with_a_reason() {
-        let short_key = TokenCode::generate(vec![7; 31], "4912345678901234".into(), 1, crate::time::at(0), vec![0; 4]).err().unwrap();
+        let short_key = TokenCode::generate(vec![7; 31], "4912345678901234".into(), 1, crate::time::at(0), vec![0; 4])
+            .err()
+            .unwrap();
         assert_eq!(short_key.to_string(), "invalid input: malformed key");
-        let un = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 1, crate::time::at(0), vec![0; 3]).err().unwrap();
+        let un = TokenCode::generate(vec![7; 32], "4912345678901234".into(), 1, crate::time::at(0), vec![0; 3])
+            .err()
+            .unwrap();
         assert_eq!(un.to_string(), "invalid input: the unpredictable number must be 4 bytes, got 3");
         let token = TokenCode::generate(vec![7; 32], "4912".into(), 1, crate::time::at(0), vec![0; 4]).err().unwrap();
         assert_eq!(token.to_string(), "invalid consumer code: tag 5A is malformed: the token must be 16 digits");

@@ -570,6 +570,8 @@ impl From<koban_core::wallet::WalletError> for WalletError {
             e @ C::Detect(_) => E::UnreadableCode(strip_personal(&e.to_string())),
             e @ C::NoCodesLeft => E::NoCodesLeft(e.to_string()),
             e @ C::Store(StoreError::KeyStore(_) | StoreError::BadSecret(_)) => E::KeyStore(e.to_string()),
+            // The platform's signing key failed or is gone: the app's key store is the cause.
+            e @ C::Crypto(koban_core::crypto::CryptoError::Platform(_)) => E::KeyStore(e.to_string()),
             e @ C::Store(_) => E::Storage(e.to_string()),
             // Crypto, consumer-code and protocol failures, and test crash points (only with the
             // core's `failpoints` feature, hence no exhaustive match): nothing an app can fix.

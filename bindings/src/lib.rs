@@ -27,12 +27,12 @@ pub use terminal::{
     Charge, ChargeStatus, DynamicCode, Enrolled, PaymentNetwork, Refund, RefundOf, Settlement, SettlementLine, Terminal,
 };
 pub use wallet::{
-    equal_shares, Balance, Bank, BankAccount, BankLink, CachedBalance, ChargeRequest, ChargeRequestStatus, ConsumerCode,
-    Direction, Enrolment, Friend, FxQuote, HistoryFilter, HistoryPage, Identity, Listening, MerchantCodeInfo,
-    MoneyRequest, MoneyRequestStatus, PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount, QuotePurpose,
-    Recipient, RemitDestination, RemitRecipient, RemittancePurpose, SendPreview, SendTo, Split, SplitShare,
-    SplitShares, SyncReport, Tier, TransactionDetail, TransactionKind, Wallet, WalletConfig, WalletListener,
-    WalletProfile, WalletTransaction, WithdrawalPreview,
+    equal_shares, Balance, Bank, BankAccount, BankLink, CachedBalance, ChargeRequest, ChargeRequestStatus,
+    ConsumerCode, Direction, Enrolment, Friend, FxQuote, HistoryFilter, HistoryPage, Identity, Listening,
+    MerchantCodeInfo, MoneyRequest, MoneyRequestStatus, PaymentQuote, PaymentReference, PaymentRequest, QuoteAmount,
+    QuotePurpose, Recipient, RemitDestination, RemitRecipient, RemittancePurpose, SendPreview, SendTo, Split,
+    SplitShare, SplitShares, SyncReport, Tier, TransactionDetail, TransactionKind, Wallet, WalletConfig,
+    WalletListener, WalletProfile, WalletTransaction, WithdrawalPreview,
 };
 
 /// The version of this Koban library (the workspace version), e.g. `"0.1.0"`.

@@ -12,16 +12,26 @@ use zeroize::Zeroizing;
 
 use crate::error::PlatformError;
 
-/// Protects the wallet's data key: Android Keystore or the iOS Keychain in the apps.
+/// Protects the wallet's keys: Android Keystore (StrongBox where present) or the iOS
+/// Keychain and Secure Enclave in the apps.
 ///
-/// The wallet's secrets (device key, consumer-code keys) are sealed under a random data key;
-/// only that data key crosses to the platform, to be wrapped by a key that never leaves it.
+/// The wallet's secrets (consumer-code keys, and a software device key) are sealed under a
+/// random data key; only that data key crosses to the platform, to be wrapped by a key that
+/// never leaves it. Where the platform can hold a non-exportable P-256 signing key, the device
+/// key lives there instead and only messages to sign and signatures cross.
 #[uniffi::export(with_foreign)]
 pub trait KeyStore: Send + Sync {
     /// Encrypts `data_key` for storage next to the database.
     fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
     /// Decrypts what [`KeyStore::wrap`] returned; [`PlatformError::BadWrappedKey`] if it is not ours.
     fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+    /// Creates, or finds, the non-exportable P-256 signing key `alias` and returns its public
+    /// key (the 65-byte uncompressed point, or its X.509 SubjectPublicKeyInfo); `None` when
+    /// this platform holds no such keys (the wallet then keeps a sealed software key).
+    fn signing_key(&self, alias: String) -> Result<Option<Vec<u8>>, PlatformError>;
+    /// Signs `message` with the key `alias`: ECDSA P-256 over SHA-256 of the message (Android
+    /// `SHA256withECDSA`, Apple `ecdsaSignatureMessageX962SHA256`), DER or fixed `r || s`.
+    fn sign(&self, alias: String, message: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
 }
 
 /// A software key store: a key-encryption key in the file at `path` (mode 0600), created if missing.
@@ -45,6 +55,15 @@ impl KeyStore for SoftwareKeyStore {
         // The caller takes ownership of the plain key; the adapter below wipes it.
         store::KeyStore::unwrap(&self.0, &wrapped).map(|k| k.to_vec()).map_err(platform_error)
     }
+
+    // A file holds no hardware key: the device key is a sealed software one.
+    fn signing_key(&self, _alias: String) -> Result<Option<Vec<u8>>, PlatformError> {
+        Ok(None)
+    }
+
+    fn sign(&self, _alias: String, _message: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Err(PlatformError::Failed { reason: "a file key store holds no signing keys".into() })
+    }
 }
 
 fn platform_error(e: store::KeyStoreError) -> PlatformError {
@@ -66,6 +85,20 @@ impl store::KeyStore for KeyStoreAdapter {
     fn unwrap(&self, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, store::KeyStoreError> {
         self.0.unwrap(wrapped.to_vec()).map(Zeroizing::new).map_err(key_store_error)
     }
+}
+
+impl koban_core::crypto::PlatformKeys for KeyStoreAdapter {
+    fn signing_key(&self, alias: &str) -> Result<Option<Vec<u8>>, koban_core::crypto::CryptoError> {
+        self.0.signing_key(alias.to_owned()).map_err(platform_key_error)
+    }
+
+    fn sign(&self, alias: &str, message: &[u8]) -> Result<Vec<u8>, koban_core::crypto::CryptoError> {
+        self.0.sign(alias.to_owned(), message.to_vec()).map_err(platform_key_error)
+    }
+}
+
+fn platform_key_error(e: PlatformError) -> koban_core::crypto::CryptoError {
+    koban_core::crypto::CryptoError::Platform(e.to_string())
 }
 
 fn key_store_error(e: PlatformError) -> store::KeyStoreError {

@@ -321,7 +321,9 @@ fn open_store(
             .map_err(|e| TerminalError::KeyStore(format!("the sealed terminal key does not load: {e}")))?,
         None => {
             let key = DeviceKey::generate()?;
-            store.write(|tx, s| store::put_secret(tx, s, KEY_SECRET, key.pkcs8()))?;
+            // A generated key is a software one: it always has its document.
+            let pkcs8 = key.pkcs8().ok_or_else(|| TerminalError::KeyStore("a new key without its document".into()))?;
+            store.write(|tx, s| store::put_secret(tx, s, KEY_SECRET, pkcs8))?;
             key
         }
     };
@@ -386,7 +388,12 @@ impl Terminal {
     /// gets the host's stored outcome, never a second charge. `scanned_at` is an offline
     /// till's scan time.
     #[uniffi::method(default(scanned_at = None))]
-    pub async fn charge(&self, code: String, amount: Money, scanned_at: Option<SystemTime>) -> Result<Charge, TerminalError> {
+    pub async fn charge(
+        &self,
+        code: String,
+        amount: Money,
+        scanned_at: Option<SystemTime>,
+    ) -> Result<Charge, TerminalError> {
         let amount = core_money(&amount)?;
         Ok(self.core.charge(&code, amount, scanned_at.map(crate::time::secs)).await?.into())
     }

@@ -3,18 +3,21 @@
 //! (key store, logger, HTTP transport, listener) implemented here, against the real sandbox
 //! host on loopback.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use koban_core::crypto::DeviceKey;
 use koban_core::terminal::{ChargeStatus, Terminal};
 use koban_ffi::{
-    file_key_store, BankAccount, ChargeRequest, ChargeRequestStatus, Direction, Enrolment, HttpRequest, HttpResponse, HttpTransport,
-    Identity, KeyStore, LogLevel, Logger, Money, MoneyRequest, MoneyRequestStatus, QuotePurpose, RemittancePurpose, Tier,
-    TransactionKind, PaymentRequest, PlatformError, QuoteAmount,
-    RemitDestination, RemitRecipient, SendTo, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
+    file_key_store, BankAccount, ChargeRequest, ChargeRequestStatus, Direction, Enrolment, HttpRequest, HttpResponse,
+    HttpTransport, Identity, KeyStore, LogLevel, Logger, Money, MoneyRequest, MoneyRequestStatus, PaymentRequest,
+    PlatformError, QuoteAmount, QuotePurpose, RemitDestination, RemitRecipient, RemittancePurpose, SendTo, Tier,
+    TransactionKind, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
 };
 use koban_sandbox::{Config, Sandbox};
+use ring::rand::SystemRandom;
+use ring::signature::{EcdsaKeyPair, KeyPair as _, ECDSA_P256_SHA256_ASN1_SIGNING};
 
 fn jpy(minor: i64) -> Money {
     Money { minor, currency: "JPY".into() }
@@ -26,11 +29,27 @@ struct AppKeyStore {
     secret: u8,
     locked: Mutex<bool>,
     calls: Mutex<u32>,
+    // A platform that holds signing keys (as Android Keystore and the Secure Enclave do),
+    // signing in DER as they do; `None`: a platform without them.
+    hardware: Option<Mutex<HashMap<String, EcdsaKeyPair>>>,
+    signatures: Mutex<u32>,
 }
 
 impl AppKeyStore {
     fn new(secret: u8) -> Arc<AppKeyStore> {
-        Arc::new(AppKeyStore { secret, locked: Mutex::new(false), calls: Mutex::new(0) })
+        Arc::new(AppKeyStore {
+            secret,
+            locked: Mutex::new(false),
+            calls: Mutex::new(0),
+            hardware: None,
+            signatures: Mutex::new(0),
+        })
+    }
+    fn with_hardware(secret: u8) -> Arc<AppKeyStore> {
+        Arc::new(AppKeyStore {
+            hardware: Some(Mutex::new(HashMap::new())),
+            ..Arc::into_inner(AppKeyStore::new(secret)).unwrap()
+        })
     }
     fn check(&self) -> Result<(), PlatformError> {
         *self.calls.lock().unwrap() += 1;
@@ -54,6 +73,26 @@ impl KeyStore for AppKeyStore {
             Some((tag, rest)) if *tag == self.secret => Ok(rest.iter().map(|b| b ^ self.secret).collect()),
             _ => Err(PlatformError::BadWrappedKey),
         }
+    }
+    fn signing_key(&self, alias: String) -> Result<Option<Vec<u8>>, PlatformError> {
+        self.check()?;
+        let Some(keys) = &self.hardware else { return Ok(None) };
+        let mut keys = keys.lock().unwrap();
+        let rng = SystemRandom::new();
+        let key = keys.entry(alias).or_insert_with(|| {
+            let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, doc.as_ref(), &rng).unwrap()
+        });
+        Ok(Some(key.public_key().as_ref().to_vec()))
+    }
+    fn sign(&self, alias: String, message: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.check()?;
+        let keys = self.hardware.as_ref().ok_or(PlatformError::Failed { reason: "no hardware keys".into() })?;
+        let keys = keys.lock().unwrap();
+        let key =
+            keys.get(&alias).ok_or(PlatformError::Failed { reason: "KeyPermanentlyInvalidatedException".into() })?;
+        *self.signatures.lock().unwrap() += 1;
+        Ok(key.sign(&SystemRandom::new(), &message).unwrap().as_ref().to_vec())
     }
 }
 
@@ -322,7 +361,10 @@ async fn a_wallet_through_the_exported_api() {
         ("jpqr".to_owned(), true, jpy(1_200), Some("KOBAN RAMEN".to_owned()))
     );
     let paid = aiko.confirm_payment(quote).await.unwrap();
-    assert_eq!((paid.kind, paid.direction, paid.amount.clone()), (TransactionKind::Payment, Direction::Out, jpy(1_200)));
+    assert_eq!(
+        (paid.kind, paid.direction, paid.amount.clone()),
+        (TransactionKind::Payment, Direction::Out, jpy(1_200))
+    );
 
     // A friend, listening for money.
     let ben = enrolled(
@@ -611,7 +653,8 @@ async fn till_charges_above_the_limit_wait_for_the_shoppers_answer() {
     w.sync(0).await.unwrap();
     assert_eq!(w.balance().await.unwrap().available, jpy(38_000), "the decline moved nothing");
     let history = w.history(20, None).await.unwrap().items;
-    let charges: Vec<&str> = history.iter().filter(|t| t.kind == TransactionKind::TillCharge).map(|t| t.id.as_str()).collect();
+    let charges: Vec<&str> =
+        history.iter().filter(|t| t.kind == TransactionKind::TillCharge).map(|t| t.id.as_str()).collect();
     assert_eq!(charges, [paid.id.as_str()], "the approved charge once, the declined one never");
 
     // The shopper lowers the ceiling: ¥6,000 now waits too, ¥4,000 is still captured at once.
@@ -776,14 +819,26 @@ impl KeyStore for ThreadNotingKeyStore {
         self.threads.lock().unwrap().push(std::thread::current().id());
         self.inner.unwrap(wrapped)
     }
+    fn signing_key(&self, alias: String) -> Result<Option<Vec<u8>>, PlatformError> {
+        self.threads.lock().unwrap().push(std::thread::current().id());
+        self.inner.signing_key(alias)
+    }
+    fn sign(&self, alias: String, message: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        self.threads.lock().unwrap().push(std::thread::current().id());
+        self.inner.sign(alias, message)
+    }
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_key_store_and_the_database_are_never_worked_on_the_callers_thread() {
     let host = Host::start().await;
-    let keys = Arc::new(ThreadNotingKeyStore { inner: AppKeyStore::new(12), threads: Mutex::new(Vec::new()) });
+    let keys =
+        Arc::new(ThreadNotingKeyStore { inner: AppKeyStore::with_hardware(12), threads: Mutex::new(Vec::new()) });
     let caller = std::thread::current().id();
     let w = Wallet::open(host.db("ivy"), keys.clone(), host.config(), None, None).await.unwrap();
+    // Enrolling makes the platform key and signs with it.
+    w.enrol(Enrolment { country: "JP".into(), handle: "ivy".into(), display_name: "Ivy".into() }).await.unwrap();
+    assert!(*keys.inner.signatures.lock().unwrap() > 0);
     drop(w);
     // Opened again: the data key is unwrapped through the app's key store.
     let w = Wallet::open(host.db("ivy"), keys.clone(), host.config(), None, None).await.unwrap();
@@ -791,4 +846,32 @@ async fn the_key_store_and_the_database_are_never_worked_on_the_callers_thread()
     assert!(!seen.is_empty(), "the key store was used");
     assert!(seen.iter().all(|t| *t != caller), "a KeyStore callback ran on the caller's thread");
     drop(w);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_platform_held_device_key_signs_every_request_and_never_enters_the_database() {
+    let host = Host::start().await;
+    let keys = AppKeyStore::with_hardware(31);
+    let w = enrolled(&host, "kenta", keys.clone(), None).await;
+    fund(&w, 10_000).await;
+    let signed = *keys.signatures.lock().unwrap();
+    assert!(signed >= 3, "enrolment, bank link and top-up were signed by the platform key ({signed})");
+    assert_eq!(keys.hardware.as_ref().unwrap().lock().unwrap().len(), 1, "one key, made at enrolment");
+    drop(w);
+
+    // Reopened, the same platform key goes on signing.
+    let w = Wallet::open(host.db("kenta"), keys.clone(), host.config(), None, None).await.unwrap();
+    assert_eq!(w.balance().await.unwrap().available, jpy(10_000));
+    assert!(*keys.signatures.lock().unwrap() > signed);
+    drop(w);
+
+    // The database copied to a phone whose platform has no such key (a restored backup, or a
+    // thief with the app's files and the wrap secret): the wallet cannot sign, and says so.
+    let elsewhere = AppKeyStore::with_hardware(31);
+    let e = Wallet::open(host.db("kenta"), elsewhere.clone(), host.config(), None, None).await.unwrap_err();
+    assert!(matches!(&e, WalletError::KeyStore(m) if m.contains("enrol this device again")), "{e:?}");
+    assert_eq!(*elsewhere.signatures.lock().unwrap(), 0);
+    // A platform without signing keys keeps the sealed software key, as before.
+    let soft = enrolled(&host, "yui", AppKeyStore::new(32), None).await;
+    assert_eq!(soft.balance().await.unwrap().available, jpy(0));
 }

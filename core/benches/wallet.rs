@@ -18,7 +18,7 @@ fn build(dir: &std::path::Path) {
     let jpy = Currency::from_alpha("JPY").unwrap();
     let key = DeviceKey::generate().unwrap();
     s.write(|tx, sealer| {
-        store::put_secret(tx, sealer, "device_key", key.pkcs8())?;
+        store::put_secret(tx, sealer, "device_key", key.pkcs8().expect("a software key"))?;
         store::put_wallet(
             tx,
             &WalletRecord {

@@ -277,3 +277,36 @@ proptest! {
         prop_assert_eq!(d.routes[0].field("pn"), Some(name.as_str()));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// What a platform key store hands back is read as a value or refused, never a panic.
+    #[test]
+    fn platform_signatures_and_keys_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..100)) {
+        let _ = koban_core::crypto::platform_key::fixed_signature(&bytes);
+        let _ = koban_core::crypto::platform_key::p256_point(&bytes);
+    }
+
+    /// A DER signature of any r and s (each 1 to 32 bytes, sign byte where DER needs one)
+    /// reads back as the same r and s, left-padded.
+    #[test]
+    fn der_signatures_read_back_their_values(r in proptest::collection::vec(any::<u8>(), 1..=32), s in proptest::collection::vec(any::<u8>(), 1..=32)) {
+        fn der_int(v: &[u8]) -> Vec<u8> {
+            let mut v: Vec<u8> = v.iter().copied().skip_while(|b| *b == 0).collect();
+            if v.is_empty() { v.push(0); }
+            if v[0] & 0x80 != 0 { v.insert(0, 0); }
+            let mut out = vec![0x02, v.len() as u8];
+            out.extend(v);
+            out
+        }
+        let (dr, ds) = (der_int(&r), der_int(&s));
+        let mut der = vec![0x30, (dr.len() + ds.len()) as u8];
+        der.extend(&dr);
+        der.extend(&ds);
+        let fixed = koban_core::crypto::platform_key::fixed_signature(&der).unwrap();
+        let pad = |v: &[u8]| { let mut p = vec![0u8; 32 - v.len()]; p.extend_from_slice(v); p };
+        prop_assert_eq!(&fixed[..32], &pad(&r)[..]);
+        prop_assert_eq!(&fixed[32..], &pad(&s)[..]);
+    }
+}

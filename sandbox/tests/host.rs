@@ -756,7 +756,7 @@ async fn a_database_file_persists_across_restarts() {
         let host = start_with(config.clone()).await;
         let aiko = host.enrol("aiko", "JP").await;
         host.fund(&aiko, 100_000, 4_321).await;
-        (aiko.key.pkcs8().to_vec(), aiko.wallet_id.clone())
+        (aiko.key.pkcs8().unwrap().to_vec(), aiko.wallet_id.clone())
     };
     let host = start_with(config).await;
     let aiko = common::Device {

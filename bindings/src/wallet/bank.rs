@@ -128,8 +128,11 @@ impl Wallet {
     /// is refused).
     pub async fn preview_withdrawal(&self, amount: Money) -> Result<WithdrawalPreview, WalletError> {
         let amount = core_money(&amount)?;
-        self.done("preview_withdrawal", self.off(move |core| async move { core.preview_withdrawal(amount).await }).await)
-            .map(Into::into)
+        self.done(
+            "preview_withdrawal",
+            self.off(move |core| async move { core.preview_withdrawal(amount).await }).await,
+        )
+        .map(Into::into)
     }
 
     /// Ends a bank link: no more top-ups or withdrawals through it; its history stays.

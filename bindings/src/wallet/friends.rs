@@ -18,7 +18,12 @@ pub struct Recipient {
 
 impl From<store::Recipient> for Recipient {
     fn from(r: store::Recipient) -> Self {
-        Recipient { handle: r.handle, display_name: r.display_name, country: r.country, last_used_at: time::at(r.last_used_at) }
+        Recipient {
+            handle: r.handle,
+            display_name: r.display_name,
+            country: r.country,
+            last_used_at: time::at(r.last_used_at),
+        }
     }
 }
 
@@ -343,7 +348,9 @@ impl Wallet {
         purpose: Option<RemittancePurpose>,
     ) -> Result<WalletTransaction, WalletError> {
         let sent = self
-            .off(move |core| async move { core.confirm_send(&preview.0, message.as_deref(), purpose.map(RemittancePurpose::host_name)).await })
+            .off(move |core| async move {
+                core.confirm_send(&preview.0, message.as_deref(), purpose.map(RemittancePurpose::host_name)).await
+            })
             .await;
         self.done("confirm_send", sent).map(Into::into)
     }

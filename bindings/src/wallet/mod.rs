@@ -182,14 +182,13 @@ impl Wallet {
         c.max_attempts = u32::try_from(config.max_attempts).unwrap_or(0);
         c.transport = transport
             .map(|inner| Arc::new(TransportAdapter { inner, timeout }) as Arc<dyn koban_core::net::HttpTransport>);
+        // The same key store holds the device key where the platform can.
+        let keys = Arc::new(KeyStoreAdapter(key_store));
+        c.platform_keys = Some(keys.clone());
         // Opening reads and migrates the database and unwraps its key through the app's
         // KeyStore: all of it off the caller's thread.
         let opened =
-            off_thread(
-                &runtime,
-                move || async move { core::Wallet::open(&db_path, &KeyStoreAdapter(key_store), c).await },
-            )
-            .await;
+            off_thread(&runtime, move || async move { core::Wallet::open(&db_path, keys.as_ref(), c).await }).await;
         let core = opened
             .map_err(WalletError::from)
             .inspect_err(|e| log.line(LogLevel::Error, || format!("open: failed ({})", e.kind())))?;

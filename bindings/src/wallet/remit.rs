@@ -213,7 +213,10 @@ impl Wallet {
         };
         self.done(
             "remit",
-            self.off(move |core| async move { core.remit(&quote.0, &r, purpose.host_name(), message.as_deref()).await }).await,
+            self.off(
+                move |core| async move { core.remit(&quote.0, &r, purpose.host_name(), message.as_deref()).await },
+            )
+            .await,
         )
         .map(Into::into)
     }

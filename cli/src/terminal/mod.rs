@@ -187,7 +187,8 @@ fn load_key(home: &Path) -> Result<DeviceKey, String> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = DeviceKey::generate().map_err(|e| e.to_string())?;
-            crate::home::write_private(&path, key.pkcs8()).map_err(|e| format!("{}: {e}", path.display()))?;
+            let pkcs8 = key.pkcs8().ok_or("a new software key has its document")?;
+            crate::home::write_private(&path, pkcs8).map_err(|e| format!("{}: {e}", path.display()))?;
             Ok(key)
         }
         Err(e) => Err(format!("{}: {e}", path.display())),

@@ -7,12 +7,14 @@
 
 pub mod cryptogram;
 pub mod hex;
+pub mod platform_key;
 pub mod request;
 
 pub use cryptogram::{
     compute_cryptogram, cryptogram_input, derive_limited_use_key, verify_cryptogram, IssuerMasterKey, LimitedUseKey,
     UnpredictableNumber, CODE_LIFETIME_SECS, CRYPTOGRAM_LEN, NUMERIC_CRYPTOGRAM_LEN,
 };
+pub use platform_key::PlatformKeys;
 pub use request::{
     body_digest_hex, canonical_request, check_freshness, device_id_for, new_nonce, verify_request, verify_signature,
     DeviceKey, RequestToSign, SignedHeaders,
@@ -63,6 +65,9 @@ pub enum CryptoError {
     /// A cryptogram did not match.
     #[error("cryptogram does not verify")]
     BadCryptogram,
+    /// The platform's key store failed (a hardware-held key is gone, the device is locked).
+    #[error("platform key store: {0}")]
+    Platform(String),
     /// A payment token is empty or longer than 255 bytes.
     #[error("token must be 1 to 255 bytes")]
     BadToken,

@@ -22,6 +22,9 @@ use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{self, EcdsaKeyPair, KeyPair as _, UnparsedPublicKey};
 use zeroize::Zeroizing;
 
+use std::sync::Arc;
+
+use super::platform_key::{p256_point, sign_verified, PlatformKeys};
 use super::{hex, CryptoError};
 
 /// Header carrying the device id.
@@ -156,22 +159,43 @@ impl SignedHeaders {
     }
 }
 
-/// A device's P-256 signing key.
+/// A device's P-256 signing key: software (sealed in the store) or held by the platform.
 pub struct DeviceKey {
-    // Kept so the store can seal it; the key pair itself cannot be serialised back.
-    pkcs8: Zeroizing<Vec<u8>>,
-    pair: EcdsaKeyPair,
-    rng: SystemRandom,
+    signer: Signer,
+    // The uncompressed point: ring's for a software key, normalised for a platform one.
+    public: Vec<u8>,
+}
+
+enum Signer {
+    Software {
+        // Kept so the store can seal it; the key pair itself cannot be serialised back.
+        pkcs8: Zeroizing<Vec<u8>>,
+        // Boxed: a key pair is large next to an alias and a pointer.
+        pair: Box<EcdsaKeyPair>,
+        rng: SystemRandom,
+    },
+    Platform {
+        alias: String,
+        keys: Arc<dyn PlatformKeys>,
+    },
 }
 
 impl std::fmt::Debug for DeviceKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceKey").field("device_id", &self.device_id()).field("private_key", &"<redacted>").finish()
+        let held = match &self.signer {
+            Signer::Software { .. } => "software (sealed)",
+            Signer::Platform { .. } => "platform",
+        };
+        f.debug_struct("DeviceKey")
+            .field("device_id", &self.device_id())
+            .field("held", &held)
+            .field("private_key", &"<redacted>")
+            .finish()
     }
 }
 
 impl DeviceKey {
-    /// Generates a new random key.
+    /// Generates a new random software key.
     pub fn generate() -> Result<Self, CryptoError> {
         let rng = SystemRandom::new();
         let doc = EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
@@ -179,22 +203,53 @@ impl DeviceKey {
         Self::from_pkcs8(doc.as_ref())
     }
 
-    /// Loads a key from its PKCS#8 v1/v2 document.
+    /// Loads a software key from its PKCS#8 v1/v2 document.
     pub fn from_pkcs8(pkcs8: &[u8]) -> Result<Self, CryptoError> {
         let rng = SystemRandom::new();
         let pair = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8, &rng)
             .map_err(|_| CryptoError::InvalidPrivateKey)?;
-        Ok(Self { pkcs8: Zeroizing::new(pkcs8.to_vec()), pair, rng })
+        let public = pair.public_key().as_ref().to_vec();
+        Ok(Self {
+            signer: Signer::Software { pkcs8: Zeroizing::new(pkcs8.to_vec()), pair: Box::new(pair), rng },
+            public,
+        })
     }
 
-    /// The PKCS#8 document, for sealing in the store; never log it.
-    pub fn pkcs8(&self) -> &[u8] {
-        &self.pkcs8
+    /// The platform's key `alias`, created if it has none; `Ok(None)` when the platform holds
+    /// no keys. The key is tried once, so a platform that cannot sign fails here, not later.
+    pub fn on_platform(keys: Arc<dyn PlatformKeys>, alias: &str) -> Result<Option<Self>, CryptoError> {
+        DeviceKey::on_platform_expecting(keys, alias, None)
+    }
+
+    /// [`DeviceKey::on_platform`], refusing (before anything is signed) a key whose public
+    /// half is not `expected`.
+    pub fn on_platform_expecting(
+        keys: Arc<dyn PlatformKeys>,
+        alias: &str,
+        expected: Option<&[u8]>,
+    ) -> Result<Option<Self>, CryptoError> {
+        let Some(public) = keys.signing_key(alias)? else { return Ok(None) };
+        let public = p256_point(&public)?;
+        if expected.is_some_and(|e| e != public.as_slice()) {
+            return Err(CryptoError::Platform(format!("the platform's key {alias} is another key")));
+        }
+        let key = DeviceKey { public, signer: Signer::Platform { alias: alias.to_owned(), keys } };
+        key.sign(b"koban: platform key check")?;
+        Ok(Some(key))
+    }
+
+    /// The PKCS#8 document of a software key, for sealing in the store (never log it);
+    /// `None` for a key the platform holds.
+    pub fn pkcs8(&self) -> Option<&[u8]> {
+        match &self.signer {
+            Signer::Software { pkcs8, .. } => Some(pkcs8),
+            Signer::Platform { .. } => None,
+        }
     }
 
     /// The uncompressed SEC1 public key (65 bytes).
     pub fn public_key(&self) -> &[u8] {
-        self.pair.public_key().as_ref()
+        &self.public
     }
 
     /// The public key as base64url, the form the enrolment request carries.
@@ -209,8 +264,12 @@ impl DeviceKey {
 
     /// Signs a message, returning the fixed 64-byte `r || s` form.
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let sig = self.pair.sign(&self.rng, message).map_err(|_| CryptoError::Rng)?;
-        Ok(sig.as_ref().to_vec())
+        match &self.signer {
+            Signer::Software { pair, rng, .. } => {
+                Ok(pair.sign(rng, message).map_err(|_| CryptoError::Rng)?.as_ref().to_vec())
+            }
+            Signer::Platform { alias, keys } => sign_verified(keys.as_ref(), alias, &self.public, message),
+        }
     }
 
     /// Signs a request at `timestamp` with a fresh nonce and returns the headers to send.
@@ -295,13 +354,13 @@ mod tests {
     #[test]
     fn key_round_trips_through_pkcs8_and_debug_is_redacted() {
         let key = DeviceKey::generate().unwrap();
-        let again = DeviceKey::from_pkcs8(key.pkcs8()).unwrap();
+        let again = DeviceKey::from_pkcs8(key.pkcs8().unwrap()).unwrap();
         assert_eq!(key.public_key(), again.public_key());
         assert_eq!(key.public_key().len(), PUBLIC_KEY_LEN);
         assert!(key.device_id().starts_with("d_") && key.device_id().len() == 34);
         let debug = format!("{key:?}");
         assert!(debug.contains("<redacted>"));
-        assert!(!debug.contains(&hex::encode(key.pkcs8())));
+        assert!(!debug.contains(&hex::encode(key.pkcs8().unwrap())));
     }
 
     #[test]

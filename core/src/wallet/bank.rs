@@ -70,7 +70,10 @@ impl Wallet {
         let profile = self.enrolled()?;
         positive(amount)?;
         if amount.currency() != profile.currency {
-            return Err(WalletError::InvalidInput(format!("a withdrawal is in the wallet's {}", profile.currency.alpha())));
+            return Err(WalletError::InvalidInput(format!(
+                "a withdrawal is in the wallet's {}",
+                profile.currency.alpha()
+            )));
         }
         let prices: api::PriceList = self.get("/v1/pricing").await?;
         let rule = &prices.withdrawal;

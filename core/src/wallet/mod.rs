@@ -37,7 +37,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::crypto::{new_nonce, DeviceKey};
+use crate::crypto::{new_nonce, DeviceKey, PlatformKeys};
 use crate::money::Money;
 use crate::net::{api, Client, HttpTransport, NetError, ReqwestTransport, RESIGN_LIMIT};
 use crate::store::{self, KeyStore, Store};
@@ -58,6 +58,9 @@ pub use types::{
 };
 
 const DEVICE_KEY_SECRET: &str = "device_key";
+/// Where a platform-held device key is recorded: its alias and public key (no secret, but
+/// sealed like the rest so a copied database says nothing of it).
+const DEVICE_KEY_PLATFORM: &str = "device_key_platform";
 const EVENTS_CURSOR: &str = "events_after";
 /// The host's clock minus this device's, as last learned: kept so codes made offline after a
 /// restart still carry the host's time.
@@ -74,12 +77,21 @@ pub struct WalletConfig {
     pub max_attempts: u32,
     /// The app's HTTP stack; `None` uses reqwest with rustls.
     pub transport: Option<Arc<dyn HttpTransport>>,
+    /// The platform's store of non-exportable signing keys: when it holds one, the device key
+    /// lives there and never in Koban's memory; `None` keeps a software key sealed in the store.
+    pub platform_keys: Option<Arc<dyn PlatformKeys>>,
 }
 
 impl WalletConfig {
     /// Defaults for `host_url`: 15 s timeout, 3 attempts, reqwest.
     pub fn new(host_url: impl Into<String>) -> WalletConfig {
-        WalletConfig { host_url: host_url.into(), timeout: Duration::from_secs(15), max_attempts: 3, transport: None }
+        WalletConfig {
+            host_url: host_url.into(),
+            timeout: Duration::from_secs(15),
+            max_attempts: 3,
+            transport: None,
+            platform_keys: None,
+        }
     }
 }
 
@@ -92,12 +104,43 @@ impl std::fmt::Debug for WalletConfig {
     }
 }
 
+/// The device key this database records: a software key sealed in it, or the platform's key
+/// it names, which must still be the same key (a backup restored on another phone has none).
+fn device_key(store: &Store, platform: Option<&Arc<dyn PlatformKeys>>) -> Result<Option<DeviceKey>, WalletError> {
+    if let Some(pkcs8) = store.secret(DEVICE_KEY_SECRET)? {
+        return Ok(Some(DeviceKey::from_pkcs8(&pkcs8)?));
+    }
+    let Some(record) = store.secret(DEVICE_KEY_PLATFORM)? else { return Ok(None) };
+    let gone = |why: &str| {
+        WalletError::from(store::KeyStoreError::Unavailable(format!(
+            "this wallet's device key is held by the platform and {why}: enrol this device again"
+        )))
+    };
+    let (alias, public_hex) = std::str::from_utf8(&record)
+        .ok()
+        .and_then(|r| r.split_once('\n'))
+        .ok_or_else(|| WalletError::Protocol("unreadable platform key record".into()))?;
+    let keys = platform.ok_or_else(|| gone("no platform key store was given"))?;
+    let expected = crate::crypto::hex::decode(public_hex)
+        .map_err(|_| WalletError::Protocol("unreadable platform key record".into()))?;
+    match DeviceKey::on_platform_expecting(keys.clone(), alias, Some(&expected)) {
+        Ok(Some(key)) => Ok(Some(key)),
+        Ok(None) => Err(gone("the platform holds no keys")),
+        Err(crate::crypto::CryptoError::Platform(_)) => {
+            Err(gone("the platform's key is missing or another one (a backup restored elsewhere?)"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A wallet on this device.
 pub struct Wallet {
     store: Mutex<Store>,
     client: Client,
     max_attempts: u32,
     timeout: Duration,
+    // Where a new device key is made at enrolment, when the platform holds keys.
+    platform_keys: Option<Arc<dyn PlatformKeys>>,
     device: Mutex<Option<Arc<DeviceKey>>>,
     // Held from resolving pending intents to reconciling the new one, so nothing new is sent
     // while an older outcome is unknown. A tokio mutex: it is held across awaits.
@@ -144,8 +187,7 @@ impl Wallet {
         config: WalletConfig,
     ) -> Result<Wallet, WalletError> {
         let store = Store::open(path, keystore)?;
-        let device =
-            store.secret(DEVICE_KEY_SECRET)?.map(|pkcs8| DeviceKey::from_pkcs8(&pkcs8)).transpose()?.map(Arc::new);
+        let device = device_key(&store, config.platform_keys.as_ref())?.map(Arc::new);
         let transport: Arc<dyn HttpTransport> = match config.transport {
             Some(t) => t,
             None => {
@@ -158,6 +200,7 @@ impl Wallet {
             max_attempts: config.max_attempts.max(1),
             timeout: config.timeout,
             device: Mutex::new(device),
+            platform_keys: config.platform_keys,
             outbox: tokio::sync::Mutex::new(()),
             #[cfg(any(test, feature = "failpoints"))]
             failpoint: Mutex::new(None),

@@ -8,8 +8,8 @@ use rusqlite::Transaction;
 use super::outbox::{no_context, Answer, IntentKind, ReportedBalance};
 use super::types::{money, read};
 use super::{lock, now_secs, Balance, Enrolment, Identity, Wallet, WalletError, WalletProfile};
-use super::{CLOCK_OFFSET, DEVICE_KEY_SECRET};
-use crate::crypto::DeviceKey;
+use super::{CLOCK_OFFSET, DEVICE_KEY_PLATFORM, DEVICE_KEY_SECRET};
+use crate::crypto::{new_nonce, DeviceKey};
 use crate::money::{Currency, Money};
 use crate::net::api;
 use crate::store;
@@ -29,9 +29,7 @@ impl Wallet {
         let key = match self.device() {
             Ok(k) => k,
             Err(_) => {
-                let k = DeviceKey::generate()?;
-                lock(&self.store).write(|tx, s| store::put_secret(tx, s, DEVICE_KEY_SECRET, k.pkcs8()))?;
-                let k = Arc::new(k);
+                let k = self.new_device_key()?;
                 *lock(&self.device) = Some(k.clone());
                 k
             }
@@ -44,6 +42,24 @@ impl Wallet {
         };
         self.submit(IntentKind::Enrol, "/v1/devices", &body, no_context()).await?;
         self.enrolled()
+    }
+
+    /// Makes this device's signing key: in the platform when it holds keys (recorded by alias
+    /// and public key), else in software, sealed in the store.
+    fn new_device_key(&self) -> Result<Arc<DeviceKey>, WalletError> {
+        if let Some(keys) = &self.platform_keys {
+            // A fresh alias per wallet: two wallets in one app must not share a device key.
+            let alias = format!("koban-device-{}", new_nonce()?);
+            if let Some(k) = DeviceKey::on_platform(keys.clone(), &alias)? {
+                let record = format!("{alias}\n{}", crate::crypto::hex::encode(k.public_key()));
+                lock(&self.store).write(|tx, s| store::put_secret(tx, s, DEVICE_KEY_PLATFORM, record.as_bytes()))?;
+                return Ok(Arc::new(k));
+            }
+        }
+        let k = DeviceKey::generate()?;
+        let pkcs8 = k.pkcs8().ok_or(WalletError::Protocol("a software key without its document".into()))?;
+        lock(&self.store).write(|tx, s| store::put_secret(tx, s, DEVICE_KEY_SECRET, pkcs8))?;
+        Ok(Arc::new(k))
     }
 
     /// Verifies the wallet holder's identity (raises limits, allows remittances).
