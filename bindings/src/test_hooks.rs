@@ -194,3 +194,53 @@ mod tests {
         assert_eq!(e.downcast_ref::<String>().map(String::as_str), Some("boom"));
     }
 }
+
+/// Test hook: a platform that holds non-exportable P-256 signing keys, signing in DER as
+/// Android Keystore and the Secure Enclave do, for suites that run where neither exists. A
+/// test `KeyStore` forwards its `signingKey`/`sign` here.
+#[derive(uniffi::Object, Default)]
+pub struct TestHookPlatformKeys {
+    keys: std::sync::Mutex<std::collections::HashMap<String, ring::signature::EcdsaKeyPair>>,
+    signatures: std::sync::atomic::AtomicI32,
+}
+
+#[uniffi::export]
+impl TestHookPlatformKeys {
+    /// A platform holding no keys yet.
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Creates, or finds, the key `alias`; returns its uncompressed public point.
+    pub fn signing_key(&self, alias: String) -> Result<Vec<u8>, KobanError> {
+        use ring::signature::{EcdsaKeyPair, KeyPair as _, ECDSA_P256_SHA256_ASN1_SIGNING};
+        let rng = ring::rand::SystemRandom::new();
+        let mut keys = self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !keys.contains_key(&alias) {
+            let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
+                .map_err(|_| KobanError::Platform { reason: "key generation failed".into() })?;
+            let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, doc.as_ref(), &rng)
+                .map_err(|_| KobanError::Platform { reason: "key generation failed".into() })?;
+            keys.insert(alias.clone(), pair);
+        }
+        Ok(keys.get(&alias).map(|k| k.public_key().as_ref().to_vec()).unwrap_or_default())
+    }
+
+    /// Signs `message` with the key `alias` (DER); an unknown alias is an error, as on a
+    /// phone whose key was invalidated.
+    pub fn sign(&self, alias: String, message: Vec<u8>) -> Result<Vec<u8>, KobanError> {
+        let keys = self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = keys.get(&alias).ok_or(KobanError::Platform { reason: format!("no key {alias}") })?;
+        let sig = key
+            .sign(&ring::rand::SystemRandom::new(), &message)
+            .map_err(|_| KobanError::Platform { reason: "signing failed".into() })?;
+        self.signatures.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(sig.as_ref().to_vec())
+    }
+
+    /// How many signatures it made.
+    pub fn signatures(&self) -> i32 {
+        self.signatures.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
