@@ -40,6 +40,15 @@ class CipherKeyStore(private val key: () -> SecretKey) : KeyStore {
         }
     }
 
+    /**
+     * None: a software store holds no non-exportable signing keys, so the wallet keeps its
+     * device key sealed under the data key ([AndroidKeystoreKeyStore] holds one in the Keystore).
+     */
+    override fun signingKey(alias: String): ByteArray? = null
+
+    override fun sign(alias: String, message: ByteArray): ByteArray =
+        throw PlatformException.Failed("this key store holds no signing keys")
+
     /** Runs `block`, reporting platform failures (a locked key store, a missing key) as [PlatformException.Failed]. */
     private inline fun <T> guarded(block: () -> T): T = try {
         block()

@@ -2,6 +2,7 @@ package io.koban
 
 import io.koban.testing.asObject
 import io.koban.testing.asList
+import java.time.Instant
 import java.util.Base64
 import org.junit.Assert.assertArrayEquals
 import org.junit.Assert.assertEquals
@@ -26,7 +27,7 @@ class ConsumerCodeTest {
                 hex(v["limited_use_key_hex"] as String),
                 v["token"] as String,
                 (v["counter"] as Long).toInt(),
-                (v["timestamp"] as Long).toLong(),
+                Instant.ofEpochSecond(v["timestamp"] as Long),
                 hex(v["unpredictable_number_hex"] as String),
             )
             code.use {
@@ -50,14 +51,14 @@ class ConsumerCodeTest {
             TokenCode.fromQrText(v["qr_text"] as String).use {
                 assertEquals(v["token"], it.token())
                 assertEquals((v["counter"] as Long).toInt(), it.counter())
-                assertEquals((v["timestamp"] as Long).toLong(), it.timestamp())
-                assertEquals((v["timestamp"] as Long + 60).toLong(), it.expiresAt())
+                assertEquals(Instant.ofEpochSecond(v["timestamp"] as Long), it.timestamp())
+                assertEquals(Instant.ofEpochSecond(v["timestamp"] as Long + 60), it.expiresAt())
                 assertArrayEquals(hex(v["cryptogram_hex"] as String), it.cryptogram())
             }
             val digits = v["numeric"] as String? ?: continue
             val ts = v["timestamp"] as Long
-            TokenCode.fromNumeric(digits, (ts + 30).toLong()).use {
-                assertEquals(ts.toLong(), it.timestamp())
+            TokenCode.fromNumeric(digits, Instant.ofEpochSecond(ts + 30)).use {
+                assertEquals(Instant.ofEpochSecond(ts), it.timestamp())
                 assertArrayEquals(hex(v["cryptogram_hex"] as String).copyOf(4), it.cryptogram())
                 assertArrayEquals(ByteArray(4), it.unpredictableNumber())
             }
@@ -66,10 +67,10 @@ class ConsumerCodeTest {
 
     @Test
     fun foreignAndBrokenCodesAreTypedErrors() {
-        val e = assertThrows(KobanException.InvalidConsumerCode::class.java) { TokenCode.fromNumeric("12", 0L) }
+        val e = assertThrows(KobanException.InvalidConsumerCode::class.java) { TokenCode.fromNumeric("12", Instant.EPOCH) }
         assertEquals("invalid consumer code: tag 0 is malformed: a Koban numeric code is 36 digits starting 88", e.message)
         val key = assertThrows(KobanException.InvalidInput::class.java) {
-            TokenCode.generate(ByteArray(31), "4900000000000001", 1, 0L, ByteArray(4))
+            TokenCode.generate(ByteArray(31), "4900000000000001", 1, Instant.EPOCH, ByteArray(4))
         }
         assertEquals("invalid input: malformed key", key.message)
     }

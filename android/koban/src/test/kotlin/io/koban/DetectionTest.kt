@@ -3,6 +3,7 @@ package io.koban
 import io.koban.testing.Json
 import io.koban.testing.asObject
 import io.koban.testing.asList
+import java.time.Instant
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertThrows
@@ -58,7 +59,7 @@ class DetectionTest {
             val nowMs = (v["now_ms"] as Long?) ?: 0L
             val error = v["error"]?.asObject()
             try {
-                val d = detectAt(v["payload"] as String, nowMs)
+                val d = detectAt(v["payload"] as String, Instant.ofEpochMilli(nowMs))
                 if (error != null) problems += "$name: detected ${d.format} instead of failing with ${error["kind"]}"
                 else problems += problems(name, v["expect"].asObject(), d)
             } catch (e: DetectionException) {
@@ -116,7 +117,7 @@ class DetectionTest {
         val record = corpus.readLines().filter { it.isNotBlank() }.map { Json.parse(it).asObject() }
             .first { it["id"] == "promptparse-anyid-amt" }
         val expect = record["expect"].asObject()
-        val d = detectAt(record["payload"] as String, 0L)
+        val d = detectAt(record["payload"] as String, Instant.EPOCH)
         assertEquals(expect["schemes"].asList().toSet(), d.schemes.toSet())
         assertEquals(expect["amount_minor"], d.amount?.minor)
         assertEquals(expect["currency_alpha"], d.currency?.alpha)

@@ -2,6 +2,7 @@ package io.koban
 
 import io.koban.testing.LumaFrames
 import java.io.File
+import java.time.Instant
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
@@ -11,7 +12,7 @@ import org.junit.Test
 class ScanTest {
     @Test
     fun aDrawnConsumerCodeScansBackAndDetects() {
-        val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
+        val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1, Instant.ofEpochSecond(1_795_500_000L), ByteArray(4)).use { it.qrText() }
         val f = LumaFrames.render(qrMatrix(text), 4, 12)
         val codes = scanImage(f.luma, f.width, f.height, f.stride)
         assertEquals(listOf(text), codes.map { it.text })

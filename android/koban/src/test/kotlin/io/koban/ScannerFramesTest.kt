@@ -5,6 +5,7 @@ import io.koban.testing.LumaFrames
 import java.io.File
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
+import java.time.Instant
 import org.junit.Assert.assertArrayEquals
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotEquals
@@ -25,9 +26,9 @@ private typealias Codes = List<Code>
  * necessary pinned down (so an upgrade that changes it shows here).
  */
 class ScannerFramesTest {
-    private val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
+    private val text = TokenCode.generate(ByteArray(32) { 7 }, "4900000000000001", 1, Instant.ofEpochSecond(1_795_500_000L), ByteArray(4)).use { it.qrText() }
     /** A code of the same size with other contents. */
-    private val otherText = TokenCode.generate(ByteArray(32) { 9 }, "4900000000000002", 2, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
+    private val otherText = TokenCode.generate(ByteArray(32) { 9 }, "4900000000000002", 2, Instant.ofEpochSecond(1_795_500_000L), ByteArray(4)).use { it.qrText() }
 
     @Test
     fun everyWayInReturnsWhatTheGeneratedCallDoes() {

@@ -11,7 +11,8 @@ import javax.crypto.spec.SecretKeySpec
 /**
  * A key store as an app writes one: AES-256-GCM under a key that never leaves it (here a
  * test key; on a phone the Android Keystore's), and a switch that makes it throw like a
- * locked device.
+ * locked device. Its platform holds no signing keys, so the wallet keeps a sealed software
+ * device key.
  */
 class TestKeyStore(seed: Byte) : KeyStore {
     private val key: SecretKey = SecretKeySpec(ByteArray(32) { (seed + it).toByte() }, "AES")
@@ -43,6 +44,17 @@ class TestKeyStore(seed: Byte) : KeyStore {
             // Sealed under another key: not ours.
             throw PlatformException.BadWrappedKey()
         }
+    }
+
+    // A platform without hardware signing keys: the core falls back to a sealed software key.
+    override fun signingKey(alias: String): ByteArray? {
+        check()
+        return null
+    }
+
+    override fun sign(alias: String, message: ByteArray): ByteArray {
+        check()
+        throw PlatformException.Failed("this key store holds no signing keys")
     }
 
     private fun check() {

@@ -31,6 +31,16 @@ class ThreadTest {
             threads += Thread.currentThread()
             return inner.unwrap(wrapped)
         }
+
+        override fun signingKey(alias: String): ByteArray? {
+            threads += Thread.currentThread()
+            return inner.signingKey(alias)
+        }
+
+        override fun sign(alias: String, message: ByteArray): ByteArray {
+            threads += Thread.currentThread()
+            return inner.sign(alias, message)
+        }
     }
 
     @Test

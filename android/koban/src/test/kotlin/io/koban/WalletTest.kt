@@ -10,6 +10,8 @@ import io.koban.testing.jpy
 import java.io.File
 import java.math.BigDecimal
 import java.math.RoundingMode
+import java.time.Duration
+import java.time.Instant
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
@@ -75,8 +77,6 @@ class WalletTest {
         fun next(): ChargeRequest = asked.poll(20, TimeUnit.SECONDS) ?: throw AssertionError("no charge request in 20 s")
     }
 
-    private fun nowSecs() = System.currentTimeMillis() / 1000
-
     @Test
     fun aWalletOpensEnrolsLinksABankAndTopsUp() = runBlocking {
         val keys = TestKeyStore(1)
@@ -89,7 +89,8 @@ class WalletTest {
             assertEquals("this device is not enrolled yet", early.message)
 
             val profile = w.enrol(Enrolment("JP", handle, "Aiko"))
-            assertEquals(listOf(handle, "Aiko", "JP", "JPY", "unverified"), with(profile) { listOf(this.handle, displayName, country, currency, tier) })
+            assertEquals(listOf(handle, "Aiko", "JP", "JPY", Tier.UNVERIFIED), with(profile) { listOf(this.handle, displayName, country, currency, tier) })
+            assertTrue("enrolled just now", Duration.between(profile.enrolledAt, Instant.now()).abs().seconds < 300)
             assertEquals(profile, w.profile())
             assertTrue(w.banks().any { it.id == "bank_sakura" })
 
@@ -97,19 +98,19 @@ class WalletTest {
             assertEquals("4321", link.last4)
             assertEquals(listOf(link), w.bankLinks())
             val topUp = w.topUp(link.id, jpy(30_000))
-            assertEquals(listOf<Any?>("topup", Direction.IN, jpy(30_000)), listOf(topUp.kind, topUp.direction, topUp.amount))
-            assertFalse("the account number stays off the device", topUp.detailsJson.contains("7654321"))
+            assertEquals(listOf<Any?>(TransactionKind.TOP_UP, Direction.IN, jpy(30_000)), listOf(topUp.kind, topUp.direction, topUp.amount))
+            assertFalse("the account number stays off the device", topUp.toString().contains("7654321"))
 
             val balance = w.balance()
             assertEquals(jpy(30_000), balance.available)
-            assertEquals("unverified", balance.tier)
+            assertEquals(Tier.UNVERIFIED, balance.tier)
             assertFalse(balance.canRemit)
             assertEquals(jpy(30_000), w.cachedBalance()?.available)
         }
         // The same database and key store open again: enrolment and history survive.
         Wallet.open(dir.db("aiko"), keys, Sandbox.config()).use { w ->
             assertEquals(handle, w.profile()?.handle)
-            assertEquals(listOf("topup"), w.history(10).items.map { it.kind })
+            assertEquals(listOf(TransactionKind.TOP_UP), w.history(10).items.map { it.kind })
         }
     }
 
@@ -127,7 +128,7 @@ class WalletTest {
             assertEquals(0L, quote.fee().minor)
 
             val paid = w.confirmPayment(quote)
-            assertEquals(listOf<Any?>("payment", Direction.OUT, jpy(1_200)), listOf(paid.kind, paid.direction, paid.amount))
+            assertEquals(listOf<Any?>(TransactionKind.PAYMENT, Direction.OUT, jpy(1_200)), listOf(paid.kind, paid.direction, paid.amount))
             assertEquals(jpy(8_800), w.balance().available)
             assertEquals(paid.id, w.history(1).items.single().id)
 
@@ -150,7 +151,7 @@ class WalletTest {
             assertEquals(baht, quote.amount())
             assertEquals(baht, quote.total())
             val fx = quote.fx() ?: throw AssertionError("a payment abroad needs an FX quote")
-            assertEquals("merchant_payment", fx.purpose())
+            assertEquals(QuotePurpose.MERCHANT_PAYMENT, fx.purpose())
             assertEquals(baht, fx.receive())
             // What the payer sees first: the debit in yen, the fee inside it, at the quoted rate.
             assertEquals("JPY", quote.debit().currency)
@@ -162,10 +163,10 @@ class WalletTest {
             val rate = BigDecimal(fx.rate())
             assertEquals(BigDecimal("120.00").divide(rate, 0, RoundingMode.CEILING).toLong(), fx.send().minor)
             assertTrue("the customer rate is below mid-market", rate < BigDecimal(fx.midRate()) && fx.marginBps() > 0)
-            assertTrue(fx.expiresAt() > nowSecs())
+            assertTrue(fx.expiresAt() > Instant.now())
 
             val paid = w.confirmPayment(quote)
-            assertEquals("payment", paid.kind)
+            assertEquals(TransactionKind.PAYMENT, paid.kind)
             assertEquals("history shows the yen that left", quote.debit(), paid.amount)
             assertEquals(jpy(20_000 - quote.debit().minor), w.balance().available)
         }
@@ -182,7 +183,7 @@ class WalletTest {
                 val listening = ben.listen(inbox, 5L)
                 try {
                     val sent = aiko.send(SendTo.Handle("@$benHandle"), jpy(5_000), "ramen")
-                    assertEquals(listOf("p2p", "@$benHandle"), listOf(sent.kind, sent.counterparty))
+                    assertEquals(listOf<Any?>(TransactionKind.TRANSFER, "@$benHandle"), listOf(sent.kind, sent.counterparty))
                     val got = inbox.next()
                     assertEquals(listOf<Any?>(sent.id, Direction.IN, jpy(5_000), "@$aikoHandle"), listOf(got.id, got.direction, got.amount, got.counterparty))
 
@@ -197,7 +198,7 @@ class WalletTest {
                 }
                 assertEquals(benHandle, aiko.recipients().first().handle)
                 assertEquals(jpy(5_700), ben.balance().available)
-                assertEquals(listOf("p2p", "p2p"), ben.history(10).items.map { it.kind })
+                assertEquals(listOf(TransactionKind.TRANSFER, TransactionKind.TRANSFER), ben.history(10).items.map { it.kind })
                 assertTrue("no transfer was delivered twice", inbox.received.isEmpty())
             }
         }
@@ -220,7 +221,7 @@ class WalletTest {
             assertEquals(listOf(2, 2, 1), pages.map { it.items.size })
             val items = pages.flatMap { it.items }
             assertEquals(payments.reversed().map { it.id }, items.take(4).map { it.id })
-            assertEquals("topup", items.last().kind)
+            assertEquals(TransactionKind.TOP_UP, items.last().kind)
             assertEquals("pages neither skip nor repeat", w.history(10).items, items)
             assertTrue(items.zipWithNext().all { (a, b) -> a.createdAt >= b.createdAt })
         }
@@ -242,7 +243,7 @@ class WalletTest {
             assertEquals(left - 1, w.codesLeft())
             assertEquals(qrMatrix(code.qrText), code.matrix)
             assertTrue(code.refreshAt < code.expiresAt)
-            assertTrue("valid for about a minute", code.expiresAt.toLong() - nowSecs() in 1..61)
+            assertTrue("valid for about a minute", Duration.between(Instant.now(), code.expiresAt).seconds in 0..61)
             // The till reads it back.
             TokenCode.fromQrText(code.qrText).use { assertEquals(code.expiresAt, it.expiresAt()) }
 
@@ -251,7 +252,7 @@ class WalletTest {
             assertTrue(digits, digits.length == 36 && digits.all { it in '0'..'9' })
             assertNotEquals("every code uses a fresh key", code.qrText, numeric.qrText)
             assertEquals(left - 2, numeric.codesLeft)
-            TokenCode.fromNumeric(digits, nowSecs().toLong()).use { till ->
+            TokenCode.fromNumeric(digits, Instant.now()).use { till ->
                 TokenCode.fromQrText(numeric.qrText).use { assertEquals(it.token(), till.token()) }
             }
             assertEquals("enough keys: nothing new is provisioned", left - 2, w.replenishCodes())
@@ -279,7 +280,7 @@ class WalletTest {
             // Refusals are final: nothing pending, nothing moved, nothing in history.
             assertEquals(0, w.pendingCount())
             assertEquals(jpy(1_000), w.balance().available)
-            assertEquals(listOf("topup"), w.history(10).items.map { it.kind })
+            assertEquals(listOf(TransactionKind.TOP_UP), w.history(10).items.map { it.kind })
         }
     }
 
@@ -300,6 +301,8 @@ class WalletTest {
         val broken = object : KeyStore {
             override fun wrap(dataKey: ByteArray): ByteArray = throw IllegalStateException("keystore service died")
             override fun unwrap(wrapped: ByteArray): ByteArray = throw IllegalStateException("keystore service died")
+            override fun signingKey(alias: String): ByteArray? = throw IllegalStateException("keystore service died")
+            override fun sign(alias: String, message: ByteArray): ByteArray = throw IllegalStateException("keystore service died")
         }
         val undeclared = assertThrowsSuspending<WalletException.KeyStore> { Wallet.open(dir.db("new"), broken, Sandbox.config()) }
         assertTrue(undeclared.message, undeclared.message!!.contains("keystore service died"))
@@ -348,12 +351,12 @@ class WalletTest {
             transport.afterAnswer = null
 
             assertEquals("the intent waits, outcome unknown", 1, w.pendingCount())
-            assertTrue(w.history(10).items.none { it.kind == "payment" })
+            assertTrue(w.history(10).items.none { it.kind == TransactionKind.PAYMENT })
             assertEquals("the host already took the money", jpy(4_200), w.balance().available)
 
             w.resolvePending()
             assertEquals(0, w.pendingCount())
-            assertEquals(1, w.history(10).items.count { it.kind == "payment" && it.amount == jpy(800) })
+            assertEquals(1, w.history(10).items.count { it.kind == TransactionKind.PAYMENT && it.amount == jpy(800) })
             assertEquals("paid once", jpy(4_200), w.balance().available)
         }
     }
@@ -382,7 +385,7 @@ class WalletTest {
             // The next money-moving call settles the pending payment first.
             w.topUp(link.id, jpy(100))
             assertEquals(0, w.pendingCount())
-            assertEquals(listOf("topup", "payment", "topup"), w.history(10).items.map { it.kind })
+            assertEquals(listOf(TransactionKind.TOP_UP, TransactionKind.PAYMENT, TransactionKind.TOP_UP), w.history(10).items.map { it.kind })
             assertEquals(jpy(5_000 - 900 + 100), w.balance().available)
         }
     }
@@ -401,15 +404,16 @@ class WalletTest {
                 assertEquals("pending_approval", charge.status)
                 val asked = prompts.next()
                 assertEquals(
-                    listOf<Any?>(charge.id, jpy(12_000), "KOBAN MART SHIBUYA", "JP", "pending"),
+                    listOf<Any?>(charge.id, jpy(12_000), "KOBAN MART SHIBUYA", "JP", ChargeRequestStatus.PENDING),
                     listOf(asked.id, asked.amount, asked.merchantName, asked.merchantCountry, asked.status),
                 )
-                assertTrue("${asked.approveBy - asked.createdAt} s to answer", asked.approveBy - asked.createdAt in 1..120)
+                val window = Duration.between(asked.createdAt, asked.approveBy).seconds
+                assertTrue("$window s to answer", window in 1..120)
                 assertEquals(listOf(asked), w.chargeRequests())
                 assertEquals("nothing moves before the answer", jpy(30_000), w.balance().available)
 
                 val paid = w.approveCharge(asked.id)
-                assertEquals(listOf<Any?>("cpm_charge", Direction.OUT, jpy(12_000)), listOf(paid.kind, paid.direction, paid.amount))
+                assertEquals(listOf<Any?>(TransactionKind.TILL_CHARGE, Direction.OUT, jpy(12_000)), listOf(paid.kind, paid.direction, paid.amount))
                 assertTrue(w.chargeRequests().isEmpty())
                 assertThrowsSuspending<WalletException.InvalidInput> { w.approveCharge(asked.id) }
 
@@ -426,7 +430,7 @@ class WalletTest {
                 while (listening.isRunning()) delay(20)
             }
             assertEquals("the approved charge once, the declined one never", jpy(18_000), w.balance().available)
-            assertEquals(listOf(paid.id), w.history(20).items.filter { it.kind == "cpm_charge" }.map { it.id })
+            assertEquals(listOf(paid.id), w.history(20).items.filter { it.kind == TransactionKind.TILL_CHARGE }.map { it.id })
 
             // A lower ceiling: ¥6,000 waits too, heard by a plain sync.
             assertEquals(jpy(5_000), w.setNoConfirmLimit(jpy(5_000)).noConfirmLimit)
@@ -443,7 +447,7 @@ class WalletTest {
     @Test
     fun everyWalletErrorKindMatchesRust() {
         val kinds = testHookWalletErrorKinds()
-        assertEquals(37, kinds.size)
+        assertEquals(38, kinds.size)
         assertEquals(kinds.size, kinds.toSet().size)
         val variants = kinds.map { kind ->
             try {

@@ -1,7 +1,10 @@
 package io.koban.app
 
+import io.koban.MoneyRequestStatus
+import io.koban.TransactionKind
 import io.koban.app.model.MoneyRequestsViewModel
 import io.koban.app.model.RequestsStatus
+import io.koban.app.model.TextKey
 import io.koban.testing.enrolledWallet
 import io.koban.testing.fund
 import io.koban.testing.jpy
@@ -23,7 +26,7 @@ class MoneyRequestsViewModelTest : ViewModelTest() {
                 asks.state.await { it.currency == "JPY" }
                 asks.ask("@$benHandle", "3000", "dinner")!!.join()
                 val asked = asks.state.value.status as RequestsStatus.Asked
-                assertEquals(listOf("@$benHandle", "¥3,000", "dinner", "pending"), with(asked.line) { listOf(handle, amount, note, status) })
+                assertEquals(listOf<Any>("@$benHandle", "¥3,000", "dinner", MoneyRequestStatus.PENDING), with(asked.line) { listOf(handle, amount, note, status) })
                 assertEquals(listOf(asked.line.request.id), asks.state.value.outgoing.map { it.request.id })
                 assertTrue(asks.state.value.incoming.isEmpty())
 
@@ -39,15 +42,17 @@ class MoneyRequestsViewModelTest : ViewModelTest() {
                 assertNull("a second tap pays nothing more", pays.confirmPay())
                 job.join()
                 val paid = pays.state.value.status as RequestsStatus.Paid
-                assertEquals(listOf<Any?>("p2p", jpy(3_000)), listOf(paid.transaction.kind, paid.transaction.amount))
-                assertEquals("paid", pays.state.value.incoming.single().status)
+                assertEquals(listOf<Any?>(TransactionKind.TRANSFER, jpy(3_000)), listOf(paid.transaction.kind, paid.transaction.amount))
+                assertEquals(MoneyRequestStatus.PAID, pays.state.value.incoming.single().status)
                 pays.pay(seen.request.id)
-                assertEquals("already answered", "not_pending", (pays.state.value.status as RequestsStatus.Ready).error?.kind)
+                val answered = (pays.state.value.status as RequestsStatus.Ready).error!!
+                assertEquals("already answered", "request_not_pending", answered.kind)
+                assertEquals(TextKey.ERROR_REQUEST_NOT_PENDING, answered.message.key)
                 assertEquals(jpy(7_000), ben.balance().available)
                 assertEquals(jpy(3_000), aiko.balance().available)
 
                 asks.refresh().join()
-                assertEquals("paid", asks.state.value.outgoing.single().status)
+                assertEquals(MoneyRequestStatus.PAID, asks.state.value.outgoing.single().status)
             }
         }
     }
@@ -73,12 +78,12 @@ class MoneyRequestsViewModelTest : ViewModelTest() {
                 declines.dismiss()
                 declines.decline(seen.request.id)!!.join()
                 val declined = declines.state.value.status as RequestsStatus.Declined
-                assertEquals("declined", declined.line.status)
-                assertEquals("declined", declines.state.value.incoming.single().status)
+                assertEquals(MoneyRequestStatus.DECLINED, declined.line.status)
+                assertEquals(MoneyRequestStatus.DECLINED, declines.state.value.incoming.single().status)
                 assertEquals(jpy(5_000), dai.balance().available)
                 assertEquals(jpy(0), chika.balance().available)
                 asks.refresh().join()
-                assertEquals("declined", asks.state.value.outgoing.single().status)
+                assertEquals(MoneyRequestStatus.DECLINED, asks.state.value.outgoing.single().status)
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.koban.app
 
 import io.koban.TokenCode
+import io.koban.TransactionKind
 import io.koban.Wallet
 import io.koban.app.model.ChargeOutcome
 import io.koban.app.model.ChargePrompt
@@ -52,11 +53,11 @@ class MyCodeViewModelTest : ViewModelTest() {
             screen.approve()
             val outcome = screen.chargeOutcome.await { it != null } as ChargeOutcome.Approved
             assertEquals(charge.id, outcome.id)
-            assertEquals(listOf<Any?>("cpm_charge", jpy(12_000)), listOf(outcome.transaction.kind, outcome.transaction.amount))
+            assertEquals(listOf<Any?>(TransactionKind.TILL_CHARGE, jpy(12_000)), listOf(outcome.transaction.kind, outcome.transaction.amount))
             assertNull("the dialog closes", screen.charge.value)
             assertNull("nothing more to answer", screen.approve())
             assertEquals(jpy(8_000), w.balance().available)
-            assertEquals(listOf(outcome.transaction.id), w.history(10).items.filter { it.kind == "cpm_charge" }.map { it.id })
+            assertEquals(listOf(outcome.transaction.id), w.history(10).items.filter { it.kind == TransactionKind.TILL_CHARGE }.map { it.id })
             assertTrue(w.chargeRequests().isEmpty())
             assertTrue("the code stays on screen", screen.state.value is MyCodeState.Showing)
             screen.dismissChargeOutcome()
@@ -85,7 +86,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             assertEquals(ChargeOutcome.Declined(charge.id), screen.chargeOutcome.await { it != null })
             assertNull(screen.charge.value)
             assertEquals("nothing was paid", jpy(20_000), w.balance().available)
-            assertTrue(w.history(10).items.none { it.kind == "cpm_charge" })
+            assertTrue(w.history(10).items.none { it.kind == TransactionKind.TILL_CHARGE })
             assertTrue(w.chargeRequests().isEmpty())
             screen.stop()
         }
@@ -110,7 +111,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             TokenCode.fromQrText(first.code.qrText).use { assertEquals(first.code.expiresAt, it.expiresAt()) }
 
             // It waits exactly until the code's refresh time, by the injected clock.
-            assertEquals((first.code.refreshAt.toLong() - ticker.nowSecs()) * 1000, ticker.sleeps.receive())
+            assertEquals((first.code.refreshAt.epochSecond - ticker.nowSecs()) * 1000, ticker.sleeps.receive())
             ticker.elapse()
             val second = screen.state.await { it is MyCodeState.Showing && it.code.qrText != first.code.qrText } as MyCodeState.Showing
             assertEquals(first.codesLeft - 1, second.codesLeft)

@@ -6,6 +6,7 @@ import io.koban.PaymentReference
 import io.koban.ReferenceKind
 import io.koban.Terminal
 import io.koban.TokenCode
+import io.koban.TransactionKind
 import io.koban.app.model.ScanPayState
 import io.koban.app.model.ScanPayViewModel
 import io.koban.app.model.display
@@ -18,6 +19,7 @@ import io.koban.testing.fund
 import io.koban.testing.jpy
 import java.math.BigDecimal
 import java.nio.ByteBuffer
+import java.time.Instant
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
@@ -56,7 +58,7 @@ class ScanPayViewModelTest : ViewModelTest() {
 
                 pay.confirm()
                 val done = pay.state.awaitIs<ScanPayState.Done>()
-                assertEquals(listOf<Any?>("payment", jpy(1_200)), listOf(done.transaction.kind, done.transaction.amount))
+                assertEquals(listOf<Any?>(TransactionKind.PAYMENT, jpy(1_200)), listOf(done.transaction.kind, done.transaction.amount))
                 assertEquals(jpy(3_800), w.balance().available)
                 pay.rescan()
                 assertEquals(ScanPayState.Scanning, pay.state.value)
@@ -118,7 +120,7 @@ class ScanPayViewModelTest : ViewModelTest() {
                 assertEquals("not_payable", junk.kind)
                 pay.rescan()
 
-                val shopper = TokenCode.generate(ByteArray(32) { 1 }, "4900000000000001", 1, 1_795_500_000L, ByteArray(4)).use { it.qrText() }
+                val shopper = TokenCode.generate(ByteArray(32) { 1 }, "4900000000000001", 1, Instant.ofEpochSecond(1_795_500_000L), ByteArray(4)).use { it.qrText() }
                 pay.onScanned(shopper)
                 assertEquals("This is a shopper’s code. Scan the shop’s code.", english(pay.state.awaitIs<ScanPayState.Failed>().error.message))
                 pay.rescan()

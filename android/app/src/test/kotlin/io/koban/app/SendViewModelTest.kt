@@ -1,6 +1,9 @@
 package io.koban.app
 
 import io.koban.Identity
+import io.koban.QuotePurpose
+import io.koban.RemittancePurpose
+import io.koban.TransactionKind
 import io.koban.app.model.ReceiveStatus
 import io.koban.app.model.ReceiveViewModel
 import io.koban.app.model.SendStatus
@@ -10,6 +13,7 @@ import io.koban.app.model.rateLine
 import io.koban.testing.enrolledWallet
 import io.koban.testing.fund
 import io.koban.testing.jpy
+import java.time.Instant
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
@@ -113,12 +117,15 @@ class SendViewModelTest : ViewModelTest() {
                     assertTrue(rate!!, rate!!.startsWith("1 JPY = ") && rate!!.endsWith(" THB"))
                     assertEquals(q.fee().takeIf { it.minor > 0 }?.display(), fee)
                     assertEquals(q.deliveryEstimateSecs(), arrivesInSecs)
+                    assertEquals(q.expiresAt(), rateExpiresAt)
+                    assertTrue("the rate holds for a while yet", rateExpiresAt!! > Instant.now())
                 }
+                assertEquals(QuotePurpose.REMITTANCE, q.purpose())
                 assertEquals("nothing moves before confirming", jpy(50_000), yui.balance().available)
 
-                send.confirm()!!.join()
+                send.confirm(RemittancePurpose.FAMILY_SUPPORT)!!.join()
                 val sent = send.state.value.status as SendStatus.Sent
-                assertEquals(listOf<Any?>("remittance", q.total()), listOf(sent.transaction.kind, sent.transaction.amount))
+                assertEquals(listOf<Any?>(TransactionKind.REMITTANCE, q.total()), listOf(sent.transaction.kind, sent.transaction.amount))
                 assertEquals(jpy(50_000 - q.total().minor), yui.balance().available)
                 assertTrue(somchai.sync(0).received.any { it.amount == q.receive() })
             }

@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.MoneyRequestStatus
 import io.koban.app.model.MoneyRequestsViewModel
 import io.koban.app.model.RequestsStatus
 import io.koban.app.model.SplitBillViewModel
@@ -42,7 +43,7 @@ class SplitBillViewModelTest : ViewModelTest() {
                         assertEquals(SplitStatus.Made, split.state.value.status)
                         val made = split.state.value.split!!
                         assertEquals(listOf("¥10,000", "¥0", "¥10,000"), listOf(made.total, made.paid, made.outstanding))
-                        assertEquals(listOf("pending", "pending", "pending"), made.lines.map { it.status })
+                        assertEquals(List(3) { MoneyRequestStatus.PENDING }, made.lines.map { it.status })
                         assertEquals(listOf("Ben", "Chika", "Dan"), made.lines.map { it.name })
                         assertEquals(3, aiko.moneyRequests().size)
 

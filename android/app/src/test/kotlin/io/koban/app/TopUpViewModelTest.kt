@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.TransactionKind
 import io.koban.app.model.TopUpStatus
 import io.koban.app.model.TopUpViewModel
 import io.koban.testing.enrolledWallet
@@ -27,7 +28,7 @@ class TopUpViewModelTest : ViewModelTest() {
             topUp.topUp(link.id, "5000")!!.join()
             val done = topUp.state.value.status as TopUpStatus.ToppedUp
             assertEquals("¥5,000", done.amount)
-            assertEquals("topup", done.transaction.kind)
+            assertEquals(TransactionKind.TOP_UP, done.transaction.kind)
             assertEquals(jpy(5_000), w.balance().available)
 
             topUp.topUp(link.id, "3001")!!.join()

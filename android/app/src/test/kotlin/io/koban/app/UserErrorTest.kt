@@ -33,7 +33,8 @@ class UserErrorTest {
             assertTrue("$kind: '$text'", text.endsWith(".") && text.first().isUpperCase())
             seen[kind] = text
         }
-        assertEquals(37, seen.size)
+        assertEquals(38, seen.size)
+        assertEquals("This request is no longer waiting: it was paid, declined or has lapsed.", seen["request_not_pending"])
         assertEquals("Not enough money for this.", seen["insufficient_funds"])
         assertEquals("You are offline. Nothing was sent.", seen["unavailable"])
     }

@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.TransactionKind
 import io.koban.app.model.WithdrawStatus
 import io.koban.app.model.WithdrawViewModel
 import io.koban.testing.enrolledWallet
@@ -33,10 +34,10 @@ class WithdrawViewModelTest : ViewModelTest() {
             first.join()
             assertNull("nor does a tap after it is done", out.confirm())
             val done = out.state.value.status as WithdrawStatus.Withdrawn
-            assertEquals(listOf<Any?>("withdrawal", jpy(20_100)), listOf(done.transaction.kind, done.transaction.amount))
+            assertEquals(listOf<Any?>(TransactionKind.WITHDRAWAL, jpy(20_100)), listOf(done.transaction.kind, done.transaction.amount))
             assertEquals(listOf<Any?>("¥20,000", "¥100", "¥20,100"), listOf(done.amount, done.fee, done.total))
             assertEquals(jpy(29_900), w.balance().available)
-            assertEquals(1, w.history(50).items.count { it.kind == "withdrawal" })
+            assertEquals(1, w.history(50).items.count { it.kind == TransactionKind.WITHDRAWAL })
             assertEquals("¥29,900", out.state.await { it.balance == "¥29,900" }.balance)
         }
     }

@@ -3,6 +3,8 @@ package io.koban.app.model
 import io.koban.Direction
 import io.koban.FxQuote
 import io.koban.Money
+import io.koban.MoneyRequestStatus
+import io.koban.TransactionKind
 import io.koban.WalletTransaction
 import io.koban.moneyFormat
 import java.math.BigDecimal
@@ -24,21 +26,21 @@ fun WalletTransaction.title(): UiText {
     val who = counterparty?.takeIf { it.isNotBlank() }
     fun line(named: K, plain: K) = if (who != null) UiText(named, who) else UiText(plain)
     return when (kind) {
-        "topup" -> line(K.HISTORY_TOPUP, K.HISTORY_TOPUP_PLAIN)
-        "withdrawal" -> line(K.HISTORY_WITHDRAWAL, K.HISTORY_WITHDRAWAL_PLAIN)
-        "payment" -> line(K.HISTORY_PAYMENT, K.HISTORY_PAYMENT_PLAIN)
-        "cpm_charge" -> line(K.HISTORY_CODE_PAYMENT, K.HISTORY_CODE_PAYMENT_PLAIN)
-        "refund" -> line(K.HISTORY_REFUND, K.HISTORY_REFUND_PLAIN)
-        "remittance_return" -> UiText(K.HISTORY_REMITTANCE_RETURNED)
-        "remittance" -> when {
+        TransactionKind.TOP_UP -> line(K.HISTORY_TOPUP, K.HISTORY_TOPUP_PLAIN)
+        TransactionKind.WITHDRAWAL -> line(K.HISTORY_WITHDRAWAL, K.HISTORY_WITHDRAWAL_PLAIN)
+        TransactionKind.PAYMENT -> line(K.HISTORY_PAYMENT, K.HISTORY_PAYMENT_PLAIN)
+        TransactionKind.TILL_CHARGE -> line(K.HISTORY_CODE_PAYMENT, K.HISTORY_CODE_PAYMENT_PLAIN)
+        TransactionKind.REFUND -> line(K.HISTORY_REFUND, K.HISTORY_REFUND_PLAIN)
+        TransactionKind.REMITTANCE_RETURN -> UiText(K.HISTORY_REMITTANCE_RETURNED)
+        TransactionKind.REMITTANCE -> when {
             incoming -> line(K.HISTORY_RECEIVED, K.HISTORY_RECEIVED_PLAIN)
             who == null -> UiText(K.HISTORY_REMITTANCE_PLAIN)
             else -> detail.foreignAmount?.let { UiText(K.HISTORY_REMITTANCE_RECEIVES, who, it.display()) }
                 ?: UiText(K.HISTORY_REMITTANCE, who)
         }
-        "p2p" -> if (incoming) line(K.HISTORY_RECEIVED, K.HISTORY_RECEIVED_PLAIN) else line(K.HISTORY_SENT, K.HISTORY_SENT_PLAIN)
-        // A kind this app does not know yet: say which way the money went.
-        else -> UiText(if (incoming) K.HISTORY_MONEY_IN else K.HISTORY_MONEY_OUT)
+        TransactionKind.TRANSFER -> if (incoming) line(K.HISTORY_RECEIVED, K.HISTORY_RECEIVED_PLAIN) else line(K.HISTORY_SENT, K.HISTORY_SENT_PLAIN)
+        // A kind this library does not know yet (a newer host): say which way the money went.
+        TransactionKind.UNKNOWN -> UiText(if (incoming) K.HISTORY_MONEY_IN else K.HISTORY_MONEY_OUT)
     }
 }
 
@@ -51,13 +53,13 @@ fun WalletTransaction.arrivedNote(): UiText {
     return if (who != null) UiText(K.HOME_RECEIVED, amount.display(), who) else UiText(K.HOME_RECEIVED_PLAIN, amount.display())
 }
 
-/** A money request's or a split share's status (`pending`, `paid`, `declined`, `expired`) for people. */
-fun requestStatusText(status: String): UiText = UiText(
+/** A money request's or a split share's status for people. */
+fun requestStatusText(status: MoneyRequestStatus): UiText = UiText(
     when (status) {
-        "pending" -> K.REQUEST_STATUS_PENDING
-        "paid" -> K.REQUEST_STATUS_PAID
-        "declined" -> K.REQUEST_STATUS_DECLINED
-        "expired" -> K.REQUEST_STATUS_EXPIRED
-        else -> K.REQUEST_STATUS_UNKNOWN
+        MoneyRequestStatus.PENDING -> K.REQUEST_STATUS_PENDING
+        MoneyRequestStatus.PAID -> K.REQUEST_STATUS_PAID
+        MoneyRequestStatus.DECLINED -> K.REQUEST_STATUS_DECLINED
+        MoneyRequestStatus.EXPIRED -> K.REQUEST_STATUS_EXPIRED
+        MoneyRequestStatus.UNKNOWN -> K.REQUEST_STATUS_UNKNOWN
     },
 )

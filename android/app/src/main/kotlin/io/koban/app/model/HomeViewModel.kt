@@ -6,6 +6,7 @@ import io.koban.WalletEvent
 import io.koban.WalletException
 import io.koban.WalletTransaction
 import io.koban.events
+import java.time.Instant
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -25,8 +26,8 @@ data class HomeState(
     val balance: Money? = null,
     /** [balance] for people. */
     val balanceText: String? = null,
-    /** Host time of [balance], Unix seconds. */
-    val asOf: Long? = null,
+    /** When the host reported [balance] (host clock). */
+    val asOf: Instant? = null,
     /** True when the host could not be reached and [balance] is the cached one. */
     val offline: Boolean = false,
     /** A refresh is under way. */

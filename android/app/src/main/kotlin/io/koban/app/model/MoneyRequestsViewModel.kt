@@ -2,6 +2,7 @@ package io.koban.app.model
 
 import io.koban.KobanException
 import io.koban.MoneyRequest
+import io.koban.MoneyRequestStatus
 import io.koban.Wallet
 import io.koban.WalletException
 import io.koban.WalletTransaction
@@ -29,11 +30,11 @@ data class RequestLine(
     val amount: String,
     /** What it is for (may be empty). */
     val note: String,
-    /** `pending`, `paid`, `declined` or `expired`. */
-    val status: String,
+    /** Pending, paid, declined or expired. */
+    val status: MoneyRequestStatus,
 ) {
     /** Whether it still waits for an answer. */
-    val pending: Boolean get() = status == "pending"
+    val pending: Boolean get() = status == MoneyRequestStatus.PENDING
 
     /** [status] for people ("Waiting", "Paid"…). */
     val statusText: UiText get() = requestStatusText(status)
@@ -133,7 +134,7 @@ class MoneyRequestsViewModel(
     fun pay(id: String) {
         val line = _state.value.incoming.firstOrNull { it.request.id == id } ?: return
         if (!line.pending) {
-            _state.update { it.copy(status = RequestsStatus.Ready(formError("not_pending", UiText(TextKey.ERROR_ALREADY_ANSWERED)))) }
+            _state.update { it.copy(status = RequestsStatus.Ready(formError("request_not_pending", UiText(TextKey.ERROR_REQUEST_NOT_PENDING)))) }
             return
         }
         _state.update { if (it.status is RequestsStatus.Working || it.status is RequestsStatus.Paying) it else it.copy(status = RequestsStatus.ConfirmPay(line)) }

@@ -7,6 +7,7 @@ import io.koban.WalletEvent
 import io.koban.WalletException
 import io.koban.WalletTransaction
 import io.koban.events
+import java.time.Duration
 import java.util.concurrent.ConcurrentHashMap
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
@@ -226,7 +227,8 @@ class MyCodeViewModel(
             // The host's deadline is on the host's clock; a phone clock running behind must not
             // show more time than the whole window the host gave (approveBy - createdAt).
             val now = ticker.nowSecs()
-            val answerBy = now + minOf(next.approveBy - now, next.approveBy - next.createdAt).coerceAtLeast(0)
+            val window = Duration.between(next.createdAt, next.approveBy).seconds
+            val answerBy = now + minOf(next.approveBy.epochSecond - now, window).coerceAtLeast(0)
             _charge.value = ChargePrompt(next.id, next.merchantName, next.amount, next.amount.display(), answerBy, answerBy - now)
             countdown?.cancel()
             countdown = scope.launch { countDown(next.id) }
@@ -267,7 +269,7 @@ class MyCodeViewModel(
             }
             _state.value = MyCodeState.Showing(code, code.numeric, code.codesLeft, offline)
             // Refresh a little before the till would refuse it (refreshAt is before expiresAt).
-            val waitMs = (code.refreshAt.toLong() - ticker.nowSecs()) * 1000
+            val waitMs = (code.refreshAt.epochSecond - ticker.nowSecs()) * 1000
             ticker.sleep(waitMs.coerceAtLeast(MIN_REFRESH_MS))
             if (code.codesLeft < LOW_CODES) offline = !(replenish() ?: return)
         }

@@ -19,6 +19,7 @@ import io.koban.detect
 import io.koban.moneyParseDecimal
 import io.koban.scanFrame
 import java.nio.ByteBuffer
+import java.time.Instant
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -42,8 +43,8 @@ data class PaymentSummary(
     val fee: String?,
     /** The exchange rate applied, for a shop abroad ("1 JPY = 0.2277 THB"). */
     val rate: String?,
-    /** When the quoted rate stops being valid, host Unix seconds, for a shop abroad. */
-    val rateExpiresAt: Long?,
+    /** When the quoted rate stops being valid (host clock), for a shop abroad. */
+    val rateExpiresAt: Instant?,
     /** The route paid (the scheme's name, "UPI"), or its id when the name is not known. */
     val route: String? = null,
     /** The references sent with the payment: the code's own and those the payer typed. */
@@ -278,7 +279,23 @@ class ScanPayViewModel(
     private fun next() {
         val d = detection ?: return
         val r = request ?: return
-        val currency = d.currency?.alpha ?: wallet.profile()?.currency
+        val codeCurrency = d.currency?.alpha
+        if (codeCurrency != null) return ask(d, r, codeCurrency)
+        // A code without a currency is priced in the wallet's own, read from the local profile
+        // (a suspend read, off the UI thread); rescanning meanwhile cancels it.
+        _state.value = ScanPayState.Working
+        work = scope.launch {
+            val home = try {
+                wallet.profile()?.currency
+            } catch (e: WalletException) {
+                _state.value = ScanPayState.Failed(userError(e))
+                return@launch
+            }
+            ask(d, r, home)
+        }
+    }
+
+    private fun ask(d: Detection, r: PaymentRequest, currency: String?) {
         val openReferences = d.references.filter { it.value == null }.map { it.kind }.distinct()
         val tipPrompted = d.tip == Tip.Prompt
         when {

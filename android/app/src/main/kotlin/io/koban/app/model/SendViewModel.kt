@@ -4,6 +4,7 @@ import io.koban.DetectionException
 import io.koban.KobanException
 import io.koban.Money
 import io.koban.Recipient
+import io.koban.RemittancePurpose
 import io.koban.SendPreview
 import io.koban.SendTo
 import io.koban.Wallet
@@ -11,6 +12,7 @@ import io.koban.WalletException
 import io.koban.WalletTransaction
 import io.koban.detect
 import io.koban.moneyParseDecimal
+import java.time.Instant
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -46,8 +48,8 @@ data class SendSummary(
     val rate: String? = null,
     /** For a friend abroad: how long until it arrives, in seconds, when the host says. */
     val arrivesInSecs: Long? = null,
-    /** For a friend abroad: when the quoted rate stops being valid, host Unix seconds. */
-    val rateExpiresAt: Long? = null,
+    /** For a friend abroad: when the quoted rate stops being valid (host clock). */
+    val rateExpiresAt: Instant? = null,
 ) {
     /** Whether this send is a remittance to another country. */
     val abroad: Boolean get() = receives != null
@@ -169,7 +171,7 @@ class SendViewModel(
     }
 
     /** Sends what [SendStatus.Confirm] shows, once: a second tap, or one after it went, does nothing. */
-    fun confirm(purpose: String? = null): Job? {
+    fun confirm(purpose: RemittancePurpose? = null): Job? {
         val shown = _state.value.status as? SendStatus.Confirm ?: return null
         if (!transition(shown, SendStatus.Sending)) return null
         return scope.launch {

@@ -2,6 +2,7 @@ package io.koban.app.model
 
 import io.koban.KobanException
 import io.koban.Money
+import io.koban.MoneyRequestStatus
 import io.koban.Split
 import io.koban.SplitShare
 import io.koban.SplitShares
@@ -28,11 +29,11 @@ data class ShareLine(
     val name: String?,
     /** Their share for people. */
     val amount: String,
-    /** `pending`, `paid`, `declined` or `expired`; null before the split is made. */
-    val status: String?,
+    /** Their share's request status; null before the split is made. */
+    val status: MoneyRequestStatus?,
 ) {
     /** Whether this friend has paid their share. */
-    val paid: Boolean get() = status == "paid"
+    val paid: Boolean get() = status == MoneyRequestStatus.PAID
 
     /** [status] for people, once the split is made. */
     val statusText: UiText? get() = status?.let(::requestStatusText)

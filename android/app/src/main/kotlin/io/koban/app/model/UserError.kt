@@ -57,6 +57,8 @@ private fun walletError(e: WalletException): UserError {
         // Till charges waiting on the phone: whatever the answer was, nothing more can be done with this one.
         is WalletException.ChargeExpired -> say(K.ERROR_CHARGE_EXPIRED)
         is WalletException.ChargeNotPending -> say(K.ERROR_ALREADY_ANSWERED)
+        // A money request paid, declined or lapsed meanwhile (perhaps from the friend's other phone).
+        is WalletException.RequestNotPending -> say(K.ERROR_REQUEST_NOT_PENDING)
         is WalletException.CodeRevoked -> say(K.ERROR_CODE_REVOKED)
         is WalletException.DeviceRevoked -> say(K.ERROR_DEVICE_REVOKED)
         is WalletException.KeyStore -> say(K.ERROR_KEY_STORE, canRetry = true)

@@ -44,6 +44,7 @@ val TextKey.res: Int
         TextKey.ERROR_NO_CODES_LEFT -> R.string.error_no_codes_left
         TextKey.ERROR_CHARGE_EXPIRED -> R.string.error_charge_expired
         TextKey.ERROR_ALREADY_ANSWERED -> R.string.error_already_answered
+        TextKey.ERROR_REQUEST_NOT_PENDING -> R.string.error_request_not_pending
         TextKey.ERROR_CODE_REVOKED -> R.string.error_code_revoked
         TextKey.ERROR_DEVICE_REVOKED -> R.string.error_device_revoked
         TextKey.ERROR_KEY_STORE -> R.string.error_key_store
