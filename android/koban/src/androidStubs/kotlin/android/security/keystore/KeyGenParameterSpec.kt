@@ -13,6 +13,10 @@ class KeyGenParameterSpec private constructor() : AlgorithmParameterSpec {
 
         fun setKeySize(keySize: Int): Builder = throw RuntimeException("Stub!")
 
+        fun setAlgorithmParameterSpec(spec: AlgorithmParameterSpec): Builder = throw RuntimeException("Stub!")
+
+        fun setDigests(vararg digests: String): Builder = throw RuntimeException("Stub!")
+
         fun setUnlockedDeviceRequired(unlockedDeviceRequired: Boolean): Builder = throw RuntimeException("Stub!")
 
         fun setIsStrongBoxBacked(isStrongBoxBacked: Boolean): Builder = throw RuntimeException("Stub!")
