@@ -5,7 +5,10 @@ import CryptoKit
 
 /// The iOS `KeyStore`: wraps the wallet's data key with a P-256 key that never leaves the
 /// Secure Enclave (or the Keychain, on devices and simulators without one), using ECIES
-/// (`eciesEncryptionCofactorVariableIVX963SHA256AESGCM`).
+/// (`eciesEncryptionCofactorVariableIVX963SHA256AESGCM`). Where there is a Secure Enclave it
+/// also holds the wallet's device key (`signingKey` / `sign`): a non-exportable P-256 key that
+/// signs every request there, so neither the database nor a copy of it carries the key;
+/// without one (simulators, older Macs, `.keychain`) the wallet keeps a sealed software key.
 ///
 /// Apple platforms only; it cannot be compiled or tested on the Linux test machines.
 public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
@@ -26,13 +29,22 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
     private static let version: UInt8 = 1
     private static let keyIdLength = 8
 
+    private static let signingAlgorithm = SecKeyAlgorithm.ecdsaSignatureMessageX962SHA256
+
     private let tag: Data
+    private let signingTagPrefix: String
     private let protection: Protection
     private let lock = NSLock()
 
-    /// A key store whose wrapping key is the Keychain item tagged `tag`, created on first wrap.
-    public init(tag: String = "io.koban.wallet.data-key-wrap", protection: Protection = .automatic) {
+    /// A key store whose wrapping key is the Keychain item tagged `tag`, created on first wrap;
+    /// the device's signing keys are the Secure Enclave keys tagged `<signingTagPrefix>.<alias>`.
+    public init(
+        tag: String = "io.koban.wallet.data-key-wrap",
+        signingTagPrefix: String = "io.koban.wallet.device-key",
+        protection: Protection = .automatic
+    ) {
         self.tag = Data(tag.utf8)
+        self.signingTagPrefix = signingTagPrefix
         self.protection = protection
     }
 
@@ -77,6 +89,51 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
             throw Self.failure("decrypt", cf)
         }
         return dataKey
+    }
+
+    /// Creates, or finds, the Secure Enclave key `alias` and returns its public key (the
+    /// 65-byte uncompressed point); nil where there is no Secure Enclave (simulators, Macs
+    /// without one, `.keychain`), and the wallet then keeps a sealed software key instead.
+    public func signingKey(alias: String) throws -> Data? {
+        let privateKey: SecKey? = try locked {
+            if let found = try existingSigningKey(alias) { return found }
+            guard usesSecureEnclaveForSigning else { return nil }
+            return try createSigningKey(alias)
+        }
+        guard let privateKey else { return nil }
+        guard let publicKey = SecKeyCopyPublicKey(privateKey) else {
+            throw PlatformError.Failed(reason: "keychain: no public key for the signing key")
+        }
+        var error: Unmanaged<CFError>?
+        guard let point = SecKeyCopyExternalRepresentation(publicKey, &error) as Data? else {
+            throw Self.failure("export the signing key's public key", error?.takeRetainedValue())
+        }
+        return point
+    }
+
+    /// Signs `message` with the Secure Enclave key `alias`: ECDSA P-256 over SHA-256 of the
+    /// message, DER (`ecdsaSignatureMessageX962SHA256`). Fails when the key is gone (another
+    /// phone, a restored backup, the Keychain reset): the wallet must be enrolled again.
+    public func sign(alias: String, message: Data) throws -> Data {
+        guard let privateKey = try locked({ try existingSigningKey(alias) }) else {
+            throw PlatformError.Failed(reason: "keychain: this device holds no signing key by that alias")
+        }
+        guard SecKeyIsAlgorithmSupported(privateKey, .sign, Self.signingAlgorithm) else {
+            throw PlatformError.Failed(reason: "keychain: ECDSA P-256 SHA-256 is not supported by the signing key")
+        }
+        var error: Unmanaged<CFError>?
+        guard let signature = SecKeyCreateSignature(privateKey, Self.signingAlgorithm, message as CFData, &error) as Data? else {
+            throw Self.failure("sign", error?.takeRetainedValue())
+        }
+        return signature
+    }
+
+    /// Deletes the signing key `alias` (sign-out, tests); the wallet that used it must enrol again.
+    public func deleteSigningKey(alias: String) throws {
+        let status = locked { SecItemDelete(signingQuery(alias) as CFDictionary) }
+        guard status == errSecSuccess || status == errSecItemNotFound else {
+            throw PlatformError.Failed(reason: "keychain: delete failed (\(status))")
+        }
     }
 
     /// Deletes the wrapping key; every wallet it wrapped becomes unreadable (sign-out, tests).
@@ -158,6 +215,76 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
         if enclave { attributes[kSecAttrTokenID as String] = kSecAttrTokenIDSecureEnclave }
         guard let key = SecKeyCreateRandomKey(attributes as CFDictionary, &error) else {
             throw Self.failure("create the wrapping key", error?.takeRetainedValue())
+        }
+        return key
+    }
+
+    // Device keys are made only in the Secure Enclave: a Keychain key would be no better than
+    // the sealed software key the wallet keeps otherwise.
+    private var usesSecureEnclaveForSigning: Bool {
+        switch protection {
+        case .keychain: return false
+        case .secureEnclave, .automatic: return Self.hasSecureEnclave
+        }
+    }
+
+    private func signingTag(_ alias: String) -> Data { Data("\(signingTagPrefix).\(alias)".utf8) }
+
+    private func signingQuery(_ alias: String) -> [String: Any] {
+        [
+            kSecClass as String: kSecClassKey,
+            kSecAttrKeyType as String: kSecAttrKeyTypeECSECPrimeRandom,
+            kSecAttrKeyClass as String: kSecAttrKeyClassPrivate,
+            kSecAttrApplicationTag as String: signingTag(alias),
+            kSecAttrTokenID as String: kSecAttrTokenIDSecureEnclave,
+            kSecUseDataProtectionKeychain as String: true,
+        ]
+    }
+
+    private func existingSigningKey(_ alias: String) throws -> SecKey? {
+        var query = signingQuery(alias)
+        query[kSecReturnRef as String] = true
+        var item: CFTypeRef?
+        let status = SecItemCopyMatching(query as CFDictionary, &item)
+        switch status {
+        case errSecSuccess:
+            guard let item, CFGetTypeID(item) == SecKeyGetTypeID() else {
+                throw PlatformError.Failed(reason: "keychain: the signing item is not a key")
+            }
+            return (item as! SecKey)
+        case errSecItemNotFound:
+            return nil
+        case errSecInteractionNotAllowed:
+            throw PlatformError.Failed(reason: "keychain: the device is locked (\(status))")
+        default:
+            throw PlatformError.Failed(reason: "keychain: signing key lookup failed (\(status))")
+        }
+    }
+
+    private func createSigningKey(_ alias: String) throws -> SecKey {
+        var error: Unmanaged<CFError>?
+        // This device only, only while unlocked, and usable only for signing inside the enclave.
+        guard let access = SecAccessControlCreateWithFlags(
+            kCFAllocatorDefault,
+            kSecAttrAccessibleWhenUnlockedThisDeviceOnly,
+            [.privateKeyUsage],
+            &error
+        ) else {
+            throw Self.failure("access control", error?.takeRetainedValue())
+        }
+        let attributes: [String: Any] = [
+            kSecAttrKeyType as String: kSecAttrKeyTypeECSECPrimeRandom,
+            kSecAttrKeySizeInBits as String: 256,
+            kSecAttrTokenID as String: kSecAttrTokenIDSecureEnclave,
+            kSecUseDataProtectionKeychain as String: true,
+            kSecPrivateKeyAttrs as String: [
+                kSecAttrIsPermanent as String: true,
+                kSecAttrApplicationTag as String: signingTag(alias),
+                kSecAttrAccessControl as String: access,
+            ] as [String: Any],
+        ]
+        guard let key = SecKeyCreateRandomKey(attributes as CFDictionary, &error) else {
+            throw Self.failure("create the signing key", error?.takeRetainedValue())
         }
         return key
     }

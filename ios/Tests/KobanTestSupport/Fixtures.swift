@@ -6,15 +6,23 @@ public func jpy(_ minor: Int64) -> Money { Money(minor: minor, currency: "JPY") 
 
 /// A key store as an app would write one, for tests: a reversible XOR "wrap" under a device
 /// secret, tagged so a blob from another secret is refused, and a switch that makes it
-/// throw like a locked Keychain.
+/// throw like a locked Keychain. Given `platformKeys`, it holds the device's signing key the
+/// way the Secure Enclave does (non-exportable P-256, DER signatures), through the test hook
+/// `TestHookPlatformKeys` (Foundation on Linux has no CryptoKit or Security); without, it
+/// holds no signing keys and the wallet keeps a sealed software key.
 public final class TestKeyStore: KeyStore, @unchecked Sendable {
     private let secret: UInt8
+    /// The platform holding the signing keys, if this "phone" has one.
+    public let platformKeys: TestHookPlatformKeys?
     private let lock = NSLock()
     private var _locked = false
     private var _calls = 0
 
-    /// A key store whose blobs only it can unwrap.
-    public init(secret: UInt8) { self.secret = secret }
+    /// A key store whose blobs only it can unwrap, with signing keys in `platformKeys` if given.
+    public init(secret: UInt8, platformKeys: TestHookPlatformKeys? = nil) {
+        self.secret = secret
+        self.platformKeys = platformKeys
+    }
 
     /// While true, every call throws `PlatformError.Failed`, as a locked device would.
     public var locked: Bool {
@@ -22,7 +30,7 @@ public final class TestKeyStore: KeyStore, @unchecked Sendable {
         set { sync { _locked = newValue } }
     }
 
-    /// How many times Koban called wrap or unwrap.
+    /// How many times Koban called wrap, unwrap, signingKey or sign.
     public var calls: Int { sync { _calls } }
 
     /// XORs the key with the secret, behind one tag byte.
@@ -36,6 +44,29 @@ public final class TestKeyStore: KeyStore, @unchecked Sendable {
         try check()
         guard let tag = wrapped.first, tag == secret else { throw PlatformError.BadWrappedKey }
         return Data(wrapped.dropFirst().map { $0 ^ secret })
+    }
+
+    /// Creates, or finds, the signing key `alias` in the platform; nil without one.
+    public func signingKey(alias: String) throws -> Data? {
+        try check()
+        guard let platformKeys else { return nil }
+        do {
+            return try platformKeys.signingKey(alias: alias)
+        } catch {
+            throw PlatformError.Failed(reason: "signing key: \(error)")
+        }
+    }
+
+    /// Signs `message` with the platform's key `alias` (DER); fails when the platform has none
+    /// (a phone whose key was invalidated, or another phone).
+    public func sign(alias: String, message: Data) throws -> Data {
+        try check()
+        guard let platformKeys else { throw PlatformError.Failed(reason: "this key store holds no signing keys") }
+        do {
+            return try platformKeys.sign(alias: alias, message: message)
+        } catch {
+            throw PlatformError.Failed(reason: "sign: \(error)")
+        }
     }
 
     private func check() throws {

@@ -8,7 +8,8 @@ import KobanTestSupport
 final class ThreadTests: XCTestCase {
     /// Notes the thread of every key store callback, then does what the app's store does.
     private final class ThreadNotingKeyStore: KeyStore, @unchecked Sendable {
-        private let inner = TestKeyStore(secret: 0x31)
+        // With platform-held signing keys, so signing is called back too.
+        let inner = TestKeyStore(secret: 0x31, platformKeys: TestHookPlatformKeys())
         private let lock = NSLock()
         private var _threads: [pthread_t] = []
 
@@ -33,6 +34,16 @@ final class ThreadTests: XCTestCase {
             note()
             return try inner.unwrap(wrapped: wrapped)
         }
+
+        func signingKey(alias: String) throws -> Data? {
+            note()
+            return try inner.signingKey(alias: alias)
+        }
+
+        func sign(alias: String, message: Data) throws -> Data {
+            note()
+            return try inner.sign(alias: alias, message: message)
+        }
     }
 
     /// Opens the wallet from the calling thread, returning that thread.
@@ -48,9 +59,12 @@ final class ThreadTests: XCTestCase {
         let keys = ThreadNotingKeyStore()
         // Created (the data key wrapped), then opened again (unwrapped).
         var (wallet, first): (Wallet?, pthread_t) = try await open(dir.db("threads"), keys)
+        // Enrolling makes the platform key and signs with it.
+        _ = try await wallet?.enrol(enrolment: Enrolment(country: "JP", handle: Sandbox.handle("threads"), displayName: "Threads"))
+        XCTAssertGreaterThan(keys.inner.platformKeys?.signatures() ?? 0, 0, "the platform key signed the enrolment")
         wallet = nil  // closed before it is opened again
         let (again, second) = try await open(dir.db("threads"), keys)
-        _ = try again.pendingCount()
+        _ = try await again.pendingCount()
         let seen = keys.threads
         XCTAssertFalse(seen.isEmpty, "the key store was used")
         for t in seen {
