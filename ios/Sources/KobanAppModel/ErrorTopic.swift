@@ -31,6 +31,7 @@ public enum ErrorTopic: String, CaseIterable, Sendable {
     case locked
     case chargeExpired = "charge_expired"
     case alreadyAnswered = "already_answered"
+    case requestNotPending = "request_not_pending"
     case codeRevoked = "code_revoked"
     case deviceRevoked = "device_revoked"
     case refused
@@ -56,7 +57,7 @@ public enum ErrorTopic: String, CaseIterable, Sendable {
         case .outcomeUnknown, .offline, .locked, .generic: return .retry
         case .noCodesLeft: return .goOnline
         // The host's answer stands (answered, lapsed, blocked, removed): retrying cannot change it.
-        case .unsupportedCorridor, .notEnrolled, .alreadyEnrolled, .chargeExpired, .alreadyAnswered, .codeRevoked,
+        case .unsupportedCorridor, .notEnrolled, .alreadyEnrolled, .chargeExpired, .alreadyAnswered, .requestNotPending, .codeRevoked,
              .deviceRevoked, .refused, .refundTooLarge, .notRefundable, .notNow, .notFound, .notAllowed:
             return nil
         }
@@ -82,6 +83,7 @@ public enum ErrorTopic: String, CaseIterable, Sendable {
         case .Forbidden, .Unauthorized: self = .notAllowed
         case .ChargeExpired: self = .chargeExpired
         case .ChargeNotPending: self = .alreadyAnswered
+        case .RequestNotPending: self = .requestNotPending
         case .DeviceRevoked: self = .deviceRevoked
         case .CodeRevoked: self = .codeRevoked
         case .Refused: self = .refused
@@ -165,20 +167,20 @@ public enum TransactionLine: String, CaseIterable, Sendable {
     public var keyWithCounterparty: TextKey { TextKey(rawValue: "tx.\(rawValue).with") }
 
     /// The line of a transaction of `kind` going `direction`.
-    public init(kind: String, direction: Direction) {
+    public init(kind: TransactionKind, direction: Direction) {
         switch (kind, direction) {
-        case ("topup", _): self = .topUp
-        case ("withdrawal", _): self = .withdrawal
-        case ("payment", _): self = .payment
-        case ("cpm_charge", _): self = .codePayment
-        case ("refund", _): self = .refund
-        case ("p2p", .out), ("money_request_pay", .out): self = .sent
-        case ("p2p", .in), ("money_request_pay", .in): self = .received
-        case ("remittance", .out): self = .remittance
-        case ("remittance", .in): self = .received
-        case ("remittance_return", _): self = .remittanceReturned
-        case (_, .in): self = .moneyIn
-        case (_, .out): self = .moneyOut
+        case (.topUp, _): self = .topUp
+        case (.withdrawal, _): self = .withdrawal
+        case (.payment, _): self = .payment
+        case (.tillCharge, _): self = .codePayment
+        case (.refund, _): self = .refund
+        case (.transfer, .out): self = .sent
+        case (.transfer, .in): self = .received
+        case (.remittance, .out): self = .remittance
+        case (.remittance, .in): self = .received
+        case (.remittanceReturn, _): self = .remittanceReturned
+        case (.unknown, .in): self = .moneyIn
+        case (.unknown, .out): self = .moneyOut
         }
     }
 
@@ -189,7 +191,7 @@ public enum TransactionLine: String, CaseIterable, Sendable {
     }
 
     /// The line of a transaction from its parts.
-    public static func text(kind: String, direction: Direction, counterparty: String?) -> String {
+    public static func text(kind: TransactionKind, direction: Direction, counterparty: String?) -> String {
         let line = TransactionLine(kind: kind, direction: direction)
         let l = Localization.current
         guard let who = counterparty, !who.isEmpty else { return l.text(line.key) }

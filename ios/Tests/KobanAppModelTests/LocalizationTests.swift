@@ -122,7 +122,7 @@ final class LocalizationTests: XCTestCase {
             XCTAssertEqual(m.reason, "insufficient funds in wallet")
             XCTAssertEqual(m.action, .topUp)
         }
-        let line = { TransactionLine.text(kind: "payment", direction: .out, counterparty: $0) }
+        let line = { (who: String?) in TransactionLine.text(kind: .payment, direction: .out, counterparty: who) }
         XCTAssertEqual(line("KOBAN RAMEN"), "KOBAN RAMENへのお支払い")
         Localization.current = Localization(language: "th")
         XCTAssertEqual(line("KOBAN RAMEN"), "ชำระเงินให้ KOBAN RAMEN")
@@ -132,8 +132,14 @@ final class LocalizationTests: XCTestCase {
         Localization.current = Localization(language: "en")
         XCTAssertEqual(line("KOBAN RAMEN"), "Payment to KOBAN RAMEN")
         XCTAssertEqual(line(nil), "Payment")
-        XCTAssertEqual(TransactionLine.text(kind: "p2p", direction: .in, counterparty: "@ben"), "Received from @ben")
-        XCTAssertEqual(TransactionLine.text(kind: "something_new", direction: .out, counterparty: nil), "Money out")
+        XCTAssertEqual(TransactionLine.text(kind: .transfer, direction: .in, counterparty: "@ben"), "Received from @ben")
+        XCTAssertEqual(TransactionLine.text(kind: .transfer, direction: .out, counterparty: "@ben"), "Sent to @ben")
+        XCTAssertEqual(TransactionLine.text(kind: .tillCharge, direction: .out, counterparty: "KOBAN MART"), "Paid at KOBAN MART with your code")
+        XCTAssertEqual(TransactionLine.text(kind: .remittance, direction: .in, counterparty: nil), "Received")
+        XCTAssertEqual(TransactionLine.text(kind: .remittanceReturn, direction: .in, counterparty: nil), "International transfer returned")
+        // A kind a newer host added: worded by its direction alone.
+        XCTAssertEqual(TransactionLine.text(kind: .unknown, direction: .out, counterparty: nil), "Money out")
+        XCTAssertEqual(TransactionLine.text(kind: .unknown, direction: .in, counterparty: nil), "Money in")
     }
 
     func testTheDeviceLanguagePicksTheTable() {
