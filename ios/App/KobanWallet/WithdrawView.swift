@@ -16,7 +16,7 @@ struct WithdrawView: View {
         let model = withdraw.model
         Form {
             switch model.state {
-            case .idle, .working:
+            case .idle, .previewing, .working:
                 Section(AppText.withdrawTo.text()) {
                     Picker(AppText.bankAccount.text(), selection: $linkId) {
                         ForEach(model.links, id: \.id) { link in
@@ -25,19 +25,22 @@ struct WithdrawView: View {
                     }
                     TextField(AppText.fieldAmount.text(), text: $amount).keyboardType(.decimalPad)
                     if let error = model.formError { Text(verbatim: error.title).foregroundStyle(.red) }
-                    Button(AppText.actionContinue.text()) { model.review(linkId: linkId ?? "", amount: amount) }
-                        .disabled(amount.isEmpty || model.state == .working)
+                    Button(AppText.actionContinue.text()) { Task { await model.review(linkId: linkId ?? "", amount: amount) } }
+                        .disabled(amount.isEmpty || model.state != .idle)
                 }
                 if let linkId {
                     Section {
                         Button(AppText.withdrawUnlink.text(), role: .destructive) { Task { await model.unlink(linkId: linkId) } }
-                            .disabled(model.state == .working)
+                            .disabled(model.state != .idle)
                     }
                 }
             case .reviewing(let review), .withdrawing(let review):
                 Section(AppText.withdrawReview.text()) {
                     LabeledContent(AppText.withdrawTo.text(), value: review.accountText)
-                    LabeledContent(AppText.fieldAmount.text(), value: review.amountText)
+                    LabeledContent(AppText.withdrawToBank.text(), value: review.amountText)
+                    // The fee by the host's rule and what leaves the wallet, before anything moves.
+                    LabeledContent(AppText.fieldFee.text(), value: review.feeText)
+                    LabeledContent(AppText.fieldFromWallet.text(), value: review.totalText)
                     Text(verbatim: review.feeNote).font(.caption).foregroundStyle(.secondary)
                 }
                 Button(AppText.withdrawConfirm.text(review.amountText)) { Task { await model.confirm() } }
@@ -63,8 +66,8 @@ struct WithdrawView: View {
             }
         }
         .navigationTitle(AppText.withdrawTitle.text())
-        .onAppear {
-            model.load()
+        .task {
+            await model.load()
             if linkId == nil { linkId = model.links.first?.id }
         }
     }

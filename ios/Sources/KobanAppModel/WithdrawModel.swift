@@ -11,8 +11,17 @@ public struct WithdrawalReview: Equatable, Sendable {
     public let amount: Money
     /// `¥5,000`.
     public let amountText: String
-    /// The host's withdrawal fee comes on top of the amount (its rule is the host's; the
-    /// receipt shows what it was).
+    /// The withdrawal fee, by the host's published rule; it comes on top of the amount.
+    public let fee: Money
+    /// `¥100`.
+    public let feeText: String
+    /// What leaves the wallet: the amount and the fee.
+    public let total: Money
+    /// `¥5,100`.
+    public let totalText: String
+    /// The most one withdrawal may take out.
+    public let max: Money
+    /// `A withdrawal fee is added to this amount.`
     public let feeNote: String
 }
 
@@ -37,6 +46,8 @@ public final class WithdrawModel: ViewModel {
     public enum State: Equatable {
         /// Ready for input.
         case idle
+        /// Asking the host what the withdrawal costs; nothing moves.
+        case previewing
         /// The withdrawal is shown; nothing has moved.
         case reviewing(WithdrawalReview)
         /// Withdrawing what was shown.
@@ -65,17 +76,18 @@ public final class WithdrawModel: ViewModel {
         self.wallet = wallet
     }
 
-    /// Loads the linked accounts (local).
-    public func load() {
+    /// Loads the linked accounts (local, read off the main actor).
+    public func load() async {
         do {
-            links = try wallet.bankLinks()
+            links = try await wallet.bankLinks()
         } catch {
             state = .failed(UserMessage(error))
         }
     }
 
-    /// Shows the withdrawal of `amount` (typed, home currency) to the linked account `linkId`.
-    public func review(linkId: String, amount: String) {
+    /// Shows the withdrawal of `amount` (typed, home currency) to the linked account `linkId`,
+    /// with the fee and the total that will leave the wallet; nothing moves until `confirm()`.
+    public func review(linkId: String, amount: String) async {
         guard case .idle = state else { return }
         guard let link = links.first(where: { $0.id == linkId }) else {
             formError = .form(.withdrawChooseAccountTitle, .withdrawChooseAccountDetail)
@@ -83,7 +95,7 @@ public final class WithdrawModel: ViewModel {
         }
         let money: Money
         do {
-            guard let currency = try wallet.profile()?.currency else {
+            guard let currency = try await wallet.profile()?.currency else {
                 state = .failed(.notEnrolled)
                 return
             }
@@ -93,9 +105,20 @@ public final class WithdrawModel: ViewModel {
             return
         }
         formError = nil
-        state = .reviewing(WithdrawalReview(
-            link: link, accountText: "\(link.bankName) \u{2022}\u{2022}\u{2022}\u{2022}\(link.last4)", amount: money,
-            amountText: MoneyText.format(money), feeNote: AppText.withdrawFeeNote.text()))
+        state = .previewing
+        do {
+            let p = try await wallet.previewWithdrawal(amount: money)
+            state = .reviewing(WithdrawalReview(
+                link: link, accountText: "\(link.bankName) \u{2022}\u{2022}\u{2022}\u{2022}\(link.last4)", amount: p.amount,
+                amountText: MoneyText.format(p.amount), fee: p.fee, feeText: MoneyText.format(p.fee), total: p.total,
+                totalText: MoneyText.format(p.total), max: p.max, feeNote: AppText.withdrawFeeNote.text()))
+        } catch let e as WalletError where e.kind == "invalid_input" {
+            // Above the most one withdrawal may take, or not in the wallet's currency: fix the form.
+            state = .idle
+            formError = UserMessage(e)
+        } catch {
+            state = .failed(UserMessage(error))
+        }
     }
 
     /// Withdraws what is on screen, exactly once: a second tap while it goes does nothing.
@@ -116,7 +139,7 @@ public final class WithdrawModel: ViewModel {
     /// Ends the link `linkId`: no more top-ups or withdrawals through it.
     public func unlink(linkId: String) async {
         switch state {
-        case .withdrawing, .working: return
+        case .previewing, .withdrawing, .working: return
         default: break
         }
         guard let link = links.first(where: { $0.id == linkId }) else {
@@ -126,7 +149,7 @@ public final class WithdrawModel: ViewModel {
         state = .working
         do {
             try await wallet.unlinkBank(bankLinkId: linkId)
-            links = try wallet.bankLinks()
+            links = try await wallet.bankLinks()
             state = .unlinked(link)
         } catch {
             state = .failed(UserMessage(error))
@@ -136,7 +159,7 @@ public final class WithdrawModel: ViewModel {
     /// Back to the form after a review or a result.
     public func reset() {
         switch state {
-        case .withdrawing, .working: return
+        case .previewing, .withdrawing, .working: return
         default: state = .idle
         }
     }
