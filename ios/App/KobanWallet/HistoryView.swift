@@ -19,7 +19,7 @@ struct HistoryView: View {
                         VStack(alignment: .leading) {
                             Text(verbatim: row.title)
                             // The device's locale and calendar.
-                            Text(Date(timeIntervalSince1970: TimeInterval(row.createdAt)), style: .date)
+                            Text(row.createdAt, style: .date)
                                 .font(.caption).foregroundStyle(.secondary)
                         }
                         Spacer()
@@ -27,13 +27,13 @@ struct HistoryView: View {
                             .font(.body.monospacedDigit())
                             .foregroundStyle(row.direction == .in ? Color.green : Color.primary)
                     }
-                    .onAppear { if row.id == model.rows.last?.id { model.loadMore() } }
+                    .onAppear { if row.id == model.rows.last?.id { Task { await model.loadMore() } } }
                 }
-                if let message = model.message { MessageView(message: message) { model.reload() } }
+                if let message = model.message { MessageView(message: message) { Task { await model.reload() } } }
             }
             .navigationTitle(AppText.tabHistory.text())
-            .refreshable { model.reload() }
-            .onAppear { model.reload() }
+            .refreshable { await model.reload() }
+            .task { await model.reload() }
         }
     }
 }

@@ -84,7 +84,7 @@ struct MoneyRequestsView: View {
             Text(verbatim: row.title)
             HStack {
                 if !row.note.isEmpty { Text(verbatim: row.note) }
-                Text(verbatim: row.statusText)
+                if let status = row.statusText { Text(verbatim: status) }
             }
             .font(.caption).foregroundStyle(.secondary)
         }

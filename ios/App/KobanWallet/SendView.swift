@@ -44,7 +44,7 @@ struct SendView: View {
                 }
             }
             .navigationTitle(AppText.tabSend.text())
-            .onAppear { model.load() }
+            .task { await model.load() }
         }
     }
 

@@ -60,7 +60,7 @@ struct SplitBillView: View {
                 if let error = model.formError {
                     Section { Text(verbatim: error.title).foregroundStyle(.red); Text(verbatim: error.detail).font(.caption) }
                 }
-                Button(AppText.splitPreview.text()) { model.plan(total: total, rule: rule) }
+                Button(AppText.splitPreview.text()) { Task { await model.plan(total: total, rule: rule) } }
                 Button(AppText.splitSend.text()) { Task { await model.create(total: total, rule: rule, note: note) } }
                     .buttonStyle(.borderedProminent)
                     .disabled(model.planned.isEmpty || model.state == .working)
@@ -82,6 +82,6 @@ struct SplitBillView: View {
             }
         }
         .navigationTitle(AppText.splitTitle.text())
-        .onChange(of: exact) { _ in model.plan(total: total, rule: rule) }
+        .onChange(of: exact) { _ in Task { await model.plan(total: total, rule: rule) } }
     }
 }

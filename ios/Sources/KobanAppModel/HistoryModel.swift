@@ -5,8 +5,8 @@ import Koban
 public struct HistoryRow: Equatable, Identifiable, Sendable {
     /// The host's transaction id.
     public let id: String
-    /// `topup`, `payment`, `p2p`, `remittance`…
-    public let kind: String
+    /// Top-up, payment, transfer, remittance…
+    public let kind: TransactionKind
     /// `Payment to KOBAN RAMEN`, in the user's language, from the kind and counterparty.
     public let title: String
     /// Merchant, `@handle` or bank.
@@ -17,8 +17,8 @@ public struct HistoryRow: Equatable, Identifiable, Sendable {
     public let amountText: String
     /// In or out.
     public let direction: Direction
-    /// Host time, Unix seconds.
-    public let createdAt: Int64
+    /// When, by the host's clock.
+    public let createdAt: Date
 
     /// The row of `t`.
     public init(_ t: WalletTransaction) {
@@ -45,6 +45,8 @@ public final class HistoryModel: ViewModel {
     private let wallet: Wallet
     private let pageSize: Int32
     private var cursor: String?
+    private var isLoading = false
+    private var generation = 0
 
     /// History over `wallet`, `pageSize` rows a page.
     public init(wallet: Wallet, pageSize: Int32 = 20) {
@@ -53,27 +55,34 @@ public final class HistoryModel: ViewModel {
     }
 
     /// Reads the first page again (after a payment, on pull to refresh).
-    public func reload() {
+    public func reload() async {
+        generation += 1
         cursor = nil
         rows = []
         hasMore = false
-        page()
+        await page()
     }
 
-    /// Appends the next page, if any.
-    public func loadMore() {
-        guard hasMore else { return }
-        page()
+    /// Appends the next page, if any; a tap while one loads does nothing.
+    public func loadMore() async {
+        guard hasMore, !isLoading else { return }
+        await page()
     }
 
-    private func page() {
+    private func page() async {
+        // The read runs off the main actor; a reload while it was away makes its page stale.
+        let asked = generation
+        isLoading = true
+        defer { if asked == generation { isLoading = false } }
         do {
-            let p = try wallet.history(limit: pageSize, cursor: cursor)
+            let p = try await wallet.history(limit: pageSize, cursor: cursor)
+            guard asked == generation else { return }
             cursor = p.nextCursor
             rows += p.items.map(HistoryRow.init)
             hasMore = p.nextCursor != nil
             message = nil
         } catch {
+            guard asked == generation else { return }
             message = UserMessage(error)
         }
     }

@@ -9,8 +9,8 @@ public struct BalanceDisplay: Equatable, Sendable {
     public let text: String
     /// Whether it is the last balance seen rather than the host's answer just now.
     public let isStale: Bool
-    /// Host time of a stale balance, Unix seconds.
-    public let asOf: Int64?
+    /// When a stale balance was the host's, by the host's clock.
+    public let asOf: Date?
 }
 
 /// Home: who this is, the balance (the cached one while offline), and money as it arrives.
@@ -39,8 +39,8 @@ public final class HomeModel: ViewModel {
     /// Shows the cached balance at once, then the host's.
     public func refresh() async {
         do {
-            profile = try wallet.profile()
-            if balance == nil, let cached = try wallet.cachedBalance() {
+            profile = try await wallet.profile()
+            if balance == nil, let cached = try await wallet.cachedBalance() {
                 balance = BalanceDisplay(available: cached.available, text: MoneyText.format(cached.available), isStale: true, asOf: cached.asOf)
             }
         } catch {
@@ -57,7 +57,7 @@ public final class HomeModel: ViewModel {
         } catch {
             // Offline: keep what is shown, marked stale, with the reason beside it.
             if let shown = balance, !shown.isStale {
-                let cached = try? wallet.cachedBalance()
+                let cached = try? await wallet.cachedBalance()
                 balance = BalanceDisplay(available: shown.available, text: shown.text, isStale: true, asOf: cached?.asOf)
             }
             message = UserMessage(error)

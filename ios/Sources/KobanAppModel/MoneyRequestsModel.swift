@@ -15,12 +15,12 @@ public struct MoneyRequestRow: Equatable, Sendable, Identifiable {
     public let amountText: String
     /// What it is for (may be empty).
     public let note: String
-    /// `pending`, `paid`, `declined` or `expired`.
-    public let status: String
-    /// `Waiting`, `Paid`…: the status in the user's language.
-    public let statusText: String
+    /// Waiting, paid, declined or expired.
+    public let status: MoneyRequestStatus
+    /// `Waiting`, `Paid`…: the status in the user's language; nil for one a newer host added.
+    public let statusText: String?
     /// Whether this wallet can still pay or decline it.
-    public var canAnswer: Bool { request.incoming && status == "pending" }
+    public var canAnswer: Bool { request.incoming && status == .pending }
 
     init(_ r: MoneyRequest) {
         request = r
@@ -33,14 +33,14 @@ public struct MoneyRequestRow: Equatable, Sendable, Identifiable {
         status = r.status
     }
 
-    /// A request's or share's status (`pending`, `paid`, `declined`, `expired`) as the user reads it.
-    public static func statusText(_ status: String) -> String {
+    /// A request's or share's status as the user reads it; nil for one a newer host added.
+    public static func statusText(_ status: MoneyRequestStatus) -> String? {
         switch status {
-        case "pending": return AppText.statusPending.text()
-        case "paid": return AppText.statusPaid.text()
-        case "declined": return AppText.statusDeclined.text()
-        case "expired": return AppText.statusExpired.text()
-        default: return status
+        case .pending: return AppText.statusPending.text()
+        case .paid: return AppText.statusPaid.text()
+        case .declined: return AppText.statusDeclined.text()
+        case .expired: return AppText.statusExpired.text()
+        case .unknown: return nil
         }
     }
 }
@@ -118,7 +118,7 @@ public final class MoneyRequestsModel: ViewModel {
         }
         let money: Money
         do {
-            guard let currency = try wallet.profile()?.currency else {
+            guard let currency = try await wallet.profile()?.currency else {
                 state = .failed(.notEnrolled)
                 return
             }

@@ -9,10 +9,10 @@ public struct CodeDisplay: Equatable, Sendable {
     public let numeric: String?
     /// The QR modules to draw.
     public let matrix: QrMatrix
-    /// When the till stops accepting it, Unix seconds.
-    public let expiresAt: UInt64
-    /// When a fresh code replaces it, Unix seconds.
-    public let refreshAt: UInt64
+    /// When the till stops accepting it.
+    public let expiresAt: Date
+    /// When a fresh code replaces it.
+    public let refreshAt: Date
     /// Codes that can still be made offline.
     public let codesLeft: Int32
 }
@@ -119,11 +119,11 @@ public final class MyCodeModel: ViewModel {
         listening = Task { [weak self] in
             for await event in events {
                 // The wallet's list is the truth (it already holds this request): the prompt is read from it.
-                if case .chargeRequested = event { self?.showChargeRequest() }
+                if case .chargeRequested = event { await self?.showChargeRequest() }
             }
         }
         // Requests heard before the screen was shown (by another screen's sync) still wait.
-        showChargeRequest()
+        Task { [weak self] in await self?.showChargeRequest() }
     }
 
     /// Leaves the screen: no more codes, normal brightness, no listening. A request left
@@ -184,20 +184,22 @@ public final class MyCodeModel: ViewModel {
         settled.insert(outcome.id)
         if charge?.id == outcome.id { charge = nil }
         chargeOutcome = outcome
-        showChargeRequest()
+        Task { [weak self] in await self?.showChargeRequest() }
     }
 
     /// Shows the oldest request still waiting, unless one is on screen or the screen is not.
-    fileprivate func showChargeRequest() {
+    fileprivate func showChargeRequest() async {
         guard loop != nil, charge == nil else { return }
         // The local list is the truth (the listener's request is already in it); unreadable, the
-        // next request heard tries again.
-        guard let next = (try? wallet.chargeRequests())?.first(where: { !settled.contains($0.id) }) else { return }
+        // next request heard tries again. Read off the main actor: look again after it.
+        let waiting = (try? await wallet.chargeRequests()) ?? []
+        guard loop != nil, charge == nil, let next = waiting.first(where: { !settled.contains($0.id) }) else { return }
         // The host's deadline is on the host's clock; a phone clock running behind must not show
         // more time than the whole window the host gave (approveBy - createdAt).
         let nowMs = clock.nowMs()
         let now = Int64(nowMs / 1000)
-        let left = UInt64(max(0, min(next.approveBy - now, next.approveBy - next.createdAt)))
+        let approveBy = Self.unixSeconds(next.approveBy)
+        let left = UInt64(max(0, min(approveBy - now, approveBy - Self.unixSeconds(next.createdAt))))
         charge = ChargePrompt(
             id: next.id, merchantName: next.merchantName, amount: next.amount, amountText: MoneyText.format(next.amount),
             answerByMs: nowMs + left * 1000, secondsLeft: left)
@@ -234,8 +236,8 @@ public final class MyCodeModel: ViewModel {
         loop = Task { [weak self] in
             if replenishFirst { await self?.replenish() }
             while !Task.isCancelled {
-                guard let self, let code = self.nextCode() else { return }
-                let wakeMs = code.refreshAt * 1_000
+                guard let self, let code = await self.nextCode() else { return }
+                let wakeMs = Self.unixMillis(code.refreshAt)
                 let now = self.clock.nowMs()
                 let waitMs = max(wakeMs > now ? wakeMs - now : 0, Self.minimumRefreshMs)
                 do { try await self.clock.sleepMs(waitMs) } catch { return }
@@ -246,16 +248,31 @@ public final class MyCodeModel: ViewModel {
     }
 
     /// Makes the next code and shows it; nil (and a failed state) when none can be made.
-    private func nextCode() -> CodeDisplay? {
+    private func nextCode() async -> CodeDisplay? {
         do {
-            let c = numeric ? try wallet.consumerCodeNumeric() : try wallet.consumerCode()
-            let display = CodeDisplay(qrText: c.qrText, numeric: c.numeric, matrix: c.matrix, expiresAt: UInt64(clamping: c.expiresAt), refreshAt: UInt64(clamping: c.refreshAt), codesLeft: c.codesLeft)
+            let c = numeric ? try await wallet.consumerCodeNumeric() : try await wallet.consumerCode()
+            // Made off the main actor: a screen left (or switched) meanwhile shows nothing of it.
+            if Task.isCancelled { return nil }
+            let display = CodeDisplay(qrText: c.qrText, numeric: c.numeric, matrix: c.matrix, expiresAt: c.expiresAt, refreshAt: c.refreshAt, codesLeft: c.codesLeft)
             state = .showing(display)
             return display
         } catch {
+            if Task.isCancelled { return nil }
             state = .failed(UserMessage(error))
             return nil
         }
+    }
+
+    /// Whole Unix seconds of `date` (towards the past).
+    nonisolated static func unixSeconds(_ date: Date) -> Int64 {
+        let secs = date.timeIntervalSince1970.rounded(.down)
+        return Int64(exactly: secs) ?? (secs > 0 ? .max : .min)
+    }
+
+    /// Unix milliseconds of `date`, zero before the epoch.
+    nonisolated static func unixMillis(_ date: Date) -> UInt64 {
+        let ms = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        return ms <= 0 ? 0 : UInt64(exactly: ms) ?? UInt64.max
     }
 
     /// Tops up single-use keys when online; offline only sets `isOffline`.

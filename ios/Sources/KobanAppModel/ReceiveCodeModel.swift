@@ -48,7 +48,7 @@ public final class ReceiveCodeModel: ViewModel {
         var money: Money?
         do {
             if !amount.trimmingCharacters(in: .whitespaces).isEmpty {
-                guard let currency = try wallet.profile()?.currency else {
+                guard let currency = try await wallet.profile()?.currency else {
                     state = .failed(.notEnrolled)
                     return
                 }

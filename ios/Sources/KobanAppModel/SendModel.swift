@@ -104,10 +104,10 @@ public final class SendModel: ViewModel {
         self.wallet = wallet
     }
 
-    /// Loads the recent recipients (local).
-    public func load() {
+    /// Loads the recent recipients (local, read off the main actor).
+    public func load() async {
         do {
-            recipients = try wallet.recipients()
+            recipients = try await wallet.recipients()
         } catch {
             formError = UserMessage(error)
         }
@@ -135,7 +135,7 @@ public final class SendModel: ViewModel {
             if amount.trimmingCharacters(in: .whitespaces).isEmpty, let fixed = Self.fixedAmount(to) {
                 money = fixed
             } else {
-                guard let currency = try wallet.profile()?.currency else {
+                guard let currency = try await wallet.profile()?.currency else {
                     state = .failed(.notEnrolled)
                     return
                 }
@@ -167,7 +167,7 @@ public final class SendModel: ViewModel {
         do {
             let t = try await wallet.confirmSend(preview: review.preview, message: review.message)
             state = .sent(SendReceipt(transaction: t, amountText: MoneyText.format(t.amount), review: review))
-            recipients = (try? wallet.recipients()) ?? recipients
+            recipients = (try? await wallet.recipients()) ?? recipients
         } catch {
             state = .failed(UserMessage(error))
         }

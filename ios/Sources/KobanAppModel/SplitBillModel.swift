@@ -33,12 +33,12 @@ public struct SplitLine: Equatable, Sendable {
     public let amount: Money
     /// `¥3,334`.
     public let amountText: String
-    /// `pending`, `paid`, `declined` or `expired`; nil while only planned.
-    public let status: String?
+    /// Waiting, paid, declined or expired; nil while only planned.
+    public let status: MoneyRequestStatus?
     /// Whether they have paid.
-    public var hasPaid: Bool { status == "paid" }
+    public var hasPaid: Bool { status == .paid }
     /// `Paid`, `Waiting`…, in the user's language; nil while only planned.
-    public var statusText: String? { status.map(MoneyRequestRow.statusText) }
+    public var statusText: String? { status.flatMap(MoneyRequestRow.statusText) }
 }
 
 /// A split bill as its organiser follows it.
@@ -101,9 +101,9 @@ public final class SplitBillModel: ViewModel {
     }
 
     /// Shows the shares `rule` makes of `total` (typed, home currency) before anything is sent.
-    public func plan(total: String, rule: ShareRule) {
+    public func plan(total: String, rule: ShareRule) async {
         do {
-            let (_, _, lines) = try shares(total: total, rule: rule)
+            let (_, _, lines) = try await shares(total: total, rule: rule)
             planned = lines
             formError = nil
         } catch {
@@ -118,7 +118,7 @@ public final class SplitBillModel: ViewModel {
         let bill: Money
         let request: SplitShares
         do {
-            let made = try shares(total: total, rule: rule)
+            let made = try await shares(total: total, rule: rule)
             bill = made.0
             request = made.1
             planned = made.2
@@ -159,8 +159,8 @@ public final class SplitBillModel: ViewModel {
     }
 
     /// The bill, the request for Koban and the lines to show.
-    private func shares(total: String, rule: ShareRule) throws -> (Money, SplitShares, [SplitLine]) {
-        guard let currency = try wallet.profile()?.currency else { throw FormError(message: .notEnrolled) }
+    private func shares(total: String, rule: ShareRule) async throws -> (Money, SplitShares, [SplitLine]) {
+        guard let currency = try await wallet.profile()?.currency else { throw FormError(message: .notEnrolled) }
         let bill = try MoneyText.parse(total, currency: currency)
         let clean = { (h: String) in
             String(h.trimmingCharacters(in: .whitespacesAndNewlines).drop { $0 == "@" })

@@ -44,7 +44,7 @@ public final class TopUpModel: ViewModel {
     /// Loads linked accounts (local) and the banks the host can link.
     public func load() async {
         do {
-            links = try wallet.bankLinks()
+            links = try await wallet.bankLinks()
             banks = try await wallet.banks()
         } catch {
             state = .failed(UserMessage(error))
@@ -56,7 +56,7 @@ public final class TopUpModel: ViewModel {
         state = .working
         do {
             _ = try await wallet.linkBank(account: BankAccount(bankId: bankId, accountNumber: accountNumber, holderName: holderName, sandboxOpeningBalance: sandboxOpeningBalance))
-            links = try wallet.bankLinks()
+            links = try await wallet.bankLinks()
             state = .idle
         } catch {
             state = .failed(UserMessage(error))
@@ -67,7 +67,7 @@ public final class TopUpModel: ViewModel {
     public func topUp(linkId: String, amount: String) async {
         let money: Money
         do {
-            guard let currency = try wallet.profile()?.currency else {
+            guard let currency = try await wallet.profile()?.currency else {
                 state = .failed(.notEnrolled)
                 return
             }

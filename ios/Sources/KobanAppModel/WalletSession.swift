@@ -48,7 +48,7 @@ public final class WalletSession: ViewModel {
                 w = try await Wallet.open(dbPath: dbPath, keyStore: keyStore, config: config, transport: transport, logger: logger)
                 wallet = w
             }
-            if let profile = try w.profile() {
+            if let profile = try await w.profile() {
                 state = .ready(profile)
             } else {
                 state = .needsEnrolment

@@ -25,8 +25,8 @@ func verified(_ wallet: Wallet) async throws {
 }
 
 /// Every history entry of `kind`, from the local history.
-func entries(_ wallet: Wallet, kind: String) throws -> [WalletTransaction] {
-    try wallet.history(limit: 200, cursor: nil).items.filter { $0.kind == kind }
+func entries(_ wallet: Wallet, kind: TransactionKind) async throws -> [WalletTransaction] {
+    try await wallet.history(limit: 200, cursor: nil).items.filter { $0.kind == kind }
 }
 
 /// The app's URLSession stack, keeping the bodies of the requests to `path` that the host accepted.

@@ -24,7 +24,8 @@ final class FriendsModelTests: XCTestCase {
         await asks.ask(from: "@" + ben.handle, amount: "1,500", note: "dinner")
         XCTAssertNil(asks.formError)
         guard case .asked(let asked) = asks.state else { return XCTFail("expected asked, got \(asks.state)") }
-        XCTAssertEqual(asked.status, "pending")
+        XCTAssertEqual(asked.status, .pending)
+        XCTAssertEqual(asked.statusText, "Waiting")
         XCTAssertEqual(asked.amountText, "¥1,500")
         XCTAssertEqual(asked.note, "dinner")
         XCTAssertEqual(asked.friend.handle, ben.handle)
@@ -54,14 +55,28 @@ final class FriendsModelTests: XCTestCase {
         XCTAssertTrue(tappedTwice)
         guard case .paid(let paid, let t) = pays.state else { return XCTFail("expected paid, got \(pays.state)") }
         XCTAssertEqual(paid, payment)
-        XCTAssertEqual(t.kind, "p2p")
+        XCTAssertEqual(t.kind, .transfer)
         XCTAssertEqual(t.amount, jpy(1_500))
-        XCTAssertEqual(pays.incoming.first { $0.id == asked.id }?.status, "paid")
+        XCTAssertEqual(pays.incoming.first { $0.id == asked.id }?.status, .paid)
         let benAfter = try await ben.wallet.balance().available
         let aikoAfter = try await aiko.wallet.balance().available
         XCTAssertEqual(benAfter, jpy(3_500))
         XCTAssertEqual(aikoAfter, jpy(1_500))
-        XCTAssertEqual(try entries(ben.wallet, kind: "p2p").count, 1)
+        let transfers = try await entries(ben.wallet, kind: .transfer)
+        XCTAssertEqual(transfers.count, 1)
+        // Paid by another path (a stale screen, a second device): the host pays a request once,
+        // and the refusal has its own words.
+        do {
+            _ = try await ben.wallet.payMoneyRequest(request: row.request)
+            XCTFail("a paid request was paid again")
+        } catch let e as WalletError {
+            let m = UserMessage(e)
+            XCTAssertEqual(m.kind, "request_not_pending")
+            XCTAssertEqual(m.title, "This request is no longer open")
+            XCTAssertNil(m.action, "retrying cannot change the host's answer")
+        }
+        let benStill = try await ben.wallet.balance().available
+        XCTAssertEqual(benStill, jpy(3_500), "paid once")
 
         // Answered: it cannot be shown for paying again.
         pays.dismiss()
@@ -70,7 +85,7 @@ final class FriendsModelTests: XCTestCase {
         XCTAssertEqual(again.kind, "bad_request")
 
         await asks.load()
-        XCTAssertEqual(asks.outgoing.first { $0.id == asked.id }?.status, "paid")
+        XCTAssertEqual(asks.outgoing.first { $0.id == asked.id }?.status, .paid)
 
         // A second request, declined: nothing moves on either side.
         asks.dismiss()
@@ -80,14 +95,14 @@ final class FriendsModelTests: XCTestCase {
         await pays.load()
         await pays.decline(second.id)
         guard case .declined(let declined) = pays.state else { return XCTFail("expected declined, got \(pays.state)") }
-        XCTAssertEqual(declined.status, "declined")
+        XCTAssertEqual(declined.status, .declined)
         XCTAssertFalse(pays.incoming.first { $0.id == second.id }?.canAnswer ?? true)
         let benEnd = try await ben.wallet.balance().available
         let aikoEnd = try await aiko.wallet.balance().available
         XCTAssertEqual(benEnd, jpy(3_500))
         XCTAssertEqual(aikoEnd, jpy(1_500))
         await asks.load()
-        XCTAssertEqual(asks.outgoing.first { $0.id == second.id }?.status, "declined")
+        XCTAssertEqual(asks.outgoing.first { $0.id == second.id }?.status, .declined)
     }
 
     func testWhileListeningAFriendsRequestAndTheAnswerToOneArriveWithoutReloading() async throws {
@@ -112,9 +127,9 @@ final class FriendsModelTests: XCTestCase {
         await pays.confirmPay()
         guard case .paid = pays.state else { return XCTFail("expected paid, got \(pays.state)") }
         // Aiko's list, loaded when she asked, turns to paid by itself.
-        let answered = await eventually { asks.outgoing.first { $0.id == asked.id }?.status == "paid" }
+        let answered = await eventually { asks.outgoing.first { $0.id == asked.id }?.status == .paid }
         XCTAssertTrue(answered, "the answer reached the requester's screen: \(asks.outgoing.map(\.status))")
-        XCTAssertEqual(asks.lastChange?.status, "paid")
+        XCTAssertEqual(asks.lastChange?.status, .paid)
 
         asks.stopListening()
         pays.stopListening()
@@ -130,7 +145,7 @@ final class FriendsModelTests: XCTestCase {
         let model = SplitBillModel(wallet: aiko.wallet)
 
         // Shown before anything is sent: the remainder on the first share.
-        model.plan(total: "10,001", rule: .equal(["@" + ben.handle, cara.handle]))
+        await model.plan(total: "10,001", rule: .equal(["@" + ben.handle, cara.handle]))
         XCTAssertNil(model.formError)
         XCTAssertEqual(model.planned.map(\.amount), [jpy(5_001), jpy(5_000)])
         XCTAssertEqual(model.planned.map(\.handle), [ben.handle, cara.handle])
@@ -140,7 +155,7 @@ final class FriendsModelTests: XCTestCase {
         await model.create(total: "10,001", rule: .exact([ExactShare(handle: ben.handle, amount: "6000"), ExactShare(handle: cara.handle, amount: "4000")]))
         XCTAssertEqual(model.formError?.title, "The shares don't add up")
         XCTAssertEqual(model.state, .editing)
-        model.plan(total: "10,001", rule: .equal([]))
+        await model.plan(total: "10,001", rule: .equal([]))
         XCTAssertEqual(model.formError?.title, "Who shares the bill?")
 
         await model.create(total: "10,001", rule: .exact([ExactShare(handle: ben.handle, amount: "6,001"), ExactShare(handle: cara.handle, amount: "4,000")]), note: "izakaya")
@@ -166,7 +181,8 @@ final class FriendsModelTests: XCTestCase {
         await model.refresh()
         guard case .created(let now) = model.state else { return XCTFail("expected the split, got \(model.state)") }
         XCTAssertEqual(now.lines.map(\.hasPaid), [true, false])
-        XCTAssertEqual(now.lines.map(\.status), ["paid", "pending"])
+        XCTAssertEqual(now.lines.map(\.status), [.paid, .pending])
+        XCTAssertEqual(now.lines.map(\.statusText), ["Paid", "Waiting"])
         XCTAssertEqual(now.lines.first?.displayName, "Sharer")
         XCTAssertEqual(now.paidText, "¥6,001")
         XCTAssertEqual(now.outstandingText, "¥4,000")
@@ -255,7 +271,7 @@ final class FriendsModelTests: XCTestCase {
         }, { await model.confirm() })
         XCTAssertTrue(tappedTwice)
         guard case .sent(let receipt) = model.state else { return XCTFail("expected sent, got \(model.state)") }
-        XCTAssertEqual(receipt.transaction.kind, "remittance")
+        XCTAssertEqual(receipt.transaction.kind, .remittance)
         XCTAssertEqual(receipt.transaction.amount, review.debit)
         let left = try await aiko.wallet.balance().available
         XCTAssertEqual(left, jpy(30_000 - review.debit.minor), "sent once, though there was money for two")

@@ -55,13 +55,15 @@ final class MyCodeModelTests: XCTestCase {
             return XCTFail("not approved: \(String(describing: model.chargeOutcome))")
         }
         XCTAssertEqual(id, charge.id)
-        XCTAssertEqual(transaction.kind, "cpm_charge")
+        XCTAssertEqual(transaction.kind, .tillCharge)
         XCTAssertEqual(transaction.amount, jpy(12_000))
         XCTAssertNil(model.charge, "the dialog closes")
         let after = try await w.wallet.balance().available
         XCTAssertEqual(after, jpy(8_000))
-        XCTAssertEqual(try w.wallet.history(limit: 10, cursor: nil).items.filter { $0.kind == "cpm_charge" }.map(\.id), [transaction.id])
-        XCTAssertEqual(try w.wallet.chargeRequests(), [])
+        let charged = try await w.wallet.history(limit: 10, cursor: nil).items.filter { $0.kind == .tillCharge }
+        XCTAssertEqual(charged.map(\.id), [transaction.id])
+        let waiting = try await w.wallet.chargeRequests()
+        XCTAssertEqual(waiting, [])
         XCTAssertNotNil(showing(model), "the code stays on screen")
         model.dismissChargeOutcome()
         XCTAssertNil(model.chargeOutcome)
@@ -79,15 +81,18 @@ final class MyCodeModelTests: XCTestCase {
         model.stop()
         XCTAssertNil(model.charge)
         model.start()
-        XCTAssertEqual(model.charge?.id, charge.id, "asked again at once")
+        let askedAgain = await eventually(timeout: 5) { model.charge?.id == charge.id }
+        XCTAssertTrue(askedAgain, "asked again on return: \(String(describing: model.charge))")
 
         await model.decline()
         XCTAssertEqual(model.chargeOutcome, .declined(id: charge.id))
         XCTAssertNil(model.charge)
         let after = try await w.wallet.balance().available
         XCTAssertEqual(after, jpy(20_000), "nothing was paid")
-        XCTAssertFalse(try w.wallet.history(limit: 10, cursor: nil).items.contains { $0.kind == "cpm_charge" })
-        XCTAssertEqual(try w.wallet.chargeRequests(), [])
+        let history = try await w.wallet.history(limit: 10, cursor: nil).items
+        XCTAssertFalse(history.contains { $0.kind == .tillCharge })
+        let waiting = try await w.wallet.chargeRequests()
+        XCTAssertEqual(waiting, [])
         model.stop()
     }
 
@@ -112,14 +117,17 @@ final class MyCodeModelTests: XCTestCase {
         XCTAssertNil(first.numeric)
         XCTAssertEqual(first.matrix.modules.count, Int(first.matrix.size * first.matrix.size))
         XCTAssertGreaterThanOrEqual(first.codesLeft, MyCodeModel.replenishBelow)
-        XCTAssertEqual(try w.wallet.codesLeft(), first.codesLeft)
+        let codesLeft = try await w.wallet.codesLeft()
+        XCTAssertEqual(codesLeft, first.codesLeft)
+        XCTAssertLessThan(first.refreshAt, first.expiresAt)
         // It sleeps exactly until refreshAt, by the injected clock.
-        XCTAssertEqual(manual.requested, [first.refreshAt * 1000 - start])
+        let refreshAtMs = UInt64(first.refreshAt.timeIntervalSince1970 * 1000)
+        XCTAssertEqual(manual.requested, [refreshAtMs - start])
         XCTAssertTrue((40_000...60_000).contains(manual.requested[0]), "refresh in \(manual.requested[0]) ms")
 
         // Time reaches refreshAt: a fresh code with a fresh key.
         XCTAssertTrue(manual.advanceToNextWake())
-        XCTAssertEqual(manual.nowMs, first.refreshAt * 1000)
+        XCTAssertEqual(manual.nowMs, refreshAtMs)
         let refreshed = await eventually { self.showing(model).map { $0.qrText != first.qrText } ?? false }
         XCTAssertTrue(refreshed, "no new code at refreshAt: \(model.state)")
         let second = try XCTUnwrap(showing(model))
@@ -139,14 +147,15 @@ final class MyCodeModelTests: XCTestCase {
         XCTAssertTrue(rescheduled, "the old refresh was not replaced by the new one")
 
         // Leaving the screen: no code, normal brightness, no refresh pending, no key used.
-        let left = try w.wallet.codesLeft()
+        let left = try await w.wallet.codesLeft()
         model.stop()
         XCTAssertEqual(model.state, .idle)
         XCTAssertFalse(model.keepScreenBright)
         let cancelled = await eventually { manual.pending == 0 }
         XCTAssertTrue(cancelled, "the refresh survived stop()")
         XCTAssertFalse(manual.advanceToNextWake())
-        XCTAssertEqual(try w.wallet.codesLeft(), left)
+        let unused = try await w.wallet.codesLeft()
+        XCTAssertEqual(unused, left)
     }
 
     func testOfflineCodesLastAsLongAsTheKeys() async throws {

@@ -155,7 +155,8 @@ final class ScanPayDetailsTests: XCTestCase {
         await model.confirm()
         guard case .paid(let receipt) = model.state else { return XCTFail("expected paid, got \(model.state)") }
         XCTAssertEqual(receipt.confirmation.route, "upi")
-        XCTAssertTrue(receipt.transaction.detailsJson.contains("\"upi\""), receipt.transaction.detailsJson)
+        XCTAssertEqual(receipt.transaction.kind, .payment)
+        XCTAssertEqual(receipt.transaction.detail.foreignAmount, Money(minor: 6_000, currency: "INR"), "\(receipt.transaction.detail)")
         let balance = try await w.wallet.balance().available
         XCTAssertEqual(balance, jpy(5_000 - upi.debit.minor))
 

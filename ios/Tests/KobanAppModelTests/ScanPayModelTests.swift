@@ -52,7 +52,7 @@ final class ScanPayModelTests: XCTestCase {
 
         await model.confirm()
         guard case .paid(let receipt) = model.state else { return XCTFail("expected paid, got \(model.state)") }
-        XCTAssertEqual(receipt.transaction.kind, "payment")
+        XCTAssertEqual(receipt.transaction.kind, .payment)
         XCTAssertEqual(receipt.transaction.amount, jpy(1_200))
         XCTAssertEqual(receipt.confirmation, c)
         let balance = try await w.wallet.balance().available

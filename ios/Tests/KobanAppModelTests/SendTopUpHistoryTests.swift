@@ -28,7 +28,7 @@ final class SendTopUpHistoryTests: XCTestCase {
         await model.topUp(linkId: link, amount: "10,000")
         XCTAssertNil(model.amountError)
         guard case .done(let receipt) = model.state else { return XCTFail("expected done, got \(model.state)") }
-        XCTAssertEqual(receipt.transaction.kind, "topup")
+        XCTAssertEqual(receipt.transaction.kind, .topUp)
         XCTAssertEqual(receipt.transaction.amount, jpy(10_000))
         XCTAssertEqual(receipt.amountText, "¥10,000")
         XCTAssertEqual(receipt.balanceText, "¥10,000")
@@ -45,7 +45,7 @@ final class SendTopUpHistoryTests: XCTestCase {
         try await fund(aiko.wallet, topUp: 12_000)
         let ben = try await enrolledWallet("sendto", in: dir)
         let model = SendModel(wallet: aiko.wallet)
-        model.load()
+        await model.load()
         XCTAssertTrue(model.recipients.isEmpty)
 
         await model.review(to: "  ", amount: "100")
@@ -74,7 +74,7 @@ final class SendTopUpHistoryTests: XCTestCase {
         }, { await model.confirm() })
         XCTAssertTrue(tappedTwice)
         guard case .sent(let receipt) = model.state else { return XCTFail("expected sent, got \(model.state)") }
-        XCTAssertEqual(receipt.transaction.kind, "p2p")
+        XCTAssertEqual(receipt.transaction.kind, .transfer)
         XCTAssertEqual(receipt.transaction.counterparty, "@" + ben.handle)
         XCTAssertEqual(receipt.amountText, "¥5,000")
         XCTAssertEqual(receipt.review, review)
@@ -136,26 +136,27 @@ final class SendTopUpHistoryTests: XCTestCase {
         let model = HistoryModel(wallet: w.wallet, pageSize: 2)
         var changes = 0
         let observation = model.observe { changes += 1 }
-        model.reload()
+        await model.reload()
         XCTAssertEqual(model.rows.count, 2)
         XCTAssertTrue(model.hasMore)
         XCTAssertGreaterThan(changes, 0)
-        XCTAssertEqual(model.rows.first?.kind, "payment")
+        XCTAssertEqual(model.rows.first?.kind, .payment)
+        XCTAssertLessThan(abs(try XCTUnwrap(model.rows.first?.createdAt).timeIntervalSinceNow), 300, "just now, by the host's clock")
         XCTAssertEqual(model.rows.first?.amountText, "\u{2212}¥1,200")
         XCTAssertEqual(model.rows.first?.direction, .out)
         XCTAssertTrue(model.rows.first?.title.contains("KOBAN RAMEN") ?? false, model.rows.first?.title ?? "")
         XCTAssertEqual(model.rows.last?.amountText, "+¥4,000")
 
-        model.loadMore()
-        model.loadMore()
+        await model.loadMore()
+        await model.loadMore()
         XCTAssertEqual(model.rows.map(\.amount.minor), [1_200, 4_000, 3_000, 2_000, 1_000])
         XCTAssertEqual(Set(model.rows.map(\.id)).count, 5)
         XCTAssertFalse(model.hasMore)
         let count = model.rows.count
-        model.loadMore()
+        await model.loadMore()
         XCTAssertEqual(model.rows.count, count, "nothing after the last page")
 
-        model.reload()
+        await model.reload()
         XCTAssertEqual(model.rows.count, 2, "reload starts from the newest page")
         XCTAssertNil(model.message)
         observation.cancel()
