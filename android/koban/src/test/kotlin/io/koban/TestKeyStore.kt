@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec
  * A key store as an app writes one: AES-256-GCM under a key that never leaves it (here a
  * test key; on a phone the Android Keystore's), and a switch that makes it throw like a
  * locked device. Its platform holds no signing keys, so the wallet keeps a sealed software
- * device key.
+ * device key ([PlatformKeyStore] is one whose platform holds them).
  */
 class TestKeyStore(seed: Byte) : KeyStore {
     private val key: SecretKey = SecretKeySpec(ByteArray(32) { (seed + it).toByte() }, "AES")
