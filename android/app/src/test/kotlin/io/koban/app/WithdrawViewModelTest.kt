@@ -3,6 +3,7 @@ package io.koban.app
 import io.koban.TransactionKind
 import io.koban.app.model.WithdrawStatus
 import io.koban.app.model.WithdrawViewModel
+import io.koban.app.model.display
 import io.koban.testing.enrolledWallet
 import io.koban.testing.fund
 import io.koban.testing.jpy
@@ -22,9 +23,9 @@ class WithdrawViewModelTest : ViewModelTest() {
             out.state.await { it.currency == "JPY" && it.links.isNotEmpty() && it.balance != null }
             assertEquals("¥50,000", out.state.value.balance)
 
-            out.review(link.id, "20000.5")
+            assertNull("a typo asks the host nothing", out.review(link.id, "20000.5"))
             assertEquals("invalid_amount", (out.state.value.status as WithdrawStatus.Ready).error?.kind)
-            out.review(link.id, "20000")
+            out.review(link.id, "20000")!!.join()
             val shown = out.state.value.status as WithdrawStatus.ConfirmWithdrawal
             assertEquals(listOf<Any?>(link, jpy(20_000), "¥20,000"), listOf(shown.link, shown.amount, shown.amountText))
             assertEquals("nothing moves before confirming", jpy(50_000), w.balance().available)
@@ -43,6 +44,38 @@ class WithdrawViewModelTest : ViewModelTest() {
     }
 
     @Test
+    fun theFeeAndTotalAreShownBeforeConfirmingAndAreWhatLeavesTheWallet() = runBlocking {
+        enrolledWallet(dir, "yui", testKeyStore()).use { w ->
+            val link = w.fund(30_000)
+            val out = WithdrawViewModel(w, vm.scope)
+            out.state.await { it.links.isNotEmpty() && it.currency == "JPY" }
+
+            out.review(link.id, "10000")!!.join()
+            val shown = out.state.value.status as WithdrawStatus.ConfirmWithdrawal
+            // The host's published rule, asked before anything moves.
+            val preview = w.previewWithdrawal(jpy(10_000))
+            assertEquals(listOf(preview.amount, preview.fee, preview.total), listOf(shown.amount, shown.fee, shown.total))
+            assertTrue("the sandbox charges a withdrawal fee", shown.fee.minor > 0)
+            assertEquals(jpy(shown.amount.minor + shown.fee.minor), shown.total)
+            assertEquals(listOf<Any?>("¥10,000", preview.fee.display(), preview.total.display()), listOf(shown.amountText, shown.feeText, shown.totalText))
+            assertEquals("a preview moves nothing", jpy(30_000), w.balance().available)
+            assertTrue(w.history(50).items.none { it.kind == TransactionKind.WITHDRAWAL })
+
+            out.confirm()!!.join()
+            val done = out.state.value.status as WithdrawStatus.Withdrawn
+            assertEquals("what was shown is what left", shown.total, done.transaction.amount)
+            assertEquals(listOf<Any?>(shown.feeText, shown.totalText), listOf(done.fee, done.total))
+            assertEquals(jpy(30_000 - shown.total.minor), w.balance().available)
+
+            // More than one withdrawal may take is refused at the preview, before any confirm.
+            val tooMuch = jpy(preview.max.minor + 1)
+            out.review(link.id, tooMuch.minor.toString())!!.join()
+            assertEquals("invalid_input", (out.state.value.status as WithdrawStatus.Ready).error?.kind)
+            assertNull(out.confirm())
+        }
+    }
+
+    @Test
     fun anUnlinkedBankIsGoneAndTakesNoMoreMoney() = runBlocking {
         enrolledWallet(dir, "kenta", testKeyStore()).use { w ->
             val link = w.fund(10_000)
@@ -57,7 +90,7 @@ class WithdrawViewModelTest : ViewModelTest() {
             assertTrue(w.bankLinks().isEmpty())
 
             out.dismiss()
-            out.review(link.id, "1000")
+            assertNull(out.review(link.id, "1000"))
             assertEquals("an unlinked account cannot be chosen", WithdrawStatus.Ready(), out.state.value.status)
             assertEquals(jpy(10_000), w.balance().available)
         }
@@ -69,7 +102,7 @@ class WithdrawViewModelTest : ViewModelTest() {
             val link = w.fund(1_000)
             val out = WithdrawViewModel(w, vm.scope)
             out.state.await { it.links.isNotEmpty() }
-            out.review(link.id, "5000")
+            out.review(link.id, "5000")!!.join()
             out.confirm()!!.join()
             assertEquals("insufficient_funds", (out.state.value.status as WithdrawStatus.Ready).error?.kind)
             assertEquals(jpy(1_000), w.balance().available)

@@ -24,9 +24,8 @@ sealed interface WithdrawStatus {
     data class Ready(val error: UserError? = null) : WithdrawStatus
 
     /**
-     * A withdrawal shown before it happens; [WithdrawViewModel.confirm] sends it. The host adds
-     * its withdrawal fee on top of [amount] and says it only once done (the wallet has no quote
-     * for withdrawals), so the screen says that a fee may apply.
+     * A withdrawal shown before it happens, with the host's fee (added on top of [amount] by
+     * its published rule) and what leaves the wallet; [WithdrawViewModel.confirm] sends it.
      */
     data class ConfirmWithdrawal(
         /** The account the money goes to. */
@@ -35,12 +34,20 @@ sealed interface WithdrawStatus {
         val amount: Money,
         /** [amount] for people. */
         val amountText: String,
+        /** The withdrawal fee, on top of [amount] (zero when there is none). */
+        val fee: Money,
+        /** [fee] for people, or null when there is no fee. */
+        val feeText: String?,
+        /** What leaves the wallet: [amount] plus [fee]. */
+        val total: Money,
+        /** [total] for people. */
+        val totalText: String,
     ) : WithdrawStatus
 
     /** Unlinking shown before it happens; [WithdrawViewModel.confirm] ends the link. */
     data class ConfirmUnlink(val link: BankLink) : WithdrawStatus
 
-    /** Talking to the host. */
+    /** Talking to the host (asking what a withdrawal costs, or sending it). */
     data object Working : WithdrawStatus
 
     /** Money went to the bank. */
@@ -72,8 +79,9 @@ data class WithdrawState(
 )
 
 /**
- * Money out: withdraw to a linked bank account (shown first, then sent exactly once however
- * often confirm is tapped), and unlink an account.
+ * Money out: withdraw to a linked bank account (shown first with the host's fee and the total
+ * from [Wallet.previewWithdrawal], then sent exactly once however often confirm is tapped), and
+ * unlink an account.
  */
 class WithdrawViewModel(
     private val wallet: Wallet,
@@ -92,19 +100,39 @@ class WithdrawViewModel(
         }
     }
 
-    /** Shows the withdrawal of `amountText` ("20000") of the home currency to linked account `linkId`. */
-    fun review(linkId: String, amountText: String) {
+    /**
+     * Shows the withdrawal of `amountText` ("20000") of the home currency to linked account
+     * `linkId` with its fee and total, as the host's published rule has them; nothing moves.
+     * Returns the job asking the host, or null when nothing was asked (a typo, busy).
+     */
+    fun review(linkId: String, amountText: String): Job? {
         val s = _state.value
-        if (busy(s.status)) return
-        val link = s.links.firstOrNull { it.id == linkId } ?: return
-        val currency = s.currency ?: return
+        if (busy(s.status)) return null
+        val link = s.links.firstOrNull { it.id == linkId } ?: return null
+        val currency = s.currency ?: return null
         val amount = try {
             moneyParseDecimal(amountText.trim(), currency)
         } catch (e: KobanException) {
             _state.update { it.copy(status = WithdrawStatus.Ready(userError(e))) }
-            return
+            return null
         }
-        _state.update { if (busy(it.status)) it else it.copy(status = WithdrawStatus.ConfirmWithdrawal(link, amount, amount.display())) }
+        while (true) {
+            val now = _state.value
+            if (busy(now.status)) return null
+            if (_state.compareAndSet(now, now.copy(status = WithdrawStatus.Working))) break
+        }
+        return scope.launch {
+            val status = try {
+                val p = wallet.previewWithdrawal(amount)
+                WithdrawStatus.ConfirmWithdrawal(
+                    link, p.amount, p.amount.display(), p.fee, p.fee.takeIf { it.minor > 0 }?.display(), p.total, p.total.display(),
+                )
+            } catch (e: WalletException) {
+                // Above the most one withdrawal may take, offline…: said before anything is sent.
+                WithdrawStatus.Ready(userError(e))
+            }
+            _state.update { it.copy(status = status) }
+        }
     }
 
     /** Shows the unlinking of account `linkId`. */
@@ -126,7 +154,8 @@ class WithdrawViewModel(
                 when (shown) {
                     is WithdrawStatus.ConfirmWithdrawal -> {
                         val t = wallet.withdraw(shown.link.id, shown.amount)
-                        val fee = t.detail.fee ?: Money(t.amount.minor - shown.amount.minor, t.amount.currency).takeIf { it.minor > 0 }
+                        // What the host charged, as its record says; the fee shown before otherwise.
+                        val fee = t.detail.fee ?: Money(t.amount.minor - shown.amount.minor, t.amount.currency).takeIf { it.minor > 0 } ?: shown.fee
                         WithdrawStatus.Withdrawn(t, shown.amountText, fee?.takeIf { it.minor > 0 }?.display(), t.amount.display())
                     }
                     is WithdrawStatus.ConfirmUnlink -> {
