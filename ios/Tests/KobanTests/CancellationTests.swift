@@ -110,14 +110,17 @@ final class CancellationTests: XCTestCase {
         await cancelAndCheck(paying)
         transport.gate = nil
 
-        XCTAssertEqual(try yuki.wallet.pendingCount(), 1, "the intent waits, outcome unknown")
-        XCTAssertFalse(try yuki.wallet.history(limit: 10, cursor: nil).items.contains { $0.kind == "payment" })
+        let waiting = try await yuki.wallet.pendingCount()
+        XCTAssertEqual(waiting, 1, "the intent waits, outcome unknown")
+        let before = try await yuki.wallet.history(limit: 10, cursor: nil).items
+        XCTAssertFalse(before.contains { $0.kind == .payment })
         let taken = try await yuki.wallet.balance().available
         XCTAssertEqual(taken, jpy(4_200), "the host already took the money")
 
         try await yuki.wallet.resolvePending()
-        XCTAssertEqual(try yuki.wallet.pendingCount(), 0)
-        let payments = try yuki.wallet.history(limit: 10, cursor: nil).items.filter { $0.kind == "payment" }
+        let settled = try await yuki.wallet.pendingCount()
+        XCTAssertEqual(settled, 0)
+        let payments = try await yuki.wallet.history(limit: 10, cursor: nil).items.filter { $0.kind == .payment }
         XCTAssertEqual(payments.map(\.amount), [jpy(800)])
         let after = try await yuki.wallet.balance().available
         XCTAssertEqual(after, jpy(4_200), "paid once")
@@ -137,14 +140,17 @@ final class CancellationTests: XCTestCase {
         await cancelAndCheck(paying)
         transport.gate = nil
 
-        XCTAssertEqual(try mio.wallet.pendingCount(), 1)
+        let waiting = try await mio.wallet.pendingCount()
+        XCTAssertEqual(waiting, 1)
         let untouched = try await mio.wallet.balance().available
         XCTAssertEqual(untouched, jpy(5_000), "the host never saw it")
 
         // The next money-moving call settles the pending payment first.
         _ = try await mio.wallet.topUp(bankLinkId: link, amount: jpy(100))
-        XCTAssertEqual(try mio.wallet.pendingCount(), 0)
-        XCTAssertEqual(try mio.wallet.history(limit: 10, cursor: nil).items.map(\.kind), ["topup", "payment", "topup"])
+        let pending = try await mio.wallet.pendingCount()
+        XCTAssertEqual(pending, 0)
+        let kinds = try await mio.wallet.history(limit: 10, cursor: nil).items.map(\.kind)
+        XCTAssertEqual(kinds, [.topUp, .payment, .topUp])
         let settled = try await mio.wallet.balance().available
         XCTAssertEqual(settled, jpy(5_000 - 900 + 100))
     }

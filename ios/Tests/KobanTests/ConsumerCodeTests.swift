@@ -13,7 +13,7 @@ final class ConsumerCodeTests: XCTestCase {
                 limitedUseKey: TestData.hex(v["limited_use_key_hex"] as! String),
                 token: v["token"] as! String,
                 counter: (v["counter"] as! NSNumber).int32Value,
-                timestamp: (v["timestamp"] as! NSNumber).int64Value,
+                timestamp: Date(timeIntervalSince1970: (v["timestamp"] as! NSNumber).doubleValue),
                 unpredictableNumber: TestData.hex(v["unpredictable_number_hex"] as! String)
             )
             XCTAssertEqual(TestData.hex(code.cryptogram()), v["cryptogram_hex"] as? String, name)
@@ -32,15 +32,15 @@ final class ConsumerCodeTests: XCTestCase {
 
     func testTheTillReadsTheKnownAnswersBack() throws {
         for v in try TestData.vectors("cpm.json") {
-            let ts = (v["timestamp"] as! NSNumber).int64Value
+            let ts = Date(timeIntervalSince1970: (v["timestamp"] as! NSNumber).doubleValue)
             let read = try TokenCode.fromQrText(text: v["qr_text"] as! String)
             XCTAssertEqual(read.token(), v["token"] as? String)
             XCTAssertEqual(read.counter(), (v["counter"] as! NSNumber).int32Value)
             XCTAssertEqual(read.timestamp(), ts)
-            XCTAssertEqual(read.expiresAt(), ts + 60)
+            XCTAssertEqual(read.expiresAt(), ts.addingTimeInterval(60))
             XCTAssertEqual(read.cryptogram(), TestData.hex(v["cryptogram_hex"] as! String))
             guard let digits = v["numeric"] as? String else { continue }
-            let numeric = try TokenCode.fromNumeric(digits: digits, now: ts + 30)
+            let numeric = try TokenCode.fromNumeric(digits: digits, now: ts.addingTimeInterval(30))
             XCTAssertEqual(numeric.timestamp(), ts)
             XCTAssertEqual(numeric.cryptogram(), TestData.hex(v["cryptogram_hex"] as! String).prefix(4))
             XCTAssertEqual(numeric.unpredictableNumber(), Data(count: 4))
@@ -48,11 +48,11 @@ final class ConsumerCodeTests: XCTestCase {
     }
 
     func testForeignAndBrokenCodesAreTypedErrors() {
-        XCTAssertThrowsError(try TokenCode.fromNumeric(digits: "12", now: 0)) { error in
+        XCTAssertThrowsError(try TokenCode.fromNumeric(digits: "12", now: Date(timeIntervalSince1970: 0))) { error in
             guard case KobanError.InvalidConsumerCode(let message) = error else { return XCTFail("got \(error)") }
             XCTAssertEqual(message, "invalid consumer code: tag 0 is malformed: a Koban numeric code is 36 digits starting 88")
         }
-        XCTAssertThrowsError(try TokenCode.generate(limitedUseKey: Data(count: 31), token: "4900000000000001", counter: 1, timestamp: 0, unpredictableNumber: Data(count: 4))) { error in
+        XCTAssertThrowsError(try TokenCode.generate(limitedUseKey: Data(count: 31), token: "4900000000000001", counter: 1, timestamp: Date(timeIntervalSince1970: 0), unpredictableNumber: Data(count: 4))) { error in
             guard case KobanError.InvalidInput(let message) = error else { return XCTFail("got \(error)") }
             XCTAssertEqual(message, "invalid input: malformed key")
         }

@@ -70,7 +70,7 @@ final class DetectionTests: XCTestCase {
             let nowMs = (v["now_ms"] as? NSNumber)?.int64Value ?? 0
             let error = v["error"] as? [String: Any]
             do {
-                let d = try detectAt(payload: v["payload"] as! String, nowMs: nowMs)
+                let d = try detectAt(payload: v["payload"] as! String, now: Date(timeIntervalSince1970: Double(nowMs) / 1000))
                 if let error {
                     problems.append("\(name): detected \(d.format) instead of failing with \(error["kind"]!)")
                 } else {
@@ -133,7 +133,7 @@ final class DetectionTests: XCTestCase {
             .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             .first { $0["id"] as? String == "promptparse-anyid-amt" }!
         let expect = record["expect"] as! [String: Any]
-        let d = try detectAt(payload: record["payload"] as! String, nowMs: 0)
+        let d = try detectAt(payload: record["payload"] as! String, now: Date(timeIntervalSince1970: 0))
         XCTAssertEqual(Set(d.schemes), Set(expect["schemes"] as! [String]))
         XCTAssertEqual(d.amount?.minor, (expect["amount_minor"] as! NSNumber).int64Value)
         XCTAssertEqual(d.currency?.alpha, expect["currency_alpha"] as? String)

@@ -9,7 +9,7 @@ final class ScanTests: XCTestCase {
     static let corpusText = "qrcode-2/#1132.txt"
 
     func testADrawnConsumerCodeScansBackAndDetects() throws {
-        let code = try TokenCode.generate(limitedUseKey: Data(repeating: 7, count: 32), token: "4900000000000001", counter: 1, timestamp: 1_795_500_000, unpredictableNumber: Data(count: 4))
+        let code = try TokenCode.generate(limitedUseKey: Data(repeating: 7, count: 32), token: "4900000000000001", counter: 1, timestamp: Date(timeIntervalSince1970: 1_795_500_000), unpredictableNumber: Data(count: 4))
         let text = try code.qrText()
         let (luma, side, stride) = renderLuma(try qrMatrix(text: text), scale: 4, pad: 12)
         let codes = try scanImage(luma: luma, width: Int32(side), height: Int32(side), stride: Int32(stride))

@@ -9,7 +9,7 @@ import KobanTestSupport
 /// the given bytes read, with no copy.
 final class ScannerFramesTests: XCTestCase {
     private func codeText() throws -> String {
-        try TokenCode.generate(limitedUseKey: Data(repeating: 7, count: 32), token: "4900000000000001", counter: 1, timestamp: 1_795_500_000, unpredictableNumber: Data(count: 4)).qrText()
+        try TokenCode.generate(limitedUseKey: Data(repeating: 7, count: 32), token: "4900000000000001", counter: 1, timestamp: Date(timeIntervalSince1970: 1_795_500_000), unpredictableNumber: Data(count: 4)).qrText()
     }
 
     struct Frame {

@@ -80,10 +80,13 @@ final class TerminalTests: XCTestCase {
         let shopper = try await enrolledWallet("shopper", in: dir)
         try await fund(shopper.wallet, topUp: 20_000)
         _ = try await shopper.wallet.replenishCodes()
-        let code = try shopper.wallet.consumerCode().qrText
+        let code = try await shopper.wallet.consumerCode().qrText
 
-        let charge = try await till.charge(code: code, amount: jpy(1_200))
+        // Scanned just now (an offline till would give its scan time).
+        let scanned = Date()
+        let charge = try await till.charge(code: code, amount: jpy(1_200), scannedAt: scanned)
         XCTAssertEqual(charge.status, .captured)
+        XCTAssertNil(charge.approveBy, "captured at once: nothing waits for the shopper")
         XCTAssertEqual(charge.network, .koban)
         XCTAssertEqual(charge.amount, jpy(1_200))
         XCTAssertNil(charge.customerAmount)
@@ -94,7 +97,7 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(balance.available, jpy(18_800))
 
         // The same charge again (a retry): the host's stored answer, no second charge.
-        let retried = try await till.charge(code: code, amount: jpy(1_200))
+        let retried = try await till.charge(code: code, amount: jpy(1_200), scannedAt: scanned)
         XCTAssertEqual(retried, charge)
         let status = try await till.chargeStatus(chargeId: charge.id)
         XCTAssertEqual(status, charge)
@@ -196,7 +199,7 @@ final class TerminalTests: XCTestCase {
         _ = try await diner.wallet.replenishCodes()
         // Other tests' shoppers pay this shop too: compare the day's lines before and after.
         let before = try await till.settlement()
-        let koban = try await till.charge(code: try diner.wallet.consumerCode().qrText, amount: jpy(900))
+        let koban = try await till.charge(code: try await diner.wallet.consumerCode().qrText, amount: jpy(900))
         let alipay = try await till.charge(code: try await Partners.code(Self.liWei), amount: jpy(1_600))
         XCTAssertEqual([koban.status, alipay.status], [.captured, .captured])
         let part = try await till.refund(of: .charge(id: alipay.id), idempotencyKey: slip(), amount: jpy(400))
@@ -205,6 +208,8 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(after.merchantId, Self.shop)
         XCTAssertEqual(after.date, before.date)
         XCTAssertLessThan(after.startsAt, after.endsAt)
+        XCTAssertEqual(after.endsAt.timeIntervalSince(after.startsAt), 86_400, accuracy: 3_600, "one local day")
+        XCTAssertTrue((after.startsAt...after.endsAt).contains(Date()), "today's settlement: \(after.startsAt) to \(after.endsAt)")
         XCTAssertEqual(after.net.minor, before.net.minor + 900 + 1_600 - 400)
 
         var kobanExpected = tally(before, .koban)

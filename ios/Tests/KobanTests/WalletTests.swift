@@ -35,7 +35,8 @@ final class WalletTests: XCTestCase {
         let handle = Sandbox.handle("aiko")
         let wallet = try await Wallet.open(dbPath: dir.db("aiko"), keyStore: keys, config: try Sandbox.config())
         XCTAssertGreaterThanOrEqual(keys.calls, 1, "the app's key store wrapped the data key")
-        XCTAssertNil(try wallet.profile())
+        let none = try await wallet.profile()
+        XCTAssertNil(none)
         let notYet = await walletError { try await wallet.balance() }
         XCTAssertEqual(notYet?.kind, "not_enrolled")
         XCTAssertEqual(notYet?.message, "this device is not enrolled yet")
@@ -43,27 +44,33 @@ final class WalletTests: XCTestCase {
         let profile = try await wallet.enrol(enrolment: Enrolment(country: "JP", handle: handle, displayName: "Aiko"))
         XCTAssertEqual(profile.handle, handle)
         XCTAssertEqual(profile.currency, "JPY")
-        XCTAssertEqual(profile.tier, "unverified")
-        XCTAssertEqual(try wallet.profile(), profile)
+        XCTAssertEqual(profile.tier, .unverified)
+        XCTAssertLessThan(abs(profile.enrolledAt.timeIntervalSinceNow), 300, "enrolled just now, by the host's clock: \(profile.enrolledAt)")
+        let stored = try await wallet.profile()
+        XCTAssertEqual(stored, profile)
         let banks = try await wallet.banks()
         XCTAssertTrue(banks.contains { $0.id == "bank_sakura" && $0.currency == "JPY" }, "\(banks)")
 
         let link = try await wallet.linkBank(account: BankAccount(
             bankId: "bank_sakura", accountNumber: "1234567", holderName: "TANAKA AIKO", sandboxOpeningBalance: jpy(300_000)))
         XCTAssertEqual(link.last4, "4567")
-        XCTAssertEqual(try wallet.bankLinks().map(\.id), [link.id])
+        XCTAssertLessThan(abs(link.createdAt.timeIntervalSinceNow), 300, "\(link.createdAt)")
+        let links = try await wallet.bankLinks()
+        XCTAssertEqual(links.map(\.id), [link.id])
         let topUp = try await wallet.topUp(bankLinkId: link.id, amount: jpy(50_000))
-        XCTAssertEqual(topUp.kind, "topup")
+        XCTAssertEqual(topUp.kind, .topUp)
         XCTAssertEqual(topUp.direction, .in)
         XCTAssertEqual(topUp.amount, jpy(50_000))
 
         let balance = try await wallet.balance()
         XCTAssertEqual(balance.available, jpy(50_000))
-        XCTAssertEqual(balance.tier, "unverified")
+        XCTAssertEqual(balance.tier, .unverified)
         XCTAssertFalse(balance.canRemit)
-        XCTAssertEqual(try wallet.cachedBalance()?.available, jpy(50_000))
-        XCTAssertFalse(try wallet.history(limit: 10, cursor: nil).items.contains { $0.detailsJson.contains("1234567") },
-                       "no account number in history")
+        let cached = try await wallet.cachedBalance()
+        XCTAssertEqual(cached?.available, jpy(50_000))
+        let history = try await wallet.history(limit: 10, cursor: nil).items
+        XCTAssertEqual(history.map(\.kind), [.topUp])
+        XCTAssertFalse(history.contains { String(describing: $0).contains("1234567") }, "no account number in history")
     }
 
     func testPayingAHomeMerchantAndAForeignOne() async throws {
@@ -79,7 +86,7 @@ final class WalletTests: XCTestCase {
         XCTAssertNil(quote.fx())
         XCTAssertEqual(quote.debit(), jpy(1_200))
         let paid = try await aiko.wallet.confirmPayment(quote: quote)
-        XCTAssertEqual(paid.kind, "payment")
+        XCTAssertEqual(paid.kind, .payment)
         XCTAssertEqual(paid.direction, .out)
         XCTAssertEqual(paid.amount, jpy(1_200))
 
@@ -93,7 +100,8 @@ final class WalletTests: XCTestCase {
         XCTAssertEqual(foreign.amount(), thb)
         XCTAssertEqual(foreign.total(), thb)
         let fx = try XCTUnwrap(foreign.fx(), "a foreign merchant comes with an FX quote")
-        XCTAssertEqual(fx.purpose(), "merchant_payment")
+        XCTAssertEqual(fx.purpose(), .merchantPayment)
+        XCTAssertGreaterThan(fx.expiresAt(), Date(timeIntervalSinceNow: -60), "a quote good for a while yet")
         XCTAssertEqual(fx.receive(), thb)
         XCTAssertEqual(fx.send().currency, "JPY")
         XCTAssertEqual(fx.fee().currency, "JPY")
@@ -121,7 +129,7 @@ final class WalletTests: XCTestCase {
         XCTAssertTrue(listening.isRunning())
 
         let sent = try await aiko.wallet.send(to: .handle(handle: "@" + ben.handle), amount: jpy(5_000), message: "ramen")
-        XCTAssertEqual(sent.kind, "p2p")
+        XCTAssertEqual(sent.kind, .transfer)
         XCTAssertEqual(sent.counterparty, "@" + ben.handle)
         let first = await inbox.waitFor(1)
         let got = try XCTUnwrap(first?.first, "the listener heard of the transfer")
@@ -139,7 +147,9 @@ final class WalletTests: XCTestCase {
         listening.cancel()
         let stopped = await eventually(timeout: 5) { !listening.isRunning() }
         XCTAssertTrue(stopped, "a cancelled listen loop stops")
-        XCTAssertEqual(try aiko.wallet.recipients().first?.handle, ben.handle)
+        let recipients = try await aiko.wallet.recipients()
+        XCTAssertEqual(recipients.first?.handle, ben.handle)
+        XCTAssertLessThan(abs(try XCTUnwrap(recipients.first).lastUsedAt.timeIntervalSinceNow), 300)
         let bens = try await ben.wallet.balance().available
         XCTAssertEqual(bens, jpy(5_700))
     }
@@ -155,7 +165,7 @@ final class WalletTests: XCTestCase {
 
         // ¥12,000 is above the limit: the till waits and the phone is asked at once.
         let charge = try await testHookTillCharge(
-            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try w.wallet.consumerCode().qrText, amountMinor: 12_000, currency: "JPY")
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 12_000, currency: "JPY")
         XCTAssertEqual(charge.status, "pending_approval")
         let heard = await eventually { inbox.chargeRequests.count == 1 }
         XCTAssertTrue(heard, "the listener was not asked")
@@ -163,21 +173,23 @@ final class WalletTests: XCTestCase {
         XCTAssertEqual(asked.id, charge.id)
         XCTAssertEqual(asked.amount, jpy(12_000))
         XCTAssertEqual(asked.merchantName, "KOBAN MART SHIBUYA")
-        XCTAssertEqual(asked.status, "pending")
-        XCTAssertTrue((1...120).contains(asked.approveBy - asked.createdAt), "\(asked)")
-        XCTAssertEqual(try w.wallet.chargeRequests(), [asked])
+        XCTAssertEqual(asked.status, .pending)
+        XCTAssertTrue((1...120).contains(asked.approveBy.timeIntervalSince(asked.createdAt)), "\(asked)")
+        let waiting = try await w.wallet.chargeRequests()
+        XCTAssertEqual(waiting, [asked])
         let before = try await w.wallet.balance().available
         XCTAssertEqual(before, jpy(30_000), "nothing moves before the answer")
 
         let paid = try await w.wallet.approveCharge(id: asked.id)
-        XCTAssertEqual(paid.kind, "cpm_charge")
+        XCTAssertEqual(paid.kind, .tillCharge)
         XCTAssertEqual(paid.direction, .out)
         XCTAssertEqual(paid.amount, jpy(12_000))
-        XCTAssertEqual(try w.wallet.chargeRequests(), [])
+        let answered = try await w.wallet.chargeRequests()
+        XCTAssertEqual(answered, [])
 
         // Declined: nothing moves.
         let declined = try await testHookTillCharge(
-            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try w.wallet.consumerCode().qrText, amountMinor: 15_000, currency: "JPY")
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 15_000, currency: "JPY")
         let heardTwice = await eventually { inbox.chargeRequests.count == 2 }
         XCTAssertTrue(heardTwice, "the listener was not asked again")
         XCTAssertEqual(inbox.chargeRequests.last?.id, declined.id)
@@ -187,13 +199,16 @@ final class WalletTests: XCTestCase {
         XCTAssertTrue(stopped)
         let after = try await w.wallet.balance().available
         XCTAssertEqual(after, jpy(18_000), "the approved charge once, the declined one never")
-        XCTAssertEqual(try w.wallet.history(limit: 20, cursor: nil).items.filter { $0.kind == "cpm_charge" }.map(\.id), [paid.id])
+        let charged = try await w.wallet.history(limit: 20, cursor: nil).items.filter { $0.kind == .tillCharge }
+        XCTAssertEqual(charged.map(\.id), [paid.id])
+        let filtered = try await w.wallet.historyFiltered(filter: HistoryFilter(kinds: [.tillCharge], from: nil, to: nil), limit: 20, cursor: nil)
+        XCTAssertEqual(filtered.items.map(\.id), [paid.id], "filtered by kind")
 
         // A lower ceiling: ¥6,000 waits too, heard by a plain sync.
         let lowered = try await w.wallet.setNoConfirmLimit(limit: jpy(5_000))
         XCTAssertEqual(lowered.noConfirmLimit, jpy(5_000))
         let waits = try await testHookTillCharge(
-            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try w.wallet.consumerCode().qrText, amountMinor: 6_000, currency: "JPY")
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 6_000, currency: "JPY")
         XCTAssertEqual(waits.status, "pending_approval")
         let report = try await w.wallet.sync(waitSecs: 0)
         XCTAssertEqual(report.chargeRequests.map(\.id), [waits.id])
@@ -210,7 +225,7 @@ final class WalletTests: XCTestCase {
         var pages: [HistoryPage] = []
         var cursor: String?
         repeat {
-            let page = try w.wallet.history(limit: 2, cursor: cursor)
+            let page = try await w.wallet.history(limit: 2, cursor: cursor)
             pages.append(page)
             cursor = page.nextCursor
         } while cursor != nil && pages.count < 10
@@ -219,36 +234,51 @@ final class WalletTests: XCTestCase {
         let items = pages.flatMap(\.items)
         XCTAssertEqual(items.map(\.amount.minor), amounts.reversed(), "newest first, nothing twice, nothing skipped")
         XCTAssertEqual(Set(items.map(\.id)).count, amounts.count)
-        XCTAssertEqual(try w.wallet.history(limit: 50, cursor: nil).items.map(\.id), items.map(\.id))
-        XCTAssertEqual(try w.wallet.pendingCount(), 0)
+        let all = try await w.wallet.history(limit: 50, cursor: nil).items
+        XCTAssertEqual(all.map(\.id), items.map(\.id))
+        let pending = try await w.wallet.pendingCount()
+        XCTAssertEqual(pending, 0)
+        // A period by the host's clock: everything from a minute ago, nothing from tomorrow on.
+        let recent = try await w.wallet.historyFiltered(
+            filter: HistoryFilter(kinds: [.topUp], from: Date(timeIntervalSinceNow: -300), to: nil), limit: 50, cursor: nil)
+        XCTAssertEqual(recent.items.map(\.id), items.map(\.id))
+        let future = try await w.wallet.historyFiltered(
+            filter: HistoryFilter(kinds: [], from: Date(timeIntervalSinceNow: 86_400), to: nil), limit: 50, cursor: nil)
+        XCTAssertEqual(future.items, [])
+        let csv = try await w.wallet.historyCsv(filter: HistoryFilter(kinds: [.topUp], from: nil, to: nil))
+        let rows = csv.split(whereSeparator: \.isNewline)
+        XCTAssertEqual(rows.count, 1 + amounts.count, "a header and one row per top-up: \(csv)")
+        XCTAssertTrue(rows.first?.hasPrefix("id,time_utc,kind") ?? false, csv)
     }
 
     func testConsumerCodesAfterReplenishing() async throws {
         let w = try await enrolledWallet("shopper", in: dir)
-        XCTAssertEqual(try w.wallet.codesLeft(), 0)
-        XCTAssertThrowsError(try w.wallet.consumerCode()) { error in
-            XCTAssertEqual((error as? WalletError)?.kind, "no_codes_left")
-        }
+        let none = try await w.wallet.codesLeft()
+        XCTAssertEqual(none, 0)
+        let noKeys = await walletError { try await w.wallet.consumerCode() }
+        XCTAssertEqual(noKeys?.kind, "no_codes_left")
         let left = try await w.wallet.replenishCodes()
         XCTAssertGreaterThanOrEqual(left, 5)
-        XCTAssertEqual(try w.wallet.codesLeft(), left)
+        let counted = try await w.wallet.codesLeft()
+        XCTAssertEqual(counted, left)
 
-        let code = try w.wallet.consumerCode()
+        let code = try await w.wallet.consumerCode()
         XCTAssertTrue(code.qrText.hasPrefix("hQVDUFYwMW"), code.qrText)
         XCTAssertNil(code.numeric)
         XCTAssertEqual(code.matrix.modules.count, Int(code.matrix.size * code.matrix.size))
         XCTAssertLessThan(code.refreshAt, code.expiresAt)
-        let now = Int64(Date().timeIntervalSince1970)
-        XCTAssertTrue((now...now + 120).contains(code.expiresAt), "valid for about a minute: \(code.expiresAt) at \(now)")
+        let now = Date()
+        XCTAssertTrue((now.addingTimeInterval(-1)...now.addingTimeInterval(120)).contains(code.expiresAt), "valid for about a minute: \(code.expiresAt) at \(now)")
         XCTAssertEqual(code.codesLeft, left - 1)
         XCTAssertEqual(try detect(payload: code.qrText).presentment, .consumer)
 
-        let numeric = try w.wallet.consumerCodeNumeric()
+        let numeric = try await w.wallet.consumerCodeNumeric()
         XCTAssertEqual(numeric.numeric?.count, 36)
         XCTAssertTrue(numeric.numeric?.allSatisfy(\.isNumber) ?? false)
         XCTAssertNotEqual(numeric.qrText, code.qrText, "every code uses a fresh key")
         XCTAssertEqual(numeric.codesLeft, left - 2)
-        XCTAssertEqual(try w.wallet.codesLeft(), left - 2)
+        let after = try await w.wallet.codesLeft()
+        XCTAssertEqual(after, left - 2)
     }
 
     func testARefusalArrivesAsInsufficientFundsWithAReadableMessage() async throws {
@@ -296,6 +326,59 @@ final class WalletTests: XCTestCase {
         XCTAssertEqual(foreign?.message, "wrapped key does not unwrap")
     }
 
+    func testAPlatformHeldDeviceKeySignsEveryRequestAndACopyElsewhereCannotOpen() async throws {
+        // A phone whose platform holds non-exportable P-256 keys (the Secure Enclave; here the
+        // test hook, as Linux has neither CryptoKit nor Security).
+        let platform = TestHookPlatformKeys()
+        let keys = TestKeyStore(secret: 0x61, platformKeys: platform)
+        let db = dir.db("enclave")
+        var wallet: Wallet? = try await Wallet.open(dbPath: db, keyStore: keys, config: try Sandbox.config())
+        XCTAssertEqual(platform.signatures(), 0, "nothing to sign before enrolment")
+        _ = try await wallet?.enrol(enrolment: Enrolment(country: "JP", handle: Sandbox.handle("enclave"), displayName: "Enclave"))
+        let enrolled = platform.signatures()
+        XCTAssertGreaterThan(enrolled, 0, "the enrolment was signed by the platform key")
+        try await fund(try XCTUnwrap(wallet), topUp: 10_000)
+        XCTAssertGreaterThanOrEqual(platform.signatures(), enrolled + 2, "the bank link and the top-up were signed there too")
+
+        // A payment, signed by the platform key.
+        let ramen = try await Sandbox.merchant("m_jp_ramen")
+        let quote = try await XCTUnwrap(wallet).quotePayment(request: PaymentRequest(
+            payload: ramen.staticPayload, route: nil, amount: jpy(1_200), tip: nil, references: []))
+        let beforePaying = platform.signatures()
+        let paid = try await XCTUnwrap(wallet).confirmPayment(quote: quote)
+        XCTAssertEqual(paid.kind, .payment)
+        XCTAssertGreaterThan(platform.signatures(), beforePaying, "the payment was signed by the platform key")
+        wallet = nil
+
+        // Reopened on the same phone: the same platform key goes on signing.
+        var again: Wallet? = try await Wallet.open(dbPath: db, keyStore: keys, config: try Sandbox.config())
+        let beforeReopen = platform.signatures()
+        let balance = try await XCTUnwrap(again).balance()
+        XCTAssertEqual(balance.available, jpy(10_000 - 1_200))
+        let code = try await XCTUnwrap(again).receiveCode()
+        XCTAssertFalse(code.isEmpty)
+        XCTAssertGreaterThan(platform.signatures(), beforeReopen, "the reopened wallet signs with the platform key")
+        again = nil
+
+        // The database and the wrap secret copied to a phone whose platform has no such key
+        // (a restored backup, or a thief with the app's files): it cannot open, and signs nothing.
+        let elsewhere = TestHookPlatformKeys()
+        let copied = await walletError {
+            try await Wallet.open(dbPath: db, keyStore: TestKeyStore(secret: 0x61, platformKeys: elsewhere), config: try Sandbox.config())
+        }
+        guard case .KeyStore(let message)? = copied else {
+            return XCTFail("expected WalletError.KeyStore, got \(String(describing: copied))")
+        }
+        XCTAssertTrue(message.contains("enrol this device again"), message)
+        XCTAssertEqual(copied?.kind, "key_store")
+        XCTAssertEqual(elsewhere.signatures(), 0, "the other phone signed nothing")
+        // Nor does a key store without platform keys (the software fallback) open it.
+        let soft = await walletError {
+            try await Wallet.open(dbPath: db, keyStore: TestKeyStore(secret: 0x61), config: try Sandbox.config())
+        }
+        XCTAssertEqual(soft?.kind, "key_store")
+    }
+
     func testAURLSessionTransportCarriesEveryRequest() async throws {
         let transport = RecordingTransport()
         let logger = RecordingLogger()
@@ -324,11 +407,13 @@ final class WalletTests: XCTestCase {
         XCTAssertTrue(offline?.message.contains("appears to be offline") ?? false, offline?.message ?? "")
         let unknown = await walletError { try await w.wallet.send(to: .handle(handle: ben.handle), amount: jpy(1_000), message: nil) }
         XCTAssertEqual(unknown?.kind, "outcome_unknown")
-        XCTAssertEqual(try w.wallet.pendingCount(), 1)
+        let stillPending = try await w.wallet.pendingCount()
+        XCTAssertEqual(stillPending, 1)
         XCTAssertGreaterThan(transport.refused, 0)
         transport.offline = false
         try await w.wallet.resolvePending()
-        XCTAssertEqual(try w.wallet.pendingCount(), 0)
+        let settled = try await w.wallet.pendingCount()
+        XCTAssertEqual(settled, 0)
         let after = try await w.wallet.balance().available
         XCTAssertEqual(after, jpy(2_000))
         let received = try await ben.wallet.sync(waitSecs: 0).received
