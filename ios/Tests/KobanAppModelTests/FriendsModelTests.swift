@@ -26,6 +26,9 @@ final class FriendsModelTests: XCTestCase {
         guard case .asked(let asked) = asks.state else { return XCTFail("expected asked, got \(asks.state)") }
         XCTAssertEqual(asked.status, .pending)
         XCTAssertEqual(asked.statusText, "Waiting")
+        // A request lapses after a week, by the host's clock; unanswered so far.
+        XCTAssertEqual(asked.request.expiresAt.timeIntervalSince(asked.request.createdAt), 7 * 86_400, accuracy: 60)
+        XCTAssertNil(asked.request.answeredAt)
         XCTAssertEqual(asked.amountText, "¥1,500")
         XCTAssertEqual(asked.note, "dinner")
         XCTAssertEqual(asked.friend.handle, ben.handle)
@@ -86,6 +89,7 @@ final class FriendsModelTests: XCTestCase {
 
         await asks.load()
         XCTAssertEqual(asks.outgoing.first { $0.id == asked.id }?.status, .paid)
+        XCTAssertNotNil(asks.outgoing.first { $0.id == asked.id }?.request.answeredAt, "paid: answered")
 
         // A second request, declined: nothing moves on either side.
         asks.dismiss()
