@@ -33,9 +33,12 @@ build_ffi_and_bindings() {
     mkdir -p "$FFI_LIB_DIR"
     # Copy only when changed, so the Kotlin/Swift steps can tell nothing moved; through a
     # rename, so a JVM or Swift process that has the old file mapped keeps its old copy.
+    # The temporary name is this process's own: two suites started at once each copy and
+    # rename their own file, and the last rename wins with identical bytes.
     if ! cmp -s "$lib" "$FFI_LIB_DIR/libkoban_ffi.so"; then
-        cp "$lib" "$FFI_LIB_DIR/.libkoban_ffi.so.tmp"
-        mv -f "$FFI_LIB_DIR/.libkoban_ffi.so.tmp" "$FFI_LIB_DIR/libkoban_ffi.so"
+        local tmp="$FFI_LIB_DIR/.libkoban_ffi.so.$$.tmp"
+        cp "$lib" "$tmp"
+        mv -f "$tmp" "$FFI_LIB_DIR/libkoban_ffi.so"
     fi
 
     local stamp="$BINDINGS_DIR/.inputs"
