@@ -118,11 +118,11 @@ public final class MoneyRequestsModel: ViewModel {
         }
         let money: Money
         do {
-            guard let currency = try await wallet.profile()?.currency else {
+            guard let typed = try await MoneyText.parse(amount, in: wallet) else {
                 state = .failed(.notEnrolled)
                 return
             }
-            money = try MoneyText.parse(amount, currency: currency)
+            money = typed
         } catch {
             formError = UserMessage(error)
             return

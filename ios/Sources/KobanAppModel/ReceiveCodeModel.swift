@@ -48,11 +48,11 @@ public final class ReceiveCodeModel: ViewModel {
         var money: Money?
         do {
             if !amount.trimmingCharacters(in: .whitespaces).isEmpty {
-                guard let currency = try await wallet.profile()?.currency else {
+                guard let typed = try await MoneyText.parse(amount, in: wallet) else {
                     state = .failed(.notEnrolled)
                     return
                 }
-                money = try MoneyText.parse(amount, currency: currency)
+                money = typed
             }
         } catch {
             formError = UserMessage(error)

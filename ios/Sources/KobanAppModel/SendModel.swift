@@ -135,11 +135,11 @@ public final class SendModel: ViewModel {
             if amount.trimmingCharacters(in: .whitespaces).isEmpty, let fixed = Self.fixedAmount(to) {
                 money = fixed
             } else {
-                guard let currency = try await wallet.profile()?.currency else {
+                guard let typed = try await MoneyText.parse(amount, in: wallet) else {
                     state = .failed(.notEnrolled)
                     return
                 }
-                money = try MoneyText.parse(amount, currency: currency)
+                money = typed
             }
         } catch {
             formError = UserMessage(error)

@@ -160,8 +160,8 @@ public final class SplitBillModel: ViewModel {
 
     /// The bill, the request for Koban and the lines to show.
     private func shares(total: String, rule: ShareRule) async throws -> (Money, SplitShares, [SplitLine]) {
-        guard let currency = try await wallet.profile()?.currency else { throw FormError(message: .notEnrolled) }
-        let bill = try MoneyText.parse(total, currency: currency)
+        guard let bill = try await MoneyText.parse(total, in: wallet) else { throw FormError(message: .notEnrolled) }
+        let currency = bill.currency
         let clean = { (h: String) in
             String(h.trimmingCharacters(in: .whitespacesAndNewlines).drop { $0 == "@" })
         }

@@ -94,6 +94,12 @@ public enum MoneyText {
         try moneyParseDecimal(text: text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces), currency: currency)
     }
 
+    /// The amount a user typed, in the wallet's own currency; `nil` before the wallet is enrolled.
+    static func parse(_ text: String, in wallet: Wallet) async throws -> Money? {
+        guard let currency = try await wallet.profile()?.currency else { return nil }
+        return try parse(text, currency: currency)
+    }
+
     /// `1 JPY = 0.22655 THB`: a host rate (foreign units per home unit) without trailing zeros.
     static func rate(_ quote: FxQuote) -> String {
         "1 \(quote.total().currency) = \(ScanPayModel.trimmedDecimal(quote.rate())) \(quote.receive().currency)"
