@@ -1,23 +1,24 @@
-//! The host as acquirer of foreign shopper codes: drives a recorded foreign charge to a
-//! definite state at its network (pay, inquiries with back-off, cancel at the deadline). The
-//! same connection, key, deadline and per-payment lock serve the host as the networks' partner
-//! wallet paying merchants in China (`api::china`).
+//! The host's connection to the partner networks, as acquirer of foreign shopper codes
+//! (`api::foreign`) and as the networks' partner wallet paying merchants in China
+//! (`api::china`): the client, the deadline, the per-payment lock, the crash points, and the
+//! drive of a recorded payment to a definite state at its network (pay, inquiries with
+//! back-off, cancel at the deadline).
 //!
-//! The charge row (the intent) is committed before anything is sent, under a request id the
-//! network treats as its idempotency key, so every step here may be repeated: a second pay
+//! The payment's row (the intent) is committed before anything is sent, under a request id
+//! the network treats as its idempotency key, so every step here may be repeated: a second pay
 //! with the same id answers from the payment's state, and a cancel of an id the network never
-//! saw claims it. What this module decides is written by `api::foreign` in one transaction
-//! with the terminal's stored answer.
+//! saw claims it. What this module's drive ends with is decided by the flow in one
+//! transaction with the client's stored answer (`api::intent_first`).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use koban_partners::client::{AcquirerClient, ClientError, PayRequest, PaymentResult};
+use koban_partners::client::{AcquirerClient, CancelResult, ClientError};
 use koban_partners::error::RefusalKind;
-use koban_partners::{AcquirerKey, Amount, Network, PayFailure, PaymentStatus};
+use koban_partners::{AcquirerKey, PaymentStatus};
 
-use crate::error::ApiError;
 use crate::state::AppState;
 
 /// How long a foreign charge may wait for its network (a "user paying" state included)
@@ -193,40 +194,6 @@ pub mod crash {
     }
 }
 
-/// A foreign charge as recorded before its network was called.
-#[derive(Debug, Clone)]
-pub struct Intent {
-    /// The host's charge id.
-    pub id: String,
-    /// The network that acquires the code.
-    pub network: Network,
-    /// The network's idempotency key.
-    pub request_id: String,
-    /// The code as scanned.
-    pub code: String,
-    /// The merchant's amount.
-    pub amount: i64,
-    /// The merchant's currency.
-    pub currency: String,
-    /// The merchant.
-    pub merchant_id: String,
-    /// Its name, for the user's history at the network.
-    pub merchant_name: String,
-    /// Host time the intent was recorded; the deadline counts from it.
-    pub created_at: i64,
-}
-
-/// Where a foreign charge ended.
-#[derive(Debug)]
-pub enum Decision {
-    /// The network charged its user; it owes the host the amount.
-    Captured(PaymentResult),
-    /// The network refused or failed it; nothing was taken.
-    Refused(ApiError),
-    /// The host cancelled it at the deadline; nothing was taken (or it was given back).
-    Cancelled,
-}
-
 /// The request id a terminal's idempotency key names at the network: the same key always
 /// names the same payment, so a retried till request can never open a second one.
 pub fn request_id(scope: &str, key: &str) -> String {
@@ -235,44 +202,67 @@ pub fn request_id(scope: &str, key: &str) -> String {
     koban_core::crypto::hex::encode(&digest.as_ref()[..16])
 }
 
-/// Drives `intent` at its network until a definite state. `None`: the network could not be
-/// reached even to cancel; the charge stays pending and the next request or restart resumes.
-pub async fn drive(state: &AppState, acquirer: &Acquirer, intent: &Intent) -> Option<Decision> {
-    let request = PayRequest {
-        request_id: intent.request_id.clone(),
-        code: intent.code.clone(),
-        amount: Amount::new(intent.amount, &intent.currency),
-        merchant_id: intent.merchant_id.clone(),
-        merchant_name: intent.merchant_name.clone(),
-        description: format!("Paid at {}", intent.merchant_name),
-    };
-    let deadline = intent.created_at + acquirer.deadline_secs;
+/// Where a payment at its network ended, in the network's terms; each flow reads it in its
+/// own (a charge's capture, a payment abroad's settlement, their refusals).
+#[derive(Debug)]
+pub(crate) enum Ended<P> {
+    /// The money moved: the user paid, or the merchant was paid (past the cancel window too).
+    Success(P),
+    /// The network failed it (the answer says why); nothing moved.
+    Failed(P),
+    /// The network refused the pay itself; nothing moved.
+    Refused(RefusalKind, String),
+    /// Cancelled at the deadline; nothing moved (or it went back).
+    Cancelled,
+}
+
+/// One payment at its network under one request id, as [`drive`] calls it: the acquiring
+/// client's charge of a shopper's code, or the partner wallet's payment to a merchant.
+pub(crate) trait PaymentCalls: Sync {
+    /// The network's answer to a pay or an inquiry.
+    type Answer: Send;
+    /// Sends the pay (again: the same request id answers from the payment's state).
+    fn pay(&self) -> impl Future<Output = Result<Self::Answer, ClientError>> + Send;
+    /// Asks where the payment stands.
+    fn inquire(&self) -> impl Future<Output = Result<Self::Answer, ClientError>> + Send;
+    /// Cancels it (an unseen request id is claimed).
+    fn cancel(&self) -> impl Future<Output = Result<CancelResult, ClientError>> + Send;
+    /// Where an answer says the payment stands.
+    fn status(answer: &Self::Answer) -> PaymentStatus;
+}
+
+/// Drives a payment recorded at `created_at` until a definite state, cancelling at the
+/// deadline (from the intent). `None`: the network could not be reached even to cancel; the
+/// row stays pending and the next request or restart resumes it.
+pub(crate) async fn drive<C: PaymentCalls>(
+    state: &AppState,
+    acquirer: &Acquirer,
+    flow: Flow,
+    payment: &C,
+    created_at: i64,
+) -> Option<Ended<C::Answer>> {
+    let deadline = created_at + acquirer.deadline_secs;
     let mut wait = FIRST_BACKOFF;
     // Until the network has answered the pay, the pay is what we send again (the same request
     // id answers from the payment's state); after that, inquiries move "user paying" on.
     let mut answered = false;
     while state.clock.now() < deadline {
         let r = if answered {
-            acquirer.client.inquire(intent.network, &intent.request_id).await
+            payment.inquire().await
         } else {
-            let r = acquirer.client.pay(intent.network, &request).await;
-            acquirer.crash_point(Flow::Charge, Step::AfterSend).await;
+            let r = payment.pay().await;
+            acquirer.crash_point(flow, Step::AfterSend).await;
             r
         };
         match r {
-            Ok(p) => match p.status {
-                PaymentStatus::Success => return Some(Decision::Captured(p)),
-                PaymentStatus::Failed => return Some(Decision::Refused(failure(p.failure))),
-                PaymentStatus::Cancelled => return Some(Decision::Cancelled),
+            Ok(p) => match C::status(&p) {
+                PaymentStatus::Success => return Some(Ended::Success(p)),
+                PaymentStatus::Failed => return Some(Ended::Failed(p)),
+                PaymentStatus::Cancelled => return Some(Ended::Cancelled),
                 PaymentStatus::Processing => answered = true,
             },
-            // The network refused the pay itself (a code it cannot read): definite, nothing taken.
-            Err(ClientError::Refused { message, .. }) if !answered => {
-                return Some(Decision::Refused(ApiError::InvalidPayload(format!(
-                    "{}: {message}",
-                    intent.network.name()
-                ))))
-            }
+            // The network refused the pay itself (a code it cannot read): definite, nothing moved.
+            Err(ClientError::Refused { kind, message, .. }) if !answered => return Some(Ended::Refused(kind, message)),
             // An inquiry refused (the payment unknown there after all): send the pay again.
             Err(ClientError::Refused { .. }) => answered = false,
             Err(ClientError::Unknown(_) | ClientError::Config(_)) => {}
@@ -280,27 +270,27 @@ pub async fn drive(state: &AppState, acquirer: &Acquirer, intent: &Intent) -> Op
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(MAX_BACKOFF);
     }
-    cancel(acquirer, intent).await
+    cancel(payment).await
 }
 
-/// Cancels at the deadline: whatever the network took goes back, and a pay still on its way
-/// under this request id is never charged.
-async fn cancel(acquirer: &Acquirer, intent: &Intent) -> Option<Decision> {
+/// Cancels at the deadline: whatever the network moved goes back, and a pay still on its way
+/// under this request id moves nothing.
+async fn cancel<C: PaymentCalls>(payment: &C) -> Option<Ended<C::Answer>> {
     let mut wait = FIRST_BACKOFF;
     for _ in 0..CANCEL_ATTEMPTS {
-        match acquirer.client.cancel(intent.network, &intent.request_id).await {
-            Ok(_) => return Some(Decision::Cancelled),
+        match payment.cancel().await {
+            Ok(_) => return Some(Ended::Cancelled),
             // A payment that already failed cannot be cancelled: ask what became of it.
             Err(ClientError::Refused { kind, .. }) => {
-                if let Ok(p) = acquirer.client.inquire(intent.network, &intent.request_id).await {
-                    match p.status {
-                        PaymentStatus::Failed => return Some(Decision::Refused(failure(p.failure))),
-                        PaymentStatus::Cancelled => return Some(Decision::Cancelled),
+                if let Ok(p) = payment.inquire().await {
+                    match C::status(&p) {
+                        PaymentStatus::Failed => return Some(Ended::Failed(p)),
+                        PaymentStatus::Cancelled => return Some(Ended::Cancelled),
                         // Past the network's cancel window (a host down that long) the payment
-                        // stands for good: the tourist paid, so it is settled (the merchant can
-                        // refund it) rather than left pending for ever.
+                        // stands for good: the money moved, so it is settled (a charge can be
+                        // refunded) rather than left pending for ever.
                         PaymentStatus::Success if kind == RefusalKind::CancelWindowExceeded => {
-                            return Some(Decision::Captured(p))
+                            return Some(Ended::Success(p))
                         }
                         PaymentStatus::Success | PaymentStatus::Processing => {}
                     }
@@ -312,15 +302,4 @@ async fn cancel(acquirer: &Acquirer, intent: &Intent) -> Option<Decision> {
         wait = (wait * 2).min(MAX_BACKOFF);
     }
     None
-}
-
-/// The host's refusal for a network's failure.
-fn failure(f: Option<PayFailure>) -> ApiError {
-    match f {
-        Some(PayFailure::InsufficientFunds) => ApiError::InsufficientFunds("the shopper's network wallet"),
-        Some(PayFailure::ExpiredCode) => ApiError::CodeExpired,
-        Some(PayFailure::UsedCode) => ApiError::CodeUsed,
-        Some(PayFailure::UserTimeout) => ApiError::ChargeExpired,
-        Some(PayFailure::InvalidCode) | None => ApiError::UnknownToken,
-    }
 }

@@ -41,6 +41,7 @@ impl Ctx {
 }
 
 /// A request to run once per `(scope, key)`.
+#[derive(Clone)]
 pub struct Mutation {
     /// Whose keys these are: a wallet id or a merchant id.
     pub scope: String,

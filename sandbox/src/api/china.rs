@@ -10,7 +10,8 @@
 //! deadline); then the decision — the money settled (fee, FX, the network payable) or given back
 //! whole — and the wallet's stored answer commit together. A retry finds the row and resumes
 //! it; a host restart resumes every pending row. Holding the money first means a payment the
-//! network made can always be settled: nothing else can spend it meanwhile.
+//! network made can always be settled: nothing else can spend it meanwhile. The driver is
+//! shared (`intent_first`); this file holds the decode, the hold, the settlement and the answer.
 
 use std::collections::BTreeMap;
 
@@ -20,16 +21,17 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use koban_core::net::api::{self, EventData};
 use koban_core::scheme::{self, Presentment, SchemeId};
-use koban_partners::client::{ClientError, DecodedCode, MppClient, MppPayRequest, MppPaymentResult};
+use koban_partners::client::{CancelResult, ClientError, DecodedCode, MppClient, MppPayRequest, MppPaymentResult};
 use koban_partners::error::RefusalKind;
 use koban_partners::{Amount, Network, PayFailure, PaymentStatus};
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::common::{amount, check_limits, emit, load_wallet, AmountIn};
+use super::intent_first::{self, Found, PartnerIntent, Refusals};
 use super::quotes::{take_quote, use_quote};
-use crate::acquiring::{self, Acquirer, Flow, Step};
+use crate::acquiring::{self, Acquirer, Ended, Flow, PaymentCalls};
 use crate::auth::Signed;
 use crate::error::{ApiError, OrRefusal};
 use crate::idem::{self, Ctx, Mutation};
@@ -196,10 +198,6 @@ struct Row {
 }
 
 impl Row {
-    fn mutation(&self) -> Mutation {
-        Mutation { scope: self.scope.clone(), key: self.key.clone(), request_hash: self.request_hash.clone() }
-    }
-
     fn suspense(&self) -> String {
         suspense_account(&self.home_currency)
     }
@@ -265,34 +263,6 @@ fn suspense_account(currency: &str) -> String {
     format!("suspense:{currency}")
 }
 
-/// What the first look at a request found.
-enum Found {
-    /// Its answer is stored: replay it.
-    Answer(u16, String),
-    /// Its row exists: resume it.
-    Row(String),
-    /// Nothing yet.
-    Nothing,
-}
-
-fn find(conn: &rusqlite::Connection, m: &Mutation) -> Result<Found, ApiError> {
-    if let Some((status, body)) = idem::stored_answer(conn, m)? {
-        return Ok(Found::Answer(status, body));
-    }
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT id, request_hash FROM payments_abroad WHERE scope = ?1 AND idem_key = ?2",
-            params![m.scope, m.key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    match row {
-        Some((_, hash)) if hash != m.request_hash => Err(ApiError::IdempotencyKeyReused),
-        Some((id, _)) => Ok(Found::Row(id)),
-        None => Ok(Found::Nothing),
-    }
-}
-
 /// Stores a refusal given before anything was recorded, so a retry answers the same.
 async fn refuse(state: &AppState, m: Mutation, e: ApiError) -> Response {
     idem::run(state, m, move |_, _| Err::<(StatusCode, ()), _>(e)).await
@@ -305,10 +275,10 @@ pub async fn pay(state: AppState, wallet_id: String, m: Mutation, network: Netwo
     let Some(acquirer) = state.acquirer.clone() else {
         return refuse(&state, m, not_connected(network)).await;
     };
-    let probe = Mutation { scope: m.scope.clone(), key: m.key.clone(), request_hash: m.request_hash.clone() };
-    match state.with_db(move |conn| find(conn, &probe)).await {
+    let probe = m.clone();
+    match state.with_db(move |conn| intent_first::find::<Row>(conn, &probe)).await {
         Ok(Found::Answer(status, body)) => return idem::stored_response(status, body, true),
-        Ok(Found::Row(id)) => return drive_and_answer(state, acquirer, id).await,
+        Ok(Found::Row(id)) => return intent_first::answer::<Row>(state, acquirer, id).await,
         Ok(Found::Nothing) => {}
         Err(e) => return e.into_response(),
     }
@@ -328,40 +298,12 @@ pub async fn pay(state: AppState, wallet_id: String, m: Mutation, network: Netwo
         Err(e) => return e.into_response(),
     };
     let id = state.new_id("pa");
-    let now = state.clock.now();
     let intent =
         Intent { id, wallet_id, network, payload, route: order.route, amount: order.amount, quote_id, decoded };
-    let recorded = state
-        .with_db(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            match find(&tx, &m)? {
-                Found::Answer(status, body) => return Ok(Err((status, body, true))),
-                Found::Row(id) => return Ok(Ok(id)),
-                Found::Nothing => {}
-            }
-            match record(&tx, &m, &intent, now) {
-                Ok(id) => {
-                    tx.commit()?;
-                    Ok(Ok(id))
-                }
-                Err(e) if e.is_final() => {
-                    // Nothing recorded: remember the refusal itself, so a retry answers the same.
-                    drop(tx);
-                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                    let body = idem::to_json(&e.body())?;
-                    idem::store(&tx, &m, e.status(), &body, now)?;
-                    tx.commit()?;
-                    Ok(Err((e.status().as_u16(), body, false)))
-                }
-                Err(e) => Err(e),
-            }
-        })
-        .await;
-    match recorded {
-        Ok(Ok(id)) => drive_and_answer(state, acquirer, id).await,
-        Ok(Err((status, body, replayed))) => idem::stored_response(status, body, replayed),
-        Err(e) => e.into_response(),
-    }
+    intent_first::record_and_answer::<Row, _>(state, acquirer, m, Refusals::Stored, move |tx, m, now| {
+        record(tx, m, &intent, now)
+    })
+    .await
 }
 
 /// What the intent records.
@@ -377,7 +319,8 @@ struct Intent {
 }
 
 /// Checks the order against the code as its network decoded it and the quote the payer saw,
-/// then records the row and holds the wallet's money. Returns the row id.
+/// then records the row and holds the wallet's money (the key has neither an answer nor a row
+/// yet). Returns the row id.
 fn record(tx: &Transaction<'_>, m: &Mutation, i: &Intent, now: i64) -> Result<String, ApiError> {
     let w = load_wallet(tx, &i.wallet_id)?;
     let d = &i.decoded;
@@ -481,17 +424,6 @@ fn record(tx: &Transaction<'_>, m: &Mutation, i: &Intent, now: i64) -> Result<St
     Ok(i.id.clone())
 }
 
-/// Drives a recorded payment on a task of its own (a wallet that hangs up must not stop it)
-/// and answers with the decision.
-async fn drive_and_answer(state: AppState, acquirer: std::sync::Arc<Acquirer>, id: String) -> Response {
-    let settled = tokio::spawn(async move { settle(&state, &acquirer, &id).await });
-    match settled.await {
-        Ok(Ok(outcome)) => outcome.into_response(),
-        Ok(Err(e)) => e.into_response(),
-        Err(e) => ApiError::Internal(format!("payment abroad task: {e}")).into_response(),
-    }
-}
-
 /// Where a payment abroad ended at its network.
 enum Decision {
     /// The network paid the merchant; the host owes it the settlement.
@@ -500,106 +432,87 @@ enum Decision {
     Refused(ApiError),
     /// The host cancelled it at the deadline; nothing was paid (or it was reversed).
     Cancelled,
-    /// Decided before: the stored answer replays.
-    Decided,
 }
 
-/// Drives a recorded payment to a definite state and commits the decision with the wallet's
-/// answer. Safe to run again for the same payment at any point.
-async fn settle(state: &AppState, acquirer: &Acquirer, id: &str) -> Result<idem::Outcome, ApiError> {
-    let _guard = acquirer.lock(id).await;
-    let id_owned = id.to_owned();
-    let row = state
-        .with_db(move |conn| load(conn, &id_owned))
-        .await?
-        .ok_or_else(|| ApiError::Internal("payment abroad vanished".into()))?;
-    let decision = if row.status == "pending" {
-        acquirer.crash_point(Flow::PaymentAbroad, Step::AfterIntent).await;
-        let decision = drive(state, acquirer, &row).await.ok_or_else(|| {
-            ApiError::Internal(format!("{} did not answer; the payment resumes on retry", row.network.name()))
-        })?;
-        acquirer.crash_point(Flow::PaymentAbroad, Step::AfterAnswer).await;
-        decision
-    } else {
-        Decision::Decided
-    };
-    let id_owned = id.to_owned();
-    let outcome = idem::run_outcome(state, row.mutation(), move |tx, ctx| decide(tx, ctx, &id_owned, decision)).await?;
-    acquirer.crash_point(Flow::PaymentAbroad, Step::AfterDecision).await;
-    Ok(outcome)
-}
+impl PartnerIntent for Row {
+    const FLOW: Flow = Flow::PaymentAbroad;
+    const TABLE: &'static str = "payments_abroad";
+    const NAME: &'static str = "payment abroad";
+    const NOUN: &'static str = "payment";
+    type Decision = Decision;
+    type Answer = api::Payment;
 
-/// Pays at the network until a definite state, cancelling at the deadline (from the intent).
-/// `None`: the network could not be reached even to cancel; the row stays pending.
-async fn drive(state: &AppState, acquirer: &Acquirer, row: &Row) -> Option<Decision> {
-    let mpp = MppClient::new(acquirer.client.clone());
-    let request = MppPayRequest {
-        request_id: row.request_id.clone(),
-        code: row.payload.clone(),
-        amount: Amount::new(row.amount, &row.currency),
-        settlement_currency: SETTLEMENT_CURRENCY.into(),
-    };
-    let deadline = row.created_at + acquirer.deadline_secs;
-    let mut wait = acquiring::FIRST_BACKOFF;
-    // Until the network has answered the pay, the pay is what is sent again (its request id
-    // answers from the payment's state); after that, inquiries move a processing payment on.
-    let mut answered = false;
-    while state.clock.now() < deadline {
-        let r = if answered {
-            mpp.inquire(row.network, &row.request_id).await
-        } else {
-            let r = mpp.pay(row.network, &request).await;
-            acquirer.crash_point(Flow::PaymentAbroad, Step::AfterSend).await;
-            r
-        };
-        match r {
-            Ok(p) => match p.status {
-                PaymentStatus::Success => return Some(Decision::Paid(Box::new(p))),
-                PaymentStatus::Failed => return Some(Decision::Refused(failure(p.failure))),
-                PaymentStatus::Cancelled => return Some(Decision::Cancelled),
-                PaymentStatus::Processing => answered = true,
+    fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Self>, ApiError> {
+        load(conn, id)
+    }
+
+    fn is_pending(&self) -> bool {
+        self.status == "pending"
+    }
+
+    fn mutation(&self) -> Mutation {
+        Mutation { scope: self.scope.clone(), key: self.key.clone(), request_hash: self.request_hash.clone() }
+    }
+
+    fn network(&self) -> Network {
+        self.network
+    }
+
+    /// Has the network pay the merchant: pay, inquiries, a cancel at the deadline.
+    async fn call(&self, state: &AppState, acquirer: &Acquirer) -> Option<Decision> {
+        let payment = MppPayment {
+            mpp: MppClient::new(acquirer.client.clone()),
+            network: self.network,
+            request: MppPayRequest {
+                request_id: self.request_id.clone(),
+                code: self.payload.clone(),
+                amount: Amount::new(self.amount, &self.currency),
+                settlement_currency: SETTLEMENT_CURRENCY.into(),
             },
-            // The network refused the pay itself: definite, nothing paid.
-            Err(ClientError::Refused { kind, message, .. }) if !answered => {
-                return Some(Decision::Refused(refusal(row.network, kind, message)))
-            }
-            // An inquiry refused (the payment unknown there after all): send the pay again.
-            Err(ClientError::Refused { .. }) => answered = false,
-            Err(ClientError::Unknown(_) | ClientError::Config(_)) => {}
-        }
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(acquiring::MAX_BACKOFF);
+        };
+        Some(match acquiring::drive(state, acquirer, Flow::PaymentAbroad, &payment, self.created_at).await? {
+            Ended::Success(p) => Decision::Paid(Box::new(p)),
+            Ended::Failed(p) => Decision::Refused(failure(p.failure)),
+            Ended::Refused(kind, message) => Decision::Refused(refusal(self.network, kind, message)),
+            Ended::Cancelled => Decision::Cancelled,
+        })
     }
-    cancel(&mpp, row).await
+
+    fn decide(
+        tx: &Transaction<'_>,
+        ctx: &Ctx,
+        id: &str,
+        decision: Option<Decision>,
+    ) -> Result<(StatusCode, OrRefusal<api::Payment>), ApiError> {
+        decide(tx, ctx, id, decision)
+    }
 }
 
-/// Cancels at the deadline: whatever the network paid goes back, and a pay still on its way
-/// under this request id pays nobody.
-async fn cancel(mpp: &MppClient, row: &Row) -> Option<Decision> {
-    let mut wait = acquiring::FIRST_BACKOFF;
-    for _ in 0..acquiring::CANCEL_ATTEMPTS {
-        match mpp.cancel(row.network, &row.request_id).await {
-            Ok(_) => return Some(Decision::Cancelled),
-            Err(ClientError::Refused { kind, .. }) => {
-                if let Ok(p) = mpp.inquire(row.network, &row.request_id).await {
-                    match p.status {
-                        PaymentStatus::Failed => return Some(Decision::Refused(failure(p.failure))),
-                        PaymentStatus::Cancelled => return Some(Decision::Cancelled),
-                        // Past the cancel window (a host down that long) the payment stands:
-                        // the merchant was paid, so the wallet's money settles it.
-                        PaymentStatus::Success if kind == RefusalKind::CancelWindowExceeded => {
-                            return Some(Decision::Paid(Box::new(p)))
-                        }
-                        PaymentStatus::Success | PaymentStatus::Processing => {}
-                    }
-                }
-            }
-            Err(_) => {}
-        }
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(acquiring::MAX_BACKOFF);
+/// A payment to a merchant at its network, through the partner wallet's client.
+struct MppPayment {
+    mpp: MppClient,
+    network: Network,
+    request: MppPayRequest,
+}
+
+impl PaymentCalls for MppPayment {
+    type Answer = MppPaymentResult;
+
+    async fn pay(&self) -> Result<MppPaymentResult, ClientError> {
+        self.mpp.pay(self.network, &self.request).await
     }
-    None
+
+    async fn inquire(&self) -> Result<MppPaymentResult, ClientError> {
+        self.mpp.inquire(self.network, &self.request.request_id).await
+    }
+
+    async fn cancel(&self) -> Result<CancelResult, ClientError> {
+        self.mpp.cancel(self.network, &self.request.request_id).await
+    }
+
+    fn status(answer: &MppPaymentResult) -> PaymentStatus {
+        answer.status
+    }
 }
 
 /// The wallet's refusal for a network's failure.
@@ -650,7 +563,7 @@ fn decide(
     tx: &Transaction<'_>,
     ctx: &Ctx,
     id: &str,
-    decision: Decision,
+    decision: Option<Decision>,
 ) -> Result<(StatusCode, OrRefusal<api::Payment>), ApiError> {
     let row = load(tx, id)?.ok_or_else(|| ApiError::Internal("payment abroad vanished".into()))?;
     let w = load_wallet(tx, &row.wallet_id)?;
@@ -661,15 +574,15 @@ fn decide(
         return Err(ApiError::Internal(format!("payment abroad {id} was decided without an answer")));
     }
     match decision {
-        Decision::Paid(p) => {
+        Some(Decision::Paid(p)) => {
             settle_paid(tx, ctx, &row, &p)?;
             let out = row.payment(ledger::balance(tx, &w.account_id)?);
             emit(tx, &w.id, EventData::PaymentCompleted(out.clone()), ctx.now)?;
             Ok((StatusCode::CREATED, OrRefusal::Body(out)))
         }
-        Decision::Refused(e) => give_back(tx, ctx, &row, "refused", e),
-        Decision::Cancelled => give_back(tx, ctx, &row, "cancelled", ApiError::ChargeExpired),
-        Decision::Decided => Err(ApiError::Internal(format!("payment abroad {id} is pending without a decision"))),
+        Some(Decision::Refused(e)) => give_back(tx, ctx, &row, "refused", e),
+        Some(Decision::Cancelled) => give_back(tx, ctx, &row, "cancelled", ApiError::ChargeExpired),
+        None => Err(ApiError::Internal(format!("payment abroad {id} is pending without a decision"))),
     }
 }
 
@@ -770,16 +683,5 @@ fn give_back(
 /// Resumes every payment abroad left pending (a host stopped between pay and decision).
 pub async fn recover(state: &AppState) {
     let Some(acquirer) = state.acquirer.clone() else { return };
-    let pending = state
-        .with_db(|conn| {
-            let mut stmt = conn.prepare("SELECT id FROM payments_abroad WHERE status = 'pending'")?;
-            let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-            Ok(ids)
-        })
-        .await
-        .unwrap_or_default();
-    for id in pending {
-        // A failure leaves the row pending: the wallet's retry resumes it.
-        let _ = settle(state, &acquirer, &id).await;
-    }
+    intent_first::recover::<Row>(state, &acquirer).await;
 }

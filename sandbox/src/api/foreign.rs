@@ -5,20 +5,22 @@
 //! Exactly once (ADR 0005 across the network boundary, ADR 0007): the intent row commits
 //! first under a request id derived from the terminal's idempotency key; then the network is
 //! called; the decision, the ledger and the terminal's stored answer commit together. A retry
-//! before that finds the row and resumes it; a host restart resumes every pending row.
+//! before that finds the row and resumes it; a host restart resumes every pending row. The
+//! driver is shared (`intent_first`); this file holds the charge's request, ledger and answer.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use koban_core::net::api;
-use koban_partners::client::PaymentResult;
-use koban_partners::Network;
+use koban_partners::client::{AcquirerClient, CancelResult, ClientError, PayRequest, PaymentResult};
+use koban_partners::{Amount, Network, PayFailure, PaymentStatus};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::common::{amount, merchant_ref, AmountIn};
-use crate::acquiring::{self, Acquirer, Decision, Flow, Intent, Step};
+use super::intent_first::{self, PartnerIntent, Refusals};
+use crate::acquiring::{self, Acquirer, Ended, Flow, PaymentCalls};
 use crate::error::{ApiError, OrRefusal};
-use crate::idem::{self, Ctx, Mutation};
+use crate::idem::{Ctx, Mutation};
 use crate::journal_meta;
 use crate::ledger::{self, JournalHeader, Leg};
 use crate::seed;
@@ -44,6 +46,38 @@ struct ForeignChargeMeta<'a> {
     customer_currency: Option<&'a str>,
     rate: Option<&'a str>,
     description: String,
+}
+
+/// A foreign charge as recorded before its network was called.
+struct Intent {
+    /// The host's charge id.
+    id: String,
+    /// The network that acquires the code.
+    network: Network,
+    /// The network's idempotency key.
+    request_id: String,
+    /// The code as scanned.
+    code: String,
+    /// The merchant's amount.
+    amount: i64,
+    /// The merchant's currency.
+    currency: String,
+    /// The merchant.
+    merchant_id: String,
+    /// Its name, for the user's history at the network.
+    merchant_name: String,
+    /// Host time the intent was recorded; the deadline counts from it.
+    created_at: i64,
+}
+
+/// Where a foreign charge ended.
+enum Decision {
+    /// The network charged its user; it owes the host the amount.
+    Captured(PaymentResult),
+    /// The network refused or failed it; nothing was taken.
+    Refused(ApiError),
+    /// The host cancelled it at the deadline; nothing was taken (or it was given back).
+    Cancelled,
 }
 
 /// A foreign charge row.
@@ -81,10 +115,6 @@ impl Row {
             },
             rate: self.rate.clone(),
         }
-    }
-
-    fn mutation(&self) -> Mutation {
-        Mutation { scope: self.scope.clone(), key: self.key.clone(), request_hash: self.request_hash.clone() }
     }
 }
 
@@ -145,37 +175,14 @@ pub async fn charge(
         ));
         return e.into_response();
     };
-    let now = state.clock.now();
     let id = state.new_id("ch");
-    let recorded = state
-        .with_db(move |conn| {
-            // A stored answer is the end of the story: replay it like any other mutation.
-            if let Some((status, body)) = idem::stored_answer(conn, &m)? {
-                return Ok(Err((status, body)));
-            }
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let id = record(&tx, &id, &terminal_id, &merchant_id, &m, network, &amount_in, &code, now)?;
-            tx.commit()?;
-            Ok(Ok(id))
-        })
-        .await;
-    let id = match recorded {
-        Ok(Ok(id)) => id,
-        Ok(Err((status, body))) => return idem::stored_response(status, body, true),
-        Err(e) => return e.into_response(),
-    };
-    // On a task of its own: a till that hangs up (its timeout, a crash) drops this handler,
-    // and the charge must still reach its decision rather than wait for a retry or a restart.
-    let settled = tokio::spawn(async move { settle(&state, &acquirer, &id).await });
-    match settled.await {
-        Ok(Ok(outcome)) => outcome.into_response(),
-        Ok(Err(e)) => e.into_response(),
-        Err(e) => ApiError::Internal(format!("foreign charge task: {e}")).into_response(),
-    }
+    intent_first::record_and_answer::<Row, _>(state, acquirer, m, Refusals::Answered, move |tx, m, now| {
+        record(tx, &id, &terminal_id, &merchant_id, m, network, &amount_in, &code, now)
+    })
+    .await
 }
 
-/// Records the intent, or finds the one this key recorded before (a retry, or a request
-/// whose answer never arrived). Returns the charge id.
+/// Records the intent (the key has neither an answer nor a row yet). Returns the charge id.
 #[allow(clippy::too_many_arguments)]
 fn record(
     tx: &Transaction<'_>,
@@ -188,16 +195,6 @@ fn record(
     code: &str,
     now: i64,
 ) -> Result<String, ApiError> {
-    let existing: Option<(String, String)> = tx
-        .query_row(
-            "SELECT id, request_hash FROM foreign_charges WHERE scope = ?1 AND idem_key = ?2",
-            params![m.scope, m.key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    if let Some((id, hash)) = existing {
-        return if hash == m.request_hash { Ok(id) } else { Err(ApiError::IdempotencyKeyReused) };
-    }
     let merchant = seed::merchant(merchant_id).ok_or(ApiError::UnknownMerchant)?;
     amount_in.validate()?;
     if amount_in.currency != merchant.currency {
@@ -225,30 +222,102 @@ fn record(
     Ok(id.to_owned())
 }
 
-/// Drives a recorded charge to a definite state and commits the decision with the
-/// terminal's answer. Safe to run again for the same charge at any point.
-async fn settle(state: &AppState, acquirer: &Acquirer, id: &str) -> Result<idem::Outcome, ApiError> {
-    let _guard = acquirer.lock(id).await;
-    let id_owned = id.to_owned();
-    let row = state
-        .with_db(move |conn| load(conn, &id_owned))
-        .await?
-        .ok_or_else(|| ApiError::Internal("foreign charge vanished".into()))?;
-    let decision = if row.status == "pending" {
-        acquirer.crash_point(Flow::Charge, Step::AfterIntent).await;
-        let decision = acquiring::drive(state, acquirer, &row.intent).await.ok_or_else(|| {
-            ApiError::Internal(format!("{} did not answer; the charge resumes on retry", row.intent.network.name()))
-        })?;
-        acquirer.crash_point(Flow::Charge, Step::AfterAnswer).await;
-        decision
-    } else {
-        // Decided already (its answer is stored): the mutation below replays it.
-        Decision::Cancelled
-    };
-    let id_owned = id.to_owned();
-    let outcome = idem::run_outcome(state, row.mutation(), move |tx, ctx| decide(tx, ctx, &id_owned, decision)).await?;
-    acquirer.crash_point(Flow::Charge, Step::AfterDecision).await;
-    Ok(outcome)
+impl PartnerIntent for Row {
+    const FLOW: Flow = Flow::Charge;
+    const TABLE: &'static str = "foreign_charges";
+    const NAME: &'static str = "foreign charge";
+    const NOUN: &'static str = "charge";
+    type Decision = Decision;
+    type Answer = api::Charge;
+
+    fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Self>, ApiError> {
+        load(conn, id)
+    }
+
+    fn is_pending(&self) -> bool {
+        self.status == "pending"
+    }
+
+    fn mutation(&self) -> Mutation {
+        Mutation { scope: self.scope.clone(), key: self.key.clone(), request_hash: self.request_hash.clone() }
+    }
+
+    fn network(&self) -> Network {
+        self.intent.network
+    }
+
+    /// Charges the code at its network: pay, inquiries, a cancel at the deadline.
+    async fn call(&self, state: &AppState, acquirer: &Acquirer) -> Option<Decision> {
+        let i = &self.intent;
+        let charge = Charge {
+            client: &acquirer.client,
+            network: i.network,
+            request: PayRequest {
+                request_id: i.request_id.clone(),
+                code: i.code.clone(),
+                amount: Amount::new(i.amount, &i.currency),
+                merchant_id: i.merchant_id.clone(),
+                merchant_name: i.merchant_name.clone(),
+                description: format!("Paid at {}", i.merchant_name),
+            },
+        };
+        Some(match acquiring::drive(state, acquirer, Flow::Charge, &charge, i.created_at).await? {
+            Ended::Success(p) => Decision::Captured(p),
+            Ended::Failed(p) => Decision::Refused(failure(p.failure)),
+            // A code the network cannot read.
+            Ended::Refused(_, message) => {
+                Decision::Refused(ApiError::InvalidPayload(format!("{}: {message}", i.network.name())))
+            }
+            Ended::Cancelled => Decision::Cancelled,
+        })
+    }
+
+    fn decide(
+        tx: &Transaction<'_>,
+        ctx: &Ctx,
+        id: &str,
+        decision: Option<Decision>,
+    ) -> Result<(StatusCode, OrRefusal<api::Charge>), ApiError> {
+        decide(tx, ctx, id, decision)
+    }
+}
+
+/// A charge of a shopper's code at its network, through the acquiring client.
+struct Charge<'a> {
+    client: &'a AcquirerClient,
+    network: Network,
+    request: PayRequest,
+}
+
+impl PaymentCalls for Charge<'_> {
+    type Answer = PaymentResult;
+
+    async fn pay(&self) -> Result<PaymentResult, ClientError> {
+        self.client.pay(self.network, &self.request).await
+    }
+
+    async fn inquire(&self) -> Result<PaymentResult, ClientError> {
+        self.client.inquire(self.network, &self.request.request_id).await
+    }
+
+    async fn cancel(&self) -> Result<CancelResult, ClientError> {
+        self.client.cancel(self.network, &self.request.request_id).await
+    }
+
+    fn status(answer: &PaymentResult) -> PaymentStatus {
+        answer.status
+    }
+}
+
+/// The host's refusal for a network's failure.
+fn failure(f: Option<PayFailure>) -> ApiError {
+    match f {
+        Some(PayFailure::InsufficientFunds) => ApiError::InsufficientFunds("the shopper's network wallet"),
+        Some(PayFailure::ExpiredCode) => ApiError::CodeExpired,
+        Some(PayFailure::UsedCode) => ApiError::CodeUsed,
+        Some(PayFailure::UserTimeout) => ApiError::ChargeExpired,
+        Some(PayFailure::InvalidCode) | None => ApiError::UnknownToken,
+    }
 }
 
 /// Applies a decision: the ledger for a capture, the row's status, the answer.
@@ -256,12 +325,15 @@ fn decide(
     tx: &Transaction<'_>,
     ctx: &Ctx,
     id: &str,
-    decision: Decision,
+    decision: Option<Decision>,
 ) -> Result<(StatusCode, OrRefusal<api::Charge>), ApiError> {
     let mut row = load(tx, id)?.ok_or_else(|| ApiError::Internal("foreign charge vanished".into()))?;
     if row.status != "pending" {
         return Ok((StatusCode::OK, OrRefusal::Body(row.view())));
     }
+    let Some(decision) = decision else {
+        return Err(ApiError::Internal(format!("foreign charge {id} is pending without a decision")));
+    };
     match decision {
         Decision::Captured(p) => {
             capture(tx, ctx, &mut row, &p)?;
@@ -349,20 +421,10 @@ fn capture(tx: &Transaction<'_>, ctx: &Ctx, row: &mut Row, p: &PaymentResult) ->
     Ok(())
 }
 
-/// Resumes every foreign charge left pending (a host stopped between pay and decision).
+/// Resumes every foreign charge left pending (a host stopped between pay and decision), then
+/// every refund of one.
 pub async fn recover(state: AppState) {
     let Some(acquirer) = state.acquirer.clone() else { return };
-    let pending = state
-        .with_db(|conn| {
-            let mut stmt = conn.prepare("SELECT id FROM foreign_charges WHERE status = 'pending'")?;
-            let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-            Ok(ids)
-        })
-        .await
-        .unwrap_or_default();
-    for id in pending {
-        // A failure leaves the row pending: the terminal's retry resumes it.
-        let _ = settle(&state, &acquirer, &id).await;
-    }
+    intent_first::recover::<Row>(&state, &acquirer).await;
     super::foreign_refunds::recover(&state, &acquirer).await;
 }

@@ -6,7 +6,8 @@
 //! request id derived from the terminal's idempotency key, holding its amount against what is
 //! still refundable; then the network is called with that id (it refunds once per id); the
 //! decision, the ledger and the terminal's stored answer commit together. A retry before that
-//! resumes the same row, and a restarted host resumes every pending one.
+//! resumes the same row, and a restarted host resumes every pending one. The driver is shared
+//! (`intent_first`); this file holds the refund's hold, request, ledger and answer.
 
 use std::time::Duration;
 
@@ -16,13 +17,14 @@ use koban_core::net::api;
 use koban_partners::client::{ClientError, RefundRequest as NetworkRefund, RefundResult};
 use koban_partners::error::RefusalKind;
 use koban_partners::{Amount, Network};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::common::{amount, merchant_ref, AmountIn};
+use super::intent_first::{self, PartnerIntent, Refusals};
 use crate::acquiring::{self, Acquirer, Flow, Step};
 use crate::error::{ApiError, OrRefusal};
-use crate::idem::{self, Ctx, Mutation};
+use crate::idem::{Ctx, Mutation};
 use crate::journal_meta;
 use crate::ledger::{self, JournalHeader, Leg};
 use crate::seed;
@@ -138,46 +140,17 @@ pub(super) async fn refund(
         ));
         return e.into_response();
     };
-    let now = state.clock.now();
     let id = state.new_id("rf");
-    let recorded = state
-        .with_db(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if let Some((status, body)) = idem::stored_answer(&tx, &m)? {
-                return Ok(Err((status, body, true)));
-            }
-            match record(&tx, &id, &terminal_id, &m, asked.as_ref(), &original, now) {
-                Ok(id) => {
-                    tx.commit()?;
-                    Ok(Ok(id))
-                }
-                // A final refusal (more than is left, another currency) is the answer to this
-                // key from now on, like any other mutation's.
-                Err(e) if e.is_final() => {
-                    let body = idem::to_json(&e.body())?;
-                    idem::store(&tx, &m, e.status(), &body, now)?;
-                    tx.commit()?;
-                    Ok(Err((e.status().as_u16(), body, false)))
-                }
-                Err(e) => Err(e),
-            }
-        })
-        .await;
-    let id = match recorded {
-        Ok(Ok(id)) => id,
-        Ok(Err((status, body, replayed))) => return idem::stored_response(status, body, replayed),
-        Err(e) => return e.into_response(),
-    };
-    // On a task of its own: a till that hangs up must not leave the refund undecided.
-    let settled = tokio::spawn(async move { settle(&state, &acquirer, &id).await });
-    match settled.await {
-        Ok(Ok(outcome)) => outcome.into_response(),
-        Ok(Err(e)) => e.into_response(),
-        Err(e) => ApiError::Internal(format!("foreign refund task: {e}")).into_response(),
-    }
+    // A final refusal (more than is left, another currency) is the answer to this key from now
+    // on, like any other mutation's.
+    intent_first::record_and_answer::<Row, _>(state, acquirer, m, Refusals::StoredWithKeyReuse, move |tx, m, now| {
+        record(tx, &id, &terminal_id, m, asked.as_ref(), &original, now)
+    })
+    .await
 }
 
-/// Records the refund intent, or finds the one this key recorded before. Returns its id.
+/// Records the refund intent (the key has neither an answer nor a row yet), holding its amount
+/// against what is still refundable. Returns its id.
 fn record(
     tx: &Transaction<'_>,
     id: &str,
@@ -187,16 +160,6 @@ fn record(
     original: &Original,
     now: i64,
 ) -> Result<String, ApiError> {
-    let existing: Option<(String, String)> = tx
-        .query_row(
-            "SELECT id, request_hash FROM foreign_refunds WHERE scope = ?1 AND idem_key = ?2",
-            params![m.scope, m.key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    if let Some((id, hash)) = existing {
-        return if hash == m.request_hash { Ok(id) } else { Err(ApiError::IdempotencyKeyReused) };
-    }
     let (done, held) = refunded(tx, &original.id)?;
     let left = original.amount - held;
     let value = match asked {
@@ -249,35 +212,42 @@ enum Decision {
     Refused(ApiError),
 }
 
-/// Drives a recorded refund to a decision and commits it with the terminal's answer. Safe to
-/// run again for the same refund at any point.
-async fn settle(state: &AppState, acquirer: &Acquirer, id: &str) -> Result<idem::Outcome, ApiError> {
-    let _guard = acquirer.lock(id).await;
-    let id_owned = id.to_owned();
-    let row = state
-        .with_db(move |conn| load(conn, &id_owned))
-        .await?
-        .ok_or_else(|| ApiError::Internal("foreign refund vanished".into()))?;
-    let decision = if row.status == "pending" {
-        acquirer.crash_point(Flow::Refund, Step::AfterIntent).await;
-        let decision = call(state, acquirer, &row).await.ok_or_else(|| {
-            ApiError::Internal(format!("{} did not answer; the refund resumes on retry", row.network.name()))
-        })?;
-        acquirer.crash_point(Flow::Refund, Step::AfterAnswer).await;
-        decision
-    } else {
-        // Decided already: the mutation below replays the stored answer.
-        Decision::Refused(ApiError::Internal("decided".into()))
-    };
-    let mutation = Mutation {
-        scope: row.mutation.scope.clone(),
-        key: row.mutation.key.clone(),
-        request_hash: row.mutation.request_hash.clone(),
-    };
-    let id_owned = id.to_owned();
-    let outcome = idem::run_outcome(state, mutation, move |tx, ctx| decide(tx, ctx, &id_owned, decision)).await?;
-    acquirer.crash_point(Flow::Refund, Step::AfterDecision).await;
-    Ok(outcome)
+impl PartnerIntent for Row {
+    const FLOW: Flow = Flow::Refund;
+    const TABLE: &'static str = "foreign_refunds";
+    const NAME: &'static str = "foreign refund";
+    const NOUN: &'static str = "refund";
+    type Decision = Decision;
+    type Answer = api::Refund;
+
+    fn load(conn: &Connection, id: &str) -> Result<Option<Self>, ApiError> {
+        load(conn, id)
+    }
+
+    fn is_pending(&self) -> bool {
+        self.status == "pending"
+    }
+
+    fn mutation(&self) -> Mutation {
+        self.mutation.clone()
+    }
+
+    fn network(&self) -> Network {
+        self.network
+    }
+
+    async fn call(&self, state: &AppState, acquirer: &Acquirer) -> Option<Decision> {
+        call(state, acquirer, self).await
+    }
+
+    fn decide(
+        tx: &Transaction<'_>,
+        ctx: &Ctx,
+        id: &str,
+        decision: Option<Decision>,
+    ) -> Result<(StatusCode, OrRefusal<api::Refund>), ApiError> {
+        decide(tx, ctx, id, decision)
+    }
 }
 
 /// Asks the network to refund until it answers or the deadline passes (`None`: unanswered,
@@ -333,13 +303,14 @@ fn decide(
     tx: &Transaction<'_>,
     ctx: &Ctx,
     id: &str,
-    decision: Decision,
+    decision: Option<Decision>,
 ) -> Result<(StatusCode, OrRefusal<api::Refund>), ApiError> {
     let row = load(tx, id)?.ok_or_else(|| ApiError::Internal("foreign refund vanished".into()))?;
     match decision {
         _ if row.status != "pending" => Err(ApiError::Internal(format!("refund {} already {}", row.id, row.status))),
-        Decision::Refunded(r) => Ok((StatusCode::CREATED, OrRefusal::Body(apply(tx, ctx, &row, &r)?))),
-        Decision::Refused(e) => {
+        None => Err(ApiError::Internal(format!("refund {} is pending without a decision", row.id))),
+        Some(Decision::Refunded(r)) => Ok((StatusCode::CREATED, OrRefusal::Body(apply(tx, ctx, &row, &r)?))),
+        Some(Decision::Refused(e)) => {
             tx.execute(
                 "UPDATE foreign_refunds SET status = 'refused', refusal = ?2, decided_at = ?3 WHERE id = ?1",
                 params![row.id, e.kind().as_str(), ctx.now],
@@ -424,16 +395,5 @@ fn apply(tx: &Transaction<'_>, ctx: &Ctx, row: &Row, r: &RefundResult) -> Result
 /// Resumes every foreign refund left pending (a host stopped between the network's refund
 /// and the decision).
 pub async fn recover(state: &AppState, acquirer: &Acquirer) {
-    let pending = state
-        .with_db(|conn| {
-            let mut stmt = conn.prepare("SELECT id FROM foreign_refunds WHERE status = 'pending'")?;
-            let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-            Ok(ids)
-        })
-        .await
-        .unwrap_or_default();
-    for id in pending {
-        // A failure leaves the row pending: the terminal's retry or the next start resumes it.
-        let _ = settle(state, acquirer, &id).await;
-    }
+    intent_first::recover::<Row>(state, acquirer).await;
 }

@@ -12,6 +12,7 @@ mod doc;
 mod feed;
 mod foreign;
 mod foreign_refunds;
+mod intent_first;
 mod payments;
 mod payouts;
 mod pricing;
