@@ -399,6 +399,10 @@ async fn a_refund_whose_network_answer_is_lost_is_resumed_and_applied_once() {
     assert_eq!(w.host.account_balance(&format!("merchant:{SHOP}")), 2_000, "nothing posted while unknown");
     // Another refund meanwhile cannot take what the pending one holds.
     w.refund(&id, Some(1_201), &key()).await.refused(422, "refund_exceeds_payment");
+    // The same slip sent with another amount (a till bug, or a clerk's second try) is refused
+    // as a reused key, and that refusal must not become the slip's answer: the refund the
+    // network may already have made still has to reach the books.
+    w.refund(&id, Some(500), &slip).await.refused(409, "idempotency_key_reused");
     w.partners.set_faults(NetworkFaults::default());
     let r = w.refund(&id, Some(800), &slip).await;
     assert_eq!(r.status.as_u16(), 201, "{}", r.body);

@@ -143,7 +143,7 @@ pub(super) async fn refund(
     let id = state.new_id("rf");
     // A final refusal (more than is left, another currency) is the answer to this key from now
     // on, like any other mutation's.
-    intent_first::record_and_answer::<Row, _>(state, acquirer, m, Refusals::StoredWithKeyReuse, move |tx, m, now| {
+    intent_first::record_and_answer::<Row, _>(state, acquirer, m, Refusals::Stored, move |tx, m, now| {
         record(tx, &id, &terminal_id, m, asked.as_ref(), &original, now)
     })
     .await

@@ -78,11 +78,11 @@ pub(super) trait PartnerIntent: Sized + Send + Sync + 'static {
 pub(super) enum Refusals {
     /// Answered, not stored: a retry is judged again (foreign charges).
     Answered,
-    /// Stored as the key's answer, like any mutation's (payments abroad).
+    /// Stored as the key's answer, like any mutation's (payments abroad, refunds). A key sent
+    /// again with another request while its row exists is refused and *not* stored: storing it
+    /// would answer the original request's retries with that refusal, and a refund the network
+    /// made would never reach the books.
     Stored,
-    /// Stored, and so is the key sent with another request while its row exists (foreign
-    /// refunds, as they always were). That answer is stored under the other request's hash.
-    StoredWithKeyReuse,
 }
 
 /// What the first look at a request found.
@@ -144,7 +144,6 @@ where
             let recorded = match resume::<R>(&tx, &m) {
                 Ok(Some(id)) => return Ok(Ok(id)),
                 Ok(None) => record(&tx, &m, now),
-                Err(e) if refusals == Refusals::StoredWithKeyReuse => Err(e),
                 Err(e) => return Err(e),
             };
             match recorded {
