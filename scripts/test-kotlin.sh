@@ -17,6 +17,7 @@ source "$KOBAN_ROOT/scripts/lib/progress.sh"
 
 # The AAR's Maven publication (coordinates, workspace version, licence, sources jar), checked
 # statically and its POM rendered: there is no Gradle here (scripts/release-metadata.py).
+need_python3
 python3 "$KOBAN_ROOT/scripts/release-metadata.py" android
 
 install_lock

@@ -12,6 +12,7 @@ source "$KOBAN_ROOT/scripts/lib/sandbox.sh"
 source "$KOBAN_ROOT/scripts/lib/progress.sh"
 
 # The release manifest (url+checksum binaryTarget, no unsafeFlags) and the privacy manifest.
+need_python3
 python3 "$KOBAN_ROOT/scripts/release-metadata.py" ios
 
 install_lock

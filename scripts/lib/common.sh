@@ -55,6 +55,10 @@ apt_install() {
         apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"
 }
 
+# need_python3: the release-metadata and bindings-patch scripts are Python (standard library
+# only); a minimal Debian has no Python.
+need_python3() { command -v python3 >/dev/null || apt_install python3; }
+
 # debian_mirror: the Debian archive URI this machine's apt already uses
 # (never hard-coded, so mirrors and proxies set up for the machine keep working).
 debian_mirror() {
