@@ -4,7 +4,6 @@ import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import android.security.keystore.StrongBoxUnavailableException
-import java.security.GeneralSecurityException
 import java.security.KeyPairGenerator
 import java.security.PrivateKey
 import java.security.Signature
@@ -111,18 +110,6 @@ class AndroidKeystoreKeyStore(alias: String = "koban-wallet-data-key") : KeyStor
             KeyPairGenerator.getInstance(KeyProperties.KEY_ALGORITHM_EC, PROVIDER)
                 .apply { initialize(spec.build()) }
                 .generateKeyPair()
-        }
-
-        /** Runs `block`, reporting the Keystore's failures (locked, key invalidated) as [PlatformException.Failed]. */
-        inline fun <T> guarded(block: () -> T): T = try {
-            block()
-        } catch (e: PlatformException) {
-            throw e
-        } catch (e: GeneralSecurityException) {
-            // The exception's class and message name the failure, never key bytes.
-            throw PlatformException.Failed("${e.javaClass.simpleName}: ${e.message}")
-        } catch (e: RuntimeException) {
-            throw PlatformException.Failed("${e.javaClass.simpleName}: ${e.message}")
         }
     }
 }

@@ -49,18 +49,6 @@ class CipherKeyStore(private val key: () -> SecretKey) : KeyStore {
     override fun sign(alias: String, message: ByteArray): ByteArray =
         throw PlatformException.Failed("this key store holds no signing keys")
 
-    /** Runs `block`, reporting platform failures (a locked key store, a missing key) as [PlatformException.Failed]. */
-    private inline fun <T> guarded(block: () -> T): T = try {
-        block()
-    } catch (e: PlatformException) {
-        throw e
-    } catch (e: GeneralSecurityException) {
-        // The exception's class and message name the failure, never key bytes.
-        throw PlatformException.Failed("${e.javaClass.simpleName}: ${e.message}")
-    } catch (e: RuntimeException) {
-        throw PlatformException.Failed("${e.javaClass.simpleName}: ${e.message}")
-    }
-
     private companion object {
         const val TRANSFORMATION = "AES/GCM/NoPadding"
         const val VERSION: Byte = 1
@@ -70,4 +58,19 @@ class CipherKeyStore(private val key: () -> SecretKey) : KeyStore {
         // Binds the blob to its purpose: a key wrapped for anything else does not unwrap here.
         val AAD = "koban wallet data key v1".toByteArray()
     }
+}
+
+/**
+ * Runs `block`, reporting platform failures (a locked key store, an invalidated or missing key)
+ * as [PlatformException.Failed]; shared by the key stores of this library.
+ */
+internal inline fun <T> guarded(block: () -> T): T = try {
+    block()
+} catch (e: PlatformException) {
+    throw e
+} catch (e: GeneralSecurityException) {
+    // The exception's class and message name the failure, never key bytes.
+    throw PlatformException.Failed("${e.javaClass.simpleName}: ${e.message}")
+} catch (e: RuntimeException) {
+    throw PlatformException.Failed("${e.javaClass.simpleName}: ${e.message}")
 }
