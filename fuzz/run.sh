@@ -23,7 +23,7 @@ PY
 else
   echo "*** ../shared/corpus absent: fuzzing from empty seeds ***" >&2
 fi
-for t in ${TARGETS:-emv_tlv uri detect cpm token_code scan_luma}; do
+for t in ${TARGETS:-emv_tlv uri detect cpm token_code scan_luma platform_key}; do
   echo "== $t: $RUNS runs"
   cargo fuzz run -O "$t" -- -runs="$RUNS" -max_len=1024 2>&1 | grep -E "^Done|ERROR|panicked|SUMMARY" || true
 done
