@@ -17,6 +17,37 @@ import org.junit.Test
 /** Money requests between friends against the sandbox: asked, seen, paid once or declined. */
 class MoneyRequestsViewModelTest : ViewModelTest() {
     @Test
+    fun whileShownBothSidesHearARequestAndItsAnswerWithoutReloading() = runBlocking {
+        enrolledWallet(dir, "aiko", testKeyStore()).use { aiko ->
+            enrolledWallet(dir, "ben", testKeyStore()).use { ben ->
+                ben.fund(10_000)
+                val benHandle = ben.profile()!!.handle
+                val asks = MoneyRequestsViewModel(aiko, vm.scope, listenWaitSecs = 5L)
+                val pays = MoneyRequestsViewModel(ben, vm.scope, listenWaitSecs = 5L)
+                asks.state.await { it.currency == "JPY" }
+                pays.state.await { it.currency == "JPY" }
+                // Both lists read before the request exists, so only listening can bring it in.
+                asks.refresh().join()
+                pays.refresh().join()
+                assertTrue(pays.state.value.incoming.isEmpty())
+                asks.start()
+                pays.start()
+                asks.ask("@$benHandle", "1500", "taxi")!!.join()
+                // Ben's screen hears of it: no refresh() anywhere in this test.
+                val seen = pays.state.await { it.incoming.isNotEmpty() }.incoming.single()
+                assertEquals(listOf<Any>("¥1,500", "taxi", MoneyRequestStatus.PENDING), listOf(seen.amount, seen.note, seen.status))
+                pays.decline(seen.request.id)!!.join()
+                // And Aiko's hears the answer.
+                val answered = asks.state.await { s -> s.outgoing.any { it.status == MoneyRequestStatus.DECLINED } }
+                assertEquals(seen.request.id, answered.outgoing.single().request.id)
+                asks.stop()
+                pays.stop()
+                assertEquals("a declined request moves nothing", jpy(10_000), ben.balance().available)
+            }
+        }
+    }
+
+    @Test
     fun aFriendSeesWhatTheyPayAndPaysARequestExactlyOnce() = runBlocking {
         enrolledWallet(dir, "aiko", testKeyStore()).use { aiko ->
             enrolledWallet(dir, "ben", testKeyStore()).use { ben ->

@@ -5,7 +5,9 @@ import io.koban.MoneyRequest
 import io.koban.MoneyRequestStatus
 import io.koban.Wallet
 import io.koban.WalletException
+import io.koban.WalletEvent
 import io.koban.WalletTransaction
+import io.koban.events
 import io.koban.moneyParseDecimal
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
@@ -86,14 +88,18 @@ data class RequestsState(
 
 /**
  * Money requests between friends: ask a friend for an amount with a note, see what was asked
- * both ways, and pay (after seeing what will be paid) or decline what friends asked.
+ * both ways, and pay (after seeing what will be paid) or decline what friends asked. While
+ * the screen is shown ([start]) it listens to the host, so a friend's new request, or the
+ * answer to one of this wallet's, updates the lists without a reload.
  */
 class MoneyRequestsViewModel(
     private val wallet: Wallet,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher = Dispatchers.IO,
+    private val listenWaitSecs: Long = 25L,
 ) {
     private val _state = MutableStateFlow(RequestsState())
+    private var listening: Job? = null
 
     /** The screen's state. */
     val state: StateFlow<RequestsState> = _state.asStateFlow()
@@ -108,6 +114,24 @@ class MoneyRequestsViewModel(
 
     /** Reads both lists again (friends answer from their own phones). */
     fun refresh(): Job = scope.launch { load() }
+
+    /** The screen became visible: listen for requests made of this wallet and answers to its own. */
+    fun start() {
+        if (listening?.isActive == true) return
+        // Collected on the scope, so the listen loop ends with it (or with stop()).
+        listening = scope.launch {
+            wallet.events(listenWaitSecs).collect { event ->
+                // The host's list is the truth (the event is one state of one request): read it again.
+                if (event is WalletEvent.MoneyRequestChanged) load()
+            }
+        }
+    }
+
+    /** The screen went away: stop listening; [refresh] or [start] reads the lists again. */
+    fun stop() {
+        listening?.cancel()
+        listening = null
+    }
 
     /** Asks the friend at `handle` (with or without `@`) for `amountText` ("3000") of the home currency. */
     fun ask(handle: String, amountText: String, note: String = ""): Job? {
