@@ -340,7 +340,15 @@ fn open_store(
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, TerminalError> + Send + 'static,
 ) -> Result<T, TerminalError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| TerminalError::Internal(format!("terminal storage task: {e}")))?
+    // One blocking-pool task type for every call (the answer comes back over a channel), so
+    // tokio's task machinery is linked once, not once per call.
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    let job: Box<dyn FnOnce() + Send> = Box::new(move || {
+        let _ = answer.send(f());
+    });
+    let lost = |e: &dyn std::fmt::Display| TerminalError::Internal(format!("terminal storage task: {e}"));
+    tokio::task::spawn_blocking(job).await.map_err(|e| lost(&e))?;
+    answered.await.map_err(|e| lost(&e))?
 }
 
 #[uniffi::export(async_runtime = "tokio")]
