@@ -23,7 +23,9 @@ pub use settlement::{Settlement, SettlementLine};
 
 /// An answer read as its route's type.
 fn read<A: DeserializeOwned>(v: Value) -> Result<A, TerminalError> {
-    serde_json::from_value(v).map_err(|e| TerminalError::Protocol(format!("unreadable answer: {e}")))
+    // From a borrowed `Value`, as the wallet reads: one deserializer kind per type in the
+    // phone library, not two.
+    A::deserialize(&v).map_err(|e| TerminalError::Protocol(format!("unreadable answer: {e}")))
 }
 
 /// Why a terminal call failed.

@@ -63,7 +63,7 @@ pub struct TransactionDetail {
 /// A field of another shape than expected reads as absent: a detail is for people and must
 /// never fail over a record an older or newer host wrote.
 fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    Ok(T::deserialize(Value::deserialize(d)?).ok())
+    Ok(T::deserialize(&Value::deserialize(d)?).ok())
 }
 
 /// One reference as a payment's record keeps it.

@@ -130,22 +130,27 @@ impl EventData {
     /// Reads `data` by `kind`; an unknown kind is kept as [`EventData::Other`], a known kind
     /// whose data does not read is an error (the host broke its contract).
     pub fn from_parts(kind: &str, data: Value) -> Result<EventData, serde_json::Error> {
-        use serde_json::from_value as read;
+        // Read from a borrowed `Value`, as the wallet reads every other answer: one kind of
+        // deserializer per type in the phone library, not two.
+        fn read<T: serde::de::DeserializeOwned>(data: &Value) -> Result<T, serde_json::Error> {
+            T::deserialize(data)
+        }
+        let data_ref = &data;
         Ok(match kind {
-            "topup_completed" => EventData::TopupCompleted(read(data)?),
-            "payment_completed" => EventData::PaymentCompleted(read(data)?),
-            "transfer_sent" => EventData::TransferSent(read(data)?),
-            "transfer_received" => EventData::TransferReceived(read(data)?),
-            "remittance_status" => EventData::RemittanceStatus(read(data)?),
-            "kyc_verified" => EventData::KycVerified(read(data)?),
-            "device_revoked" => EventData::DeviceRevoked(read(data)?),
-            "consumer_codes_revoked" => EventData::ConsumerCodesRevoked(read(data)?),
-            "charge_approval_requested" => EventData::ChargeApprovalRequested(read(data)?),
-            "consumer_code_charged" => EventData::ConsumerCodeCharged(read(data)?),
-            "consumer_code_refused" => EventData::ConsumerCodeRefused(read(data)?),
-            "refund_received" => EventData::RefundReceived(read(data)?),
-            "money_request_received" => EventData::MoneyRequestReceived(read(data)?),
-            "money_request_answered" => EventData::MoneyRequestAnswered(read(data)?),
+            "topup_completed" => EventData::TopupCompleted(read(data_ref)?),
+            "payment_completed" => EventData::PaymentCompleted(read(data_ref)?),
+            "transfer_sent" => EventData::TransferSent(read(data_ref)?),
+            "transfer_received" => EventData::TransferReceived(read(data_ref)?),
+            "remittance_status" => EventData::RemittanceStatus(read(data_ref)?),
+            "kyc_verified" => EventData::KycVerified(read(data_ref)?),
+            "device_revoked" => EventData::DeviceRevoked(read(data_ref)?),
+            "consumer_codes_revoked" => EventData::ConsumerCodesRevoked(read(data_ref)?),
+            "charge_approval_requested" => EventData::ChargeApprovalRequested(read(data_ref)?),
+            "consumer_code_charged" => EventData::ConsumerCodeCharged(read(data_ref)?),
+            "consumer_code_refused" => EventData::ConsumerCodeRefused(read(data_ref)?),
+            "refund_received" => EventData::RefundReceived(read(data_ref)?),
+            "money_request_received" => EventData::MoneyRequestReceived(read(data_ref)?),
+            "money_request_answered" => EventData::MoneyRequestAnswered(read(data_ref)?),
             other => EventData::Other { kind: other.to_owned(), data },
         })
     }
