@@ -59,9 +59,11 @@ fi
 cd "$KOBAN_ROOT"
 target_dir="$(cargo_target_dir)"
 libs=()
+# `rustc --crate-type cdylib`, as cargo_ffi_lib (scripts/lib/bindings.sh) builds it and for
+# the same reason: the cdylib alone is 0.7 MB smaller than when built beside the rlib.
 for abi in "${ABIS[@]}"; do
     quietly "building koban-ffi for $abi" \
-        cargo ndk --target "$abi" --platform "$MIN_SDK" build --locked -p koban-ffi --lib --profile release-size
+        cargo ndk --target "$abi" --platform "$MIN_SDK" rustc --locked -p koban-ffi --lib --crate-type cdylib --profile release-size
     lib="$target_dir/${TRIPLE[$abi]}/release-size/libkoban_ffi.so"
     [ -f "$lib" ] || die "cargo did not produce $lib"
     dest="$JNI_LIBS/$abi/libkoban_ffi.so"

@@ -17,6 +17,7 @@
 # The zip's URL: KOBAN_XCFRAMEWORK_URL, by default <repository>/releases/download/<version>/KobanFFI.xcframework.zip
 # (both from [workspace.package] of Cargo.toml).
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$KOBAN_ROOT/scripts/lib/bindings.sh"
 
 [ "$(uname -s)" = "Darwin" ] || die "build-xcframework.sh needs macOS with Xcode (xcodebuild, lipo and the iOS SDKs).
 On Linux the Swift package links build/lib/libkoban_ffi.so instead: ./scripts/test-swift.sh builds and tests it (see ios/README.md)."
@@ -43,7 +44,7 @@ fi
 # No test-hooks feature: these are the libraries that ship.
 for t in "$DEVICE" "${SIMULATORS[@]}"; do
     say "building koban-ffi for $t ($PROFILE)"
-    quietly "building koban-ffi for $t" cargo build --locked -p koban-ffi --profile "$PROFILE" --target "$t"
+    quietly "building koban-ffi for $t" cargo_ffi_lib staticlib --profile "$PROFILE" --target "$t"
     [ -f "$target_dir/$t/$PROFILE/libkoban_ffi.a" ] || die "cargo did not produce $target_dir/$t/$PROFILE/libkoban_ffi.a"
 done
 
