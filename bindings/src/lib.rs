@@ -19,7 +19,10 @@ mod wallet;
 
 pub use cpm::{qr_matrix, QrMatrix, TokenCode};
 pub use error::{DetectionError, KobanError, PlatformError, TerminalError, WalletError};
-pub use money::{currencies, currency_lookup, money_format, money_parse_decimal, money_to_decimal, Currency, Money};
+pub use money::{
+    currencies, currency_info, currency_lookup, money_format, money_parse_decimal, money_to_decimal, Currency,
+    CurrencyCode, Money,
+};
 pub use platform::{file_key_store, HttpHeader, HttpRequest, HttpResponse, HttpTransport, KeyStore, LogLevel, Logger};
 pub use scan::{scan_image, FrameRotation, ScanPoint, ScannedCode, Scanner};
 pub use scheme::{detect, detect_at, payload_format_id, Detection, ReferenceKind};

@@ -13,7 +13,7 @@ use koban_core::money::{Currency, Money as CoreMoney};
 use koban_core::net::{HttpRequest, HttpTransport, ReqwestTransport};
 use koban_core::terminal::{Terminal, TerminalError};
 
-use crate::{DetectionError, KobanError, WalletError};
+use crate::{CurrencyCode, DetectionError, KobanError, WalletError};
 
 /// Test hook: panics with `message`, to show a Rust panic reaching the app as an exception.
 ///
@@ -132,10 +132,9 @@ pub async fn test_hook_till_charge(
     merchant_id: String,
     code_text: String,
     amount_minor: i64,
-    currency: String,
+    currency: CurrencyCode,
 ) -> Result<TestHookCharge, KobanError> {
-    let currency = Currency::from_alpha(&currency)
-        .ok_or_else(|| KobanError::InvalidInput { reason: format!("unknown currency {currency:?}") })?;
+    let currency = Currency::from(currency);
     let host = host_url.trim_end_matches('/');
     let transport = Arc::new(
         ReqwestTransport::new(Duration::from_secs(10)).map_err(|e| KobanError::Internal { reason: e.to_string() })?,

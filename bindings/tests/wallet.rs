@@ -10,17 +10,17 @@ use std::time::Duration;
 use koban_core::crypto::DeviceKey;
 use koban_core::terminal::{ChargeStatus, Terminal};
 use koban_ffi::{
-    file_key_store, BankAccount, ChargeRequest, ChargeRequestStatus, Direction, Enrolment, HttpRequest, HttpResponse,
-    HttpTransport, Identity, KeyStore, LogLevel, Logger, Money, MoneyRequest, MoneyRequestStatus, PaymentRequest,
-    PlatformError, QuoteAmount, QuotePurpose, RemitDestination, RemitRecipient, RemittancePurpose, SendTo, Tier,
-    TransactionKind, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
+    file_key_store, BankAccount, ChargeRequest, ChargeRequestStatus, CurrencyCode, Direction, Enrolment, HttpRequest,
+    HttpResponse, HttpTransport, Identity, KeyStore, LogLevel, Logger, Money, MoneyRequest, MoneyRequestStatus,
+    PaymentRequest, PlatformError, QuoteAmount, QuotePurpose, RemitDestination, RemitRecipient, RemittancePurpose,
+    SendTo, Tier, TransactionKind, Wallet, WalletConfig, WalletError, WalletListener, WalletTransaction,
 };
 use koban_sandbox::{Config, Sandbox};
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, KeyPair as _, ECDSA_P256_SHA256_ASN1_SIGNING};
 
 fn jpy(minor: i64) -> Money {
-    Money { minor, currency: "JPY".into() }
+    Money { minor, currency: CurrencyCode::Jpy }
 }
 
 /// A key store as an app would write one: here an XOR "wrap" with a device secret, and a
@@ -330,7 +330,7 @@ async fn a_wallet_through_the_exported_api() {
         .enrol(Enrolment { country: "JP".into(), handle: "aiko".into(), display_name: "Aiko".into() })
         .await
         .unwrap();
-    assert_eq!((profile.handle.as_str(), profile.currency.as_str()), ("aiko", "JPY"));
+    assert_eq!((profile.handle.as_str(), profile.currency), ("aiko", CurrencyCode::Jpy));
     assert_eq!(aiko.profile().await.unwrap(), Some(profile));
     assert!(aiko.banks().await.unwrap().iter().any(|b| b.id == "bank_sakura"));
 
@@ -435,7 +435,8 @@ async fn a_wallet_through_the_exported_api() {
         .await
         .unwrap_err();
     assert!(matches!(e, WalletError::UnreadableCode(_) | WalletError::NotPayable(_)), "{e:?}");
-    let e = aiko.top_up(link, Money { minor: 5, currency: "XXQ".into() }).await.unwrap_err();
+    // An unknown currency cannot be written any more (`CurrencyCode`); another one is refused.
+    let e = aiko.top_up(link, Money { minor: 5, currency: CurrencyCode::Thb }).await.unwrap_err();
     assert!(matches!(e, WalletError::InvalidInput(_)), "{e:?}");
     let e = aiko
         .enrol(Enrolment { country: "JP".into(), handle: "aiko2".into(), display_name: "x".into() })
@@ -534,7 +535,7 @@ async fn quotes_cross_as_objects_the_app_reads_and_hands_back() {
     .expect("verifies");
 
     // Abroad: what the shop gets in baht, what leaves the wallet in yen, and the FX quote inside.
-    let baht = Money { minor: 12_000, currency: "THB".into() };
+    let baht = Money { minor: 12_000, currency: CurrencyCode::Thb };
     let stall = host.merchant_payload("m_th_somtam").await;
     let quote = w
         .quote_payment(PaymentRequest {
@@ -791,11 +792,11 @@ async fn friends_ask_split_and_see_whom_they_send_to_first() {
     .await
     .unwrap();
     let p = aiko.preview_send(SendTo::Handle { handle: "@somchai".into() }, jpy(10_000)).await.unwrap();
-    assert_eq!((p.display_name(), p.country(), p.currency()), ("Somchai".into(), "TH".into(), "THB".into()));
+    assert_eq!((p.display_name(), p.country(), p.currency()), ("Somchai".into(), "TH".into(), CurrencyCode::Thb));
     let q = p.remittance().expect("a remittance quote");
     assert_eq!(
         (q.destination_country(), q.receive().currency, q.send()),
-        (Some("TH".into()), "THB".into(), jpy(10_000))
+        (Some("TH".into()), CurrencyCode::Thb, jpy(10_000))
     );
     assert_eq!(p.debit(), q.total());
     let t = aiko.confirm_send(p, Some("happy birthday".into()), None).await.unwrap();

@@ -10,12 +10,15 @@ pub struct Bank {
     /// Display name.
     pub name: String,
     /// Currency of its accounts.
-    pub currency: String,
+    pub currency: CurrencyCode,
 }
 
-impl From<core::Bank> for Bank {
-    fn from(b: core::Bank) -> Self {
-        Bank { id: b.id, name: b.name, currency: b.currency }
+impl TryFrom<core::Bank> for Bank {
+    type Error = WalletError;
+    fn try_from(b: core::Bank) -> Result<Self, WalletError> {
+        let currency = CurrencyCode::parse(&b.currency)
+            .ok_or_else(|| WalletError::Internal(format!("bank {} in an unknown currency {}", b.id, b.currency)))?;
+        Ok(Bank { id: b.id, name: b.name, currency })
     }
 }
 
@@ -93,8 +96,10 @@ impl std::fmt::Debug for BankAccount {
 impl Wallet {
     /// The banks the host can link.
     pub async fn banks(&self) -> Result<Vec<Bank>, WalletError> {
-        self.done("banks", self.off(move |core| async move { core.banks().await }).await)
-            .map(|v| v.into_iter().map(Into::into).collect())
+        self.done("banks", self.off(move |core| async move { core.banks().await }).await)?
+            .into_iter()
+            .map(Bank::try_from)
+            .collect()
     }
 
     /// Links a bank account; only its last four digits stay on the device.
@@ -103,14 +108,14 @@ impl Wallet {
             bank_id: account.bank_id,
             account_number: account.account_number,
             holder_name: account.holder_name,
-            sandbox_opening_balance: account.sandbox_opening_balance.as_ref().map(core_money).transpose()?,
+            sandbox_opening_balance: account.sandbox_opening_balance.as_ref().map(core_money),
         };
         self.done("link_bank", self.off(move |core| async move { core.link_bank(&a).await }).await).map(Into::into)
     }
 
     /// Moves `amount` from a linked bank account into the wallet.
     pub async fn top_up(&self, bank_link_id: String, amount: Money) -> Result<WalletTransaction, WalletError> {
-        let amount = core_money(&amount)?;
+        let amount = core_money(&amount);
         self.done("top_up", self.off(move |core| async move { core.top_up(&bank_link_id, amount).await }).await)
             .map(Into::into)
     }
@@ -118,7 +123,7 @@ impl Wallet {
     /// Moves `amount` to a linked bank account, exactly once; the withdrawal fee comes on top
     /// (the history item's amount is the total that left the wallet).
     pub async fn withdraw(&self, bank_link_id: String, amount: Money) -> Result<WalletTransaction, WalletError> {
-        let amount = core_money(&amount)?;
+        let amount = core_money(&amount);
         self.done("withdraw", self.off(move |core| async move { core.withdraw(&bank_link_id, amount).await }).await)
             .map(Into::into)
     }
@@ -127,7 +132,7 @@ impl Wallet {
     /// published rule and the total that leaves the wallet (more than one withdrawal may take
     /// is refused).
     pub async fn preview_withdrawal(&self, amount: Money) -> Result<WithdrawalPreview, WalletError> {
-        let amount = core_money(&amount)?;
+        let amount = core_money(&amount);
         self.done(
             "preview_withdrawal",
             self.off(move |core| async move { core.preview_withdrawal(amount).await }).await,

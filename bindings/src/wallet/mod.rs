@@ -14,13 +14,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime};
 
-use koban_core::money::{Currency, Money as CoreMoney};
+use koban_core::money::Money as CoreMoney;
 use koban_core::{scheme, store, wallet as core};
 use tokio::sync::{watch, Notify};
 
 use crate::cpm::QrMatrix;
 use crate::error::WalletError;
-use crate::money::Money;
+use crate::money::{CurrencyCode, Money};
 use crate::platform::{HttpTransport, KeyStore, KeyStoreAdapter, Log, LogLevel, Logger, TransportAdapter};
 use crate::scheme::ReferenceKind;
 use crate::time;
@@ -43,11 +43,9 @@ pub use profile::*;
 pub use remit::*;
 pub use sync::*;
 
-/// An app's money as the core's: an unknown currency is the caller's error.
-fn core_money(m: &Money) -> Result<CoreMoney, WalletError> {
-    let currency = Currency::from_alpha(&m.currency)
-        .ok_or_else(|| WalletError::InvalidInput(format!("invalid input: unknown currency {:?}", m.currency)))?;
-    Ok(CoreMoney::from_minor(m.minor, currency))
+/// An app's money as the core's.
+fn core_money(m: &Money) -> CoreMoney {
+    CoreMoney::from(m)
 }
 
 /// How the wallet reaches its host.

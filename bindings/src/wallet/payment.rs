@@ -34,8 +34,8 @@ pub struct MerchantCodeInfo {
     pub city: String,
     /// Its country.
     pub country: String,
-    /// The currency it is paid in (ISO 4217).
-    pub currency: String,
+    /// The currency it is paid in.
+    pub currency: CurrencyCode,
     /// An order code's fixed amount; none when the payer types it.
     pub amount: Option<Money>,
 }
@@ -74,8 +74,8 @@ impl TryFrom<&PaymentRequest> for core::PaymentRequest {
         Ok(core::PaymentRequest {
             payload: r.payload.clone(),
             route: r.route.clone(),
-            amount: r.amount.as_ref().map(core_money).transpose()?,
-            tip: r.tip.as_ref().map(core_money).transpose()?,
+            amount: r.amount.as_ref().map(core_money),
+            tip: r.tip.as_ref().map(core_money),
             references: r.references.iter().map(|x| (core_reference_kind(x.kind), x.value.clone())).collect(),
         })
     }
@@ -167,6 +167,8 @@ impl Wallet {
             ),
             None => None,
         };
+        let currency = CurrencyCode::parse(&info.currency)
+            .ok_or_else(|| WalletError::Internal(format!("a merchant in an unknown currency {}", info.currency)))?;
         Ok(MerchantCodeInfo {
             network: info.network,
             route: info.route,
@@ -174,7 +176,7 @@ impl Wallet {
             merchant_name: info.merchant.name,
             city: info.city,
             country: info.merchant.country,
-            currency: info.currency,
+            currency,
             amount,
         })
     }

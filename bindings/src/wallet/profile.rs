@@ -36,8 +36,8 @@ pub struct WalletProfile {
     pub display_name: String,
     /// Home country (JP, TH, …).
     pub country: String,
-    /// Home currency's alpha code.
-    pub currency: String,
+    /// Home currency.
+    pub currency: CurrencyCode,
     /// KYC tier.
     pub tier: Tier,
     /// When this device enrolled.
@@ -51,7 +51,7 @@ impl From<core::WalletProfile> for WalletProfile {
             handle: w.handle,
             display_name: w.display_name,
             country: w.country,
-            currency: w.currency.alpha().to_owned(),
+            currency: w.currency.into(),
             tier: Tier::from_host(&w.tier),
             enrolled_at: time::at(w.enrolled_at),
         }

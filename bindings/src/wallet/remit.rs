@@ -187,8 +187,8 @@ impl Wallet {
         amount: QuoteAmount,
     ) -> Result<Arc<FxQuote>, WalletError> {
         let amount = match &amount {
-            QuoteAmount::Send { amount } => core::QuoteAmount::Send(core_money(amount)?),
-            QuoteAmount::Receive { amount } => core::QuoteAmount::Receive(core_money(amount)?),
+            QuoteAmount::Send { amount } => core::QuoteAmount::Send(core_money(amount)),
+            QuoteAmount::Receive { amount } => core::QuoteAmount::Receive(core_money(amount)),
         };
         self.done(
             "quote_remittance",
