@@ -437,7 +437,7 @@ async fn a_wallet_through_the_exported_api() {
     assert!(matches!(e, WalletError::UnreadableCode(_) | WalletError::NotPayable(_)), "{e:?}");
     // An unknown currency cannot be written any more (`CurrencyCode`); another one is refused.
     let e = aiko.top_up(link, Money { minor: 5, currency: CurrencyCode::Thb }).await.unwrap_err();
-    assert!(matches!(e, WalletError::InvalidInput(_)), "{e:?}");
+    assert!(matches!(e, WalletError::CurrencyMismatch(_)), "{e:?}");
     let e = aiko
         .enrol(Enrolment { country: "JP".into(), handle: "aiko2".into(), display_name: "x".into() })
         .await
