@@ -53,7 +53,7 @@ class TerminalTest {
             of.sumOf { it.gross.minor },
             of.sumOf { it.refunded.minor },
             of.sumOf { it.net.minor },
-            of.sumOf { line -> line.customerNet?.takeIf { it.currency == "CNY" }?.minor ?: 0L },
+            of.sumOf { line -> line.customerNet?.takeIf { it.currency == CurrencyCode.CNY }?.minor ?: 0L },
         )
     }
 
@@ -66,7 +66,7 @@ class TerminalTest {
             val early = assertThrowsSuspending<TerminalException.NotEnrolled> { till.dynamicCode(jpy(800)) }
             assertEquals("not_enrolled", early.kind)
             val enrolled = till.enrol(SHOP, Sandbox.enrolmentToken(SHOP))
-            assertEquals(Enrolled(till.id(), SHOP, enrolled.merchantName, "JPY"), enrolled)
+            assertEquals(Enrolled(till.id(), SHOP, enrolled.merchantName, CurrencyCode.JPY), enrolled)
             assertTrue(enrolled.merchantName.isNotEmpty())
             assertEquals(SHOP, till.merchantId())
             till.id()
@@ -77,7 +77,7 @@ class TerminalTest {
         Terminal.open(dir.db("till"), keys, Sandbox.url).use { till ->
             assertEquals(id, till.id())
             assertEquals(SHOP, till.merchantId())
-            assertEquals("JPY", till.settlement().net.currency)
+            assertEquals(CurrencyCode.JPY, till.settlement().net.currency)
             // The same key cannot enrol twice.
             val again = assertThrowsSuspending<TerminalException.AlreadyEnrolled> {
                 till.enrol(SHOP, Sandbox.enrolmentToken(SHOP))
@@ -132,7 +132,7 @@ class TerminalTest {
             assertEquals(PaymentNetwork.ALIPAY_PLUS, charge.network)
             assertEquals(jpy(2_000), charge.amount)
             val taken = charge.customerAmount ?: throw AssertionError("no customer amount in $charge")
-            assertEquals("CNY", taken.currency)
+            assertEquals(CurrencyCode.CNY, taken.currency)
             assertTrue(taken.minor > 0)
             assertTrue("rate ${charge.rate}", charge.rate?.startsWith("0.0") == true)
             assertEquals(before - taken.minor, Partners.balance(LI_WEI).first)
@@ -146,7 +146,7 @@ class TerminalTest {
             assertEquals(charge.id, part.chargeId)
             assertEquals(charge.transactionId, part.originalTransactionId)
             val back = part.customerAmount ?: throw AssertionError("no customer amount in $part")
-            assertEquals("CNY", back.currency)
+            assertEquals(CurrencyCode.CNY, back.currency)
             assertTrue("$back of $taken", back.minor > 0 && back.minor < taken.minor)
             assertEquals(before - taken.minor + back.minor, Partners.balance(LI_WEI).first)
 
@@ -212,7 +212,7 @@ class TerminalTest {
                 )
                 // Koban lines are in yen only; the Alipay line has the tourists' yuan beside the yen.
                 assertTrue(after.lines.filter { it.network == PaymentNetwork.KOBAN }.all { it.customerNet == null })
-                val alipayLine = after.lines.single { it.network == PaymentNetwork.ALIPAY_PLUS && it.customerNet?.currency == "CNY" }
+                val alipayLine = after.lines.single { it.network == PaymentNetwork.ALIPAY_PLUS && it.customerNet?.currency == CurrencyCode.CNY }
                 assertEquals(jpy(alipayLine.gross.minor - alipayLine.refunded.minor), alipayLine.net)
             }
         }

@@ -89,7 +89,7 @@ class WalletTest {
             assertEquals("this device is not enrolled yet", early.message)
 
             val profile = w.enrol(Enrolment("JP", handle, "Aiko"))
-            assertEquals(listOf(handle, "Aiko", "JP", "JPY", Tier.UNVERIFIED), with(profile) { listOf(this.handle, displayName, country, currency, tier) })
+            assertEquals(listOf(handle, "Aiko", "JP", CurrencyCode.JPY, Tier.UNVERIFIED), with(profile) { listOf(this.handle, displayName, country, currency, tier) })
             assertTrue("enrolled just now", Duration.between(profile.enrolledAt, Instant.now()).abs().seconds < 300)
             assertEquals(profile, w.profile())
             assertTrue(w.banks().any { it.id == "bank_sakura" })
@@ -145,7 +145,7 @@ class WalletTest {
     fun aForeignMerchantShowsTheHomeCurrencyDebitAndFxBeforePaying() = runBlocking {
         enrolledWallet(dir, "sora", TestKeyStore(3)).use { w ->
             w.fund(20_000)
-            val baht = Money(12_000, "THB") // ฿120.00
+            val baht = Money(12_000, CurrencyCode.THB) // ฿120.00
             val quote = w.quotePayment(PaymentRequest(Sandbox.merchantPayload("m_th_somtam"), amount = baht))
             assertEquals("TH", quote.merchantCountry())
             assertEquals(baht, quote.amount())
@@ -154,7 +154,7 @@ class WalletTest {
             assertEquals(QuotePurpose.MERCHANT_PAYMENT, fx.purpose())
             assertEquals(baht, fx.receive())
             // What the payer sees first: the debit in yen, the fee inside it, at the quoted rate.
-            assertEquals("JPY", quote.debit().currency)
+            assertEquals(CurrencyCode.JPY, quote.debit().currency)
             assertEquals(fx.total(), quote.debit())
             assertEquals(fx.fee(), quote.fee())
             assertEquals(fx.send().minor + fx.fee().minor, fx.total().minor)
@@ -400,7 +400,7 @@ class WalletTest {
             val listening = w.listen(prompts, 5L)
             val paid = try {
                 // ¥12,000 is above the limit: the till waits and the phone is asked at once.
-                val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 12_000, "JPY")
+                val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 12_000, CurrencyCode.JPY)
                 assertEquals("pending_approval", charge.status)
                 val asked = prompts.next()
                 assertEquals(
@@ -418,7 +418,7 @@ class WalletTest {
                 assertThrowsSuspending<WalletException.InvalidInput> { w.approveCharge(asked.id) }
 
                 // Declined: nothing moves.
-                val declined = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 15_000, "JPY")
+                val declined = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 15_000, CurrencyCode.JPY)
                 assertEquals(declined.id, prompts.next().id)
                 w.declineCharge(declined.id)
                 assertTrue(w.chargeRequests().isEmpty())
@@ -434,7 +434,7 @@ class WalletTest {
 
             // A lower ceiling: ¥6,000 waits too, heard by a plain sync.
             assertEquals(jpy(5_000), w.setNoConfirmLimit(jpy(5_000)).noConfirmLimit)
-            val waits = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 6_000, "JPY")
+            val waits = testHookTillCharge(Sandbox.url, "m_jp_mart", w.consumerCode().qrText, 6_000, CurrencyCode.JPY)
             assertEquals("pending_approval", waits.status)
             val report = w.sync(0L)
             assertEquals(listOf(waits.id), report.chargeRequests.map { it.id })

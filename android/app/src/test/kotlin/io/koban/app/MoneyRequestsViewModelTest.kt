@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.CurrencyCode
 import io.koban.MoneyRequestStatus
 import io.koban.TransactionKind
 import io.koban.app.model.MoneyRequestsViewModel
@@ -24,8 +25,8 @@ class MoneyRequestsViewModelTest : ViewModelTest() {
                 val benHandle = ben.profile()!!.handle
                 val asks = MoneyRequestsViewModel(aiko, vm.scope, listenWaitSecs = 5L)
                 val pays = MoneyRequestsViewModel(ben, vm.scope, listenWaitSecs = 5L)
-                asks.state.await { it.currency == "JPY" }
-                pays.state.await { it.currency == "JPY" }
+                asks.state.await { it.currency == CurrencyCode.JPY }
+                pays.state.await { it.currency == CurrencyCode.JPY }
                 // Both lists read before the request exists, so only listening can bring it in.
                 asks.refresh().join()
                 pays.refresh().join()
@@ -54,7 +55,7 @@ class MoneyRequestsViewModelTest : ViewModelTest() {
                 ben.fund(10_000)
                 val benHandle = ben.profile()!!.handle
                 val asks = MoneyRequestsViewModel(aiko, vm.scope)
-                asks.state.await { it.currency == "JPY" }
+                asks.state.await { it.currency == CurrencyCode.JPY }
                 asks.ask("@$benHandle", "3000", "dinner")!!.join()
                 val asked = asks.state.value.status as RequestsStatus.Asked
                 assertEquals(listOf<Any>("@$benHandle", "¥3,000", "dinner", MoneyRequestStatus.PENDING), with(asked.line) { listOf(handle, amount, note, status) })
@@ -95,7 +96,7 @@ class MoneyRequestsViewModelTest : ViewModelTest() {
                 dai.fund(5_000)
                 val daiHandle = dai.profile()!!.handle
                 val asks = MoneyRequestsViewModel(chika, vm.scope)
-                asks.state.await { it.currency == "JPY" }
+                asks.state.await { it.currency == CurrencyCode.JPY }
                 assertNull(asks.ask(daiHandle, "12.5"))
                 assertEquals("invalid_amount", (asks.state.value.status as RequestsStatus.Ready).error?.kind)
                 asks.ask("nobody_" + daiHandle.takeLast(8), "500")!!.join()

@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.CurrencyCode
 import io.koban.TokenCode
 import io.koban.TransactionKind
 import io.koban.Wallet
@@ -40,7 +41,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             assertNull(screen.charge.value)
 
             // The cashier scans the code on screen and keys in ¥12,000: above the ¥10,000 limit.
-            val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", shown.code.qrText, 12_000, "JPY")
+            val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", shown.code.qrText, 12_000, CurrencyCode.JPY)
             assertEquals("pending_approval", charge.status)
             val asked = screen.asked()
             assertEquals(
@@ -73,7 +74,7 @@ class MyCodeViewModelTest : ViewModelTest() {
             val screen = MyCodeViewModel(w, vm.scope, ManualTicker(System.currentTimeMillis() / 1000), listenWaitSecs = 5L)
             screen.start()
             val shown = screen.state.awaitIs<MyCodeState.Showing>()
-            val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", shown.code.qrText, 15_000, "JPY")
+            val charge = testHookTillCharge(Sandbox.url, "m_jp_mart", shown.code.qrText, 15_000, CurrencyCode.JPY)
             assertEquals(charge.id, screen.asked().id)
 
             // The shopper leaves the screen without answering: the request waits, and is asked again.

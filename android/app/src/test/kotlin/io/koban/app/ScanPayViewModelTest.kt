@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.CurrencyCode
 import io.koban.FrameRotation
 import io.koban.Money
 import io.koban.PaymentReference
@@ -45,7 +46,7 @@ class ScanPayViewModelTest : ViewModelTest() {
 
                 val ask = pay.state.awaitIs<ScanPayState.NeedsAmount>()
                 assertEquals("KOBAN RAMEN", ask.merchant)
-                assertEquals("JPY", ask.currency)
+                assertEquals(CurrencyCode.JPY, ask.currency)
                 pay.enterAmount("1200")
                 val confirm = pay.state.awaitIs<ScanPayState.Confirm>()
                 with(confirm.summary) {
@@ -73,7 +74,7 @@ class ScanPayViewModelTest : ViewModelTest() {
             ScanPayViewModel(w, vm.scope).use { pay ->
                 pay.onScanned(Sandbox.merchantPayload("m_th_somtam"))
                 val ask = pay.state.awaitIs<ScanPayState.NeedsAmount>()
-                assertEquals("THB", ask.currency)
+                assertEquals(CurrencyCode.THB, ask.currency)
                 pay.enterAmount("120.005")
                 val refused = pay.state.await { it is ScanPayState.NeedsAmount && it.error != null } as ScanPayState.NeedsAmount
                 assertEquals("invalid_amount", refused.error!!.kind)
@@ -139,7 +140,7 @@ class ScanPayViewModelTest : ViewModelTest() {
             w.fund(3_000)
             ScanPayViewModel(w, vm.scope).use { pay ->
                 pay.onScanned(Sandbox.merchantPayload("m_my_kopitiam"))
-                assertEquals("MYR", pay.state.awaitIs<ScanPayState.NeedsAmount>().currency)
+                assertEquals(CurrencyCode.MYR, pay.state.awaitIs<ScanPayState.NeedsAmount>().currency)
                 transport.offline = true
                 pay.enterAmount("5.00")
                 val offline = pay.state.awaitIs<ScanPayState.Failed>().error
@@ -148,7 +149,7 @@ class ScanPayViewModelTest : ViewModelTest() {
                 transport.offline = false
                 pay.retry()
                 val confirm = pay.state.awaitIs<ScanPayState.Confirm>()
-                assertEquals(Money(500, "MYR"), confirm.quote.amount())
+                assertEquals(Money(500, CurrencyCode.MYR), confirm.quote.amount())
                 assertEquals("the quote asked with the same amount", confirm.quote.amount().display(), confirm.summary.amount)
             }
         }
@@ -169,7 +170,7 @@ class ScanPayViewModelTest : ViewModelTest() {
                 pay.confirm()
                 val again = pay.state.await { it is ScanPayState.Confirm && it.requoted } as ScanPayState.Confirm
                 assertTrue("a new quote", again.quote.fx()!!.id() != first.quote.fx()!!.id())
-                assertEquals(Money(550, "SGD"), again.quote.amount())
+                assertEquals(Money(550, CurrencyCode.SGD), again.quote.amount())
                 assertEquals(again.quote.amount().display(), again.summary.amount)
                 assertEquals("nothing paid yet", jpy(10_000), w.balance().available)
                 pay.confirm()
@@ -223,7 +224,7 @@ class ScanPayViewModelTest : ViewModelTest() {
                 pay.state.awaitIs<ScanPayState.NeedsAmount>()
                 pay.enterAmount("1200")
                 val ask = pay.state.awaitIs<ScanPayState.NeedsDetails>()
-                assertEquals(listOf<Any?>(true, emptyList<ReferenceKind>(), "JPY"), listOf(ask.tipPrompted, ask.references, ask.currency))
+                assertEquals(listOf<Any?>(true, emptyList<ReferenceKind>(), CurrencyCode.JPY), listOf(ask.tipPrompted, ask.references, ask.currency))
                 pay.enterDetails(emptyMap(), "2.5")
                 assertEquals("invalid_amount", (pay.state.value as ScanPayState.NeedsDetails).error?.kind)
                 pay.enterDetails(emptyMap(), "200")
@@ -258,7 +259,7 @@ class ScanPayViewModelTest : ViewModelTest() {
                 pay.chooseRoute("promptpay")
                 assertEquals("a route the code does not offer is ignored", choose, pay.state.value)
                 pay.chooseRoute("upi")
-                assertEquals("INR", pay.state.awaitIs<ScanPayState.NeedsAmount>().currency)
+                assertEquals(CurrencyCode.INR, pay.state.awaitIs<ScanPayState.NeedsAmount>().currency)
                 pay.enterAmount("60.00")
                 val viaUpi = pay.state.awaitIs<ScanPayState.Confirm>()
                 assertEquals(listOf("upi", "UPI"), listOf(viaUpi.quote.route(), viaUpi.summary.route))
@@ -271,7 +272,7 @@ class ScanPayViewModelTest : ViewModelTest() {
                 pay.enterAmount("60.00")
                 val viaRupay = pay.state.awaitIs<ScanPayState.Confirm>()
                 assertEquals(listOf("rupay", "RuPay"), listOf(viaRupay.quote.route(), viaRupay.summary.route))
-                assertEquals(Money(6_000, "INR"), viaRupay.quote.amount())
+                assertEquals(Money(6_000, CurrencyCode.INR), viaRupay.quote.amount())
                 pay.confirm()
                 val done = pay.state.awaitIs<ScanPayState.Done>()
                 assertEquals(viaRupay.quote.debit(), done.transaction.amount)

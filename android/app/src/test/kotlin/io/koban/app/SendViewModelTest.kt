@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.CurrencyCode
 import io.koban.Identity
 import io.koban.QuotePurpose
 import io.koban.RemittancePurpose
@@ -31,7 +32,7 @@ class SendViewModelTest : ViewModelTest() {
                 ami.fund(10_000)
                 val junHandle = jun.profile()!!.handle
                 val send = SendViewModel(ami, vm.scope)
-                send.state.await { it.currency == "JPY" }
+                send.state.await { it.currency == CurrencyCode.JPY }
 
                 send.preview("@$junHandle", "1500", "lunch")!!.join()
                 val shown = send.state.value.status as SendStatus.Confirm
@@ -66,7 +67,7 @@ class SendViewModelTest : ViewModelTest() {
             enrolledWallet(dir, "ren", testKeyStore()).use { ren ->
                 kai.fund(5_000)
                 val receive = ReceiveViewModel(ren, vm.scope)
-                receive.state.await { it.currency == "JPY" }
+                receive.state.await { it.currency == CurrencyCode.JPY }
                 assertNull(receive.make("1200", "a note far longer than twenty-five characters"))
                 assertEquals("note_too_long", (receive.state.value.status as ReceiveStatus.Ready).error?.kind)
                 receive.make("1200", "ramen")!!.join()
@@ -75,7 +76,7 @@ class SendViewModelTest : ViewModelTest() {
                 assertTrue(code.matrix.size > 0)
 
                 val send = SendViewModel(kai, vm.scope)
-                send.state.await { it.currency == "JPY" }
+                send.state.await { it.currency == CurrencyCode.JPY }
                 send.preview(code.text, "1000")!!.join()
                 assertEquals("another amount is refused before anything moves", "invalid_input", (send.state.value.status as SendStatus.Editing).error?.kind)
                 send.preview(code.text, "")!!.join()
@@ -99,7 +100,7 @@ class SendViewModelTest : ViewModelTest() {
                 yui.fund(50_000)
                 val to = "@" + somchai.profile()!!.handle
                 val send = SendViewModel(yui, vm.scope)
-                send.state.await { it.currency == "JPY" }
+                send.state.await { it.currency == CurrencyCode.JPY }
                 send.preview(to, "10000")!!.join()
                 assertEquals("refused before the confirm screen", "kyc_required", (send.state.value.status as SendStatus.Editing).error?.kind)
 
@@ -110,7 +111,7 @@ class SendViewModelTest : ViewModelTest() {
                 with(shown.summary) {
                     assertTrue(abroad)
                     assertEquals(listOf("Somchai", "TH"), listOf(name, country))
-                    assertEquals("THB", q.receive().currency)
+                    assertEquals(CurrencyCode.THB, q.receive().currency)
                     assertEquals(q.receive().display(), receives)
                     assertEquals(q.total().display(), debit)
                     assertEquals(q.rateLine(), rate)
@@ -137,7 +138,7 @@ class SendViewModelTest : ViewModelTest() {
         enrolledWallet(dir, "sei", testKeyStore()).use { w ->
             w.fund(100)
             val send = SendViewModel(w, vm.scope)
-            send.state.await { it.currency == "JPY" }
+            send.state.await { it.currency == CurrencyCode.JPY }
 
             assertNull("refused before anything is sent", send.preview("someone", "12.5"))
             assertEquals("invalid_amount", (send.state.value.status as SendStatus.Editing).error?.kind)

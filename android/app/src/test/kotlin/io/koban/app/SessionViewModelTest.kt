@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.CurrencyCode
 import io.koban.Wallet
 import io.koban.app.model.SessionState
 import io.koban.app.model.SessionViewModel
@@ -34,7 +35,7 @@ class SessionViewModelTest {
         val handle = Sandbox.uniqueHandle("mai")
         session.enrol("JP", "@$handle", " Mai ")!!.join()
         val ready = session.state.value as SessionState.Ready
-        assertEquals(listOf(handle, "Mai", "JPY"), listOf(ready.profile.handle, ready.profile.displayName, ready.profile.currency))
+        assertEquals(listOf(handle, "Mai", CurrencyCode.JPY), listOf(ready.profile.handle, ready.profile.displayName, ready.profile.currency))
 
         // Another phone tries the same handle.
         val other = SessionViewModel(suspend { Wallet.open(dir.db("other"), testKeyStore(), Sandbox.config()).also { opened += it } }, vm.scope)

@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.CurrencyCode
 import io.koban.MoneyRequestStatus
 import io.koban.app.model.MoneyRequestsViewModel
 import io.koban.app.model.RequestsStatus
@@ -25,7 +26,7 @@ class SplitBillViewModelTest : ViewModelTest() {
                         ben.fund(10_000)
                         val friends = listOf(ben, chika, dan).map { "@" + it.profile()!!.handle }
                         val split = SplitBillViewModel(aiko, vm.scope)
-                        split.state.await { it.currency == "JPY" }
+                        split.state.await { it.currency == CurrencyCode.JPY }
 
                         assertFalse(split.splitEqually("10000", emptyList()))
                         assertEquals("invalid_input", (split.state.value.status as SplitStatus.Editing).error?.kind)
@@ -75,7 +76,7 @@ class SplitBillViewModelTest : ViewModelTest() {
                 enrolledWallet(dir, "goro", testKeyStore()).use { goro ->
                     val (f, g) = listOf(fumi, goro).map { it.profile()!!.handle }
                     val split = SplitBillViewModel(eri, vm.scope)
-                    split.state.await { it.currency == "JPY" }
+                    split.state.await { it.currency == CurrencyCode.JPY }
                     assertFalse(split.splitExactly("10000", listOf(f to "5000", g to "4000")))
                     val refused = (split.state.value.status as SplitStatus.Editing).error!!
                     assertEquals("shares_do_not_add_up", refused.kind)

@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.CurrencyCode
 import io.koban.KobanException
 import io.koban.WalletException
 import io.koban.app.model.userError
@@ -49,7 +50,7 @@ class UserErrorTest {
     @Test
     fun amountsAndForeignExceptionsAreMappedWithoutLeakingText() {
         val amount = try {
-            moneyParseDecimal("1.234", "JPY")
+            moneyParseDecimal("1.234", CurrencyCode.JPY)
             throw AssertionError("parsed")
         } catch (e: KobanException) {
             userError(e)

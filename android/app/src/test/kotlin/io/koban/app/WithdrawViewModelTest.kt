@@ -1,5 +1,6 @@
 package io.koban.app
 
+import io.koban.CurrencyCode
 import io.koban.TransactionKind
 import io.koban.app.model.WithdrawStatus
 import io.koban.app.model.WithdrawViewModel
@@ -20,7 +21,7 @@ class WithdrawViewModelTest : ViewModelTest() {
         enrolledWallet(dir, "hana", testKeyStore()).use { w ->
             val link = w.fund(50_000)
             val out = WithdrawViewModel(w, vm.scope)
-            out.state.await { it.currency == "JPY" && it.links.isNotEmpty() && it.balance != null }
+            out.state.await { it.currency == CurrencyCode.JPY && it.links.isNotEmpty() && it.balance != null }
             assertEquals("¥50,000", out.state.value.balance)
 
             assertNull("a typo asks the host nothing", out.review(link.id, "20000.5"))
@@ -48,7 +49,7 @@ class WithdrawViewModelTest : ViewModelTest() {
         enrolledWallet(dir, "yui", testKeyStore()).use { w ->
             val link = w.fund(30_000)
             val out = WithdrawViewModel(w, vm.scope)
-            out.state.await { it.links.isNotEmpty() && it.currency == "JPY" }
+            out.state.await { it.links.isNotEmpty() && it.currency == CurrencyCode.JPY }
 
             out.review(link.id, "10000")!!.join()
             val shown = out.state.value.status as WithdrawStatus.ConfirmWithdrawal

@@ -2,6 +2,7 @@ package io.koban.testing
 
 import io.koban.BankAccount
 import io.koban.BankLink
+import io.koban.CurrencyCode
 import io.koban.Enrolment
 import io.koban.HttpTransport
 import io.koban.HttpUrlConnectionTransport
@@ -13,7 +14,7 @@ import io.koban.KeyStore as KobanKeyStore
 import io.koban.Logger as KobanLogger
 
 /** Yen in minor units (JPY has none below the yen). */
-fun jpy(minor: Long): Money = Money(minor, "JPY")
+fun jpy(minor: Long): Money = Money(minor, CurrencyCode.JPY)
 
 /** A directory for one test's wallet databases, deleted on [close]. */
 class TestDir : AutoCloseable {

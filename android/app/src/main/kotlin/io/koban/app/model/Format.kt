@@ -15,7 +15,7 @@ fun Money.display(): String = moneyFormat(this)
 
 /** The customer rate as people read it: "1 JPY = 0.2277 THB" (codes and digits read the same in every language). */
 fun FxQuote.rateLine(): String =
-    "1 ${send().currency} = ${BigDecimal(rate()).stripTrailingZeros().toPlainString()} ${receive().currency}"
+    "1 ${send().currency.name} = ${BigDecimal(rate()).stripTrailingZeros().toPlainString()} ${receive().currency.name}"
 
 /**
  * The history line of `t` ("Payment to KOBAN RAMEN"), from its kind, direction and

@@ -1,5 +1,6 @@
 package io.koban.app.model
 
+import io.koban.CurrencyCode
 import io.koban.KobanException
 import io.koban.MoneyRequest
 import io.koban.MoneyRequestStatus
@@ -77,7 +78,7 @@ sealed interface RequestsStatus {
 /** What the Requests screen shows. */
 data class RequestsState(
     /** The home currency amounts are typed in. */
-    val currency: String? = null,
+    val currency: CurrencyCode? = null,
     /** Requests this wallet is asked to pay, newest first. */
     val incoming: List<RequestLine> = emptyList(),
     /** Requests this wallet sent, newest first. */

@@ -1,5 +1,6 @@
 package io.koban.app.model
 
+import io.koban.CurrencyCode
 import io.koban.KobanException
 import io.koban.Money
 import io.koban.QrMatrix
@@ -42,7 +43,7 @@ sealed interface ReceiveStatus {
 /** What the Receive screen shows. */
 data class ReceiveState(
     /** The home currency amounts are typed in. */
-    val currency: String? = null,
+    val currency: CurrencyCode? = null,
     /** The code made last. */
     val code: ReceiveCode? = null,
     /** The current step. */

@@ -1,5 +1,6 @@
 package io.koban.app.model
 
+import io.koban.CurrencyCode
 import io.koban.Detection
 import io.koban.DetectionException
 import io.koban.FrameRotation
@@ -88,7 +89,7 @@ sealed interface ScanPayState {
         /** The shop's name, when the code has one. */
         val merchant: String?,
         /** The currency the amount is typed in (the shop's). */
-        val currency: String,
+        val currency: CurrencyCode,
         /** Why the last amount typed was refused. */
         val error: UserError? = null,
     ) : ScanPayState
@@ -101,7 +102,7 @@ sealed interface ScanPayState {
         /** The shop's name, when the code has one. */
         val merchant: String?,
         /** The currency a tip is typed in (the shop's). */
-        val currency: String,
+        val currency: CurrencyCode,
         /** The references to fill in, in the code's order. */
         val references: List<ReferenceKind>,
         /** Whether the code invites a tip (optional: blank is no tip). */
@@ -279,7 +280,7 @@ class ScanPayViewModel(
     private fun next() {
         val d = detection ?: return
         val r = request ?: return
-        val codeCurrency = d.currency?.alpha
+        val codeCurrency = d.currency?.code
         if (codeCurrency != null) return ask(d, r, codeCurrency)
         // A code without a currency is priced in the wallet's own, read from the local profile
         // (a suspend read, off the UI thread); rescanning meanwhile cancels it.
@@ -295,7 +296,7 @@ class ScanPayViewModel(
         }
     }
 
-    private fun ask(d: Detection, r: PaymentRequest, currency: String?) {
+    private fun ask(d: Detection, r: PaymentRequest, currency: CurrencyCode?) {
         val openReferences = d.references.filter { it.value == null }.map { it.kind }.distinct()
         val tipPrompted = d.tip == Tip.Prompt
         when {

@@ -1,5 +1,6 @@
 package io.koban.app.model
 
+import io.koban.CurrencyCode
 import io.koban.DetectionException
 import io.koban.KobanException
 import io.koban.Money
@@ -115,7 +116,7 @@ data class SendState(
     /** People sent to before, most recent first. */
     val recipients: List<Recipient> = emptyList(),
     /** The home currency amounts are typed in. */
-    val currency: String? = null,
+    val currency: CurrencyCode? = null,
     /** The transfer. */
     val status: SendStatus = SendStatus.Editing(),
 )

@@ -1,5 +1,6 @@
 package io.koban.app.model
 
+import io.koban.CurrencyCode
 import io.koban.KobanException
 import io.koban.Money
 import io.koban.MoneyRequestStatus
@@ -92,7 +93,7 @@ sealed interface SplitStatus {
 /** What the Split screen shows. */
 data class SplitState(
     /** The home currency amounts are typed in. */
-    val currency: String? = null,
+    val currency: CurrencyCode? = null,
     /** The shares about to be asked for, shown before [SplitBillViewModel.create]. */
     val draft: SplitDraft? = null,
     /** The split once made, refreshed by [SplitBillViewModel.refresh]. */

@@ -3,6 +3,7 @@ package io.koban.app.model
 import io.koban.Bank
 import io.koban.BankAccount
 import io.koban.BankLink
+import io.koban.CurrencyCode
 import io.koban.KobanException
 import io.koban.Money
 import io.koban.Wallet
@@ -44,7 +45,7 @@ data class TopUpState(
     /** Accounts already linked (only their last four digits). */
     val links: List<BankLink> = emptyList(),
     /** The home currency amounts are typed in. */
-    val currency: String? = null,
+    val currency: CurrencyCode? = null,
     /** The current step. */
     val status: TopUpStatus = TopUpStatus.Ready(),
 )

@@ -1,6 +1,7 @@
 package io.koban.app.model
 
 import io.koban.BankLink
+import io.koban.CurrencyCode
 import io.koban.KobanException
 import io.koban.Money
 import io.koban.Wallet
@@ -71,7 +72,7 @@ data class WithdrawState(
     /** Accounts linked (only their last four digits). */
     val links: List<BankLink> = emptyList(),
     /** The home currency amounts are typed in. */
-    val currency: String? = null,
+    val currency: CurrencyCode? = null,
     /** The wallet's balance for people, when known. */
     val balance: String? = null,
     /** The current step. */

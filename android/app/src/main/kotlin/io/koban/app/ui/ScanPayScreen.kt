@@ -91,7 +91,7 @@ fun ScanPayScreen(wallet: Wallet, onPersonCode: (String) -> Unit) {
 private fun AmountForm(s: ScanPayState.NeedsAmount, onAmount: (String) -> Unit, onCancel: () -> Unit) {
     var amount by rememberSaveable { mutableStateOf("") }
     Text(s.merchant ?: stringResource(R.string.pay_title), style = MaterialTheme.typography.headlineSmall)
-    OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency)) })
+    OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency.name)) })
     s.error?.let { ErrorPanel(it) }
     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
         Button(onClick = { onAmount(amount) }) { Text(stringResource(R.string.action_continue)) }
@@ -119,7 +119,7 @@ private fun DetailsForm(s: ScanPayState.NeedsDetails, onDetails: (Map<ReferenceK
     for (kind in s.references) {
         OutlinedTextField(values[kind].orEmpty(), { values[kind] = it }, label = { Text(stringResource(referenceLabel(kind))) })
     }
-    if (s.tipPrompted) OutlinedTextField(tip, { tip = it }, label = { Text(stringResource(R.string.pay_tip, s.currency)) })
+    if (s.tipPrompted) OutlinedTextField(tip, { tip = it }, label = { Text(stringResource(R.string.pay_tip, s.currency.name)) })
     s.error?.let { ErrorPanel(it) }
     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
         Button(onClick = { onDetails(values.toMap(), tip) }) { Text(stringResource(R.string.action_continue)) }

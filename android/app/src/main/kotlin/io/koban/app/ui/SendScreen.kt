@@ -49,7 +49,7 @@ fun SendScreen(wallet: Wallet, initialTo: String) {
                 } else {
                     OutlinedTextField(to, { to = it }, label = { Text(stringResource(R.string.send_to_field)) })
                 }
-                OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency ?: "")) })
+                OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency?.name ?: "")) })
                 OutlinedTextField(message, { message = it }, label = { Text(stringResource(R.string.send_message)) })
                 Button(onClick = { send.preview(to, amount, message) }) { Text(stringResource(R.string.send_review)) }
                 status.error?.let { ErrorPanel(it) }

@@ -17,6 +17,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import io.koban.CurrencyCode
 import io.koban.Money
 import io.koban.Wallet
 import io.koban.app.BuildConfig
@@ -28,7 +29,7 @@ import io.koban.app.model.TopUpViewModel
 @Composable
 fun TopUpScreen(wallet: Wallet) {
     val topUp = rememberModel("topup") {
-        val opening = BuildConfig.SANDBOX_OPENING_BALANCE.takeIf { n -> n > 0 }?.let { n -> Money(n, "JPY") }
+        val opening = BuildConfig.SANDBOX_OPENING_BALANCE.takeIf { n -> n > 0 }?.let { n -> Money(n, CurrencyCode.JPY) }
         TopUpViewModel(wallet, it, sandboxOpeningBalance = opening)
     }
     val s by topUp.state.collectAsStateWithLifecycle()
@@ -47,7 +48,7 @@ fun TopUpScreen(wallet: Wallet) {
             Button(onClick = { topUp.linkBank(bankId, account, holder) }, enabled = !working && bankId.isNotEmpty()) { Text(stringResource(R.string.topup_link)) }
         } else {
             Text("${link.bankName} ····${link.last4}", style = MaterialTheme.typography.titleLarge)
-            OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency ?: "")) })
+            OutlinedTextField(amount, { amount = it }, label = { Text(stringResource(R.string.amount_in, s.currency?.name ?: "")) })
             Button(onClick = { topUp.topUp(link.id, amount) }, enabled = !working) { Text(stringResource(R.string.action_top_up)) }
         }
         when (val status = s.status) {
