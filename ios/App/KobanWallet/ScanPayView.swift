@@ -50,7 +50,7 @@ struct ScanPayView: View {
                         Section(prompt.merchantName ?? AppText.scanMerchant.text()) {
                             HStack {
                                 Text(verbatim: prompt.currencySymbol)
-                                TextField(AppText.scanAmountIn.text(prompt.currency), text: $amount).keyboardType(.decimalPad)
+                                TextField(AppText.scanAmountIn.text(prompt.currency.alpha), text: $amount).keyboardType(.decimalPad)
                             }
                             if let error = model.amountError { Text(verbatim: error.title).foregroundStyle(.red) }
                         }
@@ -122,7 +122,7 @@ struct DetailsForm: View {
                 } else {
                     HStack {
                         Text(verbatim: prompt.currencySymbol)
-                        TextField(AppText.scanAmountIn.text(prompt.currency), text: $amount).keyboardType(.decimalPad)
+                        TextField(AppText.scanAmountIn.text(prompt.currency.alpha), text: $amount).keyboardType(.decimalPad)
                     }
                 }
             }

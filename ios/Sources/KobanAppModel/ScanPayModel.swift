@@ -56,7 +56,7 @@ public struct AmountPrompt: Equatable, Sendable {
     /// Merchant country.
     public let country: String?
     /// The currency to type the amount in (the merchant's).
-    public let currency: String
+    public let currency: CurrencyCode
     /// Its symbol, for the text field.
     public let currencySymbol: String
     /// The route chosen for a multi-network code (nil: the code's only or first one).
@@ -103,7 +103,7 @@ public struct DetailsPrompt: Equatable, Sendable {
     /// Merchant country.
     public let country: String?
     /// The merchant's currency (amount and tip are typed in it).
-    public let currency: String
+    public let currency: CurrencyCode
     /// Its symbol.
     public let currencySymbol: String
     /// The amount the code fixes; nil asks the payer for one.
@@ -277,7 +277,7 @@ public final class ScanPayModel: ViewModel {
             detailsError = nil
             state = .enterDetails(DetailsPrompt(
                 payload: text, route: route, merchantName: detection.merchant?.name, country: detection.country,
-                currency: currency.alpha, currencySymbol: currency.symbol, fixedAmount: detection.amount,
+                currency: currency.code, currencySymbol: currency.symbol, fixedAmount: detection.amount,
                 fixedAmountText: detection.amount.map(MoneyText.format), references: open, asksTip: asksTip))
             return
         }
@@ -288,7 +288,7 @@ public final class ScanPayModel: ViewModel {
         amountError = nil
         state = .enterAmount(AmountPrompt(
             payload: text, merchantName: detection.merchant?.name, merchantCity: detection.merchant?.city,
-            country: detection.country, currency: currency.alpha, currencySymbol: currency.symbol, route: route))
+            country: detection.country, currency: currency.code, currencySymbol: currency.symbol, route: route))
     }
 
     /// What the payer typed for a code that asks for details: a value for every reference the

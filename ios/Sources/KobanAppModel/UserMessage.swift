@@ -90,7 +90,7 @@ extension UserMessage {
 /// Display text for money, from Koban's formatter (integer minor units throughout).
 public enum MoneyText {
     /// The amount a user typed (`5000`, `5,000`, `120.50`) in `currency`; Koban's error when it is not one.
-    static func parse(_ text: String, currency: String) throws -> Money {
+    static func parse(_ text: String, currency: CurrencyCode) throws -> Money {
         try moneyParseDecimal(text: text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces), currency: currency)
     }
 
@@ -102,7 +102,7 @@ public enum MoneyText {
 
     /// `1 JPY = 0.22655 THB`: a host rate (foreign units per home unit) without trailing zeros.
     static func rate(_ quote: FxQuote) -> String {
-        "1 \(quote.total().currency) = \(ScanPayModel.trimmedDecimal(quote.rate())) \(quote.receive().currency)"
+        "1 \(quote.total().currency.alpha) = \(ScanPayModel.trimmedDecimal(quote.rate())) \(quote.receive().currency.alpha)"
     }
 
     /// `within 15 min`, `within 2 h`: a delivery estimate in seconds.
@@ -113,9 +113,9 @@ public enum MoneyText {
         return AppText.arrivalHours.text(String((secs + 3_599) / 3_600))
     }
 
-    /// `¥1,200`, `฿120.00`; the bare amount and code if Koban does not know the currency.
+    /// `¥1,200`, `฿120.00`.
     public static func format(_ money: Money) -> String {
-        (try? moneyFormat(money: money)) ?? "\(money.minor) \(money.currency)"
+        moneyFormat(money: money)
     }
 
     /// `+¥5,000` for money in, `−¥1,200` for money out.

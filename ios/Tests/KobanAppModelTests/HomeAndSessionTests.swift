@@ -20,7 +20,7 @@ final class HomeAndSessionTests: XCTestCase {
         await session?.enrol(handle: handle, displayName: "Sae", country: "JP")
         guard case .ready(let profile)? = session?.state else { return XCTFail("expected ready, got \(String(describing: session?.state))") }
         XCTAssertEqual(profile.handle, handle)
-        XCTAssertEqual(profile.currency, "JPY")
+        XCTAssertEqual(profile.currency, .jpy)
         // The app quits: the session and its wallet go.
         session = nil
 

@@ -27,7 +27,7 @@ final class MyCodeModelTests: XCTestCase {
 
     /// The cashier scans `code` and keys in `yen`.
     private func tillCharges(_ code: CodeDisplay, _ yen: Int64) async throws -> TestHookCharge {
-        try await testHookTillCharge(hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: code.qrText, amountMinor: yen, currency: "JPY")
+        try await testHookTillCharge(hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: code.qrText, amountMinor: yen, currency: .jpy)
     }
 
     func testATillChargeAboveTheLimitIsAskedAboutAtOnceAndApprovedOnce() async throws {

@@ -79,7 +79,7 @@ final class ScanPayDetailsTests: XCTestCase {
         XCTAssertEqual(prompt.references.first?.label, "Bill number")
         XCTAssertTrue(prompt.asksTip)
         XCTAssertNil(prompt.fixedAmount)
-        XCTAssertEqual(prompt.currency, "JPY")
+        XCTAssertEqual(prompt.currency, .jpy)
 
         await model.enterDetails(references: [.billNumber: "B-77"], tip: "200")
         XCTAssertEqual(model.detailsError?.title, "Enter the amount")
@@ -136,7 +136,7 @@ final class ScanPayDetailsTests: XCTestCase {
         await model.chooseRoute("rupay")
         guard case .enterAmount(let byCard) = model.state else { return XCTFail("expected the amount prompt, got \(model.state)") }
         XCTAssertEqual(byCard.route, "rupay")
-        XCTAssertEqual(byCard.currency, "INR")
+        XCTAssertEqual(byCard.currency, .inr)
         await model.enterAmount("60.00")
         guard case .confirming(let card) = model.state else { return XCTFail("expected a confirmation, got \(model.state)") }
         XCTAssertEqual(card.route, "rupay")
@@ -150,13 +150,13 @@ final class ScanPayDetailsTests: XCTestCase {
         XCTAssertEqual(upi.route, "upi")
         XCTAssertEqual(upi.quote.route(), "upi")
         XCTAssertNotEqual(upi.quote, card.quote, "the route is part of what is quoted")
-        XCTAssertEqual(upi.merchantAmount, Money(minor: 6_000, currency: "INR"))
+        XCTAssertEqual(upi.merchantAmount, Money(minor: 6_000, currency: .inr))
 
         await model.confirm()
         guard case .paid(let receipt) = model.state else { return XCTFail("expected paid, got \(model.state)") }
         XCTAssertEqual(receipt.confirmation.route, "upi")
         XCTAssertEqual(receipt.transaction.kind, .payment)
-        XCTAssertEqual(receipt.transaction.detail.foreignAmount, Money(minor: 6_000, currency: "INR"), "\(receipt.transaction.detail)")
+        XCTAssertEqual(receipt.transaction.detail.foreignAmount, Money(minor: 6_000, currency: .inr), "\(receipt.transaction.detail)")
         let balance = try await w.wallet.balance().available
         XCTAssertEqual(balance, jpy(5_000 - upi.debit.minor))
 

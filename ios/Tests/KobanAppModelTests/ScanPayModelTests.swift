@@ -26,7 +26,7 @@ final class ScanPayModelTests: XCTestCase {
         guard case .enterAmount(let prompt) = model.state else { return XCTFail("expected the amount prompt, got \(model.state)") }
         XCTAssertEqual(prompt.payload, ramen.staticPayload)
         XCTAssertEqual(prompt.merchantName, "KOBAN RAMEN")
-        XCTAssertEqual(prompt.currency, "JPY")
+        XCTAssertEqual(prompt.currency, .jpy)
         XCTAssertEqual(prompt.currencySymbol, "¥")
         // More frames of the same code while the prompt is open are dropped.
         let again = try await model.read(frame: frame)
@@ -111,7 +111,7 @@ final class ScanPayModelTests: XCTestCase {
 
         await model.scanned(text: stall.staticPayload)
         guard case .enterAmount(let prompt) = model.state else { return XCTFail("expected the amount prompt, got \(model.state)") }
-        XCTAssertEqual(prompt.currency, "THB")
+        XCTAssertEqual(prompt.currency, .thb)
         XCTAssertEqual(prompt.country, "TH")
 
         await model.enterAmount("120.00")
@@ -120,15 +120,15 @@ final class ScanPayModelTests: XCTestCase {
         XCTAssertTrue(c.isForeign)
         XCTAssertEqual(c.merchantName, "SOM TAM STALL")
         XCTAssertEqual(c.merchantCountry, "TH")
-        XCTAssertEqual(c.merchantAmount, Money(minor: 12_000, currency: "THB"))
+        XCTAssertEqual(c.merchantAmount, Money(minor: 12_000, currency: .thb))
         XCTAssertEqual(c.merchantAmountText, "฿120.00")
-        XCTAssertEqual(c.debit.currency, "JPY")
+        XCTAssertEqual(c.debit.currency, .jpy)
         XCTAssertEqual(c.debit, fx.total())
-        XCTAssertEqual(c.debitText, try moneyFormat(money: fx.total()))
+        XCTAssertEqual(c.debitText, moneyFormat(money: fx.total()))
         XCTAssertTrue(c.debitText.hasPrefix("¥"), c.debitText)
         XCTAssertEqual(c.fee, fx.fee())
         XCTAssertGreaterThan(c.fee.minor, 0)
-        XCTAssertEqual(c.feeText, try moneyFormat(money: fx.fee()))
+        XCTAssertEqual(c.feeText, moneyFormat(money: fx.fee()))
         let rate = try XCTUnwrap(c.rateText)
         XCTAssertTrue(rate.hasPrefix("1 JPY = ") && rate.hasSuffix(" THB"), rate)
         XCTAssertFalse(rate.hasSuffix("0 THB"), "trailing zeros trimmed: \(rate)")

@@ -2,7 +2,7 @@ import Foundation
 import Koban
 
 /// Yen in minor units (JPY has no decimals).
-public func jpy(_ minor: Int64) -> Money { Money(minor: minor, currency: "JPY") }
+public func jpy(_ minor: Int64) -> Money { Money(minor: minor, currency: .jpy) }
 
 /// A key store as an app would write one, for tests: a reversible XOR "wrap" under a device
 /// secret, tagged so a blob from another secret is refused, and a switch that makes it

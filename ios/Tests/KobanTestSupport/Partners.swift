@@ -40,6 +40,6 @@ public enum Partners {
               let value = (balance["value"] as? NSNumber)?.int64Value,
               let currency = balance["currency"] as? String
         else { throw SandboxError.unexpectedAnswer("GET \(path): \(answer.status)") }
-        return Money(minor: value, currency: currency)
+        return Money(minor: value, currency: try currencyLookup(code: currency).code)
     }
 }

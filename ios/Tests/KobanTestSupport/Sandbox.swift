@@ -35,11 +35,13 @@ public enum Sandbox {
               let doc = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any],
               let list = doc["merchants"] as? [[String: Any]]
         else { throw SandboxError.unexpectedAnswer("GET /v1/merchants: \(answer.status)") }
-        return list.compactMap { m in
+        return try list.compactMap { m in
             guard let id = m["id"] as? String, let payload = m["static_payload"] as? String,
-                  let name = m["name"] as? String, let currency = m["currency"] as? String,
+                  let name = m["name"] as? String, let alpha = m["currency"] as? String,
                   let country = m["country"] as? String
             else { return nil }
+            // A currency Koban does not know is the host's mistake: say so rather than drop the merchant.
+            let currency = try currencyLookup(code: alpha).code
             return SandboxMerchant(id: id, name: name, country: country, currency: currency, staticPayload: payload)
         }
     }
@@ -74,8 +76,8 @@ public struct SandboxMerchant: Equatable, Sendable {
     public let name: String
     /// Country (ISO 3166-1 alpha-2).
     public let country: String
-    /// Currency (ISO 4217 alpha-3).
-    public let currency: String
+    /// Currency (the host's ISO 4217 alpha-3 code, as Koban's code).
+    public let currency: CurrencyCode
     /// The static EMV code.
     public let staticPayload: String
 }

@@ -51,7 +51,7 @@ final class TerminalTests: XCTestCase {
         let early = await terminalError { try await till!.dynamicCode(amount: jpy(800)) }
         XCTAssertEqual(early?.kind, "not_enrolled")
         let enrolled = try await till!.enrol(merchantId: Self.shop, enrolmentToken: try await Sandbox.enrolmentToken(Self.shop))
-        XCTAssertEqual(enrolled, Enrolled(terminalId: id, merchantId: Self.shop, merchantName: enrolled.merchantName, currency: "JPY"))
+        XCTAssertEqual(enrolled, Enrolled(terminalId: id, merchantId: Self.shop, merchantName: enrolled.merchantName, currency: .jpy))
         XCTAssertFalse(enrolled.merchantName.isEmpty)
         XCTAssertEqual(till!.merchantId(), Self.shop)
         XCTAssertGreaterThan(keys.calls, 0, "the data key was wrapped by the app's key store")
@@ -62,7 +62,7 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(again.id(), id)
         XCTAssertEqual(again.merchantId(), Self.shop)
         let today = try await again.settlement()
-        XCTAssertEqual(today.net.currency, "JPY")
+        XCTAssertEqual(today.net.currency, .jpy)
         let twice = await terminalError {
             try await again.enrol(merchantId: Self.shop, enrolmentToken: try await Sandbox.enrolmentToken(Self.shop))
         }
@@ -112,14 +112,14 @@ final class TerminalTests: XCTestCase {
     func testAnAlipayTouristIsChargedInYenAndRefundedInPartInYuan() async throws {
         let till = try await enrolledTerminal()
         let before = try await Partners.balance(Self.liWei)
-        XCTAssertEqual(before.currency, "CNY")
+        XCTAssertEqual(before.currency, .cny)
 
         let charge = try await till.charge(code: try await Partners.code(Self.liWei), amount: jpy(2_000))
         XCTAssertEqual(charge.status, .captured)
         XCTAssertEqual(charge.network, .alipayPlus)
         XCTAssertEqual(charge.amount, jpy(2_000))
         let taken = try XCTUnwrap(charge.customerAmount, "no customer amount in \(charge)")
-        XCTAssertEqual(taken.currency, "CNY")
+        XCTAssertEqual(taken.currency, .cny)
         XCTAssertGreaterThan(taken.minor, 0)
         XCTAssertTrue(charge.rate?.hasPrefix("0.0") == true, "rate \(String(describing: charge.rate))")
         var balance = try await Partners.balance(Self.liWei)
@@ -134,7 +134,7 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(part.chargeId, charge.id)
         XCTAssertEqual(part.originalTransactionId, charge.transactionId)
         let back = try XCTUnwrap(part.customerAmount, "no customer amount in \(part)")
-        XCTAssertEqual(back.currency, "CNY")
+        XCTAssertEqual(back.currency, .cny)
         XCTAssertTrue(back.minor > 0 && back.minor < taken.minor, "\(back) of \(taken)")
         balance = try await Partners.balance(Self.liWei)
         XCTAssertEqual(balance.minor, before.minor - taken.minor + back.minor)
@@ -188,7 +188,7 @@ final class TerminalTests: XCTestCase {
             t.gross += l.gross.minor
             t.refunded += l.refunded.minor
             t.net += l.net.minor
-            if let c = l.customerNet, c.currency == "CNY" { t.yuan += c.minor }
+            if let c = l.customerNet, c.currency == .cny { t.yuan += c.minor }
         }
     }
 
@@ -229,7 +229,7 @@ final class TerminalTests: XCTestCase {
 
         // Koban lines are in yen only; the Alipay line has the tourists' yuan beside the yen.
         XCTAssertTrue(after.lines.filter { $0.network == .koban }.allSatisfy { $0.customerNet == nil })
-        let line = try XCTUnwrap(after.lines.first { $0.network == .alipayPlus && $0.customerNet?.currency == "CNY" })
+        let line = try XCTUnwrap(after.lines.first { $0.network == .alipayPlus && $0.customerNet?.currency == .cny })
         XCTAssertEqual(line.net, jpy(line.gross.minor - line.refunded.minor))
 
     }

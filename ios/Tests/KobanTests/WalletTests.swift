@@ -43,13 +43,13 @@ final class WalletTests: XCTestCase {
 
         let profile = try await wallet.enrol(enrolment: Enrolment(country: "JP", handle: handle, displayName: "Aiko"))
         XCTAssertEqual(profile.handle, handle)
-        XCTAssertEqual(profile.currency, "JPY")
+        XCTAssertEqual(profile.currency, .jpy)
         XCTAssertEqual(profile.tier, .unverified)
         XCTAssertLessThan(abs(profile.enrolledAt.timeIntervalSinceNow), 300, "enrolled just now, by the host's clock: \(profile.enrolledAt)")
         let stored = try await wallet.profile()
         XCTAssertEqual(stored, profile)
         let banks = try await wallet.banks()
-        XCTAssertTrue(banks.contains { $0.id == "bank_sakura" && $0.currency == "JPY" }, "\(banks)")
+        XCTAssertTrue(banks.contains { $0.id == "bank_sakura" && $0.currency == .jpy }, "\(banks)")
 
         let link = try await wallet.linkBank(account: BankAccount(
             bankId: "bank_sakura", accountNumber: "1234567", holderName: "TANAKA AIKO", sandboxOpeningBalance: jpy(300_000)))
@@ -92,8 +92,8 @@ final class WalletTests: XCTestCase {
 
         // Abroad: ฿120.00 at a PromptPay stall; the quote shows what leaves the wallet in yen.
         let stall = try await Sandbox.merchant("m_th_somtam")
-        XCTAssertEqual(stall.currency, "THB")
-        let thb = Money(minor: 12_000, currency: "THB")
+        XCTAssertEqual(stall.currency, .thb)
+        let thb = Money(minor: 12_000, currency: .thb)
         let foreign = try await aiko.wallet.quotePayment(request: PaymentRequest(
             payload: stall.staticPayload, route: nil, amount: thb, tip: nil, references: []))
         XCTAssertEqual(foreign.merchantCountry(), "TH")
@@ -103,10 +103,10 @@ final class WalletTests: XCTestCase {
         XCTAssertEqual(fx.purpose(), .merchantPayment)
         XCTAssertGreaterThan(fx.expiresAt(), Date(timeIntervalSinceNow: -60), "a quote good for a while yet")
         XCTAssertEqual(fx.receive(), thb)
-        XCTAssertEqual(fx.send().currency, "JPY")
-        XCTAssertEqual(fx.fee().currency, "JPY")
+        XCTAssertEqual(fx.send().currency, .jpy)
+        XCTAssertEqual(fx.fee().currency, .jpy)
         XCTAssertGreaterThan(fx.fee().minor, 0)
-        XCTAssertEqual(fx.total(), Money(minor: fx.send().minor + fx.fee().minor, currency: "JPY"))
+        XCTAssertEqual(fx.total(), Money(minor: fx.send().minor + fx.fee().minor, currency: .jpy))
         XCTAssertEqual(foreign.debit(), fx.total(), "the debit is in the home currency, fee included")
         XCTAssertEqual(foreign.fee(), fx.fee())
         XCTAssertFalse(fx.rate().isEmpty)
@@ -165,7 +165,7 @@ final class WalletTests: XCTestCase {
 
         // ¥12,000 is above the limit: the till waits and the phone is asked at once.
         let charge = try await testHookTillCharge(
-            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 12_000, currency: "JPY")
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 12_000, currency: .jpy)
         XCTAssertEqual(charge.status, "pending_approval")
         let heard = await eventually { inbox.chargeRequests.count == 1 }
         XCTAssertTrue(heard, "the listener was not asked")
@@ -189,7 +189,7 @@ final class WalletTests: XCTestCase {
 
         // Declined: nothing moves.
         let declined = try await testHookTillCharge(
-            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 15_000, currency: "JPY")
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 15_000, currency: .jpy)
         let heardTwice = await eventually { inbox.chargeRequests.count == 2 }
         XCTAssertTrue(heardTwice, "the listener was not asked again")
         XCTAssertEqual(inbox.chargeRequests.last?.id, declined.id)
@@ -208,7 +208,7 @@ final class WalletTests: XCTestCase {
         let lowered = try await w.wallet.setNoConfirmLimit(limit: jpy(5_000))
         XCTAssertEqual(lowered.noConfirmLimit, jpy(5_000))
         let waits = try await testHookTillCharge(
-            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 6_000, currency: "JPY")
+            hostUrl: try Sandbox.url, merchantId: "m_jp_mart", codeText: try await w.wallet.consumerCode().qrText, amountMinor: 6_000, currency: .jpy)
         XCTAssertEqual(waits.status, "pending_approval")
         let report = try await w.wallet.sync(waitSecs: 0)
         XCTAssertEqual(report.chargeRequests.map(\.id), [waits.id])
