@@ -27,10 +27,6 @@ const MERCHANT_SECRET: &str = "terminal_merchant_id";
 /// Limit on one request through the app's transport (the core's own transport uses the same).
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-fn core_money(m: &Money) -> CoreMoney {
-    CoreMoney::from(m)
-}
-
 /// The network a shopper's code belongs to. (`PaymentNetwork`, not `Network`: Swift apps
 /// import Apple's `Network` module.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -406,7 +402,7 @@ impl Terminal {
         amount: Money,
         scanned_at: Option<SystemTime>,
     ) -> Result<Charge, TerminalError> {
-        let amount = core_money(&amount);
+        let amount = CoreMoney::from(&amount);
         Ok(self.core.charge(&code, amount, scanned_at.map(crate::time::secs)).await?.into())
     }
 
@@ -425,7 +421,7 @@ impl Terminal {
         idempotency_key: String,
         amount: Option<Money>,
     ) -> Result<Refund, TerminalError> {
-        let amount = amount.as_ref().map(core_money);
+        let amount = amount.as_ref().map(CoreMoney::from);
         Ok(self.core.refund(&of.into(), amount, &idempotency_key).await?.into())
     }
 
@@ -437,8 +433,12 @@ impl Terminal {
         let merchant_id = self.merchant_id().ok_or_else(|| {
             TerminalError::NotEnrolled("this terminal is not enrolled yet: enrol it for a merchant first".into())
         })?;
-        let request =
-            api::DynamicCodeRequest { amount: core_money(&amount).into(), reference, bill_number: None, tip: None };
+        let request = api::DynamicCodeRequest {
+            amount: CoreMoney::from(&amount).into(),
+            reference,
+            bill_number: None,
+            tip: None,
+        };
         self.core.dynamic_code(&merchant_id, &request).await?.try_into()
     }
 

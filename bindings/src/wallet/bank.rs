@@ -108,14 +108,14 @@ impl Wallet {
             bank_id: account.bank_id,
             account_number: account.account_number,
             holder_name: account.holder_name,
-            sandbox_opening_balance: account.sandbox_opening_balance.as_ref().map(core_money),
+            sandbox_opening_balance: account.sandbox_opening_balance.as_ref().map(CoreMoney::from),
         };
         self.done("link_bank", self.off(move |core| async move { core.link_bank(&a).await }).await).map(Into::into)
     }
 
     /// Moves `amount` from a linked bank account into the wallet.
     pub async fn top_up(&self, bank_link_id: String, amount: Money) -> Result<WalletTransaction, WalletError> {
-        let amount = core_money(&amount);
+        let amount = CoreMoney::from(&amount);
         self.done("top_up", self.off(move |core| async move { core.top_up(&bank_link_id, amount).await }).await)
             .map(Into::into)
     }
@@ -123,7 +123,7 @@ impl Wallet {
     /// Moves `amount` to a linked bank account, exactly once; the withdrawal fee comes on top
     /// (the history item's amount is the total that left the wallet).
     pub async fn withdraw(&self, bank_link_id: String, amount: Money) -> Result<WalletTransaction, WalletError> {
-        let amount = core_money(&amount);
+        let amount = CoreMoney::from(&amount);
         self.done("withdraw", self.off(move |core| async move { core.withdraw(&bank_link_id, amount).await }).await)
             .map(Into::into)
     }
@@ -132,7 +132,7 @@ impl Wallet {
     /// published rule and the total that leaves the wallet (more than one withdrawal may take
     /// is refused).
     pub async fn preview_withdrawal(&self, amount: Money) -> Result<WithdrawalPreview, WalletError> {
-        let amount = core_money(&amount);
+        let amount = CoreMoney::from(&amount);
         self.done(
             "preview_withdrawal",
             self.off(move |core| async move { core.preview_withdrawal(amount).await }).await,

@@ -113,7 +113,7 @@ impl Wallet {
     /// Sets the amount above which till charges wait for approval (zero: every charge; at most
     /// the host's default); returns the balance record with the new limit.
     pub async fn set_no_confirm_limit(&self, limit: Money) -> Result<Balance, WalletError> {
-        let limit = core_money(&limit);
+        let limit = CoreMoney::from(&limit);
         self.done(
             "set_no_confirm_limit",
             self.off(move |core| async move { core.set_no_confirm_limit(limit).await }).await,

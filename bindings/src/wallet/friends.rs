@@ -182,7 +182,7 @@ impl TryFrom<&MoneyRequest> for core::MoneyRequest {
             incoming: r.incoming,
             requester: (&r.requester).into(),
             payer: (&r.payer).into(),
-            amount: core_money(&r.amount),
+            amount: CoreMoney::from(&r.amount),
             note: r.note.clone(),
             status: r.status.host_name().to_owned(),
             created_at: time::secs(r.created_at),
@@ -284,18 +284,14 @@ pub enum SplitShares {
     Explicit { shares: Vec<SplitShare> },
 }
 
-impl TryFrom<&SplitShares> for core::SplitShares {
-    type Error = WalletError;
-    fn try_from(s: &SplitShares) -> Result<Self, WalletError> {
-        Ok(match s {
+impl From<&SplitShares> for core::SplitShares {
+    fn from(s: &SplitShares) -> Self {
+        match s {
             SplitShares::Equal { handles } => core::SplitShares::Equal(handles.clone()),
             SplitShares::Explicit { shares } => core::SplitShares::Explicit(
-                shares
-                    .iter()
-                    .map(|x| Ok((x.handle.clone(), core_money(&x.amount))))
-                    .collect::<Result<_, WalletError>>()?,
+                shares.iter().map(|x| (x.handle.clone(), CoreMoney::from(&x.amount))).collect(),
             ),
-        })
+        }
     }
 }
 
@@ -303,7 +299,7 @@ impl TryFrom<&SplitShares> for core::SplitShares {
 /// among 3: ¥3,334, ¥3,333, ¥3,333), to show before [`Wallet::split_bill`].
 #[uniffi::export]
 pub fn equal_shares(total: Money, people: i32) -> Result<Vec<Money>, WalletError> {
-    let shares = core::equal_shares(core_money(&total), usize::try_from(people).unwrap_or(0))
+    let shares = core::equal_shares(CoreMoney::from(&total), usize::try_from(people).unwrap_or(0))
         .ok_or_else(|| WalletError::InvalidInput(format!("invalid input: cannot split among {people}")))?;
     Ok(shares.into_iter().map(Into::into).collect())
 }
@@ -318,7 +314,7 @@ impl Wallet {
         amount: Money,
         message: Option<String>,
     ) -> Result<WalletTransaction, WalletError> {
-        let amount = core_money(&amount);
+        let amount = CoreMoney::from(&amount);
         self.done(
             "send",
             self.off(move |core| async move { core.send(&(&to).into(), amount, message.as_deref()).await }).await,
@@ -330,7 +326,7 @@ impl Wallet {
     /// and, for a friend whose wallet holds another currency, the remittance quote it becomes.
     /// A receive code that names its amount takes exactly that. Nothing moves.
     pub async fn preview_send(&self, to: SendTo, amount: Money) -> Result<Arc<SendPreview>, WalletError> {
-        let amount = core_money(&amount);
+        let amount = CoreMoney::from(&amount);
         self.done(
             "preview_send",
             self.off(move |core| async move { core.preview_send(&(&to).into(), amount).await }).await,
@@ -359,7 +355,7 @@ impl Wallet {
     /// within a week.
     #[uniffi::method(default(note = ""))]
     pub async fn request_money(&self, from: String, amount: Money, note: String) -> Result<MoneyRequest, WalletError> {
-        let amount = core_money(&amount);
+        let amount = CoreMoney::from(&amount);
         self.done(
             "request_money",
             self.off(move |core| async move { core.request_money(&from, amount, &note).await }).await,
@@ -399,7 +395,7 @@ impl Wallet {
     /// Splits a bill into one money request per friend, exactly once.
     #[uniffi::method(default(note = ""))]
     pub async fn split_bill(&self, total: Money, shares: SplitShares, note: String) -> Result<Split, WalletError> {
-        let (total, shares) = (core_money(&total), core::SplitShares::try_from(&shares)?);
+        let (total, shares) = (CoreMoney::from(&total), core::SplitShares::from(&shares));
         self.done("split_bill", self.off(move |core| async move { core.split_bill(total, &shares, &note).await }).await)
             .map(Into::into)
     }
@@ -413,7 +409,7 @@ impl Wallet {
     /// with a note of up to 25 characters.
     #[uniffi::method(default(note = None))]
     pub async fn receive_code_for(&self, amount: Option<Money>, note: Option<String>) -> Result<String, WalletError> {
-        let amount = amount.as_ref().map(core_money);
+        let amount = amount.as_ref().map(CoreMoney::from);
         self.done(
             "receive_code_for",
             self.off(move |core| async move { core.receive_code_for(amount, note.as_deref()).await }).await,

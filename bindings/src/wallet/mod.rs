@@ -43,11 +43,6 @@ pub use profile::*;
 pub use remit::*;
 pub use sync::*;
 
-/// An app's money as the core's.
-fn core_money(m: &Money) -> CoreMoney {
-    CoreMoney::from(m)
-}
-
 /// How the wallet reaches its host.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct WalletConfig {

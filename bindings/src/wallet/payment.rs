@@ -74,8 +74,8 @@ impl TryFrom<&PaymentRequest> for core::PaymentRequest {
         Ok(core::PaymentRequest {
             payload: r.payload.clone(),
             route: r.route.clone(),
-            amount: r.amount.as_ref().map(core_money),
-            tip: r.tip.as_ref().map(core_money),
+            amount: r.amount.as_ref().map(CoreMoney::from),
+            tip: r.tip.as_ref().map(CoreMoney::from),
             references: r.references.iter().map(|x| (core_reference_kind(x.kind), x.value.clone())).collect(),
         })
     }

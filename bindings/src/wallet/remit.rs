@@ -187,8 +187,8 @@ impl Wallet {
         amount: QuoteAmount,
     ) -> Result<Arc<FxQuote>, WalletError> {
         let amount = match &amount {
-            QuoteAmount::Send { amount } => core::QuoteAmount::Send(core_money(amount)),
-            QuoteAmount::Receive { amount } => core::QuoteAmount::Receive(core_money(amount)),
+            QuoteAmount::Send { amount } => core::QuoteAmount::Send(CoreMoney::from(amount)),
+            QuoteAmount::Receive { amount } => core::QuoteAmount::Receive(CoreMoney::from(amount)),
         };
         self.done(
             "quote_remittance",
